@@ -1,0 +1,259 @@
+/*
+ * main.c - the `wirecopy` command: global options, the command table,
+ * dispatch, help and "did you mean".
+ *
+ * One table drives everything a user sees about commands (git's
+ * commands[]): `wirecopy help`, each command's --help, shell completion
+ * and the suggestion for a mistyped name.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wirecopy/wirecopy.h"
+#include "cli.h"
+
+/* Each cmd_<name>.c defines cmd_<name>() and its help text help_<name>[]. */
+int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_ingest[];
+int cmd_clusters(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_clusters[];
+int cmd_show(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_show[];
+int cmd_export(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_export[];
+int cmd_stats(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_stats[];
+int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_recluster[];
+int cmd_extract(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_extract[];
+int cmd_feed(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_feed[];
+int cmd_feeds(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_feeds[];
+int cmd_follow(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_follow[];
+int cmd_completion(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_completion[];
+static int cmd_help(int argc, char **argv, struct cli_ctx *ctx);
+static int cmd_version(int argc, char **argv, struct cli_ctx *ctx);
+
+static const char help_help[] = "usage: wirecopy help [COMMAND]\n"
+                                "\n"
+                                "Show the list of commands, or the help of one command.\n";
+static const char help_version[] = "usage: wirecopy version\n"
+                                   "\n"
+                                   "Print wirecopy's version.\n";
+
+static const struct cli_cmd commands[] = {
+#ifdef WC_HAVE_CMD_INGEST
+    {"ingest", cmd_ingest, "read dumps (WARC, .html folders, JSONL) and store every article",
+     help_ingest},
+#endif
+#ifdef WC_HAVE_CMD_FOLLOW
+    {"follow", cmd_follow, "poll a feed list and store every new article", help_follow},
+#endif
+#ifdef WC_HAVE_CMD_FEEDS
+    {"feeds", cmd_feeds, "list, add or remove followed feeds", help_feeds},
+#endif
+#ifdef WC_HAVE_CMD_FEED
+    {"feed", cmd_feed, "parse one feed and print it as JSON", help_feed},
+#endif
+#ifdef WC_HAVE_CMD_EXTRACT
+    {"extract", cmd_extract, "print the article of a page (text, JSON or Markdown)", help_extract},
+#endif
+#ifdef WC_HAVE_CMD_CLUSTERS
+    {"clusters", cmd_clusters, "list clusters of copies", help_clusters},
+#endif
+#ifdef WC_HAVE_CMD_SHOW
+    {"show", cmd_show, "show one cluster and its members", help_show},
+#endif
+#ifdef WC_HAVE_CMD_EXPORT
+    {"export", cmd_export, "write clusters as JSONL or CSV", help_export},
+#endif
+#ifdef WC_HAVE_CMD_RECLUSTER
+    {"recluster", cmd_recluster, "rebuild all clusters from stored signatures", help_recluster},
+#endif
+#ifdef WC_HAVE_CMD_STATS
+    {"stats", cmd_stats, "print counts about the database", help_stats},
+#endif
+#ifdef WC_HAVE_CMD_COMPLETION
+    {"completion", cmd_completion, "print a shell completion script", help_completion},
+#endif
+    {"help", cmd_help, "show help for wirecopy or a command", help_help},
+    {"version", cmd_version, "print the version", help_version},
+};
+
+const struct cli_cmd *cli_find(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
+static void print_main_usage(FILE *out)
+{
+    size_t i;
+
+    fprintf(out, "usage: wirecopy [--db PATH] [-q] [-v] COMMAND [ARGS]\n\n"
+                 "Collect news articles, strip page debris, and group syndicated copies.\n\n"
+                 "Commands:\n");
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nGlobal options (also accepted after the command):\n"
+                 "  --db PATH    database file (default: $WIRECOPY_DB, else ./wirecopy.db)\n"
+                 "  -q, --quiet  no progress or summary on stderr\n"
+                 "  -v, --verbose  more detail on stderr\n"
+                 "  -h, --help   this help; `wirecopy COMMAND --help` for a command\n"
+                 "  --version    print the version\n\n"
+                 "Exit status: 0 all stored, 1 some inputs failed, 2 usage error,\n"
+                 "3 fatal (database, disk, memory), 130 interrupted after a clean commit.\n");
+}
+
+/* Levenshtein distance, for "did you mean". Names are short. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), i, j;
+    size_t row[64];
+
+    if (lb >= 63)
+        return lb;
+    for (j = 0; j <= lb; j++)
+        row[j] = j;
+    for (i = 1; i <= la; i++) {
+        size_t prev = row[0], tmp;
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            tmp = row[j];
+            row[j] = row[j] + 1;
+            if (row[j - 1] + 1 < row[j])
+                row[j] = row[j - 1] + 1;
+            if (prev + cost < row[j])
+                row[j] = prev + cost;
+            prev = tmp;
+        }
+    }
+    return row[lb];
+}
+
+static int unknown_command(const char *name)
+{
+    size_t i, best = (size_t)-1, bi = 0;
+
+    fprintf(stderr, "wirecopy: '%s' is not a wirecopy command. See 'wirecopy help'.\n", name);
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        size_t d = edit_distance(name, commands[i].name);
+        if (d < best) {
+            best = d;
+            bi = i;
+        }
+    }
+    if (best <= 2)
+        fprintf(stderr, "\nThe most similar command is\n\t%s\n", commands[bi].name);
+    return WC_EXIT_USAGE;
+}
+
+static int cmd_help(int argc, char **argv, struct cli_ctx *ctx)
+{
+    const struct cli_cmd *cmd;
+
+    (void)ctx;
+    if (argc < 2) {
+        print_main_usage(stdout);
+        return WC_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+        return cli_help(cli_find("help"));
+    cmd = cli_find(argv[1]);
+    if (!cmd)
+        return unknown_command(argv[1]);
+    return cli_help(cmd);
+}
+
+static int cmd_version(int argc, char **argv, struct cli_ctx *ctx)
+{
+    (void)ctx;
+    if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+        return cli_help(cli_find("version"));
+    if (argc > 1)
+        return cli_usage_error(cli_find("version"), "unexpected argument '%s'", argv[1]);
+    printf("wirecopy %s\n", wc_version());
+    return WC_EXIT_OK;
+}
+
+/* Names for `wirecopy completion`: one per line. */
+void cli_list_commands(FILE *out);
+void cli_list_commands(FILE *out)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "%s\n", commands[i].name);
+}
+
+int main(int argc, char **argv)
+{
+    struct cli_ctx ctx = {0};
+    const struct cli_cmd *cmd;
+    const char *env;
+    wc_error err = WC_ERROR_INIT;
+    int i, rc;
+
+    setlocale(LC_CTYPE, "");
+    signal(SIGPIPE, SIG_IGN);
+    env = getenv("WIRECOPY_DB");
+    ctx.db_path = env && *env ? env : "wirecopy.db";
+
+    /* global options before the command */
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--db") && i + 1 < argc) {
+            ctx.db_path = argv[++i];
+        } else if (!strncmp(a, "--db=", 5)) {
+            ctx.db_path = a + 5;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            ctx.quiet = true;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            ctx.verbose++;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            print_main_usage(stdout);
+            return WC_EXIT_OK;
+        } else if (!strcmp(a, "--version")) {
+            printf("wirecopy %s\n", wc_version());
+            return WC_EXIT_OK;
+        } else {
+            fprintf(stderr, "wirecopy: unknown option '%s'\n", a);
+            fprintf(stderr, "usage: wirecopy [--db PATH] [-q] [-v] COMMAND [ARGS]\n");
+            return WC_EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        print_main_usage(stderr);
+        return WC_EXIT_USAGE;
+    }
+    cmd = cli_find(argv[i]);
+    if (!cmd)
+        return unknown_command(argv[i]);
+    if (wc_global_init(&err)) {
+        cli_report(&err, err.code);
+        return WC_EXIT_FATAL;
+    }
+    ctx.progress = false; /* decided by each command after its options (term.c) */
+    rc = cmd->fn(argc - i, argv + i, &ctx);
+    if (fflush(stdout) == EOF && rc == WC_EXIT_OK) {
+        /* EPIPE is a normal end for a reader that stopped early */
+        if (errno != EPIPE) {
+            cli_error("cannot write output: %s", strerror(errno));
+            rc = WC_EXIT_FATAL;
+        }
+    }
+    wc_global_cleanup();
+    return rc;
+}
