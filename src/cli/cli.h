@@ -48,8 +48,9 @@ enum { CLI_OPT_DB = 0x1000, CLI_OPT_QUIET, CLI_OPT_HELP };
 
 /*
  * Handle a common option returned by getopt_long. Returns -1 when c is
- * not a common option, 0 when handled, or an exit code to return now
- * (help printed, or usage error).
+ * not a common option, 0 when handled, or an exit code (> 0) to return
+ * now (usage error: the message is printed). -h/--help prints the
+ * command's help to stdout and exits 0 at once.
  */
 int cli_common_opt(const struct cli_cmd *cmd, struct cli_ctx *ctx, int c);
 
@@ -73,6 +74,30 @@ int cli_exit_for(wc_status st);
 /* Parse a non-negative integer option; usage error message on junk. */
 bool cli_parse_uint(const char *s, uint64_t max, uint64_t *out);
 bool cli_parse_double(const char *s, double lo, double hi, double *out);
+
+/* Each cmd_<name>.c defines cmd_<name>() and its help text help_<name>[] (usage line first). */
+int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_ingest[];
+int cmd_clusters(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_clusters[];
+int cmd_show(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_show[];
+int cmd_export(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_export[];
+int cmd_stats(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_stats[];
+int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_recluster[];
+int cmd_extract(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_extract[];
+int cmd_feed(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_feed[];
+int cmd_feeds(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_feeds[];
+int cmd_follow(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_follow[];
+int cmd_completion(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_completion[];
 
 /* --- progress (term.c) --- */
 struct cli_progress {

@@ -15,29 +15,6 @@
 #include "wirecopy/wirecopy.h"
 #include "cli.h"
 
-/* Each cmd_<name>.c defines cmd_<name>() and its help text help_<name>[]. */
-int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx);
-extern const char help_ingest[];
-int cmd_clusters(int argc, char **argv, struct cli_ctx *ctx);
-extern const char help_clusters[];
-int cmd_show(int argc, char **argv, struct cli_ctx *ctx);
-extern const char help_show[];
-int cmd_export(int argc, char **argv, struct cli_ctx *ctx);
-extern const char help_export[];
-int cmd_stats(int argc, char **argv, struct cli_ctx *ctx);
-extern const char help_stats[];
-int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx);
-extern const char help_recluster[];
-int cmd_extract(int argc, char **argv, struct cli_ctx *ctx);
-extern const char help_extract[];
-int cmd_feed(int argc, char **argv, struct cli_ctx *ctx);
-extern const char help_feed[];
-int cmd_feeds(int argc, char **argv, struct cli_ctx *ctx);
-extern const char help_feeds[];
-int cmd_follow(int argc, char **argv, struct cli_ctx *ctx);
-extern const char help_follow[];
-int cmd_completion(int argc, char **argv, struct cli_ctx *ctx);
-extern const char help_completion[];
 static int cmd_help(int argc, char **argv, struct cli_ctx *ctx);
 static int cmd_version(int argc, char **argv, struct cli_ctx *ctx);
 

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 
 #include "cli.h"
 
@@ -52,7 +53,10 @@ int cli_common_opt(const struct cli_cmd *cmd, struct cli_ctx *ctx, int c)
         ctx->verbose++;
         return 0;
     case 'h':
-        return cli_help(cmd) == WC_EXIT_OK ? -2 : WC_EXIT_USAGE;
+        /* options are parsed before a command acquires anything: exiting here is clean */
+        cli_help(cmd);
+        fflush(stdout);
+        exit(WC_EXIT_OK);
     case '?':
     case ':':
         /* getopt_long has printed what was wrong */

@@ -1,0 +1,45 @@
+/*
+ * export.h - clusters out of the store: JSONL (one record per cluster),
+ * CSV (one row per member) and a self-contained HTML report.
+ *
+ * Output is streamed from store iterators, so exporting a million
+ * documents needs memory for one cluster at a time.
+ */
+#ifndef WIRECOPY_EXPORT_H
+#define WIRECOPY_EXPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "wirecopy/error.h"
+#include "wirecopy/store.h"
+
+typedef enum wc_export_format {
+    WC_EXPORT_JSONL = 0,
+    WC_EXPORT_CSV,
+    WC_EXPORT_HTML,
+} wc_export_format;
+
+typedef struct wc_export_opts {
+    wc_export_format format;
+    int64_t min_size;            /* clusters with at least this many members (default 2) */
+    enum wc_cluster_order order; /* WC_ORDER_ID by default */
+    int64_t limit;               /* at most this many clusters; 0 = all */
+} wc_export_opts;
+
+/* Parse "jsonl", "csv" or "html"; false when unknown. */
+int wc_export_format_parse(const char *name, wc_export_format *out);
+
+/*
+ * Write the clusters of s to out. WC_ERR_IO when writing fails (err->sys
+ * holds errno, e.g. EPIPE when the reader went away). *clusters_out and
+ * *members_out (may be NULL) get how many were written.
+ */
+wc_status wc_export(wc_store *s, const wc_export_opts *opts, FILE *out, int64_t *clusters_out,
+                    int64_t *members_out, wc_error *err);
+
+/* Write one cluster (by id) as one JSONL line or as CSV rows without header. */
+wc_status wc_export_cluster(wc_store *s, int64_t cluster_id, wc_export_format format, FILE *out,
+                            wc_error *err);
+
+#endif

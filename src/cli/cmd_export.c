@@ -1,0 +1,139 @@
+/*
+ * cmd_export.c - `wirecopy export`: clusters as JSONL, CSV or HTML.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wirecopy/export.h"
+#include "wirecopy/store.h"
+#include "cli.h"
+
+const char help_export[] =
+    "usage: wirecopy export [--format jsonl|csv|html] [--min-size N] [--order id|size|recent]\n"
+    "                       [--limit N] [-o FILE] [--db PATH]\n"
+    "\n"
+    "Write the clusters of copies found so far.\n"
+    "\n"
+    "  -f, --format F    jsonl (default): one object per cluster with its members;\n"
+    "                    csv: one row per member; html: a report to open in a browser\n"
+    "  -m, --min-size N  only clusters with at least N members (default 2; 1 includes\n"
+    "                    documents without copies)\n"
+    "      --order O     id (default), size (largest first) or recent (last seen first)\n"
+    "  -n, --limit N     at most N clusters\n"
+    "  -o, --output FILE write to FILE instead of stdout ('-' is stdout); the file is\n"
+    "                    written in full or not at all\n"
+    "\n"
+    "JSONL record: {\"cluster\", \"size\", \"title\", \"first_seen\", \"last_seen\", \"members\":\n"
+    "[{\"id\", \"url\", \"site\", \"title\", \"published\", \"fetched\", \"similarity\"}]}; members\n"
+    "are in time order, the first is the likely original, similarity is to it.\n";
+
+int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'}, {"min-size", required_argument, NULL, 'm'},
+        {"order", required_argument, NULL, 'O'},  {"limit", required_argument, NULL, 'n'},
+        {"output", required_argument, NULL, 'o'}, CLI_COMMON_LONGOPTS,
+        {NULL, 0, NULL, 0}};
+    const struct cli_cmd *self = cli_find("export");
+    wc_export_opts opts = {WC_EXPORT_JSONL, 2, WC_ORDER_ID, 0};
+    const char *outpath = NULL;
+    char *tmppath = NULL;
+    wc_store *store = NULL;
+    wc_error err = WC_ERROR_INIT;
+    wc_status st;
+    FILE *out = stdout;
+    int64_t nclu = 0, nmem = 0;
+    uint64_t v;
+    int c, r, rc = WC_EXIT_OK;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:m:n:o:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        if ((r = cli_common_opt(self, ctx, c)) > 0)
+            return r;
+        if (r == 0)
+            continue;
+        switch (c) {
+        case 'f':
+            if (!wc_export_format_parse(optarg, &opts.format))
+                return cli_usage_error(self, "unknown format '%s' (jsonl, csv or html)", optarg);
+            break;
+        case 'm':
+            if (!cli_parse_uint(optarg, INT64_MAX, &v) || v < 1)
+                return cli_usage_error(self, "--min-size needs a whole number >= 1, not '%s'",
+                                       optarg);
+            opts.min_size = (int64_t)v;
+            break;
+        case 'O':
+            if (!strcmp(optarg, "id"))
+                opts.order = WC_ORDER_ID;
+            else if (!strcmp(optarg, "size"))
+                opts.order = WC_ORDER_SIZE;
+            else if (!strcmp(optarg, "recent"))
+                opts.order = WC_ORDER_RECENT;
+            else
+                return cli_usage_error(self, "unknown order '%s' (id, size or recent)", optarg);
+            break;
+        case 'n':
+            if (!cli_parse_uint(optarg, INT64_MAX, &v))
+                return cli_usage_error(self, "--limit needs a whole number, not '%s'", optarg);
+            opts.limit = (int64_t)v;
+            break;
+        case 'o':
+            outpath = optarg;
+            break;
+        default:
+            return cli_usage_error(self, "unexpected option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(self, "unexpected argument '%s'", argv[optind]);
+
+    if ((st = wc_store_open(&store, ctx->db_path, WC_STORE_READONLY, 0, &err))) {
+        cli_report(&err, st);
+        return WC_EXIT_FATAL;
+    }
+    if (outpath && strcmp(outpath, "-")) {
+        /* write beside the target and rename: a failed export never leaves half a file */
+        size_t n = strlen(outpath) + 16;
+        tmppath = malloc(n);
+        if (!tmppath) {
+            cli_error("out of memory");
+            rc = WC_EXIT_FATAL;
+            goto out;
+        }
+        snprintf(tmppath, n, "%s.tmp%ld", outpath, (long)getpid());
+        out = fopen(tmppath, "w");
+        if (!out) {
+            cli_error("cannot create '%s': %s", tmppath, strerror(errno));
+            rc = WC_EXIT_FATAL;
+            goto out;
+        }
+    }
+    st = wc_export(store, &opts, out, &nclu, &nmem, &err);
+    if (out != stdout) {
+        if (fclose(out) != 0 && !st)
+            st = wc_error_sys(&err, WC_ERR_IO, errno, "cannot write '%s'", outpath);
+        out = stdout;
+        if (!st && rename(tmppath, outpath) != 0)
+            st = wc_error_sys(&err, WC_ERR_IO, errno, "cannot rename '%s' to '%s'", tmppath,
+                              outpath);
+        if (st)
+            unlink(tmppath);
+    }
+    if (st) {
+        if (err.sys == EPIPE)
+            goto out; /* the reader stopped early: a normal end */
+        cli_report(&err, st);
+        rc = cli_exit_for(st) == WC_EXIT_PARTIAL ? WC_EXIT_FATAL : cli_exit_for(st);
+        goto out;
+    }
+    if (!ctx->quiet && outpath)
+        fprintf(stderr, "wirecopy: wrote %lld clusters, %lld documents to '%s'\n",
+                (long long)nclu, (long long)nmem, outpath);
+out:
+    free(tmppath);
+    wc_store_close(store);
+    return rc;
+}
