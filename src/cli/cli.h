@@ -107,6 +107,9 @@ struct cli_progress {
     int width;        /* chars of the last line drawn (to blank it) */
 };
 
+/* Monotonic clock, seconds. */
+double cli_time_mono(void);
+
 void cli_progress_start(struct cli_progress *p, const struct cli_ctx *ctx);
 /* Redraw (at most ~5 times a second) "label: N records, R/s, X of Y MB". */
 void cli_progress_update(struct cli_progress *p, const char *label, uint64_t items,

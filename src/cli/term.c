@@ -13,7 +13,7 @@
 
 volatile int cli_interrupted;
 
-static double mono_now(void)
+double cli_time_mono(void)
 {
     struct timespec ts;
 
@@ -25,7 +25,7 @@ void cli_progress_start(struct cli_progress *p, const struct cli_ctx *ctx)
 {
     memset(p, 0, sizeof(*p));
     p->on = !ctx->quiet && isatty(STDERR_FILENO);
-    p->start = mono_now();
+    p->start = cli_time_mono();
 }
 
 static void human_bytes(uint64_t b, char *out, size_t n)
@@ -45,7 +45,7 @@ void cli_progress_update(struct cli_progress *p, const char *label, uint64_t ite
 
     if (!p->on)
         return;
-    now = mono_now();
+    now = cli_time_mono();
     if (now - p->last_draw < 0.2)
         return;
     p->last_draw = now;
