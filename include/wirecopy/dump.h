@@ -15,6 +15,33 @@
  * opts.on_problem with its file and offset or line, is counted, and the
  * iterator moves on. Only a failure that stops the whole input (an
  * unreadable file, a truncated gzip stream) ends it with an error.
+ *
+ * What is kept from a WARC: `response` records (WARC Content-Type
+ * application/http) whose HTTP status is 200 and whose payload is HTML
+ * (Content-Type text/html or application/xhtml+xml, or sniffed as HTML
+ * when the server sent no Content-Type). Everything else is skipped and
+ * counted in stats.skipped, not reported: request, metadata, warcinfo,
+ * resource and revisit records; redirects (3xx: the crawler fetched the
+ * target as a response record of its own when it followed it); 304 Not
+ * Modified (no body; the page is in an earlier record); other statuses;
+ * non-HTML payloads. Chunked transfer coding and the content codings
+ * gzip, x-gzip, deflate and br are undone; the decoded payload is capped
+ * at opts.max_record (a gzip bomb stops at the cap and is reported).
+ *
+ * Problems reported through on_problem carry err->code:
+ *   WC_ERR_PARSE     malformed record (bad Content-Length, missing WARC
+ *                    header, garbage between records, malformed JSON line,
+ *                    corrupt gzip member that was skipped), record lost;
+ *   WC_ERR_LIMIT     record or decoded payload over opts.max_record;
+ *   WC_ERR_IO        a file or directory under a walked directory could
+ *                    not be read;
+ *   WC_ERR_UNSUPPORTED an unknown content coding;
+ *   WC_ERR_EMPTY     a .html file that is binary junk;
+ *   WC_ERR_ENCODING  a JSONL line with invalid UTF-8 that was repaired
+ *                    (ill-formed bytes became U+FFFD) and IS handed out:
+ *                    a warning, counted in stats.repaired, not in errors.
+ * Every message names the file and the byte offset (offset of the gzip
+ * member for .gz inputs) or, for JSONL, the line.
  */
 #ifndef WIRECOPY_DUMP_H
 #define WIRECOPY_DUMP_H
@@ -45,8 +72,11 @@ const char *wc_source_name(wc_source s);
 typedef struct wc_record {
     wc_source source;         /* kind of input */
     const char *origin;       /* path of the file the record came from */
-    uint64_t offset;          /* byte offset of the record in origin (in the file, so
-                                 compressed offset for .gz) */
+    uint64_t offset;          /* byte offset of the record in origin (in the file, so for
+                                 .gz the offset of the gzip member it starts in) */
+    uint64_t stream_offset;   /* byte offset in the decompressed stream (== offset for
+                                 plain files); locates a record inside a .gz that is one
+                                 big member */
     uint64_t line;            /* 1-based line number for JSONL, else 0 */
     const char *origin_id;    /* the input's own id (JSONL `id`), else NULL */
     const char *url;          /* WARC-Target-URI or JSONL `url` */
@@ -76,7 +106,10 @@ typedef struct wc_dump_stats {
     uint64_t records;     /* records handed out */
     uint64_t skipped;     /* well-formed records that are not articles (request, metadata,
                              non-HTML, non-.html files) */
-    uint64_t errors;      /* bad records reported through on_problem */
+    uint64_t errors;      /* bad records reported through on_problem (WC_ERR_ENCODING
+                             warnings not included); an error that ends the input
+                             (returned by wc_dump_next) is not counted here */
+    uint64_t repaired;    /* records handed out after repairing invalid UTF-8 */
     uint64_t bytes_read;  /* bytes of input consumed so far (compressed, for .gz) */
     uint64_t bytes_total; /* total input bytes when known (files), else 0 */
 } wc_dump_stats;
@@ -85,13 +118,22 @@ typedef struct wc_dump_stats {
  * Open path (a file, a directory, or "-" for stdin) and detect its kind.
  * *out is owned by the caller (wc_dump_free). opts may be NULL.
  * WC_ERR_IO when it cannot be opened, WC_ERR_UNSUPPORTED for an unknown format.
+ * Detection looks at the content first (gzip magic, then "WARC/1." or '{'
+ * or '<' in the first decoded bytes), the name (.warc, .jsonl, .ndjson,
+ * .html, each optionally .gz) only when the content does not tell.
+ * A single .html file (or HTML on stdin) gives one WC_SOURCE_DIR record.
+ * Not thread-safe per handle; separate handles are independent.
  */
 wc_status wc_dump_open(wc_dump **out, const char *path, const wc_dump_opts *opts, wc_error *err);
 
+/* Kind of the opened input: WC_SOURCE_WARC, WC_SOURCE_DIR or WC_SOURCE_JSONL. */
+wc_source wc_dump_source(const wc_dump *d);
+
 /*
  * Next record into *rec: WC_OK, or WC_DONE at the end. Any other status
- * means this input cannot go on (err says why and where); records handed
- * out before stay valid to store.
+ * means this input cannot go on (err says why and where: a truncated file
+ * or gzip member, a read error, out of memory); records handed out before
+ * stay valid to store, and later calls return WC_DONE.
  */
 wc_status wc_dump_next(wc_dump *d, wc_record *rec, wc_error *err);
 
