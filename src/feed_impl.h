@@ -182,6 +182,13 @@ wc_status wc_fb_author_name(wc_buf *out, const char *p, size_t len);
 /* Parse a date; WC_FEED_NO_TIME when absent or not a date. */
 int64_t wc_fb_date(const char *p, size_t len);
 
+/* Feed lists (feed_text.c): a new empty list; add one URL (resolved against
+ * base; not http(s) -> counted as skipped); drop duplicates keeping order. */
+wc_status wc_feed_list_new(wc_feed_list **out);
+wc_status wc_feed_list_add(wc_feed_list *l, const char *base, const char *url, const char *title,
+                           size_t title_len, const char *type);
+wc_status wc_feed_list_finish(wc_feed_list *l);
+
 /* Format readers: fill b->feed from the tree. */
 wc_status wc_feed_read_rss(struct fbuild *b, const struct xnode *root);
 wc_status wc_feed_read_atom(struct fbuild *b, const struct xnode *root);
