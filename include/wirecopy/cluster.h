@@ -1,0 +1,112 @@
+/*
+ * cluster.h - the in-memory near-duplicate index: which stored document
+ * does a new one copy, and which cluster does it join.
+ *
+ * SQLite is the durable store; this index is rebuilt at start-up from the
+ * stored fingerprints (wc_cluster_index_load, no decisions) and then
+ * decides for each new document (wc_cluster_assign) on the ONE writer
+ * thread. It costs under about 1 KB per document (see
+ * wc_cluster_index_memory), and assign costs the same at 10,000 and at
+ * 1,000,000 documents: candidates come from hash tables, never from a
+ * scan.
+ *
+ * How a new document is placed:
+ *   1. exact: the same canonical text (xxh3-128) is already indexed ->
+ *      that document's cluster (kind WC_MATCH_EXACT);
+ *   2. candidates: documents sharing an LSH band of the body signature or
+ *      of the lead signature;
+ *   3. verification: every candidate is checked with the pair rule of
+ *      wc_fp_is_copy() (estimated Jaccard, or containment with a matching
+ *      lead for cut copies);
+ *   4. policy against chaining (A~B, B~C, A and C unrelated):
+ *      - a document joins a cluster through a verified member when it is
+ *        a strong copy of it (Jaccard), or is the shorter text contained
+ *        in it; when it is the longer text containing a short member, it
+ *        must also verify against the cluster's representative (its
+ *        longest member), so a story that quotes a short cut copy does
+ *        not join the cut copy's story;
+ *      - when a document could join several clusters, they are merged
+ *        only if their representatives verify against each other (or the
+ *        document is a strong copy of both); otherwise it joins the best
+ *        one and the clusters stay apart.
+ *   The result does not depend on arrival order except where the rules
+ *   above meet ambiguous documents; docs/dedup.md gives the measured spread.
+ *
+ * Cluster ids are document ids: a new cluster's id is its founding
+ * document's id; when clusters merge, the smallest id survives and the
+ * others are reported as absorbed. Thread-safety: none; one thread owns an
+ * index.
+ */
+#ifndef WIRECOPY_CLUSTER_H
+#define WIRECOPY_CLUSTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wirecopy/error.h"
+#include "wirecopy/fingerprint.h"
+
+typedef struct wc_cluster_index wc_cluster_index;
+
+typedef enum wc_match_kind {
+    WC_MATCH_NEW = 0, /* founded its own cluster (cluster_id == doc_id) */
+    WC_MATCH_EXACT,   /* identical canonical text to best_doc */
+    WC_MATCH_NEAR     /* verified near copy of best_doc */
+} wc_match_kind;
+
+/* What wc_cluster_assign decided for one document. */
+typedef struct wc_match {
+    int64_t doc_id;          /* the document assigned */
+    int64_t cluster_id;      /* its cluster (after any merge) */
+    wc_match_kind kind;
+    int64_t best_doc;        /* the document it matched best; 0 when kind is NEW */
+    double similarity;       /* wc_similarity.score against best_doc; 1 for exact, 0 for new */
+    double jaccard;          /* estimated Jaccard against best_doc */
+    double containment;      /* estimated containment against best_doc */
+    const int64_t *absorbed; /* clusters merged into cluster_id by this document (borrowed,
+                                valid until the next call on the index); every document
+                                of these clusters now belongs to cluster_id */
+    size_t nabsorbed;
+} wc_match;
+
+/*
+ * New empty index for fingerprints made under p (copied). NULL when out of
+ * memory or p is invalid.
+ */
+wc_cluster_index *wc_cluster_index_new(const wc_fp_params *p);
+void wc_cluster_index_free(wc_cluster_index *idx);
+
+/*
+ * Bulk rebuild: add a stored document with its stored cluster, deciding
+ * nothing. Load every stored document (any order) before the first
+ * wc_cluster_assign. WC_ERR_USAGE when doc_id is already indexed or fp
+ * was made under other parameters, WC_ERR_LIMIT past 2^31 documents,
+ * WC_ERR_NOMEM.
+ */
+wc_status wc_cluster_index_load(wc_cluster_index *idx, int64_t doc_id, int64_t cluster_id,
+                                const wc_fprint *fp, wc_error *err);
+
+/*
+ * Decide for a NEW document doc_id (not yet indexed; ids are the store's
+ * rowids, > 0) and add it to the index. *out says which cluster and why.
+ * Errors as for wc_cluster_index_load; on error the index is unchanged.
+ *
+ * `recluster` equals a fresh ingest: a new index plus wc_cluster_assign
+ * for every stored document in the same order (ascending doc id, which
+ * is arrival order) gives the same clusters, as the procedure is
+ * deterministic.
+ */
+wc_status wc_cluster_assign(wc_cluster_index *idx, int64_t doc_id, const wc_fprint *fp,
+                            wc_match *out, wc_error *err);
+
+/* The cluster of an indexed document: WC_OK, or WC_ERR_NOTFOUND. */
+wc_status wc_cluster_index_cluster_of(const wc_cluster_index *idx, int64_t doc_id,
+                                      int64_t *cluster_id);
+
+/* Documents indexed. */
+size_t wc_cluster_index_count(const wc_cluster_index *idx);
+
+/* Bytes the index holds (allocations, not counting malloc overhead). */
+size_t wc_cluster_index_memory(const wc_cluster_index *idx);
+
+#endif
