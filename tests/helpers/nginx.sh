@@ -62,7 +62,9 @@
 #   3 connection serial  4 request number on that connection  5 server address
 #   6 server port  7 method  8 request URI  9 status  10 body bytes sent
 #   11 User-Agent  12 If-None-Match  13 If-Modified-Since  14 Accept-Encoding  15 Host
-# An absent header is "-". A request's start is field1 - field2.
+# An absent header is "-". A request's start is field1 - field2. nginx writes
+# quotes, backslashes and control bytes inside values as \xHH (an ETag
+# "abc" is logged as \x22abc\x22): undo with sed 's/\\x22/"/g'.
 #
 # The special locations (redirects, 410, 429 with Retry-After, 503, slow and
 # paced bodies, an oversized body, a gzip bomb, redirects to file:// and
