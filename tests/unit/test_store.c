@@ -1,0 +1,400 @@
+/*
+ * test_store.c - the SQLite store: migrations, refusing foreign and newer
+ * databases, the writer lock, documents, cluster rows and their order,
+ * merges, and the iterators export relies on.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "wirecopy/store.h"
+
+struct fixture {
+    char dir[64];
+    char path[128];
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+
+    snprintf(f->dir, sizeof(f->dir), "/tmp/wc-test-store-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char cmd[160];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+static int sql_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    int v = -1;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        v = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return v;
+}
+
+static void sql_text_is(const char *path, const char *sql, const char *want)
+{
+    sqlite3 *db;
+    sqlite3_stmt *q;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(q, 0), want);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
+static void sql_exec(const char *path, const char *sql)
+{
+    sqlite3 *db;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static const uint8_t hash_a[16] = {1, 2, 3};
+static const uint8_t hash_b[16] = {4, 5, 6};
+
+/* A document with the given id, key, cluster and time. */
+static wc_doc doc(int64_t id, const char *key, const uint8_t *hash, int64_t cluster,
+                  int64_t published, const char *site)
+{
+    wc_doc d;
+
+    memset(&d, 0, sizeof(d));
+    d.id = id;
+    d.doc_key = key;
+    d.source = WC_SOURCE_JSONL;
+    d.origin = "/data/x.jsonl";
+    d.origin_line = (uint64_t)id;
+    d.origin_id = key;
+    d.fetched_at = INT64_MIN;
+    d.published_at = published;
+    d.modified_at = INT64_MIN;
+    d.title = "A title";
+    d.site = site;
+    d.text = "some text";
+    d.text_len = 9;
+    d.word_count = 2;
+    d.content_hash = hash;
+    d.cluster_id = cluster;
+    d.fprint = "blob";
+    d.fprint_len = 4;
+    return d;
+}
+
+static void test_create_migrates_to_current_version(void **state)
+{
+    struct fixture *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    wc_store_close(s);
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"), WC_STORE_SCHEMA_VERSION);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+                                      "('documents','signatures','clusters','feeds',"
+                                      "'feed_entries','meta')"),
+                     6);
+    /* reopening does nothing more */
+    assert_int_equal(wc_store_open(&s, f->path, 0, 0, &err), WC_OK);
+    wc_store_close(s);
+    sql_text_is(f->path, "PRAGMA journal_mode", "wal");
+}
+
+static void test_refuses_foreign_and_newer_databases(void **state)
+{
+    struct fixture *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+
+    sql_exec(f->path, "CREATE TABLE other(x)");
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_ERR_CORRUPT);
+    assert_null(s);
+    assert_non_null(strstr(err.msg, "not a wirecopy"));
+    /* the other program's table is untouched */
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM other"), 0);
+
+    unlink(f->path);
+    assert_int_equal(wc_store_open(&s, f->path, 0, 0, &err), WC_OK);
+    wc_store_close(s);
+    sql_exec(f->path, "PRAGMA user_version = 99");
+    assert_int_equal(wc_store_open(&s, f->path, 0, 0, &err), WC_ERR_MISMATCH);
+    assert_non_null(strstr(err.msg, "newer"));
+}
+
+static void test_not_a_database_is_corrupt(void **state)
+{
+    struct fixture *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+    FILE *fp = fopen(f->path, "w");
+
+    assert_non_null(fp);
+    for (int i = 0; i < 200; i++)
+        fputs("this is a text file, not a database\n", fp);
+    fclose(fp);
+    assert_int_equal(wc_store_open(&s, f->path, 0, 0, &err), WC_ERR_CORRUPT);
+    assert_non_null(strstr(err.msg, f->path));
+}
+
+static void test_readonly_missing_file(void **state)
+{
+    struct fixture *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_READONLY, 0, &err), WC_ERR_NOTFOUND);
+    assert_int_equal(access(f->path, F_OK), -1); /* and it was not created */
+}
+
+static void test_second_writer_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    wc_store *a = NULL, *b = NULL, *r = NULL;
+    wc_error err = WC_ERROR_INIT;
+
+    assert_int_equal(wc_store_open(&a, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(&b, f->path, WC_STORE_WRITER, 200, &err), WC_ERR_BUSY);
+    assert_non_null(strstr(err.msg, "in use"));
+    /* readers are not blocked by a writer */
+    assert_int_equal(wc_store_open(&r, f->path, WC_STORE_READONLY, 0, &err), WC_OK);
+    wc_store_close(r);
+    wc_store_close(a);
+    assert_int_equal(wc_store_open(&b, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    wc_store_close(b);
+}
+
+static void test_documents_and_dedup_key(void **state)
+{
+    struct fixture *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+    int64_t id = 0;
+    wc_doc d;
+    wc_buf blob = WC_BUF_INIT;
+
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_next_doc_id(s, &id, &err), WC_OK);
+    assert_int_equal(id, 1);
+    assert_int_equal(wc_store_begin(s, &err), WC_OK);
+    d = doc(1, "id:a", hash_a, 1, 1000, "site-a");
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    assert_int_equal(wc_store_commit(s, &err), WC_OK);
+    assert_int_equal(wc_store_find_doc(s, "id:a", hash_a, &id, &err), WC_OK);
+    assert_int_equal(id, 1);
+    /* same key, other content; other key, same content: both new items */
+    assert_int_equal(wc_store_find_doc(s, "id:a", hash_b, &id, &err), WC_ERR_NOTFOUND);
+    assert_int_equal(wc_store_find_doc(s, "id:b", hash_a, &id, &err), WC_ERR_NOTFOUND);
+    assert_int_equal(wc_store_next_doc_id(s, &id, &err), WC_OK);
+    assert_int_equal(id, 2);
+    assert_int_equal(wc_store_get_fprint(s, 1, &blob, &err), WC_OK);
+    assert_int_equal(blob.len, 4);
+    assert_memory_equal(blob.buf, "blob", 4);
+    assert_int_equal(wc_store_get_fprint(s, 7, &blob, &err), WC_ERR_NOTFOUND);
+    wc_buf_release(&blob);
+    wc_store_close(s);
+}
+
+static void test_rollback_keeps_earlier_commits(void **state)
+{
+    struct fixture *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+    wc_doc d;
+
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_begin(s, &err), WC_OK);
+    d = doc(1, "id:a", hash_a, 1, 1000, NULL);
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    assert_int_equal(wc_store_commit(s, &err), WC_OK);
+    assert_int_equal(wc_store_begin(s, &err), WC_OK);
+    d = doc(2, "id:b", hash_b, 2, 1000, NULL);
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    /* a duplicate primary key fails inside the transaction */
+    assert_int_not_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    wc_store_rollback(s);
+    wc_store_close(s); /* closing with nothing open */
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM documents"), 1);
+    sql_text_is(f->path, "PRAGMA integrity_check", "ok");
+}
+
+static void test_cluster_rows_rep_and_member_order(void **state)
+{
+    struct fixture *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+    wc_doc d;
+    int64_t rep = 0;
+    bool changed = false;
+    wc_cluster_iter *it = NULL;
+    wc_cluster_row row;
+    wc_member_iter *mi = NULL;
+    wc_member_row m;
+    wc_buf strings = WC_BUF_INIT;
+    int64_t order[4];
+    int n = 0;
+
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_begin(s, &err), WC_OK);
+    /* cluster 1: doc 1 (t=500), doc 2 (t=100: the original), doc 3 (undated) */
+    d = doc(1, "id:1", hash_a, 1, 500, "beta.example");
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    assert_int_equal(wc_store_refresh_cluster(s, 1, &rep, &changed, &err), WC_OK);
+    assert_int_equal(rep, 1);
+    assert_true(changed);
+    d = doc(2, "id:2", hash_a, 1, 100, "alpha.example");
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    d = doc(3, "id:3", hash_a, 1, INT64_MIN, "alpha.example");
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    assert_int_equal(wc_store_refresh_cluster(s, 1, &rep, &changed, &err), WC_OK);
+    assert_int_equal(rep, 2);
+    assert_true(changed);
+    assert_int_equal(wc_store_refresh_cluster(s, 1, &rep, &changed, &err), WC_OK);
+    assert_false(changed);
+    /* cluster 4, a singleton */
+    d = doc(4, "id:4", hash_b, 4, 50, NULL);
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    assert_int_equal(wc_store_refresh_cluster(s, 4, &rep, &changed, &err), WC_OK);
+    assert_int_equal(wc_store_set_similarity(s, 1, 0.75, &err), WC_OK);
+    assert_int_equal(wc_store_commit(s, &err), WC_OK);
+
+    assert_int_equal(wc_store_clusters(s, 2, WC_ORDER_ID, 0, true, &it, &err), WC_OK);
+    assert_int_equal(wc_cluster_iter_next(it, &row, &err), WC_OK);
+    assert_int_equal(row.id, 1);
+    assert_int_equal(row.size, 3);
+    assert_int_equal(row.rep_id, 2);
+    assert_int_equal(row.first_seen, 100);
+    assert_int_equal(row.last_seen, 500);
+    assert_string_equal(row.sites, "alpha.example, beta.example");
+    assert_int_equal(wc_cluster_iter_next(it, &row, &err), WC_DONE);
+    wc_cluster_iter_free(it);
+
+    assert_int_equal(wc_store_clusters(s, 1, WC_ORDER_SIZE, 0, false, &it, &err), WC_OK);
+    assert_int_equal(wc_cluster_iter_next(it, &row, &err), WC_OK);
+    assert_int_equal(row.id, 1);
+    assert_int_equal(wc_cluster_iter_next(it, &row, &err), WC_OK);
+    assert_int_equal(row.id, 4);
+    assert_int_equal(wc_cluster_iter_next(it, &row, &err), WC_DONE);
+    wc_cluster_iter_free(it);
+
+    /* members: dated ones by time, undated last */
+    assert_int_equal(wc_store_members(s, 1, &mi, &err), WC_OK);
+    while (wc_member_iter_next(mi, &m, &err) == WC_OK) {
+        order[n++] = m.doc_id;
+        if (m.doc_id == 1)
+            assert_true(m.similarity > 0.749 && m.similarity < 0.751);
+    }
+    wc_member_iter_free(mi);
+    assert_int_equal(n, 3);
+    assert_int_equal(order[0], 2);
+    assert_int_equal(order[1], 1);
+    assert_int_equal(order[2], 3);
+
+    assert_int_equal(wc_store_cluster_get(s, 4, &row, &strings, &err), WC_OK);
+    assert_int_equal(row.size, 1);
+    assert_string_equal(row.title, "A title");
+    assert_int_equal(wc_store_cluster_get(s, 99, &row, &strings, &err), WC_ERR_NOTFOUND);
+    wc_buf_release(&strings);
+    wc_store_close(s);
+}
+
+static void test_merge_moves_members_and_drops_empty(void **state)
+{
+    struct fixture *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+    wc_doc d;
+    int64_t rep;
+    wc_store_stats st;
+
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_begin(s, &err), WC_OK);
+    d = doc(1, "id:1", hash_a, 1, 10, NULL);
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    d = doc(2, "id:2", hash_b, 2, 20, NULL);
+    d.match_kind = 2;
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    assert_int_equal(wc_store_refresh_cluster(s, 1, NULL, NULL, &err), WC_OK);
+    assert_int_equal(wc_store_refresh_cluster(s, 2, NULL, NULL, &err), WC_OK);
+    assert_int_equal(wc_store_merge_clusters(s, 2, 1, &err), WC_OK);
+    assert_int_equal(wc_store_refresh_cluster(s, 2, &rep, NULL, &err), WC_OK);
+    assert_int_equal(rep, 0); /* deleted */
+    assert_int_equal(wc_store_refresh_cluster(s, 1, &rep, NULL, &err), WC_OK);
+    assert_int_equal(rep, 1);
+    assert_int_equal(wc_store_commit(s, &err), WC_OK);
+    assert_int_equal(wc_store_stats_get(s, &st, &err), WC_OK);
+    assert_int_equal(st.documents, 2);
+    assert_int_equal(st.clusters, 1);
+    assert_int_equal(st.clusters_multi, 1);
+    assert_int_equal(st.near_copies, 1);
+    assert_int_equal(st.largest_cluster, 2);
+    wc_store_close(s);
+}
+
+static void test_meta_roundtrip(void **state)
+{
+    struct fixture *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+    char *v = NULL;
+
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_meta_get(s, "k", &v, &err), WC_OK);
+    assert_null(v);
+    assert_int_equal(wc_store_meta_set(s, "k", "one", &err), WC_OK);
+    assert_int_equal(wc_store_meta_set(s, "k", "two", &err), WC_OK);
+    assert_int_equal(wc_store_meta_get(s, "k", &v, &err), WC_OK);
+    assert_string_equal(v, "two");
+    free(v);
+    wc_store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_create_migrates_to_current_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refuses_foreign_and_newer_databases, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_a_database_is_corrupt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_readonly_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_second_writer_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_documents_and_dedup_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_keeps_earlier_commits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cluster_rows_rep_and_member_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_merge_moves_members_and_drops_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_meta_roundtrip, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
