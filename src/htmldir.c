@@ -498,6 +498,7 @@ static wc_status file_next(wc_dump *d, wc_record *rec, wc_error *err)
         return WC_DONE;
     }
     fill_record(d, rec, d->origin, p, len, d->file_mtime);
+    wc_in_consume(in, len); /* counted as read; the bytes stay put until the next fill */
     return WC_OK;
 }
 

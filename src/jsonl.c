@@ -220,12 +220,12 @@ static wc_status jsonl_next(wc_dump *d, wc_record *rec, wc_error *err)
                 continue;
             }
         }
-        obj = json_loadb(lp, llen, JSON_ALLOW_NUL, &jerr);
+        obj = json_loadb(lp, llen, JSON_ALLOW_NUL | JSON_DECODE_ANY, &jerr);
         if (!obj && json_error_code(&jerr) == json_error_invalid_utf8) {
             wc_buf_reset(&js->fix);
             if (wc_utf8_sanitize(&js->fix, lp, llen, &replaced) != WC_OK)
                 return wc_error_set(err, WC_ERR_NOMEM, "out of memory reading '%s'", d->origin);
-            obj = json_loadb(js->fix.buf, js->fix.len, JSON_ALLOW_NUL, &jerr);
+            obj = json_loadb(js->fix.buf, js->fix.len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &jerr);
             repaired = obj != NULL;
         }
         wc_in_consume(in, nl ? (size_t)(nl - p) + 1 : avail);

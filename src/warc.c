@@ -573,6 +573,13 @@ static enum step response(wc_dump *d, const struct rec_ctx *rc, wc_record *rec,
             return end_with(d, status, err, st, "out of memory reading WARC");
         return STEP_AGAIN;
     }
+    /*
+     * A gzip member that failed its CRC check after giving out this
+     * record's last bytes: the bytes cannot be trusted, drop the record.
+     */
+    if (in->state == WC_IN_CORRUPT &&
+        wc_in_file_offset(in, wc_in_pos(in) + f->len - 1, NULL) == in->stop_off)
+        return on_stop(d, rc, status, err);
     /* the window moved: parse the head again where it now is */
     if (wc_http_parse_head(wc_in_ptr(in), peek, &h, &herr) != WC_OK)
         return end_with(d, status, err, WC_ERR_PARSE, "HTTP head changed under the reader");
