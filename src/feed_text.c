@@ -181,6 +181,10 @@ wc_status wc_feed_list_parse_text(const char *p, size_t len, const char *base_ur
             t++;
             tl -= 2;
         }
+        if (!memchr(u, ':', ul) && !memchr(u, '/', ul) && !memchr(u, '.', ul)) {
+            l->skipped++; /* a word, not a relative URL */
+            continue;
+        }
         url = wc_strndup(u, ul);
         if (!url) {
             wc_feed_list_free(l);

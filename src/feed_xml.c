@@ -812,8 +812,17 @@ static void doctype(struct parser *ps)
                     if (de->name && de->value)
                         ps->nents++;
                 }
+            } else if (!param && ne > ns && ps->nents < XML_MAX_ENTITIES &&
+                       (wc_mem_istarts(s + j, n - j, "SYSTEM") ||
+                        wc_mem_istarts(s + j, n - j, "PUBLIC"))) {
+                /* external: never loaded (no XXE); its references expand to nothing */
+                struct dtd_entity *de = &ps->ents[ps->nents];
+                de->name = wc_arena_strndup(&ps->doc->arena, s + ns, ne - ns);
+                de->value = "";
+                if (de->name)
+                    ps->nents++;
             }
-            /* external (SYSTEM/PUBLIC) and parameter entities are never loaded */
+            /* parameter entities are never loaded either */
             i = j - 1;
         }
     }

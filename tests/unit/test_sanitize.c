@@ -1,0 +1,98 @@
+/*
+ * test_sanitize.c - HTML fragments: the allow-list, URL resolution,
+ * escaping, visible text, and "does this look like HTML".
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "wirecopy/feed.h"
+#include "feed_impl.h"
+
+static void check_sanitize(const char *in, const char *base, const char *want)
+{
+    wc_buf b = WC_BUF_INIT;
+
+    assert_int_equal(wc_html_sanitize(&b, in, strlen(in), base), WC_OK);
+    if (strcmp(b.buf, want))
+        fail_msg("sanitize('%s') = '%s', want '%s'", in, b.buf, want);
+    wc_buf_release(&b);
+}
+
+static void test_sanitize(void **state)
+{
+    (void)state;
+    check_sanitize("<p>Hi <a href=\" /x \" onclick=\"evil()\">there</a></p>", "http://h.example/d/",
+                   "<p>Hi <a href=\"http://h.example/x\">there</a></p>");
+    check_sanitize("<script>alert(1)</script>ok<style>p{}</style>", NULL, "ok");
+    check_sanitize("<a href=\"javascript:alert(1)\">x</a>", NULL, "<a>x</a>");
+    check_sanitize("<img src=\"data:image/png;base64,AA\"><img src=\"data:text/html,x\">", NULL,
+                   "<img src=\"data:image/png;base64,AA\" /><img />");
+    check_sanitize("<b>unclosed <i>tags", NULL, "<b>unclosed <i>tags</i></b>");
+    check_sanitize("</div>stray end</p>", NULL, "stray end");
+    check_sanitize("<!' <a href=\"foo\">", NULL, "&lt;!' <a href=\"foo\"></a>");
+    check_sanitize("1 < 2 & 3 > 2", NULL, "1 &lt; 2 &amp; 3 &gt; 2");
+    check_sanitize("&eacute;&amp;&#233;&unknown;", NULL, "\xC3\xA9&amp;\xC3\xA9&amp;unknown;");
+    check_sanitize("<blink>old</blink><svg><title>t</title></svg>", NULL, "oldt");
+    check_sanitize("<img src=a.png srcset=\"a.png 1x, b.png 2x\" alt=\"&quot;q&quot;\">",
+                   "http://h.example/",
+                   "<img src=\"http://h.example/a.png\" srcset=\"http://h.example/a.png 1x, "
+                   "http://h.example/b.png 2x\" alt=\"&quot;q&quot;\" />");
+    check_sanitize("<![CDATA[<b>]]><!-- gone -->", NULL, "&lt;b&gt;");
+    check_sanitize("<p title='a>b'>x</p>", NULL, "<p title=\"a&gt;b\">x</p>");
+    check_sanitize("<div", NULL, "");
+}
+
+static void test_to_text_and_escape(void **state)
+{
+    wc_buf b = WC_BUF_INIT;
+    const char *in = "<p>One&nbsp;<b>two</b></p><p>three<br>four</p><script>x</script> &lt;b&gt;";
+
+    (void)state;
+    assert_int_equal(wc_html_to_text(&b, in, strlen(in)), WC_OK);
+    assert_string_equal(b.buf, "One two three four <b>");
+    wc_buf_reset(&b);
+    assert_int_equal(wc_html_escape(&b, "a<b>&c", 6), WC_OK);
+    assert_string_equal(b.buf, "a&lt;b&gt;&amp;c");
+    wc_buf_release(&b);
+}
+
+static void test_looks_like_html(void **state)
+{
+    (void)state;
+    assert_true(wc_html_looks_like("<b>x</b>", 8));
+    assert_true(wc_html_looks_like("a &amp; b", 9));
+    assert_true(wc_html_looks_like("x<br/>", 6));
+    assert_false(wc_html_looks_like("1 < 2", 5));
+    assert_false(wc_html_looks_like("AT&T", 4));
+    assert_false(wc_html_looks_like("<notatag>", 9));
+    assert_false(wc_html_looks_like("plain", 5));
+}
+
+static void test_entities(void **state)
+{
+    uint32_t cp = 0;
+
+    (void)state;
+    assert_true(wc_html_entity("eacute", 6, &cp));
+    assert_int_equal(cp, 0xE9);
+    assert_true(wc_html_entity("apos", 4, &cp));
+    assert_int_equal(cp, '\'');
+    assert_false(wc_html_entity("nosuch", 6, &cp));
+    assert_false(wc_html_entity("", 0, &cp));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sanitize),
+        cmocka_unit_test(test_to_text_and_escape),
+        cmocka_unit_test(test_looks_like_html),
+        cmocka_unit_test(test_entities),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
