@@ -4,14 +4,41 @@
  * The same extractor serves `ingest`, `follow` and `extract`. A page that
  * is not an article (section front, error page, empty file, binary junk)
  * gives WC_ERR_EMPTY, never junk text.
+ *
+ * The body holds the article's own text: the headline, byline and
+ * dateline are metadata (title, author, published_at), not body lines;
+ * navigation, teasers of other articles, promos, share bars, captions,
+ * author bios and comments are left out.
  */
 #ifndef WIRECOPY_EXTRACT_H
 #define WIRECOPY_EXTRACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wirecopy/buf.h"
 #include "wirecopy/error.h"
+
+/* What one line of the body is, for Markdown and JSON output. */
+typedef enum wc_block_kind {
+    WC_BLOCK_PARAGRAPH = 0,
+    WC_BLOCK_HEADING,   /* a sub-heading inside the article; level 2-6 */
+    WC_BLOCK_LIST_ITEM, /* level = nesting depth (1 = top), ordered says 1. or - */
+    WC_BLOCK_QUOTE,     /* a paragraph of a block quotation */
+    WC_BLOCK_CODE,      /* a line of preformatted text */
+    WC_BLOCK_KIND_COUNT
+} wc_block_kind;
+
+/* One paragraph, heading or list item: a slice of wc_article.text. */
+typedef struct wc_article_block {
+    size_t off;   /* byte offset of the line in text */
+    size_t len;   /* bytes of the line (no trailing newline) */
+    uint8_t kind; /* wc_block_kind */
+    uint8_t level;
+    bool ordered; /* list item of a numbered list */
+    bool joined;  /* follows the previous block after a single "\n" (same list, <br> line) */
+} wc_article_block;
 
 /*
  * One extracted article. Strings are owned by the struct (malloc'd,
@@ -26,12 +53,14 @@ typedef struct wc_article {
     char *lang;          /* language tag, e.g. "en" */
     char *canonical_url; /* absolute canonical URL */
     char *description;   /* meta/og description */
-    char *image;         /* main image URL */
+    char *image;         /* main image URL (absolute when the page's URL is known) */
     char *text;          /* body: paragraphs joined by "\n\n" (headings, list items one line each) */
     size_t text_len;     /* bytes in text */
     int64_t published_at;
     int64_t modified_at;
     size_t word_count;   /* words in text */
+    wc_article_block *blocks; /* the lines of text, in order */
+    size_t n_blocks;
 } wc_article;
 
 void wc_article_init(wc_article *a);
@@ -41,9 +70,14 @@ void wc_article_release(wc_article *a);
 typedef struct wc_extract_opts {
     const char *url;     /* the page's URL (base for relative links, site fallback) or NULL */
     const char *charset; /* charset from the HTTP header or NULL; the page's own
-                            declaration wins only when this is NULL */
+                            declaration wins only when this is NULL (a byte order
+                            mark always wins, as in browsers) */
     unsigned flags;      /* reserved, 0 */
 } wc_extract_opts;
+
+/* Caps on what one page may cost (see extract.c for where they come from). */
+#define WC_EXTRACT_MAX_INPUT ((size_t)32 << 20) /* bytes of HTML; more is WC_ERR_LIMIT */
+#define WC_EXTRACT_MAX_TEXT ((size_t)2 << 20)   /* bytes of body text kept */
 
 /*
  * Extract html[0..len) into *out (which must be initialised; previous
@@ -53,5 +87,14 @@ typedef struct wc_extract_opts {
  */
 wc_status wc_extract_html(const char *html, size_t len, const wc_extract_opts *opts,
                           wc_article *out, wc_error *err);
+
+/*
+ * Render an article: Markdown ("# title", sub-headings, lists, quotes) or
+ * one JSON object with the metadata, the text and its blocks. `url` (may
+ * be NULL) is written as the JSON "url" field. Appends to out;
+ * WC_ERR_NOMEM / WC_ERR_LIMIT from the buffer.
+ */
+wc_status wc_article_to_markdown(const wc_article *a, wc_buf *out);
+wc_status wc_article_to_json(const wc_article *a, const char *url, wc_buf *out);
 
 #endif

@@ -1,0 +1,55 @@
+/*
+ * charset.h - turn bytes in a named character encoding into valid UTF-8.
+ *
+ * Pages, feeds and dumps arrive in whatever encoding their authors chose
+ * (or believed they chose). Text inside wirecopy is always UTF-8, so the
+ * edges convert with this module. Names follow the WHATWG Encoding
+ * standard's labels ("latin1", "iso-8859-1" and "us-ascii" all mean
+ * windows-1252, "gb2312" means GB18030, ...).
+ */
+#ifndef WIRECOPY_CHARSET_H
+#define WIRECOPY_CHARSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "wirecopy/buf.h"
+#include "wirecopy/error.h"
+
+/* The encodings wirecopy converts without iconv; everything else is WC_CHARSET_OTHER. */
+typedef enum wc_charset {
+    WC_CHARSET_UNKNOWN = 0, /* label not recognised */
+    WC_CHARSET_UTF8,
+    WC_CHARSET_UTF16LE,
+    WC_CHARSET_UTF16BE,
+    WC_CHARSET_WINDOWS_1252, /* also ISO-8859-1 and US-ASCII, as browsers do */
+    WC_CHARSET_OTHER         /* a known label converted through iconv */
+} wc_charset;
+
+/* Most bytes of a label we look at ("windows-1252" is 12). */
+#define WC_CHARSET_NAME_MAX 40
+
+/*
+ * Classify the label p[0..len) (case and surrounding spaces or quotes
+ * ignored). For WC_CHARSET_OTHER, canon (>= WC_CHARSET_NAME_MAX bytes,
+ * may be NULL) receives the iconv name to use. Thread-safe.
+ */
+wc_charset wc_charset_lookup(const char *p, size_t len, char *canon);
+
+/*
+ * Append p[0..len), encoded in `label` (NULL or unknown: treated as
+ * UTF-8), to out as valid UTF-8. UTF-8 input is repaired byte by byte:
+ * a byte that does not start a well-formed sequence is read as
+ * windows-1252, which is what such stray bytes almost always are. NUL and
+ * other C0 controls but tab, LF and CR are dropped. *replaced (may be
+ * NULL) counts characters that became U+FFFD. WC_ERR_LIMIT (out's cap),
+ * WC_ERR_NOMEM. Thread-safe.
+ */
+wc_status wc_charset_to_utf8(const char *label, const char *p, size_t len, wc_buf *out,
+                             size_t *replaced);
+
+/* The same with an already classified charset (canon as wc_charset_lookup gave). */
+wc_status wc_charset_convert(wc_charset cs, const char *canon, const char *p, size_t len,
+                             wc_buf *out, size_t *replaced);
+
+#endif

@@ -1,0 +1,1169 @@
+/*
+ * extract_meta.c - an article's metadata: title, authors, dates, site,
+ * canonical URL, language, description, main image.
+ *
+ * Every field has several witnesses of unequal trust, so each value
+ * arrives with a priority and the highest wins (ties: the first seen):
+ *
+ *   80  JSON-LD datePublished/dateModified, <link rel=canonical>, og:site_name, og:image
+ *   70  JSON-LD headline/author, og:description, article:published_time (75)
+ *   60  og:title, <meta name=author>, meta description, JSON-LD publisher/image
+ *   50  twitter:*, Dublin Core, itemprop=... in the page, <time pubdate>
+ *   30  <title> minus its site suffix, byline text, dates in the text
+ *   10  fallbacks: the host name as site, a date in the URL
+ *
+ * Titles. <title> usually reads "Headline | Site" or "Site - Section -
+ * Headline". The headline is the segment that the page's <h1> (or an
+ * element the template calls a title) repeats; failing that, segments
+ * that match the site name or host are cut from either end, and a short
+ * trailing segment after " | " is taken for the site.
+ *
+ * Dates go through wc_date_parse (ISO 8601, RFC 822...) and, for what
+ * people write on pages ("July 24, 2012 12:11 AM ET", "24. Juli 2012",
+ * "2012/07/24"), through a tolerant reader here. URLs are resolved
+ * against <base href> or the page's URL with libxml2's xmlBuildURI.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/uri.h>
+#include <libxml/xmlmemory.h>
+
+#include "wirecopy/date.h"
+
+#include "extract_internal.h"
+#include "internal.h"
+
+/* Bytes kept of one metadata value (descriptions are the longest). */
+#define META_MAX 2048
+/* Authors kept. */
+#define MAX_AUTHORS 8
+
+/* --- setting values ------------------------------------------------------------- */
+
+/* Copy p[0..len) collapsing whitespace and decoding the entities JSON-LD leaves in. */
+static char *normalise(const char *p, size_t len, size_t max)
+{
+    wc_buf b;
+    size_t i;
+    bool space = true;
+
+    wc_buf_init(&b, max + 8);
+    for (i = 0; i < len && b.len < max; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+            if (!space && wc_buf_addch(&b, ' '))
+                break;
+            space = true;
+            continue;
+        }
+        if (c == 0xC2 && i + 1 < len && (unsigned char)p[i + 1] == 0xA0) {
+            i++;
+            if (!space && wc_buf_addch(&b, ' '))
+                break;
+            space = true;
+            continue;
+        }
+        if (c == '&') {
+            static const struct {
+                const char *e;
+                const char *r;
+            } ents[] = {{"&amp;", "&"},   {"&quot;", "\""}, {"&#39;", "'"},   {"&#039;", "'"},
+                        {"&apos;", "'"},  {"&lt;", "<"},    {"&gt;", ">"},    {"&nbsp;", " "},
+                        {"&#8217;", "\xE2\x80\x99"}, {"&rsquo;", "\xE2\x80\x99"},
+                        {"&#8216;", "\xE2\x80\x98"}, {"&lsquo;", "\xE2\x80\x98"},
+                        {"&#8220;", "\xE2\x80\x9C"}, {"&ldquo;", "\xE2\x80\x9C"},
+                        {"&#8221;", "\xE2\x80\x9D"}, {"&rdquo;", "\xE2\x80\x9D"},
+                        {"&#8211;", "\xE2\x80\x93"}, {"&ndash;", "\xE2\x80\x93"},
+                        {"&#8212;", "\xE2\x80\x94"}, {"&mdash;", "\xE2\x80\x94"}};
+            size_t k;
+            bool done = false;
+            for (k = 0; k < WC_ARRAY_SIZE(ents); k++) {
+                size_t el = strlen(ents[k].e);
+                if (len - i >= el && !memcmp(p + i, ents[k].e, el)) {
+                    if (wc_buf_addstr(&b, ents[k].r))
+                        break;
+                    i += el - 1;
+                    done = true;
+                    space = ents[k].r[0] == ' ';
+                    break;
+                }
+            }
+            if (done)
+                continue;
+        }
+        if (wc_buf_addch(&b, (char)c))
+            break;
+        space = false;
+    }
+    wc_buf_rtrim(&b);
+    if (!b.len) {
+        wc_buf_release(&b);
+        return NULL;
+    }
+    /* a cut may have split a character: drop a partial sequence at the end */
+    while (b.len && !wc_utf8_valid(b.buf, b.len))
+        b.len--;
+    b.buf[b.len] = '\0';
+    return wc_buf_detach(&b, NULL);
+}
+
+void ex_meta_set(ex_doc *d, unsigned slot, const char *p, size_t len, int prio)
+{
+    char *s;
+
+    if (slot >= M_COUNT || prio <= d->meta[slot].prio)
+        return;
+    s = normalise(p, len, META_MAX);
+    if (!s)
+        return;
+    free(d->meta[slot].s);
+    d->meta[slot].s = s;
+    d->meta[slot].prio = prio;
+}
+
+static bool all_caps(const char *s)
+{
+    bool letter = false;
+
+    for (; *s; s++) {
+        if (*s >= 'a' && *s <= 'z')
+            return false;
+        if (*s >= 'A' && *s <= 'Z')
+            letter = true;
+    }
+    return letter;
+}
+
+/* "JOHN O'BRIEN" -> "John O'Brien" (ASCII letters only). */
+static void title_case(char *s)
+{
+    bool start = true;
+
+    for (; *s; s++) {
+        if (*s >= 'A' && *s <= 'Z') {
+            if (!start)
+                *s = (char)(*s + 32);
+            start = false;
+        } else if ((unsigned char)*s >= 0x80 || (*s >= 'a' && *s <= 'z') ||
+                   (*s >= '0' && *s <= '9')) {
+            start = false;
+        } else {
+            start = *s != '\'' || s[1] == '\0' || s[2] == '\0' ? true : s[-1] == 'O';
+        }
+    }
+}
+
+static void add_one_author(ex_doc *d, const char *p, size_t len)
+{
+    char *s;
+    size_t i, words = 1, n;
+
+    wc_mem_trim(&p, &len);
+    while (len && (p[len - 1] == ',' || p[len - 1] == '|' || p[len - 1] == '.'))
+        len--;
+    if (wc_mem_istarts(p, len, "by ")) {
+        p += 3;
+        len -= 3;
+    }
+    wc_mem_trim(&p, &len);
+    if (len < 2 || len > 80 || wc_mem_istr(p, len, "http") || wc_mem_istr(p, len, "www.") ||
+        memchr(p, '@', len) || memchr(p, '/', len))
+        return;
+    for (i = 0; i < len; i++)
+        words += p[i] == ' ';
+    if (words > 6)
+        return;
+    s = normalise(p, len, 120);
+    if (!s)
+        return;
+    if (all_caps(s))
+        title_case(s);
+    n = strlen(s);
+    for (i = 0; i < d->n_authors; i++)
+        if (strlen(d->authors[i]) == n && wc_mem_ieq(d->authors[i], n, s)) {
+            free(s);
+            return;
+        }
+    if (d->n_authors >= MAX_AUTHORS) {
+        free(s);
+        return;
+    }
+    d->authors[d->n_authors++] = s;
+}
+
+void ex_meta_add_author(ex_doc *d, const char *p, size_t len, int prio)
+{
+    size_t i, start = 0;
+
+    if (prio < d->author_prio)
+        return;
+    if (prio > d->author_prio) {
+        for (i = 0; i < d->n_authors; i++)
+            free(d->authors[i]);
+        d->n_authors = 0;
+        d->author_prio = prio;
+    }
+    wc_mem_trim(&p, &len);
+    if (wc_mem_istarts(p, len, "by ")) {
+        p += 3;
+        len -= 3;
+    }
+    /* "A and B", "A, B & C", "A; B" */
+    for (i = 0; i <= len; i++) {
+        size_t cut = 0;
+        if (i == len)
+            cut = 1;
+        else if (p[i] == ',' || p[i] == ';' || p[i] == '|')
+            cut = 1;
+        else if (p[i] == '&' && i > 0 && p[i - 1] == ' ')
+            cut = 1;
+        else if (i + 5 <= len && !memcmp(p + i, " and ", 5))
+            cut = 5;
+        else if (i + 5 <= len && !memcmp(p + i, " und ", 5))
+            cut = 5;
+        else if (i + 4 <= len && !memcmp(p + i, " et ", 4))
+            cut = 4;
+        else if (i + 3 <= len && !memcmp(p + i, " y ", 3))
+            cut = 3;
+        if (!cut)
+            continue;
+        if (i > start)
+            add_one_author(d, p + start, i - start);
+        start = i + cut;
+        i = start - 1;
+    }
+}
+
+/* --- URLs -------------------------------------------------------------------- */
+
+static bool is_http(const char *s)
+{
+    return !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8);
+}
+
+char *ex_resolve_url(const ex_doc *d, const char *ref, size_t len)
+{
+    const char *base = d->base_url ? d->base_url : d->url;
+    char tmp[EX_MAX_ATTR + 1], *out = NULL;
+    xmlChar *r;
+
+    wc_mem_trim(&ref, &len);
+    if (!len || len > EX_MAX_ATTR || memchr(ref, '\0', len))
+        return NULL;
+    memcpy(tmp, ref, len);
+    tmp[len] = '\0';
+    if (wc_mem_istarts(tmp, len, "javascript:") || wc_mem_istarts(tmp, len, "data:") ||
+        wc_mem_istarts(tmp, len, "mailto:") || tmp[0] == '#')
+        return NULL;
+    if (is_http(tmp))
+        return wc_strdup(tmp);
+    if (!base || !is_http(base))
+        return NULL;
+    r = xmlBuildURI((const xmlChar *)tmp, (const xmlChar *)base);
+    if (r && is_http((const char *)r))
+        out = wc_strdup((const char *)r);
+    xmlFree(r);
+    return out;
+}
+
+/* --- dates ------------------------------------------------------------------ */
+
+static int month_of(const char *w, size_t n)
+{
+    static const char *const names[][12] = {
+        {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"},
+        {"jän", "feb", "mär", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "dez"},
+        {"jan", "fév", "mar", "avr", "mai", "jui", "jui", "aoû", "sep", "oct", "nov", "déc"},
+        {"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"},
+        {"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"},
+        {"jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"},
+    };
+    char low[16];
+    size_t i, k;
+    int m;
+
+    if (n < 3 || n > 12)
+        return 0;
+    for (i = 0; i < n; i++)
+        low[i] = (char)((w[i] >= 'A' && w[i] <= 'Z') ? w[i] + 32 : w[i]);
+    low[n] = '\0';
+    /* French juin/juillet share "jui" */
+    if (!strncmp(low, "juin", 4))
+        return 6;
+    if (!strncmp(low, "juil", 4))
+        return 7;
+    for (k = 0; k < WC_ARRAY_SIZE(names); k++)
+        for (m = 0; m < 12; m++) {
+            size_t l = strlen(names[k][m]);
+            if (n >= l && !memcmp(low, names[k][m], l))
+                return m + 1;
+        }
+    return 0;
+}
+
+static int tz_minutes(const char *w, size_t n, bool *found)
+{
+    static const struct {
+        const char *n;
+        int off;
+    } zones[] = {{"utc", 0},    {"gmt", 0},    {"z", 0},      {"est", -300}, {"edt", -240},
+                 {"et", -300},  {"cst", -360}, {"cdt", -300}, {"ct", -360},  {"mst", -420},
+                 {"mdt", -360}, {"mt", -420},  {"pst", -480}, {"pdt", -420}, {"pt", -480},
+                 {"bst", 60},   {"cet", 60},   {"cest", 120}, {"ist", 330},  {"jst", 540},
+                 {"aest", 600}, {"aedt", 660}, {"mez", 60},   {"mesz", 120}};
+    size_t i;
+
+    *found = false;
+    for (i = 0; i < WC_ARRAY_SIZE(zones); i++)
+        if (wc_mem_ieq(w, n, zones[i].n)) {
+            *found = true;
+            return zones[i].off;
+        }
+    return 0;
+}
+
+static bool valid_ymd(int y, int m, int d)
+{
+    static const int dm[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    return y >= 1970 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= dm[m - 1];
+}
+
+/* Numbers separated by / . or -: "2012/07/24", "24.07.2012", "7/24/2012". */
+static bool numeric_date(const char *p, size_t len, size_t *i, int *y, int *m, int *d)
+{
+    int v[3] = {0, 0, 0}, nd[3] = {0, 0, 0}, k = 0;
+    size_t j = *i;
+    char sep = 0;
+
+    while (k < 3) {
+        while (j < len && p[j] >= '0' && p[j] <= '9' && nd[k] < 5) {
+            v[k] = v[k] * 10 + (p[j] - '0');
+            nd[k]++;
+            j++;
+        }
+        if (!nd[k])
+            return false;
+        if (k == 2)
+            break;
+        if (j >= len || (p[j] != '/' && p[j] != '.' && p[j] != '-'))
+            return false;
+        if (sep && p[j] != sep)
+            return false;
+        sep = p[j++];
+        k++;
+    }
+    if (k != 2)
+        return false;
+    if (nd[0] == 4) {
+        *y = v[0];
+        *m = v[1];
+        *d = v[2];
+    } else if (nd[2] == 4 || nd[2] == 2) {
+        *y = nd[2] == 2 ? 2000 + v[2] : v[2];
+        if (sep == '.' || v[0] > 12) {
+            *d = v[0];
+            *m = v[1];
+        } else {
+            *m = v[0];
+            *d = v[1];
+        }
+    } else {
+        return false;
+    }
+    if (!valid_ymd(*y, *m, *d))
+        return false;
+    *i = j;
+    return true;
+}
+
+/* Dates as people write them: month names, ordinals, 12-hour clocks, zone names. */
+static bool human_date(const char *p, size_t len, int64_t *out)
+{
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, tz = 0;
+    bool have_time = false, pm = false, am = false, found;
+    size_t i = 0;
+    int loose[2] = {0, 0}, nloose = 0;
+
+    if (len > 200)
+        return false;
+    while (i < len) {
+        unsigned char c = (unsigned char)p[i];
+        size_t st = i;
+        if (c >= '0' && c <= '9') {
+            int yy, mm, dd;
+            size_t j = i;
+            if (!y && numeric_date(p, len, &j, &yy, &mm, &dd)) {
+                y = yy;
+                mo = mm;
+                d = dd;
+                i = j;
+                continue;
+            }
+            int v = 0, nd = 0;
+            while (i < len && p[i] >= '0' && p[i] <= '9' && nd < 9) {
+                v = v * 10 + (p[i] - '0');
+                nd++;
+                i++;
+            }
+            if (i < len && p[i] == ':' && nd <= 2 && !have_time) {
+                int v2 = 0, n2 = 0;
+                i++;
+                while (i < len && p[i] >= '0' && p[i] <= '9' && n2 < 2) {
+                    v2 = v2 * 10 + (p[i] - '0');
+                    n2++;
+                    i++;
+                }
+                if (n2 != 2)
+                    return false;
+                h = v;
+                mi = v2;
+                if (i < len && p[i] == ':') {
+                    int v3 = 0, n3 = 0;
+                    i++;
+                    while (i < len && p[i] >= '0' && p[i] <= '9' && n3 < 2) {
+                        v3 = v3 * 10 + (p[i] - '0');
+                        n3++;
+                        i++;
+                    }
+                    s = v3;
+                }
+                have_time = true;
+                continue;
+            }
+            /* ordinal suffix */
+            if (i + 1 < len && ((p[i] == 's' && p[i + 1] == 't') || (p[i] == 'n' && p[i + 1] == 'd') ||
+                                (p[i] == 'r' && p[i + 1] == 'd') || (p[i] == 't' && p[i + 1] == 'h')))
+                i += 2;
+            if (nd == 4 && v >= 1970 && v <= 2100 && !y) {
+                y = v;
+            } else if ((nd == 4 || nd == 3) && have_time == false && st > 0 &&
+                       (p[st - 1] == '+' || p[st - 1] == '-') && nd == 4) {
+                int off = (v / 100) * 60 + v % 100;
+                tz = p[st - 1] == '-' ? -off : off;
+            } else if (nd <= 2 && nloose < 2) {
+                loose[nloose++] = v;
+            }
+            continue;
+        }
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80) {
+            int m;
+            while (i < len && (((unsigned char)p[i] >= 'a' && p[i] <= 'z') ||
+                               (p[i] >= 'A' && p[i] <= 'Z') || (unsigned char)p[i] >= 0x80))
+                i++;
+            if ((m = month_of(p + st, i - st)) && !mo) {
+                mo = m;
+            } else if (wc_mem_ieq(p + st, i - st, "pm") ||
+                       (i - st == 1 && (p[st] == 'p' || p[st] == 'P') && i < len && p[i] == '.')) {
+                pm = true;
+            } else if (wc_mem_ieq(p + st, i - st, "am") ||
+                       (i - st == 1 && (p[st] == 'a' || p[st] == 'A') && i < len && p[i] == '.')) {
+                am = true;
+            } else {
+                int off = tz_minutes(p + st, i - st, &found);
+                if (found && have_time)
+                    tz = off;
+            }
+            continue;
+        }
+        i++;
+    }
+    if (!d && nloose)
+        d = loose[0];
+    if (!y || !mo || !valid_ymd(y, mo, d))
+        return false;
+    if (pm && h < 12)
+        h += 12;
+    if (am && h == 12)
+        h = 0;
+    if (h > 23 || mi > 59 || s > 60)
+        return false;
+    *out = wc_time_from_civil(y, mo, d, h, mi, s > 59 ? 59 : s) - (int64_t)tz * 60;
+    return true;
+}
+
+bool ex_date_parse(const char *p, size_t len, int64_t *out)
+{
+    wc_mem_trim(&p, &len);
+    if (!len)
+        return false;
+    if (wc_date_parse(p, len, out))
+        return true;
+    return human_date(p, len, out);
+}
+
+/* A date in the URL's path: /2012/07/24/, /2012-07-24, /20120724/. */
+static bool url_date(const char *u, int64_t *out)
+{
+    const char *p = strstr(u, "://");
+    size_t i, n;
+
+    p = p ? strchr(p + 3, '/') : u;
+    if (!p)
+        return false;
+    n = strlen(p);
+    for (i = 0; i + 10 <= n; i++) {
+        int y, m, d;
+        if (p[i] != '/' && p[i] != '-' && p[i] != '_')
+            continue;
+        if (sscanf(p + i + 1, "%4d/%2d/%2d", &y, &m, &d) == 3 ||
+            sscanf(p + i + 1, "%4d-%2d-%2d", &y, &m, &d) == 3) {
+            if (valid_ymd(y, m, d) && y >= 1995) {
+                *out = wc_time_from_civil(y, m, d, 0, 0, 0);
+                return true;
+            }
+        }
+        if (i + 9 <= n) {
+            size_t k;
+            bool digits = true;
+            for (k = 1; k <= 8; k++)
+                if (p[i + k] < '0' || p[i + k] > '9')
+                    digits = false;
+            if (digits && (i + 9 == n || p[i + 9] < '0' || p[i + 9] > '9')) {
+                y = (p[i + 1] - '0') * 1000 + (p[i + 2] - '0') * 100 + (p[i + 3] - '0') * 10 +
+                    (p[i + 4] - '0');
+                m = (p[i + 5] - '0') * 10 + (p[i + 6] - '0');
+                d = (p[i + 7] - '0') * 10 + (p[i + 8] - '0');
+                if (valid_ymd(y, m, d) && y >= 1995) {
+                    *out = wc_time_from_civil(y, m, d, 0, 0, 0);
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+/* --- collecting from the tree -------------------------------------------------- */
+
+struct named {
+    const char *name;
+    unsigned slot;
+    int prio;
+};
+
+/* <meta name|property|itemprop=...> keys (lower case). */
+static const struct named meta_keys[] = {
+    {"og:title", M_TITLE, 60},
+    {"twitter:title", M_TITLE, 50},
+    {"headline", M_TITLE, 55},
+    {"dc.title", M_TITLE, 45},
+    {"og:site_name", M_SITE, 80},
+    {"application-name", M_SITE, 40},
+    {"al:android:app_name", M_SITE, 30},
+    {"og:description", M_DESCRIPTION, 70},
+    {"description", M_DESCRIPTION, 60},
+    {"twitter:description", M_DESCRIPTION, 50},
+    {"dc.description", M_DESCRIPTION, 45},
+    {"og:image", M_IMAGE, 80},
+    {"og:image:url", M_IMAGE, 79},
+    {"og:image:secure_url", M_IMAGE, 78},
+    {"twitter:image", M_IMAGE, 70},
+    {"twitter:image:src", M_IMAGE, 70},
+    {"image", M_IMAGE, 45},
+    {"thumbnail", M_IMAGE, 40},
+    {"og:url", M_CANONICAL, 60},
+    {"twitter:url", M_CANONICAL, 40},
+    {"article:published_time", M_PUBLISHED, 75},
+    {"og:published_time", M_PUBLISHED, 70},
+    {"og:article:published_time", M_PUBLISHED, 70},
+    {"datepublished", M_PUBLISHED, 70},
+    {"article.published", M_PUBLISHED, 60},
+    {"pubdate", M_PUBLISHED, 60},
+    {"publishdate", M_PUBLISHED, 60},
+    {"publish-date", M_PUBLISHED, 60},
+    {"publish_date", M_PUBLISHED, 60},
+    {"date_published", M_PUBLISHED, 60},
+    {"parsely-pub-date", M_PUBLISHED, 60},
+    {"sailthru.date", M_PUBLISHED, 55},
+    {"dc.date.issued", M_PUBLISHED, 55},
+    {"dcterms.issued", M_PUBLISHED, 55},
+    {"dcterms.created", M_PUBLISHED, 50},
+    {"dc.date", M_PUBLISHED, 50},
+    {"dc.date.created", M_PUBLISHED, 50},
+    {"displaydate", M_PUBLISHED, 50},
+    {"originalpublicationdate", M_PUBLISHED, 55},
+    {"article_date_original", M_PUBLISHED, 55},
+    {"date", M_PUBLISHED, 45},
+    {"cxenseparse:recs:publishtime", M_PUBLISHED, 50},
+    {"article:modified_time", M_MODIFIED, 75},
+    {"og:updated_time", M_MODIFIED, 70},
+    {"datemodified", M_MODIFIED, 70},
+    {"dcterms.modified", M_MODIFIED, 50},
+    {"dc.date.modified", M_MODIFIED, 50},
+    {"last-modified", M_MODIFIED, 40},
+    {"lastmod", M_MODIFIED, 40},
+    {"og:locale", M_LANG, 40},
+    {"language", M_LANG, 45},
+    {"dc.language", M_LANG, 45},
+    {"content-language", M_LANG, 45},
+    {"article:section", M_SECTION, 50},
+};
+
+/* <meta> keys that name authors. */
+static const struct named author_keys[] = {
+    {"author", 0, 60},         {"article:author", 0, 55}, {"byl", 0, 50},
+    {"dc.creator", 0, 50},     {"parsely-author", 0, 60}, {"sailthru.author", 0, 55},
+    {"dcterms.creator", 0, 50}, {"byline", 0, 50},         {"og:article:author", 0, 50},
+};
+
+static void meta_tag(ex_doc *d, uint32_t n)
+{
+    const char *key = NULL, *content;
+    size_t kl = 0, cl, i;
+    char low[64];
+
+    content = ex_attr_get(d, n, A_CONTENT, &cl);
+    key = ex_attr_get(d, n, A_PROPERTY, &kl);
+    if (!key)
+        key = ex_attr_get(d, n, A_NAME, &kl);
+    if (!key)
+        key = ex_attr_get(d, n, A_ITEMPROP, &kl);
+    if (!key)
+        key = ex_attr_get(d, n, A_HTTP_EQUIV, &kl);
+    if (!key || !content || !cl || kl >= sizeof(low))
+        return;
+    for (i = 0; i < kl; i++)
+        low[i] = (char)((key[i] >= 'A' && key[i] <= 'Z') ? key[i] + 32 : key[i]);
+    low[kl] = '\0';
+    for (i = 0; i < WC_ARRAY_SIZE(meta_keys); i++)
+        if (!strcmp(low, meta_keys[i].name)) {
+            ex_meta_set(d, meta_keys[i].slot, content, cl, meta_keys[i].prio);
+            return;
+        }
+    for (i = 0; i < WC_ARRAY_SIZE(author_keys); i++)
+        if (!strcmp(low, author_keys[i].name)) {
+            if (!wc_mem_istarts(content, cl, "http"))
+                ex_meta_add_author(d, content, cl, author_keys[i].prio);
+            return;
+        }
+}
+
+static void link_tag(ex_doc *d, uint32_t n)
+{
+    size_t rl, hl;
+    const char *rel = ex_attr_get(d, n, A_REL, &rl);
+    const char *href = ex_attr_get(d, n, A_HREF, &hl);
+
+    if (!rel || !href || !hl)
+        return;
+    if (wc_mem_ieq(rel, rl, "canonical"))
+        ex_meta_set(d, M_CANONICAL, href, hl, 80);
+    else if (wc_mem_ieq(rel, rl, "image_src"))
+        ex_meta_set(d, M_IMAGE, href, hl, 50);
+}
+
+/* Text of element n into a small buffer; "" on failure. */
+static size_t node_text(const ex_doc *d, uint32_t n, char *out, size_t cap)
+{
+    wc_buf b;
+    size_t l;
+
+    wc_buf_init(&b, 0);
+    if (ex_dom_text(d, n, &b, cap - 1) || !b.len) {
+        wc_buf_release(&b);
+        out[0] = '\0';
+        return 0;
+    }
+    l = WC_MIN(b.len, cap - 1);
+    while (l && !wc_utf8_valid(b.buf, l))
+        l--;
+    memcpy(out, b.buf, l);
+    out[l] = '\0';
+    wc_buf_release(&b);
+    return l;
+}
+
+static void itemprop_value(ex_doc *d, uint32_t n, const char *prop, size_t pl)
+{
+    char text[512];
+    size_t tl = 0, vl;
+    const char *v;
+    unsigned tag = d->nodes[n].tag;
+
+    if (tag == T_META)
+        return; /* handled by meta_tag */
+    if (wc_mem_ieq(prop, pl, "datePublished") || wc_mem_ieq(prop, pl, "dateCreated") ||
+        wc_mem_ieq(prop, pl, "dateModified")) {
+        unsigned slot = wc_mem_ieq(prop, pl, "dateModified") ? M_MODIFIED : M_PUBLISHED;
+        v = ex_attr_get(d, n, A_DATETIME, &vl);
+        if (!v)
+            v = ex_attr_get(d, n, A_CONTENT, &vl);
+        if (!v) {
+            tl = node_text(d, n, text, 128);
+            v = text;
+            vl = tl;
+        }
+        ex_meta_set(d, slot, v, vl, wc_mem_ieq(prop, pl, "dateCreated") ? 45 : 55);
+    } else if (wc_mem_ieq(prop, pl, "author") || wc_mem_ieq(prop, pl, "creator")) {
+        uint32_t c, end = n + 1;
+        bool named = false;
+        /* a nested itemprop=name carries the name */
+        while (end < d->n_nodes && ex_is_ancestor(d, n, end))
+            end++;
+        for (c = n + 1; c < end; c++) {
+            size_t cl;
+            const char *cp = ex_attr_get(d, c, A_ITEMPROP, &cl);
+            if (cp && wc_mem_ieq(cp, cl, "name")) {
+                v = ex_attr_get(d, c, A_CONTENT, &vl);
+                if (!v) {
+                    tl = node_text(d, c, text, sizeof(text));
+                    v = text;
+                    vl = tl;
+                }
+                ex_meta_add_author(d, v, vl, 55);
+                named = true;
+                break;
+            }
+        }
+        if (!named) {
+            v = ex_attr_get(d, n, A_CONTENT, &vl);
+            if (!v) {
+                tl = node_text(d, n, text, sizeof(text));
+                v = text;
+                vl = tl;
+            }
+            if (vl && vl < 120)
+                ex_meta_add_author(d, v, vl, 50);
+        }
+    } else if (wc_mem_ieq(prop, pl, "headline")) {
+        tl = node_text(d, n, text, sizeof(text));
+        ex_meta_set(d, M_TITLE, text, tl, 55);
+    } else if (wc_mem_ieq(prop, pl, "image") || wc_mem_ieq(prop, pl, "thumbnailUrl")) {
+        v = ex_attr_get(d, n, A_SRC, &vl);
+        if (!v)
+            v = ex_attr_get(d, n, A_HREF, &vl);
+        if (!v)
+            v = ex_attr_get(d, n, A_CONTENT, &vl);
+        if (v)
+            ex_meta_set(d, M_IMAGE, v, vl, 45);
+    }
+}
+
+/* Heading candidates for the title: h1s and elements the template calls titles. */
+#define MAX_HEADS 12
+
+struct title_ctx {
+    uint32_t heads[MAX_HEADS];
+    unsigned n_heads;
+    char *doc_title; /* <title> */
+};
+
+static void collect(ex_doc *d, struct title_ctx *tc)
+{
+    uint32_t n;
+    size_t l;
+    const char *v;
+    int64_t t;
+
+    for (n = 1; n < d->n_nodes; n++) {
+        const ex_node *nd = &d->nodes[n];
+        if (nd->tag == T_TEXT)
+            continue;
+        switch (nd->tag) {
+        case T_META:
+            meta_tag(d, n);
+            continue;
+        case T_LINK:
+            link_tag(d, n);
+            continue;
+        case T_BASE:
+            if (!d->base_url && (v = ex_attr_get(d, n, A_HREF, &l)) && l) {
+                ex_doc tmp = *d;
+                tmp.base_url = NULL;
+                d->base_url = ex_resolve_url(&tmp, v, l);
+            }
+            continue;
+        case T_HTML:
+            if ((v = ex_attr_get(d, n, A_LANG, &l)) && l) {
+                size_t k;
+                for (k = 0; k < l && k + 1 < sizeof(d->html_lang) && v[k] != '-' && v[k] != '_';
+                     k++)
+                    d->html_lang[k] = (char)((v[k] >= 'A' && v[k] <= 'Z') ? v[k] + 32 : v[k]);
+                d->html_lang[k] = '\0';
+            }
+            break;
+        case T_TIME:
+            if ((v = ex_attr_get(d, n, A_DATETIME, &l)) && ex_date_parse(v, l, &t)) {
+                int prio = (nd->flags & NF_PUBDATE) ? 55 : 35;
+                if (!(nd->cls & EXC_COMMENT))
+                    ex_meta_set(d, M_PUBLISHED, v, l, prio);
+            }
+            break;
+        case T_A:
+            if ((v = ex_attr_get(d, n, A_REL, &l)) && wc_mem_istr(v, l, "author")) {
+                char text[160];
+                size_t tl = node_text(d, n, text, sizeof(text));
+                if (tl && tl < 60)
+                    ex_meta_add_author(d, text, tl, 40);
+            }
+            break;
+        default:
+            break;
+        }
+        if ((v = ex_attr_get(d, n, A_ITEMPROP, &l)) && l)
+            itemprop_value(d, n, v, l);
+        if (tc->n_heads < MAX_HEADS &&
+            (nd->tag == T_H1 ||
+             ((nd->cls & EXC_TITLE) && (ex_tag_flags(nd->tag) & TF_HEADING) && nd->tag <= T_H3)))
+            tc->heads[tc->n_heads++] = n;
+    }
+}
+
+/* Byline elements ("By Jane Doe") when nothing better named the authors. */
+static void byline_authors(ex_doc *d)
+{
+    uint32_t i;
+    unsigned seen = 0;
+
+    if (d->author_prio >= 40)
+        return;
+    for (i = 0; i < d->n_blocks && seen < 3; i++) {
+        const ex_block *b = &d->blocks[i];
+        const char *p = d->btext.buf + b->off;
+        if (b->words > 12 || !(b->flags & BF_BYLINE))
+            continue;
+        if (!wc_mem_istarts(p, b->len, "by ") && !wc_mem_istarts(p, b->len, "posted by ") &&
+            !wc_mem_istarts(p, b->len, "written by "))
+            continue;
+        seen++;
+        {
+            const char *q = wc_mem_istr(p, b->len, "by ") + 3;
+            size_t ql = b->len - (size_t)(q - p), k;
+            /* stop at a date or a separator: "By Jane Doe | July 4, 2012" */
+            for (k = 0; k < ql; k++)
+                if (q[k] == '|' || (q[k] >= '0' && q[k] <= '9') ||
+                    (k + 4 < ql && !memcmp(q + k, " on ", 4)) ||
+                    (k + 4 < ql && !memcmp(q + k, " at ", 4)))
+                    break;
+            ex_meta_add_author(d, q, k, 30);
+        }
+    }
+}
+
+/* --- titles --------------------------------------------------------------------- */
+
+static const char *const title_seps[] = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
+                                         " :: ", " \xC2\xBB ", " \xC2\xAB ", " \xC2\xB7 ",
+                                         " \xE2\x80\xA2 ", " ~ ", " \xE2\x80\xBA ", " / "};
+
+#define MAX_SEGS 8
+
+struct seg {
+    size_t off, len;
+    size_t sep_len; /* separator that follows this segment */
+    bool pipe;      /* that separator is " | " */
+};
+
+static size_t split_title(const char *t, struct seg *segs)
+{
+    size_t n = strlen(t), i, k, ns = 0, start = 0;
+
+    for (i = 0; i < n && ns + 1 < MAX_SEGS; i++) {
+        if (t[i] != ' ')
+            continue;
+        for (k = 0; k < WC_ARRAY_SIZE(title_seps); k++) {
+            size_t sl = strlen(title_seps[k]);
+            if (n - i >= sl && !memcmp(t + i, title_seps[k], sl)) {
+                segs[ns].off = start;
+                segs[ns].len = i - start;
+                segs[ns].sep_len = sl;
+                segs[ns].pipe = k == 0;
+                ns++;
+                start = i + sl;
+                i += sl - 1;
+                break;
+            }
+        }
+    }
+    segs[ns].off = start;
+    segs[ns].len = n - start;
+    segs[ns].sep_len = 0;
+    segs[ns].pipe = false;
+    return ns + 1;
+}
+
+/* The registrable-looking label of a host: "www.nytimes.com" -> "nytimes". */
+static size_t host_label(const char *url, char *out, size_t cap)
+{
+    const char *h, *e, *dot, *prev = NULL;
+    size_t n;
+
+    if (!url || !(h = strstr(url, "://")))
+        return 0;
+    h += 3;
+    e = h;
+    while (*e && *e != '/' && *e != ':' && *e != '?' && *e != '#')
+        e++;
+    /* last label before the public suffix: take the longest of the last two labels */
+    dot = NULL;
+    for (const char *p = h; p < e; p++)
+        if (*p == '.') {
+            prev = dot;
+            dot = p;
+        }
+    if (!dot)
+        return 0;
+    {
+        const char *a = prev ? prev + 1 : h;
+        n = (size_t)(dot - a);
+        if (n <= 3 && prev) { /* co.uk, com.au: go one label further left */
+            const char *q = prev, *r = h;
+            for (const char *p = h; p < prev; p++)
+                if (*p == '.')
+                    r = p + 1;
+            (void)q;
+            a = r;
+            n = (size_t)(prev - a);
+        }
+        return ex_fold(a, n, out, cap);
+    }
+}
+
+static bool seg_is_site(const char *t, const struct seg *s, const char *site, const char *hostl)
+{
+    char fs[256], fsite[256];
+    size_t ns = ex_fold(t + s->off, WC_MIN(s->len, sizeof(fs) - 1), fs, sizeof(fs)), nsite;
+
+    if (!ns)
+        return true;
+    if (site && (nsite = ex_fold(site, strlen(site), fsite, sizeof(fsite))) >= 2) {
+        if (ns == nsite && !memcmp(fs, fsite, ns))
+            return true;
+        if (ns >= 3 && nsite > ns && memmem(fsite, nsite, fs, ns))
+            return true;
+        if (nsite >= 4 && ns <= nsite + 20 && memmem(fs, ns, fsite, nsite))
+            return true;
+    }
+    if (hostl && strlen(hostl) >= 3 && ns <= strlen(hostl) + 24 &&
+        memmem(fs, ns, hostl, strlen(hostl)))
+        return true;
+    if (memmem(t + s->off, s->len, ".com", 4) || memmem(t + s->off, s->len, ".co.", 4) ||
+        memmem(t + s->off, s->len, ".org", 4) || memmem(t + s->off, s->len, ".net", 4))
+        return s->len < 40;
+    return false;
+}
+
+static size_t words_in(const char *p, size_t n)
+{
+    return ex_count_words(p, n);
+}
+
+/* Cut site and section segments off a title; malloc'd result. *cut_site gets the site segment. */
+static char *clean_title(const char *t, const char *site, const char *url, char **cut_site)
+{
+    struct seg segs[MAX_SEGS];
+    size_t ns = split_title(t, segs), a = 0, b, total;
+    char hostl[128];
+    size_t hl = host_label(url, hostl, sizeof(hostl));
+    bool cut = false;
+
+    if (cut_site)
+        *cut_site = NULL;
+    if (ns == 1)
+        return wc_strdup(t);
+    b = ns;
+    total = strlen(t);
+    while (b - a > 1 && seg_is_site(t, &segs[b - 1], site, hl ? hostl : NULL)) {
+        if (cut_site && !*cut_site)
+            *cut_site = wc_strndup(t + segs[b - 1].off, segs[b - 1].len);
+        b--;
+        cut = true;
+    }
+    while (b - a > 1 && seg_is_site(t, &segs[a], site, hl ? hostl : NULL)) {
+        if (cut_site && !*cut_site)
+            *cut_site = wc_strndup(t + segs[a].off, segs[a].len);
+        a++;
+        cut = true;
+    }
+    if (!cut && b - a > 1) {
+        /* "Headline | Site Name": a short last segment after a pipe is the site */
+        const struct seg *last = &segs[b - 1], *before = &segs[b - 2];
+        size_t lw = words_in(t + last->off, last->len);
+        if ((before->pipe && lw <= 5 && last->len * 2 < total) ||
+            (lw <= 3 && last->len * 3 < total && words_in(t, segs[b - 2].off + segs[b - 2].len) >= 4)) {
+            if (cut_site)
+                *cut_site = wc_strndup(t + last->off, last->len);
+            b--;
+            cut = true;
+        }
+    }
+    if (cut && b - a > 1) {
+        /* then a section name left at the end: "Headline - Politics" */
+        const struct seg *last = &segs[b - 1];
+        if (words_in(t + last->off, last->len) <= 2 &&
+            words_in(t + segs[a].off, segs[b - 2].off + segs[b - 2].len - segs[a].off) >= 4 &&
+            segs[b - 2].sep_len && (segs[b - 2].pipe || segs[b - 2].sep_len > 3))
+            b--;
+    }
+    return wc_strndup(t + segs[a].off, segs[b - 1].off + segs[b - 1].len - segs[a].off);
+}
+
+static void decide_title(ex_doc *d, struct title_ctx *tc)
+{
+    char fm[512], fd[512], fh[512], text[512];
+    size_t nm = 0, nd = 0, nh, tl;
+    char *meta_t = NULL, *doc_t = NULL, *cut = NULL, *cut2 = NULL;
+    const char *site = d->meta[M_SITE].s;
+    unsigned i;
+
+    if (d->meta[M_TITLE].s)
+        meta_t = clean_title(d->meta[M_TITLE].s, site, d->url, &cut);
+    if (tc->doc_title)
+        doc_t = clean_title(tc->doc_title, site, d->url, &cut2);
+    if (meta_t)
+        nm = ex_fold(meta_t, strlen(meta_t), fm, sizeof(fm));
+    if (tc->doc_title)
+        nd = ex_fold(tc->doc_title, strlen(tc->doc_title), fd, sizeof(fd));
+    d->h1 = EX_NONE;
+    for (i = 0; i < tc->n_heads; i++) {
+        tl = node_text(d, tc->heads[i], text, sizeof(text));
+        nh = ex_fold(text, tl, fh, sizeof(fh));
+        if (nh < 8)
+            continue;
+        if ((nm && nh == nm && !memcmp(fh, fm, nh)) || (nm && nh >= 16 && memmem(fm, nm, fh, nh)) ||
+            (nd && memmem(fd, nd, fh, nh)) || (nm >= 16 && nh > nm && memmem(fh, nh, fm, nm))) {
+            d->h1 = tc->heads[i];
+            ex_meta_set(d, M_TITLE, text, tl, 1000);
+            break;
+        }
+    }
+    if (d->h1 == EX_NONE) {
+        if (meta_t)
+            ex_meta_set(d, M_TITLE, meta_t, strlen(meta_t), 1000);
+        else if (doc_t)
+            ex_meta_set(d, M_TITLE, doc_t, strlen(doc_t), 1000);
+        else if (tc->n_heads) {
+            tl = node_text(d, tc->heads[0], text, sizeof(text));
+            if (tl) {
+                d->h1 = tc->heads[0];
+                ex_meta_set(d, M_TITLE, text, tl, 1000);
+            }
+        }
+    }
+    if (!d->meta[M_SITE].s) {
+        const char *c = cut2 ? cut2 : cut;
+        if (c && words_in(c, strlen(c)) <= 6)
+            ex_meta_set(d, M_SITE, c, strlen(c), 30);
+    }
+    free(meta_t);
+    free(doc_t);
+    free(cut);
+    free(cut2);
+}
+
+void ex_meta_collect(ex_doc *d)
+{
+    struct title_ctx tc;
+
+    memset(&tc, 0, sizeof(tc));
+    collect(d, &tc);
+    ex_jsonld_read(d);
+    if (d->title.len) {
+        tc.doc_title = normalise(d->title.buf, d->title.len, META_MAX);
+    }
+    decide_title(d, &tc);
+    free(tc.doc_title);
+    if (!d->html_lang[0] && d->meta[M_LANG].s) {
+        const char *v = d->meta[M_LANG].s;
+        size_t k;
+        for (k = 0; v[k] && k + 1 < sizeof(d->html_lang) && v[k] != '-' && v[k] != '_'; k++)
+            d->html_lang[k] = (char)((v[k] >= 'A' && v[k] <= 'Z') ? v[k] + 32 : v[k]);
+        d->html_lang[k] = '\0';
+    }
+}
+
+/* --- into the article ---------------------------------------------------------- */
+
+static int64_t slot_date(ex_doc *d, unsigned slot)
+{
+    int64_t t;
+
+    if (d->meta[slot].s && ex_date_parse(d->meta[slot].s, strlen(d->meta[slot].s), &t))
+        return t;
+    return WC_TIME_NONE;
+}
+
+static char *take(ex_doc *d, unsigned slot)
+{
+    char *s = d->meta[slot].s;
+
+    d->meta[slot].s = NULL;
+    return s;
+}
+
+void ex_meta_finish(ex_doc *d, wc_article *a)
+{
+    size_t i, len = 0;
+    int64_t t;
+    char *s;
+
+    byline_authors(d);
+    a->title = take(d, M_TITLE);
+    a->description = take(d, M_DESCRIPTION);
+    a->published_at = slot_date(d, M_PUBLISHED);
+    a->modified_at = slot_date(d, M_MODIFIED);
+    if (a->published_at == WC_TIME_NONE) {
+        /* a dateline in the page's text near the article, then the URL */
+        for (i = 0; i < d->n_blocks; i++) {
+            const ex_block *b = &d->blocks[i];
+            if ((b->flags & BF_BYLINE) && b->words <= 14 &&
+                ex_date_parse(d->btext.buf + b->off, b->len, &t)) {
+                a->published_at = t;
+                break;
+            }
+        }
+    }
+    if (a->published_at == WC_TIME_NONE && d->meta[M_CANONICAL].s &&
+        url_date(d->meta[M_CANONICAL].s, &t))
+        a->published_at = t;
+    if (a->published_at == WC_TIME_NONE && d->url && url_date(d->url, &t))
+        a->published_at = t;
+    if (a->modified_at != WC_TIME_NONE && a->published_at == WC_TIME_NONE)
+        a->published_at = a->modified_at;
+    if (d->meta[M_CANONICAL].s)
+        a->canonical_url =
+            ex_resolve_url(d, d->meta[M_CANONICAL].s, strlen(d->meta[M_CANONICAL].s));
+    if (d->meta[M_IMAGE].s)
+        a->image = ex_resolve_url(d, d->meta[M_IMAGE].s, strlen(d->meta[M_IMAGE].s));
+    a->site = take(d, M_SITE);
+    if (!a->site) {
+        const char *u = a->canonical_url ? a->canonical_url : d->url;
+        const char *h = u ? strstr(u, "://") : NULL;
+        if (h) {
+            const char *e;
+            h += 3;
+            if (!strncmp(h, "www.", 4))
+                h += 4;
+            e = h;
+            while (*e && *e != '/' && *e != ':' && *e != '?' && *e != '#')
+                e++;
+            if (e > h)
+                a->site = wc_strndup(h, (size_t)(e - h));
+        }
+    }
+    /* authors joined "A, B" */
+    for (i = 0; i < d->n_authors; i++)
+        len += strlen(d->authors[i]) + 2;
+    if (d->n_authors && (s = malloc(len + 1))) {
+        size_t o = 0;
+        for (i = 0; i < d->n_authors; i++) {
+            size_t l = strlen(d->authors[i]);
+            if (i) {
+                memcpy(s + o, ", ", 2);
+                o += 2;
+            }
+            memcpy(s + o, d->authors[i], l);
+            o += l;
+        }
+        s[o] = '\0';
+        a->author = s;
+    }
+    if (d->lang >= 0)
+        a->lang = wc_strdup(ex_lang_code(d->lang));
+    else if (d->html_lang[0] && strlen(d->html_lang) <= 3)
+        a->lang = wc_strdup(d->html_lang);
+}

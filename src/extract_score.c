@@ -1,0 +1,517 @@
+/*
+ * extract_score.c - which element holds the article, and which of its
+ * lines are the article's text.
+ *
+ * Three layers of evidence, each correcting the blind spots of the other:
+ *
+ * 1. Blocks on their own (jusText, Pomikálek 2011). Each block is
+ *    classed by length, link density and stopword density:
+ *      bad      - mostly link text, or debris phrases;
+ *      short    - under LEN_LOW characters: cannot tell alone;
+ *      neargood - some prose signal;
+ *      good     - long, with the stopword density of real sentences.
+ *    Without a stopword list for the page's language only length and
+ *    links count.
+ *
+ * 2. The tree. Every block gets a weight (good: +its length, bad:
+ *    -its length, ...) damped when an ancestor's class/id says comments,
+ *    related links, sidebar, navigation... Summed bottom-up, each element
+ *    gets the net weight of its subtree, and the article container is the
+ *    element with the largest sum: the smallest subtree that takes in the
+ *    article's text and leaves out what outweighs it (a maximum-weight
+ *    subtree, in the spirit of the "maximum subsequence" extractors and
+ *    Readability's ancestor scoring). Strong witnesses add weight:
+ *    itemprop=articleBody and "article-body"-like classes, and the JSON-LD
+ *    articleBody, whose word pairs mark the blocks that are the article.
+ *    A class bit that covers most of the page's good text (a site whose
+ *    content wrapper is called "comments-enabled") is ignored for that
+ *    page: vocabulary advises, text decides.
+ *
+ * 3. Inside the container. Blocks under a boilerplate-named element
+ *    (share bar, related box, newsletter promo, author bio, caption), the
+ *    headline, bylines and datelines, debris phrases and everything after
+ *    a "Comments" heading are dropped; what is left is classified again
+ *    with jusText's context rules (a short line between good paragraphs
+ *    is a paragraph; a short line among link lists is not), with the
+ *    start of the container counting as good and its end as bad, since
+ *    articles open with short datelines and close with debris.
+ *
+ * What it does not do: render CSS, run scripts, or learn weights from
+ * data. The constants are round numbers chosen from reading pages, not
+ * fitted to a test set.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract_internal.h"
+#include "internal.h"
+
+/* jusText's length limits, in characters (code points, spaces excluded). */
+#define LEN_LOW 60
+#define LEN_HIGH 180
+/* Stopword share limits, for our short lists (jusText uses 0.30/0.32 with long ones). */
+#define STOP_LOW 0.22
+#define STOP_HIGH 0.28
+/* Link text share above which a block is navigation. */
+#define LINK_MAX 0.25
+/* Inside the chosen container links in prose are common: a looser limit. */
+#define LINK_MAX_INSIDE 0.5
+/* How far (characters) a heading may be from the good text it introduces. */
+#define HEADING_REACH 300
+/* Positive weight kept under a boilerplate-named element. */
+#define BOILER_DAMP 0.15
+/* A class bit covering more than this share of the good text is not trusted. */
+#define BOILER_TRUST 0.5
+/* Weight multiplier for blocks under articleBody-like names. */
+#define BODY_BOOST 1.6
+/* ...and for blocks whose words are in the JSON-LD articleBody. */
+#define JSONLD_BOOST 2.5
+/* Minimum words of body text for a page to count as an article. */
+#define MIN_ARTICLE_WORDS 12
+
+/* Class bits that damp weight and drop blocks inside the container. */
+#define DAMP_BITS                                                                                  \
+    (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_SHARE | EXC_AD | EXC_PROMO |          \
+     EXC_COMMENT | EXC_MODAL | EXC_BIO | EXC_PAGER | EXC_HIDDEN | EXC_TAGS)
+#define DROP_BITS (DAMP_BITS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER)
+
+static double link_density(const ex_block *b)
+{
+    return b->chars ? (double)b->link_chars / (double)b->chars : 0.0;
+}
+
+static double stop_density(const ex_block *b)
+{
+    return b->words ? (double)b->stops / (double)b->words : 0.0;
+}
+
+static int classify_one(const ex_doc *d, const ex_block *b, double link_max)
+{
+    double ld = link_density(b);
+
+    if (b->flags & (BF_IN_HEAD | BF_DEBRIS))
+        return C_BAD;
+    if (ld > link_max)
+        return C_BAD;
+    if (b->chars < LEN_LOW)
+        return ld > 0 && b->chars < 20 ? C_BAD : C_SHORT;
+    if (d->lang == EX_LANG_NONE)
+        return b->chars >= LEN_HIGH ? C_GOOD : C_NEARGOOD;
+    if (stop_density(b) >= STOP_HIGH && b->chars >= LEN_HIGH)
+        return C_GOOD;
+    if (stop_density(b) >= STOP_LOW)
+        return C_NEARGOOD;
+    /* long text with few stopwords: lists of names, tables, captions... */
+    return b->chars >= 3 * LEN_HIGH && stop_density(b) >= STOP_LOW / 2 ? C_NEARGOOD : C_BAD;
+}
+
+void ex_score_classify(ex_doc *d)
+{
+    uint32_t i;
+
+    for (i = 0; i < d->n_blocks; i++)
+        d->blocks[i].klass = (uint8_t)classify_one(d, &d->blocks[i], LINK_MAX);
+}
+
+/* --- jusText context rules over a sequence of block indices ---------------------- */
+
+/* Nearest class before/after i among seq, skipping short (and neargood if asked). */
+static int neighbour(const uint8_t *cls, size_t n, size_t i, int dir, bool skip_neargood,
+                     int edge)
+{
+    size_t k = i;
+
+    for (;;) {
+        if (dir < 0) {
+            if (k == 0)
+                return edge;
+            k--;
+        } else {
+            if (k + 1 >= n)
+                return edge;
+            k++;
+        }
+        if (cls[k] == C_SHORT || (skip_neargood && cls[k] == C_NEARGOOD))
+            continue;
+        return cls[k];
+    }
+}
+
+/*
+ * cls[0..n) holds context-free classes; on return every entry is C_GOOD
+ * or C_BAD. head_edge / tail_edge say what lies beyond the ends.
+ */
+static void smooth(uint8_t *cls, size_t n, int head_edge, int tail_edge)
+{
+    uint8_t *out;
+    size_t i;
+
+    if (!n)
+        return;
+    out = malloc(n);
+    if (!out) {
+        for (i = 0; i < n; i++)
+            cls[i] = cls[i] == C_GOOD ? C_GOOD : C_BAD;
+        return;
+    }
+    memcpy(out, cls, n);
+    for (i = 0; i < n; i++) {
+        int p, q;
+        if (cls[i] != C_SHORT)
+            continue;
+        p = neighbour(cls, n, i, -1, true, head_edge);
+        q = neighbour(cls, n, i, +1, true, tail_edge);
+        if (p == C_GOOD && q == C_GOOD)
+            out[i] = C_GOOD;
+        else if (p == C_BAD && q == C_BAD)
+            out[i] = C_BAD;
+        else if ((p == C_BAD && neighbour(cls, n, i, -1, false, head_edge) == C_NEARGOOD) ||
+                 (q == C_BAD && neighbour(cls, n, i, +1, false, tail_edge) == C_NEARGOOD))
+            out[i] = C_GOOD;
+        else
+            out[i] = C_BAD;
+    }
+    for (i = 0; i < n; i++) {
+        int p, q;
+        if (cls[i] != C_NEARGOOD)
+            continue;
+        p = neighbour(cls, n, i, -1, true, head_edge);
+        q = neighbour(cls, n, i, +1, true, tail_edge);
+        out[i] = (p == C_BAD && q == C_BAD) ? C_BAD : C_GOOD;
+    }
+    memcpy(cls, out, n);
+    free(out);
+}
+
+/* --- JSON-LD articleBody coverage ----------------------------------------------- */
+
+/* Hashes of adjacent word pairs, lower-cased ASCII, in a small open-addressing set. */
+struct pairset {
+    uint64_t *slots;
+    size_t mask;
+    size_t n;
+};
+
+static uint64_t word_hash(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* Call fn for each word-pair hash of p[0..len). */
+static void each_pair(const char *p, size_t len, void (*fn)(void *, uint64_t), void *ctx)
+{
+    size_t i = 0;
+    uint64_t prev = 0;
+    bool have = false;
+
+    while (i < len) {
+        size_t s;
+        unsigned char c = (unsigned char)p[i];
+        bool w = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0xC3;
+        if (!w) {
+            i++;
+            continue;
+        }
+        s = i;
+        while (i < len) {
+            c = (unsigned char)p[i];
+            if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+                  c >= 0x80))
+                break;
+            if (c == 0xE2) /* punctuation of U+2000... ends a word */
+                break;
+            i++;
+        }
+        if (i == s) {
+            i++;
+            continue;
+        }
+        {
+            uint64_t h = word_hash(p + s, i - s);
+            if (have)
+                fn(ctx, prev * 31 + h + 1);
+            prev = h;
+            have = true;
+        }
+    }
+}
+
+static void pair_add(void *ctx, uint64_t h)
+{
+    struct pairset *ps = ctx;
+    size_t i = h & ps->mask;
+
+    if (!h)
+        h = 1;
+    while (ps->slots[i] && ps->slots[i] != h)
+        i = (i + 1) & ps->mask;
+    if (!ps->slots[i] && ps->n < ps->mask / 2) {
+        ps->slots[i] = h;
+        ps->n++;
+    }
+}
+
+struct pair_count {
+    const struct pairset *ps;
+    uint32_t total, hit;
+};
+
+static void pair_check(void *ctx, uint64_t h)
+{
+    struct pair_count *pc = ctx;
+    size_t i;
+
+    if (!h)
+        h = 1;
+    pc->total++;
+    for (i = h & pc->ps->mask; pc->ps->slots[i]; i = (i + 1) & pc->ps->mask)
+        if (pc->ps->slots[i] == h) {
+            pc->hit++;
+            return;
+        }
+}
+
+/* Share of each block's word pairs found in the JSON-LD body; returns pairs matched. */
+static uint32_t jsonld_cover(ex_doc *d)
+{
+    struct pairset ps;
+    size_t len, cap = 1024, i;
+    uint32_t matched = 0;
+
+    if (!d->ld_body)
+        return 0;
+    len = strlen(d->ld_body);
+    while (cap < len / 2 && cap < ((size_t)1 << 22))
+        cap <<= 1;
+    ps.slots = calloc(cap, sizeof(*ps.slots));
+    if (!ps.slots)
+        return 0;
+    ps.mask = cap - 1;
+    ps.n = 0;
+    each_pair(d->ld_body, len, pair_add, &ps);
+    for (i = 0; i < d->n_blocks; i++) {
+        ex_block *b = &d->blocks[i];
+        struct pair_count pc = {&ps, 0, 0};
+        each_pair(d->btext.buf + b->off, b->len, pair_check, &pc);
+        b->jsonld_cover = pc.total ? (float)pc.hit / (float)pc.total : 0.0f;
+        if (pc.total >= 3 && b->jsonld_cover >= 0.6f) {
+            b->flags |= BF_JSONLD;
+            matched += pc.hit;
+        }
+    }
+    free(ps.slots);
+    return matched;
+}
+
+/* --- choosing the container ------------------------------------------------------ */
+
+static double base_weight(const ex_block *b)
+{
+    double c = (double)b->chars;
+
+    if (b->kind == K_HEADING)
+        return 0;
+    switch (b->klass) {
+    case C_GOOD:
+        return c;
+    case C_NEARGOOD:
+        return 0.5 * c;
+    case C_SHORT:
+        return -0.3 * c;
+    default:
+        return -c * (0.5 + link_density(b));
+    }
+}
+
+/* Class bits under which the good text of this page mostly lives are not trusted. */
+static uint32_t trusted_bits(const ex_doc *d, uint32_t candidates)
+{
+    double total = 0, under[32] = {0};
+    uint32_t i, bits = candidates;
+    int k;
+
+    for (i = 0; i < d->n_blocks; i++) {
+        const ex_block *b = &d->blocks[i];
+        double w = b->klass == C_GOOD ? b->chars : b->klass == C_NEARGOOD ? 0.5 * b->chars : 0;
+        if (w <= 0)
+            continue;
+        total += w;
+        for (k = 0; k < 32; k++)
+            if ((b->cls_path >> k) & 1)
+                under[k] += w;
+    }
+    if (total <= 0)
+        return bits;
+    for (k = 0; k < 32; k++)
+        if (((candidates >> k) & 1) && under[k] > BOILER_TRUST * total)
+            bits &= ~(1u << k);
+    return bits;
+}
+
+/* EXC bits of the ancestors of node n strictly below c (n itself included). */
+static uint32_t path_below(const ex_doc *d, uint32_t n, uint32_t c)
+{
+    uint32_t bits = 0;
+
+    while (n != EX_NONE && n != c) {
+        bits |= d->nodes[n].cls;
+        n = d->nodes[n].parent;
+    }
+    return bits;
+}
+
+/* Element with the largest subtree weight; EX_NONE when nothing is positive. */
+static uint32_t choose_container(ex_doc *d, double *w, double *sum, uint32_t damp_bits,
+                                 bool ld_matched)
+{
+    uint32_t i, n, best = EX_NONE;
+
+    for (n = 0; n < d->n_nodes; n++)
+        sum[n] = 0;
+    for (i = 0; i < d->n_blocks; i++) {
+        const ex_block *b = &d->blocks[i];
+        double x = base_weight(b);
+        if (x > 0) {
+            if (b->cls_path & damp_bits)
+                x *= BOILER_DAMP;
+            if (b->cls_path & EXC_BODY)
+                x *= BODY_BOOST;
+            if (ld_matched)
+                x *= (b->flags & BF_JSONLD) ? JSONLD_BOOST : 0.5;
+        } else if ((b->flags & BF_JSONLD) && ld_matched) {
+            x = (double)b->chars * 0.5 * JSONLD_BOOST;
+        }
+        w[i] = x;
+        sum[b->node] += x;
+    }
+    for (n = d->n_nodes; n-- > 1;)
+        if (d->nodes[n].parent != EX_NONE)
+            sum[d->nodes[n].parent] += sum[n];
+    for (n = 0; n < d->n_nodes; n++) {
+        if (d->nodes[n].tag == T_TEXT)
+            continue;
+        if (best == EX_NONE || sum[n] > sum[best] ||
+            (sum[n] == sum[best] && ex_is_ancestor(d, best, n)))
+            best = n;
+    }
+    if (best != EX_NONE && sum[best] <= 0)
+        return EX_NONE;
+    return best;
+}
+
+/* --- inside the container ------------------------------------------------------- */
+
+void ex_score_select(ex_doc *d)
+{
+    double *w = NULL, *sum = NULL;
+    uint32_t *seq = NULL, i, n_seq = 0, c, damp_bits, drop_bits, ld_pairs;
+    uint8_t *cls = NULL;
+    bool ld_matched, comments = false;
+    size_t words = 0;
+    double good_total = 0;
+
+    d->container = EX_NONE;
+    if (!d->n_blocks)
+        return;
+    w = malloc(d->n_blocks * sizeof(*w));
+    sum = malloc(d->n_nodes * sizeof(*sum));
+    seq = malloc(d->n_blocks * sizeof(*seq));
+    cls = malloc(d->n_blocks);
+    if (!w || !sum || !seq || !cls)
+        goto out;
+    ld_pairs = jsonld_cover(d);
+    ld_matched = ld_pairs >= 20;
+    damp_bits = trusted_bits(d, DAMP_BITS);
+    drop_bits = trusted_bits(d, DROP_BITS);
+    c = choose_container(d, w, sum, damp_bits, ld_matched);
+    d->container = c;
+    if (c == EX_NONE)
+        goto out;
+
+    /* the container's blocks, minus what names and phrases rule out */
+    for (i = 0; i < d->n_blocks; i++) {
+        ex_block *b = &d->blocks[i];
+        uint32_t below;
+        if (!ex_is_ancestor(d, c, b->node))
+            continue;
+        if (b->flags & BF_COMMENTS_AFTER && good_total > 0)
+            comments = true;
+        if (b->klass == C_GOOD)
+            good_total += b->chars;
+        if (comments)
+            continue;
+        if (b->flags & (BF_TITLE | BF_BYLINE | BF_DEBRIS | BF_IN_HEAD))
+            continue;
+        if (b->kind == K_CAPTION)
+            continue;
+        below = path_below(d, b->node, c);
+        if (below & drop_bits) {
+            /* unless the named element holds most of the article */
+            uint32_t a = b->node, flagged = EX_NONE;
+            while (a != EX_NONE && a != c) {
+                if (d->nodes[a].cls & drop_bits)
+                    flagged = a;
+                a = d->nodes[a].parent;
+            }
+            if (!(flagged != EX_NONE && sum[flagged] > 0.6 * sum[c]) &&
+                !((below & drop_bits) == EXC_HEADER && (below & EXC_LEAD)))
+                continue;
+        }
+        seq[n_seq] = i;
+        cls[n_seq] = (uint8_t)classify_one(d, b, LINK_MAX_INSIDE);
+        if (ld_matched && (b->flags & BF_JSONLD) && cls[n_seq] != C_BAD)
+            cls[n_seq] = C_GOOD;
+        n_seq++;
+    }
+    /* headings: kept when good text follows within HEADING_REACH characters */
+    for (i = 0; i < n_seq; i++) {
+        const ex_block *b = &d->blocks[seq[i]];
+        uint32_t k, dist = 0;
+        if (b->kind != K_HEADING)
+            continue;
+        cls[i] = C_BAD;
+        if (link_density(b) > 0.5)
+            continue;
+        for (k = i + 1; k < n_seq && dist <= HEADING_REACH; k++) {
+            const ex_block *nb = &d->blocks[seq[k]];
+            if (nb->kind == K_HEADING)
+                break;
+            if (d->blocks[seq[k]].klass == C_GOOD || (cls[k] == C_GOOD)) {
+                cls[i] = C_SHORT;
+                break;
+            }
+            dist += nb->chars;
+        }
+    }
+    smooth(cls, n_seq, C_GOOD, C_BAD);
+    for (i = 0; i < n_seq; i++) {
+        ex_block *b = &d->blocks[seq[i]];
+        b->final = cls[i];
+        if (cls[i] == C_GOOD) {
+            b->keep = 1;
+            words += b->words;
+        }
+    }
+    if (words < MIN_ARTICLE_WORDS) {
+        for (i = 0; i < d->n_blocks; i++)
+            d->blocks[i].keep = 0;
+        d->container = EX_NONE;
+    }
+out:
+    free(w);
+    free(sum);
+    free(seq);
+    free(cls);
+}
