@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# feed.sh - `wirecopy feed`: files, stdin, the HTTP context options, a real
+# HTTP server on 127.0.0.1 for URL arguments (size cap, redirects, errors),
+# and the exit codes for what is not a feed.
+. "$(dirname "$0")/lib.sh"
+
+D="$WC_TEST_DATA/feed"
+# jget JSON-FILE PYTHON-EXPR: evaluate an expression over the parsed JSON `j`
+jget() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); v=eval(sys.argv[2]); print("null" if v is None else v)' "$1" "$2"; }
+
+plan 32
+
+wc feed "$D/rss2.xml" --url https://news.example.org/feed.xml >"$T/o.json"; ok $? "an RSS 2.0 file parses"
+is "$(jget "$T/o.json" 'j["format"]')" rss "format is rss"
+is "$(jget "$T/o.json" 'j["link"]')" "https://news.example.org/" "feed link resolved against --url"
+is "$(jget "$T/o.json" 'len(j["entries"])')" 2 "both entries"
+is "$(jget "$T/o.json" 'j["entries"][0]["published"]')" "2024-05-01T09:00:00Z" "dates are ISO 8601 UTC"
+is "$(jget "$T/o.json" 'j["entries"][0]["enclosures"][0]["length"]')" 12345 "enclosure length is an integer"
+is "$(jget "$T/o.json" 'j["bozo"]')" False "a clean feed is not bozo"
+
+wc feed - <"$D/atom10.xml" >"$T/o.json"; ok $? "stdin with -"
+is "$(jget "$T/o.json" 'j["format"]')" atom "format is atom"
+is "$(jget "$T/o.json" 'j["entries"][0]["link"]')" "http://example.com/blog/2024/post.html" "nested xml:base"
+
+wc feed "$D/feed.json" --url https://json.example.net/feed.json >"$T/o.json"; ok $? "JSON Feed parses"
+is "$(jget "$T/o.json" 'j["entries"][0]["link"]')" "https://json.example.net/posts/1" "JSON item url resolved"
+
+wc feed "$D/rss1.rdf" >"$T/o.json"; ok $? "RSS 1.0 parses"
+is "$(jget "$T/o.json" 'j["format"]')" rdf "format is rdf"
+
+wc feed "$D/wrongdecl.xml" --content-type 'text/xml; charset=utf-8' >"$T/o.json"; ok $? "--content-type"
+is "$(jget "$T/o.json" 'j["encoding"]')" utf-8 "the HTTP charset beats the XML declaration"
+
+wc feed "$D/rss2.xml" --url http://a.example/x/feed --content-location http://b.example/y/ >"$T/o.json"
+is "$(jget "$T/o.json" 'j["link"]')" "http://b.example/" "--content-location is the base"
+printf '{"Content-Location": "http://c.example/z/", "Content-Type": "text/xml"}' >"$T/h.json"
+FEED_HEADERS_JSON="$T/h.json" wc feed "$D/rss2.xml" --url http://a.example/ >"$T/o.json"
+is "$(jget "$T/o.json" 'j["link"]')" "http://c.example/" "headers from \$FEED_HEADERS_JSON"
+
+wc feed "$D/malformed.xml" >"$T/o.json"; ok $? "a malformed feed still exits 0"
+is "$(jget "$T/o.json" 'j["bozo"]')" True "and is bozo"
+is "$(jget "$T/o.json" 'len(j["entries"])')" 3 "with every entry recovered"
+
+out=$(wc feed "$D/page.html" 2>&1); is $? 1 "an HTML page is not a feed: exit 1"
+like "$out" "HTML page" "the message says what it is"
+out=$(wc feed "$T/missing.xml" 2>&1); is $? 1 "a missing file: exit 1"
+like "$out" "missing.xml" "the message names the file"
+wc feed >/dev/null 2>&1; is $? 2 "no argument is a usage error"
+wc feed a b >/dev/null 2>&1; is $? 2 "two arguments are a usage error"
+
+# a real HTTP server on loopback for URL arguments
+mkdir -p "$T/www"
+cp "$D/rss2.xml" "$T/www/feed.xml"
+head -c $((33 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$T/www/huge.xml"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$port" --bind 127.0.0.1 --directory "$T/www" >"$T/http.log" 2>&1 &
+srv=$!
+trap 'kill $srv 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+
+wc feed "http://127.0.0.1:$port/feed.xml" >"$T/o.json"; ok $? "an http URL is fetched"
+is "$(jget "$T/o.json" 'j["link"]')" "http://127.0.0.1:$port/" "links resolve against the fetched URL"
+like "$(cat "$T/http.log")" "GET /feed.xml" "the server saw the request"
+out=$(wc feed "http://127.0.0.1:$port/nope.xml" 2>&1); is $? 1 "HTTP 404: exit 1"
+out=$(wc feed "http://127.0.0.1:$port/huge.xml" 2>&1); rc=$?
+is "$rc:$(echo "$out" | grep -c 'larger than')" "1:1" "a body over the cap is cut with a clear error"
+done_testing
