@@ -94,11 +94,13 @@ static int start_server(const char *helpers, size_t pages, char *base_port, size
         f = fopen(file, "w");
         if (!f)
             return -1;
-        fprintf(f, "<!doctype html><html><head><title>Bench page %zu</title></head><body><article>\n",
+        fprintf(f,
+                "<!doctype html><html><head><title>Bench page %zu</title></head><body><article>\n",
                 i);
         for (k = 0; k < 12; k++)
-            fprintf(f, "<p>Paragraph %d of bench page %zu: a sentence of ordinary news prose, long "
-                       "enough to make the page look like an article and compress like one.</p>\n",
+            fprintf(f,
+                    "<p>Paragraph %d of bench page %zu: a sentence of ordinary news prose, long "
+                    "enough to make the page look like an article and compress like one.</p>\n",
                     k, i);
         fprintf(f, "</article></body></html>\n");
         fclose(f);
@@ -323,8 +325,8 @@ int main(int argc, char **argv)
     }
     have_curl = system("command -v curl >/dev/null 2>&1") == 0;
 
-    printf("fetch benchmark: %zu pages over %d hosts on loopback nginx, median of %d runs\n",
-           nurls, argc > 2 ? 0 : HOSTS, RUNS);
+    printf("fetch benchmark: %zu pages over %d hosts on loopback nginx, median of %d runs\n", nurls,
+           argc > 2 ? 0 : HOSTS, RUNS);
     printf("(shared 2-core machine: expect 10-20%% noise; curl is %s)\n\n",
            have_curl ? "curl --parallel --compressed" : "missing, baseline skipped");
     printf("%-34s %7s %9s %10s\n", "client", "pages", "seconds", "pages/s");

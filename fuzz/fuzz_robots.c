@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const paths[] = {"/", "/robots.txt", "/a", "/private/x.html", "/x?q=1",
-                                        "/caf%C3%A9", "/*$", ""};
+    static const char *const paths[] = {"/",      "/robots.txt", "/a",  "/private/x.html",
+                                        "/x?q=1", "/caf%C3%A9",  "/*$", ""};
     wc_robots *r = NULL;
     size_t i;
 

@@ -70,59 +70,59 @@
 #define DEFAULT_UA_URL "https://github.com/wirecopy/wirecopy"
 
 typedef struct request {
-    fh_node node;                   /* link in a host queue, origin waiters or `finished` */
-    struct request *prev, *next;    /* in the fetcher's list of transfers in flight */
-    wc_fetch_kind kind;             /* as added */
-    void *user;                     /* as added */
-    bool internal;                  /* a robots.txt we fetch for an origin: no callback */
-    fh_origin *robots_for;          /* internal: the origin whose rules it fetches */
-    fh_host *robots_host;           /* internal: the host whose delay Crawl-delay raises */
-    char *url;                      /* as added */
-    char *cur;                      /* the current hop's URL (normalised by curl) */
-    char *moved_to;                 /* end of the leading run of 301/308 hops, or NULL */
-    bool perm_chain;                /* every hop so far was 301/308 */
-    unsigned redirects;             /* hops followed */
-    char *if_none_match;            /* conditional headers to send, or NULL */
+    fh_node node;                /* link in a host queue, origin waiters or `finished` */
+    struct request *prev, *next; /* in the fetcher's list of transfers in flight */
+    wc_fetch_kind kind;          /* as added */
+    void *user;                  /* as added */
+    bool internal;               /* a robots.txt we fetch for an origin: no callback */
+    fh_origin *robots_for;       /* internal: the origin whose rules it fetches */
+    fh_host *robots_host;        /* internal: the host whose delay Crawl-delay raises */
+    char *url;                   /* as added */
+    char *cur;                   /* the current hop's URL (normalised by curl) */
+    char *moved_to;              /* end of the leading run of 301/308 hops, or NULL */
+    bool perm_chain;             /* every hop so far was 301/308 */
+    unsigned redirects;          /* hops followed */
+    char *if_none_match;         /* conditional headers to send, or NULL */
     char *if_modified_since;
-    size_t max_body;                /* decoded-byte cap */
-    fh_host *host;                  /* host of cur */
-    char *origin;                   /* "scheme://host:port" of cur */
-    char *path;                     /* path[?query] of cur, for robots */
-    CURL *easy;                     /* while in flight */
-    struct curl_slist *hdrs;        /* request headers while in flight */
-    char errbuf[CURL_ERROR_SIZE];   /* curl's detailed message */
-    long status;                    /* HTTP status of the current hop, 0 before one */
-    wc_buf body;                    /* decoded body (2xx only) */
-    size_t discarded;               /* body bytes of a non-2xx answer dropped */
-    bool too_large;                 /* the body passed max_body */
-    bool truncated;                 /* robots.txt cut at its cap (kept) */
-    bool error_body_cut;            /* hung up on a long non-2xx body */
+    size_t max_body;              /* decoded-byte cap */
+    fh_host *host;                /* host of cur */
+    char *origin;                 /* "scheme://host:port" of cur */
+    char *path;                   /* path[?query] of cur, for robots */
+    CURL *easy;                   /* while in flight */
+    struct curl_slist *hdrs;      /* request headers while in flight */
+    char errbuf[CURL_ERROR_SIZE]; /* curl's detailed message */
+    long status;                  /* HTTP status of the current hop, 0 before one */
+    wc_buf body;                  /* decoded body (2xx only) */
+    size_t discarded;             /* body bytes of a non-2xx answer dropped */
+    bool too_large;               /* the body passed max_body */
+    bool truncated;               /* robots.txt cut at its cap (kept) */
+    bool error_body_cut;          /* hung up on a long non-2xx body */
     char *r_etag, *r_last_modified, *r_content_type, *r_content_location;
-    int64_t max_age, retry_after;   /* -1 when absent */
-    double started;                 /* monotonic start of the first hop, 0 before */
-    wc_fetch_result result;         /* when answered */
-    wc_error err;                   /* when answered */
+    int64_t max_age, retry_after; /* -1 when absent */
+    double started;               /* monotonic start of the first hop, 0 before */
+    wc_fetch_result result;       /* when answered */
+    wc_error err;                 /* when answered */
 } request;
 
 struct wc_fetcher {
-    wc_fetch_opts o;              /* options, strings below owned */
-    char *user_agent;             /* User-Agent sent */
-    char *robots_agent;           /* token looked up in robots.txt */
-    char *proxy;                  /* proxy URL or NULL */
-    wc_fetch_done_fn done;        /* the caller's callback */
-    void *ctx;                    /* its context */
-    CURLM *multi;                 /* one multi handle: shared connection and DNS caches */
-    fh_table tbl;                 /* hosts and origins */
-    fh_queue finished;            /* answered, to deliver on the next step */
-    request *active;              /* transfers in flight (doubly linked) */
-    unsigned nactive;             /* their number, internal robots included */
-    size_t pending;               /* caller's requests not yet delivered */
-    wc_fetch_stats stats;         /* counters */
+    wc_fetch_opts o;       /* options, strings below owned */
+    char *user_agent;      /* User-Agent sent */
+    char *robots_agent;    /* token looked up in robots.txt */
+    char *proxy;           /* proxy URL or NULL */
+    wc_fetch_done_fn done; /* the caller's callback */
+    void *ctx;             /* its context */
+    CURLM *multi;          /* one multi handle: shared connection and DNS caches */
+    fh_table tbl;          /* hosts and origins */
+    fh_queue finished;     /* answered, to deliver on the next step */
+    request *active;       /* transfers in flight (doubly linked) */
+    unsigned nactive;      /* their number, internal robots included */
+    size_t pending;        /* caller's requests not yet delivered */
+    wc_fetch_stats stats;  /* counters */
 };
 
 static const char *const result_names[] = {
-    "ok", "not-modified", "http-error", "timeout", "too-large",
-    "refused", "net-error", "disallowed", "cancelled",
+    "ok",      "not-modified", "http-error", "timeout",   "too-large",
+    "refused", "net-error",    "disallowed", "cancelled",
 };
 
 const char *wc_fetch_result_name(wc_fetch_result r)
@@ -402,8 +402,8 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *userdata)
         const char *sp = memchr(buf, ' ', len);
         free_headers(r);
         r->status = 0;
-        if (sp && (size_t)(sp - buf) + 4 <= len && sp[1] >= '1' && sp[1] <= '5' &&
-            sp[2] >= '0' && sp[2] <= '9' && sp[3] >= '0' && sp[3] <= '9')
+        if (sp && (size_t)(sp - buf) + 4 <= len && sp[1] >= '1' && sp[1] <= '5' && sp[2] >= '0' &&
+            sp[2] <= '9' && sp[3] >= '0' && sp[3] <= '9')
             r->status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
         return len;
     }
@@ -721,21 +721,36 @@ static bool is_redirect(long s)
 static const char *reason_phrase(long s)
 {
     switch (s) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 408: return "Request Timeout";
-    case 410: return "Gone";
-    case 429: return "Too Many Requests";
-    case 451: return "Unavailable For Legal Reasons";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 406:
+        return "Not Acceptable";
+    case 408:
+        return "Request Timeout";
+    case 410:
+        return "Gone";
+    case 429:
+        return "Too Many Requests";
+    case 451:
+        return "Unavailable For Legal Reasons";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return "";
     }
 }
 
@@ -808,9 +823,9 @@ static void finish_transfer(wc_fetcher *f, request *r, CURLcode rc)
     fh_host_finished(r->host, now);
     f->stats.bytes += r->body.len;
 
-    answered_ok = rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && (r->error_body_cut || r->truncated)) ||
-                  (rc == CURLE_FILESIZE_EXCEEDED && r->status != 0 &&
-                   (r->status < 200 || r->status > 299));
+    answered_ok =
+        rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && (r->error_body_cut || r->truncated)) ||
+        (rc == CURLE_FILESIZE_EXCEEDED && r->status != 0 && (r->status < 200 || r->status > 299));
     if (answered_ok && is_redirect(r->status) && target) {
         follow_redirect(f, r, target);
         free(target);
@@ -1015,13 +1030,13 @@ wc_status wc_fetcher_new(const wc_fetch_opts *opts, wc_fetch_done_fn done, void 
         f->user_agent = wc_strdup(f->o.user_agent);
     else if (wc_buf_addf(&ua, "wirecopy/%s (+%s)", wc_version(), DEFAULT_UA_URL) == WC_OK)
         f->user_agent = wc_buf_detach(&ua, NULL);
-    f->robots_agent = wc_strdup(f->o.robots_agent && f->o.robots_agent[0] ? f->o.robots_agent
-                                                                         : "wirecopy");
+    f->robots_agent =
+        wc_strdup(f->o.robots_agent && f->o.robots_agent[0] ? f->o.robots_agent : "wirecopy");
     if (f->o.proxy && f->o.proxy[0])
         f->proxy = wc_strdup(f->o.proxy);
     f->o.user_agent = f->o.robots_agent = f->o.proxy = NULL;
-    if (!f->user_agent || !f->robots_agent || (opts && opts->proxy && opts->proxy[0] && !f->proxy) ||
-        fh_table_init(&f->tbl) != 0) {
+    if (!f->user_agent || !f->robots_agent ||
+        (opts && opts->proxy && opts->proxy[0] && !f->proxy) || fh_table_init(&f->tbl) != 0) {
         wc_buf_release(&ua);
         free(f->user_agent);
         free(f->robots_agent);
@@ -1230,8 +1245,8 @@ wc_status wc_fetcher_run(wc_fetcher *f, const volatile sig_atomic_t *stop, wc_er
         return wc_error_set(err, WC_ERR_USAGE, "wc_fetcher_run: no fetcher");
     while (f->pending > 0) {
         if (stop && *stop)
-            return wc_error_set(err, WC_ERR_INTERRUPTED, "fetching interrupted with %zu requests pending",
-                                f->pending);
+            return wc_error_set(err, WC_ERR_INTERRUPTED,
+                                "fetching interrupted with %zu requests pending", f->pending);
         st = wc_fetcher_step(f, RUN_SLICE_MS, err);
         if (st != WC_OK)
             return st;

@@ -59,13 +59,13 @@ typedef struct rule {
 } rule;
 
 typedef struct rule_list {
-    rule *v;           /* rules in file order until finished, then longest first */
-    size_t n, cap;     /* count and allocated slots */
+    rule *v;            /* rules in file order until finished, then longest first */
+    size_t n, cap;      /* count and allocated slots */
     double crawl_delay; /* largest Crawl-delay seen, seconds; < 0 none */
 } rule_list;
 
 struct wc_robots {
-    rule_list rules; /* the rules that apply to the agent */
+    rule_list rules;    /* the rules that apply to the agent */
     bool agent_matched; /* rules came from a group naming the agent */
 };
 
@@ -85,8 +85,8 @@ static unsigned hex_val(unsigned char c)
 
 static bool is_unreserved(unsigned c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 /*
@@ -247,10 +247,10 @@ static enum key classify(const char *k, size_t len)
         const char *name;
         enum key key;
     } keys[] = {
-        {"user-agent", KEY_AGENT},    {"useragent", KEY_AGENT},      {"user agent", KEY_AGENT},
-        {"allow", KEY_ALLOW},         {"disallow", KEY_DISALLOW},    {"dissallow", KEY_DISALLOW},
-        {"dissalow", KEY_DISALLOW},   {"disalow", KEY_DISALLOW},     {"diasllow", KEY_DISALLOW},
-        {"disallaw", KEY_DISALLOW},   {"crawl-delay", KEY_DELAY},    {"crawldelay", KEY_DELAY},
+        {"user-agent", KEY_AGENT},  {"useragent", KEY_AGENT},   {"user agent", KEY_AGENT},
+        {"allow", KEY_ALLOW},       {"disallow", KEY_DISALLOW}, {"dissallow", KEY_DISALLOW},
+        {"dissalow", KEY_DISALLOW}, {"disalow", KEY_DISALLOW},  {"diasllow", KEY_DISALLOW},
+        {"disallaw", KEY_DISALLOW}, {"crawl-delay", KEY_DELAY}, {"crawldelay", KEY_DELAY},
     };
     size_t i;
 

@@ -186,7 +186,7 @@ void wc_schedule_next(const wc_schedule_policy *p, const wc_schedule_input *in, 
 
 const char *wc_schedule_reason_name(wc_schedule_reason r)
 {
-    static const char *const names[] = {"default", "learned", "kept", "min", "max",
+    static const char *const names[] = {"default", "learned", "kept",        "min",    "max",
                                         "ttl",     "max-age", "retry-after", "backoff"};
 
     if ((size_t)r < WC_ARRAY_SIZE(names))

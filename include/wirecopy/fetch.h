@@ -58,23 +58,23 @@ typedef enum wc_fetch_result {
 } wc_fetch_result;
 
 typedef struct wc_fetch_opts {
-    const char *user_agent;       /* NULL: "wirecopy/VERSION (+https://github.com/wirecopy/wirecopy)" */
-    const char *robots_agent;     /* product token looked up in robots.txt; NULL: "wirecopy" */
-    unsigned max_total;           /* transfers in flight at once: 16 */
-    unsigned max_per_host;        /* transfers in flight per host name: 1 */
-    unsigned host_delay_ms;       /* least time between requests to one host: 1000 (0 in tests) */
-    unsigned max_crawl_delay_ms;  /* robots.txt Crawl-delay honoured up to: 30000 */
-    unsigned max_host_pause_ms;   /* 429/503 Retry-After up to this pauses the host; a longer
-                                     one answers that host's waiting requests at once: 60000 */
-    unsigned connect_timeout_ms;  /* TCP+TLS connect: 10000 */
-    unsigned timeout_ms;          /* whole transfer, per hop: 60000 */
-    size_t max_body;              /* decoded bytes kept per response: 16 MiB */
-    unsigned max_redirects;       /* hops followed: 5 */
-    bool robots;                  /* honour robots.txt for WC_FETCH_PAGE: true */
-    size_t max_queue;             /* requests pending at once (queued + in flight): 100000 */
-    const char *proxy;            /* proxy URL; NULL or "": none, and http_proxy/https_proxy/
-                                     ALL_PROXY in the environment are ignored (a caller that
-                                     wants them passes getenv()'s value here) */
+    const char *user_agent;   /* NULL: "wirecopy/VERSION (+https://github.com/wirecopy/wirecopy)" */
+    const char *robots_agent; /* product token looked up in robots.txt; NULL: "wirecopy" */
+    unsigned max_total;       /* transfers in flight at once: 16 */
+    unsigned max_per_host;    /* transfers in flight per host name: 1 */
+    unsigned host_delay_ms;   /* least time between requests to one host: 1000 (0 in tests) */
+    unsigned max_crawl_delay_ms; /* robots.txt Crawl-delay honoured up to: 30000 */
+    unsigned max_host_pause_ms;  /* 429/503 Retry-After up to this pauses the host; a longer
+                                    one answers that host's waiting requests at once: 60000 */
+    unsigned connect_timeout_ms; /* TCP+TLS connect: 10000 */
+    unsigned timeout_ms;         /* whole transfer, per hop: 60000 */
+    size_t max_body;             /* decoded bytes kept per response: 16 MiB */
+    unsigned max_redirects;      /* hops followed: 5 */
+    bool robots;                 /* honour robots.txt for WC_FETCH_PAGE: true */
+    size_t max_queue;            /* requests pending at once (queued + in flight): 100000 */
+    const char *proxy;           /* proxy URL; NULL or "": none, and http_proxy/https_proxy/
+                                    ALL_PROXY in the environment are ignored (a caller that
+                                    wants them passes getenv()'s value here) */
 } wc_fetch_opts;
 
 /* Fill o with the defaults above. */
@@ -94,29 +94,29 @@ typedef struct wc_fetch_req {
  * only during the callback (copy what you keep, or take the body).
  */
 typedef struct wc_response {
-    wc_fetch_result result;   /* how it ended */
-    wc_error err;             /* code WC_OK for OK and NOT_MODIFIED; else a message naming
-                                 the URL (WC_ERR_HTTP, WC_ERR_NET, WC_ERR_LIMIT,
-                                 WC_ERR_UNSUPPORTED, WC_ERR_INTERRUPTED) */
-    wc_fetch_kind kind;       /* as requested */
-    void *user;               /* as requested */
-    const char *url;          /* the URL as added */
-    const char *final_url;    /* the URL of the last hop (== url without redirects) */
-    const char *moved_to;     /* when the chain began with permanent redirects (301/308):
-                                 the URL they led to, to store instead of url; else NULL */
-    unsigned redirects;       /* hops followed */
-    long http_status;         /* status of the last response, 0 when none arrived */
-    const char *etag;         /* response ETag, NULL when absent */
-    const char *last_modified; /* response Last-Modified, NULL when absent */
-    const char *content_type; /* e.g. "application/rss+xml; charset=utf-8", NULL when absent */
+    wc_fetch_result result;       /* how it ended */
+    wc_error err;                 /* code WC_OK for OK and NOT_MODIFIED; else a message naming
+                                     the URL (WC_ERR_HTTP, WC_ERR_NET, WC_ERR_LIMIT,
+                                     WC_ERR_UNSUPPORTED, WC_ERR_INTERRUPTED) */
+    wc_fetch_kind kind;           /* as requested */
+    void *user;                   /* as requested */
+    const char *url;              /* the URL as added */
+    const char *final_url;        /* the URL of the last hop (== url without redirects) */
+    const char *moved_to;         /* when the chain began with permanent redirects (301/308):
+                                     the URL they led to, to store instead of url; else NULL */
+    unsigned redirects;           /* hops followed */
+    long http_status;             /* status of the last response, 0 when none arrived */
+    const char *etag;             /* response ETag, NULL when absent */
+    const char *last_modified;    /* response Last-Modified, NULL when absent */
+    const char *content_type;     /* e.g. "application/rss+xml; charset=utf-8", NULL when absent */
     const char *content_location; /* Content-Location as sent (may be relative), NULL when absent */
-    int64_t max_age;          /* Cache-Control max-age, seconds; -1 when absent */
-    int64_t retry_after;      /* Retry-After, seconds from now (delta or HTTP-date); -1 when absent */
-    const char *body;         /* decoded body, NUL-terminated ("" unless OK) */
-    size_t body_len;          /* bytes in body */
-    int64_t fetched_at;       /* wall-clock time the response ended, epoch seconds */
-    double elapsed;           /* seconds from the first hop's start to the end */
-    void *priv_;              /* the fetcher's, for wc_response_take_body(): do not touch */
+    int64_t max_age;              /* Cache-Control max-age, seconds; -1 when absent */
+    int64_t retry_after; /* Retry-After, seconds from now (delta or HTTP-date); -1 when absent */
+    const char *body;    /* decoded body, NUL-terminated ("" unless OK) */
+    size_t body_len;     /* bytes in body */
+    int64_t fetched_at;  /* wall-clock time the response ended, epoch seconds */
+    double elapsed;      /* seconds from the first hop's start to the end */
+    void *priv_;         /* the fetcher's, for wc_response_take_body(): do not touch */
 } wc_response;
 
 /*
@@ -168,9 +168,9 @@ void wc_fetcher_cancel(wc_fetcher *f);
 void wc_fetcher_wakeup(wc_fetcher *f);
 
 typedef struct wc_fetch_stats {
-    uint64_t requests;      /* HTTP requests sent (redirect hops and robots.txt included) */
-    uint64_t robots;        /* robots.txt requests among them */
-    uint64_t bytes;         /* decoded body bytes received */
+    uint64_t requests; /* HTTP requests sent (redirect hops and robots.txt included) */
+    uint64_t robots;   /* robots.txt requests among them */
+    uint64_t bytes;    /* decoded body bytes received */
     uint64_t ok, not_modified, failed, disallowed; /* answers by outcome */
 } wc_fetch_stats;
 

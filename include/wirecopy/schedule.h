@@ -32,8 +32,9 @@
 #include <stdint.h>
 
 typedef struct wc_schedule_policy {
-    int64_t min_interval;     /* shortest interval: 15 min (newsboat's and Miniflux's default polls are 15-60 min) */
-    int64_t max_interval;     /* longest interval, and the cap on ttl/max-age: 24 h */
+    int64_t min_interval; /* shortest interval: 15 min (newsboat's and Miniflux's default polls are
+                             15-60 min) */
+    int64_t max_interval; /* longest interval, and the cap on ttl/max-age: 24 h */
     int64_t default_interval; /* before anything is learned: 1 h */
     int64_t backoff_max;      /* longest wait after failures: 48 h */
     int64_t retry_after_max;  /* longest Retry-After honoured: 7 days */
@@ -75,7 +76,10 @@ typedef struct wc_schedule_input {
 } wc_schedule_input;
 
 /* wc_schedule_input with nothing known: set now and outcome, then what you have. */
-#define WC_SCHEDULE_INPUT_INIT {0, WC_SCHED_UPDATED, 0, 0, 0, -1, -1, 0}
+#define WC_SCHEDULE_INPUT_INIT                                                                     \
+    {                                                                                              \
+        0, WC_SCHED_UPDATED, 0, 0, 0, -1, -1, 0                                                    \
+    }
 
 typedef struct wc_schedule {
     int64_t next_at;           /* when the feed is due again */

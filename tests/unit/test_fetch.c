@@ -51,7 +51,8 @@ static int server_start(void **state)
     snprintf(srv_dir, sizeof(srv_dir), "/tmp/wc-test-fetch.XXXXXX");
     if (!mkdtemp(srv_dir))
         return -1;
-    snprintf(cmd, sizeof(cmd), "WC_NGINX_HOSTS=3 WC_NGINX_WATCH_PID=%ld bash '%s/nginx.sh' start '%s'",
+    snprintf(cmd, sizeof(cmd),
+             "WC_NGINX_HOSTS=3 WC_NGINX_WATCH_PID=%ld bash '%s/nginx.sh' start '%s'",
              (long)getpid(), helpers_dir(), srv_dir);
     p = popen(cmd, "r");
     if (!p)
@@ -138,10 +139,10 @@ static int clear_log(void **state)
 /* --- the access log ------------------------------------------------------- */
 
 typedef struct entry {
-    double end, start;   /* request end ($msec) and start (end - $request_time) */
-    long conn;           /* $connection */
-    char addr[32];       /* $server_addr */
-    char uri[256];       /* $request_uri */
+    double end, start; /* request end ($msec) and start (end - $request_time) */
+    long conn;         /* $connection */
+    char addr[32];     /* $server_addr */
+    char uri[256];     /* $request_uri */
     int status;
     char ua[256], inm[256], ims[128], ae[128];
 } entry;
@@ -288,7 +289,8 @@ static void on_done(void *ctx, wc_response *r)
     assert_non_null(g->body);
     assert_string_equal(r->body, "");
     if (c && c->add_on_ok && r->result == WC_FETCH_OK) {
-        wc_fetch_req req = {c->add_on_ok, WC_FETCH_PAGE, NULL, NULL, 0, (void *)(intptr_t)c->add_index};
+        wc_fetch_req req = {
+            c->add_on_ok, WC_FETCH_PAGE, NULL, NULL, 0, (void *)(intptr_t)c->add_index};
         assert_int_equal(wc_fetcher_add(c->f, &req, NULL), WC_OK);
         c->add_on_ok = NULL;
     }
@@ -523,8 +525,14 @@ static void test_refused_redirects_and_schemes(void **state)
 {
     wc_fetch_opts o = test_opts();
     static const char *const urls[] = {
-        "/redirect/file", "/redirect/ftp", "ftp://127.0.0.1/feed.xml", "file:///etc/passwd",
-        "/redirect/loop", "not a url at all", "http://", "/page.html",
+        "/redirect/file",
+        "/redirect/ftp",
+        "ftp://127.0.0.1/feed.xml",
+        "file:///etc/passwd",
+        "/redirect/loop",
+        "not a url at all",
+        "http://",
+        "/page.html",
     };
     int n;
 
@@ -716,8 +724,7 @@ static void test_slow_server_times_out(void **state)
 static void test_size_caps_on_decoded_bytes(void **state)
 {
     wc_fetch_opts o = test_opts();
-    static const char *const urls[] = {"/gen/big.bin", "/gen/big.html", "/bomb.html",
-                                       "/page.html"};
+    static const char *const urls[] = {"/gen/big.bin", "/gen/big.html", "/bomb.html", "/page.html"};
     char path[512], *page;
     size_t page_len;
 
@@ -931,8 +938,8 @@ static void test_stop_cancel_and_queue_cap(void **state)
     o.max_queue = 4;
     assert_int_equal(wc_fetcher_new(&o, on_done, NULL, &f, NULL), WC_OK);
     for (i = 0; i < 4; i++) {
-        wc_fetch_req req = {url, i == 3 ? WC_FETCH_PAGE : WC_FETCH_FEED, NULL, NULL, 0,
-                            (void *)(intptr_t)i};
+        wc_fetch_req req = {
+            url, i == 3 ? WC_FETCH_PAGE : WC_FETCH_FEED, NULL, NULL, 0, (void *)(intptr_t)i};
         snprintf(url, sizeof(url), "%s/paced/%d.html", srv_url, i);
         assert_int_equal(wc_fetcher_add(f, &req, NULL), WC_OK);
     }

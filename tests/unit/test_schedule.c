@@ -1,4 +1,5 @@
-/* test_schedule.c - per-feed schedule: learned intervals, bounds, ttl, max-age, Retry-After, backoff. */
+/* test_schedule.c - per-feed schedule: learned intervals, bounds, ttl, max-age, Retry-After,
+ * backoff. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -50,9 +51,9 @@ static void test_learn_median_ignores_burst_and_holiday(void **state)
 {
     wc_schedule_policy p = policy();
     /* Two-hourly posts, a burst of three within a minute and one 5-day gap. */
-    int64_t t[] = {NOW - 1 * HOUR,        NOW - 3 * HOUR,       NOW - 3 * HOUR - 20,
-                   NOW - 3 * HOUR - 40,   NOW - 5 * HOUR,       NOW - 7 * HOUR,
-                   NOW - 9 * HOUR,        NOW - 11 * HOUR,      NOW - 11 * HOUR - 5 * DAY,
+    int64_t t[] = {NOW - 1 * HOUR,           NOW - 3 * HOUR,  NOW - 3 * HOUR - 20,
+                   NOW - 3 * HOUR - 40,      NOW - 5 * HOUR,  NOW - 7 * HOUR,
+                   NOW - 9 * HOUR,           NOW - 11 * HOUR, NOW - 11 * HOUR - 5 * DAY,
                    NOW - 13 * HOUR - 5 * DAY};
 
     (void)state;
