@@ -47,7 +47,7 @@ EOF
 mkdir -p "$tmp/root"
 echo "custom root" >"$tmp/root/hello.txt"
 
-echo "1..33"
+echo "1..34"
 
 WC_NGINX_HOSTS=3 WC_NGINX_EXTRA=$extra wc_nginx_start
 ok $? "wc_nginx_start starts nginx"
@@ -65,6 +65,7 @@ check "redirect to file://" test "$(header "$WC_NGINX_URL/redirect/file" Locatio
 check "redirect to ftp://" test "$(header "$WC_NGINX_URL/redirect/ftp" Location)" = "ftp://127.0.0.1/pub/feed.xml"
 check "410 Gone" test "$(status "$WC_NGINX_URL/status/410")" = 410
 check "429 carries Retry-After: 120" test "$(header "$WC_NGINX_URL/status/429" Retry-After)" = 120
+check "503-short carries Retry-After: 1" test "$(header "$WC_NGINX_URL/status/503-short" Retry-After)" = 1
 check "503 carries an HTTP-date Retry-After" test "$(header "$WC_NGINX_URL/status/503-date" Retry-After)" = "Fri, 31 Dec 2099 23:59:59 GMT"
 check "Cache-Control max-age on /cache/feed.xml" test "$(header "$WC_NGINX_URL/cache/feed.xml" Cache-Control)" = "public, max-age=600"
 check "robots.txt of host 1 names wirecopy" grep -q "User-agent: wirecopy" <(curl -s "$WC_NGINX_URL/robots.txt")

@@ -614,6 +614,30 @@ static void test_retry_after_surfaced_and_host_paused(void **state)
     assert_true(res[0].retry_after > (int64_t)9 * 365 * 24 * 3600);
 }
 
+static void test_short_retry_after_pauses_host(void **state)
+{
+    wc_fetch_opts o = test_opts();
+    static const char *const urls[] = {"/status/503-short", "/page.html"};
+    const entry *a, *b;
+    int n;
+
+    (void)state;
+    NEED_SERVER();
+    /* Retry-After: 1 is within max_host_pause_ms: the host is paused, then asked again. */
+    fetch_urls(&o, WC_FETCH_FEED, urls, 2);
+    assert_int_equal(res[0].result, WC_FETCH_HTTP_ERROR);
+    assert_int_equal(res[0].status, 503);
+    assert_int_equal(res[0].retry_after, 1);
+    assert_int_equal(res[1].result, WC_FETCH_OK);
+    n = read_log(2);
+    assert_int_equal(n, 2);
+    a = find_uri(n, "/status/503-short", 0);
+    b = find_uri(n, "/page.html", 0);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_true(b->start - a->end >= 0.95);
+}
+
 static void test_cache_headers(void **state)
 {
     wc_fetch_opts o = test_opts();
@@ -1021,6 +1045,7 @@ int main(void)
         cmocka_unit_test_setup(test_refused_redirects_and_schemes, clear_log),
         cmocka_unit_test_setup(test_gone_and_errors, clear_log),
         cmocka_unit_test_setup(test_retry_after_surfaced_and_host_paused, clear_log),
+        cmocka_unit_test_setup(test_short_retry_after_pauses_host, clear_log),
         cmocka_unit_test_setup(test_cache_headers, clear_log),
         cmocka_unit_test_setup(test_two_hosts_parallel_one_at_a_time_each, clear_log),
         cmocka_unit_test_setup(test_host_delay, clear_log),
