@@ -365,14 +365,43 @@ static uint32_t token_bits(const char *t, size_t n)
     return bits;
 }
 
-static uint32_t classify(const char *p, size_t len)
+/*
+ * CMS taxonomy classes name what a post is about, not what the element
+ * is: WordPress puts "tag-elections category-news author-jdoe
+ * format-standard" on the article itself. A class whose first token is
+ * one of these and whose rest is a slug says nothing; "tag-list" or
+ * "author-bio" (a structure word after it) still counts.
+ */
+static const char *const taxonomy_heads[] = {"tag", "tags", "category", "categories", "author",
+                                             "format", "type", "status", "postid", "term",
+                                             "topic", "topics", "section", "post", "page",
+                                             "pageid", "parent", "language", "lang"};
+static const char *const structure_words[] = {
+    "list", "links", "link", "cloud", "box", "bio", "info", "name", "meta", "wrap",
+    "wrapper", "container", "area", "block", "widget", "label", "title", "body", "content",
+    "text", "header", "footer", "nav", "navigation", "sidebar", "share", "comments", "comment",
+    "byline", "date", "details", "description", "avatar", "image", "photo", "related", "entry",
+    "item", "items", "column", "module", "section", "panel", "social", "tools", "footer",
+};
+
+static bool in_words(const char *t, size_t n, const char *const *list, size_t count)
+{
+    size_t i;
+
+    for (i = 0; i < count; i++)
+        if (strlen(list[i]) == n && !memcmp(list[i], t, n))
+            return true;
+    return false;
+}
+
+/* Bits of one class name (no spaces). */
+static uint32_t classify_class(const char *p, size_t len)
 {
     char low[VOCAB_MAX_VALUE + 1], sq[VOCAB_MAX_VALUE + 1];
-    size_t i, nl = 0, ns = 0, start;
+    size_t i, nl = 0, ns = 0, start, ntok = 0;
+    size_t toff[16], tlen[16];
     uint32_t bits = 0;
 
-    if (len > VOCAB_MAX_VALUE)
-        len = VOCAB_MAX_VALUE;
     /* lower-case copy with a space at each camelCase hump and separator */
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)p[i];
@@ -388,18 +417,52 @@ static uint32_t classify(const char *p, size_t len)
     }
     low[nl] = '\0';
     sq[ns] = '\0';
-    for (i = 0; i < nl;) {
+    for (i = 0; i < nl && ntok < 16;) {
         while (i < nl && low[i] == ' ')
             i++;
         start = i;
         while (i < nl && low[i] != ' ')
             i++;
-        if (i - start >= 2)
-            bits |= token_bits(low + start, i - start);
+        if (i > start) {
+            toff[ntok] = start;
+            tlen[ntok] = i - start;
+            ntok++;
+        }
     }
+    if (ntok >= 2 && in_words(low + toff[0], tlen[0], taxonomy_heads, WC_ARRAY_SIZE(taxonomy_heads))) {
+        bool structure = false;
+        for (i = 1; i < ntok; i++)
+            if (in_words(low + toff[i], tlen[i], structure_words, WC_ARRAY_SIZE(structure_words)))
+                structure = true;
+        /* "post-123", "tag-elections": a slug; "post-content", "tag-list": structure */
+        if (!structure)
+            return 0;
+    }
+    for (i = 0; i < ntok; i++)
+        if (tlen[i] >= 2)
+            bits |= token_bits(low + toff[i], tlen[i]);
     for (i = 0; i < WC_ARRAY_SIZE(squashed); i++)
         if (strstr(sq, squashed[i].w))
             bits |= squashed[i].bits;
+    return bits;
+}
+
+static uint32_t classify(const char *p, size_t len)
+{
+    size_t i = 0, start;
+    uint32_t bits = 0;
+
+    if (len > VOCAB_MAX_VALUE)
+        len = VOCAB_MAX_VALUE;
+    while (i < len) {
+        while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+            i++;
+        start = i;
+        while (i < len && !(p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+            i++;
+        if (i > start)
+            bits |= classify_class(p + start, i - start);
+    }
     return bits;
 }
 
@@ -576,9 +639,11 @@ bool ex_is_debris(const char *p, size_t len)
                        wc_mem_istarts(f, n, "via ")) &&
         memchr(p, ':', WC_MIN(len, (size_t)12)))
         return true;
-    if (words <= 12 && len > 2 && p[0] == '(' && p[len - 1] == ')' &&
-        (strstr(f, "photo") || strstr(f, "getty") || strstr(f, "reuters") || strstr(f, "image") ||
-         strstr(f, "credit")))
+    /* "(Jane Doe/Reuters)", "(Associated Press)", "(Photo: AP)" */
+    if (words <= 10 && len > 2 && p[0] == '(' && p[len - 1] == ')' &&
+        (memchr(p, '/', len) || strstr(f, "photo") || strstr(f, "getty") ||
+         strstr(f, "reuters") || strstr(f, "image") || strstr(f, "credit") ||
+         strstr(f, "press") || strstr(f, "afp") || strstr(f, "file")))
         return true;
     return false;
 }

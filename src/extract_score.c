@@ -140,16 +140,26 @@ static int neighbour(const uint8_t *cls, size_t n, size_t i, int dir, bool skip_
 }
 
 /*
- * cls[0..n) holds context-free classes; on return every entry is C_GOOD
- * or C_BAD. head_edge / tail_edge say what lies beyond the ends.
+ * cls[0..n) holds context-free classes of the container's blocks; on
+ * return every entry is C_GOOD or C_BAD. Inside a container the tree has
+ * already vouched for, near-good blocks are paragraphs (jusText's rule
+ * that a near-good block needs a good neighbour loses whole live blogs
+ * of two-line paragraphs after one embedded tweet). Short blocks follow
+ * jusText: good between good text, bad between bad, and when the two
+ * sides disagree, good only if the line reads like a sentence.
+ * head_edge / tail_edge say what lies beyond the ends.
  */
-static void smooth(uint8_t *cls, size_t n, int head_edge, int tail_edge)
+static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n, int head_edge,
+                   int tail_edge)
 {
     uint8_t *out;
     size_t i;
 
     if (!n)
         return;
+    for (i = 0; i < n; i++)
+        if (cls[i] == C_NEARGOOD)
+            cls[i] = C_GOOD;
     out = malloc(n);
     if (!out) {
         for (i = 0; i < n; i++)
@@ -158,6 +168,7 @@ static void smooth(uint8_t *cls, size_t n, int head_edge, int tail_edge)
     }
     memcpy(out, cls, n);
     for (i = 0; i < n; i++) {
+        const ex_block *b = &d->blocks[seq[i]];
         int p, q;
         if (cls[i] != C_SHORT)
             continue;
@@ -167,19 +178,11 @@ static void smooth(uint8_t *cls, size_t n, int head_edge, int tail_edge)
             out[i] = C_GOOD;
         else if (p == C_BAD && q == C_BAD)
             out[i] = C_BAD;
-        else if ((p == C_BAD && neighbour(cls, n, i, -1, false, head_edge) == C_NEARGOOD) ||
-                 (q == C_BAD && neighbour(cls, n, i, +1, false, tail_edge) == C_NEARGOOD))
-            out[i] = C_GOOD;
         else
-            out[i] = C_BAD;
-    }
-    for (i = 0; i < n; i++) {
-        int p, q;
-        if (cls[i] != C_NEARGOOD)
-            continue;
-        p = neighbour(cls, n, i, -1, true, head_edge);
-        q = neighbour(cls, n, i, +1, true, tail_edge);
-        out[i] = (p == C_BAD && q == C_BAD) ? C_BAD : C_GOOD;
+            out[i] = (b->link_chars == 0 && d->lang != EX_LANG_NONE &&
+                      stop_density(b) >= STOP_LOW && b->words >= 4)
+                         ? C_GOOD
+                         : C_BAD;
     }
     memcpy(cls, out, n);
     free(out);
@@ -335,45 +338,61 @@ static double base_weight(const ex_block *b)
     }
 }
 
-/* Class bits under which the good text of this page mostly lives are not trusted. */
-static uint32_t trusted_bits(const ex_doc *d, uint32_t candidates)
+/* Good-text mass (good: chars, neargood: half) of every subtree, into gm[]. */
+static void good_mass(const ex_doc *d, double *gm)
 {
-    double total = 0, under[32] = {0};
-    uint32_t i, bits = candidates;
-    int k;
+    uint32_t i, n;
 
+    for (n = 0; n < d->n_nodes; n++)
+        gm[n] = 0;
     for (i = 0; i < d->n_blocks; i++) {
         const ex_block *b = &d->blocks[i];
-        double w = b->klass == C_GOOD ? b->chars : b->klass == C_NEARGOOD ? 0.5 * b->chars : 0;
-        if (w <= 0)
-            continue;
-        total += w;
-        for (k = 0; k < 32; k++)
-            if ((b->cls_path >> k) & 1)
-                under[k] += w;
+        gm[b->node] += b->klass == C_GOOD ? b->chars : b->klass == C_NEARGOOD ? 0.5 * b->chars : 0;
     }
-    if (total <= 0)
-        return bits;
-    for (k = 0; k < 32; k++)
-        if (((candidates >> k) & 1) && under[k] > BOILER_TRUST * total)
-            bits &= ~(1u << k);
-    return bits;
+    for (n = d->n_nodes; n-- > 1;)
+        gm[d->nodes[n].parent] += gm[n];
 }
 
-/* EXC bits of the ancestors of node n strictly below c (n itself included). */
-static uint32_t path_below(const ex_doc *d, uint32_t n, uint32_t c)
+/*
+ * Class bits of every node's ancestors, counting a boilerplate name only
+ * where it is believable: an element holding more than BOILER_TRUST of
+ * the page's good text is not a sidebar or a comment thread, whatever
+ * its class says ("content-sidebar" on <body>, "tag-news" on a post).
+ */
+static void trusted_paths(const ex_doc *d, const double *gm, uint32_t *pe)
+{
+    uint32_t n;
+    double total = gm[0];
+
+    for (n = 0; n < d->n_nodes; n++) {
+        uint32_t c = d->nodes[n].cls;
+        if (gm[n] > BOILER_TRUST * total && total > 0)
+            c &= ~(uint32_t)DROP_BITS;
+        pe[n] = (d->nodes[n].parent == EX_NONE ? 0 : pe[d->nodes[n].parent]) | c;
+    }
+}
+
+/*
+ * EXC bits of the ancestors of node n strictly below c (n itself
+ * included), leaving out boilerplate names on elements that hold most of
+ * c's good text (the name is wrong there).
+ */
+static uint32_t path_below(const ex_doc *d, const double *gm, uint32_t n, uint32_t c)
 {
     uint32_t bits = 0;
 
     while (n != EX_NONE && n != c) {
-        bits |= d->nodes[n].cls;
+        uint32_t x = d->nodes[n].cls;
+        if (gm[n] > BOILER_TRUST * gm[c] && gm[c] > 0)
+            x &= ~(uint32_t)DROP_BITS;
+        bits |= x;
         n = d->nodes[n].parent;
     }
     return bits;
 }
 
 /* Element with the largest subtree weight; EX_NONE when nothing is positive. */
-static uint32_t choose_container(ex_doc *d, double *w, double *sum, uint32_t damp_bits,
+static uint32_t choose_container(ex_doc *d, double *w, double *sum, const uint32_t *pe,
                                  bool ld_matched)
 {
     uint32_t i, n, best = EX_NONE;
@@ -384,9 +403,9 @@ static uint32_t choose_container(ex_doc *d, double *w, double *sum, uint32_t dam
         const ex_block *b = &d->blocks[i];
         double x = base_weight(b);
         if (x > 0) {
-            if (b->cls_path & damp_bits)
+            if (pe[b->node] & DAMP_BITS)
                 x *= BOILER_DAMP;
-            if (b->cls_path & EXC_BODY)
+            if (pe[b->node] & EXC_BODY)
                 x *= BODY_BOOST;
             if (ld_matched)
                 x *= (b->flags & BF_JSONLD) ? JSONLD_BOOST : 0.5;
@@ -415,8 +434,8 @@ static uint32_t choose_container(ex_doc *d, double *w, double *sum, uint32_t dam
 
 void ex_score_select(ex_doc *d)
 {
-    double *w = NULL, *sum = NULL;
-    uint32_t *seq = NULL, i, n_seq = 0, c, damp_bits, drop_bits, ld_pairs;
+    double *w = NULL, *sum = NULL, *gm = NULL;
+    uint32_t *seq = NULL, *pe = NULL, i, n_seq = 0, c, ld_pairs;
     uint8_t *cls = NULL;
     bool ld_matched, comments = false;
     size_t words = 0;
@@ -429,13 +448,15 @@ void ex_score_select(ex_doc *d)
     sum = malloc(d->n_nodes * sizeof(*sum));
     seq = malloc(d->n_blocks * sizeof(*seq));
     cls = malloc(d->n_blocks);
-    if (!w || !sum || !seq || !cls)
+    gm = malloc(d->n_nodes * sizeof(*gm));
+    pe = malloc(d->n_nodes * sizeof(*pe));
+    if (!w || !sum || !seq || !cls || !gm || !pe)
         goto out;
     ld_pairs = jsonld_cover(d);
     ld_matched = ld_pairs >= 20;
-    damp_bits = trusted_bits(d, DAMP_BITS);
-    drop_bits = trusted_bits(d, DROP_BITS);
-    c = choose_container(d, w, sum, damp_bits, ld_matched);
+    good_mass(d, gm);
+    trusted_paths(d, gm, pe);
+    c = choose_container(d, w, sum, pe, ld_matched);
     d->container = c;
     if (c == EX_NONE)
         goto out;
@@ -446,29 +467,20 @@ void ex_score_select(ex_doc *d)
         uint32_t below;
         if (!ex_is_ancestor(d, c, b->node))
             continue;
-        if (b->flags & BF_COMMENTS_AFTER && good_total > 0)
+        /* a "Comments" line after most of the article's text starts the thread */
+        if ((b->flags & BF_COMMENTS_AFTER) && link_density(b) < 0.5 && good_total > 0 &&
+            good_total >= 0.5 * gm[c])
             comments = true;
-        if (b->klass == C_GOOD)
-            good_total += b->chars;
+        good_total += b->klass == C_GOOD ? b->chars : b->klass == C_NEARGOOD ? 0.5 * b->chars : 0;
         if (comments)
             continue;
         if (b->flags & (BF_TITLE | BF_BYLINE | BF_DEBRIS | BF_IN_HEAD))
             continue;
         if (b->kind == K_CAPTION)
             continue;
-        below = path_below(d, b->node, c);
-        if (below & drop_bits) {
-            /* unless the named element holds most of the article */
-            uint32_t a = b->node, flagged = EX_NONE;
-            while (a != EX_NONE && a != c) {
-                if (d->nodes[a].cls & drop_bits)
-                    flagged = a;
-                a = d->nodes[a].parent;
-            }
-            if (!(flagged != EX_NONE && sum[flagged] > 0.6 * sum[c]) &&
-                !((below & drop_bits) == EXC_HEADER && (below & EXC_LEAD)))
-                continue;
-        }
+        below = path_below(d, gm, b->node, c);
+        if ((below & DROP_BITS) && !((below & DROP_BITS) == EXC_HEADER && (below & EXC_LEAD)))
+            continue;
         seq[n_seq] = i;
         cls[n_seq] = (uint8_t)classify_one(d, b, LINK_MAX_INSIDE);
         if (ld_matched && (b->flags & BF_JSONLD) && cls[n_seq] != C_BAD)
@@ -495,7 +507,7 @@ void ex_score_select(ex_doc *d)
             dist += nb->chars;
         }
     }
-    smooth(cls, n_seq, C_GOOD, C_BAD);
+    smooth(d, seq, cls, n_seq, C_GOOD, C_BAD);
     for (i = 0; i < n_seq; i++) {
         ex_block *b = &d->blocks[seq[i]];
         b->final = cls[i];
@@ -507,11 +519,12 @@ void ex_score_select(ex_doc *d)
     if (words < MIN_ARTICLE_WORDS) {
         for (i = 0; i < d->n_blocks; i++)
             d->blocks[i].keep = 0;
-        d->container = EX_NONE;
     }
 out:
     free(w);
     free(sum);
     free(seq);
     free(cls);
+    free(gm);
+    free(pe);
 }
