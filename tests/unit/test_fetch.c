@@ -922,6 +922,28 @@ static void test_robots_unreachable_disallows_pages(void **state)
     assert_non_null(strstr(res[0].msg, "http://127.0.0.1:1/feed.xml"));
 }
 
+static void test_proxy_only_when_asked(void **state)
+{
+    wc_fetch_opts o = test_opts();
+
+    (void)state;
+    NEED_SERVER();
+    /* A proxy in the environment is ignored... */
+    setenv("http_proxy", "http://127.0.0.1:1", 1);
+    setenv("ALL_PROXY", "http://127.0.0.1:1", 1);
+    fetch1(&o, WC_FETCH_FEED, "/feed.xml");
+    assert_int_equal(res[0].result, WC_FETCH_OK);
+    assert_int_equal(read_log(1), 1);
+    unsetenv("http_proxy");
+    unsetenv("ALL_PROXY");
+    /* ...and one given in the options is used (here: one that is not there). */
+    o.proxy = "http://127.0.0.1:1";
+    fetch1(&o, WC_FETCH_FEED, "/feed.xml");
+    assert_int_equal(res[0].result, WC_FETCH_NET_ERROR);
+    usleep(100000);
+    assert_int_equal(read_log(1), 1); /* nginx saw only the direct request */
+}
+
 static void test_callback_adds_requests(void **state)
 {
     wc_fetch_opts o = test_opts();
@@ -1055,6 +1077,7 @@ int main(void)
         cmocka_unit_test_setup(test_robots_for_pages_not_feeds, clear_log),
         cmocka_unit_test_setup(test_robots_crawl_delay, clear_log),
         cmocka_unit_test_setup(test_robots_unreachable_disallows_pages, clear_log),
+        cmocka_unit_test_setup(test_proxy_only_when_asked, clear_log),
         cmocka_unit_test_setup(test_callback_adds_requests, clear_log),
         cmocka_unit_test_setup(test_stop_cancel_and_queue_cap, clear_log),
     };
