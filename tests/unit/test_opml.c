@@ -118,6 +118,53 @@ static void test_discovery(void **state)
     wc_feed_list_free(l);
 }
 
+/* The repository's own starter lists (feeds/) all load, with no junk. */
+static void test_repository_lists(void **state)
+{
+    static const struct {
+        const char *name;
+        size_t n;
+    } lists[] = {{"world.opml", 12},       {"technology.opml", 12},
+                 {"business.opml", 9},     {"science.opml", 9},
+                 {"europe.opml", 9},       {"americas.opml", 10},
+                 {"asia-pacific.opml", 9}, {"africa-middle-east.opml", 11},
+                 {"starter.txt", 12}};
+    const char *dir = getenv("WC_TEST_DATA");
+    size_t i, k;
+
+    (void)state;
+    for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        char path[1024];
+        wc_feed_list *l = NULL;
+        wc_error err = WC_ERROR_INIT;
+        FILE *fp;
+        char *buf;
+        long n;
+
+        snprintf(path, sizeof(path), "%s/../../feeds/%s", dir ? dir : "tests/data", lists[i].name);
+        fp = fopen(path, "rb");
+        if (!fp)
+            fail_msg("cannot open %s", path);
+        fseek(fp, 0, SEEK_END);
+        n = ftell(fp);
+        fseek(fp, 0, SEEK_SET);
+        buf = malloc((size_t)n);
+        assert_non_null(buf);
+        assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+        fclose(fp);
+        assert_int_equal(wc_feed_list_parse(buf, (size_t)n, NULL, &l, &err), WC_OK);
+        if (l->n != lists[i].n || l->skipped)
+            fail_msg("%s: %zu feeds (%zu skipped), want %zu", lists[i].name, l->n, l->skipped,
+                     lists[i].n);
+        for (k = 0; k < l->n; k++) {
+            assert_non_null(l->items[k].title);
+            assert_true(strncmp(l->items[k].url, "https://", 8) == 0);
+        }
+        wc_feed_list_free(l);
+        free(buf);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -125,6 +172,7 @@ int main(void)
         cmocka_unit_test(test_opml_refused_and_tolerated),
         cmocka_unit_test(test_text_list),
         cmocka_unit_test(test_discovery),
+        cmocka_unit_test(test_repository_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
