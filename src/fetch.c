@@ -670,10 +670,12 @@ static int robots_gate(wc_fetcher *f, request *r, double now)
     rr->robots_host = r->host;
     fh_queue_push(&o->waiters, &r->node);
     o->state = FH_ROBOTS_FETCHING;
-    if (parse_url(f, rr) != 0 || start_transfer(f, rr, now) != 0) {
-        /* Answered (internally) on the finished queue: robots_done runs on delivery. */
-        return 0;
-    }
+    /*
+     * If it cannot even start, rr is already answered on the finished
+     * queue, and robots_done() will treat the origin as unreachable.
+     */
+    if (parse_url(f, rr) == 0)
+        (void)start_transfer(f, rr, now);
     return 0;
 }
 
