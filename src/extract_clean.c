@@ -250,7 +250,6 @@ static const struct vword edge_stems[] = {
     {"author", EXC_BYLINE},
     {"menu", EXC_NAV},
     {"nav", EXC_NAV},
-    {"rail", EXC_SIDEBAR},
     {"tags", EXC_TAGS},
     {"tools", EXC_SHARE},
 };
@@ -292,6 +291,8 @@ static const struct vword squashed[] = {
     {"posttext", EXC_BODY},
     {"prevnext", EXC_PAGER},
     {"readmore", EXC_RELATED},
+    {"rightcol", EXC_SIDEBAR},
+    {"rightrail", EXC_SIDEBAR},
     {"screenreader", EXC_HIDDEN},
     {"seealso", EXC_RELATED},
     {"sharethis", EXC_SHARE},
@@ -377,7 +378,7 @@ static const char *const taxonomy_heads[] = {"tag", "tags", "category", "categor
                                              "topic", "topics", "section", "post", "page",
                                              "pageid", "parent", "language", "lang"};
 static const char *const structure_words[] = {
-    "list", "links", "link", "cloud", "box", "bio", "info", "name", "meta", "wrap",
+    "list", "links", "link", "box", "bio", "info", "name", "meta", "wrap",
     "wrapper", "container", "area", "block", "widget", "label", "title", "body", "content",
     "text", "header", "footer", "nav", "navigation", "sidebar", "share", "comments", "comment",
     "byline", "date", "details", "description", "avatar", "image", "photo", "related", "entry",
@@ -436,7 +437,7 @@ static uint32_t classify_class(const char *p, size_t len)
                 structure = true;
         /* "post-123", "tag-elections": a slug; "post-content", "tag-list": structure */
         if (!structure)
-            return 0;
+            return strstr(sq, "tagcloud") ? EXC_TAGS : 0;
     }
     for (i = 0; i < ntok; i++)
         if (tlen[i] >= 2)

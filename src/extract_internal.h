@@ -259,6 +259,7 @@ typedef struct ex_doc {
 
     /* choice */
     uint32_t container;       /* element holding the article, or EX_NONE */
+    double *debug_sum;        /* tests/diagnostics: receives every node's subtree weight */
 } ex_doc;
 
 /* Attribute `key` of element n, or NULL (len in *len). */

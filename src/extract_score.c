@@ -62,8 +62,10 @@
 #define HEADING_REACH 300
 /* Positive weight kept under a boilerplate-named element. */
 #define BOILER_DAMP 0.15
-/* A class bit covering more than this share of the good text is not trusted. */
+/* Inside the container, a name on an element with more than this share of its good text is wrong. */
 #define BOILER_TRUST 0.5
+/* On the page, a name on an element with more than this share of all good text is wrong. */
+#define BOILER_TRUST_ALL 0.8
 /* Weight multiplier for blocks under articleBody-like names. */
 #define BODY_BOOST 1.6
 /* ...and for blocks whose words are in the JSON-LD articleBody. */
@@ -74,8 +76,8 @@
 /* Class bits that damp weight and drop blocks inside the container. */
 #define DAMP_BITS                                                                                  \
     (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_SHARE | EXC_AD | EXC_PROMO |          \
-     EXC_COMMENT | EXC_MODAL | EXC_BIO | EXC_PAGER | EXC_HIDDEN | EXC_TAGS)
-#define DROP_BITS (DAMP_BITS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER)
+     EXC_COMMENT | EXC_MODAL | EXC_BIO | EXC_PAGER | EXC_HIDDEN)
+#define DROP_BITS (DAMP_BITS | EXC_TAGS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER)
 
 static double link_density(const ex_block *b)
 {
@@ -355,21 +357,27 @@ static void good_mass(const ex_doc *d, double *gm)
 
 /*
  * Class bits of every node's ancestors, counting a boilerplate name only
- * where it is believable: an element holding more than BOILER_TRUST of
- * the page's good text is not a sidebar or a comment thread, whatever
- * its class says ("content-sidebar" on <body>, "tag-news" on a post).
+ * where it is believable. An element that holds the page's headline is
+ * not a sidebar or a comment thread, whatever its class says
+ * ("content-sidebar" on <body>, "leftRail" around a post), and neither is
+ * one holding nearly all of the page's good text.
  */
 static void trusted_paths(const ex_doc *d, const double *gm, uint32_t *pe)
 {
-    uint32_t n;
+    uint32_t n, a;
     double total = gm[0];
+    uint8_t *holds_h1 = calloc(d->n_nodes, 1);
 
+    if (holds_h1 && d->h1 != EX_NONE)
+        for (a = d->h1; a != EX_NONE; a = d->nodes[a].parent)
+            holds_h1[a] = 1;
     for (n = 0; n < d->n_nodes; n++) {
         uint32_t c = d->nodes[n].cls;
-        if (gm[n] > BOILER_TRUST * total && total > 0)
-            c &= ~(uint32_t)DROP_BITS;
+        if ((gm[n] > BOILER_TRUST_ALL * total && total > 0) || (holds_h1 && holds_h1[n]))
+            c &= ~(uint32_t)DAMP_BITS;
         pe[n] = (d->nodes[n].parent == EX_NONE ? 0 : pe[d->nodes[n].parent]) | c;
     }
+    free(holds_h1);
 }
 
 /*
@@ -448,7 +456,7 @@ void ex_score_select(ex_doc *d)
     sum = malloc(d->n_nodes * sizeof(*sum));
     seq = malloc(d->n_blocks * sizeof(*seq));
     cls = malloc(d->n_blocks);
-    gm = malloc(d->n_nodes * sizeof(*gm));
+    gm = calloc(d->n_nodes, sizeof(*gm));
     pe = malloc(d->n_nodes * sizeof(*pe));
     if (!w || !sum || !seq || !cls || !gm || !pe)
         goto out;
@@ -458,6 +466,8 @@ void ex_score_select(ex_doc *d)
     trusted_paths(d, gm, pe);
     c = choose_container(d, w, sum, pe, ld_matched);
     d->container = c;
+    if (d->debug_sum)
+        memcpy(d->debug_sum, sum, d->n_nodes * sizeof(*sum));
     if (c == EX_NONE)
         goto out;
 
