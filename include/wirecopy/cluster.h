@@ -56,8 +56,8 @@ typedef enum wc_match_kind {
 
 /* What wc_cluster_assign decided for one document. */
 typedef struct wc_match {
-    int64_t doc_id;          /* the document assigned */
-    int64_t cluster_id;      /* its cluster (after any merge) */
+    int64_t doc_id;     /* the document assigned */
+    int64_t cluster_id; /* its cluster (after any merge) */
     wc_match_kind kind;
     int64_t best_doc;        /* the document it matched best; 0 when kind is NEW */
     double similarity;       /* wc_similarity.score against best_doc; 1 for exact, 0 for new */

@@ -37,8 +37,8 @@
 #include "wirecopy/buf.h"
 #include "wirecopy/error.h"
 
-#define WC_FP_MAX_PERM 256 /* most values in the body signature */
-#define WC_FP_MAX_LEAD 128 /* most values in the lead signature */
+#define WC_FP_MAX_PERM 256   /* most values in the body signature */
+#define WC_FP_MAX_LEAD 128   /* most values in the lead signature */
 #define WC_FP_PARAMS_MAX 160 /* bytes of the canonical params text, NUL included */
 
 /*
@@ -55,11 +55,14 @@ typedef struct wc_fp_params {
     unsigned lead_perm;      /* lead MinHash values, 16..WC_FP_MAX_LEAD, multiple of 16, <= perm */
     unsigned min_line_words; /* lines with fewer words are left out of the body (0 keeps all) */
     /* comparison: may change between runs */
-    unsigned bands, rows;           /* body LSH: bands * rows <= perm, rows 1..8 */
-    unsigned lead_bands, lead_rows; /* lead LSH: lead_bands * lead_rows <= lead_perm (0 bands = off) */
-    double threshold;               /* estimated Jaccard at or above which two bodies are copies */
-    double containment;             /* share of the shorter body in the longer that makes a copy ... */
-    double lead_containment;        /* ... when this share of the shorter lead is in the longer lead */
+    unsigned bands, rows; /* body LSH: bands * rows <= perm, rows 1..8 */
+    unsigned lead_bands,
+        lead_rows;           /* lead LSH: lead_bands * lead_rows <= lead_perm (0 bands = off) */
+    double threshold;        /* estimated Jaccard from which two bodies are copies ... */
+    double containment;      /* ... or share of the shorter body found in the longer ... */
+    double lead_containment; /* ... when this share of the shorter lead is in the longer lead */
+    double solo;             /* estimated Jaccard from which two bodies are copies whatever
+                                their leads (a rewritten first paragraph) */
 } wc_fp_params;
 
 /* The defaults (measured on the dev set, see docs/dedup.md). */
@@ -70,7 +73,7 @@ wc_status wc_fp_params_check(const wc_fp_params *p, wc_error *err);
 
 /*
  * Canonical text of p, e.g. "v1;k=3;perm=128;lead=30;lperm=64;minw=8;
- * b=32;r=4;lb=32;lr=2;t=0.35;c=0.6;lc=0.3" (one line, no spaces), written
+ * b=32;r=4;lb=32;lr=2;t=0.35;c=0.6;lc=0.3;ts=0.6" (one line, no spaces), written
  * to out (at least WC_FP_PARAMS_MAX bytes). The same parameters always
  * give the same text, whatever the locale.
  */
@@ -125,7 +128,7 @@ wc_status wc_fp_compute(wc_fp_worker *w, const char *text, size_t len, wc_fprint
 
 /*
  * Append the compact binary form of fp to out (little-endian, versioned,
- * with a checksum; 40 + 2 * (perm + lead_perm) bytes: 424 by default).
+ * with a checksum; 56 + 2 * (perm + lead_perm) bytes: 440 by default).
  */
 wc_status wc_fprint_pack(const wc_fprint *fp, wc_buf *out);
 
@@ -144,8 +147,7 @@ typedef struct wc_similarity {
     double containment; /* estimated share of the smaller body found in the larger */
     double lead;        /* estimated share of the smaller lead found in the larger lead
                            (0 when either has no lead) */
-    double score;       /* the one figure to show: jaccard, or containment when the
-                           pair is a copy by containment only */
+    double score;       /* the one figure to show: the larger of jaccard and containment */
 } wc_similarity;
 
 /*
@@ -155,8 +157,12 @@ typedef struct wc_similarity {
 void wc_fprint_similarity(const wc_fprint *a, const wc_fprint *b, wc_similarity *out);
 
 /*
- * The pair rule: true when s says "copy" under p: jaccard >= threshold, or
- * containment >= containment and lead >= lead_containment.
+ * The pair rule: true when s says "copy" under p: jaccard >= solo, or the
+ * leads agree (lead >= lead_containment) and jaccard >= threshold or
+ * containment >= containment. A story is known by its first paragraph:
+ * two short stories wrapped in the same outlet's long debris share most
+ * shingles but not their leads. Without lead signatures (lead_tokens 0)
+ * the lead condition is dropped.
  */
 bool wc_fp_is_copy(const wc_fp_params *p, const wc_similarity *s);
 

@@ -1,0 +1,758 @@
+/*
+ * cluster.c - the in-memory near-duplicate index (see cluster.h).
+ *
+ * Layout. Documents live in parallel arrays indexed by arrival (a uint32
+ * "doc index"): a small record (id, cluster, shingle counts), the first 8
+ * bytes of the exact hash, the body signature (perm x 16 bits) and the lead
+ * signature (lead_perm x 16 bits). Every lookup table is open addressing
+ * over 4-byte slots that hold a doc index + 1 (0 = empty); a slot's key is
+ * read back from the document arrays instead of being stored, which keeps
+ * each table at 4 bytes per entry / load factor:
+ *
+ *   - doc id -> doc, cluster id -> cluster (for load and lookups);
+ *   - exact hash -> first document with that canonical text;
+ *   - one table per LSH band (Indyk & Motwani 1998; Broder's banding): the
+ *     key of band b is the `rows` signature values b*rows .. b*rows+rows-1,
+ *     so two documents share a bucket with probability J^rows and become
+ *     candidates with probability 1 - (1 - J^rows)^bands. Body bands find
+ *     copies by Jaccard; lead bands find cut copies whose body Jaccard is
+ *     small but whose first paragraph is the same.
+ *
+ * Per document this is 2 * (perm + lead_perm) bytes of signatures, about
+ * 5-9 bytes per band, and some 60 bytes of records and maps: under 1 KB
+ * with the defaults (wc_cluster_index_memory reports the exact figure).
+ * Lookups touch a fixed number of buckets, so the cost of an assignment
+ * does not grow with the index. Exact copies are not put in the band
+ * tables (their first copy stands for them), and a bucket stops taking
+ * members once it holds LSH_BUCKET_CAP documents with the same key, so a
+ * template that thousands of pages share cannot make lookups linear.
+ *
+ * Clusters are union-find nodes (path halving). A root knows the cluster
+ * id (the smallest founding id after merges), its size and its
+ * representative: the member with the most shingles, the fullest text,
+ * against which longer newcomers are checked (cluster.h explains the
+ * policy, docs/dedup.md measures it).
+ */
+#include "wirecopy/cluster.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define DOC_LIMIT ((size_t)1 << 31) /* doc indexes are uint32 with +1 in slots */
+#define LSH_BUCKET_CAP 64           /* most same-key members one band bucket takes */
+#define VERIFY_CAP 4096             /* most candidates verified for one document */
+#define MAP_MIN_CAP 1024            /* first size of every table */
+#ifndef STRONG_JOINS
+#define STRONG_JOINS 1
+#endif
+
+enum doc_flags {
+    DOC_IN_BANDS = (1 << 0) /* the document was put in the LSH band tables */
+};
+
+struct doc {
+    int64_t id;             /* the store's rowid */
+    uint32_t cluster;       /* cluster node (find() gives the root) */
+    uint32_t shingles;      /* distinct body shingles */
+    uint16_t lead_shingles; /* distinct lead shingles */
+    uint8_t flags;          /* DOC_* */
+};
+
+struct cluster {
+    int64_t id;      /* cluster id (valid at roots) */
+    uint32_t parent; /* itself at a root */
+    uint32_t rep;    /* doc index of the member with the most shingles (roots) */
+    uint32_t size;   /* members (roots) */
+};
+
+/* An open-addressing table of doc or cluster indexes + 1. */
+struct table {
+    uint32_t *slot;
+    size_t cap;   /* a power of two, or 0 */
+    size_t count; /* occupied slots */
+};
+
+enum map_kind { MAP_DOC, MAP_CLUSTER, MAP_EXACT };
+
+/* One verified candidate, folded per cluster root. */
+struct root_vote {
+    uint32_t root;     /* cluster root */
+    uint32_t best;     /* doc index of the best member matched */
+    wc_similarity sim; /* against best */
+    bool fragment;     /* d is contained in a member it matched */
+    bool strong;       /* d matched a member by Jaccard */
+    bool joinable;     /* d may join this cluster */
+    bool anchored;     /* d is a copy of the cluster's representative, not a fragment */
+};
+
+struct wc_cluster_index {
+    wc_fp_params p;   /* parameters (lead_perm 0 when there is no lead) */
+    uint32_t tag;     /* params tag fingerprints must carry */
+    unsigned perm;    /* values per body signature */
+    unsigned lperm;   /* values per lead signature */
+    unsigned ntables; /* body bands + lead bands */
+
+    struct doc *docs; /* ndocs records */
+    uint64_t *exact;  /* first 8 bytes of each exact hash */
+    uint16_t *sig;    /* ndocs * perm */
+    uint16_t *lead;   /* ndocs * lperm */
+    size_t ndocs, docs_cap;
+
+    struct cluster *cl; /* cluster nodes */
+    size_t ncl, cl_cap;
+
+    struct table docmap, clmap, exactmap;
+    struct table *bands; /* ntables band tables: body bands first */
+
+    /* per-assignment scratch, reused */
+    uint32_t *cand;
+    size_t ncand, cand_cap;
+    struct root_vote *votes;
+    size_t nvotes, votes_cap;
+    int64_t *absorbed;
+    size_t nabsorbed, absorbed_cap;
+};
+
+static inline uint64_t fmix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static uint64_t exact8(const uint8_t *e)
+{
+    uint64_t v;
+    memcpy(&v, e, 8);
+    return v;
+}
+
+/* Grow *p (n elements of size sz, capacity *cap) to hold need elements. */
+static bool grow_array(void **p, size_t *cap, size_t need, size_t sz)
+{
+    size_t ncap;
+    void *q;
+
+    if (need <= *cap)
+        return true;
+    ncap = *cap ? *cap + *cap / 2 : 256;
+    if (ncap < need)
+        ncap = need;
+    q = realloc(*p, ncap * sz);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = ncap;
+    return true;
+}
+
+/* --- id and exact maps ------------------------------------------------------------ */
+
+static uint64_t map_key(const wc_cluster_index *idx, enum map_kind kind, uint32_t v)
+{
+    switch (kind) {
+    case MAP_DOC:
+        return (uint64_t)idx->docs[v].id;
+    case MAP_CLUSTER:
+        return (uint64_t)idx->cl[v].id;
+    default:
+        return idx->exact[v];
+    }
+}
+
+/* Index stored under key, or UINT32_MAX. */
+static uint32_t map_find(const wc_cluster_index *idx, const struct table *t, enum map_kind kind,
+                         uint64_t key)
+{
+    size_t i, mask = t->cap - 1;
+
+    if (!t->cap)
+        return UINT32_MAX;
+    for (i = fmix64(key) & mask; t->slot[i]; i = (i + 1) & mask)
+        if (map_key(idx, kind, t->slot[i] - 1) == key)
+            return t->slot[i] - 1;
+    return UINT32_MAX;
+}
+
+/* Put v under its key (room must have been reserved; the key must be absent). */
+static void map_put(const wc_cluster_index *idx, struct table *t, enum map_kind kind, uint32_t v)
+{
+    size_t i, mask = t->cap - 1;
+
+    for (i = fmix64(map_key(idx, kind, v)) & mask; t->slot[i]; i = (i + 1) & mask)
+        ;
+    t->slot[i] = v + 1;
+    t->count++;
+}
+
+/* Make room for one more entry at load <= 0.7 (rehashing when needed). */
+static bool map_reserve(const wc_cluster_index *idx, struct table *t, enum map_kind kind)
+{
+    struct table nt;
+    size_t i;
+
+    if (t->cap && (t->count + 1) * 10 <= t->cap * 7)
+        return true;
+    nt.cap = t->cap ? t->cap * 2 : MAP_MIN_CAP;
+    nt.count = 0;
+    nt.slot = calloc(nt.cap, sizeof(*nt.slot));
+    if (!nt.slot)
+        return false;
+    for (i = 0; i < t->cap; i++)
+        if (t->slot[i])
+            map_put(idx, &nt, kind, t->slot[i] - 1);
+    free(t->slot);
+    *t = nt;
+    return true;
+}
+
+/* --- LSH band tables ---------------------------------------------------------------- */
+
+/* Band b's values of document d: body bands come first, then lead bands. */
+static const uint16_t *band_values(const wc_cluster_index *idx, unsigned b, const uint16_t *sig,
+                                   const uint16_t *lead, unsigned *rows)
+{
+    if (b < idx->p.bands) {
+        *rows = idx->p.rows;
+        return sig + (size_t)b * idx->p.rows;
+    }
+    *rows = idx->p.lead_rows;
+    return lead + (size_t)(b - idx->p.bands) * idx->p.lead_rows;
+}
+
+static uint64_t band_hash(unsigned b, const uint16_t *v, unsigned rows)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL * (b + 1);
+    unsigned i;
+
+    for (i = 0; i < rows; i++)
+        h = (h ^ v[i]) * 0x100000001b3ULL;
+    return fmix64(h);
+}
+
+static const uint16_t *doc_sig(const wc_cluster_index *idx, uint32_t d)
+{
+    return idx->sig + (size_t)d * idx->perm;
+}
+
+static const uint16_t *doc_lead(const wc_cluster_index *idx, uint32_t d)
+{
+    return idx->lperm ? idx->lead + (size_t)d * idx->lperm : NULL;
+}
+
+/*
+ * Walk band b's bucket for the values v: append the members with the same
+ * key to cand (when cand_out is true), and put doc d (when d !=
+ * UINT32_MAX) in the first free slot unless the bucket is full.
+ */
+static void band_probe(wc_cluster_index *idx, unsigned b, const uint16_t *v, unsigned rows,
+                       uint32_t d, bool cand_out)
+{
+    struct table *t = &idx->bands[b];
+    size_t i, mask = t->cap - 1, same = 0;
+
+    for (i = band_hash(b, v, rows) & mask; t->slot[i]; i = (i + 1) & mask) {
+        uint32_t m = t->slot[i] - 1;
+        unsigned r;
+        const uint16_t *mv = band_values(idx, b, doc_sig(idx, m), doc_lead(idx, m), &r);
+        if (memcmp(mv, v, rows * sizeof(*v)) != 0)
+            continue;
+        if (++same > LSH_BUCKET_CAP)
+            return; /* a crowded key: neither candidates past the cap nor a new member */
+        if (cand_out && idx->ncand < idx->cand_cap)
+            idx->cand[idx->ncand++] = m;
+    }
+    if (d != UINT32_MAX) {
+        t->slot[i] = d + 1;
+        t->count++;
+    }
+}
+
+static bool band_reserve(wc_cluster_index *idx, unsigned b)
+{
+    struct table *t = &idx->bands[b], nt;
+    size_t i;
+
+    if (t->cap && (t->count + 1) * 10 <= t->cap * 7)
+        return true;
+    nt.cap = t->cap ? t->cap * 2 : MAP_MIN_CAP;
+    nt.count = 0;
+    nt.slot = calloc(nt.cap, sizeof(*nt.slot));
+    if (!nt.slot)
+        return false;
+    for (i = 0; i < t->cap; i++) {
+        uint32_t m = t->slot[i];
+        if (m) {
+            unsigned rows;
+            const uint16_t *v =
+                band_values(idx, b, doc_sig(idx, m - 1), doc_lead(idx, m - 1), &rows);
+            size_t j, mask = nt.cap - 1;
+            for (j = band_hash(b, v, rows) & mask; nt.slot[j]; j = (j + 1) & mask)
+                ;
+            nt.slot[j] = m;
+            nt.count++;
+        }
+    }
+    free(t->slot);
+    *t = nt;
+    return true;
+}
+
+/* --- clusters ------------------------------------------------------------------------- */
+
+static uint32_t find_root(wc_cluster_index *idx, uint32_t c)
+{
+    while (idx->cl[c].parent != c) {
+        idx->cl[c].parent = idx->cl[idx->cl[c].parent].parent; /* path halving */
+        c = idx->cl[c].parent;
+    }
+    return c;
+}
+
+/* New cluster node with the given id; room must have been reserved. */
+static uint32_t cluster_new(wc_cluster_index *idx, int64_t id, uint32_t rep)
+{
+    uint32_t c = (uint32_t)idx->ncl++;
+
+    idx->cl[c].id = id;
+    idx->cl[c].parent = c;
+    idx->cl[c].rep = rep;
+    idx->cl[c].size = 0;
+    map_put(idx, &idx->clmap, MAP_CLUSTER, c);
+    return c;
+}
+
+/* Add doc d to the cluster rooted at root. */
+static void cluster_add(wc_cluster_index *idx, uint32_t root, uint32_t d)
+{
+    struct cluster *c = &idx->cl[root];
+
+    idx->docs[d].cluster = root;
+    c->size++;
+    if (idx->docs[d].shingles > idx->docs[c->rep].shingles)
+        c->rep = d;
+}
+
+/* Merge root b into root a; the smaller id survives. Returns the new root. */
+static uint32_t cluster_union(wc_cluster_index *idx, uint32_t a, uint32_t b)
+{
+    struct cluster *ca = &idx->cl[a], *cb = &idx->cl[b];
+    uint32_t rep = idx->docs[cb->rep].shingles > idx->docs[ca->rep].shingles ? cb->rep : ca->rep;
+    int64_t id = ca->id < cb->id ? ca->id : cb->id;
+    uint32_t size = ca->size + cb->size;
+    uint32_t root = ca->size >= cb->size ? a : b, child = root == a ? b : a;
+
+    idx->cl[child].parent = root;
+    idx->cl[root].id = id;
+    idx->cl[root].rep = rep;
+    idx->cl[root].size = size;
+    return root;
+}
+
+/* --- the index -------------------------------------------------------------------------- */
+
+wc_cluster_index *wc_cluster_index_new(const wc_fp_params *p)
+{
+    wc_cluster_index *idx;
+
+    if (wc_fp_params_check(p, NULL) != WC_OK)
+        return NULL;
+    idx = calloc(1, sizeof(*idx));
+    if (!idx)
+        return NULL;
+    idx->p = *p;
+    if (!idx->p.lead_tokens) {
+        idx->p.lead_perm = 0;
+        idx->p.lead_bands = 0;
+    }
+    idx->perm = idx->p.perm;
+    idx->lperm = idx->p.lead_perm;
+    idx->ntables = idx->p.bands + idx->p.lead_bands;
+    {
+        /* The tag a fingerprint made under p carries (fingerprint.c). */
+        wc_fprint probe;
+        wc_fp_worker *w = wc_fp_worker_new(&idx->p);
+        if (!w || wc_fp_compute(w, "", 0, &probe, NULL) != WC_OK) {
+            wc_fp_worker_free(w);
+            free(idx);
+            return NULL;
+        }
+        idx->tag = probe.params_tag;
+        wc_fp_worker_free(w);
+    }
+    idx->bands = calloc(idx->ntables, sizeof(*idx->bands));
+    /* Scratch sized for the worst case, so an assignment never allocates halfway. */
+    idx->cand_cap = (size_t)LSH_BUCKET_CAP * idx->ntables;
+    idx->cand = malloc(idx->cand_cap * sizeof(*idx->cand));
+    idx->votes_cap = VERIFY_CAP;
+    idx->votes = malloc(idx->votes_cap * sizeof(*idx->votes));
+    idx->absorbed_cap = VERIFY_CAP;
+    idx->absorbed = malloc(idx->absorbed_cap * sizeof(*idx->absorbed));
+    if (!idx->bands || !idx->cand || !idx->votes || !idx->absorbed) {
+        wc_cluster_index_free(idx);
+        return NULL;
+    }
+    return idx;
+}
+
+void wc_cluster_index_free(wc_cluster_index *idx)
+{
+    unsigned b;
+
+    if (!idx)
+        return;
+    free(idx->docs);
+    free(idx->exact);
+    free(idx->sig);
+    free(idx->lead);
+    free(idx->cl);
+    free(idx->docmap.slot);
+    free(idx->clmap.slot);
+    free(idx->exactmap.slot);
+    if (idx->bands)
+        for (b = 0; b < idx->ntables; b++)
+            free(idx->bands[b].slot);
+    free(idx->bands);
+    free(idx->cand);
+    free(idx->votes);
+    free(idx->absorbed);
+    free(idx);
+}
+
+size_t wc_cluster_index_count(const wc_cluster_index *idx)
+{
+    return idx->ndocs;
+}
+
+size_t wc_cluster_index_memory(const wc_cluster_index *idx)
+{
+    size_t m = sizeof(*idx);
+    unsigned b;
+
+    m += idx->docs_cap *
+         (sizeof(struct doc) + sizeof(uint64_t) + sizeof(uint16_t) * (idx->perm + idx->lperm));
+    m += idx->cl_cap * sizeof(struct cluster);
+    m += (idx->docmap.cap + idx->clmap.cap + idx->exactmap.cap) * sizeof(uint32_t);
+    for (b = 0; b < idx->ntables; b++)
+        m += idx->bands[b].cap * sizeof(uint32_t);
+    m += idx->ntables * sizeof(*idx->bands);
+    m += idx->cand_cap * sizeof(*idx->cand) + idx->votes_cap * sizeof(*idx->votes) +
+         idx->absorbed_cap * sizeof(*idx->absorbed);
+    return m;
+}
+
+wc_status wc_cluster_index_cluster_of(const wc_cluster_index *idx, int64_t doc_id,
+                                      int64_t *cluster_id)
+{
+    uint32_t d = map_find(idx, &idx->docmap, MAP_DOC, (uint64_t)doc_id);
+    uint32_t c;
+
+    if (d == UINT32_MAX)
+        return WC_ERR_NOTFOUND;
+    /* find without compressing: this is a const lookup */
+    for (c = idx->docs[d].cluster; idx->cl[c].parent != c; c = idx->cl[c].parent)
+        ;
+    *cluster_id = idx->cl[c].id;
+    return WC_OK;
+}
+
+/* Check fp against the index's parameters and reserve room for one more document. */
+static wc_status prepare(wc_cluster_index *idx, int64_t doc_id, const wc_fprint *fp, wc_error *err)
+{
+    unsigned b;
+
+    if (fp->perm != idx->perm || fp->lead_perm != idx->lperm || fp->params_tag != idx->tag)
+        return wc_error_set(err, WC_ERR_USAGE,
+                            "fingerprint of document %lld was made under other parameters",
+                            (long long)doc_id);
+    if (map_find(idx, &idx->docmap, MAP_DOC, (uint64_t)doc_id) != UINT32_MAX)
+        return wc_error_set(err, WC_ERR_USAGE, "document %lld is already in the index",
+                            (long long)doc_id);
+    if (idx->ndocs + 1 >= DOC_LIMIT)
+        return wc_error_set(err, WC_ERR_LIMIT, "the index holds its limit of %zu documents",
+                            DOC_LIMIT - 1);
+    if (idx->ndocs + 1 > idx->docs_cap) {
+        size_t cap = idx->docs_cap, c2;
+        c2 = cap;
+        if (!grow_array((void **)&idx->docs, &c2, idx->ndocs + 1, sizeof(*idx->docs)))
+            goto nomem;
+        c2 = cap;
+        if (!grow_array((void **)&idx->exact, &c2, idx->ndocs + 1, sizeof(*idx->exact)))
+            goto nomem;
+        c2 = cap;
+        if (!grow_array((void **)&idx->sig, &c2, idx->ndocs + 1, sizeof(*idx->sig) * idx->perm))
+            goto nomem;
+        if (idx->lperm) {
+            c2 = cap;
+            if (!grow_array((void **)&idx->lead, &c2, idx->ndocs + 1,
+                            sizeof(*idx->lead) * idx->lperm))
+                goto nomem;
+        }
+        idx->docs_cap = c2;
+    }
+    if (!grow_array((void **)&idx->cl, &idx->cl_cap, idx->ncl + 1, sizeof(*idx->cl)))
+        goto nomem;
+    if (!map_reserve(idx, &idx->docmap, MAP_DOC) || !map_reserve(idx, &idx->clmap, MAP_CLUSTER) ||
+        !map_reserve(idx, &idx->exactmap, MAP_EXACT))
+        goto nomem;
+    for (b = 0; b < idx->ntables; b++)
+        if (!band_reserve(idx, b))
+            goto nomem;
+    return WC_OK;
+nomem:
+    return wc_error_set(err, WC_ERR_NOMEM, "out of memory growing the index past %zu documents",
+                        idx->ndocs);
+}
+
+/*
+ * Append the document's arrays (index d = ndocs) and its doc-id entry;
+ * returns the index of an earlier document with the same exact hash, or
+ * UINT32_MAX (then this one goes in the exact map).
+ */
+static uint32_t add_doc(wc_cluster_index *idx, int64_t doc_id, const wc_fprint *fp)
+{
+    uint32_t d = (uint32_t)idx->ndocs, same;
+    struct doc *r = &idx->docs[d];
+
+    r->id = doc_id;
+    r->cluster = UINT32_MAX;
+    r->shingles = fp->shingles;
+    r->lead_shingles = (uint16_t)WC_MIN(fp->lead_shingles, UINT16_MAX);
+    r->flags = 0;
+    idx->exact[d] = exact8(fp->exact);
+    memcpy(idx->sig + (size_t)d * idx->perm, fp->minhash, idx->perm * sizeof(*idx->sig));
+    if (idx->lperm)
+        memcpy(idx->lead + (size_t)d * idx->lperm, fp->lead, idx->lperm * sizeof(*idx->lead));
+    idx->ndocs++;
+    map_put(idx, &idx->docmap, MAP_DOC, d);
+    same = map_find(idx, &idx->exactmap, MAP_EXACT, idx->exact[d]);
+    if (same == UINT32_MAX)
+        map_put(idx, &idx->exactmap, MAP_EXACT, d);
+    return same;
+}
+
+/* Probe every band of document d: collect candidates and/or insert d. */
+static void bands_walk(wc_cluster_index *idx, uint32_t d, bool collect, bool insert)
+{
+    const uint16_t *sig = doc_sig(idx, d), *lead = doc_lead(idx, d);
+    unsigned b, rows;
+
+    idx->ncand = 0;
+    for (b = 0; b < idx->ntables; b++) {
+        const uint16_t *v;
+        if (b >= idx->p.bands && !idx->docs[d].lead_shingles)
+            break;
+        v = band_values(idx, b, sig, lead, &rows);
+        band_probe(idx, b, v, rows, insert ? d : UINT32_MAX, collect);
+    }
+    if (insert)
+        idx->docs[d].flags |= DOC_IN_BANDS;
+}
+
+wc_status wc_cluster_index_load(wc_cluster_index *idx, int64_t doc_id, int64_t cluster_id,
+                                const wc_fprint *fp, wc_error *err)
+{
+    wc_status st = prepare(idx, doc_id, fp, err);
+    uint32_t d, same, c;
+
+    if (st != WC_OK)
+        return st;
+    same = add_doc(idx, doc_id, fp);
+    d = (uint32_t)idx->ndocs - 1;
+    c = map_find(idx, &idx->clmap, MAP_CLUSTER, (uint64_t)cluster_id);
+    if (c == UINT32_MAX)
+        c = cluster_new(idx, cluster_id, d);
+    cluster_add(idx, find_root(idx, c), d);
+    if (same == UINT32_MAX && fp->shingles)
+        bands_walk(idx, d, false, true);
+    return WC_OK;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void compare_docs(const wc_cluster_index *idx, uint32_t a, uint32_t b, wc_similarity *s)
+{
+    const struct doc *da = &idx->docs[a], *db = &idx->docs[b];
+
+    wc_fp_compare(doc_sig(idx, a), doc_lead(idx, a), da->shingles, da->lead_shingles,
+                  doc_sig(idx, b), doc_lead(idx, b), db->shingles, db->lead_shingles, idx->perm,
+                  idx->lperm, s);
+}
+
+static bool docs_are_copies(const wc_cluster_index *idx, uint32_t a, uint32_t b)
+{
+    wc_similarity s;
+
+    if (a == b)
+        return true;
+    compare_docs(idx, a, b, &s);
+    return wc_fp_is_copy(&idx->p, &s);
+}
+
+/* Is vote x better than vote y (higher score, then the older cluster)? */
+static bool vote_better(const wc_cluster_index *idx, const struct root_vote *x,
+                        const struct root_vote *y)
+{
+    if (x->sim.score != y->sim.score)
+        return x->sim.score > y->sim.score;
+    return idx->cl[x->root].id < idx->cl[y->root].id;
+}
+
+/*
+ * Verify the candidates of new document d and fold them into one vote per
+ * cluster root (idx->votes), then judge each cluster against its
+ * representative.
+ */
+static void collect_votes(wc_cluster_index *idx, uint32_t d)
+{
+    size_t i, n, k;
+
+    qsort(idx->cand, idx->ncand, sizeof(*idx->cand), cmp_u32);
+    for (i = 0, n = 0; i < idx->ncand; i++)
+        if (!n || idx->cand[n - 1] != idx->cand[i])
+            idx->cand[n++] = idx->cand[i];
+    if (n > VERIFY_CAP)
+        n = VERIFY_CAP;
+    idx->nvotes = 0;
+    for (i = 0; i < n; i++) {
+        uint32_t m = idx->cand[i], root;
+        struct root_vote v, *slot = NULL;
+
+        compare_docs(idx, d, m, &v.sim);
+        if (!wc_fp_is_copy(&idx->p, &v.sim))
+            continue;
+        root = find_root(idx, idx->docs[m].cluster);
+        v.root = root;
+        v.best = m;
+        /* d is a fragment of m: the shorter text, contained in it */
+        v.fragment = idx->docs[d].shingles <= idx->docs[m].shingles;
+        v.strong = v.sim.jaccard >= idx->p.threshold;
+        v.joinable = v.anchored = false;
+        for (k = 0; k < idx->nvotes; k++)
+            if (idx->votes[k].root == root) {
+                slot = &idx->votes[k];
+                break;
+            }
+        if (!slot) {
+            idx->votes[idx->nvotes++] = v; /* votes_cap >= VERIFY_CAP >= n */
+            continue;
+        }
+        slot->fragment |= v.fragment;
+        slot->strong |= v.strong;
+        if (vote_better(idx, &v, slot)) {
+            slot->best = v.best;
+            slot->sim = v.sim;
+        }
+    }
+    /*
+     * A member matched is not the cluster: it may itself be only a
+     * fragment of the cluster's story. The cluster's representative (its
+     * fullest text) decides: d is anchored in the cluster when it is a
+     * copy of the representative as a whole (Jaccard) or contains it; it
+     * may join as a fragment when it is contained in a member. Only
+     * anchored documents merge clusters.
+     */
+    for (k = 0, n = 0; k < idx->nvotes; k++) {
+        struct root_vote *v = &idx->votes[k];
+        uint32_t rep = idx->cl[v->root].rep;
+        wc_similarity s;
+        bool rep_copy;
+
+        if (rep == v->best)
+            s = v->sim;
+        else
+            compare_docs(idx, d, rep, &s);
+        rep_copy = wc_fp_is_copy(&idx->p, &s);
+        v->anchored = rep_copy && (s.jaccard >= idx->p.threshold ||
+                                   idx->docs[d].shingles > idx->docs[rep].shingles);
+        v->joinable = rep_copy || v->fragment || (STRONG_JOINS && v->strong);
+        if (v->joinable)
+            idx->votes[n++] = *v;
+    }
+    idx->nvotes = n;
+}
+
+wc_status wc_cluster_assign(wc_cluster_index *idx, int64_t doc_id, const wc_fprint *fp,
+                            wc_match *out, wc_error *err)
+{
+    wc_status st;
+    uint32_t d, same, root;
+    size_t k, target;
+
+    memset(out, 0, sizeof(*out));
+    out->doc_id = doc_id;
+    idx->nabsorbed = 0;
+    if (doc_id <= 0)
+        return wc_error_set(err, WC_ERR_USAGE, "document id %lld is not a rowid",
+                            (long long)doc_id);
+    st = prepare(idx, doc_id, fp, err);
+    if (st != WC_OK)
+        return st;
+    same = add_doc(idx, doc_id, fp);
+    d = (uint32_t)idx->ndocs - 1;
+
+    /* 1. exact copy */
+    if (same != UINT32_MAX) {
+        root = find_root(idx, idx->docs[same].cluster);
+        cluster_add(idx, root, d);
+        out->cluster_id = idx->cl[root].id;
+        out->kind = WC_MATCH_EXACT;
+        out->best_doc = idx->docs[same].id;
+        out->similarity = out->jaccard = out->containment = 1.0;
+        return WC_OK;
+    }
+
+    /* 2-3. candidates from the bands, verified */
+    idx->nvotes = 0;
+    if (fp->shingles) {
+        bands_walk(idx, d, true, true);
+        collect_votes(idx, d);
+    }
+    if (!idx->nvotes) {
+        root = cluster_new(idx, doc_id, d);
+        cluster_add(idx, root, d);
+        out->cluster_id = doc_id;
+        out->kind = WC_MATCH_NEW;
+        return WC_OK;
+    }
+
+    /* 4. policy: the best cluster; merge others only on firm evidence */
+    for (target = 0, k = 1; k < idx->nvotes; k++)
+        if (vote_better(idx, &idx->votes[k], &idx->votes[target]))
+            target = k;
+    root = idx->votes[target].root;
+    for (k = 0; k < idx->nvotes; k++) {
+        const struct root_vote *v = &idx->votes[k];
+        uint32_t other = find_root(idx, v->root), before;
+        int64_t lost;
+        if (k == target || other == root)
+            continue;
+        if (!(v->anchored && idx->votes[target].anchored) &&
+            !docs_are_copies(idx, idx->cl[other].rep, idx->cl[root].rep))
+            continue;
+        lost = idx->cl[other].id > idx->cl[root].id ? idx->cl[other].id : idx->cl[root].id;
+        before = root;
+        root = cluster_union(idx, before, other);
+        idx->absorbed[idx->nabsorbed++] = lost; /* absorbed_cap >= VERIFY_CAP >= nvotes */
+    }
+    cluster_add(idx, root, d);
+    out->cluster_id = idx->cl[root].id;
+    out->kind = WC_MATCH_NEAR;
+    out->best_doc = idx->docs[idx->votes[target].best].id;
+    out->similarity = idx->votes[target].sim.score;
+    out->jaccard = idx->votes[target].sim.jaccard;
+    out->containment = idx->votes[target].sim.containment;
+    out->absorbed = idx->nabsorbed ? idx->absorbed : NULL;
+    out->nabsorbed = idx->nabsorbed;
+    return WC_OK;
+}
