@@ -158,7 +158,6 @@ static const struct vword exact_words[] = {
     {"pubdate", EXC_BYLINE},
     {"publicidad", EXC_AD},
     {"published", EXC_BYLINE},
-    {"rail", EXC_SIDEBAR},
     {"reactions", EXC_COMMENT},
     {"recirc", EXC_RELATED},
     {"recommend", EXC_RELATED},

@@ -70,6 +70,8 @@
 #define BODY_BOOST 1.6
 /* ...and for blocks whose words are in the JSON-LD articleBody. */
 #define JSONLD_BOOST 2.5
+/* Climb to the parent when it holds this many times the article-like text. */
+#define GROW_RATIO 1.5
 /* Minimum words of body text for a page to count as an article. */
 #define MIN_ARTICLE_WORDS 12
 
@@ -438,6 +440,45 @@ static uint32_t choose_container(ex_doc *d, double *w, double *sum, const uint32
     return best;
 }
 
+/*
+ * Readability's lesson: the best-scoring element is often one paragraph
+ * or one part of the article, its siblings held back by a few link lists
+ * between them. Climb while the parent holds markedly more article-like
+ * text (good and near-good blocks, sentence-like short lines; text under
+ * boilerplate names counts for little) than the element itself: link
+ * lists and named boilerplate that come along are filtered afterwards.
+ */
+static uint32_t grow(const ex_doc *d, const uint32_t *pe, uint32_t c)
+{
+    double *gmd = calloc(d->n_nodes, sizeof(*gmd));
+    uint32_t i, n;
+
+    if (!gmd)
+        return c;
+    for (i = 0; i < d->n_blocks; i++) {
+        const ex_block *b = &d->blocks[i];
+        double v = 0;
+        if (b->flags & (BF_TITLE | BF_BYLINE | BF_DEBRIS | BF_IN_HEAD) || b->kind == K_HEADING)
+            continue;
+        if (b->klass == C_GOOD)
+            v = b->chars;
+        else if (b->klass == C_NEARGOOD)
+            v = 0.5 * b->chars;
+        else if (b->klass == C_SHORT && b->link_chars == 0 && b->words >= 4 &&
+                 (d->lang == EX_LANG_NONE || stop_density(b) >= STOP_LOW))
+            v = 0.25 * b->chars;
+        if (pe[b->node] & DAMP_BITS)
+            v *= BOILER_DAMP;
+        gmd[b->node] += v;
+    }
+    for (n = d->n_nodes; n-- > 1;)
+        gmd[d->nodes[n].parent] += gmd[n];
+    while (d->nodes[c].parent != EX_NONE && gmd[d->nodes[c].parent] >= GROW_RATIO * gmd[c])
+        c = d->nodes[c].parent;
+    free(gmd);
+    return c;
+}
+
 /* --- inside the container ------------------------------------------------------- */
 
 void ex_score_select(ex_doc *d)
@@ -465,6 +506,8 @@ void ex_score_select(ex_doc *d)
     good_mass(d, gm);
     trusted_paths(d, gm, pe);
     c = choose_container(d, w, sum, pe, ld_matched);
+    if (c != EX_NONE)
+        c = grow(d, pe, c);
     d->container = c;
     if (d->debug_sum)
         memcpy(d->debug_sum, sum, d->n_nodes * sizeof(*sum));
