@@ -203,6 +203,13 @@ static wc_status jsonl_next(wc_dump *d, wc_record *rec, wc_error *err)
         llen = nl ? (size_t)(nl - p) : avail;
         pos = wc_in_pos(in);
         js->line++;
+        if (llen > d->max_record) {
+            /* the whole line came in one read: the cap holds all the same */
+            wc_dump_problem(d, WC_ERR_LIMIT, "line %llu in '%s' is over the cap of %zu bytes",
+                            (unsigned long long)js->line, d->origin, d->max_record);
+            wc_in_consume(in, nl ? llen + 1 : avail);
+            continue;
+        }
         lp = p;
         if (llen && lp[llen - 1] == '\r')
             llen--;

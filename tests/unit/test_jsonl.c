@@ -1,0 +1,427 @@
+/*
+ * test_jsonl.c - the JSONL reader on real files (tests/data/dump/ (JSONL fixtures),
+ * made by tests/helpers/make_warc_fixtures.py) and on large files made
+ * here: every field form, bad lines with their line numbers, invalid
+ * UTF-8 repaired, the line cap, gzip, truncation, and lines that straddle
+ * the reader's window.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "wirecopy/dump.h"
+
+#include "dump_internal.h"
+
+struct rec_copy {
+    char *id, *url, *title, *body;
+    size_t len;
+    uint64_t line, offset, stream_offset;
+    int64_t published_at;
+    bool is_html;
+};
+
+struct run {
+    struct rec_copy *recs;
+    size_t nrecs, cap;
+    char problems[16][WC_ERROR_MSG_MAX];
+    wc_status pcodes[16];
+    size_t nproblems;
+    wc_status end;
+    char end_msg[WC_ERROR_MSG_MAX];
+    wc_dump_stats stats;
+};
+
+static void on_problem(void *ctx, const wc_error *e)
+{
+    struct run *r = ctx;
+
+    if (r->nproblems < 16) {
+        snprintf(r->problems[r->nproblems], WC_ERROR_MSG_MAX, "%s", e->msg);
+        r->pcodes[r->nproblems] = e->code;
+    }
+    r->nproblems++;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static void run_dump(struct run *r, wc_dump *d)
+{
+    wc_record rec;
+    wc_error err = WC_ERROR_INIT;
+    wc_status st;
+
+    while ((st = wc_dump_next(d, &rec, &err)) == WC_OK) {
+        struct rec_copy *c;
+
+        if (r->nrecs == r->cap) {
+            r->cap = r->cap ? r->cap * 2 : 16;
+            r->recs = realloc(r->recs, r->cap * sizeof(*r->recs));
+            assert_non_null(r->recs);
+        }
+        c = &r->recs[r->nrecs++];
+        assert_int_equal(rec.source, WC_SOURCE_JSONL);
+        assert_int_equal(rec.body[rec.len], '\0');
+        assert_true(rec.fetched_at == INT64_MIN);
+        assert_null(rec.content_type);
+        c->id = dup_or_null(rec.origin_id);
+        c->url = dup_or_null(rec.url);
+        c->title = dup_or_null(rec.title);
+        c->body = malloc(rec.len + 1);
+        memcpy(c->body, rec.body, rec.len + 1);
+        c->len = rec.len;
+        c->line = rec.line;
+        c->offset = rec.offset;
+        c->stream_offset = rec.stream_offset;
+        c->published_at = rec.published_at;
+        c->is_html = rec.is_html;
+    }
+    r->end = st;
+    snprintf(r->end_msg, sizeof(r->end_msg), "%s", err.msg);
+    wc_dump_get_stats(d, &r->stats);
+}
+
+static struct run *collect_opts(const char *path, size_t max_record)
+{
+    struct run *r = calloc(1, sizeof(*r));
+    wc_dump_opts o = {max_record, on_problem, r};
+    wc_dump *d;
+    wc_error err = WC_ERROR_INIT;
+
+    if (wc_dump_open(&d, path, &o, &err) != WC_OK)
+        fail_msg("open %s: %s", path, err.msg);
+    assert_int_equal(wc_dump_source(d), WC_SOURCE_JSONL);
+    run_dump(r, d);
+    wc_dump_free(d);
+    return r;
+}
+
+static void free_run(struct run *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->nrecs; i++) {
+        free(r->recs[i].id);
+        free(r->recs[i].url);
+        free(r->recs[i].title);
+        free(r->recs[i].body);
+    }
+    free(r->recs);
+    free(r);
+}
+
+static char *data_path(const char *name)
+{
+    const char *dir = getenv("WC_TEST_DATA");
+    char *p;
+
+    assert_non_null(dir);
+    assert_true(asprintf(&p, "%s/dump/%s", dir, name) > 0);
+    return p;
+}
+
+static uint64_t offset_of(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = malloc(1 << 16);
+    size_t n;
+    const char *hit;
+    uint64_t off;
+
+    assert_non_null(f);
+    n = fread(buf, 1, 1 << 16, f);
+    fclose(f);
+    hit = memmem(buf, n, needle, strlen(needle));
+    assert_non_null(hit);
+    off = (uint64_t)(hit - buf);
+    free(buf);
+    return off;
+}
+
+static void check_good(struct run *r, const char *plain_path, bool gz)
+{
+    assert_int_equal(r->end, WC_DONE);
+    assert_int_equal(r->nproblems, 0);
+    assert_int_equal(r->nrecs, 6);
+    assert_int_equal(r->stats.records, 6);
+    assert_int_equal(r->stats.errors, 0);
+    assert_int_equal(r->stats.skipped, 0);
+    /* 1: BOM, html, all fields, ISO date */
+    assert_int_equal(r->recs[0].line, 1);
+    assert_int_equal(r->recs[0].offset, 0);
+    assert_string_equal(r->recs[0].id, "a1");
+    assert_string_equal(r->recs[0].url, "https://news.test/1");
+    assert_string_equal(r->recs[0].title, "One");
+    assert_string_equal(r->recs[0].body, "<p>First</p>");
+    assert_true(r->recs[0].is_html);
+    assert_int_equal(r->recs[0].published_at, 1709287200); /* 2024-03-01T10:00:00Z */
+    /* 2: numeric id, text, epoch seconds */
+    assert_int_equal(r->recs[1].line, 2);
+    assert_string_equal(r->recs[1].id, "42");
+    assert_false(r->recs[1].is_html);
+    assert_string_equal(r->recs[1].body, "Second as text");
+    assert_int_equal(r->recs[1].published_at, 1700000000);
+    assert_null(r->recs[1].url);
+    /* lines 3 and 4 are blank; 5: CRLF, html wins over text, real id */
+    assert_int_equal(r->recs[2].line, 5);
+    assert_string_equal(r->recs[2].id, "1.5");
+    assert_string_equal(r->recs[2].body, "<p>html wins</p>");
+    assert_true(r->recs[2].is_html);
+    /* 6: empty html gives text; a number for url and "" for title are absent */
+    assert_int_equal(r->recs[3].line, 6);
+    assert_false(r->recs[3].is_html);
+    assert_string_equal(r->recs[3].body, "empty html gives text");
+    assert_null(r->recs[3].url);
+    assert_null(r->recs[3].title);
+    assert_null(r->recs[3].id);
+    /* 7: escapes decoded to UTF-8 (surrogate pair too); unparsable date absent */
+    assert_string_equal(r->recs[4].body, "caf\xc3\xa9 \xf0\x9f\x98\x80 unicode escapes");
+    assert_true(r->recs[4].published_at == INT64_MIN);
+    /* 8: no final newline */
+    assert_int_equal(r->recs[5].line, 8);
+    assert_string_equal(r->recs[5].body, "last line without newline");
+    if (!gz) {
+        assert_int_equal(r->recs[1].offset, offset_of(plain_path, "{\"id\": 42"));
+        assert_int_equal(r->recs[5].offset, offset_of(plain_path, "{\"text\": \"last line"));
+    } else {
+        char *pp = data_path("good.jsonl");
+
+        assert_int_equal(r->recs[1].offset, 0); /* one gzip member */
+        assert_int_equal(r->recs[5].stream_offset, offset_of(pp, "{\"text\": \"last line"));
+        free(pp);
+    }
+}
+
+static void test_good(void **state)
+{
+    char *p = data_path("good.jsonl");
+    struct run *r = collect_opts(p, 0);
+
+    (void)state;
+    check_good(r, p, false);
+    assert_int_equal(r->stats.bytes_read, r->stats.bytes_total);
+    free_run(r);
+    free(p);
+}
+
+static void test_good_gz(void **state)
+{
+    char *p = data_path("good.jsonl.gz");
+    struct run *r = collect_opts(p, 0);
+
+    (void)state;
+    check_good(r, p, true);
+    assert_int_equal(r->stats.bytes_read, r->stats.bytes_total);
+    free_run(r);
+    free(p);
+}
+
+static void test_bad_lines(void **state)
+{
+    char *p = data_path("bad.jsonl"), want[700];
+    struct run *r = collect_opts(p, 0);
+
+    (void)state;
+    assert_int_equal(r->end, WC_DONE);
+    assert_int_equal(r->nrecs, 6);
+    assert_string_equal(r->recs[0].id, "ok1");
+    assert_string_equal(r->recs[1].id, "numhtml");
+    assert_false(r->recs[1].is_html);
+    assert_string_equal(r->recs[1].body, "text used when html is no string");
+    /* invalid UTF-8 repaired, the article kept */
+    assert_string_equal(r->recs[2].id, "latin1");
+    assert_int_equal(r->recs[2].line, 7);
+    assert_string_equal(r->recs[2].body, "caf\xef\xbf\xbd cr\xef\xbf\xbdme");
+    /* \u0000 kept inside the body (length says so) */
+    assert_string_equal(r->recs[3].id, "nul");
+    assert_int_equal(r->recs[3].len, 3);
+    assert_memory_equal(r->recs[3].body, "a\0b", 3);
+    assert_string_equal(r->recs[4].id, "long");
+    assert_int_equal(r->recs[4].len, 5000);
+    assert_string_equal(r->recs[5].id, "ok2");
+    assert_int_equal(r->recs[5].line, 11);
+
+    assert_int_equal(r->nproblems, 5);
+    assert_int_equal(r->stats.errors, 4);
+    assert_int_equal(r->stats.repaired, 1);
+    snprintf(want, sizeof(want),
+             "malformed JSON in '%s' at line 2, column 33: '}' expected near end of file", p);
+    assert_string_equal(r->problems[0], want);
+    snprintf(want, sizeof(want), "line 3 in '%s' is not a JSON object", p);
+    assert_string_equal(r->problems[1], want);
+    snprintf(want, sizeof(want), "line 4 in '%s' is not a JSON object", p);
+    assert_string_equal(r->problems[2], want);
+    snprintf(want, sizeof(want), "line 5 in '%s' has no \"html\" or \"text\" string", p);
+    assert_string_equal(r->problems[3], want);
+    snprintf(want, sizeof(want),
+             "invalid UTF-8 in '%s' at line 7: 2 sequences replaced by U+FFFD", p);
+    assert_string_equal(r->problems[4], want);
+    assert_int_equal(r->pcodes[0], WC_ERR_PARSE);
+    assert_int_equal(r->pcodes[4], WC_ERR_ENCODING);
+    free_run(r);
+    free(p);
+}
+
+static void test_line_cap(void **state)
+{
+    char *p = data_path("bad.jsonl"), want[700];
+    struct run *r = collect_opts(p, 1000);
+
+    (void)state;
+    assert_int_equal(r->nrecs, 5);
+    assert_string_equal(r->recs[3].id, "nul");
+    assert_string_equal(r->recs[4].id, "ok2");
+    assert_int_equal(r->recs[4].line, 11);
+    assert_int_equal(r->nproblems, 6);
+    snprintf(want, sizeof(want), "line 10 in '%s' is over the cap of 1000 bytes", p);
+    assert_string_equal(r->problems[5], want);
+    assert_int_equal(r->pcodes[5], WC_ERR_LIMIT);
+    free_run(r);
+    free(p);
+}
+
+static void test_truncated_gz(void **state)
+{
+    char *p = data_path("truncated.jsonl.gz"), want[700];
+    struct run *r = collect_opts(p, 0);
+
+    (void)state;
+    assert_int_equal(r->nrecs, 2);
+    assert_string_equal(r->recs[1].id, "42");
+    assert_int_equal(r->end, WC_ERR_PARSE);
+    snprintf(want, sizeof(want),
+             "truncated gzip member in '%s' at offset 0 (after line 4, a partial line lost)", p);
+    assert_string_equal(r->end_msg, want);
+    free_run(r);
+    free(p);
+}
+
+/*
+ * Many lines of varying length, some longer than the 256 KiB read size,
+ * so lines straddle every refill; written plain and gzip'ed in members of
+ * 1000 lines; every line must come back whole with its number.
+ */
+static void test_many_lines(void **state)
+{
+    char tmpl[] = "/tmp/wc-jsonl-XXXXXX", *plain, *gzp;
+    FILE *f;
+    gzFile g = NULL;
+    int fd, n = 20000, i, pass;
+    char *line = malloc(700000);
+
+    (void)state;
+    assert_non_null(mkdtemp(tmpl));
+    assert_true(asprintf(&plain, "%s/many.jsonl", tmpl) > 0);
+    assert_true(asprintf(&gzp, "%s/many.jsonl.gz", tmpl) > 0);
+    f = fopen(plain, "wb");
+    assert_non_null(f);
+    for (i = 0; i < n; i++) {
+        int len = (i % 997 == 0) ? 600000 : 50 + (i * 37) % 4000, k;
+
+        if (i % 1000 == 0) {
+            if (g)
+                gzclose(g);
+            fd = open(gzp, O_WRONLY | O_CREAT | O_APPEND, 0644);
+            assert_true(fd >= 0);
+            g = gzdopen(fd, "ab");
+            assert_non_null(g);
+        }
+        k = snprintf(line, 100, "{\"id\": %d, \"text\": \"", i);
+        memset(line + k, 'a' + i % 26, (size_t)len);
+        k += len;
+        k += snprintf(line + k, 100, "\"}\n");
+        assert_int_equal(fwrite(line, 1, (size_t)k, f), (size_t)k);
+        assert_int_equal(gzwrite(g, line, (unsigned)k), k);
+        if (i % 5000 == 4999) {
+            fputs("\n", f); /* a blank line every 5000 */
+            gzputs(g, "\n");
+        }
+    }
+    gzclose(g);
+    fclose(f);
+    for (pass = 0; pass < 2; pass++) {
+        struct run *r = collect_opts(pass ? gzp : plain, 0);
+        uint64_t expect_line = 1;
+
+        assert_int_equal(r->end, WC_DONE);
+        assert_int_equal(r->nproblems, 0);
+        assert_int_equal((int)r->nrecs, n);
+        for (i = 0; i < n; i++) {
+            char id[16];
+            int len = (i % 997 == 0) ? 600000 : 50 + (i * 37) % 4000;
+
+            snprintf(id, sizeof(id), "%d", i);
+            assert_string_equal(r->recs[i].id, id);
+            assert_int_equal(r->recs[i].len, (size_t)len);
+            assert_int_equal(r->recs[i].body[0], 'a' + i % 26);
+            assert_int_equal(r->recs[i].body[len - 1], 'a' + i % 26);
+            assert_int_equal(r->recs[i].line, expect_line);
+            expect_line += (i % 5000 == 4999) ? 2 : 1;
+        }
+        assert_int_equal(r->stats.bytes_read, r->stats.bytes_total);
+        free_run(r);
+    }
+    unlink(plain);
+    unlink(gzp);
+    rmdir(tmpl);
+    free(plain);
+    free(gzp);
+    free(line);
+}
+
+/* The reader over memory, the way the fuzzer drives it: odd inputs end cleanly. */
+static void test_odd_inputs(void **state)
+{
+    static const char *const inputs[] = {
+        "{", "{}\n{}\n", "{\"text\": \"\\ud800\"}\n", "{\"html\": \"x\"}\r\r\n",
+        "{\"text\": \"a\"}\n\xff\xfe\n{\"text\": \"b\"}", "{\"text\": 1}\n",
+        "{\"text\":\"t\",\"published\":-1.5,\"id\":-3}\n",
+    };
+    static const size_t records[] = {0, 0, 0, 1, 2, 0, 1};
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+        struct run *r = calloc(1, sizeof(*r));
+        wc_dump_opts o = {0, on_problem, r};
+        wc_dump *d;
+        wc_error err = WC_ERROR_INIT;
+
+        assert_int_equal(
+            wc_dump_open_mem(&d, inputs[i], strlen(inputs[i]), "odd.jsonl", &o, &err), WC_OK);
+        run_dump(r, d);
+        wc_dump_free(d);
+        assert_int_equal(r->end, WC_DONE);
+        assert_int_equal(r->nrecs, records[i]);
+        if (i == 6) {
+            assert_int_equal(r->recs[0].published_at, -2);
+            assert_string_equal(r->recs[0].id, "-3");
+        }
+        free_run(r);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good),       cmocka_unit_test(test_good_gz),
+        cmocka_unit_test(test_bad_lines),  cmocka_unit_test(test_line_cap),
+        cmocka_unit_test(test_truncated_gz), cmocka_unit_test(test_many_lines),
+        cmocka_unit_test(test_odd_inputs),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
