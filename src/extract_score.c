@@ -70,6 +70,8 @@
 #define BODY_BOOST 1.6
 /* ...and for blocks whose words are in the JSON-LD articleBody. */
 #define JSONLD_BOOST 2.5
+/* Prefer a child holding this share of its parent's weight. */
+#define DESCEND_SHARE 0.97
 /* Climb to the parent when it holds this many times the article-like text. */
 #define GROW_RATIO 1.5
 /* Minimum words of body text for a page to count as an article. */
@@ -324,9 +326,15 @@ static uint32_t jsonld_cover(ex_doc *d)
 
 /* --- choosing the container ------------------------------------------------------ */
 
+/*
+ * Weight of a block for choosing the container. Link text is the mark
+ * of boilerplate (menus, teaser lists, tag clouds) and costs in full; a
+ * block that is merely short or poor in stopwords (a list of names, a
+ * figure) costs little, since articles have those too.
+ */
 static double base_weight(const ex_block *b)
 {
-    double c = (double)b->chars;
+    double c = (double)b->chars, ld = link_density(b);
 
     if (b->kind == K_HEADING)
         return 0;
@@ -336,9 +344,9 @@ static double base_weight(const ex_block *b)
     case C_NEARGOOD:
         return 0.5 * c;
     case C_SHORT:
-        return -0.3 * c;
+        return -0.1 * c;
     default:
-        return -c * (0.5 + link_density(b));
+        return -c * (0.1 + 1.5 * ld);
     }
 }
 
@@ -435,8 +443,18 @@ static uint32_t choose_container(ex_doc *d, double *w, double *sum, const uint32
             (sum[n] == sum[best] && ex_is_ancestor(d, best, n)))
             best = n;
     }
-    if (best != EX_NONE && sum[best] <= 0)
+    if (best == EX_NONE || sum[best] <= 0)
         return EX_NONE;
+    /* a child with nearly the same weight says the rest of the parent adds nothing */
+    for (;;) {
+        uint32_t k, next = EX_NONE;
+        for (k = d->nodes[best].first; k != EX_NONE; k = d->nodes[k].next)
+            if (d->nodes[k].tag != T_TEXT && sum[k] >= DESCEND_SHARE * sum[best])
+                next = k;
+        if (next == EX_NONE)
+            break;
+        best = next;
+    }
     return best;
 }
 
