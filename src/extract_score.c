@@ -56,6 +56,8 @@
 #define STOP_HIGH 0.28
 /* Link text share above which a block is navigation. */
 #define LINK_MAX 0.25
+/* ...unless the block reads as prose (many stopwords): then up to this share. */
+#define LINK_MAX_PROSE 0.5
 /* Inside the chosen container links in prose are common: a looser limit. */
 #define LINK_MAX_INSIDE 0.5
 /* How far (characters) a heading may be from the good text it introduces. */
@@ -99,8 +101,13 @@ static int classify_one(const ex_doc *d, const ex_block *b, double link_max)
 
     if (b->flags & (BF_IN_HEAD | BF_DEBRIS))
         return C_BAD;
-    if (ld > link_max)
+    if (ld > link_max) {
+        /* a blog's sentences carry links too: prose with many links is near-good */
+        if (ld <= LINK_MAX_PROSE && d->lang != EX_LANG_NONE && b->chars >= LEN_LOW &&
+            stop_density(b) >= STOP_HIGH)
+            return C_NEARGOOD;
         return C_BAD;
+    }
     if (b->chars < LEN_LOW)
         return ld > 0 && b->chars < 20 ? C_BAD : C_SHORT;
     if (d->lang == EX_LANG_NONE)
@@ -491,8 +498,15 @@ static uint32_t grow(const ex_doc *d, const uint32_t *pe, uint32_t c)
     }
     for (n = d->n_nodes; n-- > 1;)
         gmd[d->nodes[n].parent] += gmd[n];
-    while (d->nodes[c].parent != EX_NONE && gmd[d->nodes[c].parent] >= GROW_RATIO * gmd[c])
-        c = d->nodes[c].parent;
+    for (;;) {
+        /* the first ancestor holding more than c (wrappers around c alone are skipped) */
+        uint32_t a = d->nodes[c].parent;
+        while (a != EX_NONE && gmd[a] <= gmd[c] * 1.001)
+            a = d->nodes[a].parent;
+        if (a == EX_NONE || gmd[a] < GROW_RATIO * gmd[c])
+            break;
+        c = a;
+    }
     free(gmd);
     return c;
 }
