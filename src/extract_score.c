@@ -64,8 +64,6 @@
 #define HEADING_REACH 300
 /* Positive weight kept under a boilerplate-named element. */
 #define BOILER_DAMP 0.15
-/* Inside the container, a name on an element with more than this share of its good text is wrong. */
-#define BOILER_TRUST 0.5
 /* On the page, a name on an element with more than this share of all good text is wrong. */
 #define BOILER_TRUST_ALL 0.8
 /* Weight multiplier for blocks under articleBody-like names. */
@@ -379,36 +377,35 @@ static void good_mass(const ex_doc *d, double *gm)
  * ("content-sidebar" on <body>, "leftRail" around a post), and neither is
  * one holding nearly all of the page's good text.
  */
-static void trusted_paths(const ex_doc *d, const double *gm, uint32_t *pe)
+static void trusted_paths(const ex_doc *d, const double *gm, uint32_t *pe, uint8_t *untrusted)
 {
     uint32_t n, a;
     double total = gm[0];
-    uint8_t *holds_h1 = calloc(d->n_nodes, 1);
 
-    if (holds_h1 && d->h1 != EX_NONE)
+    if (d->h1 != EX_NONE)
         for (a = d->h1; a != EX_NONE; a = d->nodes[a].parent)
-            holds_h1[a] = 1;
+            untrusted[a] = 1;
     for (n = 0; n < d->n_nodes; n++) {
         uint32_t c = d->nodes[n].cls;
-        if ((gm[n] > BOILER_TRUST_ALL * total && total > 0) || (holds_h1 && holds_h1[n]))
-            c &= ~(uint32_t)DAMP_BITS;
+        if (gm[n] > BOILER_TRUST_ALL * total && total > 0)
+            untrusted[n] = 1;
+        if (untrusted[n])
+            c &= ~(uint32_t)DROP_BITS;
         pe[n] = (d->nodes[n].parent == EX_NONE ? 0 : pe[d->nodes[n].parent]) | c;
     }
-    free(holds_h1);
 }
 
 /*
  * EXC bits of the ancestors of node n strictly below c (n itself
- * included), leaving out boilerplate names on elements that hold most of
- * c's good text (the name is wrong there).
+ * included), leaving out boilerplate names trusted_paths() found wrong.
  */
-static uint32_t path_below(const ex_doc *d, const double *gm, uint32_t n, uint32_t c)
+static uint32_t path_below(const ex_doc *d, const uint8_t *untrusted, uint32_t n, uint32_t c)
 {
     uint32_t bits = 0;
 
     while (n != EX_NONE && n != c) {
         uint32_t x = d->nodes[n].cls;
-        if (gm[n] > BOILER_TRUST * gm[c] && gm[c] > 0)
+        if (untrusted[n])
             x &= ~(uint32_t)DROP_BITS;
         bits |= x;
         n = d->nodes[n].parent;
@@ -493,7 +490,7 @@ static uint32_t grow(const ex_doc *d, const uint32_t *pe, uint32_t c)
                  (d->lang == EX_LANG_NONE || stop_density(b) >= STOP_LOW))
             v = 0.25 * b->chars;
         if (pe[b->node] & DAMP_BITS)
-            v *= BOILER_DAMP;
+            v = 0; /* climbing into a sidebar or footer is never the point */
         gmd[b->node] += v;
     }
     for (n = d->n_nodes; n-- > 1;)
@@ -517,7 +514,7 @@ void ex_score_select(ex_doc *d)
 {
     double *w = NULL, *sum = NULL, *gm = NULL;
     uint32_t *seq = NULL, *pe = NULL, i, n_seq = 0, c, ld_pairs;
-    uint8_t *cls = NULL;
+    uint8_t *cls = NULL, *untrusted = NULL;
     bool ld_matched, comments = false;
     size_t words = 0;
     double good_total = 0;
@@ -531,12 +528,13 @@ void ex_score_select(ex_doc *d)
     cls = malloc(d->n_blocks);
     gm = calloc(d->n_nodes, sizeof(*gm));
     pe = malloc(d->n_nodes * sizeof(*pe));
-    if (!w || !sum || !seq || !cls || !gm || !pe)
+    untrusted = calloc(d->n_nodes, 1);
+    if (!w || !sum || !seq || !cls || !gm || !pe || !untrusted)
         goto out;
     ld_pairs = jsonld_cover(d);
     ld_matched = ld_pairs >= 20;
     good_mass(d, gm);
-    trusted_paths(d, gm, pe);
+    trusted_paths(d, gm, pe, untrusted);
     c = choose_container(d, w, sum, pe, ld_matched);
     if (c != EX_NONE)
         c = grow(d, pe, c);
@@ -563,7 +561,7 @@ void ex_score_select(ex_doc *d)
             continue;
         if (b->kind == K_CAPTION)
             continue;
-        below = path_below(d, gm, b->node, c);
+        below = path_below(d, untrusted, b->node, c);
         if ((below & DROP_BITS) && !((below & DROP_BITS) == EXC_HEADER && (below & EXC_LEAD)))
             continue;
         seq[n_seq] = i;
@@ -612,4 +610,5 @@ out:
     free(cls);
     free(gm);
     free(pe);
+    free(untrusted);
 }
