@@ -508,6 +508,67 @@ static uint32_t grow(const ex_doc *d, const uint32_t *pe, uint32_t c)
     return c;
 }
 
+/* Lowest common ancestor of a and b. */
+static uint32_t common_ancestor(const ex_doc *d, uint32_t a, uint32_t b)
+{
+    while (d->nodes[a].depth > d->nodes[b].depth)
+        a = d->nodes[a].parent;
+    while (d->nodes[b].depth > d->nodes[a].depth)
+        b = d->nodes[b].parent;
+    while (a != b) {
+        a = d->nodes[a].parent;
+        b = d->nodes[b].parent;
+    }
+    return a;
+}
+
+/*
+ * The standfirst. Templates often put the dek ("Pro-tourism demonstrators
+ * plan rally...") and sometimes the first paragraph between the headline
+ * and the body's container, inside the article's wrapper. Lines there are
+ * kept when they read as article text: a subtitle heading, a named lead,
+ * or prose without links; bylines, captions, share bars and named
+ * boilerplate stay out.
+ */
+static void keep_lead(ex_doc *d, const uint8_t *untrusted, uint32_t c, uint32_t first)
+{
+    uint32_t region, i, h1_block = EX_NONE;
+
+    if (d->h1 == EX_NONE || ex_is_ancestor(d, c, d->h1))
+        return;
+    region = common_ancestor(d, d->h1, c);
+    if (region == 0 || d->nodes[region].tag == T_BODY || d->nodes[region].tag == T_HTML)
+        return;
+    for (i = 0; i < first; i++) {
+        ex_block *b = &d->blocks[i];
+        uint32_t below;
+        bool ok;
+        if (h1_block == EX_NONE) {
+            if (ex_is_ancestor(d, d->h1, b->node))
+                h1_block = i;
+            continue;
+        }
+        if (!ex_is_ancestor(d, region, b->node) || ex_is_ancestor(d, c, b->node))
+            continue;
+        if (b->flags & (BF_TITLE | BF_BYLINE | BF_DEBRIS | BF_IN_HEAD) || b->kind == K_CAPTION ||
+            link_density(b) > 0.2)
+            continue;
+        below = path_below(d, untrusted, b->node, region);
+        if (below & (DAMP_BITS | EXC_CAPTION | EXC_BYLINE | EXC_TAGS | EXC_MEDIA))
+            continue;
+        if (b->kind == K_HEADING)
+            ok = b->words >= 6;
+        else
+            ok = b->klass == C_GOOD || b->klass == C_NEARGOOD ||
+                 ((below & EXC_LEAD) && b->words >= 5) ||
+                 (b->klass == C_SHORT && b->words >= 8 && stop_density(b) >= STOP_LOW);
+        if (ok) {
+            b->keep = 1;
+            b->final = C_GOOD;
+        }
+    }
+}
+
 /* --- inside the container ------------------------------------------------------- */
 
 void ex_score_select(ex_doc *d)
@@ -599,6 +660,8 @@ void ex_score_select(ex_doc *d)
             words += b->words;
         }
     }
+    if (n_seq)
+        keep_lead(d, untrusted, c, seq[0]);
     if (words < MIN_ARTICLE_WORDS) {
         for (i = 0; i < d->n_blocks; i++)
             d->blocks[i].keep = 0;
