@@ -74,6 +74,8 @@
 #define DESCEND_SHARE 0.97
 /* Climb to the parent when it holds this many times the article-like text. */
 #define GROW_RATIO 1.5
+/* ...or when it keeps this share of the element's weight while adding article text. */
+#define KEEP_SHARE 0.5
 /* Minimum words of body text for a page to count as an article. */
 #define MIN_ARTICLE_WORDS 12
 
@@ -470,13 +472,17 @@ static uint32_t choose_container(ex_doc *d, double *w, double *sum, const uint32
  * boilerplate names counts for little) than the element itself: link
  * lists and named boilerplate that come along are filtered afterwards.
  */
-static uint32_t grow(const ex_doc *d, const uint32_t *pe, uint32_t c)
+static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uint32_t c)
 {
     double *gmd = calloc(d->n_nodes, sizeof(*gmd));
+    uint32_t *nb = calloc(d->n_nodes, sizeof(*nb));
     uint32_t i, n;
 
-    if (!gmd)
+    if (!gmd || !nb) {
+        free(gmd);
+        free(nb);
         return c;
+    }
     for (i = 0; i < d->n_blocks; i++) {
         const ex_block *b = &d->blocks[i];
         double v = 0;
@@ -492,19 +498,30 @@ static uint32_t grow(const ex_doc *d, const uint32_t *pe, uint32_t c)
         if (pe[b->node] & DAMP_BITS)
             v = 0; /* climbing into a sidebar or footer is never the point */
         gmd[b->node] += v;
+        nb[b->node]++;
     }
-    for (n = d->n_nodes; n-- > 1;)
+    for (n = d->n_nodes; n-- > 1;) {
         gmd[d->nodes[n].parent] += gmd[n];
+        nb[d->nodes[n].parent] += nb[n];
+    }
     for (;;) {
         /* the first ancestor holding more than c (wrappers around c alone are skipped) */
         uint32_t a = d->nodes[c].parent;
         while (a != EX_NONE && gmd[a] <= gmd[c] * 1.001)
             a = d->nodes[a].parent;
-        if (a == EX_NONE || gmd[a] < GROW_RATIO * gmd[c])
+        if (a == EX_NONE)
+            break;
+        /*
+         * markedly more article text; or, for a lone paragraph (never the
+         * whole of an article with siblings), more text at little cost
+         */
+        if (gmd[a] < GROW_RATIO * gmd[c] &&
+            !(nb[c] <= 1 && sum[a] >= KEEP_SHARE * sum[c] && sum[a] > 0))
             break;
         c = a;
     }
     free(gmd);
+    free(nb);
     return c;
 }
 
@@ -598,7 +615,7 @@ void ex_score_select(ex_doc *d)
     trusted_paths(d, gm, pe, untrusted);
     c = choose_container(d, w, sum, pe, ld_matched);
     if (c != EX_NONE)
-        c = grow(d, pe, c);
+        c = grow(d, pe, sum, c);
     d->container = c;
     if (d->debug_sum)
         memcpy(d->debug_sum, sum, d->n_nodes * sizeof(*sum));
