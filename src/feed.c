@@ -168,6 +168,10 @@ wc_status wc_fb_set_url(char **dst, const char *base, const char *ref)
     abs = wc_url_resolve(base, ref);
     if (!abs)
         return WC_ERR_NOMEM;
+    if (!*abs) { /* "./" against a relative base: nothing left */
+        free(abs);
+        return WC_OK;
+    }
     free(*dst);
     *dst = abs;
     return WC_OK;
@@ -368,6 +372,105 @@ static const char *input_name(const wc_feed_input *in)
     return in->url && *in->url ? in->url : "<input>";
 }
 
+/*
+ * Two repairs every string gets before it leaves the parser, as feed
+ * readers have long made them:
+ *  - C1 controls U+0080..U+009F are windows-1252's punctuation that went
+ *    through a latin-1 decoder (or a numeric reference like &#150;): they
+ *    become what the publisher typed (HTML5 does the same for references).
+ *  - In a UTF-8 document, text whose code points all fit in latin-1 and
+ *    whose latin-1 bytes are valid UTF-8 was encoded twice ("CafÃ©"): it
+ *    is decoded once more ("Café").
+ */
+static const uint16_t cp1252_c1[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+static wc_status tidy(char **sp, bool utf8_doc)
+{
+    char *s = *sp, *out;
+    size_t len, i, n, k = 0;
+    bool high = false, latin1 = true, c1 = false;
+    uint32_t cp;
+
+    if (!s)
+        return WC_OK;
+    len = strlen(s);
+    for (i = 0; i < len; i += n) {
+        n = wc_utf8_decode(s + i, len - i, &cp);
+        if (!n)
+            return WC_OK; /* cannot happen: strings are valid UTF-8 */
+        if (cp >= 0x80)
+            high = true;
+        if (cp > 0xFF)
+            latin1 = false;
+        if (cp >= 0x80 && cp <= 0x9F)
+            c1 = true;
+    }
+    if (!high)
+        return WC_OK;
+    out = malloc(len * 2 + 1); /* a 2-byte C1 becomes at most 3 bytes */
+    if (!out)
+        return WC_ERR_NOMEM;
+    if (utf8_doc && latin1) {
+        for (i = 0; i < len; i += n) {
+            n = wc_utf8_decode(s + i, len - i, &cp);
+            out[k++] = (char)cp;
+        }
+        if (wc_utf8_valid(out, k) && !memchr(out, 0, k)) {
+            out[k] = '\0';
+            free(s);
+            *sp = s = out;
+            len = k;
+            out = malloc(len * 2 + 1);
+            if (!out)
+                return WC_ERR_NOMEM;
+            c1 = true; /* check again below */
+        }
+        k = 0;
+    }
+    if (!c1) {
+        free(out);
+        return WC_OK;
+    }
+    for (i = 0; i < len; i += n) {
+        n = wc_utf8_decode(s + i, len - i, &cp);
+        if (cp >= 0x80 && cp <= 0x9F)
+            cp = cp1252_c1[cp - 0x80];
+        k += wc_utf8_encode(cp, out + k);
+    }
+    out[k] = '\0';
+    free(s);
+    *sp = out;
+    return WC_OK;
+}
+
+static wc_status tidy_feed(wc_feed *f, bool utf8_doc)
+{
+    wc_status st = WC_OK;
+    size_t i, k;
+
+    st = tidy(&f->title, utf8_doc);
+    if (!st)
+        st = tidy(&f->description, utf8_doc);
+    if (!st)
+        st = tidy(&f->author, utf8_doc);
+    for (i = 0; i < f->n_entries && !st; i++) {
+        wc_entry *e = &f->entries[i];
+        st = tidy(&e->title, utf8_doc);
+        if (!st)
+            st = tidy(&e->author, utf8_doc);
+        if (!st)
+            st = tidy(&e->summary, utf8_doc);
+        if (!st)
+            st = tidy(&e->content, utf8_doc);
+        for (k = 0; k < e->n_categories && !st; k++)
+            st = tidy(&e->categories[k], utf8_doc);
+    }
+    return st;
+}
+
 /* Find a feed root at or just below the top (some feeds wrap theirs). */
 static const struct xnode *feed_root(const struct xnode *root, wc_feed_format *fmt)
 {
@@ -433,6 +536,11 @@ static wc_status parse_xml(const wc_feed_input *in, struct fbuild *b, wc_error *
         st = WC_OK; /* entries past the cap are dropped, bozo says so */
     if (st) {
         wc_error_set(err, st, "cannot read feed '%s': %s", input_name(in), wc_strerror(st));
+        goto out;
+    }
+    st = tidy_feed(b->feed, !strcmp(doc.encoding, "utf-8"));
+    if (st) {
+        wc_error_set(err, st, "out of memory");
         goto out;
     }
     if (doc.bozo) {

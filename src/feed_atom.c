@@ -118,8 +118,8 @@ static wc_status read_construct(struct atom *a, const struct xnode *x, struct ft
     xhtml = !strcmp(ty, "xhtml") || !strcmp(ty, "application/xhtml+xml");
     xml = !xhtml && i >= 4 && (!strcmp(ty + i - 4, "/xml") || !strcmp(ty + i - 4, "+xml"));
     text = !html && !xhtml && !xml && (!strcmp(ty, "text") || !strncmp(ty, "text/", 5));
-    b64 =
-        (mode && !strcmp(mode, "base64")) || (!a->v03 && !mode && !html && !xhtml && !xml && !text);
+    /* base64 when said so, or for any type that is neither text nor XML (4.1.3.3) */
+    b64 = (mode && !strcmp(mode, "base64")) || (!html && !xhtml && !xml && !text);
 
     wc_buf_reset(&b->tmp);
     t->html = false;

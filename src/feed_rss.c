@@ -21,6 +21,7 @@
  */
 #include "wirecopy/feed.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,6 +162,33 @@ static const struct xnode *atom_link(const struct xnode *n, const char *rel)
     return NULL;
 }
 
+/*
+ * A <link>'s text, with the damage of double escaping undone: publishers
+ * that escape their query strings twice leave "&amp;" or "&b;=2" behind,
+ * which no URL means, so "&amp;" becomes "&" and "&name;" becomes "&name".
+ */
+static void unescape_link(wc_buf *b)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < b->len; i++) {
+        if (b->buf[i] == '&' && i + 4 < b->len + 1 && !strncmp(b->buf + i, "&amp;", 5)) {
+            b->buf[n++] = '&';
+            i += 4;
+            continue;
+        }
+        if (b->buf[i] == ';' && n > 0) {
+            size_t k = n;
+            while (k > 0 && (isalnum((unsigned char)b->buf[k - 1]) || b->buf[k - 1] == '_'))
+                k--;
+            if (k < n && k > 0 && b->buf[k - 1] == '&')
+                continue; /* drop the ';' of "&name;" */
+        }
+        b->buf[n++] = b->buf[i];
+    }
+    wc_buf_setlen(b, n);
+}
+
 static wc_status set_link_from(struct fbuild *b, char **dst, const struct xnode *x)
 {
     wc_status st;
@@ -169,6 +197,7 @@ static wc_status set_link_from(struct fbuild *b, char **dst, const struct xnode 
     st = wc_xml_text(x, &b->tmp);
     if (st)
         return st;
+    unescape_link(&b->tmp);
     return wc_fb_set_url(dst, x->base, b->tmp.buf);
 }
 

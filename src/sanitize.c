@@ -436,34 +436,67 @@ static const char *const block_elements[] = {
 
 #define IN(name, list) in_list((name), (list), WC_ARRAY_SIZE(list))
 
+/* Elements that do not make text "look like HTML" by being there, beyond the kept ones. */
+static const char *const form_elements[] = {
+    "button", "canvas",   "fieldset", "form",   "input",  "label",    "legend", "menu",
+    "meter",  "noscript", "optgroup", "option", "output", "progress", "select", "textarea"};
+
+static bool is_word_char(char c)
+{
+    return is_alpha(c) || (c >= '0' && c <= '9') || c == '_';
+}
+
+/*
+ * The conservative test feed readers use for "plain" text that may be
+ * HTML, since a false positive silently loses text: it needs an end tag
+ * or an entity reference, every tag must be a known HTML element and
+ * every named entity a known one. "1 < 2", "AT&T" and "<notatag>" stay text.
+ */
 bool wc_html_looks_like(const char *p, size_t len)
 {
-    size_t i = 0;
-    struct htok t;
-    bool tag = false;
+    bool evidence = false;
+    size_t i;
 
-    if (!memchr(p, '<', len) && !memchr(p, '&', len))
-        return false;
-    while (next_token(p, len, &i, &t)) {
-        if ((t.kind == HT_START || t.kind == HT_END) &&
-            (IN(t.name, allowed_elements) || IN(t.name, dropped_elements)))
-            tag = true;
-        if (t.kind == HT_TEXT) {
-            const char *amp = memchr(t.p, '&', t.len);
-            while (amp) {
-                wc_buf tmp = WC_BUF_INIT;
-                wc_status st = WC_OK;
-                size_t used = decode_entity(amp, (size_t)(t.p + t.len - amp), &tmp, &st);
-                wc_buf_release(&tmp);
-                if (used && amp[used - 1] == ';')
-                    return true;
-                amp = memchr(amp + 1, '&', (size_t)(t.p + t.len - amp - 1));
-            }
+    for (i = 0; i < len; i++) {
+        if (p[i] == '<') {
+            size_t s = i + 1, e;
+            char name[24];
+            bool close = s < len && p[s] == '/';
+            if (close)
+                s++;
+            for (e = s; e < len && is_word_char(p[e]); e++)
+                ;
+            if (e == s)
+                continue; /* not a tag: "< 2" */
+            if (e - s >= sizeof(name))
+                return false;
+            for (size_t k = s; k < e; k++)
+                name[k - s] = lower(p[k]);
+            name[e - s] = '\0';
+            if (!IN(name, allowed_elements) && !IN(name, dropped_elements) &&
+                !IN(name, form_elements))
+                return false;
+            if (close && e < len && p[e] == '>')
+                evidence = true;
+        } else if (p[i] == '&') {
+            size_t s = i + 1, e;
+            uint32_t cp;
+            bool num = s < len && p[s] == '#';
+            if (num)
+                s++;
+            for (e = s; e < len && is_word_char(p[e]); e++)
+                ;
+            if (e == s || e >= len || p[e] != ';')
+                continue; /* a bare '&' proves nothing */
+            if (!num && !wc_html_entity(p + s, e - s, &cp) &&
+                !(e - s == 2 && (!memcmp(p + s, "lt", 2) || !memcmp(p + s, "gt", 2))) &&
+                !(e - s == 3 && !memcmp(p + s, "amp", 3)) &&
+                !(e - s == 4 && !memcmp(p + s, "quot", 4)))
+                return false;
+            evidence = true;
         }
-        if (tag)
-            return true;
     }
-    return false;
+    return evidence;
 }
 
 wc_status wc_html_to_text(wc_buf *out, const char *p, size_t len)

@@ -178,6 +178,39 @@ static wc_status remove_dot_segments(wc_buf *out, const char *p, size_t len)
     return st;
 }
 
+/*
+ * remove_dot_segments for a path written after an authority (or none) and
+ * a scheme (or none), kept a path when read back. Without an authority, a
+ * path starting with "//" would read as one: RFC 3986 section 5.2.4 (end)
+ * says to write "/." in front. Without a scheme either, a first segment
+ * with a ':' would read as a scheme: section 4.2 says to write "./".
+ */
+static wc_status add_path(wc_buf *out, const char *p, size_t len, bool authority, bool scheme)
+{
+    size_t start = out->len, seg;
+    const char *fix = NULL;
+    wc_status st = remove_dot_segments(out, p, len);
+
+    if (st || authority)
+        return st;
+    if (out->len - start >= 2 && out->buf[start] == '/' && out->buf[start + 1] == '/') {
+        fix = "/.";
+    } else if (!scheme && out->len > start && out->buf[start] != '/') {
+        seg = strcspn(out->buf + start, "/");
+        if (memchr(out->buf + start, ':', seg))
+            fix = "./";
+    }
+    if (fix) {
+        st = wc_buf_grow(out, 2);
+        if (!st) {
+            memmove(out->buf + start + 2, out->buf + start, out->len - start + 1);
+            memcpy(out->buf + start, fix, 2);
+            out->len += 2;
+        }
+    }
+    return st;
+}
+
 static wc_status add_span(wc_buf *b, const char *s, wc_url_span sp)
 {
     return wc_buf_add(b, s + sp.off, sp.len);
@@ -220,7 +253,7 @@ char *wc_url_resolve(const char *base_in, const char *ref_in)
                 st = add_span(&out, ref, r.authority);
         }
         if (!st)
-            st = remove_dot_segments(&out, ref + r.path.off, r.path.len);
+            st = add_path(&out, ref + r.path.off, r.path.len, r.authority.present, true);
         if (!st && r.query.present) {
             st = wc_buf_addch(&out, '?');
             if (!st)
@@ -238,7 +271,7 @@ char *wc_url_resolve(const char *base_in, const char *ref_in)
             if (!st)
                 st = add_span(&out, ref, r.authority);
             if (!st)
-                st = remove_dot_segments(&out, ref + r.path.off, r.path.len);
+                st = add_path(&out, ref + r.path.off, r.path.len, true, b.scheme.present);
             if (!st && r.query.present) {
                 st = wc_buf_addch(&out, '?');
                 if (!st)
@@ -279,7 +312,8 @@ char *wc_url_resolve(const char *base_in, const char *ref_in)
                 }
                 if (!st) {
                     /* a relative base without a leading '/' keeps its relative form */
-                    st = remove_dot_segments(&out, merged.buf, merged.len);
+                    st = add_path(&out, merged.buf, merged.len, b.authority.present,
+                                  b.scheme.present);
                 }
                 wc_buf_release(&merged);
                 if (!st && r.query.present) {
@@ -447,7 +481,7 @@ char *wc_url_normalize(const char *url)
     if (!st) {
         wc_buf path;
         wc_buf_init(&path, WC_URL_MAX_LEN);
-        st = remove_dot_segments(&path, clean + p.path.off, p.path.len);
+        st = add_path(&path, clean + p.path.off, p.path.len, p.authority.present, p.scheme.present);
         if (!st && path.len == 0 && (http || https) && p.authority.present)
             st = wc_buf_addch(&out, '/');
         if (!st)

@@ -80,6 +80,17 @@ static void test_charsets(void **state)
     assert_true(f->bozo);
     wc_feed_free(f);
 
+    /* windows-1252 punctuation behind C1 references, and doubly encoded UTF-8, are repaired */
+    f = parse_ct("<rss><channel><title>a&#150;b &#147;q&#148;</title><item>"
+                 "<title>Caf\xC3\x83\xC2\xA9</title><link>http://x.example/?a=1&amp;amp;b=2</link>"
+                 "</item></channel></rss>",
+                 NULL);
+    assert_string_equal(f->title, "a\xE2\x80\x93"
+                                  "b \xE2\x80\x9Cq\xE2\x80\x9D");
+    assert_string_equal(f->entries[0].title, "Caf\xC3\xA9");
+    assert_string_equal(f->entries[0].link, "http://x.example/?a=1&b=2");
+    wc_feed_free(f);
+
     /* not UTF-8 and nothing declared: windows-1252 is the last resort, bozo */
     f = parse_ct("<rss><channel><title>a\xFF"
                  "b</title></channel></rss>",

@@ -66,7 +66,10 @@ static void test_looks_like_html(void **state)
     (void)state;
     assert_true(wc_html_looks_like("<b>x</b>", 8));
     assert_true(wc_html_looks_like("a &amp; b", 9));
-    assert_true(wc_html_looks_like("x<br/>", 6));
+    assert_false(wc_html_looks_like("x<br/>", 6)); /* no end tag, no entity: not proof */
+    assert_true(wc_html_looks_like("x<br/>y</p>", 11));
+    assert_false(wc_html_looks_like("<b>x</b><foo>", 13)); /* an unknown tag: text */
+    assert_false(wc_html_looks_like("&bogus;", 7));
     assert_false(wc_html_looks_like("1 < 2", 5));
     assert_false(wc_html_looks_like("AT&T", 4));
     assert_false(wc_html_looks_like("<notatag>", 9));

@@ -106,6 +106,10 @@ static void test_feed_cases(void **state)
     check_resolve("http://example.com", "a", "http://example.com/a");
     /* query-only and fragment-only references */
     check_resolve("http://example.com/a?x=1", "?y=2", "http://example.com/a?y=2");
+    /* a path that would start with "//" without an authority keeps "/." (5.2.4) */
+    check_resolve("ht/x", "../..//g", "/.//g");
+    /* a first segment with ':' and no scheme keeps "./" in front (4.2) */
+    check_resolve("x", "./c:d", "./c:d");
     assert_null(wc_url_resolve("http://example.com/", NULL));
 }
 
@@ -171,6 +175,7 @@ static void test_normalize(void **state)
         {"https://example.com:8443/", "https://example.com:8443/"},
         {" http://example.com/%aa%2f ", "http://example.com/%AA%2F"},
         {"urn:Example:ABC", "urn:Example:ABC"},
+        {"../http://x/", "./http://x/"},
     };
     size_t i;
 
