@@ -644,6 +644,12 @@ void ex_score_select(ex_doc *d)
             continue;
         seq[n_seq] = i;
         cls[n_seq] = (uint8_t)classify_one(d, b, LINK_MAX_INSIDE);
+        /*
+         * inside the article a sentence poor in stopwords (a cast list, a
+         * row of figures) is not boilerplate: let its neighbours decide
+         */
+        if (cls[n_seq] == C_BAD && !(b->flags & BF_DEBRIS) && link_density(b) < 0.15)
+            cls[n_seq] = C_SHORT;
         if (ld_matched && (b->flags & BF_JSONLD) && cls[n_seq] != C_BAD)
             cls[n_seq] = C_GOOD;
         n_seq++;
