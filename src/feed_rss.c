@@ -250,10 +250,14 @@ static wc_status read_item(struct fbuild *b, const struct xnode *it)
     if (!st && !e->link && (x = atom_link(it, "alternate")))
         st = wc_fb_set_url(&e->link, x->base, wc_xml_attr(x, XNS_NONE, "href"));
     if (!st && !e->link && guid && e->id) {
+        /* isPermaLink defaults to true, but many feeds forget to say "false"
+         * on opaque ids: by default only what looks like a URL is a link */
         const char *pl = wc_xml_attr(guid, XNS_NONE, "isPermaLink");
-        if ((!pl || !wc_mem_ieq(pl, strlen(pl), "false")) &&
-            (wc_mem_istarts(e->id, strlen(e->id), "http://") ||
-             wc_mem_istarts(e->id, strlen(e->id), "https://")))
+        bool said_true = pl && wc_mem_ieq(pl, strlen(pl), "true");
+        bool said_false = pl && wc_mem_ieq(pl, strlen(pl), "false");
+        if (said_true ||
+            (!said_false && (wc_mem_istarts(e->id, strlen(e->id), "http://") ||
+                             wc_mem_istarts(e->id, strlen(e->id), "https://") || e->id[0] == '/')))
             st = wc_fb_set_url(&e->link, guid->base, e->id);
     }
 
@@ -364,15 +368,16 @@ wc_status wc_feed_read_rss(struct fbuild *b, const struct xnode *root)
     if (st)
         return st;
     ch = wc_xml_is(root, XM_RSS, "channel") ? root : wc_xml_child(root, XM_RSS, "channel");
-    if (ch)
-        st = read_channel(b, ch);
+    if (!ch)
+        ch = root; /* an <rss> without <channel>: its own children describe it */
+    st = read_channel(b, ch);
     if (!st && !f->language) {
-        const char *lang = ch && ch->lang ? ch->lang : root->lang;
+        const char *lang = ch->lang;
         if (lang)
             st = wc_fb_set_str(&f->language, lang, strlen(lang));
     }
     /* items inside the channel (0.91-2.0), then beside it (0.90, 1.0, and strays) */
-    for (c = ch ? ch->first : NULL; c && !st; c = c->next)
+    for (c = ch->first; c && !st; c = c->next)
         if (wc_xml_is(c, XM_RSS, "item"))
             st = read_item(b, c);
     for (c = ch != root ? root->first : NULL; c && !st; c = c->next)

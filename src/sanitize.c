@@ -408,8 +408,8 @@ static const char *const allowed_elements[] = {
 };
 
 /* Dropped with everything inside them. */
-static const char *const dropped_elements[] = {"script",   "style", "template", "noembed",
-                                               "noframes", "xmp",   "plaintext"};
+static const char *const dropped_elements[] = {"script",  "style",    "template", "applet",
+                                               "noembed", "noframes", "xmp",      "plaintext"};
 
 static const char *const void_elements[] = {"area",   "br",    "col",   "hr",    "img",
                                             "source", "track", "wbr",   "embed", "input",

@@ -114,16 +114,19 @@ static void test_guid_rules(void **state)
                            "<item><link>http://link.example/</link>"
                            "<guid isPermaLink=\"true\">http://guid.example/</guid></item>"
                            "<item><title>no id</title></item>"
+                           "<item><guid isPermaLink=\"true\">/rel/5</guid></item>"
                            "</channel></rss>");
 
     (void)state;
-    assert_int_equal(f->n_entries, 4);
+    assert_int_equal(f->n_entries, 5);
     assert_string_equal(f->entries[0].id, "http://a.example/1");
     assert_null(f->entries[0].link); /* isPermaLink="false": never a link */
     assert_string_equal(f->entries[1].id, "1234@example.org");
     assert_null(f->entries[1].link); /* not a URL: not a link */
     assert_string_equal(f->entries[2].link, "http://link.example/");
-    assert_null(f->entries[3].id); /* nothing invented */
+    assert_null(f->entries[3].id);                     /* nothing invented */
+    assert_string_equal(f->entries[4].link, "/rel/5"); /* said so: a link (no base here) */
+    assert_string_equal(f->entries[4].id, "/rel/5");
     wc_feed_free(f);
 }
 
@@ -166,6 +169,16 @@ static void test_dates_and_precedence(void **state)
     wc_feed_free(f);
 }
 
+static void test_rss_without_channel(void **state)
+{
+    wc_feed *f = parse_str("<rss><title>Bare</title><item><title>i</title></item></rss>");
+
+    (void)state;
+    assert_string_equal(f->title, "Bare");
+    assert_int_equal(f->n_entries, 1);
+    wc_feed_free(f);
+}
+
 static void test_namespaces_and_markup(void **state)
 {
     wc_feed *f = parse_str(
@@ -190,7 +203,7 @@ int main(void)
         cmocka_unit_test(test_rss2_fields),           cmocka_unit_test(test_rss1_rdf),
         cmocka_unit_test(test_rss091_html_entities),  cmocka_unit_test(test_guid_rules),
         cmocka_unit_test(test_author_forms),          cmocka_unit_test(test_dates_and_precedence),
-        cmocka_unit_test(test_namespaces_and_markup),
+        cmocka_unit_test(test_namespaces_and_markup), cmocka_unit_test(test_rss_without_channel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,7 +28,7 @@ static void test_sanitize(void **state)
     (void)state;
     check_sanitize("<p>Hi <a href=\" /x \" onclick=\"evil()\">there</a></p>", "http://h.example/d/",
                    "<p>Hi <a href=\"http://h.example/x\">there</a></p>");
-    check_sanitize("<script>alert(1)</script>ok<style>p{}</style>", NULL, "ok");
+    check_sanitize("<script>alert(1)</script>ok<style>p{}</style><applet>x</applet>", NULL, "ok");
     check_sanitize("<a href=\"javascript:alert(1)\">x</a>", NULL, "<a>x</a>");
     check_sanitize("<img src=\"data:image/png;base64,AA\"><img src=\"data:text/html,x\">", NULL,
                    "<img src=\"data:image/png;base64,AA\" /><img />");
