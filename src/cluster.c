@@ -45,9 +45,6 @@
 #define LSH_BUCKET_CAP 64           /* most same-key members one band bucket takes */
 #define VERIFY_CAP 4096             /* most candidates verified for one document */
 #define MAP_MIN_CAP 1024            /* first size of every table */
-#ifndef STRONG_JOINS
-#define STRONG_JOINS 1
-#endif
 
 enum doc_flags {
     DOC_IN_BANDS = (1 << 0) /* the document was put in the LSH band tables */
@@ -328,6 +325,14 @@ static uint32_t cluster_new(wc_cluster_index *idx, int64_t id, uint32_t rep)
     return c;
 }
 
+/* Is doc a a fuller text than doc b (more shingles, then the older id)? */
+static bool fuller(const wc_cluster_index *idx, uint32_t a, uint32_t b)
+{
+    if (idx->docs[a].shingles != idx->docs[b].shingles)
+        return idx->docs[a].shingles > idx->docs[b].shingles;
+    return idx->docs[a].id < idx->docs[b].id;
+}
+
 /* Add doc d to the cluster rooted at root. */
 static void cluster_add(wc_cluster_index *idx, uint32_t root, uint32_t d)
 {
@@ -335,7 +340,7 @@ static void cluster_add(wc_cluster_index *idx, uint32_t root, uint32_t d)
 
     idx->docs[d].cluster = root;
     c->size++;
-    if (idx->docs[d].shingles > idx->docs[c->rep].shingles)
+    if (fuller(idx, d, c->rep))
         c->rep = d;
 }
 
@@ -343,7 +348,7 @@ static void cluster_add(wc_cluster_index *idx, uint32_t root, uint32_t d)
 static uint32_t cluster_union(wc_cluster_index *idx, uint32_t a, uint32_t b)
 {
     struct cluster *ca = &idx->cl[a], *cb = &idx->cl[b];
-    uint32_t rep = idx->docs[cb->rep].shingles > idx->docs[ca->rep].shingles ? cb->rep : ca->rep;
+    uint32_t rep = fuller(idx, cb->rep, ca->rep) ? cb->rep : ca->rep;
     int64_t id = ca->id < cb->id ? ca->id : cb->id;
     uint32_t size = ca->size + cb->size;
     uint32_t root = ca->size >= cb->size ? a : b, child = root == a ? b : a;
@@ -599,13 +604,15 @@ static bool docs_are_copies(const wc_cluster_index *idx, uint32_t a, uint32_t b)
     return wc_fp_is_copy(&idx->p, &s);
 }
 
-/* Is vote x better than vote y (higher score, then the older cluster)? */
+/* Is vote x better than vote y (higher score, then the older cluster, then the older doc)? */
 static bool vote_better(const wc_cluster_index *idx, const struct root_vote *x,
                         const struct root_vote *y)
 {
     if (x->sim.score != y->sim.score)
         return x->sim.score > y->sim.score;
-    return idx->cl[x->root].id < idx->cl[y->root].id;
+    if (idx->cl[x->root].id != idx->cl[y->root].id)
+        return idx->cl[x->root].id < idx->cl[y->root].id;
+    return idx->docs[x->best].id < idx->docs[y->best].id;
 }
 
 /*
@@ -675,7 +682,7 @@ static void collect_votes(wc_cluster_index *idx, uint32_t d)
         rep_copy = wc_fp_is_copy(&idx->p, &s);
         v->anchored = rep_copy && (s.jaccard >= idx->p.threshold ||
                                    idx->docs[d].shingles > idx->docs[rep].shingles);
-        v->joinable = rep_copy || v->fragment || (STRONG_JOINS && v->strong);
+        v->joinable = rep_copy || v->fragment || v->strong;
         if (v->joinable)
             idx->votes[n++] = *v;
     }

@@ -315,8 +315,11 @@ wc_status wc_fp_params_parse(const char *text, size_t len, wc_fp_params *out, wc
         p.lead_perm = 0;
         p.lead_bands = 0;
     }
-    if (wc_fp_params_check(&p, err) != WC_OK)
-        return wc_error_set(err, WC_ERR_PARSE, "%s", err ? err->msg : "bad parameters");
+    {
+        wc_error why = WC_ERROR_INIT;
+        if (wc_fp_params_check(&p, &why) != WC_OK)
+            return wc_error_set(err, WC_ERR_PARSE, "%s", why.msg);
+    }
     *out = p;
     return WC_OK;
 }
@@ -489,7 +492,7 @@ wc_status wc_fp_compute(wc_fp_worker *w, const char *text, size_t len, wc_fprint
     if (st != WC_OK)
         return st;
 
-    memset(out, 0, offsetof(wc_fprint, minhash));
+    memset(out, 0, sizeof(*out));
     out->perm = (uint16_t)p->perm;
     out->lead_perm = (uint16_t)p->lead_perm;
     out->params_tag = w->tag;

@@ -100,20 +100,6 @@ static bool word_is(const char *w, size_t len, const char *lit)
     return n == len && memcmp(w, lit, n) == 0;
 }
 
-static bool ends_with(const char *w, size_t len, const char *suf)
-{
-    size_t n = strlen(suf);
-    return len >= n && memcmp(w + len - n, suf, n) == 0;
-}
-
-/* Replace suffix `from` (which w ends with) by `to` (not longer); returns the new length. */
-static size_t swap_suffix(char *w, size_t len, const char *from, const char *to)
-{
-    size_t nf = strlen(from), nt = strlen(to);
-    memcpy(w + len - nf, to, nt);
-    return len - nf + nt;
-}
-
 /* Replace each pair "ab" after the first letter by "b" ("ae" -> "e"). */
 static size_t squeeze_pair(char *w, size_t len, char a, char b)
 {
@@ -147,61 +133,89 @@ static size_t our_to_or(char *w, size_t len)
     return o;
 }
 
-size_t wc_text_canon_word(char *w, size_t len)
-{
-    /* Suffix pairs folded onto the American form: -ise/-ize, -yse/-yze,
-     * -tre/-ter, -bre/-ber, -ence/-ense, -ogue/-og, -amme/-am. Checked
-     * longest first; the first that applies wins. */
-    static const char *const suffixes[][2] = {
-        {"isations", "izations"}, {"isation", "ization"}, {"ising", "izing"}, {"isers", "izers"},
-        {"ised", "ized"},         {"ises", "izes"},       {"iser", "izer"},   {"ise", "ize"},
-        {"ysing", "yzing"},       {"ysed", "yzed"},       {"yses", "yzes"},   {"yse", "yze"},
-        {"tres", "ters"},         {"tre", "ter"},         {"bres", "bers"},   {"bre", "ber"},
-        {"ences", "enses"},       {"ence", "ense"},       {"ogues", "ogs"},   {"ogue", "og"},
-        {"ammes", "ams"},         {"amme", "am"},
-    };
-    size_t i, o;
+/* A suffix pair folded onto the American form, with lengths. */
+struct suffix {
+    const char *from, *to;
+    unsigned char flen, tlen;
+};
 
-    for (i = 0; i < len; i++)
-        if ((unsigned char)w[i] >= 0x80)
-            return len; /* only English spelling is folded */
+#define SUFFIX(f, t)                                                                               \
+    {                                                                                              \
+        f, t, sizeof(f) - 1, sizeof(t) - 1                                                         \
+    }
+
+/* -ise/-ize, -yse/-yze, -tre/-ter, -bre/-ber, -ence/-ense, -ogue/-og,
+ * -amme/-am. Longest first; the first that applies wins. */
+static const struct suffix suffixes[] = {
+    SUFFIX("isations", "izations"), SUFFIX("isation", "ization"), SUFFIX("ising", "izing"),
+    SUFFIX("isers", "izers"),       SUFFIX("ised", "ized"),       SUFFIX("ises", "izes"),
+    SUFFIX("iser", "izer"),         SUFFIX("ise", "ize"),         SUFFIX("ysing", "yzing"),
+    SUFFIX("ysed", "yzed"),         SUFFIX("yses", "yzes"),       SUFFIX("yse", "yze"),
+    SUFFIX("tres", "ters"),         SUFFIX("tre", "ter"),         SUFFIX("bres", "bers"),
+    SUFFIX("bre", "ber"),           SUFFIX("ences", "enses"),     SUFFIX("ence", "ense"),
+    SUFFIX("ogues", "ogs"),         SUFFIX("ogue", "og"),         SUFFIX("ammes", "ams"),
+    SUFFIX("amme", "am"),
+};
+
+/* wc_text_canon_word() for a word known to be lower-case ASCII. */
+static size_t canon_ascii(char *w, size_t len)
+{
+    size_t i, o;
+    char last;
 
     /* Number style: one word for each unit however the outlet writes it. */
-    if (word_is(w, len, "percent") || word_is(w, len, "pct")) {
-        memcpy(w, "pct", 3);
-        return 3;
-    }
-    if (word_is(w, len, "million") || word_is(w, len, "mln")) {
-        memcpy(w, "mln", 3);
-        return 3;
-    }
-    if (word_is(w, len, "billion") || word_is(w, len, "bln")) {
-        memcpy(w, "bln", 3);
-        return 3;
-    }
-    if (word_is(w, len, "dollars") || word_is(w, len, "dlrs")) {
-        memcpy(w, "dlrs", 4);
-        return 4;
+    if (len == 7 || len == 4) {
+        if (word_is(w, len, "percent")) {
+            memcpy(w, "pct", 3);
+            return 3;
+        }
+        if (word_is(w, len, "million")) {
+            memcpy(w, "mln", 3);
+            return 3;
+        }
+        if (word_is(w, len, "billion")) {
+            memcpy(w, "bln", 3);
+            return 3;
+        }
+        if (word_is(w, len, "dollars") || word_is(w, len, "dlrs")) {
+            memcpy(w, "dlrs", 4);
+            return 4;
+        }
     }
     if (len < 5)
         return len; /* short words: too little to fold, too much to collide */
 
     len = squeeze_pair(w, len, 'a', 'e'); /* paediatric, encyclopaedia */
     len = our_to_or(w, len);
-    for (i = 0; i < WC_ARRAY_SIZE(suffixes); i++) {
-        const char *from = suffixes[i][0];
-        if (len >= strlen(from) + 2 && ends_with(w, len, from)) {
-            len = swap_suffix(w, len, from, suffixes[i][1]);
-            break;
+    last = w[len - 1];
+    if (last == 'e' || last == 's' || last == 'n' || last == 'd' || last == 'g' || last == 'r') {
+        for (i = 0; i < WC_ARRAY_SIZE(suffixes); i++) {
+            const struct suffix *sf = &suffixes[i];
+            if (len >= (size_t)sf->flen + 2 && w[len - 1] == sf->from[sf->flen - 1] &&
+                memcmp(w + len - sf->flen, sf->from, sf->flen) == 0) {
+                memcpy(w + len - sf->flen, sf->to, sf->tlen);
+                len = len - sf->flen + sf->tlen;
+                break;
+            }
         }
     }
     /* Doubled letters: travelled/traveled, fulfil/fulfill, modelling. */
-    for (i = 0, o = 0; i < len; i++) {
-        if (o > 0 && w[i] == w[o - 1] && w[i] >= 'a' && w[i] <= 'z')
+    for (i = 1, o = 1; i < len; i++) {
+        if (w[i] == w[o - 1] && w[i] >= 'a' && w[i] <= 'z')
             continue;
         w[o++] = w[i];
     }
     return o;
+}
+
+size_t wc_text_canon_word(char *w, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        if ((unsigned char)w[i] >= 0x80 || (w[i] >= 'A' && w[i] <= 'Z'))
+            return len; /* only lower-case English spelling is folded */
+    return len ? canon_ascii(w, len) : 0;
 }
 
 /* --- building the token arrays -------------------------------------------- */
@@ -279,7 +293,7 @@ static wc_status end_word(struct tokstate *s)
         return WC_OK;
     s->wlen = 0;
     if (s->wascii)
-        len = wc_text_canon_word(s->word, len);
+        len = canon_ascii(s->word, len);
     s->wascii = true;
     /* "per cent" is one word, "pct": take back the "per" just written. */
     if (len == 4 && memcmp(s->word, "cent", 4) == 0 && s->per_tok != SIZE_MAX &&
@@ -493,6 +507,16 @@ wc_status wc_text_tokenize(const char *text, size_t len, wc_tokens *t, wc_error 
 
     while (i < len && st == WC_OK) {
         unsigned char c = p[i];
+        if (c < 0x80 && ascii_class[c] == C_WORD) {
+            /* the common case: a run of ASCII letters and digits */
+            do {
+                if (s.wlen < WC_TEXT_MAX_WORD)
+                    s.word[s.wlen++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+                i++;
+            } while (i < len && (c = p[i]) < 0x80 && ascii_class[c] == C_WORD);
+            s.line_sentence = false;
+            continue;
+        }
         if (c < 0x80) {
             st = ascii_char(&s, c, i + 1 < len ? p[i + 1] : 0);
             i++;
