@@ -810,6 +810,32 @@ bool ex_is_comments_heading(const char *p, size_t len)
     return false;
 }
 
+/*
+ * An author biography: "Jane Doe is a reporter who covers...", "Jane Doe
+ * has written for...". The name must be one the page gives as the
+ * author; what follows it must be a verb a bio opens with.
+ */
+bool ex_is_bio(const char *p, size_t len, char *const *authors, unsigned n_authors)
+{
+    static const char *const verbs[] = {" is ",     " was ",    " has ",    " writes",
+                                        " covers",  " reports", " joined",  " holds",
+                                        " lives ",  " spent ",  " worked ", " serves ",
+                                        ", a ",     ", an ",    " began ",  " graduated"};
+    unsigned i, k;
+
+    for (i = 0; i < n_authors; i++) {
+        size_t n = strlen(authors[i]);
+        if (n < 4 || len <= n)
+            continue;
+        if (wc_mem_istarts(p, len, authors[i])) {
+            for (k = 0; k < WC_ARRAY_SIZE(verbs); k++)
+                if (wc_mem_istarts(p + n, len - n, verbs[k]))
+                    return true;
+        }
+    }
+    return false;
+}
+
 /* --- flagging blocks ---------------------------------------------------------- */
 
 size_t ex_fold(const char *p, size_t len, char *out, size_t outcap)

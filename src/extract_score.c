@@ -637,6 +637,10 @@ void ex_score_select(ex_doc *d)
             continue;
         if (b->flags & (BF_TITLE | BF_BYLINE | BF_DEBRIS | BF_IN_HEAD))
             continue;
+        /* past the middle of the article, "<author> is a reporter who..." is the bio box */
+        if (good_total >= 0.5 * gm[c] && b->words >= 8 &&
+            ex_is_bio(d->btext.buf + b->off, b->len, d->authors, d->n_authors))
+            continue;
         if (b->kind == K_CAPTION)
             continue;
         below = path_below(d, untrusted, b->node, c);
