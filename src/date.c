@@ -653,6 +653,174 @@ static bool parse_rfc822(const char *p, size_t len, int64_t *out)
     return civil_to_time(&c, out);
 }
 
+/* --- localised forms -------------------------------------------------------- */
+
+/*
+ * Three families of non-English dates that blog platforms wrote into feeds
+ * for years (Greek RFC 822, Hungarian ISO 8601, Korean), read by turning
+ * their words into the English/numeric ones and handing the result to the
+ * parsers above; Korean has its own small reader since its time of day is
+ * written as a word. Nothing else is translated: an unknown word still
+ * makes the date unreadable.
+ */
+struct word_map {
+    const char *from; /* UTF-8 */
+    const char *to;
+};
+
+static const struct word_map greek[] = {
+    {"\xce\x9a\xcf\x85\xcf\x81", "Sun"},         /* Κυρ */
+    {"\xce\x94\xce\xb5\xcf\x85", "Mon"},         /* Δευ */
+    {"\xce\xa4\xcf\x81\xce\xb9", "Tue"},         /* Τρι */
+    {"\xce\xa4\xce\xb5\xcf\x84", "Wed"},         /* Τετ */
+    {"\xce\xa0\xce\xb5\xce\xbc", "Thu"},         /* Πεμ */
+    {"\xce\xa0\xce\xb1\xcf\x81", "Fri"},         /* Παρ */
+    {"\xce\xa3\xce\xb1\xce\xb2", "Sat"},         /* Σαβ */
+    {"\xce\x99\xce\xb1\xce\xbd", "Jan"},         /* Ιαν */
+    {"\xce\xa6\xce\xb5\xce\xb2", "Feb"},         /* Φεβ */
+    {"\xce\x9c\xce\xac\xcf\x8e", "Mar"},         /* Μάώ */
+    {"\xce\x9c\xce\xb1\xcf\x8e", "Mar"},         /* Μαώ */
+    {"\xce\x9c\xce\xac\xcf\x81", "Mar"},         /* Μάρ */
+    {"\xce\x9c\xce\xb1\xcf\x81", "Mar"},         /* Μαρ */
+    {"\xce\x91\xcf\x80\xcf\x81", "Apr"},         /* Απρ */
+    {"\xce\x9c\xce\xac\xce\xb9", "May"},         /* Μάι */
+    {"\xce\x9c\xce\xb1\xcf\x8a", "May"},         /* Μαϊ */
+    {"\xce\x9c\xce\xb1\xce\xb9", "May"},         /* Μαι */
+    {"\xce\x99\xce\xbf\xcf\x8d\xce\xbd", "Jun"}, /* Ιούν */
+    {"\xce\x99\xce\xbf\xce\xbd", "Jun"},         /* Ιον */
+    {"\xce\x99\xce\xbf\xcf\x8d\xce\xbb", "Jul"}, /* Ιούλ */
+    {"\xce\x99\xce\xbf\xce\xbb", "Jul"},         /* Ιολ */
+    {"\xce\x91\xcf\x8d\xce\xb3", "Aug"},         /* Αύγ */
+    {"\xce\x91\xcf\x85\xce\xb3", "Aug"},         /* Αυγ */
+    {"\xce\xa3\xce\xb5\xcf\x80", "Sep"},         /* Σεπ */
+    {"\xce\x9f\xce\xba\xcf\x84", "Oct"},         /* Οκτ */
+    {"\xce\x9d\xce\xbf\xce\xad", "Nov"},         /* Νοέ */
+    {"\xce\x9d\xce\xbf\xce\xb5", "Nov"},         /* Νοε */
+    {"\xce\x94\xce\xb5\xce\xba", "Dec"},         /* Δεκ */
+};
+
+static const struct word_map hungarian[] = {
+    {"janu\xc3\xa1r", "01"},
+    {"febru\xc3\xa1r", "02"},
+    {"m\xc3\xa1rcius", "03"},
+    {"\xc3\xa1prilis", "04"},
+    {"m\xc3\xa1jus", "05"},
+    {"j\xc3\xbanius", "06"},
+    {"j\xc3\xbalius", "07"},
+    {"augusztus", "08"},
+    {"szeptember", "09"},
+    {"okt\xc3\xb3"
+     "ber",
+     "10"},
+    {"november", "11"},
+    {"december", "12"},
+};
+
+/* Rewrite p[0..len) replacing the words of map; false when nothing was replaced. */
+static bool translate(const char *p, size_t len, const struct word_map *map, size_t n, char *out,
+                      size_t outlen, size_t *outn)
+{
+    size_t i = 0, k = 0, m;
+    bool any = false;
+
+    while (i < len) {
+        for (m = 0; m < n; m++) {
+            size_t fl = strlen(map[m].from);
+            if (fl <= len - i && !memcmp(p + i, map[m].from, fl)) {
+                size_t tl = strlen(map[m].to);
+                if (k + tl >= outlen)
+                    return false;
+                memcpy(out + k, map[m].to, tl);
+                k += tl;
+                i += fl;
+                any = true;
+                break;
+            }
+        }
+        if (m < n)
+            continue;
+        if (k + 1 >= outlen)
+            return false;
+        out[k++] = p[i++];
+    }
+    *outn = k;
+    return any;
+}
+
+/*
+ * Korean blog dates, in Korea Standard Time (UTC+9, no daylight saving):
+ * "2004년 05월 28일 01:31:15" and "2004-05-25 오후 11:23:17" (오전 = a.m., 오후 = p.m.).
+ */
+static bool parse_korean(const char *p, size_t len, int64_t *out)
+{
+    static const char am[] = "\xec\x98\xa4\xec\xa0\x84", pm[] = "\xec\x98\xa4\xed\x9b\x84";
+    static const char year[] = "\xeb\x85\x84";
+    int v[6] = {0}, nv = 0;
+    bool is_am = false, is_pm = false, marked = false;
+    size_t i = 0;
+    struct civil c = {0};
+
+    while (i < len) {
+        if (is_digit(p[i])) {
+            size_t n = run_of_digits(p + i, len - i);
+            if (nv == 6 || n > 4)
+                return false;
+            digits(p + i, n, n, &v[nv++]);
+            i += n;
+        } else if (len - i >= 6 && !memcmp(p + i, am, 6)) {
+            is_am = marked = true;
+            i += 6;
+        } else if (len - i >= 6 && !memcmp(p + i, pm, 6)) {
+            is_pm = marked = true;
+            i += 6;
+        } else if (len - i >= 3 && !memcmp(p + i, year, 3)) {
+            marked = true;
+            i += 3;
+        } else if ((unsigned char)p[i] >= 0x80 || p[i] == '-' || p[i] == ':' || is_blank(p[i])) {
+            /* 월 and 일 and separators; anything else non-ASCII is checked by the marks */
+            if ((unsigned char)p[i] >= 0x80 &&
+                !(len - i >= 3 &&
+                  ((!memcmp(p + i, "\xec\x9b\x94", 3)) || !memcmp(p + i, "\xec\x9d\xbc", 3))))
+                return false;
+            i += (unsigned char)p[i] >= 0x80 ? 3 : 1;
+        } else {
+            return false;
+        }
+    }
+    if (!marked || nv < 5)
+        return false;
+    c.year = v[0];
+    c.month = v[1];
+    c.day = v[2];
+    c.hour = v[3];
+    c.min = v[4];
+    c.sec = nv == 6 ? v[5] : 0;
+    if (is_am || is_pm) {
+        if (c.hour < 1 || c.hour > 12)
+            return false;
+        c.hour = c.hour % 12 + (is_pm ? 12 : 0);
+    }
+    c.offset = 9 * 3600;
+    return civil_to_time(&c, out);
+}
+
+static bool parse_localized(const char *p, size_t len, int64_t *out)
+{
+    char buf[DATE_MAX_LEN + 16];
+    size_t n;
+
+    if (parse_korean(p, len, out))
+        return true;
+    if (translate(p, len, greek, WC_ARRAY_SIZE(greek), buf, sizeof(buf), &n) &&
+        parse_rfc822(buf, n, out))
+        return true;
+    if (len > 5 && is_digit(p[0]) && p[4] == '-' &&
+        translate(p, len, hungarian, WC_ARRAY_SIZE(hungarian), buf, sizeof(buf), &n) &&
+        parse_iso(buf, n, out))
+        return true;
+    return false;
+}
+
 bool wc_date_parse(const char *p, size_t len, int64_t *out)
 {
     int64_t t;
@@ -666,7 +834,7 @@ bool wc_date_parse(const char *p, size_t len, int64_t *out)
         *out = t;
         return true;
     }
-    if (parse_rfc822(p, len, &t)) {
+    if (parse_rfc822(p, len, &t) || parse_localized(p, len, &t)) {
         *out = t;
         return true;
     }

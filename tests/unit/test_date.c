@@ -94,6 +94,15 @@ static const struct date_case good[] = {
     {"2003-365", "2003-12-31T00:00:00Z"},
     {"2024-05-01 10:00:00 GMT", "2024-05-01T10:00:00Z"},
     {"  2024-05-01T10:00:00Z\n", "2024-05-01T10:00:00Z"},
+    /* localised: Greek RFC 822, Hungarian ISO 8601, Korean (KST) */
+    {"\xce\x9a\xcf\x85\xcf\x81, 11 \xce\x99\xce\xbf\xcf\x8d\xce\xbb 2004 12:00:00 EST",
+     "2004-07-11T17:00:00Z"},
+    {"2004-j\xc3\xbalius-13T9:15-05:00", "2004-07-13T14:15:00Z"},
+    {"2004-okt\xc3\xb3"
+     "ber-13T09:15:00Z",
+     "2004-10-13T09:15:00Z"},
+    {"2004-05-25 \xec\x98\xa4\xed\x9b\x84 11:23:17", "2004-05-25T14:23:17Z"},
+    {"2004\xeb\x85\x84 05\xec\x9b\x94 28\xec\x9d\xbc  01:31:15", "2004-05-27T16:31:15Z"},
 };
 
 static const char *const bad[] = {
@@ -128,6 +137,9 @@ static const char *const bad[] = {
     "Thu, 01 Jan 2004 12:00:00 J",
     "Thu Aug 30 17:26:16",
     "\xff\xfe 2004",
+    "2004-05-25 11:23:17 \xec\x98\xa4",
+    "2004-foo-13T9:15-05:00",
+    "\xce\x9a\xcf\x85\xcf\x81, 11 Xyz 2004",
 };
 
 static void test_good_dates(void **state)
