@@ -688,6 +688,8 @@ static bool take_attrs(struct builder *b, uint32_t id, const xmlChar **atts)
             break;
         case A_ITEMPROP:
             cls |= itemprop_bits(val, vlen);
+            if (wc_mem_ieq(val, vlen, "articleBody"))
+                n->flags |= NF_ARTICLEBODY;
             break;
         case A_ITEMTYPE:
             cls |= itemtype_bits(val, vlen);

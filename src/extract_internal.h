@@ -141,6 +141,7 @@ enum {
     NF_LINK = 1 << 0,      /* <a href> */
     NF_ITEMSCOPE = 1 << 1, /* itemscope */
     NF_PUBDATE = 1 << 2,   /* <time pubdate> */
+    NF_ARTICLEBODY = 1 << 3, /* itemprop="articleBody": the page says where its article is */
 };
 
 typedef struct ex_node {

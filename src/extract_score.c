@@ -72,6 +72,10 @@
 #define JSONLD_BOOST 2.5
 /* Prefer a child holding this share of its parent's weight. */
 #define DESCEND_SHARE 0.97
+/* Share of the JSON-LD body's word pairs found on the page for it to count as complete. */
+#define LD_COMPLETE 0.7
+/* Share of the page's good text an itemprop=articleBody element must hold to be believed. */
+#define MARKED_MIN_SHARE 0.1
 /* Climb to the parent when it holds this many times the article-like text. */
 #define GROW_RATIO 1.5
 /* ...or when it keeps this share of the element's weight while adding article text. */
@@ -299,13 +303,17 @@ static void pair_check(void *ctx, uint64_t h)
         }
 }
 
-/* Share of each block's word pairs found in the JSON-LD body; returns pairs matched. */
-static uint32_t jsonld_cover(ex_doc *d)
+/*
+ * Share of each block's word pairs found in the JSON-LD body; returns the
+ * pairs matched in well-covered blocks, and in *total the body's pairs.
+ */
+static uint32_t jsonld_cover(ex_doc *d, uint32_t *total)
 {
     struct pairset ps;
     size_t len, cap = 1024, i;
     uint32_t matched = 0;
 
+    *total = 0;
     if (!d->ld_body)
         return 0;
     len = strlen(d->ld_body);
@@ -317,6 +325,7 @@ static uint32_t jsonld_cover(ex_doc *d)
     ps.mask = cap - 1;
     ps.n = 0;
     each_pair(d->ld_body, len, pair_add, &ps);
+    *total = (uint32_t)ps.n;
     for (i = 0; i < d->n_blocks; i++) {
         ex_block *b = &d->blocks[i];
         struct pair_count pc = {&ps, 0, 0};
@@ -464,6 +473,42 @@ static uint32_t choose_container(ex_doc *d, double *w, double *sum, const uint32
     return best;
 }
 
+/* Lowest common ancestor of a and b. */
+static uint32_t common_ancestor(const ex_doc *d, uint32_t a, uint32_t b)
+{
+    while (d->nodes[a].depth > d->nodes[b].depth)
+        a = d->nodes[a].parent;
+    while (d->nodes[b].depth > d->nodes[a].depth)
+        b = d->nodes[b].parent;
+    while (a != b) {
+        a = d->nodes[a].parent;
+        b = d->nodes[b].parent;
+    }
+    return a;
+}
+
+/*
+ * itemprop="articleBody" is the page saying where its article is. The
+ * marked element holding the most good text is the container when it
+ * holds a fair share of the page's good text (a stray empty or teaser
+ * articleBody does not count).
+ */
+static uint32_t marked_body(const ex_doc *d, const double *gm)
+{
+    uint32_t n, best = EX_NONE;
+
+    /* some sites mark every paragraph: the body is then what they share */
+    for (n = 1; n < d->n_nodes; n++) {
+        if (!(d->nodes[n].flags & NF_ARTICLEBODY) || gm[n] <= 0)
+            continue;
+        best = best == EX_NONE ? n : common_ancestor(d, best, n);
+    }
+    if (best == EX_NONE || gm[best] < MARKED_MIN_SHARE * gm[0] || gm[best] < LEN_LOW ||
+        d->nodes[best].tag == T_BODY || d->nodes[best].tag == T_HTML || best == 0)
+        return EX_NONE;
+    return best;
+}
+
 /*
  * Readability's lesson: the best-scoring element is often one paragraph
  * or one part of the article, its siblings held back by a few link lists
@@ -472,7 +517,8 @@ static uint32_t choose_container(ex_doc *d, double *w, double *sum, const uint32
  * boilerplate names counts for little) than the element itself: link
  * lists and named boilerplate that come along are filtered afterwards.
  */
-static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uint32_t c)
+static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uint32_t c,
+                     bool ld_matched)
 {
     double *gmd = calloc(d->n_nodes, sizeof(*gmd));
     uint32_t *nb = calloc(d->n_nodes, sizeof(*nb));
@@ -497,6 +543,8 @@ static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uin
             v = 0.25 * b->chars;
         if (pe[b->node] & DAMP_BITS)
             v = 0; /* climbing into a sidebar or footer is never the point */
+        if (ld_matched && !(b->flags & BF_JSONLD))
+            v *= 0.2; /* JSON-LD says what the article's text is */
         gmd[b->node] += v;
         nb[b->node]++;
     }
@@ -523,20 +571,6 @@ static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uin
     free(gmd);
     free(nb);
     return c;
-}
-
-/* Lowest common ancestor of a and b. */
-static uint32_t common_ancestor(const ex_doc *d, uint32_t a, uint32_t b)
-{
-    while (d->nodes[a].depth > d->nodes[b].depth)
-        a = d->nodes[a].parent;
-    while (d->nodes[b].depth > d->nodes[a].depth)
-        b = d->nodes[b].parent;
-    while (a != b) {
-        a = d->nodes[a].parent;
-        b = d->nodes[b].parent;
-    }
-    return a;
 }
 
 /*
@@ -591,9 +625,9 @@ static void keep_lead(ex_doc *d, const uint8_t *untrusted, uint32_t c, uint32_t 
 void ex_score_select(ex_doc *d)
 {
     double *w = NULL, *sum = NULL, *gm = NULL;
-    uint32_t *seq = NULL, *pe = NULL, i, n_seq = 0, c, ld_pairs;
+    uint32_t *seq = NULL, *pe = NULL, i, n_seq = 0, c, ld_pairs, ld_total;
     uint8_t *cls = NULL, *untrusted = NULL;
-    bool ld_matched, comments = false;
+    bool ld_matched, ld_complete, comments = false;
     size_t words = 0;
     double good_total = 0;
 
@@ -609,13 +643,18 @@ void ex_score_select(ex_doc *d)
     untrusted = calloc(d->n_nodes, 1);
     if (!w || !sum || !seq || !cls || !gm || !pe || !untrusted)
         goto out;
-    ld_pairs = jsonld_cover(d);
+    ld_pairs = jsonld_cover(d, &ld_total);
     ld_matched = ld_pairs >= 20;
+    /* the whole JSON-LD body is on the page: text it lacks is not the article's */
+    ld_complete = ld_matched && ld_pairs >= LD_COMPLETE * ld_total;
     good_mass(d, gm);
     trusted_paths(d, gm, pe, untrusted);
-    c = choose_container(d, w, sum, pe, ld_matched);
-    if (c != EX_NONE)
-        c = grow(d, pe, sum, c);
+    c = marked_body(d, gm);
+    if (c == EX_NONE) {
+        c = choose_container(d, w, sum, pe, ld_matched);
+        if (c != EX_NONE)
+            c = grow(d, pe, sum, c, ld_matched);
+    }
     d->container = c;
     if (d->debug_sum)
         memcpy(d->debug_sum, sum, d->n_nodes * sizeof(*sum));
@@ -645,6 +684,8 @@ void ex_score_select(ex_doc *d)
             continue;
         below = path_below(d, untrusted, b->node, c);
         if ((below & DROP_BITS) && !((below & DROP_BITS) == EXC_HEADER && (below & EXC_LEAD)))
+            continue;
+        if (ld_complete && b->words >= 15 && b->jsonld_cover < 0.3f)
             continue;
         seq[n_seq] = i;
         cls[n_seq] = (uint8_t)classify_one(d, b, LINK_MAX_INSIDE);
