@@ -829,7 +829,7 @@ static void doctype(struct parser *ps)
     ps->i = i < n ? i + 1 : n;
 }
 
-static const char *lang_of(struct parser *ps, struct xnode *n)
+static const char *lang_of(const struct xnode *n)
 {
     size_t i;
 
@@ -1015,7 +1015,7 @@ static void start_tag(struct parser *ps)
             a->ns = plen ? resolve_prefix(el, a->qname, plen) : XNS_NONE;
     }
     set_base(ps, el);
-    el->lang = lang_of(ps, el);
+    el->lang = lang_of(el);
     if (!self_close) {
         ps->cur = el;
         ps->depth++;

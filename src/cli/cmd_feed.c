@@ -275,6 +275,22 @@ static json_t *feed_json(const wc_feed *f)
     return o;
 }
 
+/* Not a feed: if it is a page that announces feeds, say which (autodiscovery). */
+static void suggest_feeds(const wc_feed_input *in)
+{
+    wc_feed_list *l = NULL;
+    size_t i;
+
+    if (wc_feed_discover(in->data, in->len, in->url, &l, NULL) != WC_OK)
+        return;
+    if (l->n)
+        fprintf(stderr, "hint: the page announces %zu feed%s:\n", l->n, l->n == 1 ? "" : "s");
+    for (i = 0; i < l->n; i++)
+        fprintf(stderr, "  %s%s%s\n", l->items[i].url, l->items[i].title ? "  " : "",
+                l->items[i].title ? l->items[i].title : "");
+    wc_feed_list_free(l);
+}
+
 int cmd_feed(int argc, char **argv, struct cli_ctx *ctx)
 {
     enum { OPT_URL = 1, OPT_CT, OPT_CL, OPT_HEADERS };
@@ -359,6 +375,8 @@ int cmd_feed(int argc, char **argv, struct cli_ctx *ctx)
     st = wc_feed_parse(&in, &feed, &err);
     if (st) {
         cli_report(&err, st);
+        if (st == WC_ERR_PARSE)
+            suggest_feeds(&in);
         rc = st == WC_ERR_NOMEM ? WC_EXIT_FATAL : WC_EXIT_PARTIAL;
         goto out;
     }

@@ -8,7 +8,7 @@ D="$WC_TEST_DATA/feed"
 # jget JSON-FILE PYTHON-EXPR: evaluate an expression over the parsed JSON `j`
 jget() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); v=eval(sys.argv[2]); print("null" if v is None else v)' "$1" "$2"; }
 
-plan 32
+plan 33
 
 wc feed "$D/rss2.xml" --url https://news.example.org/feed.xml >"$T/o.json"; ok $? "an RSS 2.0 file parses"
 is "$(jget "$T/o.json" 'j["format"]')" rss "format is rss"
@@ -41,8 +41,9 @@ wc feed "$D/malformed.xml" >"$T/o.json"; ok $? "a malformed feed still exits 0"
 is "$(jget "$T/o.json" 'j["bozo"]')" True "and is bozo"
 is "$(jget "$T/o.json" 'len(j["entries"])')" 3 "with every entry recovered"
 
-out=$(wc feed "$D/page.html" 2>&1); is $? 1 "an HTML page is not a feed: exit 1"
+out=$(wc feed "$D/page.html" --url http://www.example.com/news/ 2>&1); is $? 1 "an HTML page is not a feed: exit 1"
 like "$out" "HTML page" "the message says what it is"
+like "$out" "http://www.example.com/section/feed.rss" "and names the feeds the page announces"
 out=$(wc feed "$T/missing.xml" 2>&1); is $? 1 "a missing file: exit 1"
 like "$out" "missing.xml" "the message names the file"
 wc feed >/dev/null 2>&1; is $? 2 "no argument is a usage error"
