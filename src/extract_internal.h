@@ -286,6 +286,8 @@ void ex_words_count(const char *p, size_t len, uint32_t *words, uint16_t lang_st
 /* Is the lower-case word w[0..len) a stopword of lang? */
 bool ex_is_stopword(int lang, const char *w, size_t len);
 const char *ex_lang_code(int lang);
+/* Expected stopword density of lang's prose relative to English (thresholds scale by it). */
+double ex_lang_stop_scale(int lang);
 int ex_lang_from_code(const char *p, size_t len);
 /* Number of stopwords of lang (for tests). */
 size_t ex_stopword_count(int lang);

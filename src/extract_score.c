@@ -94,9 +94,10 @@ static double link_density(const ex_block *b)
     return b->chars ? (double)b->link_chars / (double)b->chars : 0.0;
 }
 
-static double stop_density(const ex_block *b)
+/* Stopword share, scaled to the English-calibrated thresholds. */
+static double stop_density(const ex_doc *d, const ex_block *b)
 {
-    return b->words ? (double)b->stops / (double)b->words : 0.0;
+    return b->words ? (double)b->stops / (double)b->words / ex_lang_stop_scale(d->lang) : 0.0;
 }
 
 static int classify_one(const ex_doc *d, const ex_block *b, double link_max)
@@ -108,7 +109,7 @@ static int classify_one(const ex_doc *d, const ex_block *b, double link_max)
     if (ld > link_max) {
         /* a blog's sentences carry links too: prose with many links is near-good */
         if (ld <= LINK_MAX_PROSE && d->lang != EX_LANG_NONE && b->chars >= LEN_LOW &&
-            stop_density(b) >= STOP_HIGH)
+            stop_density(d, b) >= STOP_HIGH)
             return C_NEARGOOD;
         return C_BAD;
     }
@@ -116,12 +117,12 @@ static int classify_one(const ex_doc *d, const ex_block *b, double link_max)
         return ld > 0 && b->chars < 20 ? C_BAD : C_SHORT;
     if (d->lang == EX_LANG_NONE)
         return b->chars >= LEN_HIGH ? C_GOOD : C_NEARGOOD;
-    if (stop_density(b) >= STOP_HIGH && b->chars >= LEN_HIGH)
+    if (stop_density(d, b) >= STOP_HIGH && b->chars >= LEN_HIGH)
         return C_GOOD;
-    if (stop_density(b) >= STOP_LOW)
+    if (stop_density(d, b) >= STOP_LOW)
         return C_NEARGOOD;
     /* long text with few stopwords: lists of names, tables, captions... */
-    return b->chars >= 3 * LEN_HIGH && stop_density(b) >= STOP_LOW / 2 ? C_NEARGOOD : C_BAD;
+    return b->chars >= 3 * LEN_HIGH && stop_density(d, b) >= STOP_LOW / 2 ? C_NEARGOOD : C_BAD;
 }
 
 void ex_score_classify(ex_doc *d)
@@ -197,7 +198,7 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
             out[i] = C_BAD;
         else
             out[i] = (b->link_chars == 0 && d->lang != EX_LANG_NONE &&
-                      stop_density(b) >= STOP_LOW && b->words >= 4)
+                      stop_density(d, b) >= STOP_LOW && b->words >= 4)
                          ? C_GOOD
                          : C_BAD;
     }
@@ -539,7 +540,7 @@ static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uin
         else if (b->klass == C_NEARGOOD)
             v = 0.5 * b->chars;
         else if (b->klass == C_SHORT && b->link_chars == 0 && b->words >= 4 &&
-                 (d->lang == EX_LANG_NONE || stop_density(b) >= STOP_LOW))
+                 (d->lang == EX_LANG_NONE || stop_density(d, b) >= STOP_LOW))
             v = 0.25 * b->chars;
         if (pe[b->node] & DAMP_BITS)
             v = 0; /* climbing into a sidebar or footer is never the point */
@@ -612,7 +613,7 @@ static void keep_lead(ex_doc *d, const uint8_t *untrusted, uint32_t c, uint32_t 
         else
             ok = b->klass == C_GOOD || b->klass == C_NEARGOOD ||
                  ((below & EXC_LEAD) && b->words >= 5) ||
-                 (b->klass == C_SHORT && b->words >= 8 && stop_density(b) >= STOP_LOW);
+                 (b->klass == C_SHORT && b->words >= 8 && stop_density(d, b) >= STOP_LOW);
         if (ok) {
             b->keep = 1;
             b->final = C_GOOD;

@@ -115,7 +115,21 @@ static const char sw_ru[] =
     "для до его ее если есть еще же за здесь и из или им их к как когда кто ли либо между "
     "меня мне может мы на над нас не него нее нет ни них но ну о об однако он она они оно "
     "от очень по под после при про с со так также такой там то тоже только том тот у уже "
-    "чем что чтобы эта эти это этого этой этом этот я";
+    "чем что чтобы эта эти это этого этой этом этот я который которая которое которые "
+    "которого которой которых котором которым свой своя своё свои своего своей своих "
+    "будет будут ещё всё уже более около";
+
+/*
+ * How dense function words are in each language's prose, next to English
+ * (1.0): Slavic languages have no articles and pack grammar into endings,
+ * so their prose shows fewer of them and the thresholds scale down.
+ */
+static const double densities[EX_NLANG] = {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.75, 0.65};
+
+double ex_lang_stop_scale(int lang)
+{
+    return lang >= 0 && lang < EX_NLANG ? densities[lang] : 1.0;
+}
 
 static const char *const lists[EX_NLANG] = {sw_en, sw_de, sw_fr, sw_es, sw_it,
                                             sw_pt, sw_nl, sw_sv, sw_pl, sw_ru};
