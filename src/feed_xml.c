@@ -242,9 +242,10 @@ static const char *sniff_wide(const unsigned char *p, size_t len)
         return "utf-32be";
     if (p[0] == '<' && p[1] == 0 && p[2] == 0 && p[3] == 0)
         return "utf-32le";
-    if (p[0] == 0 && p[1] == '<' && p[2] == 0 && p[3] != 0)
+    /* ASCII in 16-bit units: zero high bytes ("<?", or blanks before it) */
+    if (p[0] == 0 && p[1] != 0 && p[1] < 0x80 && p[2] == 0 && p[3] != 0 && p[3] < 0x80)
         return "utf-16be";
-    if (p[0] == '<' && p[1] == 0 && p[2] != 0 && p[3] == 0)
+    if (p[0] != 0 && p[0] < 0x80 && p[1] == 0 && p[2] != 0 && p[2] < 0x80 && p[3] == 0)
         return "utf-16le";
     return NULL;
 }

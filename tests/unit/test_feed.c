@@ -57,6 +57,18 @@ static void test_charsets(void **state)
     assert_string_equal(f->entries[0].title, "\xCE\xB1\xCE\xB2");
     wc_feed_free(f);
 
+    /* UTF-16 without a BOM, blanks before the first '<' */
+    {
+        static const char le[] = " \0\n\0<\0r\0s\0s\0>\0<\0t\0i\0t\0l\0e\0>\0\xe9\0<\0/\0t\0"
+                                 "i\0t\0l\0e\0>\0<\0/\0r\0s\0s\0>\0";
+        wc_feed_input in = {le, sizeof(le) - 1, NULL, NULL, NULL, NULL};
+        wc_error err = WC_ERROR_INIT;
+        assert_int_equal(wc_feed_parse(&in, &f, &err), WC_OK);
+        assert_string_equal(f->encoding, "utf-16le");
+        assert_string_equal(f->title, "\xC3\xA9");
+        wc_feed_free(f);
+    }
+
     f = parse_file("utf16be-nobom.xml", NULL);
     assert_string_equal(f->encoding, "utf-16be");
     assert_string_equal(f->entries[0].title, "\xCE\xB1\xCE\xB2");
