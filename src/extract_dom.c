@@ -993,6 +993,7 @@ struct lin {
     uint32_t path;       /* EXC bits of the owner and its ancestors */
     uint32_t links;      /* open <a href> elements */
     uint16_t next_flags; /* flags for the next block (BF_AFTER_BR) */
+    uint8_t brs;         /* <br>s since the last text: one is a line break, two a paragraph */
     uint8_t kind;
     uint8_t level;
     uint8_t list_depth;
@@ -1097,8 +1098,13 @@ static void walk(struct lin *l, uint32_t n)
             continue;
         }
         if (nd->tag == T_BR) {
+            bool text = l->chars > 0;
             flush(l);
-            l->next_flags |= BF_AFTER_BR;
+            l->brs = text ? 1 : (uint8_t)WC_MIN(l->brs + 1, 2);
+            if (l->brs == 1)
+                l->next_flags |= BF_AFTER_BR;
+            else
+                l->next_flags &= (uint16_t)~BF_AFTER_BR;
             continue;
         }
         tf = ex_tag_flags(nd->tag);
@@ -1106,6 +1112,7 @@ static void walk(struct lin *l, uint32_t n)
             struct lin saved = *l;
             flush(l);
             l->next_flags = 0;
+            l->brs = 0;
             l->owner = c;
             l->path |= nd->cls;
             if (tf & TF_HEADING) {
@@ -1154,6 +1161,8 @@ static void walk(struct lin *l, uint32_t n)
             saved.start = l->start;
             saved.st = l->st;
             saved.chars = saved.link_chars = 0;
+            saved.next_flags = 0;
+            saved.brs = 0;
             *l = saved;
             continue;
         }
