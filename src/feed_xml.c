@@ -159,8 +159,10 @@ static void clean_label(const char *p, size_t len, char *out, size_t outlen)
     for (i = 0; i < len; i++) {
         char c = p[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.' || c == ':'))
-            return; /* iconv would read "//" as options: refuse odd names */
+              c == '-' || c == '_' || c == '.' || c == ':')) {
+            out[0] = '\0'; /* iconv would read "//" as options: refuse odd names */
+            return;
+        }
         out[n++] = lower(c);
     }
     out[n] = '\0';

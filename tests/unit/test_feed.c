@@ -84,6 +84,13 @@ static void test_charsets(void **state)
     assert_false(f->bozo);
     wc_feed_free(f);
 
+    /* a label that is no charset name at all is ignored, never half-read */
+    f = parse_ct("<?xml version=\"1.0\" encoding=\"it&em8\"?><rss><channel><title>x</title>"
+                 "</channel></rss>",
+                 NULL);
+    assert_string_equal(f->encoding, "utf-8");
+    wc_feed_free(f);
+
     /* an unknown charset: UTF-8, bozo */
     f = parse_ct("<?xml version=\"1.0\" encoding=\"bogus\"?><rss><channel><title>x</title>"
                  "</channel></rss>",
