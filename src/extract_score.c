@@ -81,7 +81,11 @@
 /* ...or when it keeps this share of the element's weight while adding article text. */
 #define KEEP_SHARE 0.5
 /* Minimum words of body text for a page to count as an article. */
-#define MIN_ARTICLE_WORDS 12
+#define MIN_ARTICLE_WORDS 20
+/* ...or characters, for scripts without spaces between words. */
+#define MIN_ARTICLE_CHARS 100
+/* Teaser items (headline link + summary) that make a page a listing. */
+#define LISTING_MIN_ITEMS 3
 
 /* Class bits that damp weight and drop blocks inside the container. */
 #define DAMP_BITS                                                                                  \
@@ -621,6 +625,41 @@ static void keep_lead(ex_doc *d, const uint8_t *untrusted, uint32_t c, uint32_t 
     }
 }
 
+/*
+ * A section front or a list of search results looks like prose to a
+ * block classifier: every teaser has a sentence of summary. What gives it
+ * away is the repetition: each kept line sits in its own item (a child of
+ * the container) next to a headline that is a link. When at least
+ * LISTING_MIN_ITEMS items look like that and they are half or more of the
+ * items with kept text, the page is a listing, not an article.
+ */
+static bool is_listing(const ex_doc *d, uint32_t c)
+{
+    uint8_t *mark = calloc(d->n_nodes, 1); /* 1: kept text, 2: headline link, 3: both */
+    uint32_t i, n, kept_items = 0, teaser_items = 0;
+
+    if (!mark)
+        return false;
+    for (i = 0; i < d->n_blocks; i++) {
+        const ex_block *b = &d->blocks[i];
+        uint32_t item = b->node;
+        bool headline = b->words >= 3 && b->link_chars * 10 >= b->chars * 8;
+        if (!b->keep && !headline)
+            continue;
+        if (item == c || !ex_is_ancestor(d, c, item))
+            continue;
+        while (d->nodes[item].parent != c)
+            item = d->nodes[item].parent;
+        mark[item] |= b->keep ? 1 : 2;
+    }
+    for (n = 0; n < d->n_nodes; n++) {
+        kept_items += (mark[n] & 1) != 0;
+        teaser_items += mark[n] == 3;
+    }
+    free(mark);
+    return teaser_items >= LISTING_MIN_ITEMS && teaser_items * 2 >= kept_items;
+}
+
 /* --- inside the container ------------------------------------------------------- */
 
 void ex_score_select(ex_doc *d)
@@ -629,7 +668,7 @@ void ex_score_select(ex_doc *d)
     uint32_t *seq = NULL, *pe = NULL, i, n_seq = 0, c, ld_pairs, ld_total;
     uint8_t *cls = NULL, *untrusted = NULL;
     bool ld_matched, ld_complete, comments = false;
-    size_t words = 0;
+    size_t words = 0, chars = 0;
     double good_total = 0;
 
     d->container = EX_NONE;
@@ -727,11 +766,14 @@ void ex_score_select(ex_doc *d)
         if (cls[i] == C_GOOD) {
             b->keep = 1;
             words += b->words;
+            chars += b->chars;
         }
     }
     if (n_seq)
         keep_lead(d, untrusted, c, seq[0]);
-    if (words < MIN_ARTICLE_WORDS) {
+    /* scripts written without spaces (Chinese, Japanese, Thai) count characters */
+    if ((words < MIN_ARTICLE_WORDS && !(chars >= MIN_ARTICLE_CHARS && words * 8 < chars)) ||
+        is_listing(d, c)) {
         for (i = 0; i < d->n_blocks; i++)
             d->blocks[i].keep = 0;
     }
