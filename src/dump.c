@@ -168,12 +168,18 @@ static wc_status detect(wc_dump *d, const char *name, enum kind *kind, wc_error 
                         "cannot tell the format of '%s': not WARC, JSONL or HTML", d->origin);
 }
 
-static wc_status start_reader(wc_dump *d, const char *name, wc_error *err)
+static wc_status start_reader(wc_dump *d, const char *name, wc_source force, wc_error *err)
 {
     enum kind kind;
     wc_status st;
 
-    if ((st = detect(d, name, &kind, err)) != WC_OK)
+    if (force == WC_SOURCE_WARC)
+        kind = KIND_WARC;
+    else if (force == WC_SOURCE_JSONL)
+        kind = KIND_JSONL;
+    else if (force == WC_SOURCE_DIR)
+        kind = KIND_HTML;
+    else if ((st = detect(d, name, &kind, err)) != WC_OK)
         return st;
     switch (kind) {
     case KIND_WARC:
@@ -247,7 +253,7 @@ wc_status wc_dump_open(wc_dump **out, const char *path, const wc_dump_opts *opts
                            err)) != WC_OK)
         goto fail;
     d->has_in = true;
-    if ((s = start_reader(d, is_stdin ? NULL : path, err)) != WC_OK)
+    if ((s = start_reader(d, is_stdin ? NULL : path, WC_SOURCE_UNKNOWN, err)) != WC_OK)
         goto fail;
     *out = d;
     return WC_OK;
@@ -257,7 +263,7 @@ fail:
 }
 
 wc_status wc_dump_open_mem(wc_dump **out, const void *data, size_t len, const char *name,
-                           const wc_dump_opts *opts, wc_error *err)
+                           wc_source force, const wc_dump_opts *opts, wc_error *err)
 {
     wc_dump *d;
     wc_status s;
@@ -271,7 +277,7 @@ wc_status wc_dump_open_mem(wc_dump **out, const void *data, size_t len, const ch
         WC_OK)
         goto fail;
     d->has_in = true;
-    if ((s = start_reader(d, name, err)) != WC_OK)
+    if ((s = start_reader(d, name, force, err)) != WC_OK)
         goto fail;
     *out = d;
     return WC_OK;

@@ -51,6 +51,7 @@ typedef struct wc_in {
     int fd;           /* -1 when reading from memory */
     bool own_fd;      /* close fd on release */
     bool gz;          /* the file starts with the gzip magic */
+    size_t chunk;     /* bytes per read(2) / inflate step: WC_IN_CHUNK, less for small memory inputs */
 
     /* decoded window: win[keep..end) is held, cur is the reader's position */
     char *win;     /* the window; NUL after end */
@@ -250,11 +251,12 @@ wc_status wc_htmldir_start(wc_dump *d, wc_error *err);
 wc_status wc_htmlfile_start(wc_dump *d, wc_error *err);
 
 /*
- * A dump over bytes in memory, kind told by content as for files (for
- * fuzzing and tests). data must outlive *out.
+ * A dump over bytes in memory (for fuzzing and tests); data must outlive
+ * *out. force = WC_SOURCE_WARC, WC_SOURCE_JSONL or WC_SOURCE_DIR (one
+ * HTML page) picks the reader; WC_SOURCE_UNKNOWN detects as for files.
  */
 wc_status wc_dump_open_mem(wc_dump **out, const void *data, size_t len, const char *name,
-                           const wc_dump_opts *opts, wc_error *err);
+                           wc_source force, const wc_dump_opts *opts, wc_error *err);
 
 /* Junk test for HTML files: NULs or mostly control bytes in the first KiB. */
 bool wc_dump_looks_binary(const char *p, size_t len);

@@ -46,6 +46,7 @@ static void init_common(wc_in *in, const char *name, size_t max)
     in->name = name;
     in->fd = -1;
     in->max = max ? max : WC_IN_CHUNK;
+    in->chunk = WC_IN_CHUNK;
     in->state = WC_IN_RUN;
 }
 
@@ -122,11 +123,11 @@ static wc_status start(wc_in *in, wc_error *err)
     size_t got = 0;
     ssize_t n;
 
-    in->raw = malloc(WC_IN_CHUNK);
+    in->raw = malloc(in->chunk);
     if (!in->raw)
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory reading '%s'", in->name);
     while (got < 2) {
-        n = read_some(in, in->raw + got, WC_IN_CHUNK - got);
+        n = read_some(in, in->raw + got, in->chunk - got);
         if (n < 0)
             return wc_error_sys(err, WC_ERR_IO, errno, "cannot read '%s'", in->name);
         if (n == 0) {
@@ -136,6 +137,11 @@ static wc_status start(wc_in *in, wc_error *err)
         got += (size_t)n;
     }
     in->rlen = got;
+    in->cap = in->chunk * 2 + 1;
+    in->win = malloc(in->cap);
+    if (!in->win)
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory reading '%s'", in->name);
+    in->win[0] = '\0';
     if (got >= 2 && (unsigned char)in->raw[0] == gz_magic[0] &&
         (unsigned char)in->raw[1] == gz_magic[1]) {
         in->gz = true;
@@ -145,10 +151,6 @@ static wc_status start(wc_in *in, wc_error *err)
         return WC_OK;
     }
     /* plain: the raw bytes are the first decoded bytes */
-    in->cap = WC_IN_CHUNK * 2 + 1;
-    in->win = malloc(in->cap);
-    if (!in->win)
-        return wc_error_set(err, WC_ERR_NOMEM, "out of memory reading '%s'", in->name);
     memcpy(in->win, in->raw, got);
     in->end = got;
     in->win[got] = '\0';
@@ -181,6 +183,9 @@ wc_status wc_in_init_mem(wc_in *in, const void *data, size_t len, const char *na
     init_common(in, name, max);
     in->mem = data;
     in->mem_len = len;
+    /* small inputs (fuzzing) get small buffers: the chunk only sets the read granularity */
+    while (in->chunk > 4096 && in->chunk / 4 > len)
+        in->chunk /= 2;
     if ((st = start(in, err)) != WC_OK)
         wc_in_release(in);
     return st;
@@ -206,11 +211,11 @@ void wc_in_release(wc_in *in)
 static wc_status make_room(wc_in *in)
 {
     size_t keep = in->marked ? in->mark : in->cur;
-    size_t bound = in->max + 2 * WC_IN_CHUNK + 1;
+    size_t bound = in->max + 2 * in->chunk + 1;
     size_t ncap;
     char *w;
 
-    if (in->win && in->cap - in->end > WC_IN_CHUNK / 4)
+    if (in->cap - in->end > in->chunk / 4)
         return WC_OK;
     if (keep > 0) {
         memmove(in->win, in->win + keep, in->end - keep);
@@ -222,14 +227,14 @@ static wc_status make_room(wc_in *in)
         in->win[in->end] = '\0';
         if (in->gz)
             prune_members(in, in->base);
-        if (in->cap - in->end > WC_IN_CHUNK / 4)
+        if (in->cap - in->end > in->chunk / 4)
             return WC_OK;
     }
     if (in->cap >= bound)
         return in->cap - in->end > 1 ? WC_OK : WC_ERR_LIMIT;
-    ncap = in->cap ? in->cap * 2 : WC_IN_CHUNK * 2 + 1;
-    if (ncap < in->end + WC_IN_CHUNK + 1)
-        ncap = in->end + WC_IN_CHUNK + 1;
+    ncap = in->cap ? in->cap * 2 : in->chunk * 2 + 1;
+    if (ncap < in->end + in->chunk + 1)
+        ncap = in->end + in->chunk + 1;
     if (ncap > bound)
         ncap = bound;
     w = realloc(in->win, ncap);
@@ -251,9 +256,9 @@ static void raw_more(wc_in *in)
         in->rlen -= in->rpos;
         in->rpos = 0;
     }
-    if (in->reof || in->rlen == WC_IN_CHUNK)
+    if (in->reof || in->rlen == in->chunk)
         return;
-    n = read_some(in, in->raw + in->rlen, WC_IN_CHUNK - in->rlen);
+    n = read_some(in, in->raw + in->rlen, in->chunk - in->rlen);
     if (n < 0)
         fail(in, errno, in->rbase + in->rlen, "read error");
     else if (n == 0)

@@ -401,7 +401,7 @@ static void test_odd_inputs(void **state)
         wc_error err = WC_ERROR_INIT;
 
         assert_int_equal(
-            wc_dump_open_mem(&d, inputs[i], strlen(inputs[i]), "odd.jsonl", &o, &err), WC_OK);
+            wc_dump_open_mem(&d, inputs[i], strlen(inputs[i]), "odd.jsonl", WC_SOURCE_JSONL, &o, &err), WC_OK);
         run_dump(r, d);
         wc_dump_free(d);
         assert_int_equal(r->end, WC_DONE);

@@ -779,7 +779,7 @@ static void test_over_cap_streamed(void **state)
     memcpy(all, r1, l1);
     memcpy(all + l1, r3, l3);
     memcpy(all + l1 + l3, r2, l2);
-    assert_int_equal(wc_dump_open_mem(&d, all, l1 + l2 + l3, "big.warc", &o, &err), WC_OK);
+    assert_int_equal(wc_dump_open_mem(&d, all, l1 + l2 + l3, "big.warc", WC_SOURCE_UNKNOWN, &o, &err), WC_OK);
     run_dump(r, d);
     /* the window never had to hold the 3 MiB or 6 MiB blocks */
     assert_true(d->in.cap <= (size_t)1 << 20);
@@ -826,7 +826,7 @@ static void test_truncated_plain(void **state)
     while (memcmp(data + i, "WARC/1.", 7) != 0)
         i--;
     cut = i + 700;
-    assert_int_equal(wc_dump_open_mem(&d, data, cut, "cut.warc", &o, &err), WC_OK);
+    assert_int_equal(wc_dump_open_mem(&d, data, cut, "cut.warc", WC_SOURCE_UNKNOWN, &o, &err), WC_OK);
     run_dump(r, d);
     wc_dump_free(d);
     assert_int_equal(r->nrecs, 4);
