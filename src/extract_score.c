@@ -201,8 +201,9 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
         else if (p == C_BAD && q == C_BAD)
             out[i] = C_BAD;
         else
-            out[i] = (b->link_chars == 0 && d->lang != EX_LANG_NONE &&
-                      stop_density(d, b) >= STOP_LOW && b->words >= 4)
+            out[i] = (b->link_chars == 0 &&
+                      (d->lang == EX_LANG_NONE ? b->chars >= LEN_LOW / 2
+                                               : stop_density(d, b) >= STOP_LOW && b->words >= 4))
                          ? C_GOOD
                          : C_BAD;
     }
@@ -543,8 +544,9 @@ static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uin
             v = b->chars;
         else if (b->klass == C_NEARGOOD)
             v = 0.5 * b->chars;
-        else if (b->klass == C_SHORT && b->link_chars == 0 && b->words >= 4 &&
-                 (d->lang == EX_LANG_NONE || stop_density(d, b) >= STOP_LOW))
+        else if (b->klass == C_SHORT && b->link_chars == 0 &&
+                 (d->lang == EX_LANG_NONE ? b->chars >= LEN_LOW / 2
+                                          : b->words >= 4 && stop_density(d, b) >= STOP_LOW))
             v = 0.25 * b->chars;
         if (pe[b->node] & DAMP_BITS)
             v = 0; /* climbing into a sidebar or footer is never the point */

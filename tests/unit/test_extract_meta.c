@@ -1,0 +1,343 @@
+/*
+ * test_extract_meta.c - article metadata: title, authors, dates, site,
+ * canonical URL, language, description, image, each from the witnesses a
+ * page may carry (JSON-LD, <meta>, microdata, <time>, the text, the URL)
+ * and in the right order of trust.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "wirecopy/buf.h"
+#include "wirecopy/extract.h"
+#include "wirecopy/wirecopy.h"
+
+/* An article body long enough to be extracted, in English. */
+static const char body_en[] =
+    "<p>The regional water board approved a plan on Tuesday to build a second reservoir north "
+    "of the valley, ending a dispute that had stalled the project for almost six years.</p>"
+    "<p>Farmers had argued that the site would flood some of the best grazing land in the "
+    "district, while town officials said the existing reservoir could no longer cover dry "
+    "summers.</p><p>Under the compromise, the board will buy the affected land at market prices "
+    "and fund new irrigation channels for the farms that remain next to the water.</p>";
+
+static const char body_es[] =
+    "<p>El ayuntamiento aprobó el martes un plan para ampliar el carril bici hasta el puerto, una "
+    "obra que los vecinos llevaban años reclamando a las autoridades de la ciudad.</p><p>Según el "
+    "proyecto, el nuevo tramo tendrá cuatro kilómetros y conectará el centro de la ciudad con la "
+    "playa y con la estación de autobuses del norte.</p>";
+
+static const char body_de[] =
+    "<p>Die Stadt will den alten Bahnhof in den nächsten zwei Jahren zu einem Kulturzentrum "
+    "umbauen, wie der Bürgermeister am Dienstag mitteilte.</p><p>Das Gebäude steht seit mehr als "
+    "zehn Jahren leer, und der Gemeinderat hatte lange darüber gestritten, ob es abgerissen oder "
+    "erhalten werden soll.</p>";
+
+static const char body_ja[] =
+    "<p>市は火曜日、駅前の古い商店街を全面的に改修する計画を発表した。工事は来年の春に始まり、およそ二年で完成する予定だという。</p>"
+    "<p>計画では、アーケードの屋根を新しくするほか、空き店舗を若い人が使える作業場や小さな図書館に変える。</p>";
+
+/* Extract a page made of head, pre-body markup and body; fails the test on error. */
+static void extract(wc_article *a, const char *url, const char *head, const char *pre,
+                    const char *body)
+{
+    wc_buf b = WC_BUF_INIT;
+    wc_error err = WC_ERROR_INIT;
+    wc_extract_opts o = {url, NULL, 0};
+    wc_status st;
+
+    assert_int_equal(wc_buf_addf(&b, "<!DOCTYPE html><html><head>%s</head><body>"
+                                     "<div class=\"nav\"><a href=\"/\">Home</a> <a href=\"/n\">"
+                                     "News</a></div><div class=\"article\">%s<div class=\"body\">"
+                                     "%s</div></div></body></html>",
+                                 head, pre, body),
+                     WC_OK);
+    wc_article_init(a);
+    st = wc_extract_html(b.buf, b.len, &o, a, &err);
+    if (st)
+        print_message("# %s\n", err.msg);
+    assert_int_equal(st, WC_OK);
+    wc_buf_release(&b);
+}
+
+static int64_t utc(int y, int mo, int d, int h, int mi, int s)
+{
+    /* days from civil (Howard Hinnant's algorithm) */
+    int64_t yy = y - (mo <= 2);
+    int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+    int64_t yoe = yy - era * 400;
+    int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (era * 146097 + doe - 719468) * 86400 + h * 3600 + mi * 60 + s;
+}
+
+static void test_title_site_suffix_cut(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, NULL,
+            "<title>Water board backs second reservoir | The Valley Courier</title>"
+            "<meta property=\"og:site_name\" content=\"The Valley Courier\">",
+            "", body_en);
+    assert_string_equal(a.title, "Water board backs second reservoir");
+    assert_string_equal(a.site, "The Valley Courier");
+    wc_article_release(&a);
+}
+
+static void test_title_from_h1_inside_title(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    /* site and section first, headline last: the <h1> says which part is the headline */
+    extract(&a, NULL, "<title>Valley Courier - Local news - Water board backs second reservoir</title>",
+            "<h1>Water board backs second reservoir</h1>", body_en);
+    assert_string_equal(a.title, "Water board backs second reservoir");
+    wc_article_release(&a);
+}
+
+static void test_title_dash_inside_headline_kept(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, NULL, "<title>Reservoir plan - the farmers' view</title>",
+            "<h1>Reservoir plan - the farmers' view</h1>", body_en);
+    assert_string_equal(a.title, "Reservoir plan - the farmers' view");
+    wc_article_release(&a);
+}
+
+static void test_title_jsonld_over_og(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, NULL,
+            "<title>Courier</title><meta property=\"og:title\" content=\"OG headline | Courier\">"
+            "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\","
+            "\"@type\":\"NewsArticle\",\"headline\":\"Board backs a second reservoir\"}</script>",
+            "", body_en);
+    assert_string_equal(a.title, "Board backs a second reservoir");
+    wc_article_release(&a);
+}
+
+static void test_authors_jsonld_list(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, NULL,
+            "<meta name=\"author\" content=\"Somebody Else\">"
+            "<script type=\"application/ld+json\">{\"@graph\":[{\"@type\":\"WebSite\",\"name\":"
+            "\"Courier\"},{\"@type\":\"NewsArticle\",\"author\":[{\"@type\":\"Person\",\"name\":"
+            "\"Tomas Berg\"},{\"@type\":\"Person\",\"name\":\"Ana Ruiz\"}]}]}</script>",
+            "", body_en);
+    assert_string_equal(a.author, "Tomas Berg, Ana Ruiz");
+    wc_article_release(&a);
+}
+
+static void test_authors_meta_caps(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, NULL, "<meta name=\"byl\" content=\"By JOHN O'BRIEN and MARY SMITH\">", "", body_en);
+    assert_string_equal(a.author, "John O'Brien, Mary Smith");
+    wc_article_release(&a);
+}
+
+static void test_authors_byline_text(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, NULL, "", "<h1>Water board backs second reservoir</h1><div class=\"byline\">By "
+                          "Jane Doe | July 24, 2012</div>",
+            body_en);
+    assert_string_equal(a.author, "Jane Doe");
+    /* the byline is metadata, not body */
+    assert_null(strstr(a.text, "Jane Doe"));
+    wc_article_release(&a);
+}
+
+static void test_authors_microdata(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, NULL, "",
+            "<span itemprop=\"author\" itemscope itemtype=\"https://schema.org/Person\">"
+            "<span itemprop=\"name\">Lena Hoff</span></span>",
+            body_en);
+    assert_string_equal(a.author, "Lena Hoff");
+    wc_article_release(&a);
+}
+
+static void test_dates_jsonld_with_offset(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, NULL,
+            "<meta property=\"article:published_time\" content=\"2001-01-01T00:00:00Z\">"
+            "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"datePublished\":"
+            "\"2024-03-12T10:00:00+02:00\",\"dateModified\":\"2024-03-13T08:30:00Z\"}</script>",
+            "", body_en);
+    assert_true(a.published_at == utc(2024, 3, 12, 8, 0, 0));
+    assert_true(a.modified_at == utc(2024, 3, 13, 8, 30, 0));
+    wc_article_release(&a);
+}
+
+static void test_dates_meta_and_time(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, NULL, "<meta property=\"article:published_time\" content=\"2012-07-24T04:11:00Z\">",
+            "", body_en);
+    assert_true(a.published_at == utc(2012, 7, 24, 4, 11, 0));
+    assert_true(a.modified_at == INT64_MIN);
+    wc_article_release(&a);
+    extract(&a, NULL, "", "<time datetime=\"2012-07-25\" pubdate>July 25</time>", body_en);
+    assert_true(a.published_at == utc(2012, 7, 25, 0, 0, 0));
+    wc_article_release(&a);
+}
+
+static void test_dates_dateline_text(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, NULL, "", "<h1>Water board backs second reservoir</h1>"
+                          "<div class=\"dateline\">July 24, 2012 12:11 AM ET</div>",
+            body_en);
+    assert_true(a.published_at == utc(2012, 7, 24, 5, 11, 0));
+    assert_null(strstr(a.text, "July 24"));
+    wc_article_release(&a);
+}
+
+static void test_dates_from_url(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, "https://example.com/news/2019/11/05/reservoir-plan.html", "", "", body_en);
+    assert_true(a.published_at == utc(2019, 11, 5, 0, 0, 0));
+    wc_article_release(&a);
+    extract(&a, "https://example.com/news/reservoir-plan-20180317.html", "", "", body_en);
+    assert_true(a.published_at == utc(2018, 3, 17, 0, 0, 0));
+    wc_article_release(&a);
+    extract(&a, "https://example.com/news/reservoir-plan-99999999.html", "", "", body_en);
+    assert_true(a.published_at == INT64_MIN);
+    wc_article_release(&a);
+}
+
+static void test_canonical_resolved(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, "https://www.example.com/a/b/page.html?utm=x",
+            "<link rel=\"canonical\" href=\"../story/reservoir\">", "", body_en);
+    assert_string_equal(a.canonical_url, "https://www.example.com/a/story/reservoir");
+    assert_string_equal(a.site, "example.com"); /* no site name given: the host */
+    wc_article_release(&a);
+    extract(&a, "https://example.com/x/y.html",
+            "<base href=\"https://cdn.example.org/base/\"><meta property=\"og:url\" "
+            "content=\"story.html\">",
+            "", body_en);
+    assert_string_equal(a.canonical_url, "https://cdn.example.org/base/story.html");
+    wc_article_release(&a);
+    /* relative with no page URL: unknown, never a guess */
+    extract(&a, NULL, "<link rel=\"canonical\" href=\"/story\">", "", body_en);
+    assert_null(a.canonical_url);
+    wc_article_release(&a);
+}
+
+static void test_image_and_description(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, "http://example.com/news/x.html",
+            "<meta name=\"description\" content=\"Meta description.\">"
+            "<meta property=\"og:description\" content=\"The board &amp; the farmers agree.\">"
+            "<meta property=\"og:image\" content=\"/img/reservoir.jpg\">",
+            "", body_en);
+    assert_string_equal(a.description, "The board & the farmers agree.");
+    assert_string_equal(a.image, "http://example.com/img/reservoir.jpg");
+    wc_article_release(&a);
+    extract(&a, NULL,
+            "<script type=\"application/ld+json\">{\"@type\":\"Article\",\"image\":{\"@type\":"
+            "\"ImageObject\",\"url\":\"https://img.example.com/1.jpg\"},\"publisher\":{\"name\":"
+            "\"Courier Media\"}}</script>",
+            "", body_en);
+    assert_string_equal(a.image, "https://img.example.com/1.jpg");
+    assert_string_equal(a.site, "Courier Media");
+    wc_article_release(&a);
+}
+
+static void test_language(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, NULL, "", "", body_de);
+    assert_string_equal(a.lang, "de");
+    wc_article_release(&a);
+    /* the template says English; the text says Spanish */
+    extract(&a, NULL, "<meta http-equiv=\"content-language\" content=\"en-US\">", "", body_es);
+    assert_string_equal(a.lang, "es");
+    wc_article_release(&a);
+    /* no stopword list for Japanese: the declaration names it */
+    extract(&a, NULL, "<meta name=\"language\" content=\"ja-JP\">", "", body_ja);
+    assert_string_equal(a.lang, "ja");
+    wc_article_release(&a);
+}
+
+static void test_title_is_not_body(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    extract(&a, NULL, "<title>Water board backs second reservoir - Courier</title>",
+            "<h1>Water board backs second reservoir</h1><h2>A six-year dispute ends with a deal "
+            "for the valley's farmers</h2>",
+            body_en);
+    assert_null(strstr(a.text, "Water board backs"));
+    /* a standfirst under the headline is article text */
+    assert_non_null(strstr(a.text, "A six-year dispute ends"));
+    wc_article_release(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_title_site_suffix_cut),
+        cmocka_unit_test(test_title_from_h1_inside_title),
+        cmocka_unit_test(test_title_dash_inside_headline_kept),
+        cmocka_unit_test(test_title_jsonld_over_og),
+        cmocka_unit_test(test_authors_jsonld_list),
+        cmocka_unit_test(test_authors_meta_caps),
+        cmocka_unit_test(test_authors_byline_text),
+        cmocka_unit_test(test_authors_microdata),
+        cmocka_unit_test(test_dates_jsonld_with_offset),
+        cmocka_unit_test(test_dates_meta_and_time),
+        cmocka_unit_test(test_dates_dateline_text),
+        cmocka_unit_test(test_dates_from_url),
+        cmocka_unit_test(test_canonical_resolved),
+        cmocka_unit_test(test_image_and_description),
+        cmocka_unit_test(test_language),
+        cmocka_unit_test(test_title_is_not_body),
+    };
+
+    wc_global_init(NULL);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
