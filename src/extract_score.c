@@ -754,7 +754,7 @@ void ex_score_select(ex_doc *d)
             const ex_block *nb = &d->blocks[seq[k]];
             if (nb->kind == K_HEADING)
                 break;
-            if (d->blocks[seq[k]].klass == C_GOOD || (cls[k] == C_GOOD)) {
+            if (cls[k] == C_GOOD || cls[k] == C_NEARGOOD) {
                 cls[i] = C_SHORT;
                 break;
             }

@@ -1,0 +1,141 @@
+/*
+ * test_charset.c - labels and conversions of charset.c: WHATWG aliases,
+ * windows-1252, UTF-8 repair, UTF-16, iconv-backed encodings, and the
+ * guarantee that the output is always valid UTF-8.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "wirecopy/charset.h"
+
+#include "internal.h"
+
+static char *conv(const char *label, const char *p, size_t len, size_t *replaced)
+{
+    wc_buf b = WC_BUF_INIT;
+
+    *replaced = 0;
+    assert_int_equal(wc_charset_to_utf8(label, p, len, &b, replaced), WC_OK);
+    assert_true(wc_utf8_valid(b.buf, b.len));
+    return wc_buf_detach(&b, NULL);
+}
+
+static void test_labels(void **state)
+{
+    char canon[WC_CHARSET_NAME_MAX];
+
+    (void)state;
+    assert_int_equal(wc_charset_lookup("UTF-8", 5, canon), WC_CHARSET_UTF8);
+    assert_int_equal(wc_charset_lookup(" \"utf8\" ", 8, canon), WC_CHARSET_UTF8);
+    /* browsers read latin1 and ascii as windows-1252 */
+    assert_int_equal(wc_charset_lookup("ISO-8859-1", 10, canon), WC_CHARSET_WINDOWS_1252);
+    assert_int_equal(wc_charset_lookup("us-ascii", 8, canon), WC_CHARSET_WINDOWS_1252);
+    assert_int_equal(wc_charset_lookup("latin1", 6, canon), WC_CHARSET_WINDOWS_1252);
+    assert_int_equal(wc_charset_lookup("Shift_JIS", 9, canon), WC_CHARSET_OTHER);
+    assert_string_equal(canon, "CP932");
+    assert_int_equal(wc_charset_lookup("gb2312", 6, canon), WC_CHARSET_OTHER);
+    assert_string_equal(canon, "GB18030");
+    assert_int_equal(wc_charset_lookup("iso-8859-5", 10, canon), WC_CHARSET_OTHER);
+    assert_string_equal(canon, "ISO-8859-5");
+    assert_int_equal(wc_charset_lookup("windows-1251", 12, canon), WC_CHARSET_OTHER);
+    assert_string_equal(canon, "WINDOWS-1251");
+    assert_int_equal(wc_charset_lookup("utf-16", 6, canon), WC_CHARSET_UTF16LE);
+    assert_int_equal(wc_charset_lookup("x-made-up", 9, canon), WC_CHARSET_UNKNOWN);
+    assert_int_equal(wc_charset_lookup("", 0, canon), WC_CHARSET_UNKNOWN);
+    assert_int_equal(wc_charset_lookup("utf-8\"><script>", 15, canon), WC_CHARSET_UNKNOWN);
+}
+
+static void test_windows_1252(void **state)
+{
+    size_t r;
+    char *s;
+
+    (void)state;
+    /* curly quotes, euro sign, e acute; 0x81 is unassigned and becomes U+FFFD */
+    s = conv("windows-1252", "\x93" "caf\xe9\x94 \x80" "5 \x81", 11, &r);
+    assert_string_equal(s, "\xE2\x80\x9C" "caf\xC3\xA9\xE2\x80\x9D \xE2\x82\xAC" "5 \xEF\xBF\xBD");
+    assert_int_equal(r, 1);
+    free(s);
+}
+
+static void test_utf8_repair(void **state)
+{
+    size_t r;
+    char *s;
+
+    (void)state;
+    /* valid UTF-8 passes; stray 1252 bytes are read as 1252; NUL and controls go */
+    s = conv("utf-8", "na\xC3\xAFve \x93ok\x94\x00\x01 it\x92s", 20, &r);
+    assert_string_equal(s, "na\xC3\xAFve \xE2\x80\x9Cok\xE2\x80\x9D it\xE2\x80\x99s");
+    assert_int_equal(r, 0);
+    free(s);
+    /* a C1 control encoded as UTF-8 is a 1252 character run through latin1 */
+    s = conv(NULL, "it\xC2\x92s", 5, &r);
+    assert_string_equal(s, "it\xE2\x80\x99s");
+    free(s);
+    /* truncated sequence at the end */
+    s = conv("utf-8", "abc\xE2\x82", 5, &r);
+    assert_true(wc_utf8_valid(s, strlen(s)));
+    assert_memory_equal(s, "abc", 3);
+    free(s);
+}
+
+static void test_utf16(void **state)
+{
+    size_t r;
+    char *s;
+
+    (void)state;
+    /* "hé" + U+1F600 (surrogate pair) + a lone surrogate */
+    s = conv("utf-16le", "h\0\xe9\0\x3d\xd8\x00\xde\x00\xd8", 10, &r);
+    assert_string_equal(s, "h\xC3\xA9\xF0\x9F\x98\x80\xEF\xBF\xBD");
+    assert_int_equal(r, 1);
+    free(s);
+    s = conv("utf-16be", "\0h\0i", 4, &r);
+    assert_string_equal(s, "hi");
+    free(s);
+}
+
+static void test_iconv(void **state)
+{
+    size_t r;
+    char *s;
+
+    (void)state;
+    /* "Москва" in windows-1251 */
+    s = conv("windows-1251", "\xcc\xee\xf1\xea\xe2\xe0", 6, &r);
+    assert_string_equal(s, "\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0");
+    free(s);
+    /* "日本" in Shift_JIS, then an invalid lead byte */
+    s = conv("shift_jis", "\x93\xfa\x96\x7b\xff", 5, &r);
+    assert_true(!strncmp(s, "\xE6\x97\xA5\xE6\x9C\xAC", 6));
+    assert_int_equal(r, 1);
+    free(s);
+}
+
+static void test_cap(void **state)
+{
+    wc_buf b;
+
+    (void)state;
+    wc_buf_init(&b, 4);
+    assert_int_equal(wc_charset_to_utf8("windows-1252", "\xe9\xe9\xe9", 3, &b, NULL), WC_ERR_LIMIT);
+    wc_buf_release(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_labels),      cmocka_unit_test(test_windows_1252),
+        cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_utf16),
+        cmocka_unit_test(test_iconv),       cmocka_unit_test(test_cap),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
