@@ -1,0 +1,128 @@
+/*
+ * ingest.h - the pipeline from records to stored, clustered documents.
+ *
+ * A wc_ingest owns the threads of one writing run: workers turn records
+ * into articles and fingerprints (extract -> normalise -> fingerprint, in
+ * parallel), and one writer thread takes their results back in input
+ * order, skips items already stored, assigns clusters with the in-memory
+ * index and stores everything in batched transactions. Processing results
+ * in input order makes a run deterministic whatever the thread timing.
+ *
+ * Used by `ingest` (records from dumps, wc_ingest_paths) and by `follow`
+ * (records built from feed entries and fetched pages, wc_ingest_add).
+ */
+#ifndef WIRECOPY_INGEST_H
+#define WIRECOPY_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wirecopy/dump.h"
+#include "wirecopy/error.h"
+#include "wirecopy/fingerprint.h"
+#include "wirecopy/store.h"
+
+typedef struct wc_ingest wc_ingest;
+
+typedef struct wc_ingest_stats {
+    uint64_t records;      /* records read from the inputs */
+    uint64_t stored;       /* new documents stored */
+    uint64_t exact;        /* of those: exact copies of a stored document */
+    uint64_t near;         /* of those: near copies */
+    uint64_t already;      /* the same item was already stored: nothing added */
+    uint64_t skipped;      /* not articles: empty or non-article pages, other WARC records */
+    uint64_t errors;       /* bad records and inputs that could not be read */
+    uint64_t bytes_read;   /* input bytes consumed (compressed) */
+    uint64_t bytes_total;  /* input bytes in all, when known */
+    uint64_t index_docs;   /* documents in the clustering index */
+    uint64_t index_bytes;  /* memory the index uses */
+} wc_ingest_stats;
+
+/* Called in the writer thread for each record once it is decided. */
+typedef struct wc_ingest_result {
+    void *user;          /* the pointer given to wc_ingest_add */
+    wc_status status;    /* WC_OK stored, WC_ERR_EMPTY not an article, other: failed */
+    int64_t doc_id;      /* stored (or already stored) document, else 0 */
+    int64_t cluster_id;  /* its cluster, else 0 */
+    bool already;        /* it was stored before */
+    int kind;            /* 0 new cluster, 1 exact copy, 2 near copy */
+} wc_ingest_result;
+
+typedef struct wc_ingest_opts {
+    unsigned threads;          /* worker threads; 0 = one per CPU */
+    size_t batch;              /* documents per transaction; 0 = default */
+    const wc_fp_params *params; /* fingerprint/cluster parameters; NULL = stored or default */
+    size_t max_record;         /* cap on one record's bytes (0 = dump default) */
+    wc_problem_fn on_problem;  /* bad records (provenance in the message) */
+    void *problem_ctx;
+    void (*on_result)(void *ctx, const wc_ingest_result *r); /* writer thread; may be NULL */
+    void *result_ctx;
+    volatile int *stop;        /* when it becomes non-zero: stop reading, commit, return */
+    /* Called from the reading thread about ten times a second (may be NULL). */
+    void (*on_progress)(void *ctx, const wc_ingest_stats *s);
+    void *progress_ctx;
+} wc_ingest_opts;
+
+/*
+ * Start a run on an open writer store: checks (or records) the
+ * fingerprint parameters in the database, rebuilds the clustering index
+ * from the stored fingerprints, starts the threads. WC_ERR_MISMATCH when
+ * opts->params differ from the stored ones in a way that would mix
+ * incompatible signatures.
+ */
+wc_status wc_ingest_new(wc_ingest **out, wc_store *store, const wc_ingest_opts *opts,
+                        wc_error *err);
+
+/*
+ * Queue one record (copied; rec may be reused at once). Blocks while the
+ * queue is full. `extra` fills what the record lacks (feed metadata):
+ * NULL fields are ignored. WC_ERR_INTERRUPTED after a stop.
+ */
+typedef struct wc_ingest_extra {
+    int64_t feed_id;
+    const char *title;
+    const char *author;
+    int64_t published_at;
+    const char *site;
+} wc_ingest_extra;
+wc_status wc_ingest_add(wc_ingest *ing, const wc_record *rec, const wc_ingest_extra *extra,
+                        void *user, wc_error *err);
+
+/* Read every record of each path (file, directory, "-") and queue it. */
+wc_status wc_ingest_paths(wc_ingest *ing, const char *const *paths, size_t n, wc_error *err);
+
+/*
+ * Wait until everything queued is stored and committed. The first fatal
+ * error of the writer (disk full, database error) is returned here and
+ * by every later call.
+ */
+wc_status wc_ingest_flush(wc_ingest *ing, wc_error *err);
+
+/* Counters so far (thread-safe snapshot). */
+void wc_ingest_get_stats(wc_ingest *ing, wc_ingest_stats *out);
+
+/* Flush, stop the threads and free. Returns the flush status. NULL is a no-op. */
+wc_status wc_ingest_finish(wc_ingest *ing, wc_error *err);
+
+/* --- recluster ------------------------------------------------------------ */
+
+typedef struct wc_recluster_stats {
+    uint64_t documents;      /* documents clustered */
+    uint64_t refingerprinted; /* documents whose fingerprint was recomputed from stored text */
+    uint64_t clusters;       /* clusters after */
+    uint64_t multi;          /* clusters with two or more members after */
+} wc_recluster_stats;
+
+/*
+ * Rebuild every cluster from the stored fingerprints, in arrival (id)
+ * order, so the result equals a fresh ingest of the same documents.
+ * params NULL keeps the stored settings; settings that change the
+ * fingerprints themselves (shingle size, signature length) recompute them
+ * from the stored text first (no re-extraction). One transaction: on any
+ * failure the database is left as it was. The store must be a writer.
+ */
+wc_status wc_recluster(wc_store *s, const wc_fp_params *params, volatile int *stop,
+                       wc_recluster_stats *out, wc_error *err);
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * cmd_ingest.c - `wirecopy ingest PATH...`: store every article of
+ * scraped dumps (WARC/WARC.gz, folders of .html, JSONL/JSONL.gz) and
+ * cluster the copies.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wirecopy/fingerprint.h"
+#include "wirecopy/ingest.h"
+#include "wirecopy/store.h"
+#include "cli.h"
+
+const char help_ingest[] =
+    "usage: wirecopy ingest [options] PATH...\n"
+    "\n"
+    "Read scraped dumps and store each article once, grouped with its copies.\n"
+    "PATH is a WARC or WARC.gz file, a directory (walked for .html/.htm files),\n"
+    "a JSONL or JSONL.gz file (one object a line with \"html\" or \"text\" and optional\n"
+    "\"id\", \"url\", \"title\", \"published\"), or '-' for standard input. The format\n"
+    "is detected from the content. Ingesting the same input twice adds nothing.\n"
+    "\n"
+    "  -j, --threads N      worker threads (default: one per CPU)\n"
+    "      --batch N        documents per transaction (default 2000)\n"
+    "      --threshold T    similarity at which a document joins a cluster (0..1)\n"
+    "      --shingle N      words per shingle\n"
+    "      --perms N        MinHash signature length\n"
+    "      --lock-wait MS   wait this long for another writer to finish (default 10000)\n"
+    "  -q, --quiet          no progress and no summary\n"
+    "\n"
+    "The fingerprint settings are stored with the database on first use; a later\n"
+    "run with other settings is refused (use `wirecopy recluster` to change them).\n"
+    "Bad records are reported on stderr with file and offset or line, and skipped;\n"
+    "the exit status is then 1. Ctrl-C stops after committing what was read (130).\n";
+
+struct ingest_ui {
+    struct cli_ctx *ctx;
+    struct cli_progress prog;
+    wc_ingest *ing;
+    unsigned long problems; /* reported so far */
+};
+
+/* Bad records: one line each on stderr (after clearing the progress line). */
+static void on_problem(void *p, const wc_error *err)
+{
+    struct ingest_ui *ui = p;
+
+    cli_progress_end(&ui->prog);
+    ui->problems++;
+    fprintf(stderr, "wirecopy: %s\n", err->msg[0] ? err->msg : wc_strerror(err->code));
+}
+
+static void on_progress(void *p, const wc_ingest_stats *s)
+{
+    struct ingest_ui *ui = p;
+
+    cli_progress_update(&ui->prog, "ingest", s->records, s->bytes_read, s->bytes_total);
+}
+
+static void print_summary(const wc_ingest_stats *s, double secs)
+{
+    fprintf(stderr,
+            "ingest: %llu records read, %llu articles stored (%llu exact copies, %llu near "
+            "copies), %llu already stored, %llu skipped, %llu errors in %.1f s\n",
+            (unsigned long long)s->records, (unsigned long long)s->stored,
+            (unsigned long long)s->exact, (unsigned long long)s->near,
+            (unsigned long long)s->already, (unsigned long long)s->skipped,
+            (unsigned long long)s->errors, secs);
+}
+
+int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
+{
+    static const struct option longopts[] = {
+        {"threads", required_argument, NULL, 'j'},
+        {"batch", required_argument, NULL, 'B'},
+        {"threshold", required_argument, NULL, 'T'},
+        {"shingle", required_argument, NULL, 'S'},
+        {"perms", required_argument, NULL, 'P'},
+        {"lock-wait", required_argument, NULL, 'L'},
+        CLI_COMMON_LONGOPTS,
+        {NULL, 0, NULL, 0}};
+    const struct cli_cmd *self = cli_find("ingest");
+    wc_ingest_opts opts;
+    wc_fp_params params;
+    bool custom = false;
+    struct ingest_ui ui;
+    wc_store *store = NULL;
+    wc_ingest_stats stats;
+    wc_error err = WC_ERROR_INIT;
+    wc_status st, st2;
+    uint64_t v, lock_wait = 10000;
+    double start, d;
+    int c, r, rc;
+
+    memset(&opts, 0, sizeof(opts));
+    memset(&ui, 0, sizeof(ui));
+    params = wc_fp_params_default();
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "j:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        if ((r = cli_common_opt(self, ctx, c)) > 0)
+            return r;
+        if (r == 0)
+            continue;
+        switch (c) {
+        case 'j':
+            if (!cli_parse_uint(optarg, 256, &v) || v < 1)
+                return cli_usage_error(self, "--threads needs a number from 1 to 256");
+            opts.threads = (unsigned)v;
+            break;
+        case 'B':
+            if (!cli_parse_uint(optarg, 1000000, &v) || v < 1)
+                return cli_usage_error(self, "--batch needs a number from 1 to 1000000");
+            opts.batch = (size_t)v;
+            break;
+        case 'T':
+            if (!cli_parse_double(optarg, 0.0, 1.0, &d))
+                return cli_usage_error(self, "--threshold needs a number from 0 to 1");
+            params.threshold = d;
+            custom = true;
+            break;
+        case 'S':
+            if (!cli_parse_uint(optarg, 8, &v) || v < 1)
+                return cli_usage_error(self, "--shingle needs a number from 1 to 8");
+            params.shingle = (unsigned)v;
+            custom = true;
+            break;
+        case 'P':
+            if (!cli_parse_uint(optarg, WC_FP_MAX_PERM, &v) || v < 16 || v % 16)
+                return cli_usage_error(self, "--perms needs a multiple of 16 from 16 to %d",
+                                       WC_FP_MAX_PERM);
+            params.perm = (unsigned)v;
+            /* keep the LSH banding inside a shorter signature */
+            if (params.lead_perm > params.perm)
+                params.lead_perm = params.perm;
+            if (params.bands * params.rows > params.perm)
+                params.bands = params.perm / params.rows;
+            if (params.lead_bands * params.lead_rows > params.lead_perm)
+                params.lead_bands = params.lead_perm / params.lead_rows;
+            custom = true;
+            break;
+        case 'L':
+            if (!cli_parse_uint(optarg, 86400000, &v))
+                return cli_usage_error(self, "--lock-wait needs milliseconds");
+            lock_wait = v;
+            break;
+        default:
+            return cli_usage_error(self, "unexpected option");
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(self, "nothing to ingest: give one or more paths");
+    if (custom && (st = wc_fp_params_check(&params, &err)))
+        return cli_usage_error(self, "%s", err.msg);
+
+    cli_signals_install();
+    ui.ctx = ctx;
+    cli_progress_start(&ui.prog, ctx);
+    opts.params = custom ? &params : NULL;
+    opts.on_problem = on_problem;
+    opts.problem_ctx = &ui;
+    opts.stop = &cli_interrupted;
+    opts.on_progress = on_progress;
+    opts.progress_ctx = &ui;
+    start = cli_time_mono();
+
+    if ((st = wc_store_open(&store, ctx->db_path, WC_STORE_WRITER, (int)lock_wait, &err))) {
+        cli_report(&err, st);
+        return WC_EXIT_FATAL;
+    }
+    if ((st = wc_ingest_new(&ui.ing, store, &opts, &err))) {
+        cli_report(&err, st);
+        wc_store_close(store);
+        return cli_exit_for(st) == WC_EXIT_PARTIAL ? WC_EXIT_FATAL : cli_exit_for(st);
+    }
+    st = wc_ingest_paths(ui.ing, (const char *const *)argv + optind, (size_t)(argc - optind),
+                         &err);
+    if (st && st != WC_ERR_INTERRUPTED)
+        cli_report(&err, st);
+    st2 = wc_ingest_flush(ui.ing, &err);
+    if (st2 && st2 != WC_ERR_INTERRUPTED && st2 != st) {
+        cli_report(&err, st2);
+        st = st2;
+    } else if (st2 && !st) {
+        st = st2;
+    }
+    wc_ingest_get_stats(ui.ing, &stats);
+    wc_ingest_finish(ui.ing, NULL);
+    cli_progress_end(&ui.prog);
+    wc_store_close(store);
+    if (!ctx->quiet)
+        print_summary(&stats, cli_time_mono() - start);
+
+    if (st == WC_ERR_INTERRUPTED || cli_interrupted)
+        rc = WC_EXIT_INTERRUPTED;
+    else if (st)
+        rc = cli_exit_for(st) == WC_EXIT_PARTIAL ? WC_EXIT_FATAL : cli_exit_for(st);
+    else
+        rc = stats.errors ? WC_EXIT_PARTIAL : WC_EXIT_OK;
+    return rc;
+}

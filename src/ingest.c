@@ -1,0 +1,1237 @@
+/*
+ * ingest.c - the writing pipeline: records in, clustered documents stored
+ * (see ingest.h).
+ *
+ * Threads and flow:
+ *
+ *   caller (reader) --fill--> ring of job slots --claim--> workers (N)
+ *        ^                                                    | extract, normalise,
+ *        |                                                    | fingerprint, pack
+ *        +------ slot freed <---- writer (1) <---- done ------+
+ *                                 dedup check, cluster assign, INSERT,
+ *                                 batched COMMIT, cluster rows refreshed
+ *
+ * The ring has a fixed number of slots, so memory is bounded by
+ * slots x max record size whatever the input size, and the reader blocks
+ * when the writer falls behind (back-pressure). Sequence numbers index
+ * the ring (seq % slots): the writer consumes slots strictly in input
+ * order, so document ids and cluster decisions are the same on every run
+ * of the same input, whatever the thread timing. Slots and their buffers
+ * are reused, so the hot path does not allocate per document once warm.
+ *
+ * One mutex guards the three counters (head: next to fill, work: next to
+ * process, tail: next to store) and the slot states; three condition
+ * variables wake the reader, the workers and the writer.
+ *
+ * Durability: the writer commits every `batch` documents, and also when it
+ * has been idle with an open transaction for WRITER_IDLE_COMMIT seconds,
+ * so a slow trickle (follow) is committed promptly. A fatal store error
+ * (disk full, I/O) stops the run: the open transaction is rolled back,
+ * everything committed before stays, and the error is returned by
+ * flush/finish.
+ */
+#define _GNU_SOURCE
+#include "wirecopy/ingest.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wirecopy/cluster.h"
+#include "wirecopy/extract.h"
+#include "wirecopy/url.h"
+#include "internal.h"
+
+/* Documents per transaction: large enough that COMMIT cost is noise, small enough to lose little. */
+#define INGEST_DEFAULT_BATCH 2000
+/* Slots per worker thread in the ring (plus a fixed reserve for the writer's reordering). */
+#define INGEST_SLOTS_PER_WORKER 16
+#define INGEST_SLOTS_RESERVE 32
+/* Commit an idle transaction after this many seconds. */
+#define WRITER_IDLE_COMMIT 1.0
+/* Progress callback interval, seconds. */
+#define PROGRESS_INTERVAL 0.1
+/* Meta key holding the fingerprint parameters. */
+#define META_FPRINT "fingerprint"
+
+enum slot_state { SLOT_FREE, SLOT_FILLED, SLOT_WORKING, SLOT_DONE };
+
+struct slot {
+    enum slot_state state;
+    uint64_t seq;
+    /* the record, copied */
+    wc_source source;
+    const char *origin;   /* interned in ing->origins; lives until the ingest is freed */
+    uint64_t offset, line;
+    wc_buf origin_id, url, title, charset, body;
+    bool has_origin_id, has_url, has_title, has_charset;
+    int64_t published_at, fetched_at;
+    bool is_html;
+    wc_ingest_extra extra;  /* strings point into extra_buf */
+    wc_buf extra_buf;
+    void *user;
+    /* the worker's result */
+    wc_status status;       /* WC_OK, WC_ERR_EMPTY (not an article) or a problem */
+    wc_error err;
+    wc_article art;
+    wc_buf text;            /* the text stored (plain-text records) */
+    wc_fprint fp;
+    wc_buf blob;            /* packed fingerprint */
+};
+
+struct worker {
+    wc_ingest *ing;
+    pthread_t thread;
+    wc_fp_worker *fpw;
+};
+
+/* What refreshing a cluster's row and similarities needs (writer side). */
+struct refresher {
+    wc_store *store;
+    const wc_fp_params *params;
+    wc_buf rep_blob, mem_blob; /* fingerprints read back */
+    wc_fprint rep_fp, mem_fp;
+};
+
+struct touched {
+    int64_t *ids; /* cluster ids touched in the open transaction (unsorted, may repeat) */
+    size_t n, cap;
+};
+
+struct wc_ingest {
+    wc_store *store;
+    wc_ingest_opts opts;
+    wc_fp_params params;
+    wc_cluster_index *index;
+
+    pthread_mutex_t mu;
+    pthread_cond_t can_fill, can_work, can_store;
+    struct slot *slots;
+    size_t nslots;
+    uint64_t head, work, tail; /* see the top of the file */
+    bool closing;              /* no more records will come: threads finish */
+    int flushing;              /* callers waiting in flush: commit as soon as caught up */
+    bool failed;               /* the writer hit a fatal error */
+    wc_error fatal;            /* that error */
+
+    struct worker *workers;
+    unsigned nworkers;
+    pthread_t writer;
+    bool writer_started;
+
+    /* writer-only state */
+    bool in_tx;
+    size_t tx_docs;
+    double tx_started;
+    int64_t next_id;
+    struct touched touched;
+    wc_buf key;                /* doc_key being built */
+    struct refresher ref;
+
+    /* counters (under mu) */
+    wc_ingest_stats stats;
+    uint64_t dump_bytes_done;  /* bytes of inputs already finished */
+    double last_progress;
+
+    char **origins;            /* interned origin strings */
+    size_t norigins;
+};
+
+/* --- small helpers ---------------------------------------------------------- */
+
+static wc_status buf_set(wc_buf *b, const char *s, bool *has)
+{
+    wc_buf_reset(b);
+    *has = s != NULL;
+    return s ? wc_buf_addstr(b, s) : WC_OK;
+}
+
+static const char *buf_get(const wc_buf *b, bool has)
+{
+    return has ? b->buf : NULL;
+}
+
+static unsigned cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n > 0 && n < 256 ? (unsigned)n : 1;
+}
+
+/* --- workers ------------------------------------------------------------------ */
+
+/* Trim, repair UTF-8 and collapse runs of blank lines of a plain-text record. */
+static wc_status clean_text(wc_buf *out, const char *p, size_t len)
+{
+    wc_status st;
+    size_t i, nl = 0;
+    wc_buf tmp = WC_BUF_INIT;
+
+    wc_buf_reset(out);
+    if ((st = wc_utf8_sanitize(&tmp, p, len, NULL)))
+        goto out;
+    p = tmp.buf;
+    len = tmp.len;
+    wc_mem_trim(&p, &len);
+    for (i = 0; i < len; i++) {
+        char c = p[i];
+        if (c == '\r')
+            continue;
+        if (c == '\n') {
+            nl++;
+            continue;
+        }
+        if (nl) {
+            /* trailing spaces of the previous line */
+            while (out->len && (out->buf[out->len - 1] == ' ' || out->buf[out->len - 1] == '\t'))
+                wc_buf_setlen(out, out->len - 1);
+            if ((st = wc_buf_add(out, "\n\n", nl > 1 ? 2 : 1)))
+                goto out;
+            nl = 0;
+        }
+        if ((st = wc_buf_addch(out, c)))
+            goto out;
+    }
+out:
+    wc_buf_release(&tmp);
+    return st;
+}
+
+static void process(struct worker *w, struct slot *sl)
+{
+    const char *text;
+    size_t len;
+    wc_status st;
+
+    wc_error_clear(&sl->err);
+    wc_article_release(&sl->art);
+    if (sl->is_html) {
+        wc_extract_opts eo = {buf_get(&sl->url, sl->has_url),
+                              buf_get(&sl->charset, sl->has_charset), 0};
+        st = wc_extract_html(sl->body.buf, sl->body.len, &eo, &sl->art, &sl->err);
+        if (st) {
+            sl->status = st;
+            return;
+        }
+        text = sl->art.text;
+        len = sl->art.text_len;
+    } else {
+        if ((st = clean_text(&sl->text, sl->body.buf, sl->body.len))) {
+            sl->status = wc_error_set(&sl->err, st, "text too large");
+            return;
+        }
+        text = sl->text.buf;
+        len = sl->text.len;
+        if (!len) {
+            sl->status = WC_ERR_EMPTY;
+            return;
+        }
+    }
+    st = wc_fp_compute(w->fpw, text, len, &sl->fp, &sl->err);
+    if (!st) {
+        wc_buf_reset(&sl->blob);
+        st = wc_fprint_pack(&sl->fp, &sl->blob);
+    }
+    sl->status = st;
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    wc_ingest *ing = w->ing;
+    struct slot *sl;
+
+    pthread_mutex_lock(&ing->mu);
+    for (;;) {
+        while (ing->work == ing->head && !ing->closing && !ing->failed)
+            pthread_cond_wait(&ing->can_work, &ing->mu);
+        if (ing->work == ing->head || ing->failed)
+            break;
+        sl = &ing->slots[ing->work % ing->nslots];
+        ing->work++;
+        sl->state = SLOT_WORKING;
+        pthread_mutex_unlock(&ing->mu);
+        process(w, sl);
+        pthread_mutex_lock(&ing->mu);
+        sl->state = SLOT_DONE;
+        pthread_cond_broadcast(&ing->can_store);
+    }
+    pthread_mutex_unlock(&ing->mu);
+    return NULL;
+}
+
+/* --- writer ------------------------------------------------------------------- */
+
+static void writer_fail(wc_ingest *ing, const wc_error *err)
+{
+    pthread_mutex_lock(&ing->mu);
+    if (!ing->failed) {
+        ing->failed = true;
+        ing->fatal = *err;
+    }
+    ing->in_tx = false;
+    pthread_cond_broadcast(&ing->can_fill);
+    pthread_cond_broadcast(&ing->can_work);
+    pthread_mutex_unlock(&ing->mu);
+}
+
+static wc_status touch(wc_ingest *ing, int64_t cluster_id, wc_error *err)
+{
+    struct touched *t = &ing->touched;
+
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        int64_t *ids = realloc(t->ids, cap * sizeof(*ids));
+        if (!ids)
+            return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+        t->ids = ids;
+        t->cap = cap;
+    }
+    t->ids[t->n++] = cluster_id;
+    return WC_OK;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Load a stored fingerprint into fp (using blob as scratch). */
+static wc_status load_fp(struct refresher *r, int64_t doc_id, wc_buf *blob, wc_fprint *fp,
+                         wc_error *err)
+{
+    wc_status st;
+
+    if ((st = wc_store_get_fprint(r->store, doc_id, blob, err)))
+        return st;
+    return wc_fprint_unpack(blob->buf, blob->len, r->params, fp, err);
+}
+
+/*
+ * Bring a cluster's row and its members' similarity to the representative
+ * (the earliest member) up to date.
+ */
+static wc_status refresh_cluster(struct refresher *r, int64_t cid, wc_error *err)
+{
+    int64_t rep, *ids = NULL;
+    size_t n, i;
+    bool changed;
+    wc_status st;
+    wc_similarity sim;
+
+    if ((st = wc_store_refresh_cluster(r->store, cid, &rep, &changed, err)) || !rep)
+        return st;
+    if ((st = wc_store_cluster_member_ids(r->store, cid, &ids, &n, err)))
+        return st;
+    if ((st = load_fp(r, rep, &r->rep_blob, &r->rep_fp, err)))
+        goto out;
+    for (i = 0; i < n; i++) {
+        sim.score = 1.0;
+        if (ids[i] != rep) {
+            if ((st = load_fp(r, ids[i], &r->mem_blob, &r->mem_fp, err)))
+                goto out;
+            wc_fprint_similarity(&r->mem_fp, &r->rep_fp, &sim);
+        }
+        if ((st = wc_store_set_similarity(r->store, ids[i], sim.score, err)))
+            goto out;
+    }
+out:
+    free(ids);
+    return st;
+}
+
+static void refresher_init(struct refresher *r, wc_store *s, const wc_fp_params *p)
+{
+    memset(r, 0, sizeof(*r));
+    r->store = s;
+    r->params = p;
+    wc_buf_init(&r->rep_blob, 0);
+    wc_buf_init(&r->mem_blob, 0);
+}
+
+static void refresher_release(struct refresher *r)
+{
+    wc_buf_release(&r->rep_blob);
+    wc_buf_release(&r->mem_blob);
+}
+
+static wc_status commit(wc_ingest *ing, wc_error *err)
+{
+    struct touched *t = &ing->touched;
+    wc_status st;
+    size_t i;
+
+    if (!ing->in_tx)
+        return WC_OK;
+    if (t->n)
+        qsort(t->ids, t->n, sizeof(*t->ids), cmp_i64);
+    for (i = 0; i < t->n; i++) {
+        if (i && t->ids[i] == t->ids[i - 1])
+            continue;
+        if ((st = refresh_cluster(&ing->ref, t->ids[i], err)))
+            return st;
+    }
+    t->n = 0;
+    if ((st = wc_store_commit(ing->store, err)))
+        return st;
+    pthread_mutex_lock(&ing->mu);
+    ing->in_tx = false;
+    ing->stats.index_docs = wc_cluster_index_count(ing->index);
+    ing->stats.index_bytes = wc_cluster_index_memory(ing->index);
+    pthread_mutex_unlock(&ing->mu);
+    ing->tx_docs = 0;
+    return WC_OK;
+}
+
+/* The identity of an input item: the input's own id, else its URL, else where it was. */
+static wc_status doc_key(wc_ingest *ing, const struct slot *sl, const char *url)
+{
+    wc_buf *k = &ing->key;
+
+    wc_buf_reset(k);
+    if (sl->has_origin_id)
+        return wc_buf_addf(k, "id:%s", sl->origin_id.buf);
+    if (url)
+        return wc_buf_addf(k, "url:%s", url);
+    if (sl->line)
+        return wc_buf_addf(k, "%s:%llu", sl->origin, (unsigned long long)sl->line);
+    return wc_buf_addf(k, "%s@%llu", sl->origin, (unsigned long long)sl->offset);
+}
+
+static void report_problem(wc_ingest *ing, struct slot *sl)
+{
+    wc_error e = WC_ERROR_INIT;
+    char where[64];
+
+    if (sl->line)
+        snprintf(where, sizeof(where), "line %llu", (unsigned long long)sl->line);
+    else
+        snprintf(where, sizeof(where), "offset %llu", (unsigned long long)sl->offset);
+    wc_error_set(&e, sl->status, "%s in '%s' at %s%s%s",
+                 sl->err.msg[0] ? sl->err.msg : wc_strerror(sl->status), sl->origin, where,
+                 sl->has_url ? " (" : "", sl->has_url ? sl->url.buf : "");
+    if (sl->has_url && strlen(e.msg) + 1 < sizeof(e.msg))
+        memcpy(e.msg + strlen(e.msg), ")", 2);
+    if (ing->opts.on_problem)
+        ing->opts.on_problem(ing->opts.problem_ctx, &e);
+}
+
+static void deliver(wc_ingest *ing, struct slot *sl, wc_status status, int64_t doc_id,
+                    int64_t cluster_id, bool already, int kind)
+{
+    wc_ingest_result r = {sl->user, status, doc_id, cluster_id, already, kind};
+
+    if (ing->opts.on_result)
+        ing->opts.on_result(ing->opts.result_ctx, &r);
+}
+
+/* Store one processed slot. Fatal errors return non-zero; bad records are counted. */
+static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
+{
+    const wc_article *a = &sl->art;
+    const char *url, *site, *title, *text;
+    char *host = NULL;
+    wc_match m;
+    wc_doc d;
+    wc_status st;
+    int64_t found;
+    int kind;
+
+    if (sl->status == WC_ERR_EMPTY) {
+        pthread_mutex_lock(&ing->mu);
+        ing->stats.skipped++;
+        pthread_mutex_unlock(&ing->mu);
+        deliver(ing, sl, WC_ERR_EMPTY, 0, 0, false, 0);
+        return WC_OK;
+    }
+    if (sl->status) {
+        report_problem(ing, sl);
+        pthread_mutex_lock(&ing->mu);
+        ing->stats.errors++;
+        pthread_mutex_unlock(&ing->mu);
+        deliver(ing, sl, sl->status, 0, 0, false, 0);
+        return WC_OK;
+    }
+    url = buf_get(&sl->url, sl->has_url);
+    if ((st = doc_key(ing, sl, url)))
+        return wc_error_set(err, st, "out of memory");
+
+    if (!ing->in_tx) {
+        if ((st = wc_store_begin(ing->store, err)))
+            return st;
+        pthread_mutex_lock(&ing->mu);
+        ing->in_tx = true;
+        pthread_mutex_unlock(&ing->mu);
+        ing->tx_started = wc_time_mono();
+    }
+    st = wc_store_find_doc(ing->store, ing->key.buf, sl->fp.exact, &found, err);
+    if (st == WC_OK) {
+        pthread_mutex_lock(&ing->mu);
+        ing->stats.already++;
+        pthread_mutex_unlock(&ing->mu);
+        deliver(ing, sl, WC_OK, found, 0, true, 0);
+        return WC_OK;
+    }
+    if (st != WC_ERR_NOTFOUND)
+        return st;
+
+    if ((st = wc_cluster_assign(ing->index, ing->next_id, &sl->fp, &m, err)))
+        return st;
+    memset(&d, 0, sizeof(d));
+    text = sl->is_html ? a->text : sl->text.buf;
+    title = sl->is_html && a->title ? a->title : buf_get(&sl->title, sl->has_title);
+    if (sl->extra.title && !title)
+        title = sl->extra.title;
+    site = sl->is_html ? a->site : NULL;
+    if (!site && sl->extra.site)
+        site = sl->extra.site;
+    if (!site && (url || (sl->is_html && a->canonical_url)) &&
+        (host = wc_url_host(url ? url : a->canonical_url)))
+        site = host;
+    d.id = ing->next_id;
+    d.doc_key = ing->key.buf;
+    d.source = sl->source;
+    d.origin = sl->origin;
+    d.origin_offset = sl->offset;
+    d.origin_line = sl->line;
+    d.origin_id = buf_get(&sl->origin_id, sl->has_origin_id);
+    d.feed_id = sl->extra.feed_id;
+    d.canonical_url = sl->is_html ? a->canonical_url : NULL;
+    /* a page read from a folder has no URL of its own: its canonical URL says where it lives */
+    d.url = url ? url : d.canonical_url;
+    d.fetched_at = sl->fetched_at;
+    d.published_at = sl->published_at;
+    if (sl->is_html && a->published_at != WC_TIME_NONE && d.published_at == WC_TIME_NONE)
+        d.published_at = a->published_at;
+    if (d.published_at == WC_TIME_NONE)
+        d.published_at = sl->extra.published_at;
+    d.modified_at = sl->is_html ? a->modified_at : WC_TIME_NONE;
+    d.title = title;
+    d.author = sl->is_html && a->author ? a->author : sl->extra.author;
+    d.site = site;
+    d.lang = sl->is_html ? a->lang : NULL;
+    d.description = sl->is_html ? a->description : NULL;
+    d.image = sl->is_html ? a->image : NULL;
+    d.text = text;
+    d.text_len = sl->is_html ? a->text_len : sl->text.len;
+    d.word_count = sl->fp.words;
+    d.content_hash = sl->fp.exact;
+    d.cluster_id = m.cluster_id;
+    kind = m.kind == WC_MATCH_EXACT ? 1 : m.kind == WC_MATCH_NEAR ? 2 : 0;
+    d.match_kind = kind;
+    d.similarity = m.kind == WC_MATCH_NEW ? 1.0 : m.similarity;
+    d.fprint = sl->blob.buf;
+    d.fprint_len = sl->blob.len;
+    st = wc_store_insert_doc(ing->store, &d, err);
+    free(host);
+    if (st)
+        return st;
+    for (size_t i = 0; i < m.nabsorbed; i++) {
+        if ((st = wc_store_merge_clusters(ing->store, m.absorbed[i], m.cluster_id, err)) ||
+            (st = touch(ing, m.absorbed[i], err)))
+            return st;
+    }
+    if ((st = touch(ing, m.cluster_id, err)))
+        return st;
+    ing->next_id++;
+    ing->tx_docs++;
+    pthread_mutex_lock(&ing->mu);
+    ing->stats.stored++;
+    if (kind == 1)
+        ing->stats.exact++;
+    else if (kind == 2)
+        ing->stats.near++;
+    pthread_mutex_unlock(&ing->mu);
+    deliver(ing, sl, WC_OK, d.id, m.cluster_id, false, kind);
+    return WC_OK;
+}
+
+static void *writer_main(void *arg)
+{
+    wc_ingest *ing = arg;
+    wc_error err = WC_ERROR_INIT;
+    wc_status st = WC_OK;
+    struct slot *sl;
+    struct timespec ts;
+
+    pthread_mutex_lock(&ing->mu);
+    for (;;) {
+        sl = &ing->slots[ing->tail % ing->nslots];
+        if (ing->tail < ing->head && sl->state == SLOT_DONE) {
+            pthread_mutex_unlock(&ing->mu);
+            st = store_slot(ing, sl, &err);
+            if (!st && ing->tx_docs >= ing->opts.batch)
+                st = commit(ing, &err);
+            pthread_mutex_lock(&ing->mu);
+            sl->state = SLOT_FREE;
+            ing->tail++;
+            pthread_cond_broadcast(&ing->can_fill);
+            if (st)
+                break;
+            continue;
+        }
+        if (ing->tail == ing->head && ing->in_tx) {
+            /* caught up: commit when the caller waits, or after a short idle time */
+            if (ing->closing || ing->flushing ||
+                wc_time_mono() - ing->tx_started >= WRITER_IDLE_COMMIT) {
+                pthread_mutex_unlock(&ing->mu);
+                st = commit(ing, &err);
+                pthread_mutex_lock(&ing->mu);
+                pthread_cond_broadcast(&ing->can_fill);
+                if (st)
+                    break;
+                continue;
+            }
+        }
+        if (ing->tail == ing->head && ing->closing && !ing->in_tx)
+            break;
+        if (ing->failed)
+            break;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 200 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&ing->can_store, &ing->mu, &ts);
+    }
+    pthread_mutex_unlock(&ing->mu);
+    if (st) {
+        wc_store_rollback(ing->store);
+        writer_fail(ing, &err);
+    }
+    return NULL;
+}
+
+/* --- set-up --------------------------------------------------------------------- */
+
+struct load_ctx {
+    wc_ingest *ing;
+    wc_fprint fp;
+    wc_error *err;
+    uint64_t n;
+};
+
+static wc_status load_one(void *p, int64_t doc_id, int64_t cluster_id, int64_t t,
+                          const void *blob, size_t len)
+{
+    struct load_ctx *lc = p;
+    wc_status st;
+
+    (void)t;
+    if ((st = wc_fprint_unpack(blob, len, &lc->ing->params, &lc->fp, lc->err))) {
+        char msg[WC_ERROR_MSG_MAX];
+        snprintf(msg, sizeof(msg), "%s", lc->err->msg);
+        return wc_error_set(lc->err, WC_ERR_CORRUPT,
+                            "stored fingerprint of document %lld in '%s' is damaged: %s",
+                            (long long)doc_id, wc_store_path(lc->ing->store), msg);
+    }
+    if ((st = wc_cluster_index_load(lc->ing->index, doc_id, cluster_id, &lc->fp, lc->err)))
+        return st;
+    lc->n++;
+    return WC_OK;
+}
+
+/* Settle the parameters: the database's if it has some, else the caller's or the defaults. */
+static wc_status settle_params(wc_ingest *ing, const wc_fp_params *asked, wc_error *err)
+{
+    char *stored = NULL;
+    char want[WC_FP_PARAMS_MAX];
+    wc_status st;
+
+    if ((st = wc_store_meta_get(ing->store, META_FPRINT, &stored, err)))
+        return st;
+    if (stored) {
+        if ((st = wc_fp_params_parse(stored, strlen(stored), &ing->params, err))) {
+            char msg[WC_ERROR_MSG_MAX];
+            snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
+            st = wc_error_set(err, WC_ERR_CORRUPT,
+                              "database '%s' holds fingerprint settings this wirecopy cannot "
+                              "read ('%s'): %s",
+                              wc_store_path(ing->store), stored, msg);
+            goto out;
+        }
+        if (asked) {
+            wc_fp_params_format(asked, want);
+            if (strcmp(want, stored)) {
+                st = wc_error_set(err, WC_ERR_MISMATCH,
+                                  "database '%s' was built with fingerprint settings '%s'; "
+                                  "these are '%s'. Run `wirecopy recluster` with the new "
+                                  "settings first, or use another database",
+                                  wc_store_path(ing->store), stored, want);
+                goto out;
+            }
+        }
+    } else {
+        ing->params = asked ? *asked : wc_fp_params_default();
+        wc_fp_params_format(&ing->params, want);
+        if ((st = wc_store_meta_set(ing->store, META_FPRINT, want, err)))
+            goto out;
+    }
+out:
+    free(stored);
+    return st;
+}
+
+static void slot_init(struct slot *sl)
+{
+    memset(sl, 0, sizeof(*sl));
+    wc_buf_init(&sl->origin_id, 0);
+    wc_buf_init(&sl->url, 0);
+    wc_buf_init(&sl->title, 0);
+    wc_buf_init(&sl->charset, 0);
+    wc_buf_init(&sl->body, 0);
+    wc_buf_init(&sl->extra_buf, 0);
+    wc_buf_init(&sl->text, 0);
+    wc_buf_init(&sl->blob, 0);
+    wc_article_init(&sl->art);
+}
+
+static void slot_release(struct slot *sl)
+{
+    wc_buf_release(&sl->origin_id);
+    wc_buf_release(&sl->url);
+    wc_buf_release(&sl->title);
+    wc_buf_release(&sl->charset);
+    wc_buf_release(&sl->body);
+    wc_buf_release(&sl->extra_buf);
+    wc_buf_release(&sl->text);
+    wc_buf_release(&sl->blob);
+    wc_article_release(&sl->art);
+}
+
+static void stop_threads(wc_ingest *ing)
+{
+    unsigned i;
+
+    pthread_mutex_lock(&ing->mu);
+    ing->closing = true;
+    pthread_cond_broadcast(&ing->can_work);
+    pthread_cond_broadcast(&ing->can_store);
+    pthread_mutex_unlock(&ing->mu);
+    for (i = 0; i < ing->nworkers; i++)
+        if (ing->workers[i].fpw) {
+            pthread_join(ing->workers[i].thread, NULL);
+        }
+    if (ing->writer_started)
+        pthread_join(ing->writer, NULL);
+    ing->writer_started = false;
+}
+
+static void ingest_free(wc_ingest *ing)
+{
+    size_t i;
+
+    if (!ing)
+        return;
+    for (i = 0; ing->workers && i < ing->nworkers; i++)
+        wc_fp_worker_free(ing->workers[i].fpw);
+    free(ing->workers);
+    for (i = 0; ing->slots && i < ing->nslots; i++)
+        slot_release(&ing->slots[i]);
+    free(ing->slots);
+    wc_cluster_index_free(ing->index);
+    free(ing->touched.ids);
+    wc_buf_release(&ing->key);
+    refresher_release(&ing->ref);
+    for (i = 0; i < ing->norigins; i++)
+        free(ing->origins[i]);
+    free(ing->origins);
+    pthread_mutex_destroy(&ing->mu);
+    pthread_cond_destroy(&ing->can_fill);
+    pthread_cond_destroy(&ing->can_work);
+    pthread_cond_destroy(&ing->can_store);
+    free(ing);
+}
+
+wc_status wc_ingest_new(wc_ingest **out, wc_store *store, const wc_ingest_opts *opts,
+                        wc_error *err)
+{
+    wc_ingest *ing;
+    struct load_ctx lc;
+    wc_status st;
+    size_t i;
+
+    *out = NULL;
+    ing = calloc(1, sizeof(*ing));
+    if (!ing)
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+    pthread_mutex_init(&ing->mu, NULL);
+    pthread_cond_init(&ing->can_fill, NULL);
+    pthread_cond_init(&ing->can_work, NULL);
+    pthread_cond_init(&ing->can_store, NULL);
+    ing->store = store;
+    ing->opts = *opts;
+    if (!ing->opts.batch)
+        ing->opts.batch = INGEST_DEFAULT_BATCH;
+    ing->nworkers = opts->threads ? opts->threads : cpu_count();
+    wc_buf_init(&ing->key, 0);
+    refresher_init(&ing->ref, store, &ing->params);
+
+    if ((st = settle_params(ing, opts->params, err)))
+        goto fail;
+    if (!(ing->index = wc_cluster_index_new(&ing->params))) {
+        st = wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    lc.ing = ing;
+    lc.err = err;
+    lc.n = 0;
+    st = wc_store_each_fprint(store, load_one, &lc, err);
+    if (st)
+        goto fail;
+    if ((st = wc_store_next_doc_id(store, &ing->next_id, err)))
+        goto fail;
+
+    ing->nslots = ing->nworkers * INGEST_SLOTS_PER_WORKER + INGEST_SLOTS_RESERVE;
+    ing->slots = calloc(ing->nslots, sizeof(*ing->slots));
+    ing->workers = calloc(ing->nworkers, sizeof(*ing->workers));
+    if (!ing->slots || !ing->workers) {
+        st = wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (i = 0; i < ing->nslots; i++)
+        slot_init(&ing->slots[i]);
+    for (i = 0; i < ing->nworkers; i++) {
+        ing->workers[i].ing = ing;
+        if (!(ing->workers[i].fpw = wc_fp_worker_new(&ing->params))) {
+            st = wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+    }
+    for (i = 0; i < ing->nworkers; i++) {
+        if (pthread_create(&ing->workers[i].thread, NULL, worker_main, &ing->workers[i])) {
+            wc_fp_worker_free(ing->workers[i].fpw);
+            ing->workers[i].fpw = NULL;
+            st = wc_error_sys(err, WC_ERR_NOMEM, errno, "cannot start a thread");
+            goto fail_threads;
+        }
+    }
+    if (pthread_create(&ing->writer, NULL, writer_main, ing)) {
+        st = wc_error_sys(err, WC_ERR_NOMEM, errno, "cannot start a thread");
+        goto fail_threads;
+    }
+    ing->writer_started = true;
+    ing->stats.index_docs = wc_cluster_index_count(ing->index);
+    ing->stats.index_bytes = wc_cluster_index_memory(ing->index);
+    *out = ing;
+    return WC_OK;
+fail_threads:
+    stop_threads(ing);
+fail:
+    ingest_free(ing);
+    return st;
+}
+
+/* --- feeding records ---------------------------------------------------------------- */
+
+static const char *intern_origin(wc_ingest *ing, const char *origin)
+{
+    char **v;
+
+    if (!origin)
+        origin = "-";
+    if (ing->norigins && !strcmp(ing->origins[ing->norigins - 1], origin))
+        return ing->origins[ing->norigins - 1];
+    v = realloc(ing->origins, (ing->norigins + 1) * sizeof(*v));
+    if (!v)
+        return NULL;
+    ing->origins = v;
+    if (!(v[ing->norigins] = wc_strdup(origin)))
+        return NULL;
+    return v[ing->norigins++];
+}
+
+static wc_status fill_slot(wc_ingest *ing, struct slot *sl, const wc_record *rec,
+                           const wc_ingest_extra *extra, void *user)
+{
+    wc_status st = WC_OK;
+
+    sl->source = rec->source;
+    if (!(sl->origin = intern_origin(ing, rec->origin)))
+        return WC_ERR_NOMEM;
+    sl->offset = rec->offset;
+    sl->line = rec->line;
+    sl->published_at = rec->published_at;
+    sl->fetched_at = rec->fetched_at;
+    sl->is_html = rec->is_html;
+    sl->user = user;
+    if ((st = buf_set(&sl->origin_id, rec->origin_id, &sl->has_origin_id)) ||
+        (st = buf_set(&sl->url, rec->url, &sl->has_url)) ||
+        (st = buf_set(&sl->title, rec->title, &sl->has_title)) ||
+        (st = buf_set(&sl->charset, rec->charset, &sl->has_charset)))
+        return st;
+    wc_buf_reset(&sl->body);
+    if ((st = wc_buf_add(&sl->body, rec->body, rec->len)))
+        return st;
+    memset(&sl->extra, 0, sizeof(sl->extra));
+    sl->extra.published_at = WC_TIME_NONE;
+    wc_buf_reset(&sl->extra_buf);
+    if (extra) {
+        /* copy the extra strings back to back, then point at them */
+        size_t at[3] = {0, 0, 0};
+        const char *s[3] = {extra->title, extra->author, extra->site};
+        for (int i = 0; i < 3; i++) {
+            at[i] = sl->extra_buf.len;
+            if (s[i] && (st = wc_buf_add(&sl->extra_buf, s[i], strlen(s[i]) + 1)))
+                return st;
+        }
+        sl->extra.feed_id = extra->feed_id;
+        sl->extra.published_at = extra->published_at;
+        sl->extra.title = extra->title ? sl->extra_buf.buf + at[0] : NULL;
+        sl->extra.author = extra->author ? sl->extra_buf.buf + at[1] : NULL;
+        sl->extra.site = extra->site ? sl->extra_buf.buf + at[2] : NULL;
+    }
+    return WC_OK;
+}
+
+static void maybe_progress(wc_ingest *ing)
+{
+    wc_ingest_stats s;
+    double now;
+
+    if (!ing->opts.on_progress)
+        return;
+    now = wc_time_mono();
+    if (now - ing->last_progress < PROGRESS_INTERVAL)
+        return;
+    ing->last_progress = now;
+    wc_ingest_get_stats(ing, &s);
+    ing->opts.on_progress(ing->opts.progress_ctx, &s);
+}
+
+wc_status wc_ingest_add(wc_ingest *ing, const wc_record *rec, const wc_ingest_extra *extra,
+                        void *user, wc_error *err)
+{
+    struct slot *sl;
+    wc_status st;
+
+    pthread_mutex_lock(&ing->mu);
+    while (ing->head - ing->tail >= ing->nslots && !ing->failed &&
+           !(ing->opts.stop && *ing->opts.stop))
+        pthread_cond_wait(&ing->can_fill, &ing->mu);
+    if (ing->failed) {
+        if (err)
+            *err = ing->fatal;
+        st = ing->fatal.code;
+        pthread_mutex_unlock(&ing->mu);
+        return st;
+    }
+    if (ing->opts.stop && *ing->opts.stop) {
+        pthread_mutex_unlock(&ing->mu);
+        return wc_error_set(err, WC_ERR_INTERRUPTED, "interrupted");
+    }
+    sl = &ing->slots[ing->head % ing->nslots];
+    pthread_mutex_unlock(&ing->mu);
+
+    /* the slot is FREE and only this thread fills: no lock needed to write it */
+    if ((st = fill_slot(ing, sl, rec, extra, user)))
+        return wc_error_set(err, st, "out of memory queueing a record of '%s'",
+                            rec->origin ? rec->origin : "-");
+    pthread_mutex_lock(&ing->mu);
+    sl->seq = ing->head;
+    sl->state = SLOT_FILLED;
+    ing->head++;
+    ing->stats.records++;
+    pthread_cond_signal(&ing->can_work);
+    pthread_mutex_unlock(&ing->mu);
+    maybe_progress(ing);
+    return WC_OK;
+}
+
+/* Forward a dump's problems to ours, counting them. */
+struct dump_fwd {
+    wc_ingest *ing;
+};
+
+static void dump_problem(void *p, const wc_error *e)
+{
+    wc_ingest *ing = p;
+
+    pthread_mutex_lock(&ing->mu);
+    ing->stats.errors++;
+    pthread_mutex_unlock(&ing->mu);
+    if (ing->opts.on_problem)
+        ing->opts.on_problem(ing->opts.problem_ctx, e);
+}
+
+static void sync_dump_stats(wc_ingest *ing, wc_dump *d, bool finished, uint64_t *skipped_seen)
+{
+    wc_dump_stats ds;
+
+    wc_dump_get_stats(d, &ds);
+    pthread_mutex_lock(&ing->mu);
+    ing->stats.skipped += ds.skipped - *skipped_seen;
+    *skipped_seen = ds.skipped;
+    ing->stats.bytes_read = ing->dump_bytes_done + ds.bytes_read;
+    if (finished)
+        ing->dump_bytes_done += ds.bytes_total ? ds.bytes_total : ds.bytes_read;
+    pthread_mutex_unlock(&ing->mu);
+}
+
+wc_status wc_ingest_paths(wc_ingest *ing, const char *const *paths, size_t n, wc_error *err)
+{
+    wc_dump_opts dopts;
+    wc_status st = WC_OK, first = WC_OK;
+    size_t i;
+    uint64_t total = 0;
+
+    memset(&dopts, 0, sizeof(dopts));
+    dopts.max_record = ing->opts.max_record;
+    dopts.on_problem = dump_problem;
+    dopts.problem_ctx = ing;
+    for (i = 0; i < n; i++) {
+        wc_dump *d = NULL;
+        wc_record rec;
+        wc_dump_stats ds;
+        wc_error e = WC_ERROR_INIT;
+        uint64_t skipped_seen = 0, count = 0;
+
+        if (ing->opts.stop && *ing->opts.stop)
+            return wc_error_set(err, WC_ERR_INTERRUPTED, "interrupted");
+        if ((st = wc_dump_open(&d, paths[i], &dopts, &e))) {
+            dump_problem(ing, &e);
+            if (!first)
+                first = st;
+            continue;
+        }
+        wc_dump_get_stats(d, &ds);
+        total += ds.bytes_total;
+        pthread_mutex_lock(&ing->mu);
+        ing->stats.bytes_total = total;
+        pthread_mutex_unlock(&ing->mu);
+        while ((st = wc_dump_next(d, &rec, &e)) == WC_OK) {
+            if ((st = wc_ingest_add(ing, &rec, NULL, NULL, &e)))
+                break;
+            if ((++count & 63) == 0)
+                sync_dump_stats(ing, d, false, &skipped_seen);
+        }
+        sync_dump_stats(ing, d, true, &skipped_seen);
+        wc_dump_free(d);
+        if (st == WC_DONE)
+            continue;
+        if (st == WC_ERR_INTERRUPTED || ing->failed) {
+            if (err)
+                *err = e;
+            return st;
+        }
+        /* the input ended early (truncated, unreadable): report, go on with the next */
+        dump_problem(ing, &e);
+    }
+    (void)first;
+    return WC_OK;
+}
+
+/* --- flush / finish ----------------------------------------------------------------- */
+
+wc_status wc_ingest_flush(wc_ingest *ing, wc_error *err)
+{
+    wc_status st = WC_OK;
+
+    pthread_mutex_lock(&ing->mu);
+    ing->flushing++; /* tells the writer to commit as soon as it catches up */
+    pthread_cond_broadcast(&ing->can_store);
+    while (!ing->failed && (ing->tail != ing->head || ing->in_tx))
+        pthread_cond_wait(&ing->can_fill, &ing->mu);
+    ing->flushing--;
+    if (ing->failed) {
+        if (err)
+            *err = ing->fatal;
+        st = ing->fatal.code;
+    }
+    pthread_mutex_unlock(&ing->mu);
+    if (!st && ing->opts.stop && *ing->opts.stop)
+        st = wc_error_set(err, WC_ERR_INTERRUPTED, "interrupted after a clean commit");
+    return st;
+}
+
+void wc_ingest_get_stats(wc_ingest *ing, wc_ingest_stats *out)
+{
+    pthread_mutex_lock(&ing->mu);
+    *out = ing->stats;
+    pthread_mutex_unlock(&ing->mu);
+}
+
+wc_status wc_ingest_finish(wc_ingest *ing, wc_error *err)
+{
+    wc_status st;
+
+    if (!ing)
+        return WC_OK;
+    st = wc_ingest_flush(ing, err);
+    stop_threads(ing);
+    ingest_free(ing);
+    return st;
+}
+
+/* --- recluster ------------------------------------------------------------------- */
+
+struct assignment {
+    int64_t doc_id;
+    int kind;          /* 0 new, 1 exact, 2 near */
+    double similarity; /* to the document it matched */
+};
+
+struct recluster_ctx {
+    wc_store *store;
+    const wc_fp_params *params;
+    wc_fp_worker *fpw;
+    wc_cluster_index *index;
+    wc_buf blob;
+    struct assignment *v;
+    size_t n, cap;
+    volatile int *stop;
+    wc_error *err;
+    uint64_t refp;
+};
+
+static wc_status refingerprint_one(void *p, int64_t doc_id, const char *text, size_t len)
+{
+    struct recluster_ctx *rc = p;
+    wc_fprint fp;
+    wc_status st;
+
+    if (rc->stop && *rc->stop)
+        return wc_error_set(rc->err, WC_ERR_INTERRUPTED, "interrupted");
+    if ((st = wc_fp_compute(rc->fpw, text, len, &fp, rc->err)))
+        return st;
+    wc_buf_reset(&rc->blob);
+    if ((st = wc_fprint_pack(&fp, &rc->blob)))
+        return wc_error_set(rc->err, st, "out of memory");
+    if ((st = wc_store_set_fprint(rc->store, doc_id, rc->blob.buf, rc->blob.len, rc->err)))
+        return st;
+    rc->refp++;
+    return WC_OK;
+}
+
+static wc_status assign_one(void *p, int64_t doc_id, int64_t cluster_id, int64_t t,
+                            const void *blob, size_t len)
+{
+    struct recluster_ctx *rc = p;
+    wc_fprint fp;
+    wc_match m;
+    wc_status st;
+
+    (void)cluster_id;
+    (void)t;
+    if (rc->stop && *rc->stop)
+        return wc_error_set(rc->err, WC_ERR_INTERRUPTED, "interrupted");
+    if ((st = wc_fprint_unpack(blob, len, rc->params, &fp, rc->err)))
+        return st;
+    if ((st = wc_cluster_assign(rc->index, doc_id, &fp, &m, rc->err)))
+        return st;
+    if (rc->n == rc->cap) {
+        size_t cap = rc->cap ? rc->cap * 2 : 4096;
+        struct assignment *v = realloc(rc->v, cap * sizeof(*v));
+        if (!v)
+            return wc_error_set(rc->err, WC_ERR_NOMEM, "out of memory");
+        rc->v = v;
+        rc->cap = cap;
+    }
+    rc->v[rc->n].doc_id = doc_id;
+    rc->v[rc->n].kind = m.kind == WC_MATCH_EXACT ? 1 : m.kind == WC_MATCH_NEAR ? 2 : 0;
+    rc->v[rc->n].similarity = m.kind == WC_MATCH_NEW ? 1.0 : m.similarity;
+    rc->n++;
+    return WC_OK;
+}
+
+wc_status wc_recluster(wc_store *s, const wc_fp_params *params, volatile int *stop,
+                       wc_recluster_stats *out, wc_error *err)
+{
+    struct recluster_ctx rc;
+    struct refresher ref;
+    wc_fp_params stored_params, use;
+    char *stored = NULL, text[WC_FP_PARAMS_MAX];
+    int64_t *cids = NULL, cid, prev;
+    size_t i;
+    wc_status st;
+
+    memset(&rc, 0, sizeof(rc));
+    memset(out, 0, sizeof(*out));
+    wc_buf_init(&rc.blob, 0);
+    if ((st = wc_store_meta_get(s, META_FPRINT, &stored, err)))
+        return st;
+    if (stored) {
+        if ((st = wc_fp_params_parse(stored, strlen(stored), &stored_params, err)))
+            goto out_free;
+    } else {
+        stored_params = wc_fp_params_default();
+    }
+    use = params ? *params : stored_params;
+    refresher_init(&ref, s, &use);
+    rc.store = s;
+    rc.params = &use;
+    rc.stop = stop;
+    rc.err = err;
+    if (!(rc.index = wc_cluster_index_new(&use)) || !(rc.fpw = wc_fp_worker_new(&use))) {
+        st = wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((st = wc_store_begin(s, err)))
+        goto out;
+    if (stored && !wc_fp_params_same_fprints(&stored_params, &use) &&
+        (st = wc_store_each_text(s, refingerprint_one, &rc, err)))
+        goto out;
+    out->refingerprinted = rc.refp;
+    if ((st = wc_store_each_fprint(s, assign_one, &rc, err)))
+        goto out;
+    out->documents = rc.n;
+
+    /* apply: every document's final cluster (after merges), then the cluster rows */
+    if ((st = wc_store_clear_clusters(s, err)))
+        goto out;
+    cids = malloc((rc.n ? rc.n : 1) * sizeof(*cids));
+    if (!cids) {
+        st = wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (i = 0; i < rc.n; i++) {
+        if (wc_cluster_index_cluster_of(rc.index, rc.v[i].doc_id, &cid)) {
+            st = wc_error_set(err, WC_ERR_CORRUPT, "document %lld lost its cluster",
+                              (long long)rc.v[i].doc_id);
+            goto out;
+        }
+        cids[i] = cid;
+        if ((st = wc_store_set_doc_cluster(s, rc.v[i].doc_id, cid, rc.v[i].kind,
+                                           rc.v[i].similarity, err)))
+            goto out;
+    }
+    qsort(cids, rc.n, sizeof(*cids), cmp_i64);
+    for (i = 0, prev = 0; i < rc.n; i++) {
+        if (i && cids[i] == prev)
+            continue;
+        prev = cids[i];
+        out->clusters++;
+        if (i + 1 < rc.n && cids[i + 1] == cids[i])
+            out->multi++;
+        if (stop && *stop) {
+            st = wc_error_set(err, WC_ERR_INTERRUPTED, "interrupted");
+            goto out;
+        }
+        if ((st = refresh_cluster(&ref, cids[i], err)))
+            goto out;
+    }
+    wc_fp_params_format(&use, text);
+    if ((st = wc_store_meta_set(s, META_FPRINT, text, err)))
+        goto out;
+    st = wc_store_commit(s, err);
+out:
+    if (st)
+        wc_store_rollback(s);
+    refresher_release(&ref);
+out_free:
+    free(cids);
+    free(rc.v);
+    free(stored);
+    wc_buf_release(&rc.blob);
+    wc_fp_worker_free(rc.fpw);
+    wc_cluster_index_free(rc.index);
+    return st;
+}
