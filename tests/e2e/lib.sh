@@ -6,7 +6,7 @@
 #   ge GOT MIN DESC        integer GOT >= MIN
 #   like TEXT REGEX DESC   grep -E match
 #   skip_all REASON        plan 0 with a SKIP directive, exit 0
-#   wc ARGS...             run $WIRECOPY with the test's database
+#   wcx ARGS...            run $WIRECOPY with the test's database
 #   sql "SELECT ..."       one value from the test's database (sqlite3 shell)
 #
 # Every test gets a fresh directory $T (removed at exit) and a database
@@ -62,7 +62,7 @@ unlike() {
 }
 diag() { echo "# $*"; }
 
-wc() { "$WIRECOPY" "$@"; }
+wcx() { "$WIRECOPY" "$@"; }
 sql() { sqlite3 -readonly "$WIRECOPY_DB" "$1"; }
 
 done_testing() {
