@@ -71,7 +71,8 @@ static void test_utf8_repair(void **state)
 
     (void)state;
     /* valid UTF-8 passes; stray 1252 bytes are read as 1252; NUL and controls go */
-    s = conv("utf-8", "na\xC3\xAFve \x93ok\x94\x00\x01 it\x92s", 20, &r);
+    s = conv("utf-8", "na\xC3\xAFve \x93ok\x94\x00\x01 it\x92s",
+             sizeof("na\xC3\xAFve \x93ok\x94\x00\x01 it\x92s") - 1, &r);
     assert_string_equal(s, "na\xC3\xAFve \xE2\x80\x9Cok\xE2\x80\x9D it\xE2\x80\x99s");
     assert_int_equal(r, 0);
     free(s);
