@@ -996,7 +996,12 @@ wc_status wc_ingest_paths(wc_ingest *ing, const char *const *paths, size_t n, wc
 
         if (ing->opts.stop && *ing->opts.stop)
             return wc_error_set(err, WC_ERR_INTERRUPTED, "interrupted");
-        if ((st = wc_dump_open(&d, paths[i], &dopts, &e))) {
+        /* absolute origins: provenance that still means something elsewhere, and the same
+           item read through another relative path is recognised as already stored */
+        char *abs = strcmp(paths[i], "-") ? realpath(paths[i], NULL) : NULL;
+        st = wc_dump_open(&d, abs ? abs : paths[i], &dopts, &e);
+        free(abs);
+        if (st) {
             dump_problem(ing, &e);
             if (!first)
                 first = st;
