@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# ingest_warc.sh - a WARC written by a real `wget --warc-file` crawl of a
+# small site served on 127.0.0.1 (tests/helpers/make_warc.sh), gzip and
+# plain: response records stored with their URL and fetch time, charset
+# from the HTTP header, chunked + gzip payloads decoded, other records
+# skipped, and the committed wget WARC ingests the same way.
+. "$(dirname "$0")/lib.sh"
+command -v wget >/dev/null && command -v python3 >/dev/null || skip_all "wget or python3 missing"
+plan 14
+
+bash "$WC_HELPERS/make_warc.sh" "$T/crawl" site >/dev/null 2>"$T/make.err"
+ok $? "wget recorded the loopback site into a WARC"
+out=$(wcx ingest "$T/crawl/site.warc.gz" 2>&1); is $? 0 "ingest of wget's .warc.gz exits 0"
+like "$out" "3 articles stored" "three article pages stored"
+like "$out" "[1-9][0-9]* skipped" "requests, metadata, redirects, stylesheet and image skipped"
+is "$(sql "SELECT count(*) FROM documents WHERE url LIKE 'http://127.0.0.1:%/news/%.html' AND source = 'warc'")" 3 \
+   "WARC-Target-URI kept as the URL"
+is "$(sql "SELECT count(*) FROM documents WHERE fetched_at > strftime('%s','now') - 3600")" 3 \
+   "WARC-Date kept as the fetch time"
+like "$(sql "SELECT title || ' ' || text FROM documents WHERE url LIKE '%latin1.html'")" "Café" \
+     "ISO-8859-1 page decoded with the charset from the HTTP header"
+like "$(sql "SELECT text FROM documents WHERE url LIKE '%chunked.html'")" "[Hh]arbour" \
+     "chunked + gzip payload decoded"
+is "$(sql "SELECT count(*) FROM documents WHERE origin_offset > 0")" 3 "record offsets kept for provenance"
+
+out=$(wcx ingest "$T/crawl/site.warc" 2>&1); is $? 0 "the plain WARC of a second crawl ingests"
+like "$out" "0 articles stored .*[34] already stored" "same URLs, same text: nothing added"
+
+WIRECOPY_DB="$T/fixture.db" "$WIRECOPY" ingest "$WC_TEST_DATA/dump/site.warc.gz" >/dev/null 2>&1
+is $? 0 "the committed wget WARC ingests"
+is "$(sqlite3 "$T/fixture.db" 'SELECT count(*) FROM documents')" 3 "three articles from the committed WARC"
+is "$(sqlite3 "$T/fixture.db" "PRAGMA integrity_check")" ok "database intact"
+done_testing
