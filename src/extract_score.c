@@ -137,6 +137,23 @@ void ex_score_classify(ex_doc *d)
         d->blocks[i].klass = (uint8_t)classify_one(d, &d->blocks[i], LINK_MAX);
 }
 
+/* Does the block end like a sentence (. ! ? possibly inside quotes or brackets)? */
+static bool ends_sentence(const ex_doc *d, const ex_block *b)
+{
+    const char *p = d->btext.buf + b->off;
+    size_t n = b->len;
+
+    while (n && (p[n - 1] == '"' || p[n - 1] == '\'' || p[n - 1] == ')' ||
+                 (n >= 3 && (unsigned char)p[n - 3] == 0xE2 && (unsigned char)p[n - 2] == 0x80 &&
+                  ((unsigned char)p[n - 1] == 0x9D || (unsigned char)p[n - 1] == 0x99)))) {
+        if ((unsigned char)p[n - 1] >= 0x80)
+            n -= 3;
+        else
+            n--;
+    }
+    return n && (p[n - 1] == '.' || p[n - 1] == '!' || p[n - 1] == '?');
+}
+
 /* --- jusText context rules over a sequence of block indices ---------------------- */
 
 /* Nearest class before/after i among seq, skipping short (and neargood if asked). */
@@ -201,9 +218,12 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
         else if (p == C_BAD && q == C_BAD)
             out[i] = C_BAD;
         else
-            out[i] = (b->link_chars == 0 &&
-                      (d->lang == EX_LANG_NONE ? b->chars >= LEN_LOW / 2
-                                               : stop_density(d, b) >= STOP_LOW && b->words >= 4))
+            out[i] = (link_density(b) < LINK_MAX_INSIDE && (b->link_chars == 0 || b->words >= 8) &&
+                      (d->lang == EX_LANG_NONE
+                           ? b->chars >= LEN_LOW / 2
+                           : (stop_density(d, b) >= STOP_LOW && b->words >= 4) ||
+                                 (ends_sentence(d, b) && b->words >= 8 &&
+                                  stop_density(d, b) >= STOP_LOW / 2)))
                          ? C_GOOD
                          : C_BAD;
     }
@@ -735,7 +755,9 @@ void ex_score_select(ex_doc *d)
          * inside the article a sentence poor in stopwords (a cast list, a
          * row of figures) is not boilerplate: let its neighbours decide
          */
-        if (cls[n_seq] == C_BAD && !(b->flags & BF_DEBRIS) && link_density(b) < 0.15)
+        if (cls[n_seq] == C_BAD && !(b->flags & BF_DEBRIS) &&
+            (link_density(b) < 0.15 ||
+             (link_density(b) < LINK_MAX_INSIDE && b->words >= 8 && ends_sentence(d, b))))
             cls[n_seq] = C_SHORT;
         if (ld_matched && (b->flags & BF_JSONLD) && cls[n_seq] != C_BAD)
             cls[n_seq] = C_GOOD;
