@@ -10,7 +10,7 @@ jget() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); v=eval(sys
 
 plan 33
 
-wc feed "$D/rss2.xml" --url https://news.example.org/feed.xml >"$T/o.json"; ok $? "an RSS 2.0 file parses"
+wcx feed "$D/rss2.xml" --url https://news.example.org/feed.xml >"$T/o.json"; ok $? "an RSS 2.0 file parses"
 is "$(jget "$T/o.json" 'j["format"]')" rss "format is rss"
 is "$(jget "$T/o.json" 'j["link"]')" "https://news.example.org/" "feed link resolved against --url"
 is "$(jget "$T/o.json" 'len(j["entries"])')" 2 "both entries"
@@ -18,36 +18,36 @@ is "$(jget "$T/o.json" 'j["entries"][0]["published"]')" "2024-05-01T09:00:00Z" "
 is "$(jget "$T/o.json" 'j["entries"][0]["enclosures"][0]["length"]')" 12345 "enclosure length is an integer"
 is "$(jget "$T/o.json" 'j["bozo"]')" False "a clean feed is not bozo"
 
-wc feed - <"$D/atom10.xml" >"$T/o.json"; ok $? "stdin with -"
+wcx feed - <"$D/atom10.xml" >"$T/o.json"; ok $? "stdin with -"
 is "$(jget "$T/o.json" 'j["format"]')" atom "format is atom"
 is "$(jget "$T/o.json" 'j["entries"][0]["link"]')" "http://example.com/blog/2024/post.html" "nested xml:base"
 
-wc feed "$D/feed.json" --url https://json.example.net/feed.json >"$T/o.json"; ok $? "JSON Feed parses"
+wcx feed "$D/feed.json" --url https://json.example.net/feed.json >"$T/o.json"; ok $? "JSON Feed parses"
 is "$(jget "$T/o.json" 'j["entries"][0]["link"]')" "https://json.example.net/posts/1" "JSON item url resolved"
 
-wc feed "$D/rss1.rdf" >"$T/o.json"; ok $? "RSS 1.0 parses"
+wcx feed "$D/rss1.rdf" >"$T/o.json"; ok $? "RSS 1.0 parses"
 is "$(jget "$T/o.json" 'j["format"]')" rdf "format is rdf"
 
-wc feed "$D/wrongdecl.xml" --content-type 'text/xml; charset=utf-8' >"$T/o.json"; ok $? "--content-type"
+wcx feed "$D/wrongdecl.xml" --content-type 'text/xml; charset=utf-8' >"$T/o.json"; ok $? "--content-type"
 is "$(jget "$T/o.json" 'j["encoding"]')" utf-8 "the HTTP charset beats the XML declaration"
 
-wc feed "$D/rss2.xml" --url http://a.example/x/feed --content-location http://b.example/y/ >"$T/o.json"
+wcx feed "$D/rss2.xml" --url http://a.example/x/feed --content-location http://b.example/y/ >"$T/o.json"
 is "$(jget "$T/o.json" 'j["link"]')" "http://b.example/" "--content-location is the base"
 printf '{"Content-Location": "http://c.example/z/", "Content-Type": "text/xml"}' >"$T/h.json"
-FEED_HEADERS_JSON="$T/h.json" wc feed "$D/rss2.xml" --url http://a.example/ >"$T/o.json"
+FEED_HEADERS_JSON="$T/h.json" wcx feed "$D/rss2.xml" --url http://a.example/ >"$T/o.json"
 is "$(jget "$T/o.json" 'j["link"]')" "http://c.example/" "headers from \$FEED_HEADERS_JSON"
 
-wc feed "$D/malformed.xml" >"$T/o.json"; ok $? "a malformed feed still exits 0"
+wcx feed "$D/malformed.xml" >"$T/o.json"; ok $? "a malformed feed still exits 0"
 is "$(jget "$T/o.json" 'j["bozo"]')" True "and is bozo"
 is "$(jget "$T/o.json" 'len(j["entries"])')" 3 "with every entry recovered"
 
-out=$(wc feed "$D/page.html" --url http://www.example.com/news/ 2>&1); is $? 1 "an HTML page is not a feed: exit 1"
+out=$(wcx feed "$D/page.html" --url http://www.example.com/news/ 2>&1); is $? 1 "an HTML page is not a feed: exit 1"
 like "$out" "HTML page" "the message says what it is"
 like "$out" "http://www.example.com/section/feed.rss" "and names the feeds the page announces"
-out=$(wc feed "$T/missing.xml" 2>&1); is $? 1 "a missing file: exit 1"
+out=$(wcx feed "$T/missing.xml" 2>&1); is $? 1 "a missing file: exit 1"
 like "$out" "missing.xml" "the message names the file"
-wc feed >/dev/null 2>&1; is $? 2 "no argument is a usage error"
-wc feed a b >/dev/null 2>&1; is $? 2 "two arguments are a usage error"
+wcx feed >/dev/null 2>&1; is $? 2 "no argument is a usage error"
+wcx feed a b >/dev/null 2>&1; is $? 2 "two arguments are a usage error"
 
 # a real HTTP server on loopback for URL arguments
 mkdir -p "$T/www"
@@ -59,10 +59,10 @@ srv=$!
 trap 'kill $srv 2>/dev/null; rm -rf "$T"' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 
-wc feed "http://127.0.0.1:$port/feed.xml" >"$T/o.json"; ok $? "an http URL is fetched"
+wcx feed "http://127.0.0.1:$port/feed.xml" >"$T/o.json"; ok $? "an http URL is fetched"
 is "$(jget "$T/o.json" 'j["link"]')" "http://127.0.0.1:$port/" "links resolve against the fetched URL"
 like "$(cat "$T/http.log")" "GET /feed.xml" "the server saw the request"
-out=$(wc feed "http://127.0.0.1:$port/nope.xml" 2>&1); is $? 1 "HTTP 404: exit 1"
-out=$(wc feed "http://127.0.0.1:$port/huge.xml" 2>&1); rc=$?
+out=$(wcx feed "http://127.0.0.1:$port/nope.xml" 2>&1); is $? 1 "HTTP 404: exit 1"
+out=$(wcx feed "http://127.0.0.1:$port/huge.xml" 2>&1); rc=$?
 is "$rc:$(echo "$out" | grep -c 'larger than')" "1:1" "a body over the cap is cut with a clear error"
 done_testing
