@@ -165,7 +165,15 @@ def spell(text, how):
     return text
 
 
+def later(iso, minutes):
+    """iso + minutes, as ISO 8601 UTC: outlets republish after the wire."""
+    import datetime
+    t = datetime.datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ") + datetime.timedelta(minutes=minutes)
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def page(outlet, story_id, story, idx):
+    story = dict(story, date=later(story["date"], 20 + 37 * (idx % 7)))
     title = retitle(story["title"], outlet["retitle"], outlet)
     paras = [spell(p, outlet["spell"]) for p in story["paras"]]
     if outlet["cut"]:

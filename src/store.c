@@ -91,9 +91,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SET_FPRINT] = "INSERT INTO signatures(doc_id, fprint) VALUES (?1, ?2) "
                       "ON CONFLICT(doc_id) DO UPDATE SET fprint = excluded.fprint",
     [ST_GET_FPRINT] = "SELECT fprint FROM signatures WHERE doc_id = ?1",
-    /* members in time order: published, else fetched; undated last; ties by id */
+    /*
+     * members in time order: published, else fetched; undated last. Among
+     * equal times the longest text comes first: a cut copy is derived from
+     * the full one, not the other way round.
+     */
     [ST_CLUSTER_SCAN] = "SELECT id, coalesce(published_at, fetched_at) AS t FROM documents "
-                        "WHERE cluster_id = ?1 ORDER BY t IS NULL, t, id",
+                        "WHERE cluster_id = ?1 ORDER BY t IS NULL, t, word_count DESC, id",
     [ST_CLUSTER_OLD_REP] = "SELECT rep_id FROM clusters WHERE id = ?1",
     [ST_CLUSTER_UPSERT] =
         "INSERT INTO clusters(id, rep_id, size, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -1052,7 +1056,7 @@ wc_status wc_store_members(wc_store *s, int64_t cluster_id, wc_member_iter **out
         s->db,
         "SELECT id, origin_id, url, site, title, source, origin, published_at, fetched_at, "
         "similarity, match_kind, word_count, coalesce(published_at, fetched_at) AS t "
-        "FROM documents WHERE cluster_id = ?1 ORDER BY t IS NULL, t, id",
+        "FROM documents WHERE cluster_id = ?1 ORDER BY t IS NULL, t, word_count DESC, id",
         -1, &it->q, NULL);
     if (rc != SQLITE_OK) {
         free(it);
