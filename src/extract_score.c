@@ -558,7 +558,8 @@ static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uin
     for (i = 0; i < d->n_blocks; i++) {
         const ex_block *b = &d->blocks[i];
         double v = 0;
-        if (b->flags & (BF_TITLE | BF_BYLINE | BF_DEBRIS | BF_IN_HEAD) || b->kind == K_HEADING)
+        if (b->flags & (BF_TITLE | BF_BYLINE | BF_DEBRIS | BF_IN_HEAD) || b->kind == K_HEADING ||
+            b->kind == K_CAPTION || (pe[b->node] & EXC_CAPTION))
             continue;
         if (b->klass == C_GOOD)
             v = b->chars;
