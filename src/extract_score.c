@@ -226,6 +226,10 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
                                   stop_density(d, b) >= STOP_LOW / 2)))
                          ? C_GOOD
                          : C_BAD;
+        /* right after kept text, a link-free sentence continues the article */
+        if (out[i] == C_BAD && i > 0 && out[i - 1] == C_GOOD && b->link_chars == 0 &&
+            b->words >= 8 && ends_sentence(d, b))
+            out[i] = C_GOOD;
     }
     memcpy(cls, out, n);
     free(out);
