@@ -722,6 +722,9 @@ void ex_score_select(ex_doc *d)
         if (c != EX_NONE)
             c = grow(d, pe, sum, c, ld_matched);
     }
+    /* the best the page has sits in a sidebar, a bio box, a comment thread: no article */
+    if (c != EX_NONE && (pe[c] & (EXC_COMMENT | EXC_BIO | EXC_FOOTER | EXC_NAV | EXC_MODAL)))
+        c = EX_NONE;
     d->container = c;
     if (d->debug_sum)
         memcpy(d->debug_sum, sum, d->n_nodes * sizeof(*sum));
