@@ -41,13 +41,23 @@
 
 #include "internal.h"
 
-#define DOC_LIMIT ((size_t)1 << 31) /* doc indexes are uint32 with +1 in slots */
-#define LSH_BUCKET_CAP 64           /* most same-key members one band bucket takes */
-#define VERIFY_CAP 4096             /* most candidates verified for one document */
-#define MAP_MIN_CAP 1024            /* first size of every table */
+/*
+ * A band-table slot holds a doc index + 1 in its low SLOT_DOC_BITS bits and
+ * a tag (5 bits of the band key's hash) above them, so a probe rejects 31
+ * of 32 foreign keys without reading their signatures. 2^27 documents is
+ * some 110 GB of index: memory, not the slot, is the ceiling.
+ */
+#define SLOT_DOC_BITS 27
+#define SLOT_DOC_MASK ((1u << SLOT_DOC_BITS) - 1)
+#define SLOT_TAG_MASK (~SLOT_DOC_MASK)
+#define DOC_LIMIT ((size_t)SLOT_DOC_MASK - 1) /* most documents in one index */
+#define LSH_BUCKET_CAP 64                     /* most same-key members one band bucket takes */
+#define VERIFY_CAP 4096                       /* most candidates verified for one document */
+#define MAP_MIN_CAP 1024                      /* first size of every table */
 
 enum doc_flags {
-    DOC_IN_BANDS = (1 << 0) /* the document was put in the LSH band tables */
+    DOC_IN_BANDS = (1 << 0), /* the document was put in the LSH band tables */
+    DOC_CAPPED = (1 << 1)    /* ... but left out of a crowded bucket of at least one */
 };
 
 struct doc {
@@ -102,7 +112,9 @@ struct wc_cluster_index {
     size_t ncl, cl_cap;
 
     struct table docmap, clmap, exactmap;
-    struct table *bands; /* ntables band tables: body bands first */
+    uint32_t *band_slots; /* ntables tables of band_cap slots each: body bands first */
+    size_t band_cap;      /* slots per band table */
+    size_t *band_count;   /* occupied slots per band table */
 
     /* per-assignment scratch, reused */
     uint32_t *cand;
@@ -138,7 +150,7 @@ static bool grow_array(void **p, size_t *cap, size_t need, size_t sz)
 
     if (need <= *cap)
         return true;
-    ncap = *cap ? *cap + *cap / 2 : 256;
+    ncap = *cap ? *cap + *cap / 4 : 256; /* +25%: realloc of large blocks moves pages, not bytes */
     if (ncap < need)
         ncap = need;
     q = realloc(*p, ncap * sz);
@@ -188,15 +200,18 @@ static void map_put(const wc_cluster_index *idx, struct table *t, enum map_kind 
     t->count++;
 }
 
-/* Make room for one more entry at load <= 0.7 (rehashing when needed). */
-static bool map_reserve(const wc_cluster_index *idx, struct table *t, enum map_kind kind)
+/* Make room for `want` entries at load <= 0.7 (rehashing when needed). */
+static bool map_reserve(const wc_cluster_index *idx, struct table *t, enum map_kind kind,
+                        size_t want)
 {
     struct table nt;
     size_t i;
 
-    if (t->cap && (t->count + 1) * 10 <= t->cap * 7)
+    if (t->cap && want * 10 <= t->cap * 7)
         return true;
     nt.cap = t->cap ? t->cap * 2 : MAP_MIN_CAP;
+    while (want * 10 > nt.cap * 7)
+        nt.cap *= 2;
     nt.count = 0;
     nt.slot = calloc(nt.cap, sizeof(*nt.slot));
     if (!nt.slot)
@@ -233,6 +248,11 @@ static uint64_t band_hash(unsigned b, const uint16_t *v, unsigned rows)
     return fmix64(h);
 }
 
+static inline uint32_t slot_tag(uint64_t h)
+{
+    return (uint32_t)(h >> 59) << SLOT_DOC_BITS;
+}
+
 static const uint16_t *doc_sig(const wc_cluster_index *idx, uint32_t d)
 {
     return idx->sig + (size_t)d * idx->perm;
@@ -243,61 +263,152 @@ static const uint16_t *doc_lead(const wc_cluster_index *idx, uint32_t d)
     return idx->lperm ? idx->lead + (size_t)d * idx->lperm : NULL;
 }
 
-/*
- * Walk band b's bucket for the values v: append the members with the same
- * key to cand (when cand_out is true), and put doc d (when d !=
- * UINT32_MAX) in the first free slot unless the bucket is full.
- */
-static void band_probe(wc_cluster_index *idx, unsigned b, const uint16_t *v, unsigned rows,
-                       uint32_t d, bool cand_out)
+/* Do band values a and b (rows values each) agree? */
+static inline bool same_values(const uint16_t *a, const uint16_t *b, unsigned rows)
 {
-    struct table *t = &idx->bands[b];
-    size_t i, mask = t->cap - 1, same = 0;
+    unsigned i;
 
-    for (i = band_hash(b, v, rows) & mask; t->slot[i]; i = (i + 1) & mask) {
-        uint32_t m = t->slot[i] - 1;
+    for (i = 0; i < rows; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* Home slot of hash h in a table of cap slots (Lemire's multiply-shift range reduction). */
+static inline size_t home_slot(uint64_t h, size_t cap)
+{
+    return (size_t)(((uint64_t)(uint32_t)h * cap) >> 32);
+}
+
+/*
+ * Walk band b's bucket for the values v (hash h): append the members with
+ * the same key to cand (when cand_out is true), and put doc d (when d !=
+ * UINT32_MAX) in the first free slot unless the bucket is full (then it
+ * returns false). A slot's tag bits settle most mismatches without
+ * touching the member's signature.
+ */
+static bool band_probe(wc_cluster_index *idx, unsigned b, const uint16_t *v, unsigned rows,
+                       uint64_t h, uint32_t d, bool cand_out)
+{
+    uint32_t *slot = idx->band_slots + (size_t)b * idx->band_cap;
+    size_t cap = idx->band_cap, i, same = 0;
+    uint32_t tag = slot_tag(h);
+
+    for (i = home_slot(h, cap); slot[i]; i = i + 1 == cap ? 0 : i + 1) {
+        uint32_t m;
         unsigned r;
-        const uint16_t *mv = band_values(idx, b, doc_sig(idx, m), doc_lead(idx, m), &r);
-        if (memcmp(mv, v, rows * sizeof(*v)) != 0)
+        const uint16_t *mv;
+        if ((slot[i] & SLOT_TAG_MASK) != tag)
+            continue;
+        m = (slot[i] & SLOT_DOC_MASK) - 1;
+        mv = band_values(idx, b, doc_sig(idx, m), doc_lead(idx, m), &r);
+        if (!same_values(mv, v, rows))
             continue;
         if (++same > LSH_BUCKET_CAP)
-            return; /* a crowded key: neither candidates past the cap nor a new member */
+            return false; /* a crowded key: neither candidates past the cap nor a new member */
         if (cand_out && idx->ncand < idx->cand_cap)
             idx->cand[idx->ncand++] = m;
     }
     if (d != UINT32_MAX) {
-        t->slot[i] = d + 1;
-        t->count++;
+        slot[i] = tag | (d + 1);
+        idx->band_count[b]++;
+    }
+    return true;
+}
+
+/* Probe every band of document d: collect candidates and/or insert d. */
+static void bands_walk(wc_cluster_index *idx, uint32_t d, bool collect, bool insert)
+{
+    const uint16_t *sig = doc_sig(idx, d), *lead = doc_lead(idx, d);
+    uint64_t h[WC_FP_MAX_PERM + WC_FP_MAX_LEAD];
+    unsigned b, rows, n = idx->docs[d].lead_shingles ? idx->ntables : idx->p.bands;
+
+    idx->ncand = 0;
+    /* Hash every band and ask for its home slot first: the table reads,
+     * nearly all cache misses in a large index, then overlap. */
+    for (b = 0; b < n; b++) {
+        const uint16_t *v = band_values(idx, b, sig, lead, &rows);
+        h[b] = band_hash(b, v, rows);
+        __builtin_prefetch(idx->band_slots + (size_t)b * idx->band_cap +
+                           home_slot(h[b], idx->band_cap));
+    }
+    for (b = 0; b < n; b++) {
+        const uint16_t *v = band_values(idx, b, sig, lead, &rows);
+        if (!band_probe(idx, b, v, rows, h[b], insert ? d : UINT32_MAX, collect) && insert)
+            idx->docs[d].flags |= DOC_CAPPED;
+    }
+    if (insert)
+        idx->docs[d].flags |= DOC_IN_BANDS;
+}
+
+/*
+ * Put document d back in every band table while rebuilding, when it was
+ * never left out of a crowded bucket: no key comparisons, only the first
+ * free slot from each home slot.
+ */
+static void bands_put_again(wc_cluster_index *idx, uint32_t d)
+{
+    const uint16_t *sig = doc_sig(idx, d), *lead = doc_lead(idx, d);
+    uint64_t h[WC_FP_MAX_PERM + WC_FP_MAX_LEAD];
+    unsigned b, rows, n = idx->docs[d].lead_shingles ? idx->ntables : idx->p.bands;
+    size_t cap = idx->band_cap;
+
+    for (b = 0; b < n; b++) {
+        const uint16_t *v = band_values(idx, b, sig, lead, &rows);
+        h[b] = band_hash(b, v, rows);
+        __builtin_prefetch(idx->band_slots + (size_t)b * cap + home_slot(h[b], cap), 1);
+    }
+    for (b = 0; b < n; b++) {
+        uint32_t *slot = idx->band_slots + (size_t)b * cap;
+        size_t i;
+        for (i = home_slot(h[b], cap); slot[i]; i = i + 1 == cap ? 0 : i + 1)
+            ;
+        slot[i] = slot_tag(h[b]) | (d + 1);
+        idx->band_count[b]++;
     }
 }
 
-static bool band_reserve(wc_cluster_index *idx, unsigned b)
+/*
+ * Make room for `want` documents (and one more than now) in every band
+ * table (load <= 0.85; the
+ * tags keep long runs cheap). Growing rebuilds all tables by inserting the
+ * documents again in arrival order, reading the signatures sequentially;
+ * a document that was never turned away by a crowded bucket goes straight
+ * back in; the others meet the bucket cap again, which makes the same
+ * decisions it made the first time (the same members come before them),
+ * so the rebuilt tables hold what the old ones held, only roomier. Tables
+ * grow by half, so between 57% and 85% of their slots are in use.
+ */
+static bool bands_reserve(wc_cluster_index *idx, size_t want)
 {
-    struct table *t = &idx->bands[b], nt;
-    size_t i;
+    uint32_t *old = idx->band_slots;
+    size_t old_cap = idx->band_cap, ncap, b, d;
 
-    if (t->cap && (t->count + 1) * 10 <= t->cap * 7)
+    for (b = 0; b < idx->ntables; b++)
+        if (idx->band_count[b] + 1 > want)
+            want = idx->band_count[b] + 1;
+    if (want * 20 <= old_cap * 17)
         return true;
-    nt.cap = t->cap ? t->cap * 2 : MAP_MIN_CAP;
-    nt.count = 0;
-    nt.slot = calloc(nt.cap, sizeof(*nt.slot));
-    if (!nt.slot)
+    ncap = old_cap ? old_cap + old_cap / 2 : MAP_MIN_CAP;
+    while (want * 20 > ncap * 17)
+        ncap += ncap / 2;
+    idx->band_slots = calloc(ncap * idx->ntables, sizeof(*idx->band_slots));
+    if (!idx->band_slots) {
+        idx->band_slots = old;
         return false;
-    for (i = 0; i < t->cap; i++) {
-        uint32_t m = t->slot[i];
-        if (m) {
-            unsigned rows;
-            const uint16_t *v =
-                band_values(idx, b, doc_sig(idx, m - 1), doc_lead(idx, m - 1), &rows);
-            size_t j, mask = nt.cap - 1;
-            for (j = band_hash(b, v, rows) & mask; nt.slot[j]; j = (j + 1) & mask)
-                ;
-            nt.slot[j] = m;
-            nt.count++;
-        }
     }
-    free(t->slot);
-    *t = nt;
+    idx->band_cap = ncap;
+    for (b = 0; b < idx->ntables; b++)
+        idx->band_count[b] = 0;
+    for (d = 0; d < idx->ndocs; d++) {
+        if (!(idx->docs[d].flags & DOC_IN_BANDS))
+            continue;
+        if (idx->docs[d].flags & DOC_CAPPED)
+            bands_walk(idx, (uint32_t)d, false, true); /* the cap decides again, as before */
+        else
+            bands_put_again(idx, (uint32_t)d);
+    }
+    free(old);
     return true;
 }
 
@@ -391,7 +502,7 @@ wc_cluster_index *wc_cluster_index_new(const wc_fp_params *p)
         idx->tag = probe.params_tag;
         wc_fp_worker_free(w);
     }
-    idx->bands = calloc(idx->ntables, sizeof(*idx->bands));
+    idx->band_count = calloc(idx->ntables, sizeof(*idx->band_count));
     /* Scratch sized for the worst case, so an assignment never allocates halfway. */
     idx->cand_cap = (size_t)LSH_BUCKET_CAP * idx->ntables;
     idx->cand = malloc(idx->cand_cap * sizeof(*idx->cand));
@@ -399,7 +510,7 @@ wc_cluster_index *wc_cluster_index_new(const wc_fp_params *p)
     idx->votes = malloc(idx->votes_cap * sizeof(*idx->votes));
     idx->absorbed_cap = VERIFY_CAP;
     idx->absorbed = malloc(idx->absorbed_cap * sizeof(*idx->absorbed));
-    if (!idx->bands || !idx->cand || !idx->votes || !idx->absorbed) {
+    if (!idx->band_count || !idx->cand || !idx->votes || !idx->absorbed) {
         wc_cluster_index_free(idx);
         return NULL;
     }
@@ -408,7 +519,6 @@ wc_cluster_index *wc_cluster_index_new(const wc_fp_params *p)
 
 void wc_cluster_index_free(wc_cluster_index *idx)
 {
-    unsigned b;
 
     if (!idx)
         return;
@@ -420,10 +530,8 @@ void wc_cluster_index_free(wc_cluster_index *idx)
     free(idx->docmap.slot);
     free(idx->clmap.slot);
     free(idx->exactmap.slot);
-    if (idx->bands)
-        for (b = 0; b < idx->ntables; b++)
-            free(idx->bands[b].slot);
-    free(idx->bands);
+    free(idx->band_slots);
+    free(idx->band_count);
     free(idx->cand);
     free(idx->votes);
     free(idx->absorbed);
@@ -438,15 +546,13 @@ size_t wc_cluster_index_count(const wc_cluster_index *idx)
 size_t wc_cluster_index_memory(const wc_cluster_index *idx)
 {
     size_t m = sizeof(*idx);
-    unsigned b;
 
     m += idx->docs_cap *
          (sizeof(struct doc) + sizeof(uint64_t) + sizeof(uint16_t) * (idx->perm + idx->lperm));
     m += idx->cl_cap * sizeof(struct cluster);
     m += (idx->docmap.cap + idx->clmap.cap + idx->exactmap.cap) * sizeof(uint32_t);
-    for (b = 0; b < idx->ntables; b++)
-        m += idx->bands[b].cap * sizeof(uint32_t);
-    m += idx->ntables * sizeof(*idx->bands);
+    m += idx->band_cap * idx->ntables * sizeof(*idx->band_slots);
+    m += idx->ntables * sizeof(*idx->band_count);
     m += idx->cand_cap * sizeof(*idx->cand) + idx->votes_cap * sizeof(*idx->votes) +
          idx->absorbed_cap * sizeof(*idx->absorbed);
     return m;
@@ -467,10 +573,46 @@ wc_status wc_cluster_index_cluster_of(const wc_cluster_index *idx, int64_t doc_i
     return WC_OK;
 }
 
+/* Room for `want` documents in the per-document arrays. */
+static bool reserve_docs(wc_cluster_index *idx, size_t want)
+{
+    size_t cap = idx->docs_cap, c2;
+
+    if (want <= cap)
+        return true;
+    c2 = cap;
+    if (!grow_array((void **)&idx->docs, &c2, want, sizeof(*idx->docs)))
+        return false;
+    c2 = cap;
+    if (!grow_array((void **)&idx->exact, &c2, want, sizeof(*idx->exact)))
+        return false;
+    c2 = cap;
+    if (!grow_array((void **)&idx->sig, &c2, want, sizeof(*idx->sig) * idx->perm))
+        return false;
+    if (idx->lperm) {
+        c2 = cap;
+        if (!grow_array((void **)&idx->lead, &c2, want, sizeof(*idx->lead) * idx->lperm))
+            return false;
+    }
+    idx->docs_cap = c2;
+    return true;
+}
+
+wc_status wc_cluster_index_reserve(wc_cluster_index *idx, size_t ndocs, wc_error *err)
+{
+    if (ndocs > DOC_LIMIT)
+        return wc_error_set(err, WC_ERR_LIMIT, "%zu documents are over the index limit of %zu",
+                            ndocs, DOC_LIMIT);
+    if (!reserve_docs(idx, ndocs) || !map_reserve(idx, &idx->docmap, MAP_DOC, ndocs) ||
+        !map_reserve(idx, &idx->exactmap, MAP_EXACT, ndocs) || !bands_reserve(idx, ndocs))
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory reserving room for %zu documents",
+                            ndocs);
+    return WC_OK;
+}
+
 /* Check fp against the index's parameters and reserve room for one more document. */
 static wc_status prepare(wc_cluster_index *idx, int64_t doc_id, const wc_fprint *fp, wc_error *err)
 {
-    unsigned b;
 
     if (fp->perm != idx->perm || fp->lead_perm != idx->lperm || fp->params_tag != idx->tag)
         return wc_error_set(err, WC_ERR_USAGE,
@@ -479,36 +621,16 @@ static wc_status prepare(wc_cluster_index *idx, int64_t doc_id, const wc_fprint 
     if (map_find(idx, &idx->docmap, MAP_DOC, (uint64_t)doc_id) != UINT32_MAX)
         return wc_error_set(err, WC_ERR_USAGE, "document %lld is already in the index",
                             (long long)doc_id);
-    if (idx->ndocs + 1 >= DOC_LIMIT)
+    if (idx->ndocs >= DOC_LIMIT)
         return wc_error_set(err, WC_ERR_LIMIT, "the index holds its limit of %zu documents",
-                            DOC_LIMIT - 1);
-    if (idx->ndocs + 1 > idx->docs_cap) {
-        size_t cap = idx->docs_cap, c2;
-        c2 = cap;
-        if (!grow_array((void **)&idx->docs, &c2, idx->ndocs + 1, sizeof(*idx->docs)))
-            goto nomem;
-        c2 = cap;
-        if (!grow_array((void **)&idx->exact, &c2, idx->ndocs + 1, sizeof(*idx->exact)))
-            goto nomem;
-        c2 = cap;
-        if (!grow_array((void **)&idx->sig, &c2, idx->ndocs + 1, sizeof(*idx->sig) * idx->perm))
-            goto nomem;
-        if (idx->lperm) {
-            c2 = cap;
-            if (!grow_array((void **)&idx->lead, &c2, idx->ndocs + 1,
-                            sizeof(*idx->lead) * idx->lperm))
-                goto nomem;
-        }
-        idx->docs_cap = c2;
-    }
-    if (!grow_array((void **)&idx->cl, &idx->cl_cap, idx->ncl + 1, sizeof(*idx->cl)))
+                            DOC_LIMIT);
+    if (!reserve_docs(idx, idx->ndocs + 1) ||
+        !grow_array((void **)&idx->cl, &idx->cl_cap, idx->ncl + 1, sizeof(*idx->cl)) ||
+        !map_reserve(idx, &idx->docmap, MAP_DOC, idx->docmap.count + 1) ||
+        !map_reserve(idx, &idx->clmap, MAP_CLUSTER, idx->clmap.count + 1) ||
+        !map_reserve(idx, &idx->exactmap, MAP_EXACT, idx->exactmap.count + 1) ||
+        !bands_reserve(idx, 0))
         goto nomem;
-    if (!map_reserve(idx, &idx->docmap, MAP_DOC) || !map_reserve(idx, &idx->clmap, MAP_CLUSTER) ||
-        !map_reserve(idx, &idx->exactmap, MAP_EXACT))
-        goto nomem;
-    for (b = 0; b < idx->ntables; b++)
-        if (!band_reserve(idx, b))
-            goto nomem;
     return WC_OK;
 nomem:
     return wc_error_set(err, WC_ERR_NOMEM, "out of memory growing the index past %zu documents",
@@ -540,24 +662,6 @@ static uint32_t add_doc(wc_cluster_index *idx, int64_t doc_id, const wc_fprint *
     if (same == UINT32_MAX)
         map_put(idx, &idx->exactmap, MAP_EXACT, d);
     return same;
-}
-
-/* Probe every band of document d: collect candidates and/or insert d. */
-static void bands_walk(wc_cluster_index *idx, uint32_t d, bool collect, bool insert)
-{
-    const uint16_t *sig = doc_sig(idx, d), *lead = doc_lead(idx, d);
-    unsigned b, rows;
-
-    idx->ncand = 0;
-    for (b = 0; b < idx->ntables; b++) {
-        const uint16_t *v;
-        if (b >= idx->p.bands && !idx->docs[d].lead_shingles)
-            break;
-        v = band_values(idx, b, sig, lead, &rows);
-        band_probe(idx, b, v, rows, insert ? d : UINT32_MAX, collect);
-    }
-    if (insert)
-        idx->docs[d].flags |= DOC_IN_BANDS;
 }
 
 wc_status wc_cluster_index_load(wc_cluster_index *idx, int64_t doc_id, int64_t cluster_id,
@@ -630,6 +734,8 @@ static void collect_votes(wc_cluster_index *idx, uint32_t d)
             idx->cand[n++] = idx->cand[i];
     if (n > VERIFY_CAP)
         n = VERIFY_CAP;
+    for (i = 0; i < n; i++)
+        __builtin_prefetch(doc_sig(idx, idx->cand[i]));
     idx->nvotes = 0;
     for (i = 0; i < n; i++) {
         uint32_t m = idx->cand[i], root;

@@ -93,11 +93,11 @@ wc_fp_params wc_fp_params_default(void)
                              copies to light edits (dev set, docs/dedup.md) */
     p.perm = 128;         /* Jaccard error sd = sqrt(J(1-J)/128) <= 0.044 */
     p.lead_tokens = 30;   /* about the first paragraph */
-    p.lead_perm = 64;     /* the lead has <= 28 shingles: 64 values see nearly all */
+    p.lead_perm = 32;     /* the lead has <= 28 shingles */
     p.min_line_words = 8; /* debris lines are shorter (dev set) */
     p.bands = 32;         /* 32 x 4: candidates from Jaccard ~0.4 up */
     p.rows = 4;
-    p.lead_bands = 32; /* 32 x 2: leads sharing ~0.3 of their shingles */
+    p.lead_bands = 16; /* 16 x 2: leads sharing 0.4 of their shingles, P = 0.94 */
     p.lead_rows = 2;
     p.threshold = 0.35;
     p.containment = 0.6;

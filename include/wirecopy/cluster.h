@@ -77,10 +77,17 @@ wc_cluster_index *wc_cluster_index_new(const wc_fp_params *p);
 void wc_cluster_index_free(wc_cluster_index *idx);
 
 /*
+ * Make room for ndocs documents in all (before a bulk load of a known
+ * number of stored rows), so the tables do not grow and rebuild on the
+ * way. Optional: the index grows by itself. WC_ERR_LIMIT, WC_ERR_NOMEM.
+ */
+wc_status wc_cluster_index_reserve(wc_cluster_index *idx, size_t ndocs, wc_error *err);
+
+/*
  * Bulk rebuild: add a stored document with its stored cluster, deciding
  * nothing. Load every stored document (any order) before the first
  * wc_cluster_assign. WC_ERR_USAGE when doc_id is already indexed or fp
- * was made under other parameters, WC_ERR_LIMIT past 2^31 documents,
+ * was made under other parameters, WC_ERR_LIMIT past 2^27 - 2 documents,
  * WC_ERR_NOMEM.
  */
 wc_status wc_cluster_index_load(wc_cluster_index *idx, int64_t doc_id, int64_t cluster_id,

@@ -273,7 +273,9 @@ static void test_load_then_assign(void **state)
 
     for (i = 0; i < half; i++)
         assert_int_equal(wc_cluster_assign(f->idx, (int64_t)i + 1, &fps[i], &m1, &err), WC_OK);
-    /* load in reverse order, as a store might return rows */
+    /* load in reverse order, as a store might return rows, after reserving room */
+    assert_int_equal(wc_cluster_index_reserve(loaded, half, &err), WC_OK);
+    assert_int_equal(wc_cluster_index_reserve(loaded, (size_t)1 << 40, &err), WC_ERR_LIMIT);
     for (i = half; i-- > 0;)
         assert_int_equal(wc_cluster_index_load(loaded, (int64_t)i + 1,
                                                cluster_of(f->idx, (int64_t)i + 1), &fps[i], &err),

@@ -183,8 +183,8 @@ static void test_crowded_buckets(void **state)
 static void test_other_band_shapes(void **state)
 {
     static const char *const shapes[] = {
-        "v1;b=128;r=1;lb=64;lr=1",
-        "v1;b=16;r=8;lb=8;lr=8",
+        "v1;b=128;r=1;lperm=64;lb=64;lr=1",
+        "v1;b=16;r=8;lb=4;lr=8",
         "v1;perm=256;b=64;r=4;lperm=128;lb=64;lr=2",
         "v1;perm=64;lperm=32;b=16;r=4;lb=16;lr=2",
     };
