@@ -30,7 +30,8 @@
 #include "dump_internal.h"
 #include "internal.h"
 
-/* 512 KiB of window above max_record: room for a WARC header (256 KiB) and the bytes after a block. */
+/* 512 KiB of window above max_record: room for a WARC header (256 KiB) and the bytes after a block.
+ */
 #define WINDOW_SLACK ((size_t)512 << 10)
 /* 64 KiB of leading white space at most before the first byte that tells the kind. */
 #define SNIFF_MAX ((size_t)64 << 10)
@@ -156,13 +157,11 @@ static wc_status detect(wc_dump *d, const char *name, enum kind *kind, wc_error 
         return WC_OK;
     if (wc_in_avail(in) == 0 && in->state == WC_IN_EOF)
         return wc_error_set(err, WC_ERR_UNSUPPORTED, "'%s' is empty", d->origin);
-    if (in->state == WC_IN_FAILED || in->state == WC_IN_TRUNCATED ||
-        in->state == WC_IN_CORRUPT) {
+    if (in->state == WC_IN_FAILED || in->state == WC_IN_TRUNCATED || in->state == WC_IN_CORRUPT) {
         char msg[WC_ERROR_MSG_MAX];
 
         wc_in_describe_stop(in, msg, sizeof(msg));
-        return wc_error_set(err, in->state == WC_IN_FAILED ? WC_ERR_IO : WC_ERR_PARSE, "%s",
-                            msg);
+        return wc_error_set(err, in->state == WC_IN_FAILED ? WC_ERR_IO : WC_ERR_PARSE, "%s", msg);
     }
     return wc_error_set(err, WC_ERR_UNSUPPORTED,
                         "cannot tell the format of '%s': not WARC, JSONL or HTML", d->origin);
@@ -249,8 +248,8 @@ wc_status wc_dump_open(wc_dump **out, const char *path, const wc_dump_opts *opts
         s = wc_error_set(err, WC_ERR_IO, "cannot open '%s': it became a directory", path);
         goto fail;
     }
-    if ((s = wc_in_init_fd(&d->in, fd, !is_stdin, d->origin, d->max_record + WINDOW_SLACK,
-                           err)) != WC_OK)
+    if ((s = wc_in_init_fd(&d->in, fd, !is_stdin, d->origin, d->max_record + WINDOW_SLACK, err)) !=
+        WC_OK)
         goto fail;
     d->has_in = true;
     if ((s = start_reader(d, is_stdin ? NULL : path, WC_SOURCE_UNKNOWN, err)) != WC_OK)

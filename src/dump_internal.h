@@ -51,7 +51,7 @@ typedef struct wc_in {
     int fd;           /* -1 when reading from memory */
     bool own_fd;      /* close fd on release */
     bool gz;          /* the file starts with the gzip magic */
-    size_t chunk;     /* bytes per read(2) / inflate step: WC_IN_CHUNK, less for small memory inputs */
+    size_t chunk; /* bytes per read(2) / inflate step: WC_IN_CHUNK, less for small memory inputs */
 
     /* decoded window: win[keep..end) is held, cur is the reader's position */
     char *win;     /* the window; NUL after end */
@@ -64,13 +64,13 @@ typedef struct wc_in {
     uint64_t base; /* decoded stream offset of win[0] */
 
     /* compressed side (gz only) */
-    unsigned char *raw; /* compressed bytes read ahead */
-    size_t rlen, rpos;  /* bytes in raw, bytes of them given to zlib */
-    uint64_t rbase;     /* file offset of raw[0] */
-    bool reof;          /* read(2) said end of file */
-    z_stream zs;        /* the inflater, gzip framing (windowBits 16+15) */
-    bool zinit;         /* zs initialised */
-    bool inmember;      /* zs is inside a member */
+    unsigned char *raw;   /* compressed bytes read ahead */
+    size_t rlen, rpos;    /* bytes in raw, bytes of them given to zlib */
+    uint64_t rbase;       /* file offset of raw[0] */
+    bool reof;            /* read(2) said end of file */
+    z_stream zs;          /* the inflater, gzip framing (windowBits 16+15) */
+    bool zinit;           /* zs initialised */
+    bool inmember;        /* zs is inside a member */
     uint64_t member_foff; /* file offset of the member being inflated */
 
     /* member starts that may still matter to the reader, oldest first */
@@ -83,8 +83,8 @@ typedef struct wc_in {
 
     /* how the stream stopped, when it did */
     wc_in_state state;
-    uint64_t stop_off; /* file offset the stop refers to (gzip member start, or read position) */
-    int stop_errno;    /* errno of a failed read */
+    uint64_t stop_off;  /* file offset the stop refers to (gzip member start, or read position) */
+    int stop_errno;     /* errno of a failed read */
     char stop_msg[160]; /* reason, e.g. zlib's "invalid block type" */
 } wc_in;
 
@@ -175,15 +175,15 @@ void wc_in_describe_stop(const wc_in *in, char *out, size_t outlen);
 
 /* A parsed status line and the headers the reader needs; slices point into the parsed bytes. */
 typedef struct wc_http_head {
-    int status;         /* 100..999 */
-    int version;        /* 9 = 0.9 never; 10 = 1.0, 11 = 1.1, 20 = 2 */
-    const char *ctype;  /* Content-Type value, NULL when absent */
+    int status;        /* 100..999 */
+    int version;       /* 9 = 0.9 never; 10 = 1.0, 11 = 1.1, 20 = 2 */
+    const char *ctype; /* Content-Type value, NULL when absent */
     size_t ctype_len;
-    const char *cenc;   /* Content-Encoding value, NULL when absent */
+    const char *cenc; /* Content-Encoding value, NULL when absent */
     size_t cenc_len;
-    const char *tenc;   /* Transfer-Encoding value, NULL when absent */
+    const char *tenc; /* Transfer-Encoding value, NULL when absent */
     size_t tenc_len;
-    size_t head_len;    /* bytes of status line + headers + blank line */
+    size_t head_len; /* bytes of status line + headers + blank line */
 } wc_http_head;
 
 /*
@@ -214,6 +214,37 @@ bool wc_http_type_charset(const char *ct, size_t len, const char **cs, size_t *c
 /* Does a payload with no Content-Type look like HTML (WHATWG sniffing patterns)? */
 bool wc_http_sniff_html(const char *p, size_t len);
 
+/* --- JSONL lines (jsonl.c) ---------------------------------------------- */
+
+/* The fields of one JSONL object the reader uses; strings NUL-terminated. */
+typedef struct wc_jsonl_fields {
+    const char *html; /* `html` when it is a string, else NULL */
+    size_t html_len;
+    const char *text; /* `text` when it is a string, else NULL */
+    size_t text_len;
+    const char *id;    /* `id`: a string (NULL when empty) or a number's decimal text */
+    const char *url;   /* `url` when a non-empty string */
+    const char *title; /* `title` when a non-empty string */
+    int64_t published; /* `published` date string or epoch number; WC_TIME_NONE otherwise */
+} wc_jsonl_fields;
+
+/*
+ * The fast path: a flat object of strings, numbers, true, false and null,
+ * decoded into arena (reset first). false means "not sure": anything
+ * else (nesting, any syntax error, invalid UTF-8, a lone surrogate, an
+ * integer or real out of range, NUL in a key) is left to jansson, which
+ * is the authority on what a line holds and on error messages.
+ */
+bool wc_jsonl_fast(const char *p, size_t len, wc_buf *arena, wc_jsonl_fields *f);
+
+/*
+ * The same fields by jansson's json_loadb; false when jansson rejects the
+ * line or it is not an object. *root (a json_t) owns the strings: free
+ * it with wc_jsonl_drop. idbuf holds a numeric id's text.
+ */
+bool wc_jsonl_slow(const char *p, size_t len, void **root, char idbuf[48], wc_jsonl_fields *f);
+void wc_jsonl_drop(void *root);
+
 /* --- the iterator ------------------------------------------------------ */
 
 /* One reader's entry points (warc.c, jsonl.c, htmldir.c). */
@@ -229,13 +260,13 @@ struct wc_dump {
     size_t max_record;            /* cap on one record's bytes */
     wc_problem_fn on_problem;     /* caller's callback, may be NULL */
     void *problem_ctx;
-    wc_dump_stats stats;          /* counters for wc_dump_get_stats */
-    bool finished;                /* the input ended (after an error too) */
-    bool has_in;                  /* `in` is set up (files, stdin, memory) */
-    wc_in in;                     /* byte source of file inputs */
-    uint64_t file_size;           /* size of a regular file, else 0 */
-    int64_t file_mtime;           /* its modification time, WC_TIME_NONE for stdin */
-    void *state;                  /* the reader's own state */
+    wc_dump_stats stats; /* counters for wc_dump_get_stats */
+    bool finished;       /* the input ended (after an error too) */
+    bool has_in;         /* `in` is set up (files, stdin, memory) */
+    wc_in in;            /* byte source of file inputs */
+    uint64_t file_size;  /* size of a regular file, else 0 */
+    int64_t file_mtime;  /* its modification time, WC_TIME_NONE for stdin */
+    void *state;         /* the reader's own state */
 };
 
 /* Report a bad record through on_problem and count it (WC_ERR_ENCODING is not counted). */

@@ -35,7 +35,8 @@
 #include "dump_internal.h"
 #include "internal.h"
 
-/* 4096 member starts held at most; beyond that (thousands of members inside one window) offsets get coarse. */
+/* 4096 member starts held at most; beyond that (thousands of members inside one window) offsets get
+ * coarse. */
 #define MAX_MEMBERS 4096
 
 static const unsigned char gz_magic[3] = {0x1f, 0x8b, 0x08};
@@ -162,8 +163,7 @@ static wc_status start(wc_in *in, wc_error *err)
     return WC_OK;
 }
 
-wc_status wc_in_init_fd(wc_in *in, int fd, bool own_fd, const char *name, size_t max,
-                        wc_error *err)
+wc_status wc_in_init_fd(wc_in *in, int fd, bool own_fd, const char *name, size_t max, wc_error *err)
 {
     wc_status st;
 

@@ -66,10 +66,10 @@ struct dir_state {
     size_t depth, cap;   /* frames in use, allocated */
     struct dir_id *seen; /* open-addressing set of directories entered */
     size_t nseen, seen_cap;
-    wc_buf body;   /* the page handed out */
-    char *path;    /* its path (origin) */
-    bool single;   /* one file read from d->in, not a walk */
-    bool done;     /* single: handed out already */
+    wc_buf body; /* the page handed out */
+    char *path;  /* its path (origin) */
+    bool single; /* one file read from d->in, not a walk */
+    bool done;   /* single: handed out already */
 };
 
 /* --- the set of directories entered ------------------------------------ */
@@ -181,8 +181,9 @@ static wc_status push_dir(wc_dump *d, char *path)
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
         if (f.n == MAX_NAMES) {
-            wc_dump_problem(d, WC_ERR_LIMIT, "directory '%s' has over %zu entries; the rest skipped",
-                            path, MAX_NAMES);
+            wc_dump_problem(d, WC_ERR_LIMIT,
+                            "directory '%s' has over %zu entries; the rest skipped", path,
+                            MAX_NAMES);
             break;
         }
         if (f.n == cap) {
@@ -484,8 +485,7 @@ static wc_status file_next(wc_dump *d, wc_record *rec, wc_error *err)
     if (in->state != WC_IN_EOF) {
         d->finished = true;
         wc_in_describe_stop(in, msg, sizeof(msg));
-        return wc_error_set(err, in->state == WC_IN_FAILED ? WC_ERR_IO : WC_ERR_PARSE, "%s",
-                            msg);
+        return wc_error_set(err, in->state == WC_IN_FAILED ? WC_ERR_IO : WC_ERR_PARSE, "%s", msg);
     }
     if (len == 0) {
         d->stats.skipped++;

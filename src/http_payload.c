@@ -344,8 +344,7 @@ static wc_status inflate_to(const char *p, size_t len, coding c, wc_buf *out, si
         out->len += made;
         out->buf[out->len] = '\0';
         if (out->len > cap) {
-            st = wc_error_set(err, WC_ERR_LIMIT, "decoded payload over the cap of %zu bytes",
-                              cap);
+            st = wc_error_set(err, WC_ERR_LIMIT, "decoded payload over the cap of %zu bytes", cap);
             break;
         }
         if (ret == Z_STREAM_END) {
@@ -412,8 +411,7 @@ static wc_status brotli_to(const char *p, size_t len, wc_buf *out, size_t cap, w
         out->len += made;
         out->buf[out->len] = '\0';
         if (out->len > cap) {
-            st = wc_error_set(err, WC_ERR_LIMIT, "decoded payload over the cap of %zu bytes",
-                              cap);
+            st = wc_error_set(err, WC_ERR_LIMIT, "decoded payload over the cap of %zu bytes", cap);
             break;
         }
         if (r == BROTLI_DECODER_RESULT_SUCCESS || r == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT)
@@ -516,8 +514,8 @@ bool wc_http_type_is_html(const char *ct, size_t len)
 
 static bool charset_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == ':' || c == '+';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == ':' || c == '+';
 }
 
 bool wc_http_type_charset(const char *ct, size_t len, const char **cs, size_t *cs_len)
@@ -563,15 +561,28 @@ bool wc_http_type_charset(const char *ct, size_t len, const char **cs, size_t *c
 /* WHATWG MIME sniffing, "rules for identifying an unknown MIME type", the HTML patterns. */
 bool wc_http_sniff_html(const char *p, size_t len)
 {
-    static const char *const tags[] = {"<!doctype html", "<html", "<head", "<script", "<iframe",
-                                       "<h1", "<div", "<font", "<table", "<a", "<style",
-                                       "<title", "<b", "<body", "<br", "<p", "<!--"};
+    static const char *const tags[] = {"<!doctype html",
+                                       "<html",
+                                       "<head",
+                                       "<script",
+                                       "<iframe",
+                                       "<h1",
+                                       "<div",
+                                       "<font",
+                                       "<table",
+                                       "<a",
+                                       "<style",
+                                       "<title",
+                                       "<b",
+                                       "<body",
+                                       "<br",
+                                       "<p",
+                                       "<!--"};
     size_t i = 0, k;
 
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
-    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r' ||
-                       p[i] == '\f'))
+    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r' || p[i] == '\f'))
         i++;
     for (k = 0; k < WC_ARRAY_SIZE(tags); k++) {
         size_t tl = strlen(tags[k]);

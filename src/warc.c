@@ -74,20 +74,20 @@ struct warc_fields {
     enum warc_type type;
     bool has_type;
     bool has_len;
-    bool bad_len;       /* Content-Length present but not a number, or given twice differently */
-    uint64_t len;       /* Content-Length */
-    char len_text[24];  /* its text, for messages */
-    bool http;          /* Content-Type application/http, or none given */
-    bool segmented;     /* WARC-Segment-Number present */
-    int64_t date;       /* WARC-Date, WC_TIME_NONE when absent or unparsable */
+    bool bad_len;      /* Content-Length present but not a number, or given twice differently */
+    uint64_t len;      /* Content-Length */
+    char len_text[24]; /* its text, for messages */
+    bool http;         /* Content-Type application/http, or none given */
+    bool segmented;    /* WARC-Segment-Number present */
+    int64_t date;      /* WARC-Date, WC_TIME_NONE when absent or unparsable */
 };
 
 /* The record being read: where it is (worked out before the window moves on) and its header. */
 struct rec_ctx {
-    uint64_t pos;           /* decoded stream offset of "WARC/1." */
-    uint64_t off;           /* file offset: pos, or its gzip member's offset */
-    char at[96];            /* "offset N" for messages */
-    struct warc_fields f;   /* the header fields */
+    uint64_t pos;         /* decoded stream offset of "WARC/1." */
+    uint64_t off;         /* file offset: pos, or its gzip member's offset */
+    char at[96];          /* "offset N" for messages */
+    struct warc_fields f; /* the header fields */
 };
 
 /* What one step of the loop came to. */
@@ -441,8 +441,7 @@ static enum step short_block(wc_dump *d, const struct rec_ctx *rc, bool held, wc
 }
 
 /* Pass over the block of a record that is not handed out. */
-static enum step skip_block(wc_dump *d, const struct rec_ctx *rc, wc_status *status,
-                            wc_error *err)
+static enum step skip_block(wc_dump *d, const struct rec_ctx *rc, wc_status *status, wc_error *err)
 {
     wc_in *in = &d->in;
     const struct warc_fields *f = &rc->f;
@@ -517,8 +516,8 @@ static wc_status take_ctype(struct warc_state *ws, const char *p, size_t len)
 }
 
 /* A response record: peek at the HTTP head, then hold and decode the wanted ones. */
-static enum step response(wc_dump *d, const struct rec_ctx *rc, wc_record *rec,
-                          wc_status *status, wc_error *err)
+static enum step response(wc_dump *d, const struct rec_ctx *rc, wc_record *rec, wc_status *status,
+                          wc_error *err)
 {
     struct warc_state *ws = d->state;
     wc_in *in = &d->in;
@@ -583,8 +582,8 @@ static enum step response(wc_dump *d, const struct rec_ctx *rc, wc_record *rec,
     /* the window moved: parse the head again where it now is */
     if (wc_http_parse_head(wc_in_ptr(in), peek, &h, &herr) != WC_OK)
         return end_with(d, status, err, WC_ERR_PARSE, "HTTP head changed under the reader");
-    st = wc_http_decode_body(&h, wc_in_ptr(in) + h.head_len, (size_t)f->len - h.head_len,
-                             &ws->body, &ws->tmp, d->max_record, &herr);
+    st = wc_http_decode_body(&h, wc_in_ptr(in) + h.head_len, (size_t)f->len - h.head_len, &ws->body,
+                             &ws->tmp, d->max_record, &herr);
     wc_in_unmark(in);
     wc_in_consume(in, (size_t)f->len + (size_t)t);
     if (st == WC_ERR_NOMEM)
@@ -656,8 +655,8 @@ static enum step step(wc_dump *d, wc_record *rec, wc_status *status, wc_error *e
     wc_in_consume(in, hlen);
     if (!rc.f.has_len || rc.f.bad_len) {
         if (rc.f.has_len)
-            wc_dump_problem(d, WC_ERR_PARSE, "bad Content-Length '%s' in '%s' at %s",
-                            rc.f.len_text, d->origin, rc.at);
+            wc_dump_problem(d, WC_ERR_PARSE, "bad Content-Length '%s' in '%s' at %s", rc.f.len_text,
+                            d->origin, rc.at);
         else
             wc_dump_problem(d, WC_ERR_PARSE, "missing Content-Length in '%s' at %s", d->origin,
                             rc.at);

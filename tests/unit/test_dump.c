@@ -319,9 +319,9 @@ static void test_after_error(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_source_names), cmocka_unit_test(test_content_over_name),
+        cmocka_unit_test(test_source_names),  cmocka_unit_test(test_content_over_name),
         cmocka_unit_test(test_name_fallback), cmocka_unit_test(test_open_errors),
-        cmocka_unit_test(test_single_html),  cmocka_unit_test(test_stdin),
+        cmocka_unit_test(test_single_html),   cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_after_error),
     };
 

@@ -331,9 +331,9 @@ static void test_pipe_trickle(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain),          cmocka_unit_test(test_members),
-        cmocka_unit_test(test_truncated),      cmocka_unit_test(test_corrupt_resume),
-        cmocka_unit_test(test_junk_after),     cmocka_unit_test(test_mark_and_bound),
+        cmocka_unit_test(test_plain),        cmocka_unit_test(test_members),
+        cmocka_unit_test(test_truncated),    cmocka_unit_test(test_corrupt_resume),
+        cmocka_unit_test(test_junk_after),   cmocka_unit_test(test_mark_and_bound),
         cmocka_unit_test(test_pipe_trickle),
     };
 

@@ -133,9 +133,9 @@ static int teardown(void **state)
 
 static void test_walk(void **state)
 {
-    static const char *const want[] = {"a/UPPER.HTML", "a/b/deep.htm", "a/page.xhtml",
+    static const char *const want[] = {"a/UPPER.HTML", "a/b/deep.htm",    "a/page.xhtml",
                                        "big.html",     "dir.html/x.html", "index.html",
-                                       "link.html",    "utf16.html",   "z/last.html"};
+                                       "link.html",    "utf16.html",      "z/last.html"};
     struct run *r = walk(root, 0);
     char path[256], msg[WC_ERROR_MSG_MAX];
     size_t i, np = 0;
@@ -241,8 +241,8 @@ static void test_missing_root(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_walk),      cmocka_unit_test(test_reproducible),
-        cmocka_unit_test(test_cap),       cmocka_unit_test(test_root_slash),
+        cmocka_unit_test(test_walk),         cmocka_unit_test(test_reproducible),
+        cmocka_unit_test(test_cap),          cmocka_unit_test(test_root_slash),
         cmocka_unit_test(test_missing_root),
     };
 

@@ -266,8 +266,8 @@ static void test_bad_lines(void **state)
     assert_string_equal(r->problems[2], want);
     snprintf(want, sizeof(want), "line 5 in '%s' has no \"html\" or \"text\" string", p);
     assert_string_equal(r->problems[3], want);
-    snprintf(want, sizeof(want),
-             "invalid UTF-8 in '%s' at line 7: 2 sequences replaced by U+FFFD", p);
+    snprintf(want, sizeof(want), "invalid UTF-8 in '%s' at line 7: 2 sequences replaced by U+FFFD",
+             p);
     assert_string_equal(r->problems[4], want);
     assert_int_equal(r->pcodes[0], WC_ERR_PARSE);
     assert_int_equal(r->pcodes[4], WC_ERR_ENCODING);
@@ -386,8 +386,12 @@ static void test_many_lines(void **state)
 static void test_odd_inputs(void **state)
 {
     static const char *const inputs[] = {
-        "{", "{}\n{}\n", "{\"text\": \"\\ud800\"}\n", "{\"html\": \"x\"}\r\r\n",
-        "{\"text\": \"a\"}\n\xff\xfe\n{\"text\": \"b\"}", "{\"text\": 1}\n",
+        "{",
+        "{}\n{}\n",
+        "{\"text\": \"\\ud800\"}\n",
+        "{\"html\": \"x\"}\r\r\n",
+        "{\"text\": \"a\"}\n\xff\xfe\n{\"text\": \"b\"}",
+        "{\"text\": 1}\n",
         "{\"text\":\"t\",\"published\":-1.5,\"id\":-3}\n",
     };
     static const size_t records[] = {0, 0, 0, 1, 2, 0, 1};
@@ -400,8 +404,9 @@ static void test_odd_inputs(void **state)
         wc_dump *d;
         wc_error err = WC_ERROR_INIT;
 
-        assert_int_equal(
-            wc_dump_open_mem(&d, inputs[i], strlen(inputs[i]), "odd.jsonl", WC_SOURCE_JSONL, &o, &err), WC_OK);
+        assert_int_equal(wc_dump_open_mem(&d, inputs[i], strlen(inputs[i]), "odd.jsonl",
+                                          WC_SOURCE_JSONL, &o, &err),
+                         WC_OK);
         run_dump(r, d);
         wc_dump_free(d);
         assert_int_equal(r->end, WC_DONE);
@@ -414,13 +419,102 @@ static void test_odd_inputs(void **state)
     }
 }
 
+/*
+ * The fast path takes flat objects and declines everything else; what it
+ * takes, it reads exactly as jansson does.
+ */
+static void test_fast_path(void **state)
+{
+    static const struct {
+        const char *line;
+        bool fast;
+    } cases[] = {
+        {"{\"text\": \"plain\", \"id\": 7, \"url\": \"https://x.test/\"}", true},
+        {"{\"\\u0068tml\": \"<p>k</p>\", \"id\": -0, \"published\": 1.7e9}", true},
+        {"{\"text\": \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\\u0000\"}", true},
+        {"{\"text\": \"dup\", \"text\": \"last\", \"html\": null, \"title\": true}", true},
+        {"  {  \"text\" :  \"s\" , \"id\" : \"\" }  ", true},
+        {"{\"text\": \"caf\xc3\xa9 na\xc3\xafve\", \"id\": 9223372036854775807}", true},
+        {"{}", true},
+        {"{\"text\": \"t\", \"n\": {\"a\": [1]}}", false}, /* nested: jansson's */
+        {"{\"text\": \"t\", \"id\": 1e400}", false},       /* overflow */
+        {"{\"text\": \"t\", \"id\": -9223372036854775809}", false},
+        {"{\"text\": \"t\", \"x\": 01}", false},
+        {"{\"text\": \"lone \\udc00\"}", false},
+        {"{\"text\": \"caf\xe9\"}", false},     /* invalid UTF-8 */
+        {"{\"text\": \"tab\tinside\"}", false}, /* raw control byte */
+        {"{\"te\\u0000xt\": \"nul in key\"}", false},
+        {"{\"text\": \"t\"} x", false},
+        {"[1]", false},
+        {"{\"text\": \"t\",}", false},
+    };
+    wc_buf arena = WC_BUF_INIT;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *line = cases[i].line;
+        wc_jsonl_fields fa, sl;
+        void *root;
+        char idbuf[48];
+        bool f_ok = wc_jsonl_fast(line, strlen(line), &arena, &fa);
+        bool s_ok = wc_jsonl_slow(line, strlen(line), &root, idbuf, &sl);
+
+        if (f_ok != cases[i].fast)
+            fail_msg("case %zu: fast path %s '%s'", i, f_ok ? "took" : "declined", line);
+        if (f_ok) {
+            assert_true(s_ok);
+            assert_int_equal(fa.html_len, sl.html_len);
+            assert_int_equal(fa.text_len, sl.text_len);
+            if (fa.html)
+                assert_memory_equal(fa.html, sl.html, fa.html_len);
+            else
+                assert_null(sl.html);
+            if (fa.text)
+                assert_memory_equal(fa.text, sl.text, fa.text_len);
+            else
+                assert_null(sl.text);
+            if (fa.id)
+                assert_string_equal(fa.id, sl.id);
+            else
+                assert_null(sl.id);
+            if (fa.url)
+                assert_string_equal(fa.url, sl.url);
+            else
+                assert_null(sl.url);
+            assert_null(fa.title);
+            assert_null(sl.title);
+            assert_true(fa.published == sl.published);
+        }
+        wc_jsonl_drop(root);
+    }
+    /* a few values spelled out */
+    {
+        wc_jsonl_fields f;
+
+        assert_true(wc_jsonl_fast(cases[2].line, strlen(cases[2].line), &arena, &f));
+        assert_int_equal(f.text_len, 19);
+        assert_memory_equal(f.text, "a\"b\\c/d\b\f\n\r\t\xc3\xa9\xf0\x9f\x98\x80\0", 19);
+        assert_true(wc_jsonl_fast(cases[1].line, strlen(cases[1].line), &arena, &f));
+        assert_string_equal(f.html, "<p>k</p>");
+        assert_string_equal(f.id, "0");
+        assert_int_equal(f.published, 1700000000);
+        assert_true(wc_jsonl_fast(cases[3].line, strlen(cases[3].line), &arena, &f));
+        assert_string_equal(f.text, "last");
+        assert_null(f.html);
+        assert_true(wc_jsonl_fast(cases[4].line, strlen(cases[4].line), &arena, &f));
+        assert_null(f.id);
+    }
+    wc_buf_release(&arena);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good),       cmocka_unit_test(test_good_gz),
-        cmocka_unit_test(test_bad_lines),  cmocka_unit_test(test_line_cap),
+        cmocka_unit_test(test_good),         cmocka_unit_test(test_good_gz),
+        cmocka_unit_test(test_bad_lines),    cmocka_unit_test(test_line_cap),
         cmocka_unit_test(test_truncated_gz), cmocka_unit_test(test_many_lines),
-        cmocka_unit_test(test_odd_inputs),
+        cmocka_unit_test(test_odd_inputs),   cmocka_unit_test(test_fast_path),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,7 +43,7 @@ struct run {
     char problems[32][WC_ERROR_MSG_MAX];
     wc_status pcodes[32];
     size_t nproblems;
-    wc_status end;               /* WC_DONE or the error that ended it */
+    wc_status end; /* WC_DONE or the error that ended it */
     char end_msg[WC_ERROR_MSG_MAX];
     wc_dump_stats stats;
 };
@@ -287,9 +287,9 @@ static int64_t warc_date_of(const char *text)
 
 /* --- the real wget crawl ------------------------------------------------ */
 
-static const char *const site_pages[] = {"/index.html", "/news/zurich.html", "/news/latin1.html",
-                                         "/news/chunked.html", "/news/section/deep.htm",
-                                         "/news/zurich.html"};
+static const char *const site_pages[] = {
+    "/index.html",        "/news/zurich.html",      "/news/latin1.html",
+    "/news/chunked.html", "/news/section/deep.htm", "/news/zurich.html"};
 
 /*
  * What the crawl of warc_site_server.py must give: 6 HTML pages (wget
@@ -597,9 +597,9 @@ static void check_body_file(const struct rec_copy *c, const char *name)
 
 static void test_codings(void **state)
 {
-    static const char *const names[] = {"chunkgz", "folded",     "zlib", "rawdeflate",
-                                        "brotli",  "sniffed",    "liar", "twomembers",
-                                        "http10",  "angle",      "chunkonly"};
+    static const char *const names[] = {"chunkgz", "folded",  "zlib",     "rawdeflate",
+                                        "brotli",  "sniffed", "liar",     "twomembers",
+                                        "http10",  "angle",   "chunkonly"};
     char *p = data_path("codings.warc"), file[64], url[128];
     struct run *r = collect(p);
     size_t i;
@@ -639,8 +639,7 @@ static void test_gzip_bomb(void **state)
     assert_string_equal(r->recs[0].url, "http://example.test/after-bomb");
     assert_int_equal(r->nproblems, 1);
     assert_int_equal(r->pcodes[0], WC_ERR_LIMIT);
-    snprintf(want, sizeof(want),
-             "decoded payload over the cap of %zu bytes in '%s' at offset 0",
+    snprintf(want, sizeof(want), "decoded payload over the cap of %zu bytes in '%s' at offset 0",
              WC_DUMP_DEFAULT_MAX_RECORD, p);
     assert_string_equal(r->problems[0], want);
     free_run(r);
@@ -648,8 +647,8 @@ static void test_gzip_bomb(void **state)
     r = collect_opts(p, 1 << 20);
     assert_int_equal(r->nrecs, 1);
     assert_int_equal(r->nproblems, 1);
-    snprintf(want, sizeof(want), "decoded payload over the cap of 1048576 bytes in '%s' at offset 0",
-             p);
+    snprintf(want, sizeof(want),
+             "decoded payload over the cap of 1048576 bytes in '%s' at offset 0", p);
     assert_string_equal(r->problems[0], want);
     free_run(r);
     free(p);
@@ -779,7 +778,8 @@ static void test_over_cap_streamed(void **state)
     memcpy(all, r1, l1);
     memcpy(all + l1, r3, l3);
     memcpy(all + l1 + l3, r2, l2);
-    assert_int_equal(wc_dump_open_mem(&d, all, l1 + l2 + l3, "big.warc", WC_SOURCE_UNKNOWN, &o, &err), WC_OK);
+    assert_int_equal(
+        wc_dump_open_mem(&d, all, l1 + l2 + l3, "big.warc", WC_SOURCE_UNKNOWN, &o, &err), WC_OK);
     run_dump(r, d);
     /* the window never had to hold the 3 MiB or 6 MiB blocks */
     assert_true(d->in.cap <= (size_t)1 << 20);
@@ -826,7 +826,8 @@ static void test_truncated_plain(void **state)
     while (memcmp(data + i, "WARC/1.", 7) != 0)
         i--;
     cut = i + 700;
-    assert_int_equal(wc_dump_open_mem(&d, data, cut, "cut.warc", WC_SOURCE_UNKNOWN, &o, &err), WC_OK);
+    assert_int_equal(wc_dump_open_mem(&d, data, cut, "cut.warc", WC_SOURCE_UNKNOWN, &o, &err),
+                     WC_OK);
     run_dump(r, d);
     wc_dump_free(d);
     assert_int_equal(r->nrecs, 4);
@@ -930,53 +931,52 @@ static void test_http_decode(void **state)
                      WC_OK);
     assert_string_equal(out.buf, "hello world");
     /* not chunked after all: taken as it is */
-    assert_int_equal(decode("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "<html>", 6,
-                            100, &out, &e),
-                     WC_OK);
+    assert_int_equal(
+        decode("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "<html>", 6, 100, &out, &e),
+        WC_OK);
     assert_string_equal(out.buf, "<html>");
     /* chunks cut short keep what came */
-    assert_int_equal(decode("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
-                            "a\r\n0123456", 11, 100, &out, &e),
+    assert_int_equal(decode("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "a\r\n0123456",
+                            11, 100, &out, &e),
                      WC_OK);
     assert_string_equal(out.buf, "0123456");
     /* gzip; cut short keeps a prefix; over the cap fails */
     n = gzip_bytes("<html>gzipped page</html>", 25, gz, sizeof(gz));
-    assert_int_equal(decode("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n", gz, n, 100, &out,
-                            &e),
-                     WC_OK);
+    assert_int_equal(
+        decode("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n", gz, n, 100, &out, &e), WC_OK);
     assert_string_equal(out.buf, "<html>gzipped page</html>");
     memset(zeros, 'z', sizeof(zeros));
     n = gzip_bytes(zeros, sizeof(zeros), gz, sizeof(gz));
-    assert_int_equal(decode("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n", gz, n, 50000,
-                            &out, &e),
-                     WC_ERR_LIMIT);
+    assert_int_equal(
+        decode("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n", gz, n, 50000, &out, &e),
+        WC_ERR_LIMIT);
     assert_string_equal(e.msg, "decoded payload over the cap of 50000 bytes");
     assert_true(out.len <= 50001);
-    assert_int_equal(decode("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n", gz, n / 2,
-                            200000, &out, &e),
-                     WC_OK);
+    assert_int_equal(
+        decode("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n", gz, n / 2, 200000, &out, &e),
+        WC_OK);
     assert_true(out.len > 0 && out.len < sizeof(zeros));
     /* exactly at the cap is fine */
-    assert_int_equal(decode("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n", gz, n,
-                            sizeof(zeros), &out, &e),
-                     WC_OK);
+    assert_int_equal(
+        decode("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n", gz, n, sizeof(zeros), &out, &e),
+        WC_OK);
     assert_int_equal(out.len, sizeof(zeros));
     /* damaged */
     gz[n / 2] ^= 0x55;
     gz[n / 2 + 1] ^= 0x55;
     gz[12] = 0xFF;
-    assert_int_equal(decode("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n", gz, n, 200000,
-                            &out, &e),
-                     WC_ERR_PARSE);
+    assert_int_equal(
+        decode("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n", gz, n, 200000, &out, &e),
+        WC_ERR_PARSE);
     assert_non_null(strstr(e.msg, "corrupt gzip content coding"));
     /* unknown coding, and identity */
-    assert_int_equal(decode("HTTP/1.1 200 OK\r\nContent-Encoding: zstd\r\n\r\n", "x", 1, 10,
-                            &out, &e),
-                     WC_ERR_UNSUPPORTED);
+    assert_int_equal(
+        decode("HTTP/1.1 200 OK\r\nContent-Encoding: zstd\r\n\r\n", "x", 1, 10, &out, &e),
+        WC_ERR_UNSUPPORTED);
     assert_string_equal(e.msg, "unsupported content coding 'zstd'");
-    assert_int_equal(decode("HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\n\r\n", "abc", 3,
-                            10, &out, &e),
-                     WC_OK);
+    assert_int_equal(
+        decode("HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\n\r\n", "abc", 3, 10, &out, &e),
+        WC_OK);
     assert_string_equal(out.buf, "abc");
     assert_int_equal(decode("HTTP/1.1 200 OK\r\n\r\n", "abcdef", 6, 5, &out, &e), WC_ERR_LIMIT);
     /* broken brotli */
@@ -989,22 +989,14 @@ static void test_http_decode(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_wget_warc_gz),
-        cmocka_unit_test(test_wget_warc_plain),
-        cmocka_unit_test(test_one_member),
-        cmocka_unit_test(test_wget_live),
-        cmocka_unit_test(test_truncated_gz),
-        cmocka_unit_test(test_truncated_plain),
-        cmocka_unit_test(test_bad_length),
-        cmocka_unit_test(test_bad_length_to_eof),
-        cmocka_unit_test(test_missing_fields),
-        cmocka_unit_test(test_garbage),
-        cmocka_unit_test(test_codings),
-        cmocka_unit_test(test_gzip_bomb),
-        cmocka_unit_test(test_nonhtml_skipped),
-        cmocka_unit_test(test_corrupt_members),
-        cmocka_unit_test(test_over_cap_streamed),
-        cmocka_unit_test(test_http_head),
+        cmocka_unit_test(test_wget_warc_gz),      cmocka_unit_test(test_wget_warc_plain),
+        cmocka_unit_test(test_one_member),        cmocka_unit_test(test_wget_live),
+        cmocka_unit_test(test_truncated_gz),      cmocka_unit_test(test_truncated_plain),
+        cmocka_unit_test(test_bad_length),        cmocka_unit_test(test_bad_length_to_eof),
+        cmocka_unit_test(test_missing_fields),    cmocka_unit_test(test_garbage),
+        cmocka_unit_test(test_codings),           cmocka_unit_test(test_gzip_bomb),
+        cmocka_unit_test(test_nonhtml_skipped),   cmocka_unit_test(test_corrupt_members),
+        cmocka_unit_test(test_over_cap_streamed), cmocka_unit_test(test_http_head),
         cmocka_unit_test(test_http_decode),
     };
 
