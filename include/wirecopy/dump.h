@@ -5,7 +5,8 @@
  *   - WARC 1.0/1.1, plain or gzip (one member per record, as wget
  *     --warc-file and Common Crawl write them): `response` records with
  *     HTML payloads; other record types are skipped and counted;
- *   - a directory, walked recursively for .html/.htm files;
+ *   - a directory, walked recursively (sorted, symlink loops cut) for
+ *     .html/.htm/.xhtml files (any case); fetched_at is the file mtime;
  *   - JSONL or JSONL.gz, one object per line with `html` or `text` and
  *     optional `id`, `url`, `title`, `published`.
  * Everything is streamed with bounded memory: a record is never larger
