@@ -58,6 +58,74 @@ static bool drop_byte(unsigned char c)
     return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
 }
 
+/*
+ * Length of the prefix of s[0..len) made of bytes that pass unchanged:
+ * printable ASCII, tab, LF, CR. Eight bytes at a time while no byte has
+ * its high bit set or is below 0x20 (the usual "has less than" trick),
+ * then byte by byte through the word that stopped the fast loop.
+ */
+static size_t ascii_run(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+
+    for (;;) {
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w | ((w - 0x2020202020202020ULL) & ~w)) & 0x8080808080808080ULL)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            return len;
+        /* inspect up to 8 bytes one at a time */
+        {
+            size_t end = WC_MIN(len, i + 8);
+            for (; i < end; i++) {
+                unsigned char c = s[i];
+                if (c >= 0x80 || c == 0x7F || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
+                    return i;
+            }
+        }
+    }
+}
+
+/* Length of the well-formed UTF-8 (no C1 controls) starting at s, 0 when none. */
+static size_t utf8_run(const char *p, size_t len)
+{
+    size_t i = 0, n;
+    uint32_t cp;
+
+    while (i < len && (unsigned char)p[i] >= 0x80) {
+        n = wc_utf8_decode(p + i, len - i, &cp);
+        if (!n || cp < 0xA0)
+            break;
+        i += n;
+    }
+    return i;
+}
+
+bool wc_charset_utf8_clean(const char *p, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    size_t i = 0;
+
+    while (i < len) {
+        i += ascii_run(s + i, len - i);
+        if (i >= len)
+            break;
+        if (s[i] < 0x80)
+            return false;
+        {
+            size_t n = utf8_run(p + i, len - i);
+            if (!n)
+                return false;
+            i += n;
+        }
+    }
+    return true;
+}
+
 static wc_status from_utf8(const char *p, size_t len, wc_buf *out, size_t *replaced)
 {
     const unsigned char *s = (const unsigned char *)p;
@@ -68,26 +136,24 @@ static wc_status from_utf8(const char *p, size_t len, wc_buf *out, size_t *repla
     if ((st = wc_buf_grow(out, len)))
         return st;
     while (i < len) {
-        unsigned char c = s[i];
+        unsigned char c;
+        i += ascii_run(s + i, len - i);
+        if (i >= len)
+            break;
+        if ((n = utf8_run(p + i, len - i))) {
+            i += n;
+            continue;
+        }
+        c = s[i];
+        /* a dropped control, an ill-formed byte or a C1 control: flush the clean run first */
+        if ((st = wc_buf_add(out, p + start, i - start)))
+            return st;
         if (c < 0x80) {
-            if (!drop_byte(c)) {
-                i++;
-                continue;
-            }
-            if ((st = wc_buf_add(out, p + start, i - start)))
-                return st;
             start = ++i;
             continue;
         }
         n = wc_utf8_decode(p + i, len - i, &cp);
-        if (n && (cp < 0x80 || cp >= 0xA0)) {
-            i += n;
-            continue;
-        }
-        /* ill-formed, or a C1 control: read the byte(s) as windows-1252 */
-        if ((st = wc_buf_add(out, p + start, i - start)))
-            return st;
-        if (n) {
+        if (n) { /* a C1 control: the windows-1252 character it stands for */
             cp = cp1252((unsigned char)cp);
             i += n;
         } else {
@@ -103,7 +169,7 @@ static wc_status from_utf8(const char *p, size_t len, wc_buf *out, size_t *repla
             return st;
         start = i;
     }
-    return wc_buf_add(out, p + start, i - start);
+    return wc_buf_add(out, p + start, len - start);
 }
 
 static wc_status from_1252(const char *p, size_t len, wc_buf *out, size_t *replaced)

@@ -32,7 +32,7 @@
 #include "internal.h"
 
 /* Bytes inspected for binary junk. */
-#define SNIFF_BYTES 65536
+#define SNIFF_BYTES 8192
 /* More than 1 control byte in this many means binary. */
 #define CONTROL_RATIO 100
 
@@ -134,7 +134,7 @@ wc_status wc_extract_html(const char *html, size_t len, const wc_extract_opts *o
     doc_init(&d, opts ? opts->url : NULL);
     if ((st = ex_charset_decode(&d, html, len, opts ? opts->charset : NULL, err)))
         goto out;
-    if ((st = ex_dom_parse(&d, d.utf8.buf, d.utf8.len, err)))
+    if ((st = ex_dom_parse(&d, d.page, d.page_len, err)))
         goto out;
     /* the UTF-8 copy is not needed past the parse */
     wc_buf_release(&d.utf8);

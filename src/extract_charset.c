@@ -238,10 +238,18 @@ wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char 
         cs = WC_CHARSET_UTF8;
     html += bom;
     len -= bom;
+    if (cs == WC_CHARSET_UTF8 && wc_charset_utf8_clean(html, len)) {
+        /* the common case: clean UTF-8 is parsed in place, no copy */
+        d->page = html;
+        d->page_len = len;
+        return WC_OK;
+    }
     /* UTF-8 grows at most 3x from single-byte encodings (and 1.5x from UTF-16) */
     wc_buf_init(&d->utf8, len * 3 + 16);
     st = wc_charset_convert(cs, canon, html, len, &d->utf8, NULL);
     if (st)
         return wc_error_set(err, st, "cannot convert the page to UTF-8: %s", wc_strerror(st));
+    d->page = d->utf8.buf;
+    d->page_len = d->utf8.len;
     return WC_OK;
 }

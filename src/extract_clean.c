@@ -335,10 +335,28 @@ void ex_vocab_cache_free(struct ex_vocab_cache *c)
     free(c);
 }
 
+/* Bit per letter a-z present in p[0..n) (digits ignored): a cheap filter before memmem. */
+static uint32_t letter_mask(const char *p, size_t n)
+{
+    uint32_t m = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (p[i] >= 'a' && p[i] <= 'z')
+            m |= 1u << (p[i] - 'a');
+    return m;
+}
+
+/* Could stem w occur in a text with letters `mask`? (its first two letters must) */
+static bool may_contain(uint32_t mask, const char *w)
+{
+    return (mask >> (w[0] - 'a') & 1) && (mask >> (w[1] - 'a') & 1);
+}
+
 static uint32_t token_bits(const char *t, size_t n)
 {
     size_t lo = 0, hi = WC_ARRAY_SIZE(exact_words), i;
-    uint32_t bits = 0;
+    uint32_t bits = 0, mask;
     char tok[VOCAB_MAX_VALUE + 1];
 
     memcpy(tok, t, n);
@@ -353,18 +371,27 @@ static uint32_t token_bits(const char *t, size_t n)
         else
             lo = mid + 1;
     }
+    if (n < 3)
+        return 0;
+    mask = letter_mask(tok, n);
     for (i = 0; i < WC_ARRAY_SIZE(inner_stems); i++) {
-        size_t sl = strlen(inner_stems[i].w);
+        size_t sl;
+        if (!may_contain(mask, inner_stems[i].w))
+            continue;
+        sl = strlen(inner_stems[i].w);
         if (sl <= n && memmem(tok, n, inner_stems[i].w, sl))
             bits |= inner_stems[i].bits;
     }
     for (i = 0; i < WC_ARRAY_SIZE(edge_stems); i++) {
-        size_t sl = strlen(edge_stems[i].w);
+        size_t sl;
+        if (!may_contain(mask, edge_stems[i].w))
+            continue;
+        sl = strlen(edge_stems[i].w);
         if (sl < n && (!memcmp(tok, edge_stems[i].w, sl) || !memcmp(tok + n - sl, edge_stems[i].w, sl)))
             bits |= edge_stems[i].bits;
     }
     /* "commentary" is opinion writing, not reader comments */
-    if (memmem(tok, n, "commentary", 10))
+    if ((bits & EXC_COMMENT) && memmem(tok, n, "commentary", 10))
         bits &= ~(uint32_t)EXC_COMMENT;
     return bits;
 }
@@ -404,7 +431,7 @@ static uint32_t classify_class(const char *p, size_t len)
     char low[VOCAB_MAX_VALUE + 1], sq[VOCAB_MAX_VALUE + 1];
     size_t i, nl = 0, ns = 0, start, ntok = 0;
     size_t toff[16], tlen[16];
-    uint32_t bits = 0;
+    uint32_t bits = 0, mask;
 
     /* lower-case copy with a space at each camelCase hump and separator */
     for (i = 0; i < len; i++) {
@@ -445,8 +472,9 @@ static uint32_t classify_class(const char *p, size_t len)
     for (i = 0; i < ntok; i++)
         if (tlen[i] >= 2)
             bits |= token_bits(low + toff[i], tlen[i]);
+    mask = letter_mask(sq, ns);
     for (i = 0; i < WC_ARRAY_SIZE(squashed); i++)
-        if (strstr(sq, squashed[i].w))
+        if (may_contain(mask, squashed[i].w) && strstr(sq, squashed[i].w))
             bits |= squashed[i].bits;
     return bits;
 }
@@ -609,8 +637,8 @@ bool ex_is_debris(const char *p, size_t len)
     for (i = 0; i < n; i++)
         words += f[i] == ' ';
     words++;
-    for (i = 0; i < WC_ARRAY_SIZE(debris_exact); i++)
-        if (!strcmp(f, debris_exact[i]))
+    for (i = 0; i < WC_ARRAY_SIZE(debris_exact) && n <= 40; i++)
+        if (debris_exact[i][0] == f[0] && !strcmp(f, debris_exact[i]))
             return true;
     /* a number and "comments"/"shares": "12 comments", "comments 3" */
     if (words <= 3 && (strstr(f, "comment") || strstr(f, "shares") || strstr(f, "views")) &&
@@ -623,8 +651,12 @@ bool ex_is_debris(const char *p, size_t len)
         return false;
     for (i = 0; i < WC_ARRAY_SIZE(debris_prefix); i++) {
         const char *pat = debris_prefix[i];
-        size_t pl = strlen(pat);
-        bool colon = pat[pl - 1] == ':';
+        size_t pl;
+        bool colon;
+        if (pat[0] != f[0])
+            continue;
+        pl = strlen(pat);
+        colon = pat[pl - 1] == ':';
         if (colon)
             pl--;
         if (n < pl || memcmp(f, pat, pl) || (n > pl && f[pl] != ' ' && pat[pl - 1] != ' '))
@@ -672,7 +704,10 @@ bool ex_is_byline(const char *p, size_t len)
     if (words > 16)
         return false;
     for (i = 0; i < WC_ARRAY_SIZE(byline_prefix); i++) {
-        size_t pl = strlen(byline_prefix[i]);
+        size_t pl;
+        if (byline_prefix[i][0] != f[0])
+            continue;
+        pl = strlen(byline_prefix[i]);
         if (n > pl && !memcmp(f, byline_prefix[i], pl)) {
             /* "By" must be followed by a name: a capital letter in the original */
             const char *q = p;
@@ -724,7 +759,7 @@ static bool in_list(const char *w, size_t n, const char *const *list, size_t cou
     size_t i;
 
     for (i = 0; i < count; i++)
-        if (strlen(list[i]) == n && !memcmp(list[i], w, n))
+        if (list[i][0] == w[0] && strlen(list[i]) == n && !memcmp(list[i], w, n))
             return true;
     return false;
 }
@@ -792,7 +827,7 @@ bool ex_is_comments_heading(const char *p, size_t len)
     for (i = 0; i < n; i++)
         words += f[i] == ' ';
     for (i = 0; i < WC_ARRAY_SIZE(comments_heads); i++)
-        if (!strcmp(f, comments_heads[i]))
+        if (comments_heads[i][0] == f[0] && !strcmp(f, comments_heads[i]))
             return true;
     /* "12 comments", "comments (12)", "3 responses to ...", "5 thoughts on ..." */
     if (words <= 8) {

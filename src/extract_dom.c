@@ -316,6 +316,9 @@ bool ex_attr_has(const ex_doc *d, uint32_t n, unsigned key)
 
 enum capture { CAP_NONE = 0, CAP_TITLE, CAP_JSONLD };
 
+/* Slots of the per-parse tag cache (a power of two). */
+#define TAG_CACHE 128
+
 struct frame {
     const xmlChar *name; /* libxml2's (dictionary) name, to match the end tag */
     uint32_t prev;       /* node current before this element opened */
@@ -332,6 +335,11 @@ struct builder {
     uint32_t skip;       /* > 0: inside a skipped subtree opened at frame skip-1 */
     int capture;         /* enum capture while skipping */
     bool title_done;     /* the first <title> was read */
+    /* tag lookups by libxml2's interned name pointer: a page uses few names, many times */
+    struct {
+        const xmlChar *name;
+        const struct tag_info *ti;
+    } tags[TAG_CACHE];
 };
 
 static void stop(struct builder *b, wc_status st)
@@ -740,7 +748,16 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     fr->skip = 0;
     if (b->skip)
         return;
-    ti = tag_lookup((const char *)name);
+    {
+        size_t slot = ((uintptr_t)name >> 4) & (TAG_CACHE - 1);
+        if (b->tags[slot].name == name) {
+            ti = b->tags[slot].ti;
+        } else {
+            ti = tag_lookup((const char *)name);
+            b->tags[slot].name = name;
+            b->tags[slot].ti = ti;
+        }
+    }
     tag = ti ? ti->tag : T_OTHER;
     tf = ti ? ti->flags : 0;
     if ((tf & TF_SKIP) || element_hidden(atts)) {

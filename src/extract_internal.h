@@ -221,7 +221,9 @@ typedef struct ex_meta_val {
 typedef struct ex_doc {
     /* input */
     const char *url;          /* opts->url or NULL */
-    wc_buf utf8;              /* the page converted to UTF-8 */
+    wc_buf utf8;              /* the page converted to UTF-8, when it needed converting */
+    const char *page;         /* the UTF-8 page: utf8.buf, or the caller's bytes if clean */
+    size_t page_len;
 
     /* tree */
     ex_node *nodes;
@@ -274,7 +276,7 @@ wc_status ex_dom_blocks(ex_doc *d);
 wc_status ex_dom_text(const ex_doc *d, uint32_t n, wc_buf *out, size_t max);
 bool ex_is_ancestor(const ex_doc *d, uint32_t anc, uint32_t n);
 
-/* extract_charset.c: decide the page's encoding and convert it into d->utf8. */
+/* extract_charset.c: decide the page's encoding; d->page gets it as UTF-8. */
 wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char *http_charset,
                             wc_error *err);
 /* Charset named by the page itself (BOM, <meta>, <?xml?>), for tests. */

@@ -48,6 +48,13 @@ wc_charset wc_charset_lookup(const char *p, size_t len, char *canon);
 wc_status wc_charset_to_utf8(const char *label, const char *p, size_t len, wc_buf *out,
                              size_t *replaced);
 
+/*
+ * True when p[0..len) is UTF-8 that wc_charset_to_utf8() would return
+ * unchanged (well-formed, no C0/C1 controls but tab, LF, CR): callers may
+ * then use the bytes as they are. Fast on ASCII-heavy text.
+ */
+bool wc_charset_utf8_clean(const char *p, size_t len);
+
 /* The same with an already classified charset (canon as wc_charset_lookup gave). */
 wc_status wc_charset_convert(wc_charset cs, const char *canon, const char *p, size_t len,
                              wc_buf *out, size_t *replaced);
