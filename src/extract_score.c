@@ -518,6 +518,37 @@ static uint32_t common_ancestor(const ex_doc *d, uint32_t a, uint32_t b)
 }
 
 /*
+ * Is the text that ancestor a adds to c mostly teasers, a summary line
+ * right after a headline that is a link ("more stories" columns)? At
+ * least LISTING_MIN_ITEMS such pairs, and half or more of the added
+ * prose blocks.
+ */
+static bool teasers_added(const ex_doc *d, uint32_t a, uint32_t c)
+{
+    uint32_t i, prose = 0, teasers = 0;
+    bool after_headline = false;
+
+    for (i = 0; i < d->n_blocks; i++) {
+        const ex_block *b = &d->blocks[i];
+        bool headline;
+        if (!ex_is_ancestor(d, a, b->node) || ex_is_ancestor(d, c, b->node)) {
+            after_headline = false;
+            continue;
+        }
+        headline = b->words >= 3 && b->link_chars * 10 >= b->chars * 8;
+        if (!headline && (b->klass == C_GOOD || b->klass == C_NEARGOOD)) {
+            prose++;
+            teasers += after_headline;
+        }
+        /* a timestamp or a kicker between headline and summary does not break the pair */
+        if (!headline && ((b->flags & BF_BYLINE) || (b->klass == C_SHORT && b->words <= 10)))
+            continue;
+        after_headline = headline;
+    }
+    return teasers >= LISTING_MIN_ITEMS && teasers * 2 >= prose;
+}
+
+/*
  * itemprop="articleBody" is the page saying where its article is. The
  * marked element holding the most good text is the container when it
  * holds a fair share of the page's good text (a stray empty or teaser
@@ -597,6 +628,9 @@ static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uin
          */
         if (gmd[a] < GROW_RATIO * gmd[c] &&
             !(nb[c] <= 1 && sum[a] >= KEEP_SHARE * sum[c] && sum[a] > 0))
+            break;
+        /* what the climb adds is a column of teasers: stay */
+        if (teasers_added(d, a, c))
             break;
         c = a;
     }
