@@ -100,7 +100,7 @@ wc_fp_params wc_fp_params_default(void)
     p.lead_bands = 16; /* 16 x 2: leads sharing 0.4 of their shingles, P = 0.94 */
     p.lead_rows = 2;
     p.threshold = 0.35;
-    p.containment = 0.6;
+    p.containment = 0.5;
     p.lead_containment = 0.3;
     p.solo = 0.6;
     return p;

@@ -88,6 +88,7 @@ struct tokstate {
     bool wascii;                     /* word holds only ASCII */
     size_t line_first;               /* index in t->hash of the current line's first word */
     bool line_sentence;              /* last visible character of the line ends a sentence */
+    bool blank_before;               /* no words since the last line with words: a new paragraph */
     size_t per_tok;                  /* index of a preceding "per" on this line, or SIZE_MAX */
     size_t per_norm;                 /* norm length before that "per" was written */
 };
@@ -315,9 +316,14 @@ static wc_status end_line(struct tokstate *s)
     if (t->ntok > s->line_first) {
         if (t->ntok > UINT32_MAX)
             return WC_ERR_LIMIT;
-        st = push_line(t, (uint32_t)t->ntok, s->line_sentence ? WC_LINE_SENTENCE : 0);
+        st = push_line(t, (uint32_t)t->ntok,
+                       (uint8_t)((s->line_sentence ? WC_LINE_SENTENCE : 0) |
+                                 (s->blank_before ? WC_LINE_PARAGRAPH : 0)));
         if (st != WC_OK)
             return st;
+        s->blank_before = false;
+    } else {
+        s->blank_before = true;
     }
     s->line_first = t->ntok;
     s->line_sentence = false;
@@ -504,6 +510,7 @@ wc_status wc_text_tokenize(const char *text, size_t len, wc_tokens *t, wc_error 
     s.t = t;
     s.wascii = true;
     s.per_tok = SIZE_MAX;
+    s.blank_before = true;
 
     while (i < len && st == WC_OK) {
         unsigned char c = p[i];

@@ -38,7 +38,8 @@
 
 /* wc_tokens.line_flags bits. */
 enum wc_line_flags {
-    WC_LINE_SENTENCE = (1 << 0) /* the line ends like a sentence: . ! ? : ; ) or a closing quote */
+    WC_LINE_SENTENCE = (1 << 0), /* the line ends like a sentence: . ! ? : ; ) or a closing quote */
+    WC_LINE_PARAGRAPH = (1 << 1) /* the line opens a paragraph: first, or after a blank line */
 };
 
 /*

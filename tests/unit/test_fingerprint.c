@@ -98,7 +98,7 @@ static void test_params_text_round_trip(void **state)
     wc_fp_params_format(&p, text);
     /* the canonical form is one fixed line */
     assert_string_equal(text, "v1;k=3;perm=128;lead=30;lperm=32;minw=8;b=32;r=4;lb=16;lr=2;"
-                              "t=0.35;c=0.6;lc=0.3;ts=0.6");
+                              "t=0.35;c=0.5;lc=0.3;ts=0.6");
     assert_int_equal(wc_fp_params_parse(text, strlen(text), &q, &err), WC_OK);
     wc_fp_params_format(&q, text2);
     assert_string_equal(text, text2);

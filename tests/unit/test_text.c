@@ -153,6 +153,11 @@ static void test_lines_and_sentence_flags(void **state)
     assert_int_equal(t.line_flags[1] & WC_LINE_SENTENCE, WC_LINE_SENTENCE);
     assert_int_equal(t.line_flags[2] & WC_LINE_SENTENCE, 0);
     assert_int_equal(t.line_flags[3] & WC_LINE_SENTENCE, WC_LINE_SENTENCE);
+    /* paragraphs open after blank lines: lines 0, 1 and 2 do, line 3 continues line 2 */
+    assert_int_equal(t.line_flags[0] & WC_LINE_PARAGRAPH, WC_LINE_PARAGRAPH);
+    assert_int_equal(t.line_flags[1] & WC_LINE_PARAGRAPH, WC_LINE_PARAGRAPH);
+    assert_int_equal(t.line_flags[2] & WC_LINE_PARAGRAPH, WC_LINE_PARAGRAPH);
+    assert_int_equal(t.line_flags[3] & WC_LINE_PARAGRAPH, 0);
     assert_string_equal(t.norm.buf, "headline here\nfirst paragraph ends\nshare this\nquote ends");
     /* the same word gives the same hash wherever it is */
     assert_true(t.hash[3] != t.hash[4]);
