@@ -3,7 +3,7 @@
 # member ids are the input's ids, times ISO 8601, --min-size, re-ingest adds
 # nothing, and the format is known from the content, not the file name.
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 21
 
 para1="The city council approved a new budget on Tuesday that raises spending on schools and public transport while cutting the cost of running its own offices by a tenth."
 para2="Council leader Ana Ruiz said the plan would be paid for by savings and a small rise in parking charges, and that no library would close as a result of it."
