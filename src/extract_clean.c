@@ -871,6 +871,33 @@ bool ex_is_bio(const char *p, size_t len, char *const *authors, unsigned n_autho
     return false;
 }
 
+/*
+ * A toggle label: "Show full PR text", "Show more", "Click to expand".
+ * What follows it is collapsed until a reader clicks, so it is not what
+ * the page shows as its article.
+ */
+bool ex_is_toggle(const char *p, size_t len)
+{
+    static const char *const heads[] = {"show full", "show more", "show all", "show the full",
+                                        "expand", "click to expand", "view full", "see full",
+                                        "read full", "read the full", "show transcript",
+                                        "view transcript"};
+    char f[PHRASE_MAX + 8];
+    size_t n, i, words = 1;
+
+    if (len > 60)
+        return false;
+    n = fold_phrase(p, len, f, sizeof(f));
+    for (i = 0; i < n; i++)
+        words += f[i] == ' ';
+    if (!n || words > 6)
+        return false;
+    for (i = 0; i < WC_ARRAY_SIZE(heads); i++)
+        if (!strncmp(f, heads[i], strlen(heads[i])))
+            return true;
+    return false;
+}
+
 /* --- flagging blocks ---------------------------------------------------------- */
 
 size_t ex_fold(const char *p, size_t len, char *out, size_t outcap)

@@ -319,6 +319,8 @@ void ex_clean_flag(ex_doc *d, const char *title);
 bool ex_is_byline(const char *p, size_t len);
 bool ex_is_dateline(const char *p, size_t len);
 bool ex_is_debris(const char *p, size_t len);
+/* Is p[0..len) a toggle label ("Show full text") whose next sibling is collapsed? */
+bool ex_is_toggle(const char *p, size_t len);
 /* Does p[0..len) open like a biography of one of the authors? */
 bool ex_is_bio(const char *p, size_t len, char *const *authors, unsigned n_authors);
 /* Is this block's text a "Comments" heading (start of the comment section)? */

@@ -721,13 +721,35 @@ static bool is_listing(const ex_doc *d, uint32_t c)
     return teaser_items >= LISTING_MIN_ITEMS && teaser_items * 2 >= kept_items;
 }
 
+/*
+ * Mark the element that follows a toggle label ("Show full PR text") as
+ * collapsed: pages hide it until clicked, so it is not shown text.
+ */
+static void mark_collapsed(const ex_doc *d, uint32_t c, uint8_t *collapsed)
+{
+    uint32_t i;
+
+    for (i = 0; i < d->n_blocks; i++) {
+        const ex_block *b = &d->blocks[i];
+        uint32_t s;
+        if (b->words > 6 || !ex_is_ancestor(d, c, b->node) ||
+            !ex_is_toggle(d->btext.buf + b->off, b->len))
+            continue;
+        for (s = d->nodes[b->node].next; s != EX_NONE; s = d->nodes[s].next)
+            if (d->nodes[s].tag != T_TEXT) {
+                collapsed[s] = 1;
+                break;
+            }
+    }
+}
+
 /* --- inside the container ------------------------------------------------------- */
 
 void ex_score_select(ex_doc *d)
 {
     double *w = NULL, *sum = NULL, *gm = NULL;
     uint32_t *seq = NULL, *pe = NULL, i, n_seq = 0, c, ld_pairs, ld_total;
-    uint8_t *cls = NULL, *untrusted = NULL;
+    uint8_t *cls = NULL, *untrusted = NULL, *collapsed = NULL;
     bool ld_matched, ld_complete, comments = false;
     size_t words = 0, chars = 0;
     double good_total = 0;
@@ -765,6 +787,12 @@ void ex_score_select(ex_doc *d)
     if (c == EX_NONE)
         goto out;
 
+    collapsed = calloc(d->n_nodes, 1);
+    if (!collapsed)
+        goto out;
+    mark_collapsed(d, c, collapsed);
+    for (i = 1; i < d->n_nodes; i++)
+        collapsed[i] |= collapsed[d->nodes[i].parent];
     /* the container's blocks, minus what names and phrases rule out */
     for (i = 0; i < d->n_blocks; i++) {
         ex_block *b = &d->blocks[i];
@@ -784,7 +812,8 @@ void ex_score_select(ex_doc *d)
         if (good_total >= 0.5 * gm[c] && b->words >= 8 &&
             ex_is_bio(d->btext.buf + b->off, b->len, d->authors, d->n_authors))
             continue;
-        if (b->kind == K_CAPTION)
+        if (b->kind == K_CAPTION || collapsed[b->node] ||
+            (b->words <= 6 && ex_is_toggle(d->btext.buf + b->off, b->len)))
             continue;
         below = path_below(d, untrusted, b->node, c);
         if ((below & DROP_BITS) && !((below & DROP_BITS) == EXC_HEADER && (below & EXC_LEAD)))
@@ -851,4 +880,5 @@ out:
     free(gm);
     free(pe);
     free(untrusted);
+    free(collapsed);
 }
