@@ -420,20 +420,30 @@ static void good_mass(const ex_doc *d, double *gm)
  */
 static void trusted_paths(const ex_doc *d, const double *gm, uint32_t *pe, uint8_t *untrusted)
 {
-    uint32_t n, a;
+    uint32_t n, a, i;
     double total = gm[0];
+    double *all = calloc(d->n_nodes, sizeof(*all)); /* every block's characters, per subtree */
 
     if (d->h1 != EX_NONE)
         for (a = d->h1; a != EX_NONE; a = d->nodes[a].parent)
             untrusted[a] = 1;
+    if (all) {
+        for (i = 0; i < d->n_blocks; i++)
+            all[d->blocks[i].node] += d->blocks[i].chars;
+        for (n = d->n_nodes; n-- > 1;)
+            all[d->nodes[n].parent] += all[n];
+    }
     for (n = 0; n < d->n_nodes; n++) {
         uint32_t c = d->nodes[n].cls;
-        if (gm[n] > BOILER_TRUST_ALL * total && total > 0)
+        /* a wrapper around most of the page, good text and all (not a footer that
+           happens to hold the only prose of an empty page) */
+        if (gm[n] > BOILER_TRUST_ALL * total && total > 0 && all && all[n] > 0.5 * all[0])
             untrusted[n] = 1;
         if (untrusted[n])
             c &= ~(uint32_t)DROP_BITS;
         pe[n] = (d->nodes[n].parent == EX_NONE ? 0 : pe[d->nodes[n].parent]) | c;
     }
+    free(all);
 }
 
 /*
