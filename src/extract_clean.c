@@ -403,10 +403,14 @@ static uint32_t token_bits(const char *t, size_t n)
  * one of these and whose rest is a slug says nothing; "tag-list" or
  * "author-bio" (a structure word after it) still counts.
  */
-static const char *const taxonomy_heads[] = {"tag", "tags", "category", "categories", "author",
-                                             "format", "type", "status", "postid", "term",
-                                             "topic", "topics", "section", "post", "page",
-                                             "pageid", "parent", "language", "lang"};
+static const char *const taxonomy_heads[] = {
+    "tag", "tags", "category", "categories", "author", "format", "type", "status", "postid",
+    "term", "topic", "topics", "section", "post", "page", "pageid", "parent", "language",
+    "lang",
+};
+/* State flags of a layout ("with-navbar", "has-sidebar", "no-comments"): never structure. */
+static const char *const state_heads[] = {"with", "has", "no", "is", "without", "enable",
+                                          "enabled", "disable", "disabled", "not"};
 static const char *const structure_words[] = {
     "list", "links", "link", "box", "bio", "info", "name", "meta", "wrap",
     "wrapper", "container", "area", "block", "widget", "label", "title", "body", "content",
@@ -460,6 +464,8 @@ static uint32_t classify_class(const char *p, size_t len)
             ntok++;
         }
     }
+    if (ntok >= 2 && in_words(low + toff[0], tlen[0], state_heads, WC_ARRAY_SIZE(state_heads)))
+        return 0;
     if (ntok >= 2 && in_words(low + toff[0], tlen[0], taxonomy_heads, WC_ARRAY_SIZE(taxonomy_heads))) {
         bool structure = false;
         for (i = 1; i < ntok; i++)

@@ -92,6 +92,8 @@
     (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_SHARE | EXC_AD | EXC_PROMO |          \
      EXC_COMMENT | EXC_MODAL | EXC_BIO | EXC_PAGER | EXC_HIDDEN)
 #define DROP_BITS (DAMP_BITS | EXC_TAGS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER)
+/* Names that never wrap an article: only a page-wide wrapper escapes them. */
+#define HARD_BITS (EXC_COMMENT | EXC_BIO | EXC_FOOTER | EXC_NAV | EXC_MODAL)
 
 static double link_density(const ex_block *b)
 {
@@ -228,7 +230,7 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
                          : C_BAD;
         /* right after kept text, a link-free sentence continues the article */
         if (out[i] == C_BAD && i > 0 && out[i - 1] == C_GOOD && b->link_chars == 0 &&
-            b->words >= 8 && ends_sentence(d, b))
+            b->words >= 5 && ends_sentence(d, b))
             out[i] = C_GOOD;
     }
     memcpy(cls, out, n);
@@ -437,7 +439,8 @@ static void trusted_paths(const ex_doc *d, const double *gm, uint32_t *pe, uint8
         uint32_t c = d->nodes[n].cls;
         /* a wrapper around most of the page, good text and all (not a footer that
            happens to hold the only prose of an empty page) */
-        if (gm[n] > BOILER_TRUST_ALL * total && total > 0 && all && all[n] > 0.5 * all[0])
+        if (gm[n] > BOILER_TRUST_ALL * total && total > 0 && all &&
+            all[n] > ((c & HARD_BITS) ? 0.9 : 0.5) * all[0])
             untrusted[n] = 1;
         if (untrusted[n])
             c &= ~(uint32_t)DROP_BITS;
@@ -789,7 +792,7 @@ void ex_score_select(ex_doc *d)
             c = grow(d, pe, sum, c, ld_matched);
     }
     /* the best the page has sits in a sidebar, a bio box, a comment thread: no article */
-    if (c != EX_NONE && (pe[c] & (EXC_COMMENT | EXC_BIO | EXC_FOOTER | EXC_NAV | EXC_MODAL)))
+    if (c != EX_NONE && (pe[c] & HARD_BITS))
         c = EX_NONE;
     d->container = c;
     if (d->debug_sum)
