@@ -116,6 +116,9 @@ struct wc_ingest {
     uint64_t head, work, tail; /* see the top of the file */
     bool closing;              /* no more records will come: threads finish */
     int flushing;              /* callers waiting in flush: commit as soon as caught up */
+    unsigned idle_workers;     /* workers waiting for a record */
+    bool writer_waiting;       /* the writer waits for the slot at tail */
+    int fill_waiters;          /* threads waiting on can_fill (reader, flush) */
     bool failed;               /* the writer hit a fatal error */
     wc_error fatal;            /* that error */
 
@@ -165,41 +168,47 @@ static unsigned cpu_count(void)
 
 /* --- workers ------------------------------------------------------------------ */
 
-/* Trim, repair UTF-8 and collapse runs of blank lines of a plain-text record. */
-static wc_status clean_text(wc_buf *out, const char *p, size_t len)
+/*
+ * A plain-text record as stored: valid UTF-8 (repaired only when needed),
+ * trimmed, CR dropped, trailing blanks of lines removed, and runs of blank
+ * lines collapsed to one paragraph break. Copies whole lines, not bytes.
+ */
+static wc_status clean_text(wc_buf *out, wc_buf *tmp, const char *p, size_t len)
 {
     wc_status st;
-    size_t i, nl = 0;
-    wc_buf tmp = WC_BUF_INIT;
+    const char *end, *nl;
+    size_t breaks = 0;
 
     wc_buf_reset(out);
-    if ((st = wc_utf8_sanitize(&tmp, p, len, NULL)))
-        goto out;
-    p = tmp.buf;
-    len = tmp.len;
-    wc_mem_trim(&p, &len);
-    for (i = 0; i < len; i++) {
-        char c = p[i];
-        if (c == '\r')
-            continue;
-        if (c == '\n') {
-            nl++;
-            continue;
-        }
-        if (nl) {
-            /* trailing spaces of the previous line */
-            while (out->len && (out->buf[out->len - 1] == ' ' || out->buf[out->len - 1] == '\t'))
-                wc_buf_setlen(out, out->len - 1);
-            if ((st = wc_buf_add(out, "\n\n", nl > 1 ? 2 : 1)))
-                goto out;
-            nl = 0;
-        }
-        if ((st = wc_buf_addch(out, c)))
-            goto out;
+    if (!wc_utf8_valid(p, len) || memchr(p, '\0', len)) {
+        wc_buf_reset(tmp);
+        if ((st = wc_utf8_sanitize(tmp, p, len, NULL)))
+            return st;
+        p = tmp->buf;
+        len = tmp->len;
     }
-out:
-    wc_buf_release(&tmp);
-    return st;
+    wc_mem_trim(&p, &len);
+    end = p + len;
+    while (p < end) {
+        const char *line_end;
+        nl = memchr(p, '\n', (size_t)(end - p));
+        line_end = nl ? nl : end;
+        /* the line without CRs and blanks at its end */
+        const char *e = line_end;
+        while (e > p && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        if (e == p) {
+            breaks++;
+        } else {
+            if (out->len && (st = wc_buf_add(out, "\n\n", breaks > 1 ? 2 : 1)))
+                return st;
+            if ((st = wc_buf_add(out, p, (size_t)(e - p))))
+                return st;
+            breaks = 1;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    return WC_OK;
 }
 
 static void process(struct worker *w, struct slot *sl)
@@ -221,7 +230,7 @@ static void process(struct worker *w, struct slot *sl)
         text = sl->art.text;
         len = sl->art.text_len;
     } else {
-        if ((st = clean_text(&sl->text, sl->body.buf, sl->body.len))) {
+        if ((st = clean_text(&sl->text, &sl->blob, sl->body.buf, sl->body.len))) {
             sl->status = wc_error_set(&sl->err, st, "text too large");
             return;
         }
@@ -248,8 +257,11 @@ static void *worker_main(void *arg)
 
     pthread_mutex_lock(&ing->mu);
     for (;;) {
-        while (ing->work == ing->head && !ing->closing && !ing->failed)
+        while (ing->work == ing->head && !ing->closing && !ing->failed) {
+            ing->idle_workers++;
             pthread_cond_wait(&ing->can_work, &ing->mu);
+            ing->idle_workers--;
+        }
         if (ing->work == ing->head || ing->failed)
             break;
         sl = &ing->slots[ing->work % ing->nslots];
@@ -259,7 +271,9 @@ static void *worker_main(void *arg)
         process(w, sl);
         pthread_mutex_lock(&ing->mu);
         sl->state = SLOT_DONE;
-        pthread_cond_broadcast(&ing->can_store);
+        /* wake the writer only for the slot it waits for: results are stored in order */
+        if (ing->writer_waiting && sl->seq == ing->tail)
+            pthread_cond_signal(&ing->can_store);
     }
     pthread_mutex_unlock(&ing->mu);
     return NULL;
@@ -572,7 +586,9 @@ static void *writer_main(void *arg)
             pthread_mutex_lock(&ing->mu);
             sl->state = SLOT_FREE;
             ing->tail++;
-            pthread_cond_broadcast(&ing->can_fill);
+            /* wake a blocked reader once half the ring is free, not for every slot */
+            if (ing->fill_waiters && (ing->head - ing->tail <= ing->nslots / 2 || st))
+                pthread_cond_broadcast(&ing->can_fill);
             if (st)
                 break;
             continue;
@@ -600,7 +616,9 @@ static void *writer_main(void *arg)
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000L;
         }
+        ing->writer_waiting = true;
         pthread_cond_timedwait(&ing->can_store, &ing->mu, &ts);
+        ing->writer_waiting = false;
     }
     pthread_mutex_unlock(&ing->mu);
     if (st) {
@@ -915,8 +933,11 @@ wc_status wc_ingest_add(wc_ingest *ing, const wc_record *rec, const wc_ingest_ex
 
     pthread_mutex_lock(&ing->mu);
     while (ing->head - ing->tail >= ing->nslots && !ing->failed &&
-           !(ing->opts.stop && *ing->opts.stop))
+           !(ing->opts.stop && *ing->opts.stop)) {
+        ing->fill_waiters++;
         pthread_cond_wait(&ing->can_fill, &ing->mu);
+        ing->fill_waiters--;
+    }
     if (ing->failed) {
         if (err)
             *err = ing->fatal;
@@ -940,7 +961,10 @@ wc_status wc_ingest_add(wc_ingest *ing, const wc_record *rec, const wc_ingest_ex
     sl->state = SLOT_FILLED;
     ing->head++;
     ing->stats.records++;
-    pthread_cond_signal(&ing->can_work);
+    if (ing->idle_workers)
+        pthread_cond_signal(&ing->can_work);
+    if (ing->writer_waiting && ing->head == ing->tail + 1)
+        pthread_cond_signal(&ing->can_store); /* an idle writer may want to commit later */
     pthread_mutex_unlock(&ing->mu);
     maybe_progress(ing);
     return WC_OK;
@@ -1043,8 +1067,11 @@ wc_status wc_ingest_flush(wc_ingest *ing, wc_error *err)
     pthread_mutex_lock(&ing->mu);
     ing->flushing++; /* tells the writer to commit as soon as it catches up */
     pthread_cond_broadcast(&ing->can_store);
-    while (!ing->failed && (ing->tail != ing->head || ing->in_tx))
+    while (!ing->failed && (ing->tail != ing->head || ing->in_tx)) {
+        ing->fill_waiters++;
         pthread_cond_wait(&ing->can_fill, &ing->mu);
+        ing->fill_waiters--;
+    }
     ing->flushing--;
     if (ing->failed) {
         if (err)
