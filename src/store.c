@@ -35,6 +35,7 @@
 #include <xxhash.h>
 
 #include "internal.h"
+#include "store_internal.h"
 
 /* 64 MiB page cache: enough for the hot B-tree pages of a million-document corpus. */
 #define STORE_CACHE_KIB 65536
@@ -66,6 +67,8 @@ enum stmt_id {
     ST_SITES,
     ST_COUNT
 };
+
+_Static_assert(ST_COUNT <= 32, "grow wc_store.st in store_internal.h");
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -112,14 +115,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                  "min(coalesce(published_at, fetched_at)), site",
 };
 
-struct wc_store {
-    sqlite3 *db;                /* the connection */
-    sqlite3_stmt *st[ST_COUNT]; /* prepared on first use */
-    char *path;                 /* as given to open */
-    int lock_fd;                /* flock()ed descriptor of a writer, else -1 */
-    bool in_tx;                 /* a transaction is open */
-    bool readonly;
-};
+
 
 /* --- errors ---------------------------------------------------------------- */
 
@@ -146,7 +142,7 @@ static wc_status db_status(int rc)
     }
 }
 
-static wc_status db_error(wc_store *s, int rc, wc_error *err, const char *what)
+wc_status store_db_error(wc_store *s, int rc, wc_error *err, const char *what)
 {
     wc_status st = db_status(rc);
     const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
@@ -164,6 +160,20 @@ static wc_status db_error(wc_store *s, int rc, wc_error *err, const char *what)
                         msg);
 }
 
+sqlite3_stmt *store_prepare(wc_store *s, sqlite3_stmt **slot, const char *sql, wc_error *err)
+{
+    int rc;
+
+    if (!*slot) {
+        rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
+        if (rc != SQLITE_OK) {
+            store_db_error(s, rc, err, "preparing a statement");
+            return NULL;
+        }
+    }
+    return *slot;
+}
+
 static sqlite3_stmt *stmt(wc_store *s, enum stmt_id id, wc_error *err)
 {
     int rc;
@@ -172,31 +182,31 @@ static sqlite3_stmt *stmt(wc_store *s, enum stmt_id id, wc_error *err)
         rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->st[id],
                                 NULL);
         if (rc != SQLITE_OK) {
-            db_error(s, rc, err, "preparing a statement");
+            store_db_error(s, rc, err, "preparing a statement");
             return NULL;
         }
     }
     return s->st[id];
 }
 
-static void done(sqlite3_stmt *q)
+void store_done(sqlite3_stmt *q)
 {
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
 }
 
 /* Run a statement that returns no rows. */
-static wc_status run(wc_store *s, sqlite3_stmt *q, wc_error *err, const char *what)
+wc_status store_run(wc_store *s, sqlite3_stmt *q, wc_error *err, const char *what)
 {
     int rc = sqlite3_step(q);
 
-    done(q);
+    store_done(q);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return db_error(s, rc, err, what);
+        return store_db_error(s, rc, err, what);
     return WC_OK;
 }
 
-static void bind_text(sqlite3_stmt *q, int i, const char *v)
+void store_bind_text(sqlite3_stmt *q, int i, const char *v)
 {
     if (v)
         sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
@@ -204,7 +214,7 @@ static void bind_text(sqlite3_stmt *q, int i, const char *v)
         sqlite3_bind_null(q, i);
 }
 
-static void bind_time(sqlite3_stmt *q, int i, int64_t t)
+void store_bind_time(sqlite3_stmt *q, int i, int64_t t)
 {
     if (t == WC_TIME_NONE)
         sqlite3_bind_null(q, i);
@@ -212,12 +222,12 @@ static void bind_time(sqlite3_stmt *q, int i, int64_t t)
         sqlite3_bind_int64(q, i, t);
 }
 
-static int64_t col_time(sqlite3_stmt *q, int i)
+int64_t store_col_time(sqlite3_stmt *q, int i)
 {
     return sqlite3_column_type(q, i) == SQLITE_NULL ? WC_TIME_NONE : sqlite3_column_int64(q, i);
 }
 
-static const char *col_text(sqlite3_stmt *q, int i)
+const char *store_col_text(sqlite3_stmt *q, int i)
 {
     return (const char *)sqlite3_column_text(q, i);
 }
@@ -332,7 +342,7 @@ static wc_status exec_sql(wc_store *s, const char *sql, wc_error *err, const cha
             wc_error_set(err, st, "database error while %s in '%s': %s", what, s->path,
                          msg ? msg : sqlite3_errstr(rc));
         else
-            db_error(s, rc, err, what);
+            store_db_error(s, rc, err, what);
         sqlite3_free(msg);
         return st;
     }
@@ -345,12 +355,12 @@ static wc_status user_version(wc_store *s, int *v, wc_error *err)
     int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
 
     if (rc != SQLITE_OK)
-        return db_error(s, rc, err, "reading the schema version");
+        return store_db_error(s, rc, err, "reading the schema version");
     rc = sqlite3_step(q);
     *v = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
     sqlite3_finalize(q);
     if (rc != SQLITE_ROW)
-        return db_error(s, rc, err, "reading the schema version");
+        return store_db_error(s, rc, err, "reading the schema version");
     return WC_OK;
 }
 
@@ -362,12 +372,12 @@ static wc_status check_foreign(wc_store *s, wc_error *err)
     int n;
 
     if (rc != SQLITE_OK)
-        return db_error(s, rc, err, "reading the schema");
+        return store_db_error(s, rc, err, "reading the schema");
     rc = sqlite3_step(q);
     n = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
     sqlite3_finalize(q);
     if (rc != SQLITE_ROW)
-        return db_error(s, rc, err, "reading the schema");
+        return store_db_error(s, rc, err, "reading the schema");
     if (n > 0)
         return wc_error_set(err, WC_ERR_CORRUPT,
                             "'%s' is an SQLite database but not a wirecopy one (it has %d schema "
@@ -468,7 +478,7 @@ wc_status wc_store_open(wc_store **out, const char *path, unsigned flags, int lo
         goto fail;
     rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        st = db_error(s, rc, err, "opening");
+        st = store_db_error(s, rc, err, "opening");
         goto fail;
     }
     sqlite3_extended_result_codes(s->db, 1);
@@ -498,6 +508,8 @@ void wc_store_close(wc_store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     for (i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->st[i]);
+    for (i = 0; i < STORE_EXTRA_STMTS; i++)
+        sqlite3_finalize(s->xst[i]);
     if (s->db)
         sqlite3_close_v2(s->db);
     if (s->lock_fd >= 0)
@@ -520,7 +532,7 @@ wc_status wc_store_begin(wc_store *s, wc_error *err)
 
     if (!q)
         return err ? err->code : WC_ERR_DB;
-    if ((st = run(s, q, err, "starting a transaction")))
+    if ((st = store_run(s, q, err, "starting a transaction")))
         return st;
     s->in_tx = true;
     return WC_OK;
@@ -533,7 +545,7 @@ wc_status wc_store_commit(wc_store *s, wc_error *err)
 
     if (!q)
         return err ? err->code : WC_ERR_DB;
-    if ((st = run(s, q, err, "committing"))) {
+    if ((st = store_run(s, q, err, "committing"))) {
         wc_store_rollback(s);
         return st;
     }
@@ -563,13 +575,13 @@ wc_status wc_store_meta_get(wc_store *s, const char *key, char **val, wc_error *
     sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
     rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
-        *val = wc_strdup(col_text(q, 0) ? col_text(q, 0) : "");
-        done(q);
+        *val = wc_strdup(store_col_text(q, 0) ? store_col_text(q, 0) : "");
+        store_done(q);
         return *val ? WC_OK : wc_error_set(err, WC_ERR_NOMEM, "out of memory");
     }
-    done(q);
+    store_done(q);
     if (rc != SQLITE_DONE)
-        return db_error(s, rc, err, "reading settings");
+        return store_db_error(s, rc, err, "reading settings");
     return WC_OK;
 }
 
@@ -581,7 +593,7 @@ wc_status wc_store_meta_set(wc_store *s, const char *key, const char *val, wc_er
         return err ? err->code : WC_ERR_DB;
     sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, val, -1, SQLITE_STATIC);
-    return run(s, q, err, "saving settings");
+    return store_run(s, q, err, "saving settings");
 }
 
 /* --- documents ------------------------------------------------------------------ */
@@ -601,8 +613,8 @@ wc_status wc_store_next_doc_id(wc_store *s, int64_t *out, wc_error *err)
     rc = sqlite3_step(q);
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int64(q, 0);
-    done(q);
-    return rc == SQLITE_ROW ? WC_OK : db_error(s, rc, err, "reading document ids");
+    store_done(q);
+    return rc == SQLITE_ROW ? WC_OK : store_db_error(s, rc, err, "reading document ids");
 }
 
 wc_status wc_store_find_doc(wc_store *s, const char *doc_key, const uint8_t hash[16], int64_t *id,
@@ -619,12 +631,12 @@ wc_status wc_store_find_doc(wc_store *s, const char *doc_key, const uint8_t hash
     rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
         *id = sqlite3_column_int64(q, 0);
-        done(q);
+        store_done(q);
         return WC_OK;
     }
-    done(q);
+    store_done(q);
     if (rc != SQLITE_DONE)
-        return db_error(s, rc, err, "looking up a document");
+        return store_db_error(s, rc, err, "looking up a document");
     return WC_ERR_NOTFOUND;
 }
 
@@ -640,32 +652,32 @@ wc_status wc_store_insert_doc(wc_store *s, const wc_doc *d, wc_error *err)
     sqlite3_bind_int64(q, 3, key_hash(d->doc_key));
     sqlite3_bind_blob(q, 4, d->content_hash, 16, SQLITE_STATIC);
     sqlite3_bind_text(q, 5, wc_source_name(d->source), -1, SQLITE_STATIC);
-    bind_text(q, 6, d->origin);
+    store_bind_text(q, 6, d->origin);
     if (d->origin_offset || d->source == WC_SOURCE_WARC)
         sqlite3_bind_int64(q, 7, (int64_t)d->origin_offset);
     if (d->origin_line)
         sqlite3_bind_int64(q, 8, (int64_t)d->origin_line);
-    bind_text(q, 9, d->origin_id);
+    store_bind_text(q, 9, d->origin_id);
     if (d->feed_id)
         sqlite3_bind_int64(q, 10, d->feed_id);
-    bind_text(q, 11, d->url);
-    bind_text(q, 12, d->canonical_url);
-    bind_time(q, 13, d->fetched_at);
-    bind_time(q, 14, d->published_at);
-    bind_time(q, 15, d->modified_at);
-    bind_text(q, 16, d->title);
-    bind_text(q, 17, d->author);
-    bind_text(q, 18, d->site);
-    bind_text(q, 19, d->lang);
-    bind_text(q, 20, d->description);
-    bind_text(q, 21, d->image);
+    store_bind_text(q, 11, d->url);
+    store_bind_text(q, 12, d->canonical_url);
+    store_bind_time(q, 13, d->fetched_at);
+    store_bind_time(q, 14, d->published_at);
+    store_bind_time(q, 15, d->modified_at);
+    store_bind_text(q, 16, d->title);
+    store_bind_text(q, 17, d->author);
+    store_bind_text(q, 18, d->site);
+    store_bind_text(q, 19, d->lang);
+    store_bind_text(q, 20, d->description);
+    store_bind_text(q, 21, d->image);
     sqlite3_bind_text(q, 22, d->text, (int)d->text_len, SQLITE_STATIC);
     sqlite3_bind_int64(q, 23, (int64_t)d->word_count);
     sqlite3_bind_int64(q, 24, d->cluster_id);
     sqlite3_bind_int(q, 25, d->match_kind);
     sqlite3_bind_double(q, 26, d->similarity);
     sqlite3_bind_int64(q, 27, wc_time_now());
-    if ((st = run(s, q, err, "storing a document")))
+    if ((st = store_run(s, q, err, "storing a document")))
         return st;
     if (!d->fprint)
         return WC_OK;
@@ -674,7 +686,7 @@ wc_status wc_store_insert_doc(wc_store *s, const wc_doc *d, wc_error *err)
         return err ? err->code : WC_ERR_DB;
     sqlite3_bind_int64(sig, 1, d->id);
     sqlite3_bind_blob(sig, 2, d->fprint, (int)d->fprint_len, SQLITE_STATIC);
-    return run(s, sig, err, "storing a fingerprint");
+    return store_run(s, sig, err, "storing a fingerprint");
 }
 
 wc_status wc_store_merge_clusters(wc_store *s, int64_t from, int64_t into, wc_error *err)
@@ -685,7 +697,7 @@ wc_status wc_store_merge_clusters(wc_store *s, int64_t from, int64_t into, wc_er
         return err ? err->code : WC_ERR_DB;
     sqlite3_bind_int64(q, 1, from);
     sqlite3_bind_int64(q, 2, into);
-    return run(s, q, err, "merging clusters");
+    return store_run(s, q, err, "merging clusters");
 }
 
 wc_status wc_store_set_doc_cluster(wc_store *s, int64_t doc_id, int64_t cluster_id, int kind,
@@ -699,7 +711,7 @@ wc_status wc_store_set_doc_cluster(wc_store *s, int64_t doc_id, int64_t cluster_
     sqlite3_bind_int64(q, 2, cluster_id);
     sqlite3_bind_int(q, 3, kind);
     sqlite3_bind_double(q, 4, similarity);
-    return run(s, q, err, "assigning a cluster");
+    return store_run(s, q, err, "assigning a cluster");
 }
 
 wc_status wc_store_set_fprint(wc_store *s, int64_t doc_id, const void *blob, size_t len,
@@ -711,7 +723,7 @@ wc_status wc_store_set_fprint(wc_store *s, int64_t doc_id, const void *blob, siz
         return err ? err->code : WC_ERR_DB;
     sqlite3_bind_int64(q, 1, doc_id);
     sqlite3_bind_blob(q, 2, blob, (int)len, SQLITE_STATIC);
-    return run(s, q, err, "storing a fingerprint");
+    return store_run(s, q, err, "storing a fingerprint");
 }
 
 wc_status wc_store_get_fprint(wc_store *s, int64_t doc_id, wc_buf *out, wc_error *err)
@@ -732,9 +744,9 @@ wc_status wc_store_get_fprint(wc_store *s, int64_t doc_id, wc_buf *out, wc_error
         st = wc_error_set(err, WC_ERR_NOTFOUND, "document %lld has no fingerprint in '%s'",
                           (long long)doc_id, s->path);
     } else {
-        st = db_error(s, rc, err, "reading a fingerprint");
+        st = store_db_error(s, rc, err, "reading a fingerprint");
     }
-    done(q);
+    store_done(q);
     return st;
 }
 
@@ -750,15 +762,15 @@ wc_status wc_store_each_fprint(wc_store *s, wc_store_fprint_fn fn, void *ctx, wc
                             "ORDER BY d.id",
                             -1, &q, NULL);
     if (rc != SQLITE_OK)
-        return db_error(s, rc, err, "reading fingerprints");
+        return store_db_error(s, rc, err, "reading fingerprints");
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        st = fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), col_time(q, 2),
+        st = fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), store_col_time(q, 2),
                 sqlite3_column_blob(q, 3), (size_t)sqlite3_column_bytes(q, 3));
         if (st)
             break;
     }
     if (!st && rc != SQLITE_DONE)
-        st = db_error(s, rc, err, "reading fingerprints");
+        st = store_db_error(s, rc, err, "reading fingerprints");
     sqlite3_finalize(q);
     return st;
 }
@@ -771,15 +783,15 @@ wc_status wc_store_each_text(wc_store *s, wc_store_text_fn fn, void *ctx, wc_err
 
     rc = sqlite3_prepare_v2(s->db, "SELECT id, text FROM documents ORDER BY id", -1, &q, NULL);
     if (rc != SQLITE_OK)
-        return db_error(s, rc, err, "reading texts");
+        return store_db_error(s, rc, err, "reading texts");
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *t = col_text(q, 1);
+        const char *t = store_col_text(q, 1);
         st = fn(ctx, sqlite3_column_int64(q, 0), t ? t : "", (size_t)sqlite3_column_bytes(q, 1));
         if (st)
             break;
     }
     if (!st && rc != SQLITE_DONE)
-        st = db_error(s, rc, err, "reading texts");
+        st = store_db_error(s, rc, err, "reading texts");
     sqlite3_finalize(q);
     return st;
 }
@@ -799,7 +811,7 @@ wc_status wc_store_refresh_cluster(wc_store *s, int64_t cluster_id, int64_t *rep
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (!size++)
             rep = sqlite3_column_int64(q, 0);
-        t = col_time(q, 1);
+        t = store_col_time(q, 1);
         if (t != WC_TIME_NONE) {
             if (first == WC_TIME_NONE || t < first)
                 first = t;
@@ -807,9 +819,9 @@ wc_status wc_store_refresh_cluster(wc_store *s, int64_t cluster_id, int64_t *rep
                 last = t;
         }
     }
-    done(q);
+    store_done(q);
     if (rc != SQLITE_DONE)
-        return db_error(s, rc, err, "reading a cluster");
+        return store_db_error(s, rc, err, "reading a cluster");
 
     if (!(u = stmt(s, ST_CLUSTER_OLD_REP, err)))
         return err ? err->code : WC_ERR_DB;
@@ -817,9 +829,9 @@ wc_status wc_store_refresh_cluster(wc_store *s, int64_t cluster_id, int64_t *rep
     rc = sqlite3_step(u);
     if (rc == SQLITE_ROW)
         old_rep = sqlite3_column_int64(u, 0);
-    done(u);
+    store_done(u);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_error(s, rc, err, "reading a cluster");
+        return store_db_error(s, rc, err, "reading a cluster");
 
     if (rep_out)
         *rep_out = rep;
@@ -829,16 +841,16 @@ wc_status wc_store_refresh_cluster(wc_store *s, int64_t cluster_id, int64_t *rep
         if (!(u = stmt(s, ST_CLUSTER_DELETE, err)))
             return err ? err->code : WC_ERR_DB;
         sqlite3_bind_int64(u, 1, cluster_id);
-        return run(s, u, err, "deleting an empty cluster");
+        return store_run(s, u, err, "deleting an empty cluster");
     }
     if (!(u = stmt(s, ST_CLUSTER_UPSERT, err)))
         return err ? err->code : WC_ERR_DB;
     sqlite3_bind_int64(u, 1, cluster_id);
     sqlite3_bind_int64(u, 2, rep);
     sqlite3_bind_int64(u, 3, size);
-    bind_time(u, 4, first);
-    bind_time(u, 5, last);
-    return run(s, u, err, "updating a cluster");
+    store_bind_time(u, 4, first);
+    store_bind_time(u, 5, last);
+    return store_run(s, u, err, "updating a cluster");
 }
 
 wc_status wc_store_cluster_member_ids(wc_store *s, int64_t cluster_id, int64_t **ids, size_t *n,
@@ -860,17 +872,17 @@ wc_status wc_store_cluster_member_ids(wc_store *s, int64_t cluster_id, int64_t *
             tmp = realloc(v, cap * sizeof(*v));
             if (!tmp) {
                 free(v);
-                done(q);
+                store_done(q);
                 return wc_error_set(err, WC_ERR_NOMEM, "out of memory reading a cluster");
             }
             v = tmp;
         }
         v[len++] = sqlite3_column_int64(q, 0);
     }
-    done(q);
+    store_done(q);
     if (rc != SQLITE_DONE) {
         free(v);
-        return db_error(s, rc, err, "reading a cluster");
+        return store_db_error(s, rc, err, "reading a cluster");
     }
     *ids = v;
     *n = len;
@@ -885,7 +897,7 @@ wc_status wc_store_set_similarity(wc_store *s, int64_t doc_id, double similarity
         return err ? err->code : WC_ERR_DB;
     sqlite3_bind_int64(q, 1, doc_id);
     sqlite3_bind_double(q, 2, similarity);
-    return run(s, q, err, "storing a similarity");
+    return store_run(s, q, err, "storing a similarity");
 }
 
 wc_status wc_store_clear_clusters(wc_store *s, wc_error *err)
@@ -910,11 +922,11 @@ static wc_status cluster_sites(wc_store *s, int64_t id, wc_buf *out, wc_error *e
         }
         if (n++)
             wc_buf_addstr(out, ", ");
-        wc_buf_addstr(out, col_text(q, 0));
+        wc_buf_addstr(out, store_col_text(q, 0));
     }
-    done(q);
+    store_done(q);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return db_error(s, rc, err, "reading cluster sites");
+        return store_db_error(s, rc, err, "reading cluster sites");
     return WC_OK;
 }
 
@@ -950,7 +962,7 @@ wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order
     rc = sqlite3_prepare_v2(s->db, sql, -1, &it->q, NULL);
     if (rc != SQLITE_OK) {
         free(it);
-        return db_error(s, rc, err, "listing clusters");
+        return store_db_error(s, rc, err, "listing clusters");
     }
     sqlite3_bind_int64(it->q, 1, min_size);
     if (limit > 0)
@@ -969,17 +981,17 @@ wc_status wc_cluster_iter_next(wc_cluster_iter *it, wc_cluster_row *row, wc_erro
     if (rc == SQLITE_DONE)
         return WC_DONE;
     if (rc != SQLITE_ROW)
-        return db_error(it->s, rc, err, "listing clusters");
+        return store_db_error(it->s, rc, err, "listing clusters");
     memset(row, 0, sizeof(*row));
     row->id = sqlite3_column_int64(it->q, 0);
     row->size = sqlite3_column_int64(it->q, 1);
     row->rep_id = sqlite3_column_int64(it->q, 2);
     wc_buf_reset(&it->title);
-    if (col_text(it->q, 3))
-        wc_buf_addstr(&it->title, col_text(it->q, 3));
-    row->title = col_text(it->q, 3) ? it->title.buf : NULL;
-    row->first_seen = col_time(it->q, 4);
-    row->last_seen = col_time(it->q, 5);
+    if (store_col_text(it->q, 3))
+        wc_buf_addstr(&it->title, store_col_text(it->q, 3));
+    row->title = store_col_text(it->q, 3) ? it->title.buf : NULL;
+    row->first_seen = store_col_time(it->q, 4);
+    row->last_seen = store_col_time(it->q, 5);
     wc_buf_reset(&it->sites);
     if (it->with_sites) {
         if ((st = cluster_sites(it->s, row->id, &it->sites, err)))
@@ -1013,23 +1025,23 @@ wc_status wc_store_cluster_get(wc_store *s, int64_t id, wc_cluster_row *row, wc_
     sqlite3_bind_int64(q, 1, id);
     rc = sqlite3_step(q);
     if (rc != SQLITE_ROW) {
-        done(q);
+        store_done(q);
         if (rc == SQLITE_DONE)
             return wc_error_set(err, WC_ERR_NOTFOUND, "no cluster %lld in '%s'", (long long)id,
                                 s->path);
-        return db_error(s, rc, err, "reading a cluster");
+        return store_db_error(s, rc, err, "reading a cluster");
     }
     memset(row, 0, sizeof(*row));
     row->id = sqlite3_column_int64(q, 0);
     row->size = sqlite3_column_int64(q, 1);
     row->rep_id = sqlite3_column_int64(q, 2);
-    row->first_seen = col_time(q, 4);
-    row->last_seen = col_time(q, 5);
+    row->first_seen = store_col_time(q, 4);
+    row->last_seen = store_col_time(q, 5);
     wc_buf_reset(strings);
-    has_title = col_text(q, 3) != NULL;
+    has_title = store_col_text(q, 3) != NULL;
     if (has_title)
-        wc_buf_add(strings, col_text(q, 3), (size_t)sqlite3_column_bytes(q, 3) + 1);
-    done(q);
+        wc_buf_add(strings, store_col_text(q, 3), (size_t)sqlite3_column_bytes(q, 3) + 1);
+    store_done(q);
     sites_at = strings->len;
     if ((st = cluster_sites(s, id, strings, err)))
         return st;
@@ -1060,7 +1072,7 @@ wc_status wc_store_members(wc_store *s, int64_t cluster_id, wc_member_iter **out
         -1, &it->q, NULL);
     if (rc != SQLITE_OK) {
         free(it);
-        return db_error(s, rc, err, "reading cluster members");
+        return store_db_error(s, rc, err, "reading cluster members");
     }
     sqlite3_bind_int64(it->q, 1, cluster_id);
     it->s = s;
@@ -1076,16 +1088,16 @@ wc_status wc_member_iter_next(wc_member_iter *it, wc_member_row *row, wc_error *
     if (rc == SQLITE_DONE)
         return WC_DONE;
     if (rc != SQLITE_ROW)
-        return db_error(it->s, rc, err, "reading cluster members");
+        return store_db_error(it->s, rc, err, "reading cluster members");
     row->doc_id = sqlite3_column_int64(q, 0);
-    row->origin_id = col_text(q, 1);
-    row->url = col_text(q, 2);
-    row->site = col_text(q, 3);
-    row->title = col_text(q, 4);
-    row->source = col_text(q, 5);
-    row->origin = col_text(q, 6);
-    row->published_at = col_time(q, 7);
-    row->fetched_at = col_time(q, 8);
+    row->origin_id = store_col_text(q, 1);
+    row->url = store_col_text(q, 2);
+    row->site = store_col_text(q, 3);
+    row->title = store_col_text(q, 4);
+    row->source = store_col_text(q, 5);
+    row->origin = store_col_text(q, 6);
+    row->published_at = store_col_time(q, 7);
+    row->fetched_at = store_col_time(q, 8);
     row->similarity = sqlite3_column_type(q, 9) == SQLITE_NULL ? 1.0 : sqlite3_column_double(q, 9);
     row->match_kind = sqlite3_column_int(q, 10);
     row->word_count = (size_t)sqlite3_column_int64(q, 11);
@@ -1108,11 +1120,11 @@ static wc_status scalar(wc_store *s, const char *sql, int64_t *out, wc_error *er
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
 
     if (rc != SQLITE_OK)
-        return db_error(s, rc, err, "counting");
+        return store_db_error(s, rc, err, "counting");
     rc = sqlite3_step(q);
     *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
     sqlite3_finalize(q);
-    return rc == SQLITE_ROW ? WC_OK : db_error(s, rc, err, "counting");
+    return rc == SQLITE_ROW ? WC_OK : store_db_error(s, rc, err, "counting");
 }
 
 wc_status wc_store_stats_get(wc_store *s, wc_store_stats *st, wc_error *err)
