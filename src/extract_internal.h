@@ -105,6 +105,7 @@ enum {
     EXC_MEDIA = 1u << 21,    /* figures, galleries, video players */
     EXC_FORM = 1u << 22,     /* forms (search, sign-up, comment forms) */
     EXC_LEAD = 1u << 23,     /* standfirst / summary / dek: article text in most gold */
+    EXC_EMBED = 1u << 24,    /* embedded posts of social networks, pull quotes */
 };
 
 /* Bits that mark a subtree as not part of an article's text. */

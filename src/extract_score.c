@@ -91,7 +91,7 @@
 #define DAMP_BITS                                                                                  \
     (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_SHARE | EXC_AD | EXC_PROMO |          \
      EXC_COMMENT | EXC_MODAL | EXC_BIO | EXC_PAGER | EXC_HIDDEN)
-#define DROP_BITS (DAMP_BITS | EXC_TAGS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER)
+#define DROP_BITS (DAMP_BITS | EXC_TAGS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER | EXC_EMBED)
 /* Names that never wrap an article: only a page-wide wrapper escapes them. */
 #define HARD_BITS (EXC_COMMENT | EXC_BIO | EXC_FOOTER | EXC_NAV | EXC_MODAL)
 
