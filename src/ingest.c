@@ -75,6 +75,8 @@ struct slot {
     wc_ingest_extra extra;  /* strings point into extra_buf */
     wc_buf extra_buf;
     void *user;
+    wc_ingest_call_fn call; /* a function to run on the writer thread instead of a record */
+    void *call_ctx;
     /* the worker's result */
     wc_status status;       /* WC_OK, WC_ERR_EMPTY (not an article) or a problem */
     wc_error err;
@@ -216,6 +218,9 @@ static void process(struct worker *w, struct slot *sl)
     const char *text;
     size_t len;
     wc_status st;
+
+    if (sl->call)
+        return; /* nothing to compute: the writer runs it */
 
     wc_error_clear(&sl->err);
     wc_article_release(&sl->art);
@@ -447,6 +452,21 @@ static void deliver(wc_ingest *ing, struct slot *sl, wc_status status, int64_t d
 }
 
 /* Store one processed slot. Fatal errors return non-zero; bad records are counted. */
+static wc_status begin_tx(wc_ingest *ing, wc_error *err)
+{
+    wc_status st;
+
+    if (ing->in_tx)
+        return WC_OK;
+    if ((st = wc_store_begin(ing->store, err)))
+        return st;
+    pthread_mutex_lock(&ing->mu);
+    ing->in_tx = true;
+    pthread_mutex_unlock(&ing->mu);
+    ing->tx_started = wc_time_mono();
+    return WC_OK;
+}
+
 static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
 {
     const wc_article *a = &sl->art;
@@ -458,6 +478,11 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     int64_t found;
     int kind;
 
+    if (sl->call) {
+        if ((st = begin_tx(ing, err)))
+            return st;
+        return sl->call(sl->call_ctx, ing->store, err);
+    }
     if (sl->status == WC_ERR_EMPTY) {
         pthread_mutex_lock(&ing->mu);
         ing->stats.skipped++;
@@ -477,14 +502,8 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     if ((st = doc_key(ing, sl, url)))
         return wc_error_set(err, st, "out of memory");
 
-    if (!ing->in_tx) {
-        if ((st = wc_store_begin(ing->store, err)))
-            return st;
-        pthread_mutex_lock(&ing->mu);
-        ing->in_tx = true;
-        pthread_mutex_unlock(&ing->mu);
-        ing->tx_started = wc_time_mono();
-    }
+    if ((st = begin_tx(ing, err)))
+        return st;
     st = wc_store_find_doc(ing->store, ing->key.buf, sl->fp.exact, &found, err);
     if (st == WC_OK) {
         pthread_mutex_lock(&ing->mu);
@@ -925,11 +944,10 @@ static void maybe_progress(wc_ingest *ing)
     ing->opts.on_progress(ing->opts.progress_ctx, &s);
 }
 
-wc_status wc_ingest_add(wc_ingest *ing, const wc_record *rec, const wc_ingest_extra *extra,
-                        void *user, wc_error *err)
+/* Wait for a free slot at head: the slot, or NULL with *st set (failure or stop). */
+static struct slot *acquire_slot(wc_ingest *ing, wc_status *st, wc_error *err)
 {
-    struct slot *sl;
-    wc_status st;
+    struct slot *sl = NULL;
 
     pthread_mutex_lock(&ing->mu);
     while (ing->head - ing->tail >= ing->nslots && !ing->failed &&
@@ -941,32 +959,62 @@ wc_status wc_ingest_add(wc_ingest *ing, const wc_record *rec, const wc_ingest_ex
     if (ing->failed) {
         if (err)
             *err = ing->fatal;
-        st = ing->fatal.code;
-        pthread_mutex_unlock(&ing->mu);
-        return st;
+        *st = ing->fatal.code;
+    } else if (ing->opts.stop && *ing->opts.stop) {
+        *st = wc_error_set(err, WC_ERR_INTERRUPTED, "interrupted");
+    } else {
+        sl = &ing->slots[ing->head % ing->nslots];
     }
-    if (ing->opts.stop && *ing->opts.stop) {
-        pthread_mutex_unlock(&ing->mu);
-        return wc_error_set(err, WC_ERR_INTERRUPTED, "interrupted");
-    }
-    sl = &ing->slots[ing->head % ing->nslots];
     pthread_mutex_unlock(&ing->mu);
+    return sl;
+}
 
-    /* the slot is FREE and only this thread fills: no lock needed to write it */
-    if ((st = fill_slot(ing, sl, rec, extra, user)))
-        return wc_error_set(err, st, "out of memory queueing a record of '%s'",
-                            rec->origin ? rec->origin : "-");
+/* Hand a filled slot to the workers. */
+static void publish_slot(wc_ingest *ing, struct slot *sl, bool record)
+{
     pthread_mutex_lock(&ing->mu);
     sl->seq = ing->head;
     sl->state = SLOT_FILLED;
     ing->head++;
-    ing->stats.records++;
+    if (record)
+        ing->stats.records++;
     if (ing->idle_workers)
         pthread_cond_signal(&ing->can_work);
     if (ing->writer_waiting && ing->head == ing->tail + 1)
         pthread_cond_signal(&ing->can_store); /* an idle writer may want to commit later */
     pthread_mutex_unlock(&ing->mu);
+}
+
+wc_status wc_ingest_add(wc_ingest *ing, const wc_record *rec, const wc_ingest_extra *extra,
+                        void *user, wc_error *err)
+{
+    struct slot *sl;
+    wc_status st = WC_OK;
+
+    if (!(sl = acquire_slot(ing, &st, err)))
+        return st;
+    /* the slot is FREE and only this thread fills: no lock needed to write it */
+    sl->call = NULL;
+    if ((st = fill_slot(ing, sl, rec, extra, user)))
+        return wc_error_set(err, st, "out of memory queueing a record of '%s'",
+                            rec->origin ? rec->origin : "-");
+    publish_slot(ing, sl, true);
     maybe_progress(ing);
+    return WC_OK;
+}
+
+wc_status wc_ingest_call(wc_ingest *ing, wc_ingest_call_fn fn, void *ctx, wc_error *err)
+{
+    struct slot *sl;
+    wc_status st = WC_OK;
+
+    if (!(sl = acquire_slot(ing, &st, err)))
+        return st;
+    sl->call = fn;
+    sl->call_ctx = ctx;
+    sl->user = NULL;
+    sl->status = WC_OK;
+    publish_slot(ing, sl, false);
     return WC_OK;
 }
 

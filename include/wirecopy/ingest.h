@@ -56,7 +56,9 @@ typedef struct wc_ingest_opts {
     size_t max_record;         /* cap on one record's bytes (0 = dump default) */
     wc_problem_fn on_problem;  /* bad records (provenance in the message) */
     void *problem_ctx;
-    void (*on_result)(void *ctx, const wc_ingest_result *r); /* writer thread; may be NULL */
+    /* Called on the writer thread, inside its transaction, for every record once decided
+       (may be NULL). It may call wc_store functions on the store being written. */
+    void (*on_result)(void *ctx, const wc_ingest_result *r);
     void *result_ctx;
     volatile int *stop;        /* when it becomes non-zero: stop reading, commit, return */
     /* Called from the reading thread about ten times a second (may be NULL). */
@@ -88,6 +90,19 @@ typedef struct wc_ingest_extra {
 } wc_ingest_extra;
 wc_status wc_ingest_add(wc_ingest *ing, const wc_record *rec, const wc_ingest_extra *extra,
                         void *user, wc_error *err);
+
+/*
+ * Run fn(ctx, store, err) on the writer thread, after every record queued
+ * before it has been stored and inside the writer's open transaction (so
+ * its writes commit together with those documents). A non-OK return is
+ * fatal for the run, like a store error. ctx must stay valid until fn has
+ * run (wc_ingest_flush guarantees it). This is how a caller with its own
+ * bookkeeping (follow: feed state, entries seen) writes without a second
+ * connection. on_result callbacks run on the same thread and may also call
+ * wc_store functions on the store.
+ */
+typedef wc_status (*wc_ingest_call_fn)(void *ctx, wc_store *s, wc_error *err);
+wc_status wc_ingest_call(wc_ingest *ing, wc_ingest_call_fn fn, void *ctx, wc_error *err);
 
 /* Read every record of each path (file, directory, "-") and queue it. */
 wc_status wc_ingest_paths(wc_ingest *ing, const char *const *paths, size_t n, wc_error *err);
