@@ -372,6 +372,23 @@ static uint32_t jsonld_cover(ex_doc *d, uint32_t *total)
     return matched;
 }
 
+/* Does a JSON-LD body stop short ("...", "…", no final punctuation)? */
+static bool ld_body_truncated(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t'))
+        n--;
+    if (!n)
+        return false;
+    if (n >= 3 && !memcmp(s + n - 3, "\xE2\x80\xA6", 3))
+        return true;
+    if (n >= 3 && !memcmp(s + n - 3, "...", 3))
+        return true;
+    return !(s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?' || s[n - 1] == '"' ||
+             (n >= 3 && (unsigned char)s[n - 3] == 0xE2));
+}
+
 /* --- choosing the container ------------------------------------------------------ */
 
 /*
@@ -530,6 +547,12 @@ static uint32_t common_ancestor(const ex_doc *d, uint32_t a, uint32_t b)
     return a;
 }
 
+/* A teaser's headline: a few words, mostly link (a timestamp may share the line). */
+static bool teaser_headline(const ex_block *b)
+{
+    return b->words >= 3 && b->link_chars * 10 >= b->chars * 6;
+}
+
 /*
  * Is the text that ancestor a adds to c mostly teasers, a summary line
  * right after a headline that is a link ("more stories" columns)? At
@@ -548,7 +571,7 @@ static bool teasers_added(const ex_doc *d, uint32_t a, uint32_t c)
             after_headline = false;
             continue;
         }
-        headline = b->words >= 3 && b->link_chars * 10 >= b->chars * 8;
+        headline = teaser_headline(b);
         if (!headline && (b->klass == C_GOOD || b->klass == C_NEARGOOD)) {
             prose++;
             teasers += after_headline;
@@ -717,7 +740,7 @@ static bool is_listing(const ex_doc *d, uint32_t c)
     for (i = 0; i < d->n_blocks; i++) {
         const ex_block *b = &d->blocks[i];
         uint32_t item = b->node;
-        bool headline = b->words >= 3 && b->link_chars * 10 >= b->chars * 8;
+        bool headline = teaser_headline(b);
         if (!b->keep && !headline)
             continue;
         if (item == c || !ex_is_ancestor(d, c, item))
@@ -732,6 +755,53 @@ static bool is_listing(const ex_doc *d, uint32_t c)
     }
     free(mark);
     return teaser_items >= LISTING_MIN_ITEMS && teaser_items * 2 >= kept_items;
+}
+
+/*
+ * Teasers inside the container: a summary line right after a headline
+ * that is a link (a timestamp may sit between), repeated at least
+ * LISTING_MIN_ITEMS times, while the pairs hold under half of the
+ * container's prose (a listicle of linked items is the article itself).
+ */
+static void drop_teasers(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n)
+{
+    size_t i, pairs = 0, pass;
+    double pair_chars = 0, prose_chars = 0;
+    uint32_t head = EX_NONE; /* node of the last headline seen */
+    uint32_t *prose = calloc(d->n_nodes, sizeof(*prose));
+
+    if (!prose)
+        return;
+    /* prose blocks per subtree, so that a pair's common element can be judged small */
+    for (i = 0; i < n; i++)
+        if (cls[i] == C_GOOD || cls[i] == C_NEARGOOD)
+            prose[d->blocks[seq[i]].node]++;
+    for (i = d->n_nodes; i-- > 1;)
+        prose[d->nodes[i].parent] += prose[i];
+    for (pass = 0; pass < 2; pass++) {
+        if (pass == 1 && (pairs < LISTING_MIN_ITEMS || pair_chars * 2 >= prose_chars))
+            break;
+        head = EX_NONE;
+        for (i = 0; i < n; i++) {
+            const ex_block *b = &d->blocks[seq[i]];
+            bool headline = teaser_headline(b);
+            if (!headline && (cls[i] == C_GOOD || cls[i] == C_NEARGOOD)) {
+                /* a pair lives in its own small item: nothing else of prose around it */
+                bool pair = head != EX_NONE && prose[common_ancestor(d, head, b->node)] <= 1;
+                if (pass == 0) {
+                    prose_chars += b->chars;
+                    pairs += pair;
+                    pair_chars += pair ? b->chars : 0;
+                } else if (pair) {
+                    cls[i] = C_BAD;
+                }
+            }
+            if (!headline && ((b->flags & BF_BYLINE) || (cls[i] == C_SHORT && b->words <= 10)))
+                continue;
+            head = headline ? b->node : EX_NONE;
+        }
+    }
+    free(prose);
 }
 
 /*
@@ -763,7 +833,8 @@ void ex_score_select(ex_doc *d)
     double *w = NULL, *sum = NULL, *gm = NULL;
     uint32_t *seq = NULL, *pe = NULL, i, n_seq = 0, c, ld_pairs, ld_total;
     uint8_t *cls = NULL, *untrusted = NULL, *collapsed = NULL;
-    bool ld_matched, ld_complete, comments = false;
+    bool ld_matched, ld_complete, ld_truncated, comments = false;
+    uint32_t ld_last;
     size_t words = 0, chars = 0;
     double good_total = 0;
 
@@ -783,6 +854,10 @@ void ex_score_select(ex_doc *d)
     ld_matched = ld_pairs >= 20;
     /* the whole JSON-LD body is on the page: text it lacks is not the article's */
     ld_complete = ld_matched && ld_pairs >= LD_COMPLETE * ld_total;
+    ld_truncated = ld_complete && ld_body_truncated(d->ld_body);
+    for (i = 0, ld_last = 0; i < d->n_blocks; i++)
+        if (d->blocks[i].flags & BF_JSONLD)
+            ld_last = i;
     good_mass(d, gm);
     trusted_paths(d, gm, pe, untrusted);
     c = marked_body(d, gm);
@@ -831,7 +906,10 @@ void ex_score_select(ex_doc *d)
         below = path_below(d, untrusted, b->node, c);
         if ((below & DROP_BITS) && !((below & DROP_BITS) == EXC_HEADER && (below & EXC_LEAD)))
             continue;
-        if (ld_complete && b->words >= 15 && b->jsonld_cover < 0.3f)
+        /* prose the complete JSON-LD body lacks is not the article's; a truncated
+           body ("... Subscribe to read more") only speaks up to its last line */
+        if (ld_complete && b->words >= 15 && b->jsonld_cover < 0.3f &&
+            (!ld_truncated || i < ld_last))
             continue;
         seq[n_seq] = i;
         cls[n_seq] = (uint8_t)classify_one(d, b, LINK_MAX_INSIDE);
@@ -847,6 +925,7 @@ void ex_score_select(ex_doc *d)
             cls[n_seq] = C_GOOD;
         n_seq++;
     }
+    drop_teasers(d, seq, cls, n_seq);
     /* headings: kept when good text follows within HEADING_REACH characters */
     for (i = 0; i < n_seq; i++) {
         const ex_block *b = &d->blocks[seq[i]];
