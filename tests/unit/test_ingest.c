@@ -1,0 +1,261 @@
+/*
+ * test_ingest.c - the pipeline's contracts: results in input order whatever
+ * the threads, wc_ingest_call runs after the records queued before it and
+ * inside the same transaction, on_result sees every record, a stop commits
+ * what was queued, the same records again add nothing, and different
+ * thread counts give the same database.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "wirecopy/ingest.h"
+#include "wirecopy/store.h"
+#include "wirecopy/wirecopy.h"
+
+struct fixture {
+    char dir[64];
+    char db[128];
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+
+    snprintf(f->dir, sizeof(f->dir), "/tmp/wc-test-ingest-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char cmd[160];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+/* Article i: story i % 7, so documents 7 apart are copies; a little noise per copy. */
+static void article(int i, char *out, size_t n)
+{
+    int s = i % 7, k, len = 0;
+
+    for (k = 0; k < 60; k++)
+        len += snprintf(out + len, n - (size_t)len, "w%dx%d ", s, k * 13 % 97 + s);
+    snprintf(out + len, n - (size_t)len, "\n\nbyline %d", i);
+}
+
+static wc_record text_record(const char *id, const char *text)
+{
+    wc_record r;
+
+    memset(&r, 0, sizeof(r));
+    r.source = WC_SOURCE_JSONL;
+    r.origin = "/unit/test.jsonl";
+    r.origin_id = id;
+    r.published_at = INT64_MIN;
+    r.fetched_at = INT64_MIN;
+    r.body = text;
+    r.len = strlen(text);
+    return r;
+}
+
+struct seen {
+    int n;
+    int64_t last_user;
+    int in_order;
+    int64_t docs_at_call; /* documents visible to the call */
+};
+
+static void on_result(void *ctx, const wc_ingest_result *r)
+{
+    struct seen *s = ctx;
+    int64_t u = (int64_t)(intptr_t)r->user;
+
+    if (u != s->last_user + 1)
+        s->in_order = 0;
+    s->last_user = u;
+    s->n++;
+}
+
+static wc_status count_docs(void *ctx, wc_store *st, wc_error *err)
+{
+    struct seen *s = ctx;
+    wc_store_stats stats;
+    wc_status rc = wc_store_stats_get(st, &stats, err);
+
+    s->docs_at_call = stats.documents;
+    return rc;
+}
+
+static int64_t run(const char *db, unsigned threads, int n, struct seen *seen, int call_at)
+{
+    wc_store *s = NULL;
+    wc_ingest *ing = NULL;
+    wc_ingest_opts o;
+    wc_ingest_stats st;
+    wc_error err = WC_ERROR_INIT;
+    char text[2048], id[32];
+    int i;
+
+    memset(&o, 0, sizeof(o));
+    o.threads = threads;
+    o.batch = 5;
+    o.on_result = on_result;
+    o.result_ctx = seen;
+    assert_int_equal(wc_store_open(&s, db, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_ingest_new(&ing, s, &o, &err), WC_OK);
+    for (i = 0; i < n; i++) {
+        wc_record r;
+        if (i == call_at)
+            assert_int_equal(wc_ingest_call(ing, count_docs, seen, &err), WC_OK);
+        article(i, text, sizeof(text));
+        snprintf(id, sizeof(id), "doc%d", i);
+        r = text_record(id, text);
+        assert_int_equal(wc_ingest_add(ing, &r, NULL, (void *)(intptr_t)(i + 1), &err), WC_OK);
+    }
+    assert_int_equal(wc_ingest_flush(ing, &err), WC_OK);
+    wc_ingest_get_stats(ing, &st);
+    assert_int_equal(wc_ingest_finish(ing, &err), WC_OK);
+    wc_store_close(s);
+    return (int64_t)st.stored;
+}
+
+static void dump_db(const char *db, char *out, size_t n)
+{
+    sqlite3 *h;
+    sqlite3_stmt *q;
+    size_t len = 0;
+
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h,
+                                        "SELECT id, origin_id, cluster_id, match_kind FROM "
+                                        "documents ORDER BY id",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(q) == SQLITE_ROW && len + 64 < n)
+        len += (size_t)snprintf(out + len, n - len, "%lld %s %lld %d;",
+                                (long long)sqlite3_column_int64(q, 0),
+                                (const char *)sqlite3_column_text(q, 1),
+                                (long long)sqlite3_column_int64(q, 2), sqlite3_column_int(q, 3));
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+}
+
+static void test_results_in_order_and_call_sees_earlier_records(void **state)
+{
+    struct fixture *f = *state;
+    struct seen seen = {0, 0, 1, -1};
+
+    assert_int_equal(run(f->db, 2, 40, &seen, 23), 40);
+    assert_int_equal(seen.n, 40);
+    assert_true(seen.in_order);
+    /* the 23 records queued before the call were stored before it ran */
+    assert_int_equal(seen.docs_at_call, 23);
+}
+
+static void test_copies_are_clustered(void **state)
+{
+    struct fixture *f = *state;
+    struct seen seen = {0, 0, 1, -1};
+    wc_store *s = NULL;
+    wc_store_stats st;
+    wc_error err = WC_ERROR_INIT;
+
+    run(f->db, 2, 35, &seen, -1);
+    assert_int_equal(wc_store_open(&s, f->db, WC_STORE_READONLY, 0, &err), WC_OK);
+    assert_int_equal(wc_store_stats_get(s, &st, &err), WC_OK);
+    assert_int_equal(st.documents, 35);
+    assert_int_equal(st.clusters, 7); /* seven stories, five copies each */
+    assert_int_equal(st.largest_cluster, 5);
+    wc_store_close(s);
+}
+
+static void test_again_adds_nothing(void **state)
+{
+    struct fixture *f = *state;
+    struct seen seen = {0, 0, 1, -1};
+
+    assert_int_equal(run(f->db, 2, 20, &seen, -1), 20);
+    seen.last_user = 0;
+    assert_int_equal(run(f->db, 2, 20, &seen, -1), 0);
+}
+
+static void test_thread_count_does_not_change_the_result(void **state)
+{
+    struct fixture *f = *state;
+    struct seen seen = {0, 0, 1, -1};
+    char a[8192], b[8192], db2[160];
+
+    run(f->db, 1, 60, &seen, -1);
+    snprintf(db2, sizeof(db2), "%s/t2.db", f->dir);
+    seen.last_user = 0;
+    run(db2, 4, 60, &seen, -1);
+    dump_db(f->db, a, sizeof(a));
+    dump_db(db2, b, sizeof(b));
+    assert_string_equal(a, b);
+}
+
+static void test_stop_commits_what_was_queued(void **state)
+{
+    struct fixture *f = *state;
+    wc_store *s = NULL;
+    wc_ingest *ing = NULL;
+    wc_ingest_opts o;
+    wc_error err = WC_ERROR_INIT;
+    volatile int stop = 0;
+    char text[2048];
+    wc_record r;
+    wc_store_stats st;
+
+    memset(&o, 0, sizeof(o));
+    o.stop = &stop;
+    assert_int_equal(wc_store_open(&s, f->db, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_ingest_new(&ing, s, &o, &err), WC_OK);
+    article(1, text, sizeof(text));
+    r = text_record("one", text);
+    assert_int_equal(wc_ingest_add(ing, &r, NULL, NULL, &err), WC_OK);
+    stop = 1;
+    r = text_record("two", text);
+    assert_int_equal(wc_ingest_add(ing, &r, NULL, NULL, &err), WC_ERR_INTERRUPTED);
+    assert_int_equal(wc_ingest_flush(ing, &err), WC_ERR_INTERRUPTED);
+    wc_ingest_finish(ing, NULL);
+    assert_int_equal(wc_store_stats_get(s, &st, &err), WC_OK);
+    assert_int_equal(st.documents, 1);
+    wc_store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_results_in_order_and_call_sees_earlier_records,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copies_are_clustered, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_again_adds_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thread_count_does_not_change_the_result, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_stop_commits_what_was_queued, setup, teardown),
+    };
+    int rc;
+
+    wc_global_init(NULL);
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    wc_global_cleanup();
+    return rc;
+}
