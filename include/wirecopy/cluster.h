@@ -5,10 +5,10 @@
  * SQLite is the durable store; this index is rebuilt at start-up from the
  * stored fingerprints (wc_cluster_index_load, no decisions) and then
  * decides for each new document (wc_cluster_assign) on the ONE writer
- * thread. It costs under about 1 KB per document (see
- * wc_cluster_index_memory), and assign costs the same at 10,000 and at
- * 1,000,000 documents: candidates come from hash tables, never from a
- * scan.
+ * thread. It costs 650-750 bytes per document with the default
+ * parameters (wc_cluster_index_memory), and the work of an assignment
+ * does not grow with the index: candidates come from hash tables, never
+ * from a scan.
  *
  * How a new document is placed:
  *   1. exact: the same canonical text (xxh3-128) is already indexed ->
@@ -16,21 +16,20 @@
  *   2. candidates: documents sharing an LSH band of the body signature or
  *      of the lead signature;
  *   3. verification: every candidate is checked with the pair rule of
- *      wc_fp_is_copy() (estimated Jaccard, or containment with a matching
- *      lead for cut copies);
- *   4. policy against chaining (A~B, B~C, A and C unrelated):
- *      - a document joins a cluster through a verified member when it is
- *        a strong copy of it (Jaccard), or is the shorter text contained
- *        in it; when it is the longer text containing a short member, it
- *        must also verify against the cluster's representative (its
- *        longest member), so a story that quotes a short cut copy does
- *        not join the cut copy's story;
- *      - when a document could join several clusters, they are merged
- *        only if their representatives verify against each other (or the
- *        document is a strong copy of both); otherwise it joins the best
- *        one and the clusters stay apart.
- *   The result does not depend on arrival order except where the rules
- *   above meet ambiguous documents; docs/dedup.md gives the measured spread.
+ *      wc_fp_is_copy() (estimated Jaccard, or containment for cut copies,
+ *      both with agreeing leads);
+ *   4. policy against chaining (A~B, B~C, A and C unrelated), judged
+ *      against each cluster's representative, its fullest member:
+ *      - the document is anchored in a cluster when it is a copy of the
+ *        representative as a whole (Jaccard), or longer and containing it;
+ *      - it may join a cluster when anchored, or when it is a fragment
+ *        contained in a member it matched, or a Jaccard copy of a member;
+ *      - it joins the best such cluster; others are merged into it only
+ *        when the document is anchored in both, or their representatives
+ *        are copies of each other. A fragment shared by two stories never
+ *        joins them.
+ *   The result does not depend on arrival order except where these rules
+ *   meet ambiguous documents; docs/dedup.md gives the measured spread.
  *
  * Cluster ids are document ids: a new cluster's id is its founding
  * document's id; when clusters merge, the smallest id survives and the

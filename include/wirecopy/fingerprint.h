@@ -128,7 +128,7 @@ wc_status wc_fp_compute(wc_fp_worker *w, const char *text, size_t len, wc_fprint
 
 /*
  * Append the compact binary form of fp to out (little-endian, versioned,
- * with a checksum; 56 + 2 * (perm + lead_perm) bytes: 440 by default).
+ * with a checksum; 56 + 2 * (perm + lead_perm) bytes: 376 by default).
  */
 wc_status wc_fprint_pack(const wc_fprint *fp, wc_buf *out);
 
