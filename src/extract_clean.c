@@ -671,7 +671,10 @@ bool ex_is_debris(const char *p, size_t len)
         colon = pat[pl - 1] == ':';
         if (colon)
             pl--;
-        if (n < pl || memcmp(f, pat, pl) || (n > pl && f[pl] != ' ' && pat[pl - 1] != ' '))
+        /* one-word patterns end at a word boundary; longer ones may run into the next
+           word, as "Previous article" does into its link text on many templates */
+        if (n < pl || memcmp(f, pat, pl) ||
+            (n > pl && f[pl] != ' ' && pat[pl - 1] != ' ' && !memchr(pat, ' ', pl)))
             continue;
         if (colon && words > 6 && !has_separator(p, len))
             continue;

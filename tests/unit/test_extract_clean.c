@@ -1,0 +1,166 @@
+/*
+ * test_extract_clean.c - the evidence of names and phrases: class/id
+ * vocabulary (tokens, camelCase, compound names, CMS slugs, layout
+ * flags), debris phrases, bylines, datelines, "Comments" headings,
+ * author bios and toggle labels. Long prose must never match a phrase.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "extract_internal.h"
+
+static uint32_t v(const char *s)
+{
+    return ex_vocab_classify(NULL, s, strlen(s));
+}
+
+static void test_vocabulary(void **state)
+{
+    (void)state;
+    assert_true(v("sidebar") & EXC_SIDEBAR);
+    assert_true(v("left-sidebar widget-area") & EXC_SIDEBAR);
+    assert_true(v("relatedPosts") & EXC_RELATED);
+    assert_true(v("post-comments") & EXC_COMMENT);
+    assert_true(v("articleBody") & EXC_BODY);
+    assert_true(v("story-body__inner") & EXC_BODY);
+    assert_true(v("entry-content clearfix") & EXC_BODY);
+    assert_true(v("share-bar") & EXC_SHARE);
+    assert_true(v("newsletter-signup") & EXC_PROMO);
+    assert_true(v("cookie-consent") & EXC_MODAL);
+    assert_true(v("author-bio") & EXC_BIO);
+    assert_true(v("wp-caption-text") & EXC_CAPTION);
+    assert_true(v("twitter-tweet") & EXC_EMBED);
+    assert_true(v("ad") & EXC_AD);
+    /* short words only as whole tokens: these are not ads */
+    assert_false(v("header-download") & EXC_AD);
+    assert_false(v("thread") & EXC_AD);
+    assert_false(v("shadow") & EXC_AD);
+    /* opinion writing is not reader comments */
+    assert_false(v("commentary") & EXC_COMMENT);
+    /* CMS taxonomy slugs and layout flags say nothing */
+    assert_int_equal(v("tag-elections"), 0);
+    assert_int_equal(v("category-news"), 0);
+    assert_int_equal(v("author-jdoe"), 0);
+    assert_int_equal(v("has-sidebar"), 0);
+    assert_int_equal(v("with-navbar"), 0);
+    assert_int_equal(v("no-comments"), 0);
+    /* ... but a structure word after the slug head does */
+    assert_true(v("tag-list") & EXC_TAGS);
+    assert_true(v("author-box") & EXC_BIO);
+    assert_int_equal(v(""), 0);
+}
+
+static void test_vocabulary_cache(void **state)
+{
+    struct ex_vocab_cache *c = ex_vocab_cache_new();
+    int i;
+
+    (void)state;
+    assert_non_null(c);
+    for (i = 0; i < 3; i++)
+        assert_true(ex_vocab_classify(c, "comment-list", 12) & EXC_COMMENT);
+    assert_int_equal(ex_vocab_classify(c, "comment", 4), 0); /* "comm": another key */
+    ex_vocab_cache_free(c);
+    ex_vocab_cache_free(NULL);
+}
+
+#define S(lit) lit, strlen(lit)
+
+static void test_debris(void **state)
+{
+    (void)state;
+    assert_true(ex_is_debris(S("Related:")));
+    assert_true(ex_is_debris(S("Related: Ferry timetable changes for the summer")));
+    assert_true(ex_is_debris(S("READ MORE: How the floods changed the valley")));
+    assert_true(ex_is_debris(S("Advertisement")));
+    assert_true(ex_is_debris(S("Share this article")));
+    assert_true(ex_is_debris(S("Previous article6 a.m. crackdown in Moldova")));
+    assert_true(ex_is_debris(S("Exit mobile version")));
+    assert_true(ex_is_debris(S("Sign up for our newsletter")));
+    assert_true(ex_is_debris(S("12 Comments")));
+    assert_true(ex_is_debris(S("\xC2\xA9 2024 Valley Courier Media. All rights reserved.")));
+    assert_true(ex_is_debris(S("Source: PC Gamer")));
+    assert_true(ex_is_debris(S("(Jane Doe/Reuters)")));
+    assert_true(ex_is_debris(S("Photo: Getty Images")));
+    assert_true(ex_is_debris(S("5 min read")));
+    /* sentences that merely start like debris */
+    assert_false(ex_is_debris(S("Related to the budget, the council also voted on a new library.")));
+    assert_false(ex_is_debris(S("More than a hundred people came to the meeting on Tuesday.")));
+    assert_false(ex_is_debris(S("Read the report and you will see the problem at once.")));
+    assert_false(ex_is_debris(S("Sources close to the board say the vote will be close.")));
+}
+
+static void test_byline_dateline(void **state)
+{
+    (void)state;
+    assert_true(ex_is_byline(S("By Jane Doe")));
+    assert_true(ex_is_byline(S("By JANE DOE and JOHN ROE, Associated Press")));
+    assert_true(ex_is_byline(S("Posted by Max Fisher on October 29, 2012 at 6:48 pm")));
+    assert_true(ex_is_byline(S("Von Anna Schmidt")));
+    assert_false(ex_is_byline(S("by the time the police arrived the crowd had gone home")));
+    assert_false(ex_is_byline(S("By the way, nobody asked the farmers what they thought of the plan, "
+                                "which is why the council is now in trouble with them.")));
+    assert_true(ex_is_dateline(S("July 24, 2012 12:11 AM")));
+    assert_true(ex_is_dateline(S("Updated: Tuesday, 24 July 2012, 10:02 GMT")));
+    assert_true(ex_is_dateline(S("2012-07-24")));
+    assert_true(ex_is_dateline(S("24. Juli 2012")));
+    assert_false(ex_is_dateline(S("July was the hottest month since 2012")));
+    assert_false(ex_is_dateline(S("Chapter 12")));
+}
+
+static void test_comments_heading(void **state)
+{
+    (void)state;
+    assert_true(ex_is_comments_heading(S("Comments")));
+    assert_true(ex_is_comments_heading(S("3 Comments")));
+    assert_true(ex_is_comments_heading(S("Leave a Reply")));
+    assert_true(ex_is_comments_heading(S("5 thoughts on \"Harbour bridge reopens\"")));
+    assert_true(ex_is_comments_heading(S("Kommentare")));
+    assert_false(ex_is_comments_heading(S("Comments by the minister angered the unions")));
+}
+
+static void test_bio_and_toggle(void **state)
+{
+    char a1[] = "Lena Hoff", a2[] = "Tomas Berg";
+    char *authors[] = {a1, a2};
+
+    (void)state;
+    assert_true(ex_is_bio(S("Lena Hoff has reported on farming for the Courier since 2015."),
+                          authors, 2));
+    assert_true(ex_is_bio(S("Tomas Berg is a reporter who covers energy."), authors, 2));
+    assert_false(ex_is_bio(S("Lena Hoffmann is the new mayor."), authors, 2));
+    assert_false(ex_is_bio(S("The mayor said Lena Hoff is wrong."), authors, 2));
+    assert_false(ex_is_bio(S("Lena Hoff is a reporter."), authors, 0));
+    assert_true(ex_is_toggle(S("Show full PR text")));
+    assert_true(ex_is_toggle(S("Show more")));
+    assert_true(ex_is_toggle(S("Click to expand")));
+    assert_false(ex_is_toggle(S("Show business has changed a lot since the war")));
+}
+
+static void test_fold(void **state)
+{
+    char out[64];
+
+    (void)state;
+    assert_int_equal(ex_fold(S("Harbour Bridge: Re-opens!"), out, sizeof(out)), 20);
+    assert_string_equal(out, "harbourbridgereopens");
+    assert_int_equal(ex_fold(S("abcdef"), out, 4), 3);
+    assert_string_equal(out, "abc");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_vocabulary),      cmocka_unit_test(test_vocabulary_cache),
+        cmocka_unit_test(test_debris),          cmocka_unit_test(test_byline_dateline),
+        cmocka_unit_test(test_comments_heading), cmocka_unit_test(test_bio_and_toggle),
+        cmocka_unit_test(test_fold),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
