@@ -259,7 +259,7 @@ wc_status wc_article_to_markdown(const wc_article *a, wc_buf *o)
         const char *p = a->text + b->off;
         unsigned k;
         if (in_code && b->kind != WC_BLOCK_CODE) {
-            if ((st = wc_buf_addstr(o, "```\n\n")))
+            if ((st = wc_buf_addstr(o, "```\n")))
                 return st;
             in_code = false;
         }
