@@ -100,10 +100,10 @@ static double run_parse(void)
     size_t i;
 
     for (i = 0; i < n_pages; i++) {
-        htmlDocPtr doc = htmlReadMemory(pages[i].buf, (int)pages[i].len, NULL, NULL,
-                                        HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                                            HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                            HTML_PARSE_COMPACT);
+        htmlDocPtr doc =
+            htmlReadMemory(pages[i].buf, (int)pages[i].len, NULL, NULL,
+                           HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                               HTML_PARSE_NONET | HTML_PARSE_COMPACT);
         if (doc)
             xmlFreeDoc(doc);
     }

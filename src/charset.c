@@ -209,8 +209,8 @@ static wc_status from_utf16(const char *p, size_t len, bool be, wc_buf *out, siz
     for (i = 0; i + 1 < len; i += 2) {
         uint32_t u = be ? (uint32_t)(s[i] << 8 | s[i + 1]) : (uint32_t)(s[i + 1] << 8 | s[i]);
         if (u >= 0xD800 && u <= 0xDBFF && i + 3 < len) {
-            uint32_t lo = be ? (uint32_t)(s[i + 2] << 8 | s[i + 3])
-                             : (uint32_t)(s[i + 3] << 8 | s[i + 2]);
+            uint32_t lo =
+                be ? (uint32_t)(s[i + 2] << 8 | s[i + 3]) : (uint32_t)(s[i + 3] << 8 | s[i + 2]);
             if (lo >= 0xDC00 && lo <= 0xDFFF) {
                 u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
                 i += 2;
@@ -306,7 +306,7 @@ wc_status wc_charset_to_utf8(const char *label, const char *p, size_t len, wc_bu
 /* --- labels ------------------------------------------------------------ */
 
 struct label {
-    const char *name;  /* lower-case label */
+    const char *name; /* lower-case label */
     wc_charset cs;
     const char *iconv; /* name for iconv when cs is WC_CHARSET_OTHER */
 };
@@ -399,13 +399,14 @@ wc_charset wc_charset_lookup(const char *p, size_t len, char *canon)
 
     if (canon)
         canon[0] = '\0';
-    while (len && (*p == ' ' || *p == '\t' || *p == '"' || *p == '\'' || *p == '\n' || *p == '\r')) {
+    while (len &&
+           (*p == ' ' || *p == '\t' || *p == '"' || *p == '\'' || *p == '\n' || *p == '\r')) {
         p++;
         len--;
     }
-    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '"' ||
-                   p[len - 1] == '\'' || p[len - 1] == ';' || p[len - 1] == '\n' ||
-                   p[len - 1] == '\r'))
+    while (len &&
+           (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '"' || p[len - 1] == '\'' ||
+            p[len - 1] == ';' || p[len - 1] == '\n' || p[len - 1] == '\r'))
         len--;
     if (!len || len >= sizeof(low))
         return WC_CHARSET_UNKNOWN;

@@ -232,8 +232,9 @@ wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char 
     }
     if (cs == WC_CHARSET_UNKNOWN)
         cs = WC_CHARSET_UTF8;
-    if (!bom && (cs == WC_CHARSET_WINDOWS_1252 ||
-                 (cs == WC_CHARSET_OTHER && !strcmp(canon, "ISO-8859-15"))) &&
+    if (!bom &&
+        (cs == WC_CHARSET_WINDOWS_1252 ||
+         (cs == WC_CHARSET_OTHER && !strcmp(canon, "ISO-8859-15"))) &&
         utf8_with_multibyte(html, len))
         cs = WC_CHARSET_UTF8;
     html += bom;

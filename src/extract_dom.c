@@ -173,21 +173,58 @@ static const struct tag_info *tag_lookup(const char *name)
 unsigned ex_tag_flags(unsigned tag)
 {
     static const unsigned fixed[T_COUNT] = {
-        [T_A] = 0, [T_ADDRESS] = TF_BLOCK, [T_ARTICLE] = TF_BLOCK, [T_ASIDE] = TF_BLOCK,
-        [T_BLOCKQUOTE] = TF_BLOCK, [T_BODY] = TF_BLOCK, [T_BR] = TF_VOID, [T_CAPTION] = TF_BLOCK,
-        [T_CENTER] = TF_BLOCK, [T_DD] = TF_BLOCK, [T_DETAILS] = TF_BLOCK, [T_DIALOG] = TF_BLOCK,
-        [T_DIV] = TF_BLOCK, [T_DL] = TF_BLOCK, [T_DT] = TF_BLOCK, [T_FIELDSET] = TF_BLOCK,
-        [T_FIGCAPTION] = TF_BLOCK, [T_FIGURE] = TF_BLOCK, [T_FOOTER] = TF_BLOCK,
-        [T_FORM] = TF_BLOCK, [T_H1] = TF_BLOCK | TF_HEADING, [T_H2] = TF_BLOCK | TF_HEADING,
-        [T_H3] = TF_BLOCK | TF_HEADING, [T_H4] = TF_BLOCK | TF_HEADING,
-        [T_H5] = TF_BLOCK | TF_HEADING, [T_H6] = TF_BLOCK | TF_HEADING, [T_HEAD] = TF_BLOCK,
-        [T_HEADER] = TF_BLOCK, [T_HGROUP] = TF_BLOCK, [T_HR] = TF_BLOCK | TF_VOID,
-        [T_HTML] = TF_BLOCK, [T_IMG] = TF_VOID, [T_LEGEND] = TF_BLOCK, [T_LI] = TF_BLOCK,
-        [T_LINK] = TF_VOID, [T_MAIN] = TF_BLOCK, [T_MENU] = TF_BLOCK, [T_META] = TF_VOID,
-        [T_NAV] = TF_BLOCK, [T_OL] = TF_BLOCK, [T_P] = TF_BLOCK, [T_PRE] = TF_BLOCK,
-        [T_SECTION] = TF_BLOCK, [T_SUMMARY] = TF_BLOCK, [T_TABLE] = TF_BLOCK,
-        [T_TBODY] = TF_BLOCK, [T_TD] = TF_BLOCK | TF_CELL, [T_TFOOT] = TF_BLOCK,
-        [T_TH] = TF_BLOCK | TF_CELL, [T_THEAD] = TF_BLOCK, [T_TR] = TF_BLOCK, [T_UL] = TF_BLOCK,
+        [T_A] = 0,
+        [T_ADDRESS] = TF_BLOCK,
+        [T_ARTICLE] = TF_BLOCK,
+        [T_ASIDE] = TF_BLOCK,
+        [T_BLOCKQUOTE] = TF_BLOCK,
+        [T_BODY] = TF_BLOCK,
+        [T_BR] = TF_VOID,
+        [T_CAPTION] = TF_BLOCK,
+        [T_CENTER] = TF_BLOCK,
+        [T_DD] = TF_BLOCK,
+        [T_DETAILS] = TF_BLOCK,
+        [T_DIALOG] = TF_BLOCK,
+        [T_DIV] = TF_BLOCK,
+        [T_DL] = TF_BLOCK,
+        [T_DT] = TF_BLOCK,
+        [T_FIELDSET] = TF_BLOCK,
+        [T_FIGCAPTION] = TF_BLOCK,
+        [T_FIGURE] = TF_BLOCK,
+        [T_FOOTER] = TF_BLOCK,
+        [T_FORM] = TF_BLOCK,
+        [T_H1] = TF_BLOCK | TF_HEADING,
+        [T_H2] = TF_BLOCK | TF_HEADING,
+        [T_H3] = TF_BLOCK | TF_HEADING,
+        [T_H4] = TF_BLOCK | TF_HEADING,
+        [T_H5] = TF_BLOCK | TF_HEADING,
+        [T_H6] = TF_BLOCK | TF_HEADING,
+        [T_HEAD] = TF_BLOCK,
+        [T_HEADER] = TF_BLOCK,
+        [T_HGROUP] = TF_BLOCK,
+        [T_HR] = TF_BLOCK | TF_VOID,
+        [T_HTML] = TF_BLOCK,
+        [T_IMG] = TF_VOID,
+        [T_LEGEND] = TF_BLOCK,
+        [T_LI] = TF_BLOCK,
+        [T_LINK] = TF_VOID,
+        [T_MAIN] = TF_BLOCK,
+        [T_MENU] = TF_BLOCK,
+        [T_META] = TF_VOID,
+        [T_NAV] = TF_BLOCK,
+        [T_OL] = TF_BLOCK,
+        [T_P] = TF_BLOCK,
+        [T_PRE] = TF_BLOCK,
+        [T_SECTION] = TF_BLOCK,
+        [T_SUMMARY] = TF_BLOCK,
+        [T_TABLE] = TF_BLOCK,
+        [T_TBODY] = TF_BLOCK,
+        [T_TD] = TF_BLOCK | TF_CELL,
+        [T_TFOOT] = TF_BLOCK,
+        [T_TH] = TF_BLOCK | TF_CELL,
+        [T_THEAD] = TF_BLOCK,
+        [T_TR] = TF_BLOCK,
+        [T_UL] = TF_BLOCK,
         [T_ROOT] = TF_BLOCK,
     };
     (void)tag_flags_by_id;
@@ -329,12 +366,12 @@ struct builder {
     ex_doc *d;
     htmlParserCtxtPtr ctxt;
     struct frame *stack;
-    uint32_t sp;         /* frames in use */
-    uint32_t overflow;   /* elements opened beyond EX_MAX_STACK */
-    uint32_t cur;        /* node receiving children */
-    uint32_t skip;       /* > 0: inside a skipped subtree opened at frame skip-1 */
-    int capture;         /* enum capture while skipping */
-    bool title_done;     /* the first <title> was read */
+    uint32_t sp;       /* frames in use */
+    uint32_t overflow; /* elements opened beyond EX_MAX_STACK */
+    uint32_t cur;      /* node receiving children */
+    uint32_t skip;     /* > 0: inside a skipped subtree opened at frame skip-1 */
+    int capture;       /* enum capture while skipping */
+    bool title_done;   /* the first <title> was read */
     /* tag lookups by libxml2's interned name pointer: a page uses few names, many times */
     struct {
         const xmlChar *name;
@@ -393,8 +430,8 @@ static uint32_t new_node(struct builder *b, unsigned tag, uint32_t parent)
 
 /* Byte classes for the text normaliser: 0 plain, 1 ASCII space, 2 lead byte to inspect. */
 static const unsigned char text_class[256] = {
-    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1,
-    [0xC2] = 2, [0xE2] = 2, [0xE3] = 2, [0xEF] = 2,
+    [' '] = 1,  ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1,
+    ['\v'] = 1, [0xC2] = 2, [0xE2] = 2, [0xE3] = 2, [0xEF] = 2,
 };
 
 /*
@@ -530,9 +567,8 @@ static bool is_ldjson(const char *type)
 
 static uint32_t role_bits(const char *r, size_t n)
 {
-    if (wc_mem_ieq(r, n, "navigation") || wc_mem_ieq(r, n, "menu") ||
-        wc_mem_ieq(r, n, "menubar") || wc_mem_ieq(r, n, "search") ||
-        wc_mem_ieq(r, n, "tablist"))
+    if (wc_mem_ieq(r, n, "navigation") || wc_mem_ieq(r, n, "menu") || wc_mem_ieq(r, n, "menubar") ||
+        wc_mem_ieq(r, n, "search") || wc_mem_ieq(r, n, "tablist"))
         return EXC_NAV;
     if (wc_mem_ieq(r, n, "banner"))
         return EXC_HEADER;
@@ -544,8 +580,7 @@ static uint32_t role_bits(const char *r, size_t n)
         return EXC_MAIN;
     if (wc_mem_ieq(r, n, "article"))
         return EXC_ARTICLE;
-    if (wc_mem_ieq(r, n, "dialog") || wc_mem_ieq(r, n, "alertdialog") ||
-        wc_mem_ieq(r, n, "alert"))
+    if (wc_mem_ieq(r, n, "dialog") || wc_mem_ieq(r, n, "alertdialog") || wc_mem_ieq(r, n, "alert"))
         return EXC_MODAL;
     if (wc_mem_ieq(r, n, "toolbar"))
         return EXC_SHARE;
@@ -890,8 +925,8 @@ wc_status ex_dom_parse(ex_doc *d, const char *utf8, size_t len, wc_error *err)
     struct builder b;
     htmlParserCtxtPtr ctxt;
     xmlSAXHandler *sax;
-    int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-               HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NODEFDTD;
+    int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+               HTML_PARSE_IGNORE_ENC | HTML_PARSE_NODEFDTD;
 
     memset(&b, 0, sizeof(b));
     b.d = d;

@@ -52,16 +52,94 @@
 /* --- tags -------------------------------------------------------------- */
 
 enum ex_tag {
-    T_OTHER = 0, T_TEXT, T_ROOT,
-    T_A, T_ADDRESS, T_ARTICLE, T_ASIDE, T_AUDIO, T_B, T_BASE, T_BLOCKQUOTE, T_BODY, T_BR,
-    T_BUTTON, T_CANVAS, T_CAPTION, T_CENTER, T_CODE, T_DD, T_DETAILS, T_DIALOG, T_DIV, T_DL,
-    T_DT, T_EM, T_EMBED, T_FIELDSET, T_FIGCAPTION, T_FIGURE, T_FOOTER, T_FORM, T_FRAMESET,
-    T_H1, T_H2, T_H3, T_H4, T_H5, T_H6, T_HEAD, T_HEADER, T_HGROUP, T_HR, T_HTML, T_I,
-    T_IFRAME, T_IMG, T_INPUT, T_LABEL, T_LEGEND, T_LI, T_LINK, T_MAIN, T_MAP, T_MATH, T_MENU,
-    T_META, T_NAV, T_NOSCRIPT, T_OBJECT, T_OL, T_OPTION, T_P, T_PICTURE, T_PRE, T_Q, T_SCRIPT,
-    T_SECTION, T_SELECT, T_SMALL, T_SOURCE, T_SPAN, T_STRONG, T_STYLE, T_SUMMARY, T_SVG,
-    T_TABLE, T_TBODY, T_TD, T_TEMPLATE, T_TEXTAREA, T_TFOOT, T_TH, T_THEAD, T_TIME, T_TITLE,
-    T_TR, T_UL, T_VIDEO,
+    T_OTHER = 0,
+    T_TEXT,
+    T_ROOT,
+    T_A,
+    T_ADDRESS,
+    T_ARTICLE,
+    T_ASIDE,
+    T_AUDIO,
+    T_B,
+    T_BASE,
+    T_BLOCKQUOTE,
+    T_BODY,
+    T_BR,
+    T_BUTTON,
+    T_CANVAS,
+    T_CAPTION,
+    T_CENTER,
+    T_CODE,
+    T_DD,
+    T_DETAILS,
+    T_DIALOG,
+    T_DIV,
+    T_DL,
+    T_DT,
+    T_EM,
+    T_EMBED,
+    T_FIELDSET,
+    T_FIGCAPTION,
+    T_FIGURE,
+    T_FOOTER,
+    T_FORM,
+    T_FRAMESET,
+    T_H1,
+    T_H2,
+    T_H3,
+    T_H4,
+    T_H5,
+    T_H6,
+    T_HEAD,
+    T_HEADER,
+    T_HGROUP,
+    T_HR,
+    T_HTML,
+    T_I,
+    T_IFRAME,
+    T_IMG,
+    T_INPUT,
+    T_LABEL,
+    T_LEGEND,
+    T_LI,
+    T_LINK,
+    T_MAIN,
+    T_MAP,
+    T_MATH,
+    T_MENU,
+    T_META,
+    T_NAV,
+    T_NOSCRIPT,
+    T_OBJECT,
+    T_OL,
+    T_OPTION,
+    T_P,
+    T_PICTURE,
+    T_PRE,
+    T_Q,
+    T_SCRIPT,
+    T_SECTION,
+    T_SELECT,
+    T_SMALL,
+    T_SOURCE,
+    T_SPAN,
+    T_STRONG,
+    T_STYLE,
+    T_SUMMARY,
+    T_SVG,
+    T_TABLE,
+    T_TBODY,
+    T_TD,
+    T_TEMPLATE,
+    T_TEXTAREA,
+    T_TFOOT,
+    T_TH,
+    T_THEAD,
+    T_TIME,
+    T_TITLE,
+    T_TR,
+    T_UL,
+    T_VIDEO,
     T_COUNT
 };
 
@@ -81,31 +159,31 @@ const char *ex_tag_name(unsigned tag);
 
 /* What an element's class, id, role, itemprop or tag says it is. */
 enum {
-    EXC_BODY = 1u << 0,      /* article body: "article-body", "entry-content", itemprop=articleBody */
-    EXC_CONTENT = 1u << 1,   /* weaker content words: "content", "story", "post", "text" */
-    EXC_ARTICLE = 1u << 2,   /* <article>, role=article, schema.org Article scope */
-    EXC_MAIN = 1u << 3,      /* <main>, role=main */
-    EXC_NAV = 1u << 4,       /* navigation, menus, breadcrumbs */
-    EXC_HEADER = 1u << 5,    /* page or article header (masthead, headline block) */
-    EXC_FOOTER = 1u << 6,    /* footers, copyright */
-    EXC_SIDEBAR = 1u << 7,   /* sidebars, rails, asides, widgets */
-    EXC_RELATED = 1u << 8,   /* related / recommended / more stories / popular */
-    EXC_SHARE = 1u << 9,     /* share and follow bars, social widgets, print/email tools */
-    EXC_AD = 1u << 10,       /* advertising, sponsors */
-    EXC_PROMO = 1u << 11,    /* newsletter, subscribe, paywall, donate, calls to action */
-    EXC_COMMENT = 1u << 12,  /* reader comments, discussion */
-    EXC_BYLINE = 1u << 13,   /* byline, author, dateline, timestamps, article meta */
-    EXC_CAPTION = 1u << 14,  /* captions and credits of images and videos */
-    EXC_MODAL = 1u << 15,    /* cookie banners, consent, pop-ups, overlays */
-    EXC_BIO = 1u << 16,      /* author biography box */
-    EXC_PAGER = 1u << 17,    /* previous/next article, pagination */
-    EXC_HIDDEN = 1u << 18,   /* visually hidden (sr-only, hidden, hide) */
-    EXC_TAGS = 1u << 19,     /* tags, topics, categories, keywords */
-    EXC_TITLE = 1u << 20,    /* headline / title containers */
-    EXC_MEDIA = 1u << 21,    /* figures, galleries, video players */
-    EXC_FORM = 1u << 22,     /* forms (search, sign-up, comment forms) */
-    EXC_LEAD = 1u << 23,     /* standfirst / summary / dek: article text in most gold */
-    EXC_EMBED = 1u << 24,    /* embedded posts of social networks, pull quotes */
+    EXC_BODY = 1u << 0,    /* article body: "article-body", "entry-content", itemprop=articleBody */
+    EXC_CONTENT = 1u << 1, /* weaker content words: "content", "story", "post", "text" */
+    EXC_ARTICLE = 1u << 2, /* <article>, role=article, schema.org Article scope */
+    EXC_MAIN = 1u << 3,    /* <main>, role=main */
+    EXC_NAV = 1u << 4,     /* navigation, menus, breadcrumbs */
+    EXC_HEADER = 1u << 5,  /* page or article header (masthead, headline block) */
+    EXC_FOOTER = 1u << 6,  /* footers, copyright */
+    EXC_SIDEBAR = 1u << 7, /* sidebars, rails, asides, widgets */
+    EXC_RELATED = 1u << 8, /* related / recommended / more stories / popular */
+    EXC_SHARE = 1u << 9,   /* share and follow bars, social widgets, print/email tools */
+    EXC_AD = 1u << 10,     /* advertising, sponsors */
+    EXC_PROMO = 1u << 11,  /* newsletter, subscribe, paywall, donate, calls to action */
+    EXC_COMMENT = 1u << 12, /* reader comments, discussion */
+    EXC_BYLINE = 1u << 13,  /* byline, author, dateline, timestamps, article meta */
+    EXC_CAPTION = 1u << 14, /* captions and credits of images and videos */
+    EXC_MODAL = 1u << 15,   /* cookie banners, consent, pop-ups, overlays */
+    EXC_BIO = 1u << 16,     /* author biography box */
+    EXC_PAGER = 1u << 17,   /* previous/next article, pagination */
+    EXC_HIDDEN = 1u << 18,  /* visually hidden (sr-only, hidden, hide) */
+    EXC_TAGS = 1u << 19,    /* tags, topics, categories, keywords */
+    EXC_TITLE = 1u << 20,   /* headline / title containers */
+    EXC_MEDIA = 1u << 21,   /* figures, galleries, video players */
+    EXC_FORM = 1u << 22,    /* forms (search, sign-up, comment forms) */
+    EXC_LEAD = 1u << 23,    /* standfirst / summary / dek: article text in most gold */
+    EXC_EMBED = 1u << 24,   /* embedded posts of social networks, pull quotes */
 };
 
 /* Bits that mark a subtree as not part of an article's text. */
@@ -125,23 +203,40 @@ void ex_vocab_cache_free(struct ex_vocab_cache *c);
 
 /* Attributes worth keeping. */
 enum ex_attr_key {
-    A_CLASS = 0, A_ID, A_HREF, A_SRC, A_DATA_SRC, A_SRCSET, A_ITEMPROP, A_ITEMTYPE, A_DATETIME,
-    A_CONTENT, A_PROPERTY, A_NAME, A_REL, A_LANG, A_ROLE, A_HTTP_EQUIV, A_CHARSET, A_ALT,
-    A_TITLE, A_VALUE,
+    A_CLASS = 0,
+    A_ID,
+    A_HREF,
+    A_SRC,
+    A_DATA_SRC,
+    A_SRCSET,
+    A_ITEMPROP,
+    A_ITEMTYPE,
+    A_DATETIME,
+    A_CONTENT,
+    A_PROPERTY,
+    A_NAME,
+    A_REL,
+    A_LANG,
+    A_ROLE,
+    A_HTTP_EQUIV,
+    A_CHARSET,
+    A_ALT,
+    A_TITLE,
+    A_VALUE,
     A_COUNT
 };
 
 typedef struct ex_attr {
-    uint32_t off;  /* bytes in ex_doc.abuf */
+    uint32_t off; /* bytes in ex_doc.abuf */
     uint32_t len;
-    uint8_t key;   /* enum ex_attr_key */
+    uint8_t key; /* enum ex_attr_key */
 } ex_attr;
 
 /* Node flags. */
 enum {
-    NF_LINK = 1 << 0,      /* <a href> */
-    NF_ITEMSCOPE = 1 << 1, /* itemscope */
-    NF_PUBDATE = 1 << 2,   /* <time pubdate> */
+    NF_LINK = 1 << 0,        /* <a href> */
+    NF_ITEMSCOPE = 1 << 1,   /* itemscope */
+    NF_PUBDATE = 1 << 2,     /* <time pubdate> */
     NF_ARTICLEBODY = 1 << 3, /* itemprop="articleBody": the page says where its article is */
 };
 
@@ -155,7 +250,7 @@ typedef struct ex_node {
     uint32_t cls;    /* EXC_* bits of this element */
     uint16_t tag;    /* enum ex_tag */
     uint16_t depth;
-    uint16_t flags;  /* NF_* */
+    uint16_t flags; /* NF_* */
 } ex_node;
 
 /* A JSON-LD script's bytes in ex_doc.jsonld. */
@@ -168,20 +263,18 @@ enum ex_lang { L_EN = 0, L_DE, L_FR, L_ES, L_IT, L_PT, L_NL, L_SV, L_PL, L_RU, E
 #define EX_LANG_NONE (-1)
 
 /* Kinds of text blocks (more than wc_block_kind: scoring wants them). */
-enum ex_kind {
-    K_PARA = 0, K_HEADING, K_LI, K_QUOTE, K_PRE, K_CAPTION, K_CELL, K_DT, K_DD
-};
+enum ex_kind { K_PARA = 0, K_HEADING, K_LI, K_QUOTE, K_PRE, K_CAPTION, K_CELL, K_DT, K_DD };
 
 /* Block flags. */
 enum {
-    BF_AFTER_BR = 1 << 0,  /* began at a <br> inside the same element */
-    BF_ORDERED = 1 << 1,   /* list item of an <ol> */
-    BF_IN_LINK = 1 << 2,   /* all of the text is inside one link */
-    BF_TITLE = 1 << 3,     /* same text as the headline */
-    BF_BYLINE = 1 << 4,    /* looks like a byline or dateline */
-    BF_DEBRIS = 1 << 5,    /* matches a debris pattern ("Related:", "Share this") */
-    BF_JSONLD = 1 << 6,    /* most of its words appear in JSON-LD articleBody */
-    BF_IN_HEAD = 1 << 7,   /* inside <head> (broken pages) */
+    BF_AFTER_BR = 1 << 0,       /* began at a <br> inside the same element */
+    BF_ORDERED = 1 << 1,        /* list item of an <ol> */
+    BF_IN_LINK = 1 << 2,        /* all of the text is inside one link */
+    BF_TITLE = 1 << 3,          /* same text as the headline */
+    BF_BYLINE = 1 << 4,         /* looks like a byline or dateline */
+    BF_DEBRIS = 1 << 5,         /* matches a debris pattern ("Related:", "Share this") */
+    BF_JSONLD = 1 << 6,         /* most of its words appear in JSON-LD articleBody */
+    BF_IN_HEAD = 1 << 7,        /* inside <head> (broken pages) */
     BF_COMMENTS_AFTER = 1 << 8, /* a "Comments" heading starts here */
     BF_BOILER_PHRASE = 1 << 9,  /* copyright, "All rights reserved", cookie text */
 };
@@ -190,40 +283,49 @@ enum {
 enum ex_class { C_BAD = 0, C_SHORT, C_NEARGOOD, C_GOOD };
 
 typedef struct ex_block {
-    uint32_t off, len;    /* text in ex_doc.btext (trimmed, spaces collapsed) */
-    uint32_t node;        /* innermost block-level element holding the text */
-    uint32_t chars;       /* code points */
-    uint32_t link_chars;  /* code points inside <a href> */
-    uint32_t words;       /* \w+ tokens */
-    uint32_t stops;       /* stopwords of the page's language */
-    uint32_t cls_path;    /* EXC_* bits of every ancestor, up to the root */
-    uint16_t flags;       /* BF_* */
-    uint8_t kind;         /* enum ex_kind */
-    uint8_t level;        /* heading level, list depth */
-    uint8_t klass;        /* enum ex_class, context-free */
-    uint8_t final;        /* enum ex_class after context */
-    uint8_t keep;         /* in the output */
+    uint32_t off, len;   /* text in ex_doc.btext (trimmed, spaces collapsed) */
+    uint32_t node;       /* innermost block-level element holding the text */
+    uint32_t chars;      /* code points */
+    uint32_t link_chars; /* code points inside <a href> */
+    uint32_t words;      /* \w+ tokens */
+    uint32_t stops;      /* stopwords of the page's language */
+    uint32_t cls_path;   /* EXC_* bits of every ancestor, up to the root */
+    uint16_t flags;      /* BF_* */
+    uint8_t kind;        /* enum ex_kind */
+    uint8_t level;       /* heading level, list depth */
+    uint8_t klass;       /* enum ex_class, context-free */
+    uint8_t final;       /* enum ex_class after context */
+    uint8_t keep;        /* in the output */
     uint8_t pad;
-    float jsonld_cover;   /* share of its word pairs found in JSON-LD articleBody */
+    float jsonld_cover;            /* share of its word pairs found in JSON-LD articleBody */
     uint16_t lang_stops[EX_NLANG]; /* stopwords per language, for detection */
 } ex_block;
 
 /* Metadata gathered before choosing, in priority slots. */
 enum ex_meta_slot {
-    M_TITLE = 0, M_AUTHOR, M_SITE, M_CANONICAL, M_DESCRIPTION, M_IMAGE, M_PUBLISHED,
-    M_MODIFIED, M_LANG, M_SECTION, M_COUNT
+    M_TITLE = 0,
+    M_AUTHOR,
+    M_SITE,
+    M_CANONICAL,
+    M_DESCRIPTION,
+    M_IMAGE,
+    M_PUBLISHED,
+    M_MODIFIED,
+    M_LANG,
+    M_SECTION,
+    M_COUNT
 };
 
 typedef struct ex_meta_val {
-    char *s;   /* malloc'd UTF-8, whitespace-normalised */
-    int prio;  /* higher wins; 0 = unset */
+    char *s;  /* malloc'd UTF-8, whitespace-normalised */
+    int prio; /* higher wins; 0 = unset */
 } ex_meta_val;
 
 typedef struct ex_doc {
     /* input */
-    const char *url;          /* opts->url or NULL */
-    wc_buf utf8;              /* the page converted to UTF-8, when it needed converting */
-    const char *page;         /* the UTF-8 page: utf8.buf, or the caller's bytes if clean */
+    const char *url;  /* opts->url or NULL */
+    wc_buf utf8;      /* the page converted to UTF-8, when it needed converting */
+    const char *page; /* the UTF-8 page: utf8.buf, or the caller's bytes if clean */
     size_t page_len;
 
     /* tree */
@@ -231,39 +333,39 @@ typedef struct ex_doc {
     uint32_t n_nodes, cap_nodes;
     ex_attr *attrs;
     uint32_t n_attrs, cap_attrs;
-    wc_buf text;              /* text of text runs */
-    wc_buf abuf;              /* attribute values */
-    uint32_t body;            /* <body> node or EX_NONE */
-    uint32_t html;            /* <html> node or EX_NONE */
-    wc_buf title;             /* <title> text */
-    wc_buf jsonld;            /* ld+json scripts, concatenated */
-    ex_span *ld;              /* one span per script */
+    wc_buf text;   /* text of text runs */
+    wc_buf abuf;   /* attribute values */
+    uint32_t body; /* <body> node or EX_NONE */
+    uint32_t html; /* <html> node or EX_NONE */
+    wc_buf title;  /* <title> text */
+    wc_buf jsonld; /* ld+json scripts, concatenated */
+    ex_span *ld;   /* one span per script */
     uint32_t n_ld, cap_ld;
     struct ex_vocab_cache *vocab;
-    bool truncated;           /* a cap cut the page short */
-    wc_status oom;            /* first allocation failure in a SAX callback */
+    bool truncated; /* a cap cut the page short */
+    wc_status oom;  /* first allocation failure in a SAX callback */
 
     /* blocks */
     ex_block *blocks;
     uint32_t n_blocks, cap_blocks;
-    wc_buf btext;             /* block texts */
+    wc_buf btext; /* block texts */
 
     /* language */
-    int lang;                 /* enum ex_lang or EX_LANG_NONE */
-    char html_lang[16];       /* <html lang>, primary subtag, lower case */
+    int lang;           /* enum ex_lang or EX_LANG_NONE */
+    char html_lang[16]; /* <html lang>, primary subtag, lower case */
 
     /* metadata */
     ex_meta_val meta[M_COUNT];
-    char *authors[8];         /* collected author names, deduplicated */
+    char *authors[8]; /* collected author names, deduplicated */
     int author_prio;
     unsigned n_authors;
-    char *ld_body;            /* JSON-LD articleBody (malloc'd) or NULL */
-    char *base_url;           /* <base href> resolved, or NULL */
-    uint32_t h1;              /* the headline <h1> chosen as title, or EX_NONE */
+    char *ld_body;  /* JSON-LD articleBody (malloc'd) or NULL */
+    char *base_url; /* <base href> resolved, or NULL */
+    uint32_t h1;    /* the headline <h1> chosen as title, or EX_NONE */
 
     /* choice */
-    uint32_t container;       /* element holding the article, or EX_NONE */
-    double *debug_sum;        /* tests/diagnostics: receives every node's subtree weight */
+    uint32_t container; /* element holding the article, or EX_NONE */
+    double *debug_sum;  /* tests/diagnostics: receives every node's subtree weight */
 } ex_doc;
 
 /* Attribute `key` of element n, or NULL (len in *len). */

@@ -46,10 +46,25 @@ enum {
 };
 
 static const char *const article_types[] = {
-    "Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
-    "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle", "LiveBlogPosting",
-    "Report", "TechArticle", "ScholarlyArticle", "SocialMediaPosting", "SatiricalArticle",
-    "AdvertiserContentArticle", "AskPublicNewsArticle", "Posting", "Blog", "Review",
+    "Article",
+    "NewsArticle",
+    "BlogPosting",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "ReviewNewsArticle",
+    "BackgroundNewsArticle",
+    "LiveBlogPosting",
+    "Report",
+    "TechArticle",
+    "ScholarlyArticle",
+    "SocialMediaPosting",
+    "SatiricalArticle",
+    "AdvertiserContentArticle",
+    "AskPublicNewsArticle",
+    "Posting",
+    "Blog",
+    "Review",
 };
 
 static bool type_is(json_t *o, const char *const *names, size_t n)

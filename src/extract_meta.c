@@ -70,14 +70,26 @@ static char *normalise(const char *p, size_t len, size_t max)
             static const struct {
                 const char *e;
                 const char *r;
-            } ents[] = {{"&amp;", "&"},   {"&quot;", "\""}, {"&#39;", "'"},   {"&#039;", "'"},
-                        {"&apos;", "'"},  {"&lt;", "<"},    {"&gt;", ">"},    {"&nbsp;", " "},
-                        {"&#8217;", "\xE2\x80\x99"}, {"&rsquo;", "\xE2\x80\x99"},
-                        {"&#8216;", "\xE2\x80\x98"}, {"&lsquo;", "\xE2\x80\x98"},
-                        {"&#8220;", "\xE2\x80\x9C"}, {"&ldquo;", "\xE2\x80\x9C"},
-                        {"&#8221;", "\xE2\x80\x9D"}, {"&rdquo;", "\xE2\x80\x9D"},
-                        {"&#8211;", "\xE2\x80\x93"}, {"&ndash;", "\xE2\x80\x93"},
-                        {"&#8212;", "\xE2\x80\x94"}, {"&mdash;", "\xE2\x80\x94"}};
+            } ents[] = {{"&amp;", "&"},
+                        {"&quot;", "\""},
+                        {"&#39;", "'"},
+                        {"&#039;", "'"},
+                        {"&apos;", "'"},
+                        {"&lt;", "<"},
+                        {"&gt;", ">"},
+                        {"&nbsp;", " "},
+                        {"&#8217;", "\xE2\x80\x99"},
+                        {"&rsquo;", "\xE2\x80\x99"},
+                        {"&#8216;", "\xE2\x80\x98"},
+                        {"&lsquo;", "\xE2\x80\x98"},
+                        {"&#8220;", "\xE2\x80\x9C"},
+                        {"&ldquo;", "\xE2\x80\x9C"},
+                        {"&#8221;", "\xE2\x80\x9D"},
+                        {"&rdquo;", "\xE2\x80\x9D"},
+                        {"&#8211;", "\xE2\x80\x93"},
+                        {"&ndash;", "\xE2\x80\x93"},
+                        {"&#8212;", "\xE2\x80\x94"},
+                        {"&mdash;", "\xE2\x80\x94"}};
             size_t k;
             bool done = false;
             for (k = 0; k < WC_ARRAY_SIZE(ents); k++) {
@@ -435,8 +447,9 @@ static bool human_date(const char *p, size_t len, int64_t *out)
                 continue;
             }
             /* ordinal suffix */
-            if (i + 1 < len && ((p[i] == 's' && p[i + 1] == 't') || (p[i] == 'n' && p[i + 1] == 'd') ||
-                                (p[i] == 'r' && p[i + 1] == 'd') || (p[i] == 't' && p[i + 1] == 'h')))
+            if (i + 1 < len &&
+                ((p[i] == 's' && p[i + 1] == 't') || (p[i] == 'n' && p[i + 1] == 'd') ||
+                 (p[i] == 'r' && p[i + 1] == 'd') || (p[i] == 't' && p[i + 1] == 'h')))
                 i += 2;
             if (nd == 4 && v >= 1970 && v <= 2100 && !y) {
                 y = v;
@@ -605,8 +618,8 @@ static const struct named meta_keys[] = {
 
 /* <meta> keys that name authors. */
 static const struct named author_keys[] = {
-    {"author", 0, 60},         {"article:author", 0, 55}, {"byl", 0, 50},
-    {"dc.creator", 0, 50},     {"parsely-author", 0, 60}, {"sailthru.author", 0, 55},
+    {"author", 0, 60},          {"article:author", 0, 55}, {"byl", 0, 50},
+    {"dc.creator", 0, 50},      {"parsely-author", 0, 60}, {"sailthru.author", 0, 55},
     {"dcterms.creator", 0, 50}, {"byline", 0, 50},         {"og:article:author", 0, 50},
 };
 
@@ -846,9 +859,18 @@ static void byline_authors(ex_doc *d)
 
 /* --- titles --------------------------------------------------------------------- */
 
-static const char *const title_seps[] = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
-                                         " :: ", " \xC2\xBB ", " \xC2\xAB ", " \xC2\xB7 ",
-                                         " \xE2\x80\xA2 ", " ~ ", " \xE2\x80\xBA ", " / "};
+static const char *const title_seps[] = {" | ",
+                                         " - ",
+                                         " \xE2\x80\x93 ",
+                                         " \xE2\x80\x94 ",
+                                         " :: ",
+                                         " \xC2\xBB ",
+                                         " \xC2\xAB ",
+                                         " \xC2\xB7 ",
+                                         " \xE2\x80\xA2 ",
+                                         " ~ ",
+                                         " \xE2\x80\xBA ",
+                                         " / "};
 
 #define MAX_SEGS 8
 
@@ -984,7 +1006,8 @@ static char *clean_title(const char *t, const char *site, const char *url, char 
         const struct seg *last = &segs[b - 1], *before = &segs[b - 2];
         size_t lw = words_in(t + last->off, last->len);
         if ((before->pipe && lw <= 5 && last->len * 2 < total) ||
-            (lw <= 3 && last->len * 3 < total && words_in(t, segs[b - 2].off + segs[b - 2].len) >= 4)) {
+            (lw <= 3 && last->len * 3 < total &&
+             words_in(t, segs[b - 2].off + segs[b - 2].len) >= 4)) {
             if (cut_site)
                 *cut_site = wc_strndup(t + last->off, last->len);
             b--;

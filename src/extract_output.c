@@ -75,7 +75,7 @@ wc_status ex_output_build(ex_doc *d, wc_article *a)
         ob->off = t.len;
         ob->len = b->len;
         ob->kind = kind;
-        ob->level = kind == WC_BLOCK_HEADING ? (uint8_t)WC_MAX(2, WC_MIN(6, b->level))
+        ob->level = kind == WC_BLOCK_HEADING     ? (uint8_t)WC_MAX(2, WC_MIN(6, b->level))
                     : kind == WC_BLOCK_LIST_ITEM ? (uint8_t)WC_MAX(1, b->level)
                                                  : 0;
         ob->ordered = (b->flags & BF_ORDERED) != 0;
@@ -198,11 +198,11 @@ wc_status wc_article_to_json(const wc_article *a, const char *url, wc_buf *o)
         if (b->kind == WC_BLOCK_HEADING || b->kind == WC_BLOCK_LIST_ITEM)
             if ((st = wc_buf_addf(o, ",\"level\":%u", (unsigned)b->level)))
                 return st;
-        if (b->kind == WC_BLOCK_LIST_ITEM && (st = wc_buf_addf(o, ",\"ordered\":%s",
-                                                                 b->ordered ? "true" : "false")))
+        if (b->kind == WC_BLOCK_LIST_ITEM &&
+            (st = wc_buf_addf(o, ",\"ordered\":%s", b->ordered ? "true" : "false")))
             return st;
-        if ((st = wc_buf_addstr(o, ",\"text\":")) ||
-            (st = json_str(o, a->text + b->off, b->len)) || (st = wc_buf_addch(o, '}')))
+        if ((st = wc_buf_addstr(o, ",\"text\":")) || (st = json_str(o, a->text + b->off, b->len)) ||
+            (st = wc_buf_addch(o, '}')))
             return st;
     }
     return wc_buf_addstr(o, "]}");

@@ -89,7 +89,7 @@
 
 /* Class bits that damp weight and drop blocks inside the container. */
 #define DAMP_BITS                                                                                  \
-    (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_SHARE | EXC_AD | EXC_PROMO |          \
+    (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_SHARE | EXC_AD | EXC_PROMO |           \
      EXC_COMMENT | EXC_MODAL | EXC_BIO | EXC_PAGER | EXC_HIDDEN)
 #define DROP_BITS (DAMP_BITS | EXC_TAGS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER | EXC_EMBED)
 /* Names that never wrap an article: only a page-wide wrapper escapes them. */
@@ -159,8 +159,7 @@ static bool ends_sentence(const ex_doc *d, const ex_block *b)
 /* --- jusText context rules over a sequence of block indices ---------------------- */
 
 /* Nearest class before/after i among seq, skipping short (and neargood if asked). */
-static int neighbour(const uint8_t *cls, size_t n, size_t i, int dir, bool skip_neargood,
-                     int edge)
+static int neighbour(const uint8_t *cls, size_t n, size_t i, int dir, bool skip_neargood, int edge)
 {
     size_t k = i;
 
@@ -220,14 +219,14 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
         else if (p == C_BAD && q == C_BAD)
             out[i] = C_BAD;
         else
-            out[i] = (link_density(b) < LINK_MAX_INSIDE && (b->link_chars == 0 || b->words >= 8) &&
-                      (d->lang == EX_LANG_NONE
-                           ? b->chars >= LEN_LOW / 2
-                           : (stop_density(d, b) >= STOP_LOW && b->words >= 4) ||
-                                 (ends_sentence(d, b) && b->words >= 8 &&
-                                  stop_density(d, b) >= STOP_LOW / 2)))
-                         ? C_GOOD
-                         : C_BAD;
+            out[i] =
+                (link_density(b) < LINK_MAX_INSIDE && (b->link_chars == 0 || b->words >= 8) &&
+                 (d->lang == EX_LANG_NONE ? b->chars >= LEN_LOW / 2
+                                          : (stop_density(d, b) >= STOP_LOW && b->words >= 4) ||
+                                                (ends_sentence(d, b) && b->words >= 8 &&
+                                                 stop_density(d, b) >= STOP_LOW / 2)))
+                    ? C_GOOD
+                    : C_BAD;
         /* right after kept text, a link-free sentence continues the article */
         if (out[i] == C_BAD && i > 0 && out[i - 1] == C_GOOD && b->link_chars == 0 &&
             b->words >= 5 && ends_sentence(d, b))
@@ -279,8 +278,7 @@ static void each_pair(const char *p, size_t len, void (*fn)(void *, uint64_t), v
         s = i;
         while (i < len) {
             c = (unsigned char)p[i];
-            if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
-                  c >= 0x80))
+            if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80))
                 break;
             if (c == 0xE2) /* punctuation of U+2000... ends a word */
                 break;

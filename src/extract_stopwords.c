@@ -141,7 +141,7 @@ static const char *const codes[EX_NLANG] = {"en", "de", "fr", "es", "it",
 #define SW_MAX_WORD 24
 
 struct sw_slot {
-    const char *w;  /* into one of the lists (not NUL-terminated there) */
+    const char *w; /* into one of the lists (not NUL-terminated there) */
     uint8_t len;
     uint16_t langs; /* bit per language */
 };

@@ -54,11 +54,11 @@ typedef struct wc_article {
     char *canonical_url; /* absolute canonical URL */
     char *description;   /* meta/og description */
     char *image;         /* main image URL (absolute when the page's URL is known) */
-    char *text;          /* body: paragraphs joined by "\n\n" (headings, list items one line each) */
-    size_t text_len;     /* bytes in text */
+    char *text;      /* body: paragraphs joined by "\n\n" (headings, list items one line each) */
+    size_t text_len; /* bytes in text */
     int64_t published_at;
     int64_t modified_at;
-    size_t word_count;   /* words in text */
+    size_t word_count;        /* words in text */
     wc_article_block *blocks; /* the lines of text, in order */
     size_t n_blocks;
 } wc_article;

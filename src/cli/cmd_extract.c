@@ -187,7 +187,8 @@ static wc_status fetch(const char *url, wc_buf *b, char **charset, char **final,
             st = wc_error_set(err, WC_ERR_LIMIT, "'%s' is larger than %zu bytes", url,
                               (size_t)PAGE_MAX);
         else
-            st = wc_error_set(err, WC_ERR_NET, "cannot fetch '%s': %s", url, curl_easy_strerror(rc));
+            st =
+                wc_error_set(err, WC_ERR_NET, "cannot fetch '%s': %s", url, curl_easy_strerror(rc));
         goto out;
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
@@ -386,12 +387,12 @@ struct batch {
     const char *root;
     const struct opts *o;
     struct file_list *files;
-    atomic_size_t next;     /* index of the next file to take */
-    atomic_uint done;       /* pages with an article written */
-    atomic_uint empty;      /* pages without an article */
-    atomic_uint failed;     /* pages that could not be read, extracted or written */
-    atomic_bool fatal;      /* out of memory: stop */
-    pthread_mutex_t msg;    /* one message at a time on stderr */
+    atomic_size_t next;  /* index of the next file to take */
+    atomic_uint done;    /* pages with an article written */
+    atomic_uint empty;   /* pages without an article */
+    atomic_uint failed;  /* pages that could not be read, extracted or written */
+    atomic_bool fatal;   /* out of memory: stop */
+    pthread_mutex_t msg; /* one message at a time on stderr */
 };
 
 /* Report err's message, else "<what> '<path>'". */
@@ -579,8 +580,7 @@ int cmd_extract(int argc, char **argv, struct cli_ctx *ctx)
             else if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md"))
                 o.fmt = FMT_MARKDOWN;
             else
-                return cli_usage_error(cmd, "unknown format '%s' (text, json or markdown)",
-                                       optarg);
+                return cli_usage_error(cmd, "unknown format '%s' (text, json or markdown)", optarg);
             break;
         case OPT_URL:
             o.url = optarg;

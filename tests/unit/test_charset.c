@@ -58,8 +58,14 @@ static void test_windows_1252(void **state)
 
     (void)state;
     /* curly quotes, euro sign, e acute; 0x81 is unassigned and becomes U+FFFD */
-    s = conv("windows-1252", "\x93" "caf\xe9\x94 \x80" "5 \x81", 11, &r);
-    assert_string_equal(s, "\xE2\x80\x9C" "caf\xC3\xA9\xE2\x80\x9D \xE2\x82\xAC" "5 \xEF\xBF\xBD");
+    s = conv("windows-1252",
+             "\x93"
+             "caf\xe9\x94 \x80"
+             "5 \x81",
+             11, &r);
+    assert_string_equal(s, "\xE2\x80\x9C"
+                           "caf\xC3\xA9\xE2\x80\x9D \xE2\x82\xAC"
+                           "5 \xEF\xBF\xBD");
     assert_int_equal(r, 1);
     free(s);
 }

@@ -23,9 +23,15 @@
 #include "extract_internal.h"
 #include "internal.h"
 
-#define P1 "The regional water board approved a plan on Tuesday to build a second reservoir north of the valley, ending a dispute that had stalled the project for almost six years."
-#define P2 "Farmers had argued that the site would flood some of the best grazing land in the district, while town officials said the existing reservoir could no longer cover dry summers."
-#define P3 "Under the compromise, the board will buy the affected land at market prices and fund new irrigation channels for the farms that remain next to the water."
+#define P1                                                                                         \
+    "The regional water board approved a plan on Tuesday to build a second reservoir north of "    \
+    "the valley, ending a dispute that had stalled the project for almost six years."
+#define P2                                                                                         \
+    "Farmers had argued that the site would flood some of the best grazing land in the district, " \
+    "while town officials said the existing reservoir could no longer cover dry summers."
+#define P3                                                                                         \
+    "Under the compromise, the board will buy the affected land at market prices and fund new "    \
+    "irrigation channels for the farms that remain next to the water."
 
 static const char page[] =
     "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -110,8 +116,7 @@ static void test_errors(void **state)
     big = malloc(WC_EXTRACT_MAX_INPUT + 1);
     assert_non_null(big);
     memset(big, ' ', WC_EXTRACT_MAX_INPUT + 1);
-    assert_int_equal(wc_extract_html(big, WC_EXTRACT_MAX_INPUT + 1, NULL, &a, &err),
-                     WC_ERR_LIMIT);
+    assert_int_equal(wc_extract_html(big, WC_EXTRACT_MAX_INPUT + 1, NULL, &a, &err), WC_ERR_LIMIT);
     free(big);
     wc_article_release(&a);
 }
@@ -246,8 +251,7 @@ static void test_json(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "title")),
                         "Board backs *second* reservoir");
     assert_string_equal(json_string_value(json_object_get(j, "text")), a.text);
-    assert_string_equal(json_string_value(json_object_get(j, "published")),
-                        "2023-11-14T22:13:20Z");
+    assert_string_equal(json_string_value(json_object_get(j, "published")), "2023-11-14T22:13:20Z");
     assert_true(json_is_null(json_object_get(j, "modified")));
     assert_true(json_is_null(json_object_get(j, "author")));
     assert_int_equal(json_integer_value(json_object_get(j, "word_count")), a.word_count);
@@ -272,8 +276,9 @@ static void test_markdown(void **state)
     wc_article_init(&a);
     assert_int_equal(wc_extract_html(page, sizeof(page) - 1, NULL, &a, NULL), WC_OK);
     assert_int_equal(wc_article_to_markdown(&a, &b), WC_OK);
-    assert_true(!strncmp(b.buf, "# Board backs \\*second\\* reservoir\n\n" P1 "\n\n"
-                                "## What changes for farmers\n\n",
+    assert_true(!strncmp(b.buf,
+                         "# Board backs \\*second\\* reservoir\n\n" P1 "\n\n"
+                         "## What changes for farmers\n\n",
                          strlen("# Board backs \\*second\\* reservoir\n\n" P1 "\n\n"
                                 "## What changes for farmers\n\n")));
     assert_non_null(strstr(b.buf, "\n- Land is bought at market prices.\n- New channels"));

@@ -32,12 +32,13 @@ static void test_sniff_meta_forms(void **state)
     (void)state;
     assert_int_equal(sniff("<html><head><meta charset=\"windows-1251\">", canon), WC_CHARSET_OTHER);
     assert_string_equal(canon, "WINDOWS-1251");
-    assert_int_equal(sniff("<META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=ISO-8859-1\">",
-                           canon),
-                     WC_CHARSET_WINDOWS_1252);
-    assert_int_equal(sniff("<meta content='text/html;charset=shift_jis' http-equiv='content-type'>",
-                           canon),
-                     WC_CHARSET_OTHER);
+    assert_int_equal(
+        sniff("<META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=ISO-8859-1\">",
+              canon),
+        WC_CHARSET_WINDOWS_1252);
+    assert_int_equal(
+        sniff("<meta content='text/html;charset=shift_jis' http-equiv='content-type'>", canon),
+        WC_CHARSET_OTHER);
     assert_string_equal(canon, "CP932");
     assert_int_equal(sniff("<?xml version=\"1.0\" encoding=\"UTF-8\"?><html>", canon),
                      WC_CHARSET_UTF8);
@@ -95,9 +96,15 @@ static char *text_of(const char *html, size_t len, const char *http_charset)
     return t;
 }
 
-#define PARA1 "caf\xe9 au lait is what the caf\xe9 on the corner of the square sells most in the morning, the owner said on Tuesday."
-#define PARA2 "He has run the place for thirty years and says the recipe has not changed once in all that time, whatever the fashion."
-#define PARA3 "Customers come from the whole valley, and on market days the queue reaches the fountain in the middle of the square."
+#define PARA1                                                                                      \
+    "caf\xe9 au lait is what the caf\xe9 on the corner of the square sells most in the morning, "  \
+    "the owner said on Tuesday."
+#define PARA2                                                                                      \
+    "He has run the place for thirty years and says the recipe has not changed once in all that "  \
+    "time, whatever the fashion."
+#define PARA3                                                                                      \
+    "Customers come from the whole valley, and on market days the queue reaches the fountain in "  \
+    "the middle of the square."
 
 static void test_http_charset_wins_over_meta(void **state)
 {
@@ -153,10 +160,14 @@ static void test_entities_and_spaces(void **state)
     (void)state;
     t = text_of(page, sizeof(page) - 1, "utf-8");
     assert_true(!strncmp(t,
-                         "Fish & chips cost \xE2\x82\xAC" "12 \xE2\x80\x94 a price the owner calls "
-                         "\xE2\x80\x9C" "fair\xE2\x80\x9D, though regulars disagree loudly.",
-                         strlen("Fish & chips cost \xE2\x82\xAC" "12 \xE2\x80\x94 a price the owner "
-                                "calls \xE2\x80\x9C" "fair\xE2\x80\x9D, though regulars disagree "
+                         "Fish & chips cost \xE2\x82\xAC"
+                         "12 \xE2\x80\x94 a price the owner calls "
+                         "\xE2\x80\x9C"
+                         "fair\xE2\x80\x9D, though regulars disagree loudly.",
+                         strlen("Fish & chips cost \xE2\x82\xAC"
+                                "12 \xE2\x80\x94 a price the owner "
+                                "calls \xE2\x80\x9C"
+                                "fair\xE2\x80\x9D, though regulars disagree "
                                 "loudly.")));
     free(t);
 }

@@ -89,7 +89,8 @@ static void test_debris(void **state)
     assert_true(ex_is_debris(S("Photo: Getty Images")));
     assert_true(ex_is_debris(S("5 min read")));
     /* sentences that merely start like debris */
-    assert_false(ex_is_debris(S("Related to the budget, the council also voted on a new library.")));
+    assert_false(
+        ex_is_debris(S("Related to the budget, the council also voted on a new library.")));
     assert_false(ex_is_debris(S("More than a hundred people came to the meeting on Tuesday.")));
     assert_false(ex_is_debris(S("Read the report and you will see the problem at once.")));
     assert_false(ex_is_debris(S("Sources close to the board say the vote will be close.")));
@@ -103,8 +104,9 @@ static void test_byline_dateline(void **state)
     assert_true(ex_is_byline(S("Posted by Max Fisher on October 29, 2012 at 6:48 pm")));
     assert_true(ex_is_byline(S("Von Anna Schmidt")));
     assert_false(ex_is_byline(S("by the time the police arrived the crowd had gone home")));
-    assert_false(ex_is_byline(S("By the way, nobody asked the farmers what they thought of the plan, "
-                                "which is why the council is now in trouble with them.")));
+    assert_false(
+        ex_is_byline(S("By the way, nobody asked the farmers what they thought of the plan, "
+                       "which is why the council is now in trouble with them.")));
     assert_true(ex_is_dateline(S("July 24, 2012 12:11 AM")));
     assert_true(ex_is_dateline(S("Updated: Tuesday, 24 July 2012, 10:02 GMT")));
     assert_true(ex_is_dateline(S("2012-07-24")));
@@ -130,8 +132,8 @@ static void test_bio_and_toggle(void **state)
     char *authors[] = {a1, a2};
 
     (void)state;
-    assert_true(ex_is_bio(S("Lena Hoff has reported on farming for the Courier since 2015."),
-                          authors, 2));
+    assert_true(
+        ex_is_bio(S("Lena Hoff has reported on farming for the Courier since 2015."), authors, 2));
     assert_true(ex_is_bio(S("Tomas Berg is a reporter who covers energy."), authors, 2));
     assert_false(ex_is_bio(S("Lena Hoffmann is the new mayor."), authors, 2));
     assert_false(ex_is_bio(S("The mayor said Lena Hoff is wrong."), authors, 2));
@@ -156,9 +158,12 @@ static void test_fold(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vocabulary),      cmocka_unit_test(test_vocabulary_cache),
-        cmocka_unit_test(test_debris),          cmocka_unit_test(test_byline_dateline),
-        cmocka_unit_test(test_comments_heading), cmocka_unit_test(test_bio_and_toggle),
+        cmocka_unit_test(test_vocabulary),
+        cmocka_unit_test(test_vocabulary_cache),
+        cmocka_unit_test(test_debris),
+        cmocka_unit_test(test_byline_dateline),
+        cmocka_unit_test(test_comments_heading),
+        cmocka_unit_test(test_bio_and_toggle),
         cmocka_unit_test(test_fold),
     };
 

@@ -39,9 +39,12 @@ static const char body_de[] =
     "zehn Jahren leer, und der Gemeinderat hatte lange darüber gestritten, ob es abgerissen oder "
     "erhalten werden soll.</p>";
 
-static const char body_ja[] =
-    "<p>市は火曜日、駅前の古い商店街を全面的に改修する計画を発表した。工事は来年の春に始まり、およそ二年で完成する予定だという。</p>"
-    "<p>計画では、アーケードの屋根を新しくするほか、空き店舗を若い人が使える作業場や小さな図書館に変える。</p>";
+static const char body_ja[] = "<p>"
+                              "市は火曜日、駅前の古い商店街を全面的に改修する計画を発表した。工事は"
+                              "来年の春に始まり、およそ二年で完成する予定だという。</p>"
+                              "<p>"
+                              "計画では、アーケードの屋根を新しくするほか、空き店舗を若い人が使える"
+                              "作業場や小さな図書館に変える。</p>";
 
 /* Extract a page made of head, pre-body markup and body; fails the test on error. */
 static void extract(wc_article *a, const char *url, const char *head, const char *pre,
@@ -52,10 +55,11 @@ static void extract(wc_article *a, const char *url, const char *head, const char
     wc_extract_opts o = {url, NULL, 0};
     wc_status st;
 
-    assert_int_equal(wc_buf_addf(&b, "<!DOCTYPE html><html><head>%s</head><body>"
-                                     "<div class=\"nav\"><a href=\"/\">Home</a> <a href=\"/n\">"
-                                     "News</a></div><div class=\"article\">%s<div class=\"body\">"
-                                     "%s</div></div></body></html>",
+    assert_int_equal(wc_buf_addf(&b,
+                                 "<!DOCTYPE html><html><head>%s</head><body>"
+                                 "<div class=\"nav\"><a href=\"/\">Home</a> <a href=\"/n\">"
+                                 "News</a></div><div class=\"article\">%s<div class=\"body\">"
+                                 "%s</div></div></body></html>",
                                  head, pre, body),
                      WC_OK);
     wc_article_init(a);
@@ -97,7 +101,8 @@ static void test_title_from_h1_inside_title(void **state)
 
     (void)state;
     /* site and section first, headline last: the <h1> says which part is the headline */
-    extract(&a, NULL, "<title>Valley Courier - Local news - Water board backs second reservoir</title>",
+    extract(&a, NULL,
+            "<title>Valley Courier - Local news - Water board backs second reservoir</title>",
             "<h1>Water board backs second reservoir</h1>", body_en);
     assert_string_equal(a.title, "Water board backs second reservoir");
     wc_article_release(&a);
@@ -148,7 +153,8 @@ static void test_authors_meta_caps(void **state)
     wc_article a;
 
     (void)state;
-    extract(&a, NULL, "<meta name=\"byl\" content=\"By JOHN O'BRIEN and MARY SMITH\">", "", body_en);
+    extract(&a, NULL, "<meta name=\"byl\" content=\"By JOHN O'BRIEN and MARY SMITH\">", "",
+            body_en);
     assert_string_equal(a.author, "John O'Brien, Mary Smith");
     wc_article_release(&a);
 }
@@ -158,8 +164,9 @@ static void test_authors_byline_text(void **state)
     wc_article a;
 
     (void)state;
-    extract(&a, NULL, "", "<h1>Water board backs second reservoir</h1><div class=\"byline\">By "
-                          "Jane Doe | July 24, 2012</div>",
+    extract(&a, NULL, "",
+            "<h1>Water board backs second reservoir</h1><div class=\"byline\">By "
+            "Jane Doe | July 24, 2012</div>",
             body_en);
     assert_string_equal(a.author, "Jane Doe");
     /* the byline is metadata, not body */
@@ -215,8 +222,9 @@ static void test_dates_dateline_text(void **state)
     wc_article a;
 
     (void)state;
-    extract(&a, NULL, "", "<h1>Water board backs second reservoir</h1>"
-                          "<div class=\"dateline\">July 24, 2012 12:11 AM ET</div>",
+    extract(&a, NULL, "",
+            "<h1>Water board backs second reservoir</h1>"
+            "<div class=\"dateline\">July 24, 2012 12:11 AM ET</div>",
             body_en);
     assert_true(a.published_at == utc(2012, 7, 24, 5, 11, 0));
     assert_null(strstr(a.text, "July 24"));

@@ -192,16 +192,17 @@ static void page_top(wc_buf *b, const struct doc *doc, const char *author, bool 
            "<style>.td-header{color:#333}</style>\n"
            "<script>window.dataLayer=[];</script>\n</head>\n<body>\n");
     if (named) {
-        add(b, "<div id=\"cookie-notice\" class=\"cookie-banner\"><p>We use cookies to give you the "
-               "best experience on our website. By continuing to browse you agree to our use of "
-               "cookies as described in our policy.</p><a href=\"/privacy\">Privacy policy</a> "
-               "<button>Accept</button></div>\n"
-               "<header class=\"td-header-wrap\"><div class=\"td-logo\"><a href=\"/\">Defense Tech "
-               "Wire</a></div>\n<nav class=\"td-main-menu\"><ul>"
-               "<li><a href=\"/\">Home</a></li><li><a href=\"/usa\">USA</a></li>"
-               "<li><a href=\"/world\">World</a></li><li><a href=\"/tech\">Technology</a></li>"
-               "<li><a href=\"/defense\">Defense</a></li><li><a href=\"/about\">About us</a></li>"
-               "</ul></nav></header>\n");
+        add(b,
+            "<div id=\"cookie-notice\" class=\"cookie-banner\"><p>We use cookies to give you the "
+            "best experience on our website. By continuing to browse you agree to our use of "
+            "cookies as described in our policy.</p><a href=\"/privacy\">Privacy policy</a> "
+            "<button>Accept</button></div>\n"
+            "<header class=\"td-header-wrap\"><div class=\"td-logo\"><a href=\"/\">Defense Tech "
+            "Wire</a></div>\n<nav class=\"td-main-menu\"><ul>"
+            "<li><a href=\"/\">Home</a></li><li><a href=\"/usa\">USA</a></li>"
+            "<li><a href=\"/world\">World</a></li><li><a href=\"/tech\">Technology</a></li>"
+            "<li><a href=\"/defense\">Defense</a></li><li><a href=\"/about\">About us</a></li>"
+            "</ul></nav></header>\n");
     } else {
         add(b, "<div><div>We use cookies to give you the best experience on our website. By "
                "continuing to browse you agree to our use of cookies. <a href=\"/privacy\">Learn "
@@ -330,8 +331,8 @@ static const char *find(const struct doc *doc, enum role r)
 /* The whole page for one seed in one template. */
 static void build_page(wc_buf *b, const struct doc *doc, const char *author, bool named)
 {
-    const char *crumb = find(doc, R_BREADCRUMB), *prev = find(doc, R_PREV),
-               *bio = find(doc, R_BIO), *exitm = find(doc, R_EXIT);
+    const char *crumb = find(doc, R_BREADCRUMB), *prev = find(doc, R_PREV), *bio = find(doc, R_BIO),
+               *exitm = find(doc, R_EXIT);
     size_t i, paras = 0, teasers = 0;
 
     page_top(b, doc, author, named);
@@ -436,8 +437,8 @@ static void run_seed(const struct seed *s, bool named)
     assert_int_equal(wc_extract_html(page.buf, page.len, &o, &a, &err), WC_OK);
     if (strcmp(a.text, want.buf) != 0) {
         /* show the difference line by line before failing */
-        print_message("# template %s, seed %s\n# got:\n%s\n# want:\n%s\n", named ? "named" : "plain",
-                      s->file, a.text, want.buf);
+        print_message("# template %s, seed %s\n# got:\n%s\n# want:\n%s\n",
+                      named ? "named" : "plain", s->file, a.text, want.buf);
     }
     assert_string_equal(a.text, want.buf);
     /* the headline and the byline are metadata */
