@@ -18,14 +18,16 @@
  *     copies by Jaccard; lead bands find cut copies whose body Jaccard is
  *     small but whose first paragraph is the same.
  *
- * Per document this is 2 * (perm + lead_perm) bytes of signatures, about
- * 5-9 bytes per band, and some 60 bytes of records and maps: under 1 KB
- * with the defaults (wc_cluster_index_memory reports the exact figure).
- * Lookups touch a fixed number of buckets, so the cost of an assignment
- * does not grow with the index. Exact copies are not put in the band
- * tables (their first copy stands for them), and a bucket stops taking
- * members once it holds LSH_BUCKET_CAP documents with the same key, so a
- * template that thousands of pages share cannot make lookups linear.
+ * Per document this is 2 * (perm + lead_perm) bytes of signatures, 4.7-7
+ * bytes per band (slots are 57-85% used), and some 50 bytes of records
+ * and maps: 650-750 bytes with the defaults (wc_cluster_index_memory
+ * reports the exact figure). An assignment hashes its bands, prefetches
+ * their home slots, probes a fixed number of buckets and verifies what it
+ * finds, so its work does not grow with the index. Exact copies are not
+ * put in the band tables (their first copy stands for them), and a bucket
+ * stops taking members once it holds LSH_BUCKET_CAP documents with the
+ * same key, so a template that thousands of pages share cannot make
+ * lookups linear.
  *
  * Clusters are union-find nodes (path halving). A root knows the cluster
  * id (the smallest founding id after merges), its size and its

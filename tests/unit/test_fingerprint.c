@@ -423,6 +423,42 @@ static void test_pack_round_trip_and_damage(void **state)
     wc_fp_worker_free(w);
 }
 
+/*
+ * Junk in, no crash out: random bytes (biased towards UTF-8 lead and
+ * continuation bytes, newlines and spaces) through the tokeniser, the
+ * fingerprint, the blob reader and the parameter parser. Run under ASan
+ * and UBSan by scripts/test.sh.
+ */
+static void test_random_input(void **state)
+{
+    static const unsigned char pool[] = {' ',  '\n', '.',  ',',  '%',  '\'', 'a',  'Z',
+                                         '7',  0x00, 0x80, 0xbf, 0xc2, 0xc3, 0xcc, 0xe2,
+                                         0xef, 0xf0, 0xf4, 0xff, 0xa0, 0x81, 0x9c, 0x9d};
+    wc_fp_params p = wc_fp_params_default(), q;
+    wc_fp_worker *w = wc_fp_worker_new(&p);
+    unsigned char buf[3000];
+    uint64_t seed = 77;
+    wc_fprint fp;
+    wc_error err = WC_ERROR_INIT;
+    int round;
+
+    (void)state;
+    for (round = 0; round < 1500; round++) {
+        size_t len = (size_t)(rng_next(&seed) % sizeof(buf)), i;
+        for (i = 0; i < len; i++) {
+            uint64_t r = rng_next(&seed);
+            buf[i] = r % 3 ? pool[(r >> 8) % sizeof(pool)] : (unsigned char)(r >> 16);
+        }
+        assert_int_equal(wc_fp_compute(w, (const char *)buf, len, &fp, &err), WC_OK);
+        assert_true(fp.lead_shingles <= fp.shingles);
+        assert_true(fp.shingles <= fp.words || fp.words == 0 || fp.shingles == 1);
+        if (wc_fprint_unpack(buf, len, &p, &fp, &err) == WC_OK)
+            fail_msg("random bytes accepted as a fingerprint blob");
+        (void)wc_fp_params_parse((const char *)buf, len % 200, &q, &err);
+    }
+    wc_fp_worker_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -435,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_simhash),
         cmocka_unit_test(test_copy_rule),
         cmocka_unit_test(test_pack_round_trip_and_damage),
+        cmocka_unit_test(test_random_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
