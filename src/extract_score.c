@@ -765,11 +765,17 @@ static void drop_teasers(const ex_doc *d, const uint32_t *seq, uint8_t *cls, siz
 {
     size_t i, pairs = 0, pass;
     double pair_chars = 0, prose_chars = 0;
-    uint32_t head = EX_NONE; /* node of the last headline seen */
+    uint32_t head = EX_NONE;   /* node of the last headline seen */
+    uint32_t region = EX_NONE; /* common ancestor of the pairs */
+    bool apart = true;         /* no other prose inside that region */
     uint32_t *prose = calloc(d->n_nodes, sizeof(*prose));
+    uint8_t *pair_of = calloc(n ? n : 1, 1);
 
-    if (!prose)
+    if (!prose || !pair_of) {
+        free(prose);
+        free(pair_of);
         return;
+    }
     /* prose blocks per subtree, so that a pair's common element can be judged small */
     for (i = 0; i < n; i++)
         if (cls[i] == C_GOOD || cls[i] == C_NEARGOOD)
@@ -777,8 +783,20 @@ static void drop_teasers(const ex_doc *d, const uint32_t *seq, uint8_t *cls, siz
     for (i = d->n_nodes; i-- > 1;)
         prose[d->nodes[i].parent] += prose[i];
     for (pass = 0; pass < 2; pass++) {
-        if (pass == 1 && (pairs < LISTING_MIN_ITEMS || pair_chars * 2 >= prose_chars))
-            break;
+        if (pass == 1) {
+            /* a column of its own goes whatever its size; pairs mixed with the
+               article's paragraphs go only when they are the smaller part */
+            if (pairs < LISTING_MIN_ITEMS)
+                break;
+            for (i = 0; i < n && region != EX_NONE; i++) {
+                const ex_block *b = &d->blocks[seq[i]];
+                if ((cls[i] == C_GOOD || cls[i] == C_NEARGOOD) && !pair_of[i] &&
+                    !teaser_headline(b) && ex_is_ancestor(d, region, b->node))
+                    apart = false;
+            }
+            if (!apart && pair_chars * 2 >= prose_chars)
+                break;
+        }
         head = EX_NONE;
         for (i = 0; i < n; i++) {
             const ex_block *b = &d->blocks[seq[i]];
@@ -790,6 +808,9 @@ static void drop_teasers(const ex_doc *d, const uint32_t *seq, uint8_t *cls, siz
                     prose_chars += b->chars;
                     pairs += pair;
                     pair_chars += pair ? b->chars : 0;
+                    pair_of[i] = pair;
+                    if (pair)
+                        region = region == EX_NONE ? b->node : common_ancestor(d, region, b->node);
                 } else if (pair) {
                     cls[i] = C_BAD;
                 }
@@ -800,6 +821,7 @@ static void drop_teasers(const ex_doc *d, const uint32_t *seq, uint8_t *cls, siz
         }
     }
     free(prose);
+    free(pair_of);
 }
 
 /*
