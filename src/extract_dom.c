@@ -150,9 +150,6 @@ static const struct tag_info tags[] = {
     {"xmp", T_PRE, TF_BLOCK},
 };
 
-static unsigned tag_flags_by_id[T_COUNT];
-static const char *tag_names_by_id[T_COUNT];
-
 static const struct tag_info *tag_lookup(const char *name)
 {
     size_t lo = 0, hi = WC_ARRAY_SIZE(tags);
@@ -227,7 +224,6 @@ unsigned ex_tag_flags(unsigned tag)
         [T_UL] = TF_BLOCK,
         [T_ROOT] = TF_BLOCK,
     };
-    (void)tag_flags_by_id;
     return tag < T_COUNT ? fixed[tag] : 0;
 }
 
@@ -235,7 +231,6 @@ const char *ex_tag_name(unsigned tag)
 {
     size_t i;
 
-    (void)tag_names_by_id;
     if (tag == T_TEXT)
         return "#text";
     if (tag == T_ROOT)
@@ -835,10 +830,8 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
         d->body = id;
     else if (tag == T_HTML && d->html == EX_NONE)
         d->html = id;
-    if ((ex_tag_flags(tag) & TF_VOID) == 0 || tag == T_OTHER)
-        b->cur = id;
-    else
-        b->cur = id; /* libxml2 sends an end event for void elements too */
+    /* void elements too: libxml2 sends an end event for every start */
+    b->cur = id;
 }
 
 static void pop_frame(struct builder *b)
@@ -884,10 +877,6 @@ static void on_chars(void *ctx, const xmlChar *ch, int len)
 
     if (len <= 0)
         return;
-    if (b->overflow && !b->skip) {
-        add_text(b, ch, (size_t)len);
-        return;
-    }
     if (b->skip) {
         if (b->capture == CAP_TITLE && d->title.len + (size_t)len <= EX_MAX_TITLE &&
             wc_buf_add(&d->title, ch, (size_t)len))
