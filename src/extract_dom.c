@@ -979,6 +979,19 @@ bool ex_is_ancestor(const ex_doc *d, uint32_t anc, uint32_t n)
     return false;
 }
 
+uint32_t ex_common_ancestor(const ex_doc *d, uint32_t a, uint32_t b)
+{
+    while (d->nodes[a].depth > d->nodes[b].depth)
+        a = d->nodes[a].parent;
+    while (d->nodes[b].depth > d->nodes[a].depth)
+        b = d->nodes[b].parent;
+    while (a != b) {
+        a = d->nodes[a].parent;
+        b = d->nodes[b].parent;
+    }
+    return a;
+}
+
 static wc_status text_rec(const ex_doc *d, uint32_t n, wc_buf *out, size_t max)
 {
     uint32_t c;

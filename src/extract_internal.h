@@ -378,6 +378,8 @@ wc_status ex_dom_blocks(ex_doc *d);
 /* Append the text of subtree n (spaces collapsed) to out, at most max bytes. */
 wc_status ex_dom_text(const ex_doc *d, uint32_t n, wc_buf *out, size_t max);
 bool ex_is_ancestor(const ex_doc *d, uint32_t anc, uint32_t n);
+/* Lowest common ancestor of nodes a and b. */
+uint32_t ex_common_ancestor(const ex_doc *d, uint32_t a, uint32_t b);
 
 /* extract_charset.c: decide the page's encoding; d->page gets it as UTF-8. */
 wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char *http_charset,

@@ -168,6 +168,20 @@ static void title_case(char *s)
     }
 }
 
+/* Labels of links and buttons that sit where names do ("View Profile", "More posts"). */
+static bool ui_words(const char *p, size_t len)
+{
+    static const char *const words[] = {
+        "profile",  "view ",   "posts",   "email",     "follow",   "twitter", "facebook",   "rss",
+        "articles", "contact", "website", "subscribe", "comments", "more by", "all stories"};
+    size_t i;
+
+    for (i = 0; i < WC_ARRAY_SIZE(words); i++)
+        if (wc_mem_istr(p, len, words[i]))
+            return true;
+    return false;
+}
+
 static void add_one_author(ex_doc *d, const char *p, size_t len)
 {
     char *s;
@@ -186,7 +200,7 @@ static void add_one_author(ex_doc *d, const char *p, size_t len)
         return;
     for (i = 0; i < len; i++)
         words += p[i] == ' ';
-    if (words > 6)
+    if (words > 6 || ui_words(p, len))
         return;
     s = normalise(p, len, 120);
     if (!s)
@@ -1048,7 +1062,8 @@ static void decide_title(ex_doc *d, struct title_ctx *tc)
         if (nh < 8)
             continue;
         if ((nm && nh == nm && !memcmp(fh, fm, nh)) || (nm && nh >= 16 && memmem(fm, nm, fh, nh)) ||
-            (nd && memmem(fd, nd, fh, nh)) || (nm >= 16 && nh > nm && memmem(fh, nh, fm, nm))) {
+            (nd && nh >= 16 && memmem(fd, nd, fh, nh)) ||
+            (nm >= 16 && nh > nm && memmem(fh, nh, fm, nm))) {
             d->h1 = tc->heads[i];
             ex_meta_set(d, M_TITLE, text, tl, 1000);
             break;
@@ -1129,11 +1144,17 @@ void ex_meta_finish(ex_doc *d, wc_article *a)
     a->description = take(d, M_DESCRIPTION);
     a->published_at = slot_date(d, M_PUBLISHED);
     a->modified_at = slot_date(d, M_MODIFIED);
-    if (a->published_at == WC_TIME_NONE) {
-        /* a dateline in the page's text near the article, then the URL */
+    if (a->published_at == WC_TIME_NONE && d->container != EX_NONE) {
+        /* a dateline in the article's own region (not a sidebar's event list), then the URL */
+        uint32_t region = d->container;
+        if (d->h1 != EX_NONE) {
+            region = ex_common_ancestor(d, d->h1, d->container);
+            if (d->nodes[region].tag == T_BODY || d->nodes[region].tag == T_HTML || region == 0)
+                region = d->container;
+        }
         for (i = 0; i < d->n_blocks; i++) {
             const ex_block *b = &d->blocks[i];
-            if ((b->flags & BF_BYLINE) && b->words <= 14 &&
+            if ((b->flags & BF_BYLINE) && b->words <= 14 && ex_is_ancestor(d, region, b->node) &&
                 ex_date_parse(d->btext.buf + b->off, b->len, &t)) {
                 a->published_at = t;
                 break;
@@ -1153,6 +1174,10 @@ void ex_meta_finish(ex_doc *d, wc_article *a)
     if (d->meta[M_IMAGE].s)
         a->image = ex_resolve_url(d, d->meta[M_IMAGE].s, strlen(d->meta[M_IMAGE].s));
     a->site = take(d, M_SITE);
+    if (a->site && (!strncmp(a->site, "http://", 7) || !strncmp(a->site, "https://", 8))) {
+        free(a->site); /* a URL given as the site's name: the host below says it better */
+        a->site = NULL;
+    }
     if (!a->site) {
         const char *u = a->canonical_url ? a->canonical_url : d->url;
         const char *h = u ? strstr(u, "://") : NULL;

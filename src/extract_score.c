@@ -531,20 +531,6 @@ static uint32_t choose_container(ex_doc *d, double *w, double *sum, const uint32
     return best;
 }
 
-/* Lowest common ancestor of a and b. */
-static uint32_t common_ancestor(const ex_doc *d, uint32_t a, uint32_t b)
-{
-    while (d->nodes[a].depth > d->nodes[b].depth)
-        a = d->nodes[a].parent;
-    while (d->nodes[b].depth > d->nodes[a].depth)
-        b = d->nodes[b].parent;
-    while (a != b) {
-        a = d->nodes[a].parent;
-        b = d->nodes[b].parent;
-    }
-    return a;
-}
-
 /* A teaser's headline: a few words, mostly link (a timestamp may share the line). */
 static bool teaser_headline(const ex_block *b)
 {
@@ -596,7 +582,7 @@ static uint32_t marked_body(const ex_doc *d, const double *gm)
     for (n = 1; n < d->n_nodes; n++) {
         if (!(d->nodes[n].flags & NF_ARTICLEBODY) || gm[n] <= 0)
             continue;
-        best = best == EX_NONE ? n : common_ancestor(d, best, n);
+        best = best == EX_NONE ? n : ex_common_ancestor(d, best, n);
     }
     if (best == EX_NONE || gm[best] < MARKED_MIN_SHARE * gm[0] || gm[best] < LEN_LOW ||
         d->nodes[best].tag == T_BODY || d->nodes[best].tag == T_HTML || best == 0)
@@ -687,7 +673,7 @@ static void keep_lead(ex_doc *d, const uint8_t *untrusted, uint32_t c, uint32_t 
 
     if (d->h1 == EX_NONE || ex_is_ancestor(d, c, d->h1))
         return;
-    region = common_ancestor(d, d->h1, c);
+    region = ex_common_ancestor(d, d->h1, c);
     if (region == 0 || d->nodes[region].tag == T_BODY || d->nodes[region].tag == T_HTML)
         return;
     for (i = 0; i < first; i++) {
@@ -803,14 +789,15 @@ static void drop_teasers(const ex_doc *d, const uint32_t *seq, uint8_t *cls, siz
             bool headline = teaser_headline(b);
             if (!headline && (cls[i] == C_GOOD || cls[i] == C_NEARGOOD)) {
                 /* a pair lives in its own small item: nothing else of prose around it */
-                bool pair = head != EX_NONE && prose[common_ancestor(d, head, b->node)] <= 1;
+                bool pair = head != EX_NONE && prose[ex_common_ancestor(d, head, b->node)] <= 1;
                 if (pass == 0) {
                     prose_chars += b->chars;
                     pairs += pair;
                     pair_chars += pair ? b->chars : 0;
                     pair_of[i] = pair;
                     if (pair)
-                        region = region == EX_NONE ? b->node : common_ancestor(d, region, b->node);
+                        region =
+                            region == EX_NONE ? b->node : ex_common_ancestor(d, region, b->node);
                 } else if (pair) {
                     cls[i] = C_BAD;
                 }
