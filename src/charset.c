@@ -233,6 +233,77 @@ static wc_status from_utf16(const char *p, size_t len, bool be, wc_buf *out, siz
     return WC_OK;
 }
 
+/* windows-1252 byte for code point cp, or -1 (the inverse of cp1252()). */
+static int to_cp1252(uint32_t cp)
+{
+    int i;
+
+    if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
+        return (int)cp;
+    if (cp >= 0x80 && cp < 0xA0)
+        return (int)cp; /* a C1 control passed through: its own byte */
+    for (i = 0; i < 32; i++)
+        if (cp1252_high[i] == cp)
+            return 0x80 + i;
+    return -1;
+}
+
+/*
+ * Double-encoded UTF-8 ("mojibake"): text that was UTF-8, read as
+ * windows-1252 and written out as UTF-8 again, so that ’ shows as "â€™"
+ * and é as "Ã©". At a character U+00C2-U+00F4 (a UTF-8 lead byte read as
+ * 1252) followed by the right number of characters whose 1252 bytes are
+ * 0x80-0xBF (continuation bytes), the bytes are put back together; only
+ * when they form one well-formed character is the run replaced. Real text
+ * practically never has a capital A-tilde or a-circumflex followed by a
+ * euro sign, a copyright sign or a trademark sign, so this is safe.
+ */
+size_t wc_charset_fix_mojibake(const char *p, size_t len, wc_buf *out, wc_status *st)
+{
+    size_t i = 0, start = 0, fixed = 0;
+
+    *st = WC_OK;
+    while (i < len) {
+        uint32_t cp, c2;
+        unsigned char bytes[4];
+        size_t n = wc_utf8_decode(p + i, len - i, &cp), k, need, at;
+        bool ok = true;
+
+        if (!n) {
+            i++;
+            continue;
+        }
+        if (cp < 0xC2 || cp > 0xF4) {
+            i += n;
+            continue;
+        }
+        need = cp < 0xE0 ? 1 : cp < 0xF0 ? 2 : 3;
+        bytes[0] = (unsigned char)cp;
+        at = i + n;
+        for (k = 0; k < need && ok; k++) {
+            int b;
+            size_t m = at < len ? wc_utf8_decode(p + at, len - at, &c2) : 0;
+            if (!m || (b = to_cp1252(c2)) < 0x80 || b > 0xBF)
+                ok = false;
+            else {
+                bytes[k + 1] = (unsigned char)b;
+                at += m;
+            }
+        }
+        if (ok && wc_utf8_decode((const char *)bytes, need + 1, &c2) == need + 1) {
+            if ((*st = wc_buf_add(out, p + start, i - start)) ||
+                (*st = wc_buf_add(out, bytes, need + 1)))
+                return fixed;
+            fixed++;
+            start = i = at;
+            continue;
+        }
+        i += n;
+    }
+    *st = wc_buf_add(out, p + start, len - start);
+    return fixed;
+}
+
 /* Chunk of converted text handed from iconv to the buffer at a time. */
 #define ICONV_CHUNK 4096
 

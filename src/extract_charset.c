@@ -20,6 +20,7 @@
  * A meta that says "utf-16" means UTF-8 (a page whose bytes could be
  * read to find that meta is not UTF-16), as WHATWG specifies.
  */
+#define _GNU_SOURCE
 #include <string.h>
 
 #include "extract_internal.h"
@@ -214,6 +215,37 @@ static bool utf8_with_multibyte(const char *p, size_t len)
     return high && wc_utf8_valid(p + i, len - i);
 }
 
+/*
+ * Signs of double-encoded UTF-8: "â€" (the start of ’ “ ” – —), "Ã" or
+ * "Â" followed by a Latin-1 sign. Cheap memmem checks decide whether the
+ * full repair pass runs at all.
+ */
+static bool likely_mojibake(const char *p, size_t len)
+{
+    return memmem(p, len, "\xC3\xA2\xE2\x82\xAC", 5) || memmem(p, len, "\xC3\x83\xC2", 3) ||
+           memmem(p, len, "\xC3\x82\xC2", 3);
+}
+
+/* Repair double-encoded UTF-8 in d->page when there are signs of it. */
+static wc_status demojibake(ex_doc *d)
+{
+    wc_buf fixed;
+    wc_status st;
+
+    if (!likely_mojibake(d->page, d->page_len))
+        return WC_OK;
+    wc_buf_init(&fixed, d->page_len + 16);
+    if (!wc_charset_fix_mojibake(d->page, d->page_len, &fixed, &st) || st) {
+        wc_buf_release(&fixed);
+        return st;
+    }
+    wc_buf_release(&d->utf8);
+    d->utf8 = fixed;
+    d->page = d->utf8.buf;
+    d->page_len = d->utf8.len;
+    return demojibake(d);
+}
+
 wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char *http_charset,
                             wc_error *err)
 {
@@ -243,7 +275,27 @@ wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char 
         /* the common case: clean UTF-8 is parsed in place, no copy */
         d->page = html;
         d->page_len = len;
-        return WC_OK;
+        return demojibake(d);
+    }
+    if (cs == WC_CHARSET_UTF8 && likely_mojibake(html, len) && wc_utf8_valid(html, len)) {
+        /* double-encoded text may hold C1 controls (U+009D of a mangled ”): repair
+           before the control characters are read as windows-1252 */
+        d->page = html;
+        d->page_len = len;
+        if ((st = demojibake(d)))
+            return wc_error_set(err, st, "cannot repair the page's text: %s", wc_strerror(st));
+        if (d->page != html) {
+            wc_buf fixed = d->utf8;
+            wc_buf_init(&d->utf8, fixed.len * 3 + 16);
+            st = wc_charset_convert(cs, canon, fixed.buf, fixed.len, &d->utf8, NULL);
+            wc_buf_release(&fixed);
+            if (st)
+                return wc_error_set(err, st, "cannot convert the page to UTF-8: %s",
+                                    wc_strerror(st));
+            d->page = d->utf8.buf;
+            d->page_len = d->utf8.len;
+            return WC_OK;
+        }
     }
     /* UTF-8 grows at most 3x from single-byte encodings (and 1.5x from UTF-16) */
     wc_buf_init(&d->utf8, len * 3 + 16);
@@ -252,5 +304,5 @@ wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char 
         return wc_error_set(err, st, "cannot convert the page to UTF-8: %s", wc_strerror(st));
     d->page = d->utf8.buf;
     d->page_len = d->utf8.len;
-    return WC_OK;
+    return demojibake(d);
 }

@@ -55,6 +55,13 @@ wc_status wc_charset_to_utf8(const char *label, const char *p, size_t len, wc_bu
  */
 bool wc_charset_utf8_clean(const char *p, size_t len);
 
+/*
+ * Append valid UTF-8 p[0..len) to out with double-encoded sequences
+ * ("â€™" for ’, "Ã©" for é) put right; returns how many were fixed, and
+ * the buffer's status in *st.
+ */
+size_t wc_charset_fix_mojibake(const char *p, size_t len, wc_buf *out, wc_status *st);
+
 /* The same with an already classified charset (canon as wc_charset_lookup gave). */
 wc_status wc_charset_convert(wc_charset cs, const char *canon, const char *p, size_t len,
                              wc_buf *out, size_t *replaced);

@@ -126,6 +126,25 @@ static void test_iconv(void **state)
     free(s);
 }
 
+static void test_mojibake(void **state)
+{
+    wc_buf b = WC_BUF_INIT;
+    wc_status st;
+    /* "it’s café — “ok”" run through a 1252 reading and written as UTF-8 again */
+    static const char bad[] = "it\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2s caf\xC3\x83\xC2\xA9 "
+                              "\xC3\xA2\xE2\x82\xAC\xE2\x80\x9D ok, S\xC3\x83O Paulo";
+
+    (void)state;
+    assert_int_equal(wc_charset_fix_mojibake(bad, sizeof(bad) - 1, &b, &st), 3);
+    assert_int_equal(st, WC_OK);
+    assert_string_equal(b.buf, "it\xE2\x80\x99s caf\xC3\xA9 \xE2\x80\x94 ok, S\xC3\x83O Paulo");
+    wc_buf_release(&b);
+    /* clean text passes unchanged */
+    assert_int_equal(wc_charset_fix_mojibake("na\xC3\xAFve", 6, &b, &st), 0);
+    assert_string_equal(b.buf, "na\xC3\xAFve");
+    wc_buf_release(&b);
+}
+
 static void test_cap(void **state)
 {
     wc_buf b;
@@ -141,7 +160,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_labels),      cmocka_unit_test(test_windows_1252),
         cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_utf16),
-        cmocka_unit_test(test_iconv),       cmocka_unit_test(test_cap),
+        cmocka_unit_test(test_iconv),       cmocka_unit_test(test_mojibake),
+        cmocka_unit_test(test_cap),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
