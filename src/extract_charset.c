@@ -19,6 +19,10 @@
  *
  * A meta that says "utf-16" means UTF-8 (a page whose bytes could be
  * read to find that meta is not UTF-16), as WHATWG specifies.
+ *
+ * Clean UTF-8 (the usual case) is parsed where it lies, without a copy.
+ * Pages that were double-encoded somewhere upstream ("â€™" for ’) are put
+ * right by charset.c's mojibake repair when cheap checks see its signs.
  */
 #define _GNU_SOURCE
 #include <string.h>
