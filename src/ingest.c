@@ -100,9 +100,17 @@ struct refresher {
     wc_fprint rep_fp, mem_fp;
 };
 
+/* A cluster changed in the open transaction, and the document that changed it. */
+struct touch {
+    int64_t cluster;
+    int64_t doc; /* the member that joined, or 0: every member needs a fresh similarity */
+};
+
 struct touched {
-    int64_t *ids; /* cluster ids touched in the open transaction (unsorted, may repeat) */
+    struct touch *v; /* unsorted, may repeat */
     size_t n, cap;
+    int64_t *joined; /* scratch: one cluster's joined documents */
+    size_t jcap;
 };
 
 struct wc_ingest {
@@ -299,19 +307,20 @@ static void writer_fail(wc_ingest *ing, const wc_error *err)
     pthread_mutex_unlock(&ing->mu);
 }
 
-static wc_status touch(wc_ingest *ing, int64_t cluster_id, wc_error *err)
+static wc_status touch(wc_ingest *ing, int64_t cluster_id, int64_t doc_id, wc_error *err)
 {
     struct touched *t = &ing->touched;
 
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 256;
-        int64_t *ids = realloc(t->ids, cap * sizeof(*ids));
-        if (!ids)
+        struct touch *v = realloc(t->v, cap * sizeof(*v));
+        if (!v)
             return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-        t->ids = ids;
+        t->v = v;
         t->cap = cap;
     }
-    t->ids[t->n++] = cluster_id;
+    t->v[t->n].cluster = cluster_id;
+    t->v[t->n++].doc = doc_id;
     return WC_OK;
 }
 
@@ -320,6 +329,15 @@ static int cmp_i64(const void *a, const void *b)
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
     return (x > y) - (x < y);
+}
+
+static int cmp_touch(const void *a, const void *b)
+{
+    const struct touch *x = a, *y = b;
+
+    if (x->cluster != y->cluster)
+        return x->cluster < y->cluster ? -1 : 1;
+    return (x->doc > y->doc) - (x->doc < y->doc);
 }
 
 /* Load a stored fingerprint into fp (using blob as scratch). */
@@ -335,9 +353,12 @@ static wc_status load_fp(struct refresher *r, int64_t doc_id, wc_buf *blob, wc_f
 
 /*
  * Bring a cluster's row and its members' similarity to the representative
- * (the earliest member) up to date.
+ * (the earliest member) up to date. When the representative stays the
+ * same only the members in joined[0..njoined) need a similarity; when it
+ * changes (or njoined is 0) every member does.
  */
-static wc_status refresh_cluster(struct refresher *r, int64_t cid, wc_error *err)
+static wc_status refresh_cluster(struct refresher *r, int64_t cid, const int64_t *joined,
+                                 size_t njoined, wc_error *err)
 {
     int64_t rep, *ids = NULL;
     size_t n, i;
@@ -347,8 +368,15 @@ static wc_status refresh_cluster(struct refresher *r, int64_t cid, wc_error *err
 
     if ((st = wc_store_refresh_cluster(r->store, cid, &rep, &changed, err)) || !rep)
         return st;
-    if ((st = wc_store_cluster_member_ids(r->store, cid, &ids, &n, err)))
+    if (!changed && njoined) {
+        ids = malloc(njoined * sizeof(*ids));
+        if (!ids)
+            return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+        memcpy(ids, joined, njoined * sizeof(*ids));
+        n = njoined;
+    } else if ((st = wc_store_cluster_member_ids(r->store, cid, &ids, &n, err))) {
         return st;
+    }
     if ((st = load_fp(r, rep, &r->rep_blob, &r->rep_fp, err)))
         goto out;
     for (i = 0; i < n; i++) {
@@ -390,12 +418,27 @@ static wc_status commit(wc_ingest *ing, wc_error *err)
     if (!ing->in_tx)
         return WC_OK;
     if (t->n)
-        qsort(t->ids, t->n, sizeof(*t->ids), cmp_i64);
-    for (i = 0; i < t->n; i++) {
-        if (i && t->ids[i] == t->ids[i - 1])
-            continue;
-        if ((st = refresh_cluster(&ing->ref, t->ids[i], err)))
+        qsort(t->v, t->n, sizeof(*t->v), cmp_touch);
+    for (i = 0; i < t->n;) {
+        /* one cluster's entries: docs ascending, a 0 (refresh all) sorts first */
+        size_t j = i, k;
+        int64_t *joined;
+        while (j < t->n && t->v[j].cluster == t->v[i].cluster)
+            j++;
+        if (j - i > t->jcap) {
+            joined = realloc(t->joined, (j - i) * sizeof(*joined));
+            if (!joined)
+                return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+            t->joined = joined;
+            t->jcap = j - i;
+        }
+        joined = t->joined;
+        for (k = i; k < j; k++)
+            joined[k - i] = t->v[k].doc;
+        st = refresh_cluster(&ing->ref, t->v[i].cluster, joined, joined[0] ? j - i : 0, err);
+        if (st)
             return st;
+        i = j;
     }
     t->n = 0;
     if ((st = wc_store_commit(ing->store, err)))
@@ -568,11 +611,19 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
         return st;
     for (size_t i = 0; i < m.nabsorbed; i++) {
         if ((st = wc_store_merge_clusters(ing->store, m.absorbed[i], m.cluster_id, err)) ||
-            (st = touch(ing, m.absorbed[i], err)))
+            (st = touch(ing, m.absorbed[i], 0, err)) || (st = touch(ing, m.cluster_id, 0, err)))
             return st;
     }
-    if ((st = touch(ing, m.cluster_id, err)))
+    if (m.kind == WC_MATCH_NEW && !m.nabsorbed) {
+        /* a new singleton: its row is known, no need to read it back */
+        if ((st = wc_store_add_cluster(ing->store, m.cluster_id, d.id,
+                                       d.published_at != WC_TIME_NONE ? d.published_at
+                                                                      : d.fetched_at,
+                                       err)))
+            return st;
+    } else if ((st = touch(ing, m.cluster_id, d.id, err))) {
         return st;
+    }
     ing->next_id++;
     ing->tx_docs++;
     pthread_mutex_lock(&ing->mu);
@@ -775,7 +826,8 @@ static void ingest_free(wc_ingest *ing)
         slot_release(&ing->slots[i]);
     free(ing->slots);
     wc_cluster_index_free(ing->index);
-    free(ing->touched.ids);
+    free(ing->touched.v);
+    free(ing->touched.joined);
     wc_buf_release(&ing->key);
     refresher_release(&ing->ref);
     for (i = 0; i < ing->norigins; i++)
@@ -821,10 +873,11 @@ wc_status wc_ingest_new(wc_ingest **out, wc_store *store, const wc_ingest_opts *
     lc.ing = ing;
     lc.err = err;
     lc.n = 0;
-    st = wc_store_each_fprint(store, load_one, &lc, err);
-    if (st)
+    /* size the tables once for what is stored: no regrowth while loading */
+    if ((st = wc_store_next_doc_id(store, &ing->next_id, err)) ||
+        (st = wc_cluster_index_reserve(ing->index, (size_t)(ing->next_id - 1), err)))
         goto fail;
-    if ((st = wc_store_next_doc_id(store, &ing->next_id, err)))
+    if ((st = wc_store_each_fprint(store, load_one, &lc, err)))
         goto fail;
 
     ing->nslots = ing->nworkers * INGEST_SLOTS_PER_WORKER + INGEST_SLOTS_RESERVE;
@@ -1295,7 +1348,7 @@ wc_status wc_recluster(wc_store *s, const wc_fp_params *params, volatile int *st
             st = wc_error_set(err, WC_ERR_INTERRUPTED, "interrupted");
             goto out;
         }
-        if ((st = refresh_cluster(&ref, cids[i], err)))
+        if ((st = refresh_cluster(&ref, cids[i], NULL, 0, err)))
             goto out;
     }
     wc_fp_params_format(&use, text);

@@ -62,6 +62,7 @@ enum stmt_id {
     ST_CLUSTER_OLD_REP,
     ST_CLUSTER_UPSERT,
     ST_CLUSTER_DELETE,
+    ST_CLUSTER_ADD,
     ST_SET_SIM,
     ST_CLUSTER_GET,
     ST_SITES,
@@ -86,7 +87,7 @@ static const char *const stmt_sql[ST_COUNT] = {
         "modified_at, title, author, site, lang, description, image, text, word_count, "
         "cluster_id, match_kind, match_similarity, similarity, added_at) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-        "?20, ?21, ?22, ?23, ?24, ?25, ?26, NULL, ?27)",
+        "?20, ?21, ?22, ?23, ?24, ?25, ?26, CASE WHEN ?25 = 0 THEN 1.0 END, ?27)",
     [ST_INSERT_SIG] = "INSERT INTO signatures(doc_id, fprint) VALUES (?1, ?2)",
     [ST_MERGE] = "UPDATE documents SET cluster_id = ?2 WHERE cluster_id = ?1",
     [ST_SET_CLUSTER] = "UPDATE documents SET cluster_id = ?2, match_kind = ?3, "
@@ -107,6 +108,8 @@ static const char *const stmt_sql[ST_COUNT] = {
         "ON CONFLICT(id) DO UPDATE SET rep_id = excluded.rep_id, size = excluded.size, "
         "first_seen = excluded.first_seen, last_seen = excluded.last_seen",
     [ST_CLUSTER_DELETE] = "DELETE FROM clusters WHERE id = ?1",
+    [ST_CLUSTER_ADD] = "INSERT INTO clusters(id, rep_id, size, first_seen, last_seen) "
+                       "VALUES (?1, ?2, 1, ?3, ?3)",
     [ST_SET_SIM] = "UPDATE documents SET similarity = ?2 WHERE id = ?1",
     [ST_CLUSTER_GET] = "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen "
                        "FROM clusters c LEFT JOIN documents d ON d.id = c.rep_id WHERE c.id = ?1",
@@ -851,6 +854,19 @@ wc_status wc_store_refresh_cluster(wc_store *s, int64_t cluster_id, int64_t *rep
     store_bind_time(u, 4, first);
     store_bind_time(u, 5, last);
     return store_run(s, u, err, "updating a cluster");
+}
+
+wc_status wc_store_add_cluster(wc_store *s, int64_t cluster_id, int64_t rep_id, int64_t t,
+                               wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_CLUSTER_ADD, err);
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, cluster_id);
+    sqlite3_bind_int64(q, 2, rep_id);
+    store_bind_time(q, 3, t);
+    return store_run(s, q, err, "adding a cluster");
 }
 
 wc_status wc_store_cluster_member_ids(wc_store *s, int64_t cluster_id, int64_t **ids, size_t *n,

@@ -149,6 +149,14 @@ wc_status wc_store_each_text(wc_store *s, wc_store_text_fn fn, void *ctx, wc_err
 wc_status wc_store_refresh_cluster(wc_store *s, int64_t cluster_id, int64_t *rep_out,
                                    bool *rep_changed, wc_error *err);
 
+/*
+ * Add the row of a cluster that has one member, its founder rep_id, seen
+ * at t (seconds UTC or INT64_MIN): what wc_store_refresh_cluster would
+ * compute, without reading anything back.
+ */
+wc_status wc_store_add_cluster(wc_store *s, int64_t cluster_id, int64_t rep_id, int64_t t,
+                               wc_error *err);
+
 /* Member ids of a cluster, in time order (caller frees *ids). */
 wc_status wc_store_cluster_member_ids(wc_store *s, int64_t cluster_id, int64_t **ids, size_t *n,
                                       wc_error *err);
