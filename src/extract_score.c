@@ -78,6 +78,8 @@
 #define MARKED_MIN_SHARE 0.1
 /* Climb to the parent when it holds this many times the article-like text. */
 #define GROW_RATIO 1.5
+/* Most climbing steps (each scans the page's blocks; real pages need a handful). */
+#define GROW_MAX_STEPS 40
 /* ...or when it keeps this share of the element's weight while adding article text. */
 #define KEEP_SHARE 0.5
 /* Minimum words of body text for a page to count as an article. */
@@ -603,7 +605,7 @@ static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uin
 {
     double *gmd = calloc(d->n_nodes, sizeof(*gmd));
     uint32_t *nb = calloc(d->n_nodes, sizeof(*nb));
-    uint32_t i, n;
+    uint32_t i, n, steps;
 
     if (!gmd || !nb) {
         free(gmd);
@@ -635,7 +637,7 @@ static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uin
         gmd[d->nodes[n].parent] += gmd[n];
         nb[d->nodes[n].parent] += nb[n];
     }
-    for (;;) {
+    for (steps = 0; steps < GROW_MAX_STEPS; steps++) {
         /* the first ancestor holding more than c (wrappers around c alone are skipped) */
         uint32_t a = d->nodes[c].parent;
         while (a != EX_NONE && gmd[a] <= gmd[c] * 1.001)
