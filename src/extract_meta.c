@@ -770,6 +770,49 @@ static void itemprop_value(ex_doc *d, uint32_t n, const char *prop, size_t pl)
     }
 }
 
+/* Does the class value hold the word w (as a whole class name)? */
+static bool has_class(const char *v, size_t l, const char *w)
+{
+    size_t n = strlen(w), i = 0;
+
+    while (i < l) {
+        size_t s;
+        while (i < l && v[i] == ' ')
+            i++;
+        s = i;
+        while (i < l && v[i] != ' ')
+            i++;
+        if (i - s == n && !memcmp(v + s, w, n))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * hCard, the microformat most blog templates still print: an element of
+ * class "fn" (the formatted name) inside one of class "author" or
+ * "vcard" names the author.
+ */
+static void hcard_author(ex_doc *d, uint32_t n, const char *v, size_t l)
+{
+    uint32_t a;
+    int up;
+
+    if (!has_class(v, l, "fn"))
+        return;
+    for (a = d->nodes[n].parent, up = 0; a != EX_NONE && up < 4; a = d->nodes[a].parent, up++) {
+        size_t cl;
+        const char *c = ex_attr_get(d, a, A_CLASS, &cl);
+        if (c && (has_class(c, cl, "author") || has_class(c, cl, "vcard"))) {
+            char text[160];
+            size_t tl = node_text(d, n, text, sizeof(text));
+            if (tl && tl < 80)
+                ex_meta_add_author(d, text, tl, 45);
+            return;
+        }
+    }
+}
+
 /* Heading candidates for the title: h1s and elements the template calls titles. */
 #define MAX_HEADS 12
 
@@ -833,6 +876,8 @@ static void collect(ex_doc *d, struct title_ctx *tc)
         }
         if ((v = ex_attr_get(d, n, A_ITEMPROP, &l)) && l)
             itemprop_value(d, n, v, l);
+        if ((v = ex_attr_get(d, n, A_CLASS, &l)) && l)
+            hcard_author(d, n, v, l);
         if (tc->n_heads < MAX_HEADS &&
             (nd->tag == T_H1 ||
              ((nd->cls & EXC_TITLE) && (ex_tag_flags(nd->tag) & TF_HEADING) && nd->tag <= T_H3)))
@@ -1039,6 +1084,52 @@ static char *clean_title(const char *t, const char *site, const char *url, char 
     return wc_strndup(t + segs[a].off, segs[b - 1].off + segs[b - 1].len - segs[a].off);
 }
 
+/*
+ * "Headline – Site" or "Site: Headline" when the <h1> says which part is
+ * the headline: the other part, when short, is the site's name.
+ */
+static void site_beside_headline(ex_doc *d, const char *doc, const char *head)
+{
+    size_t nd = strlen(doc), nh = head ? strlen(head) : 0, k;
+    const char *rest = NULL;
+    size_t rl = 0;
+
+    if (!nh || nh >= nd)
+        return;
+    if (!strncmp(doc, head, nh)) {
+        rest = doc + nh;
+        rl = nd - nh;
+    } else if (!strcmp(doc + nd - nh, head)) {
+        rest = doc;
+        rl = nd - nh;
+    } else {
+        return;
+    }
+    /* strip the separator and spaces around the remainder */
+    for (k = 0; k < 2; k++) {
+        while (rl && (*rest == ' ' || *rest == '|' || *rest == '-' || *rest == ':' ||
+                      (unsigned char)*rest >= 0x80)) {
+            if ((unsigned char)*rest >= 0x80) { /* a dash or a guillemet: skip the sequence */
+                size_t n = 1;
+                uint32_t cp;
+                n = wc_utf8_decode(rest, rl, &cp);
+                if (!n || !(cp == 0x2013 || cp == 0x2014 || cp == 0xBB || cp == 0xAB || cp == 0xB7))
+                    break;
+                rest += n;
+                rl -= n;
+                continue;
+            }
+            rest++;
+            rl--;
+        }
+        while (rl && (rest[rl - 1] == ' ' || rest[rl - 1] == '|' || rest[rl - 1] == '-' ||
+                      rest[rl - 1] == ':'))
+            rl--;
+    }
+    if (rl >= 2 && words_in(rest, rl) <= 6)
+        ex_meta_set(d, M_SITE, rest, rl, 25);
+}
+
 static void decide_title(ex_doc *d, struct title_ctx *tc)
 {
     char fm[512], fd[512], fh[512], text[512];
@@ -1087,6 +1178,8 @@ static void decide_title(ex_doc *d, struct title_ctx *tc)
         if (c && words_in(c, strlen(c)) <= 6)
             ex_meta_set(d, M_SITE, c, strlen(c), 30);
     }
+    if (!d->meta[M_SITE].s && d->h1 != EX_NONE && tc->doc_title)
+        site_beside_headline(d, tc->doc_title, d->meta[M_TITLE].s);
     free(meta_t);
     free(doc_t);
     free(cut);
@@ -1158,6 +1251,18 @@ void ex_meta_finish(ex_doc *d, wc_article *a)
                 ex_date_parse(d->btext.buf + b->off, b->len, &t)) {
                 a->published_at = t;
                 break;
+            }
+        }
+        /* blogs print the date above the post's wrapper: the nearest dateline before
+           the headline, one level up */
+        if (a->published_at == WC_TIME_NONE && d->h1 != EX_NONE &&
+            d->nodes[region].parent != EX_NONE) {
+            uint32_t up = d->nodes[region].parent;
+            for (i = 0; i < d->n_blocks && !ex_is_ancestor(d, d->h1, d->blocks[i].node); i++) {
+                const ex_block *b = &d->blocks[i];
+                if ((b->flags & BF_BYLINE) && b->words <= 14 && ex_is_ancestor(d, up, b->node) &&
+                    ex_date_parse(d->btext.buf + b->off, b->len, &t))
+                    a->published_at = t; /* keep the last one before the headline */
             }
         }
     }

@@ -325,6 +325,53 @@ static void test_title_is_not_body(void **state)
     wc_article_release(&a);
 }
 
+/* Metadata of the CMS template pages among the extraction cases. */
+static void test_cms_pages(void **state)
+{
+    static const struct {
+        const char *file, *title, *author, *site;
+        int64_t published;
+    } want[] = {
+        {"cms_wordpress", "Raised beds, finally", "June", "Notes from the Allotment",
+         1715016000 /* 2024-05-06T17:20:00Z */},
+        {"cms_blogger", "Back after the summer", "Marta", "The Reading Room",
+         1728950400 /* 2024-10-15 */},
+    };
+    const char *data = getenv("WC_TEST_DATA");
+    size_t i;
+
+    (void)state;
+    if (!data) {
+        skip();
+        return;
+    }
+    for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        char path[4096];
+        FILE *f;
+        char *buf;
+        long n;
+        wc_article a;
+        snprintf(path, sizeof(path), "%s/extract/%s.html", data, want[i].file);
+        f = fopen(path, "rb");
+        assert_non_null(f);
+        fseek(f, 0, SEEK_END);
+        n = ftell(f);
+        fseek(f, 0, SEEK_SET);
+        buf = malloc((size_t)n);
+        assert_non_null(buf);
+        assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+        fclose(f);
+        wc_article_init(&a);
+        assert_int_equal(wc_extract_html(buf, (size_t)n, NULL, &a, NULL), WC_OK);
+        assert_string_equal(a.title, want[i].title);
+        assert_string_equal(a.author, want[i].author);
+        assert_string_equal(a.site, want[i].site);
+        assert_true(a.published_at == want[i].published);
+        wc_article_release(&a);
+        free(buf);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -344,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_image_and_description),
         cmocka_unit_test(test_language),
         cmocka_unit_test(test_title_is_not_body),
+        cmocka_unit_test(test_cms_pages),
     };
 
     wc_global_init(NULL);
