@@ -995,13 +995,20 @@ bool ex_is_dateline(const char *p, size_t len)
 {
     char f[PHRASE_MAX + 8];
     size_t n, i, start, words = 0;
-    bool month = false, digit = false, numeric_date = false;
+    bool month = false, digit = false, numeric_date = false, clock = false, zone = false;
+    static const char *const zones[] = {"am",  "pm",  "a",   "p",    "et",  "est", "edt",
+                                        "pt",  "pst", "pdt", "ct",   "cst", "cdt", "gmt",
+                                        "bst", "utc", "cet", "cest", "ist", "uhr", "h"};
+    const char *colon;
 
     if (len > PHRASE_MAX * 2)
         return false;
     n = fold_phrase(p, len, f, sizeof(f));
     if (!n)
         return false;
+    colon = memchr(p, ':', len);
+    clock = colon && colon > p && colon[-1] >= '0' && colon[-1] <= '9' &&
+            (size_t)(colon - p) + 1 < len && colon[1] >= '0' && colon[1] <= '9';
     for (i = 0; i < n;) {
         size_t wl;
         bool num = true;
@@ -1021,6 +1028,8 @@ bool ex_is_dateline(const char *p, size_t len)
                 numeric_date = true;
         } else if (in_list(f + start, wl, months, WC_ARRAY_SIZE(months))) {
             month = true;
+        } else if (in_list(f + start, wl, zones, WC_ARRAY_SIZE(zones))) {
+            zone = true;
         } else if (!in_list(f + start, wl, date_words, WC_ARRAY_SIZE(date_words))) {
             /* "12:30" folds to "12 30"; "2012-07-24" to "2012 07 24"; anything else is text */
             return false;
@@ -1028,7 +1037,9 @@ bool ex_is_dateline(const char *p, size_t len)
         while (i < n && f[i] == ' ')
             i++;
     }
-    return digit && (month || numeric_date || words <= 6);
+    /* a month and a number, a year, or a clock time with am/pm or a zone ("7:28 PM ET");
+       a bare "1." or "2:17" (a list number, a running time) is not a date */
+    return digit && (month || numeric_date || (clock && zone));
 }
 
 static const char *const comments_heads[] = {

@@ -1239,11 +1239,19 @@ void ex_meta_finish(ex_doc *d, wc_article *a)
     a->modified_at = slot_date(d, M_MODIFIED);
     if (a->published_at == WC_TIME_NONE && d->container != EX_NONE) {
         /* a dateline in the article's own region (not a sidebar's event list), then the URL */
-        uint32_t region = d->container;
+        uint32_t region = d->container, k;
         if (d->h1 != EX_NONE) {
             region = ex_common_ancestor(d, d->h1, d->container);
             if (d->nodes[region].tag == T_BODY || d->nodes[region].tag == T_HTML || region == 0)
                 region = d->container;
+        } else {
+            /* no headline to anchor on: the article's wrapper, a few levels up */
+            for (k = 0; k < 3 && d->nodes[region].parent != EX_NONE; k++) {
+                uint32_t up = d->nodes[region].parent;
+                if (d->nodes[up].tag == T_BODY || d->nodes[up].tag == T_HTML || up == 0)
+                    break;
+                region = up;
+            }
         }
         for (i = 0; i < d->n_blocks; i++) {
             const ex_block *b = &d->blocks[i];

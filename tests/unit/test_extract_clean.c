@@ -113,6 +113,9 @@ static void test_byline_dateline(void **state)
     assert_true(ex_is_dateline(S("24. Juli 2012")));
     assert_false(ex_is_dateline(S("July was the hottest month since 2012")));
     assert_false(ex_is_dateline(S("Chapter 12")));
+    assert_false(ex_is_dateline(S("1.")));
+    assert_false(ex_is_dateline(S("2:17")));
+    assert_true(ex_is_dateline(S("7:28 PM ET")));
 }
 
 static void test_comments_heading(void **state)
