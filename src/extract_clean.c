@@ -845,7 +845,9 @@ bool ex_is_byline(const char *p, size_t len)
         return false;
     for (i = 0; i < n; i++)
         words += f[i] == ' ';
-    if (words > 16)
+    /* "By Jane Doe Published Nov. 7, 2012 9:08 am Updated Nov. 7, 2012 11:56 am" runs long,
+       but only with dates in it */
+    if (words > 24 || (words > 16 && !strpbrk(f, "0123456789")))
         return false;
     for (i = 0; i < WC_ARRAY_SIZE(byline_prefix); i++) {
         size_t pl;
@@ -1192,7 +1194,8 @@ void ex_clean_flag(ex_doc *d, const char *title)
         const char *p = d->btext.buf + b->off;
         if (b->words <= 40 && b->kind != K_LI && ex_is_debris(p, b->len))
             b->flags |= BF_DEBRIS;
-        if (b->words <= 16 && (ex_is_byline(p, b->len) || ex_is_dateline(p, b->len)))
+        if ((b->words <= 24 && ex_is_byline(p, b->len)) ||
+            (b->words <= 16 && ex_is_dateline(p, b->len)))
             b->flags |= BF_BYLINE;
         if ((b->kind == K_HEADING || b->words <= 12) && ex_is_comments_heading(p, b->len))
             b->flags |= BF_COMMENTS_AFTER;

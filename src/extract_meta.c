@@ -411,6 +411,7 @@ static bool human_date(const char *p, size_t len, int64_t *out)
 {
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, tz = 0;
     bool have_time = false, pm = false, am = false, found;
+    bool after_time = false; /* the words just after the clock time: am/pm, a zone */
     size_t i = 0;
     int loose[2] = {0, 0}, nloose = 0;
 
@@ -430,6 +431,7 @@ static bool human_date(const char *p, size_t len, int64_t *out)
                 continue;
             }
             int v = 0, nd = 0;
+            after_time = false;
             while (i < len && p[i] >= '0' && p[i] <= '9' && nd < 9) {
                 v = v * 10 + (p[i] - '0');
                 nd++;
@@ -458,6 +460,7 @@ static bool human_date(const char *p, size_t len, int64_t *out)
                     s = v3;
                 }
                 have_time = true;
+                after_time = true;
                 continue;
             }
             /* ordinal suffix */
@@ -481,18 +484,30 @@ static bool human_date(const char *p, size_t len, int64_t *out)
             while (i < len && (((unsigned char)p[i] >= 'a' && p[i] <= 'z') ||
                                (p[i] >= 'A' && p[i] <= 'Z') || (unsigned char)p[i] >= 0x80))
                 i++;
-            if ((m = month_of(p + st, i - st)) && !mo) {
-                mo = m;
-            } else if (wc_mem_ieq(p + st, i - st, "pm") ||
-                       (i - st == 1 && (p[st] == 'p' || p[st] == 'P') && i < len && p[i] == '.')) {
-                pm = true;
-            } else if (wc_mem_ieq(p + st, i - st, "am") ||
-                       (i - st == 1 && (p[st] == 'a' || p[st] == 'A') && i < len && p[i] == '.')) {
-                am = true;
-            } else {
-                int off = tz_minutes(p + st, i - st, &found);
-                if (found && have_time)
-                    tz = off;
+            {
+                bool used = false;
+                size_t wl = i - st;
+                if ((m = month_of(p + st, wl)) && !mo) {
+                    mo = m;
+                } else if (after_time && (wc_mem_ieq(p + st, wl, "pm") ||
+                                          (wl == 1 && (p[st] == 'p' || p[st] == 'P') && i < len &&
+                                           p[i] == '.'))) {
+                    pm = used = true;
+                } else if (after_time && (wc_mem_ieq(p + st, wl, "am") ||
+                                          (wl == 1 && (p[st] == 'a' || p[st] == 'A') && i < len &&
+                                           p[i] == '.'))) {
+                    am = used = true;
+                } else if (after_time && wl == 1 && (p[st] == 'm' || p[st] == 'M')) {
+                    used = true; /* the second half of "a.m." */
+                } else if (after_time) {
+                    int off = tz_minutes(p + st, wl, &found);
+                    if (found) {
+                        tz = off;
+                        used = true;
+                    }
+                }
+                /* am/pm and a zone belong to the clock time just before them only */
+                after_time = used;
             }
             continue;
         }
@@ -896,7 +911,7 @@ static void byline_authors(ex_doc *d)
     for (i = 0; i < d->n_blocks && seen < 3; i++) {
         const ex_block *b = &d->blocks[i];
         const char *p = d->btext.buf + b->off;
-        if (b->words > 12 || !(b->flags & BF_BYLINE))
+        if (b->words > 24 || !(b->flags & BF_BYLINE))
             continue;
         if (!wc_mem_istarts(p, b->len, "by ") && !wc_mem_istarts(p, b->len, "posted by ") &&
             !wc_mem_istarts(p, b->len, "written by "))
@@ -909,7 +924,10 @@ static void byline_authors(ex_doc *d)
             for (k = 0; k < ql; k++)
                 if (q[k] == '|' || (q[k] >= '0' && q[k] <= '9') ||
                     (k + 4 < ql && !memcmp(q + k, " on ", 4)) ||
-                    (k + 4 < ql && !memcmp(q + k, " at ", 4)))
+                    (k + 4 < ql && !memcmp(q + k, " at ", 4)) ||
+                    wc_mem_istarts(q + k, ql - k, " published") ||
+                    wc_mem_istarts(q + k, ql - k, " posted") ||
+                    wc_mem_istarts(q + k, ql - k, " updated"))
                     break;
             ex_meta_add_author(d, q, k, 30);
         }
@@ -1255,7 +1273,7 @@ void ex_meta_finish(ex_doc *d, wc_article *a)
         }
         for (i = 0; i < d->n_blocks; i++) {
             const ex_block *b = &d->blocks[i];
-            if ((b->flags & BF_BYLINE) && b->words <= 14 && ex_is_ancestor(d, region, b->node) &&
+            if ((b->flags & BF_BYLINE) && b->words <= 24 && ex_is_ancestor(d, region, b->node) &&
                 ex_date_parse(d->btext.buf + b->off, b->len, &t)) {
                 a->published_at = t;
                 break;
@@ -1268,7 +1286,7 @@ void ex_meta_finish(ex_doc *d, wc_article *a)
             uint32_t up = d->nodes[region].parent;
             for (i = 0; i < d->n_blocks && !ex_is_ancestor(d, d->h1, d->blocks[i].node); i++) {
                 const ex_block *b = &d->blocks[i];
-                if ((b->flags & BF_BYLINE) && b->words <= 14 && ex_is_ancestor(d, up, b->node) &&
+                if ((b->flags & BF_BYLINE) && b->words <= 24 && ex_is_ancestor(d, up, b->node) &&
                     ex_date_parse(d->btext.buf + b->off, b->len, &t))
                     a->published_at = t; /* keep the last one before the headline */
             }

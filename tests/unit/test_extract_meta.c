@@ -18,6 +18,8 @@
 #include "wirecopy/extract.h"
 #include "wirecopy/wirecopy.h"
 
+#include "extract_internal.h"
+
 /* An article body long enough to be extracted, in English. */
 static const char body_en[] =
     "<p>The regional water board approved a plan on Tuesday to build a second reservoir north "
@@ -325,6 +327,31 @@ static void test_title_is_not_body(void **state)
     wc_article_release(&a);
 }
 
+static void test_human_dates(void **state)
+{
+    int64_t t;
+
+    (void)state;
+    assert_true(ex_date_parse("July 24, 2012 12:11 AM ET", 25, &t));
+    assert_true(t == utc(2012, 7, 24, 5, 11, 0));
+    assert_true(ex_date_parse("24 July 2012", 12, &t));
+    assert_true(t == utc(2012, 7, 24, 0, 0, 0));
+    assert_true(ex_date_parse("24. Juli 2012, 14:05 Uhr", 24, &t));
+    assert_true(t == utc(2012, 7, 24, 14, 5, 0));
+    /* am/pm belong to the time they follow, not to a later "Updated ... pm" */
+    assert_true(
+        ex_date_parse("Published Nov. 7, 2012 11:11 am Updated Nov. 7, 2012 2:48 pm", 61, &t));
+    assert_true(t == utc(2012, 11, 7, 11, 11, 0));
+    assert_true(ex_date_parse("9:08 a.m. ET, Tuesday, Nov. 6, 2012", 35, &t));
+    assert_true(t == utc(2012, 11, 6, 14, 8, 0));
+    assert_true(ex_date_parse("2012/07/24", 10, &t));
+    assert_true(t == utc(2012, 7, 24, 0, 0, 0));
+    assert_true(ex_date_parse("24.07.2012", 10, &t));
+    assert_true(t == utc(2012, 7, 24, 0, 0, 0));
+    assert_false(ex_date_parse("sometime next year", 18, &t));
+    assert_false(ex_date_parse("February 30, 2012", 17, &t));
+}
+
 /* Metadata of the CMS template pages among the extraction cases. */
 static void test_cms_pages(void **state)
 {
@@ -392,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_language),
         cmocka_unit_test(test_title_is_not_body),
         cmocka_unit_test(test_cms_pages),
+        cmocka_unit_test(test_human_dates),
     };
 
     wc_global_init(NULL);
