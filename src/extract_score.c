@@ -108,9 +108,29 @@ static double stop_density(const ex_doc *d, const ex_block *b)
     return b->words ? (double)b->stops / (double)b->words / ex_lang_stop_scale(d->lang) : 0.0;
 }
 
+/*
+ * Is the block written in a script without spaces between words (Chinese,
+ * Japanese, Thai)? Half its characters in those blocks of Unicode.
+ */
+static bool unspaced_script(const ex_doc *d, const ex_block *b)
+{
+    const unsigned char *p = (const unsigned char *)d->btext.buf + b->off;
+    size_t i, n = 0;
+
+    for (i = 0; i + 2 < b->len; i++)
+        if ((p[i] >= 0xE3 && p[i] <= 0xE9) ||
+            (p[i] == 0xE0 && (p[i + 1] == 0xB8 || p[i + 1] == 0xB9)))
+            n++;
+    return n * 2 >= b->chars;
+}
+
 static int classify_one(const ex_doc *d, const ex_block *b, double link_max)
 {
     double ld = link_density(b);
+
+    /* hundreds of letters without a space between them is a token or an encoded blob */
+    if (b->words && b->chars / b->words > 30 && !unspaced_script(d, b))
+        return C_BAD;
 
     if (b->flags & (BF_IN_HEAD | BF_DEBRIS))
         return C_BAD;
@@ -845,6 +865,7 @@ void ex_score_select(ex_doc *d)
     bool ld_matched, ld_complete, ld_truncated, comments = false;
     uint32_t ld_last;
     size_t words = 0, chars = 0;
+    bool unspaced = false;
     double good_total = 0;
 
     d->container = EX_NONE;
@@ -963,12 +984,14 @@ void ex_score_select(ex_doc *d)
             b->keep = 1;
             words += b->words;
             chars += b->chars;
+            unspaced = unspaced || unspaced_script(d, b);
         }
     }
     if (n_seq)
         keep_lead(d, untrusted, c, seq[0]);
     /* scripts written without spaces (Chinese, Japanese, Thai) count characters */
-    if ((words < MIN_ARTICLE_WORDS && !(chars >= MIN_ARTICLE_CHARS && words * 8 < chars)) ||
+    if ((words < MIN_ARTICLE_WORDS &&
+         !(chars >= MIN_ARTICLE_CHARS && words * 8 < chars && unspaced)) ||
         is_listing(d, c)) {
         for (i = 0; i < d->n_blocks; i++)
             d->blocks[i].keep = 0;

@@ -139,6 +139,24 @@ static void test_binary_junk(void **state)
     wc_article_release(&a);
 }
 
+static void test_blob_text(void **state)
+{
+    wc_buf b = WC_BUF_INIT;
+    wc_article a;
+    int i;
+
+    (void)state;
+    /* a base64 blob printed as text is not an article, however long */
+    assert_int_equal(wc_buf_addstr(&b, "<html><body><div><p>"), WC_OK);
+    for (i = 0; i < 400; i++)
+        assert_int_equal(wc_buf_addstr(&b, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0MjQy"), WC_OK);
+    assert_int_equal(wc_buf_addstr(&b, "</p></div></body></html>"), WC_OK);
+    wc_article_init(&a);
+    assert_int_equal(wc_extract_html(b.buf, b.len, NULL, &a, NULL), WC_ERR_EMPTY);
+    wc_article_release(&a);
+    wc_buf_release(&b);
+}
+
 static void test_deep_nesting(void **state)
 {
     wc_buf b = WC_BUF_INIT;
@@ -291,10 +309,15 @@ static void test_markdown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_basic_and_blocks), cmocka_unit_test(test_reuse_releases),
-        cmocka_unit_test(test_errors),           cmocka_unit_test(test_binary_junk),
-        cmocka_unit_test(test_deep_nesting),     cmocka_unit_test(test_endless_line),
-        cmocka_unit_test(test_threads),          cmocka_unit_test(test_json),
+        cmocka_unit_test(test_basic_and_blocks),
+        cmocka_unit_test(test_reuse_releases),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_binary_junk),
+        cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_endless_line),
+        cmocka_unit_test(test_blob_text),
+        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_json),
         cmocka_unit_test(test_markdown),
     };
 
