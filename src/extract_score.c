@@ -6,35 +6,46 @@
  *
  * 1. Blocks on their own (jusText, Pomikálek 2011). Each block is
  *    classed by length, link density and stopword density:
- *      bad      - mostly link text, or debris phrases;
+ *      bad      - mostly link text, a blob without spaces, debris phrases;
  *      short    - under LEN_LOW characters: cannot tell alone;
- *      neargood - some prose signal;
+ *      neargood - some prose signal (or prose that carries many links);
  *      good     - long, with the stopword density of real sentences.
  *    Without a stopword list for the page's language only length and
  *    links count.
  *
- * 2. The tree. Every block gets a weight (good: +its length, bad:
- *    -its length, ...) damped when an ancestor's class/id says comments,
- *    related links, sidebar, navigation... Summed bottom-up, each element
- *    gets the net weight of its subtree, and the article container is the
- *    element with the largest sum: the smallest subtree that takes in the
- *    article's text and leaves out what outweighs it (a maximum-weight
- *    subtree, in the spirit of the "maximum subsequence" extractors and
- *    Readability's ancestor scoring). Strong witnesses add weight:
- *    itemprop=articleBody and "article-body"-like classes, and the JSON-LD
- *    articleBody, whose word pairs mark the blocks that are the article.
- *    A class bit that covers most of the page's good text (a site whose
- *    content wrapper is called "comments-enabled") is ignored for that
- *    page: vocabulary advises, text decides.
+ * 2. The tree. Every block gets a weight (good: +its length; link text
+ *    costs its length, short or stopword-poor lines a little) damped when
+ *    an ancestor's class/id says comments, related links, sidebar,
+ *    navigation... Summed bottom-up, each element gets the net weight of
+ *    its subtree, and the article container is the element with the
+ *    largest sum: the smallest subtree that takes in the article's text
+ *    and leaves out what outweighs it (a maximum-weight subtree, in the
+ *    spirit of the "maximum subsequence" extractors and Readability's
+ *    ancestor scoring). Strong witnesses decide or add weight:
+ *    itemprop=articleBody names the container outright; "article-body"
+ *    classes boost; the JSON-LD articleBody's word pairs mark the blocks
+ *    that are the article. Then the choice is corrected both ways: down
+ *    into a child that holds nearly all the weight, up (Readability's
+ *    sibling rule) while the parent holds markedly more article-like text
+ *    and what it adds is not a column of teasers. Names are believed only
+ *    where they are plausible: an element holding the headline, or a
+ *    wrapper around most of the page, is not a sidebar whatever its class
+ *    ("content-sidebar", "leftRail", "with-navbar"). A page whose best
+ *    text sits in a footer, a bio box or a comment thread, or that is a
+ *    listing of teasers, has no article.
  *
  * 3. Inside the container. Blocks under a boilerplate-named element
- *    (share bar, related box, newsletter promo, author bio, caption), the
- *    headline, bylines and datelines, debris phrases and everything after
- *    a "Comments" heading are dropped; what is left is classified again
- *    with jusText's context rules (a short line between good paragraphs
- *    is a paragraph; a short line among link lists is not), with the
- *    start of the container counting as good and its end as bad, since
- *    articles open with short datelines and close with debris.
+ *    (share bar, related box, newsletter promo, author bio, caption,
+ *    social embed), the headline, bylines and datelines, debris phrases,
+ *    text behind a "Show full ..." toggle, teaser pairs (a linked headline
+ *    and its summary in their own item), an author's bio ("Jane Doe is a
+ *    reporter who...") and everything after a "Comments" heading are
+ *    dropped; what is left is classified again with jusText's context
+ *    rules (a short line between good paragraphs is a paragraph; a short
+ *    line among link lists is not), with the start of the container
+ *    counting as good and its end as bad, since articles open with short
+ *    datelines and close with debris. A standfirst between the headline
+ *    and the container is taken along.
  *
  * What it does not do: render CSS, run scripts, or learn weights from
  * data. The constants are round numbers chosen from reading pages, not
