@@ -28,7 +28,7 @@ WC_NGINX_EXTRA="$T/extra.conf" WC_NGINX_ROOT="$T/www" WC_NGINX_ROBOTS="$DATA/rob
 U1=$WC_NGINX_URL
 U2=$WC_NGINX_URL2
 
-plan 20
+plan 23
 
 # Two teaser feeds (one per host) of N entries each; every entry's page is a
 # distinct article of about 2 KiB, so each takes about a second to arrive.
@@ -132,14 +132,21 @@ is "$(consistent)" 0 "watch: no feed state committed without all its entries"
 is "$(exactly_once)" "$((2 * N)) $((2 * N)) $((2 * N)) $((2 * N))" \
     "watch: after a rerun every entry is stored exactly once"
 
-# --- follow --watch polls again when a feed falls due ----------------------------------------
+# --- follow --watch polls again when a feed falls due, and sees feeds added meanwhile -----------
 WIRECOPY_DB="$T/poll.db"
-echo "$U1/gazette/feed.xml" >"$T/one.txt"
+"$WIRECOPY" feeds add --no-discover "$U1/gazette/feed.xml" >/dev/null
 wc_nginx_clear_log
-"$WIRECOPY" follow --watch --delay 0 --min-interval 1 --max-interval 2 "$T/one.txt" 2>"$T/err4" &
+"$WIRECOPY" follow --watch --delay 0 --min-interval 1 --max-interval 2 2>"$T/err4" &
 bg=$!
 for i in $(seq 1 100); do
-    [ "$(wc_nginx_requests /gazette/feed.xml)" -ge 3 ] && break
+    [ "$(wc_nginx_requests /gazette/feed.xml)" -ge 1 ] && break
+    sleep 0.1
+done
+# added while the watcher runs (no writer lock needed): picked up by its next round
+"$WIRECOPY" feeds add --no-discover "$U2/coastal/atom.xml" >"$T/out4"
+ok $? "feeds add works while follow --watch runs"
+for i in $(seq 1 150); do
+    [ "$(wc_nginx_requests /gazette/feed.xml)" -ge 3 ] && [ "$(wc_nginx_requests /coastal/atom.xml)" -ge 1 ] && break
     sleep 0.1
 done
 kill -TERM "$bg"
@@ -149,5 +156,8 @@ bg=""
 is "$rc" 130 "watch: stops on SIGTERM while sleeping"
 ge "$(wc_nginx_requests /gazette/feed.xml)" 3 "watch: the feed is polled again when due"
 is "$(wc_nginx_field 9 /gazette/feed.xml | sed -n 2p)" 304 "watch: later polls are conditional (304)"
+ge "$(wc_nginx_requests /coastal/atom.xml)" 1 "watch: a feed added meanwhile is polled"
+is "$(sql "SELECT count(*) FROM documents WHERE url LIKE '%/coastal/news/%'")" 2 \
+    "watch: and its articles are stored"
 
 done_testing
