@@ -18,9 +18,9 @@
  *     copies by Jaccard; lead bands find cut copies whose body Jaccard is
  *     small but whose first paragraph is the same.
  *
- * Per document this is 2 * (perm + lead_perm) bytes of signatures, 4.7-7
- * bytes per band (slots are 57-85% used), and some 50 bytes of records
- * and maps: 650-750 bytes with the defaults (wc_cluster_index_memory
+ * Per document this is 2 * (perm + lead_perm) bytes of signatures, 6.7-10
+ * bytes per band (slots are 40-60% used), and some 50 bytes of records
+ * and maps: 780-900 bytes with the defaults (wc_cluster_index_memory
  * reports the exact figure). An assignment hashes its bands, prefetches
  * their home slots, probes a fixed number of buckets and verifies what it
  * finds, so its work does not grow with the index. Exact copies are not
@@ -56,6 +56,17 @@
 #define LSH_BUCKET_CAP 64                     /* most same-key members one band bucket takes */
 #define VERIFY_CAP 4096                       /* most candidates verified for one document */
 #define MAP_MIN_CAP 1024                      /* first size of every table */
+/*
+ * Band tables are kept at most 60% full (BAND_LOAD_NUM / BAND_LOAD_DEN).
+ * With linear probing an unsuccessful probe reads about
+ * (1 + 1 / (1 - a)^2) / 2 slots at load a: 3.6 at 0.6 but 22 at 0.85, and
+ * every probe of a table larger than the caches is a miss: at 0.85, a
+ * 1M-document index spent half of its start-up and a fifth of the
+ * writer's time walking runs (measured with perf). 60% costs about 2 more
+ * bytes per band and document.
+ */
+#define BAND_LOAD_NUM 6
+#define BAND_LOAD_DEN 10
 
 enum doc_flags {
     DOC_IN_BANDS = (1 << 0), /* the document was put in the LSH band tables */
@@ -372,14 +383,13 @@ static void bands_put_again(wc_cluster_index *idx, uint32_t d)
 
 /*
  * Make room for `want` documents (and one more than now) in every band
- * table (load <= 0.85; the
- * tags keep long runs cheap). Growing rebuilds all tables by inserting the
+ * table (load <= 0.6, see BAND_LOAD_NUM). Growing rebuilds all tables by inserting the
  * documents again in arrival order, reading the signatures sequentially;
  * a document that was never turned away by a crowded bucket goes straight
  * back in; the others meet the bucket cap again, which makes the same
  * decisions it made the first time (the same members come before them),
  * so the rebuilt tables hold what the old ones held, only roomier. Tables
- * grow by half, so between 57% and 85% of their slots are in use.
+ * grow by half, so between 40% and 60% of their slots are in use.
  */
 static bool bands_reserve(wc_cluster_index *idx, size_t want)
 {
@@ -389,10 +399,10 @@ static bool bands_reserve(wc_cluster_index *idx, size_t want)
     for (b = 0; b < idx->ntables; b++)
         if (idx->band_count[b] + 1 > want)
             want = idx->band_count[b] + 1;
-    if (want * 20 <= old_cap * 17)
+    if (want * BAND_LOAD_DEN <= old_cap * BAND_LOAD_NUM)
         return true;
     ncap = old_cap ? old_cap + old_cap / 2 : MAP_MIN_CAP;
-    while (want * 20 > ncap * 17)
+    while (want * BAND_LOAD_DEN > ncap * BAND_LOAD_NUM)
         ncap += ncap / 2;
     idx->band_slots = calloc(ncap * idx->ntables, sizeof(*idx->band_slots));
     if (!idx->band_slots) {

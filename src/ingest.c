@@ -707,13 +707,12 @@ struct load_ctx {
     uint64_t n;
 };
 
-static wc_status load_one(void *p, int64_t doc_id, int64_t cluster_id, int64_t t,
-                          const void *blob, size_t len)
+static wc_status load_one(void *p, int64_t doc_id, int64_t cluster_id, const void *blob,
+                          size_t len)
 {
     struct load_ctx *lc = p;
     wc_status st;
 
-    (void)t;
     if ((st = wc_fprint_unpack(blob, len, &lc->ing->params, &lc->fp, lc->err))) {
         char msg[WC_ERROR_MSG_MAX];
         snprintf(msg, sizeof(msg), "%s", lc->err->msg);
@@ -1244,8 +1243,8 @@ static wc_status refingerprint_one(void *p, int64_t doc_id, const char *text, si
     return WC_OK;
 }
 
-static wc_status assign_one(void *p, int64_t doc_id, int64_t cluster_id, int64_t t,
-                            const void *blob, size_t len)
+static wc_status assign_one(void *p, int64_t doc_id, int64_t cluster_id, const void *blob,
+                            size_t len)
 {
     struct recluster_ctx *rc = p;
     wc_fprint fp;
@@ -1253,7 +1252,6 @@ static wc_status assign_one(void *p, int64_t doc_id, int64_t cluster_id, int64_t
     wc_status st;
 
     (void)cluster_id;
-    (void)t;
     if (rc->stop && *rc->stop)
         return wc_error_set(rc->err, WC_ERR_INTERRUPTED, "interrupted");
     if ((st = wc_fprint_unpack(blob, len, rc->params, &fp, rc->err)))

@@ -279,7 +279,8 @@ static const char *const migrations[] = {
     ");\n"
     "CREATE INDEX documents_key ON documents(key_hash);\n"
     "CREATE INDEX documents_cluster ON documents(cluster_id);\n"
-    "CREATE INDEX documents_content ON documents(content_hash);\n"
+    "-- covers (id, cluster_id): rebuilding the index at start-up never reads document rows\n"
+    "CREATE INDEX documents_id_cluster ON documents(id, cluster_id);\n"
     "CREATE TABLE signatures (\n"
     "  doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,\n"
     "  fprint BLOB NOT NULL            -- packed fingerprint: MinHash signature(s), counts\n"
@@ -760,15 +761,15 @@ wc_status wc_store_each_fprint(wc_store *s, wc_store_fprint_fn fn, void *ctx, wc
     int rc;
 
     rc = sqlite3_prepare_v2(s->db,
-                            "SELECT d.id, d.cluster_id, coalesce(d.published_at, d.fetched_at), "
-                            "s.fprint FROM documents d JOIN signatures s ON s.doc_id = d.id "
-                            "ORDER BY d.id",
+                            "SELECT s.doc_id, d.cluster_id, s.fprint FROM signatures s "
+                            "JOIN documents d INDEXED BY documents_id_cluster ON d.id = s.doc_id "
+                            "ORDER BY s.doc_id",
                             -1, &q, NULL);
     if (rc != SQLITE_OK)
         return store_db_error(s, rc, err, "reading fingerprints");
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        st = fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), store_col_time(q, 2),
-                sqlite3_column_blob(q, 3), (size_t)sqlite3_column_bytes(q, 3));
+        st = fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                sqlite3_column_blob(q, 2), (size_t)sqlite3_column_bytes(q, 2));
         if (st)
             break;
     }

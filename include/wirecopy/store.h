@@ -127,7 +127,7 @@ wc_status wc_store_get_fprint(wc_store *s, int64_t doc_id, wc_buf *out, wc_error
  * blob is borrowed for the call only.
  */
 typedef wc_status (*wc_store_fprint_fn)(void *ctx, int64_t doc_id, int64_t cluster_id,
-                                        int64_t time, const void *blob, size_t len);
+                                        const void *blob, size_t len);
 wc_status wc_store_each_fprint(wc_store *s, wc_store_fprint_fn fn, void *ctx, wc_error *err);
 
 /*
