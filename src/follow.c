@@ -87,7 +87,7 @@
 typedef struct u64map {
     uint64_t *keys; /* 0 = empty slot */
     int64_t *vals;
-    size_t cap, n;  /* cap is a power of two or 0 */
+    size_t cap, n; /* cap is a power of two or 0 */
 } u64map;
 
 static void map_free(u64map *m)
@@ -124,7 +124,8 @@ static wc_status map_put(u64map *m, uint64_t k, int64_t v)
         return WC_OK;
     if ((m->n + 1) * 2 > m->cap) {
         u64map g = {NULL, NULL, m->cap ? m->cap * 2 : 1024, 0};
-        if (!(g.keys = calloc(g.cap, sizeof(*g.keys))) || !(g.vals = malloc(g.cap * sizeof(*g.vals)))) {
+        if (!(g.keys = calloc(g.cap, sizeof(*g.keys))) ||
+            !(g.vals = malloc(g.cap * sizeof(*g.vals)))) {
             free(g.keys);
             return WC_ERR_NOMEM;
         }
@@ -178,28 +179,28 @@ struct job;
 struct feed {
     int64_t id;
     char *url, *title, *etag, *last_modified, *host;
-    int64_t next_fetch_at;  /* seconds UTC, WC_TIME_NONE: due now */
-    int64_t interval;       /* seconds, 0 none */
-    unsigned errors;        /* consecutive failures */
-    long last_status;       /* -1 never fetched */
-    int fetch_pages;        /* -1 undecided, 0, 1 */
+    int64_t next_fetch_at; /* seconds UTC, WC_TIME_NONE: due now */
+    int64_t interval;      /* seconds, 0 none */
+    unsigned errors;       /* consecutive failures */
+    long last_status;      /* -1 never fetched */
+    int fetch_pages;       /* -1 undecided, 0, 1 */
     bool retired;
-    bool selected;          /* polled by this run */
+    bool selected; /* polled by this run */
     /* this round */
-    bool requested;         /* its request went out */
-    bool entries_done;      /* its response was handled: entries queued or announced */
-    bool aborted;           /* cancelled: write no state for it */
-    bool state_queued;      /* its state write is queued */
-    unsigned outstanding;   /* new entries whose rows are not queued yet */
-    struct upd *upd;        /* its state, written once outstanding is 0 */
+    bool requested;       /* its request went out */
+    bool entries_done;    /* its response was handled: entries queued or announced */
+    bool aborted;         /* cancelled: write no state for it */
+    bool state_queued;    /* its state write is queued */
+    unsigned outstanding; /* new entries whose rows are not queued yet */
+    struct upd *upd;      /* its state, written once outstanding is 0 */
 };
 
 /* One entry of one feed that a job answers. */
 struct ref {
     struct feed *feed;
     int64_t feed_id;
-    char *key;     /* entry_key */
-    char *link;    /* normalised link, or NULL */
+    char *key;       /* entry_key */
+    char *link;      /* normalised link, or NULL */
     uint64_t hk, hl; /* its hashes in `seen` (hl 0 without link) */
     struct ref *next;
 };
@@ -209,36 +210,37 @@ struct ref {
  * thread fields until `queued`; the writer sets doc_id and state.
  */
 struct job {
-    struct job *next;       /* in the round's list */
-    struct ref *refs;       /* the entries it answers */
-    bool page;              /* fetch link */
-    bool queued;            /* its record or rows are queued: refs are frozen */
-    char *link;             /* normalised link or NULL */
-    char *fetch_url;        /* the link as the feed wrote it (what is fetched) */
-    uint64_t lh;            /* link_hash, 0 without link */
-    char *origin;           /* feed URL */
-    char *origin_id;        /* entry id when there is no link, else NULL */
+    struct job *next; /* in the round's list */
+    struct ref *refs; /* the entries it answers */
+    bool page;        /* fetch link */
+    bool queued;      /* its record or rows are queued: refs are frozen */
+    bool failed;      /* its page failed for a passing reason (main thread) */
+    char *link;       /* normalised link or NULL */
+    char *fetch_url;  /* the link as the feed wrote it (what is fetched) */
+    uint64_t lh;      /* link_hash, 0 without link */
+    char *origin;     /* feed URL */
+    char *origin_id;  /* entry id when there is no link, else NULL */
     char *title, *author, *site;
     int64_t published;
-    int64_t fetched_at;     /* when the feed that announced it was fetched */
+    int64_t fetched_at; /* when the feed that announced it was fetched */
     int64_t feed_id;
-    char *content;          /* the entry's own HTML wrapped as a page, or NULL */
+    char *content; /* the entry's own HTML wrapped as a page, or NULL */
     /* written on the writer thread (or by main before any record is queued) */
-    int64_t doc_id;         /* stored document, 0 none */
-    const char *state;      /* "stored", "skipped", "failed" */
+    int64_t doc_id;    /* stored document, 0 none */
+    const char *state; /* "stored", "skipped", "failed" */
 };
 
 /* A queued feed-state write. */
 struct upd {
     wc_follow *f;
     wc_feed_update u;
-    char *new_url;          /* permanent redirect to store first, or NULL */
+    char *new_url;              /* permanent redirect to store first, or NULL */
     char msg[WC_ERROR_MSG_MAX]; /* error text for a move that collided (writer side) */
 };
 
 /* A queued entry-row write. */
 struct rowcall {
-    struct job *job;        /* doc_id and state come from here; NULL: use the fields below */
+    struct job *job; /* doc_id and state come from here; NULL: use the fields below */
     int64_t feed_id;
     const char *key, *link;
     int64_t doc_id;
@@ -267,27 +269,27 @@ struct reload;
 struct wc_follow {
     wc_store *store;
     wc_follow_opts o;
-    wc_ingest *ing;          /* started by the first round */
+    wc_ingest *ing; /* started by the first round */
     wc_fetcher *fetcher;
-    wc_status fatal;         /* first fatal error of the run (store, memory) */
+    wc_status fatal; /* first fatal error of the run (store, memory) */
     wc_error fatal_err;
 
     struct feed *feeds;
     size_t nfeeds;
-    bool lists_given;        /* poll only the feeds of the lists */
-    u64map list_ids;         /* feed ids named by the lists */
-    bool loaded;             /* entries and feeds read */
+    bool lists_given; /* poll only the feeds of the lists */
+    u64map list_ids;  /* feed ids named by the lists */
+    bool loaded;      /* entries and feeds read */
 
-    u64map seen;             /* entry_hash -> 0 done, > 0 failed: retry until then */
-    u64map links;            /* link_hash -> stored document id */
-    u64map retry;            /* feed id -> time its failed entries may be retried until */
+    u64map seen;  /* entry_hash -> 0 done, > 0 failed: retry until then */
+    u64map links; /* link_hash -> stored document id */
+    u64map retry; /* feed id -> time its failed entries may be retried until */
 
     /* the round */
-    struct blk *blocks;      /* round memory */
-    struct job *jobs;        /* round jobs */
-    u64map pending;          /* link_hash -> job (this round) */
+    struct blk *blocks; /* round memory */
+    struct job *jobs;   /* round jobs */
+    u64map pending;     /* link_hash -> job (this round) */
     wc_follow_progress prog;
-    int64_t now;             /* time the round started */
+    int64_t now; /* time the round started */
     wc_follow_stats stats;
 };
 
@@ -392,12 +394,18 @@ static void fragment_text(const char *p, size_t len, wc_buf *out, size_t *words)
     static const struct {
         const char *name;
         const char *text;
-    } ents[] = {{"&hellip;", "\xe2\x80\xa6"}, {"&#8230;", "\xe2\x80\xa6"},
-                {"&#x2026;", "\xe2\x80\xa6"}, {"&nbsp;", " "},
-                {"&#160;", " "},              {"&amp;", "&"},
-                {"&raquo;", "\xc2\xbb"},      {"&rarr;", "\xe2\x86\x92"},
-                {"&#8594;", "\xe2\x86\x92"},  {"&#187;", "\xc2\xbb"},
-                {"&#91;", "["},               {"&#93;", "]"}};
+    } ents[] = {{"&hellip;", "\xe2\x80\xa6"},
+                {"&#8230;", "\xe2\x80\xa6"},
+                {"&#x2026;", "\xe2\x80\xa6"},
+                {"&nbsp;", " "},
+                {"&#160;", " "},
+                {"&amp;", "&"},
+                {"&raquo;", "\xc2\xbb"},
+                {"&rarr;", "\xe2\x86\x92"},
+                {"&#8594;", "\xe2\x86\x92"},
+                {"&#187;", "\xc2\xbb"},
+                {"&#91;", "["},
+                {"&#93;", "]"}};
     size_t i = 0, k;
     bool in_word = false;
     double cjk = 0;
@@ -445,13 +453,21 @@ static void fragment_text(const char *p, size_t len, wc_buf *out, size_t *words)
 
 bool wc_follow_is_teaser(const char *html, size_t len, size_t min_words)
 {
-    static const char *const end_marks[] = {
-        "...", "\xe2\x80\xa6", "[\xe2\x80\xa6]", "[...]", "(\xe2\x80\xa6)", "(...)",
-        "(more\xe2\x80\xa6)", "(more...)", "[more]", "more \xc2\xbb", "more \xe2\x86\x92"};
-    static const char *const tail_words[] = {
-        "read more", "continue reading", "keep reading", "read the rest", "read full",
-        "full story", "full article", "read the full", "weiterlesen", "lire la suite",
-        "leer m\xc3\xa1s", "leggi tutto"};
+    static const char *const end_marks[] = {"...",
+                                            "\xe2\x80\xa6",
+                                            "[\xe2\x80\xa6]",
+                                            "[...]",
+                                            "(\xe2\x80\xa6)",
+                                            "(...)",
+                                            "(more\xe2\x80\xa6)",
+                                            "(more...)",
+                                            "[more]",
+                                            "more \xc2\xbb",
+                                            "more \xe2\x86\x92"};
+    static const char *const tail_words[] = {"read more",     "continue reading", "keep reading",
+                                             "read the rest", "read full",        "full story",
+                                             "full article",  "read the full",    "weiterlesen",
+                                             "lire la suite", "leer m\xc3\xa1s",  "leggi tutto"};
     wc_buf text = WC_BUF_INIT;
     size_t words = 0, n, k, tail;
     const char *s;
@@ -608,8 +624,8 @@ static void adopt_feeds(wc_follow *f, struct reload *rl)
     rl->feeds = NULL;
     rl->n = 0;
     for (i = 0; i < f->nfeeds; i++)
-        f->feeds[i].selected =
-            !f->feeds[i].retired && (!f->lists_given || map_get(&f->list_ids, (uint64_t)f->feeds[i].id));
+        f->feeds[i].selected = !f->feeds[i].retired &&
+                               (!f->lists_given || map_get(&f->list_ids, (uint64_t)f->feeds[i].id));
 }
 
 static wc_status load_entry(void *ctx, const wc_feed_entry_row *r)
@@ -762,7 +778,8 @@ out:
     return st;
 }
 
-/* --- writer-side calls -------------------------------------------------------------------------- */
+/* --- writer-side calls --------------------------------------------------------------------------
+ */
 
 static void on_result(void *ctx, const wc_ingest_result *r)
 {
@@ -998,8 +1015,7 @@ static char *entry_key(wc_follow *f, const wc_entry *e, const char *link)
     if (k && strlen(k) <= MAX_KEY_BYTES)
         return rstrdup(f, k);
     if (k) {
-        snprintf(buf, sizeof(buf), "hash:%016llx",
-                 (unsigned long long)XXH3_64bits(k, strlen(k)));
+        snprintf(buf, sizeof(buf), "hash:%016llx", (unsigned long long)XXH3_64bits(k, strlen(k)));
     } else {
         XXH3_state_t *h = XXH3_createState();
         const char *parts[3] = {e->title, e->summary, e->content};
@@ -1028,6 +1044,19 @@ static enum seen_state seen_state(const wc_follow *f, uint64_t hk, uint64_t hl)
     if ((vk && *vk > f->now) || (vl && *vl > f->now))
         return ENTRY_RETRY;
     return ENTRY_SEEN; /* failed, and its retry window is over */
+}
+
+/* An entry whose page failed for a passing reason: new again until its retry window ends. */
+static void mark_retry(wc_follow *f, const struct ref *rf)
+{
+    int64_t *v = map_get(&f->seen, rf->hk), until = f->now + f->o.retry_window, *cur;
+
+    if (v && *v > 0)
+        until = *v; /* a retry that failed again: the window runs from the first try */
+    cur = map_get(&f->retry, (uint64_t)rf->feed_id);
+    if (map_put(&f->seen, rf->hk, until) || map_put(&f->seen, rf->hl, until) ||
+        ((!cur || *cur < until) && map_put(&f->retry, (uint64_t)rf->feed_id, until)))
+        set_fatal(f, WC_ERR_NOMEM, NULL, "remembering a failed page");
 }
 
 static bool add_page_request(wc_follow *f, struct job *j)
@@ -1134,6 +1163,9 @@ static void take_entry(wc_follow *f, struct feed *fd, const wc_feed *doc, const 
                 rc->link = link;
                 rc->now = f->now;
                 queue_call(f, write_row, rc);
+                /* the shared page failed: this entry waits to be retried like the others */
+                if (j->failed)
+                    mark_retry(f, r);
             }
             return;
         }
@@ -1182,12 +1214,12 @@ static void take_entry(wc_follow *f, struct feed *fd, const wc_feed *doc, const 
     }
 }
 
-static struct feed *feed_by_url(wc_follow *f, const char *url, const struct feed *not)
+static struct feed *feed_by_url(wc_follow *f, const char *url, const struct feed * not )
 {
     size_t i;
 
     for (i = 0; i < f->nfeeds; i++)
-        if (&f->feeds[i] != not && f->feeds[i].url && strcmp(f->feeds[i].url, url) == 0)
+        if (&f->feeds[i] != not &&f->feeds[i].url && strcmp(f->feeds[i].url, url) == 0)
             return &f->feeds[i];
     return NULL;
 }
@@ -1200,8 +1232,8 @@ static int cmp_entry_index(const void *a, const void *b)
 }
 
 /* A 200: parse, take the new entries, prepare the state. Returns the schedule outcome. */
-static wc_schedule_outcome feed_body(wc_follow *f, struct feed *fd, wc_response *r,
-                                     struct upd *u, wc_schedule_input *in)
+static wc_schedule_outcome feed_body(wc_follow *f, struct feed *fd, wc_response *r, struct upd *u,
+                                     wc_schedule_input *in)
 {
     wc_feed_input fin;
     wc_feed *doc = NULL;
@@ -1237,8 +1269,8 @@ static wc_schedule_outcome feed_body(wc_follow *f, struct feed *fd, wc_response 
         in->ttl = (int64_t)doc->ttl * 60;
     if (doc->bozo) {
         f->stats.feeds_malformed++;
-        snprintf(u->msg, sizeof(u->msg), "malformed feed, %zu entr%s recovered: %s",
-                 doc->n_entries, doc->n_entries == 1 ? "y" : "ies",
+        snprintf(u->msg, sizeof(u->msg), "malformed feed, %zu entr%s recovered: %s", doc->n_entries,
+                 doc->n_entries == 1 ? "y" : "ies",
                  doc->bozo_msg ? doc->bozo_msg : "not well-formed");
         u->u.error = u->msg;
         problem(f, WC_ERR_PARSE, "feed '%s': %s", fd->url, u->msg);
@@ -1252,7 +1284,7 @@ static wc_schedule_outcome feed_body(wc_follow *f, struct feed *fd, wc_response 
     if (doc->n_entries && (times = malloc(doc->n_entries * sizeof(*times)))) {
         for (i = 0; i < doc->n_entries; i++)
             times[i] = doc->entries[i].published != WC_FEED_NO_TIME ? doc->entries[i].published
-                                                                   : doc->entries[i].updated;
+                                                                    : doc->entries[i].updated;
         in->learned = wc_schedule_learn(&f->o.policy, times, doc->n_entries, f->now);
         free(times);
     }
@@ -1410,13 +1442,15 @@ static void on_feed(wc_follow *f, struct feed *fd, wc_response *r)
         u->u.error = u->msg;
         if (r->http_status == 410) {
             retire = true;
-            snprintf(u->msg, sizeof(u->msg), "%.400s: the feed is gone, retired (re-add it "
-                     "with `wirecopy feeds add`)", r->err.msg);
+            snprintf(u->msg, sizeof(u->msg),
+                     "%.400s: the feed is gone, retired (re-add it "
+                     "with `wirecopy feeds add`)",
+                     r->err.msg);
             break;
         }
         f->stats.feeds_failed++;
-        in.outcome = r->http_status == 429 || r->http_status == 503 ? WC_SCHED_THROTTLED
-                                                                      : WC_SCHED_FAILED;
+        in.outcome =
+            r->http_status == 429 || r->http_status == 503 ? WC_SCHED_THROTTLED : WC_SCHED_FAILED;
         break;
     default:
         f->stats.feeds_failed++;
@@ -1448,8 +1482,8 @@ static void on_feed(wc_follow *f, struct feed *fd, wc_response *r)
             /* a parse failure was reported with its own words already */
             if (!(r->result == WC_FETCH_OK))
                 problem(f, r->err.code ? r->err.code : WC_ERR_NET,
-                        "feed '%s': %s (failure %u in a row; next try %s, %s)", fd->url,
-                        u->msg, sch.errors, tbuf, wc_schedule_reason_name(sch.reason));
+                        "feed '%s': %s (failure %u in a row; next try %s, %s)", fd->url, u->msg,
+                        sch.errors, tbuf, wc_schedule_reason_name(sch.reason));
         }
         if (in.outcome == WC_SCHED_THROTTLED && r->retry_after > 0)
             defer_host(f, fd, sch.next_at);
@@ -1464,7 +1498,8 @@ static void on_feed(wc_follow *f, struct feed *fd, wc_response *r)
     maybe_queue_state(f, fd);
 }
 
-/* --- rounds: pages ----------------------------------------------------------------------------- */
+/* --- rounds: pages -----------------------------------------------------------------------------
+ */
 
 /* Will a later fetch of this page likely work? */
 static bool passing_failure(const wc_response *r)
@@ -1514,29 +1549,18 @@ static void on_page(wc_follow *f, struct job *j, wc_response *r)
                 r->content_type);
     } else if (passing_failure(r)) {
         problem(f, r->err.code ? r->err.code : WC_ERR_NET,
-                "article page of feed '%s': %s (tried again with the feed for a while)",
-                j->origin, r->err.msg);
+                "article page of feed '%s': %s (tried again with the feed for a while)", j->origin,
+                r->err.msg);
         j->state = "failed";
-        for (rf = j->refs; rf; rf = rf->next) {
-            int64_t *v = map_get(&f->seen, rf->hk), until = f->now + f->o.retry_window;
-            int64_t *cur;
-            if (v && *v > 0)
-                until = *v; /* a retry that failed again: the window runs from the first try */
-            if (map_put(&f->seen, rf->hk, until) || map_put(&f->seen, rf->hl, until)) {
-                set_fatal(f, WC_ERR_NOMEM, NULL, "handling a page");
-                return;
-            }
-            cur = map_get(&f->retry, (uint64_t)rf->feed_id);
-            if ((!cur || *cur < until) && map_put(&f->retry, (uint64_t)rf->feed_id, until)) {
-                set_fatal(f, WC_ERR_NOMEM, NULL, "handling a page");
-                return;
-            }
-        }
+        j->failed = true;
+        for (rf = j->refs; rf; rf = rf->next)
+            mark_retry(f, rf);
         job_queued(f, j);
         return;
     } else {
         problem(f, r->err.code ? r->err.code : WC_ERR_NET, "article page of feed '%s': %s%s",
-                j->origin, r->err.msg, j->content ? " (the feed's own text is stored instead)" : "");
+                j->origin, r->err.msg,
+                j->content ? " (the feed's own text is stored instead)" : "");
     }
     if (j->content) {
         queue_record(f, j, NULL);
@@ -1558,10 +1582,10 @@ static void on_done(void *ctx, wc_response *r)
     progress(f);
 }
 
-/* --- rounds ---------------------------------------------------------------------------------------- */
+/* --- rounds
+ * ---------------------------------------------------------------------------------------- */
 
-wc_status wc_follow_new(wc_follow **out, wc_store *store, const wc_follow_opts *opts,
-                        wc_error *err)
+wc_status wc_follow_new(wc_follow **out, wc_store *store, const wc_follow_opts *opts, wc_error *err)
 {
     wc_follow *f;
     wc_status st;
@@ -1733,9 +1757,9 @@ void wc_follow_feed_count(const wc_follow *f, size_t *total, size_t *active)
     size_t i, n = 0, a = 0;
 
     for (i = 0; i < f->nfeeds; i++) {
-        if (!f->feeds[i].selected && !(f->feeds[i].retired &&
-                                       (!f->lists_given ||
-                                        map_get(&f->list_ids, (uint64_t)f->feeds[i].id))))
+        if (!f->feeds[i].selected &&
+            !(f->feeds[i].retired &&
+              (!f->lists_given || map_get(&f->list_ids, (uint64_t)f->feeds[i].id))))
             continue;
         n++;
         if (!f->feeds[i].retired)

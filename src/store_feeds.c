@@ -45,7 +45,8 @@ _Static_assert(XS_COUNT <= STORE_EXTRA_STMTS, "grow STORE_EXTRA_STMTS in store_i
 
 static const char *const xsql[XS_COUNT] = {
     [XS_FEED_FIND] = "SELECT id, state FROM feeds WHERE url = ?1",
-    [XS_FEED_INSERT] = "INSERT INTO feeds(url, title, list_origin, added_at) VALUES (?1, ?2, ?3, ?4)",
+    [XS_FEED_INSERT] =
+        "INSERT INTO feeds(url, title, list_origin, added_at) VALUES (?1, ?2, ?3, ?4)",
     [XS_FEED_FILL] = "UPDATE feeds SET title = coalesce(title, ?2), "
                      "list_origin = coalesce(list_origin, ?3) WHERE id = ?1",
     /* re-added by hand: active, due now, the failure history forgotten */
@@ -163,9 +164,9 @@ struct wc_feed_iter {
 
 /* Columns in the order wc_feed_iter_next reads them. */
 #define FEED_COLUMNS                                                                               \
-    "f.id, f.url, f.title, f.site_url, f.list_origin, f.etag, f.last_modified, f.last_fetch_at, " \
-    "f.last_success_at, f.next_fetch_at, f.interval_s, f.error_count, f.last_status, "            \
-    "f.last_error, f.state, f.fetch_pages, f.added_at, "                                          \
+    "f.id, f.url, f.title, f.site_url, f.list_origin, f.etag, f.last_modified, f.last_fetch_at, "  \
+    "f.last_success_at, f.next_fetch_at, f.interval_s, f.error_count, f.last_status, "             \
+    "f.last_error, f.state, f.fetch_pages, f.added_at, "                                           \
     "(SELECT count(*) FROM feed_entries e WHERE e.feed_id = f.id AND e.doc_id IS NOT NULL)"
 
 wc_status wc_store_feeds(wc_store *s, const char *url, wc_feed_iter **out, wc_error *err)
@@ -307,8 +308,8 @@ wc_status wc_store_feed_defer(wc_store *s, int64_t id, int64_t until, wc_error *
 /* --- entries ------------------------------------------------------------------ */
 
 wc_status wc_store_feed_entry_put(wc_store *s, int64_t feed_id, const char *entry_key,
-                                  const char *link, int64_t doc_id, const char *state,
-                                  int64_t now, wc_error *err)
+                                  const char *link, int64_t doc_id, const char *state, int64_t now,
+                                  wc_error *err)
 {
     sqlite3_stmt *q = xstmt(s, XS_ENTRY_PUT, err);
 

@@ -56,16 +56,16 @@ typedef struct wc_follow_progress {
 } wc_follow_progress;
 
 typedef struct wc_follow_opts {
-    wc_fetch_opts fetch;         /* user agent, concurrency, per-host delay, timeouts, max body */
-    wc_schedule_policy policy;   /* intervals and backoff (schedule.h) */
-    unsigned threads;            /* extraction workers; 0 = one per CPU */
-    bool all_now;                /* --now: every feed of the run, whatever its schedule (still
-                                    conditional, and still not before a server's Retry-After) */
-    size_t teaser_words;         /* WC_FOLLOW_TEASER_WORDS */
-    size_t max_new;              /* WC_FOLLOW_MAX_NEW */
-    int64_t retry_window;        /* WC_FOLLOW_RETRY_WINDOW */
-    wc_problem_fn on_problem;    /* a feed or page failed, a feed was malformed, retired,
-                                    moved, or an article could not be extracted (may be NULL) */
+    wc_fetch_opts fetch;       /* user agent, concurrency, per-host delay, timeouts, max body */
+    wc_schedule_policy policy; /* intervals and backoff (schedule.h) */
+    unsigned threads;          /* extraction workers; 0 = one per CPU */
+    bool all_now;              /* --now: every feed of the run, whatever its schedule (still
+                                  conditional, and still not before a server's Retry-After) */
+    size_t teaser_words;       /* WC_FOLLOW_TEASER_WORDS */
+    size_t max_new;            /* WC_FOLLOW_MAX_NEW */
+    int64_t retry_window;      /* WC_FOLLOW_RETRY_WINDOW */
+    wc_problem_fn on_problem;  /* a feed or page failed, a feed was malformed, retired,
+                                  moved, or an article could not be extracted (may be NULL) */
     void *problem_ctx;
     void (*on_progress)(void *ctx, const wc_follow_progress *p); /* main thread, may be NULL */
     void *progress_ctx;

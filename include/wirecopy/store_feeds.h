@@ -33,23 +33,23 @@
 /* One feed. Times are seconds UTC, INT64_MIN when unknown (NULL in SQL). */
 typedef struct wc_feed_row {
     int64_t id;
-    const char *url;           /* current URL */
-    const char *title;         /* the feed's title, else the list's, or NULL */
-    const char *site_url;      /* the site's home page as the feed states it, or NULL */
-    const char *list_origin;   /* the list file the feed came from, or NULL */
-    const char *etag;          /* validators of the last 200, or NULL */
+    const char *url;         /* current URL */
+    const char *title;       /* the feed's title, else the list's, or NULL */
+    const char *site_url;    /* the site's home page as the feed states it, or NULL */
+    const char *list_origin; /* the list file the feed came from, or NULL */
+    const char *etag;        /* validators of the last 200, or NULL */
     const char *last_modified;
-    int64_t last_fetch_at;     /* last request (any outcome) */
-    int64_t last_success_at;   /* last 200 or 304 */
-    int64_t next_fetch_at;     /* due again at; INT64_MIN: due now (never fetched, re-added) */
-    int64_t interval;          /* polling interval in seconds, 0 = none yet */
-    int64_t error_count;       /* consecutive failures */
-    long last_status;          /* HTTP status of the last fetch; 0 no answer; -1 never fetched */
-    const char *last_error;    /* why the last fetch failed (or the feed was malformed), or NULL */
-    bool retired;              /* state 'retired' */
-    int fetch_pages;           /* 1 entries are teasers, 0 full content, -1 not decided yet */
+    int64_t last_fetch_at;   /* last request (any outcome) */
+    int64_t last_success_at; /* last 200 or 304 */
+    int64_t next_fetch_at;   /* due again at; INT64_MIN: due now (never fetched, re-added) */
+    int64_t interval;        /* polling interval in seconds, 0 = none yet */
+    int64_t error_count;     /* consecutive failures */
+    long last_status;        /* HTTP status of the last fetch; 0 no answer; -1 never fetched */
+    const char *last_error;  /* why the last fetch failed (or the feed was malformed), or NULL */
+    bool retired;            /* state 'retired' */
+    int fetch_pages;         /* 1 entries are teasers, 0 full content, -1 not decided yet */
     int64_t added_at;
-    int64_t articles;          /* entries stored with a document */
+    int64_t articles; /* entries stored with a document */
 } wc_feed_row;
 
 enum wc_feed_add_result {
@@ -94,10 +94,10 @@ typedef struct wc_feed_update {
     int64_t next_fetch_at;     /* INT64_MIN: none (retired feeds) */
     int64_t interval;          /* 0 stores NULL */
     int64_t error_count;
-    long status;               /* HTTP status, 0 when no answer came */
-    const char *error;         /* NULL clears */
-    bool retire;               /* set state 'retired' */
-    int fetch_pages;           /* -1 keeps, else 0 or 1 */
+    long status;       /* HTTP status, 0 when no answer came */
+    const char *error; /* NULL clears */
+    bool retire;       /* set state 'retired' */
+    int fetch_pages;   /* -1 keeps, else 0 or 1 */
 } wc_feed_update;
 
 /* Write one fetch's outcome. WC_ERR_NOTFOUND when the feed is gone (removed meanwhile). */
@@ -122,8 +122,8 @@ wc_status wc_store_feed_defer(wc_store *s, int64_t id, int64_t until, wc_error *
  * is written (WC_OK) when the feed no longer exists.
  */
 wc_status wc_store_feed_entry_put(wc_store *s, int64_t feed_id, const char *entry_key,
-                                  const char *link, int64_t doc_id, const char *state,
-                                  int64_t now, wc_error *err);
+                                  const char *link, int64_t doc_id, const char *state, int64_t now,
+                                  wc_error *err);
 
 typedef struct wc_feed_entry_row {
     int64_t feed_id;

@@ -100,7 +100,9 @@ static int list_feeds(struct cli_ctx *ctx, bool tsv)
                    (long long)row.error_count);
             cli_fmt_tsv(stdout, row.last_error);
             printf("\t%lld\t%lld\t%s\t", (long long)row.articles, (long long)row.interval,
-                   row.fetch_pages < 0 ? "" : row.fetch_pages ? "teasers" : "full");
+                   row.fetch_pages < 0 ? ""
+                   : row.fetch_pages   ? "teasers"
+                                       : "full");
             cli_fmt_tsv(stdout, row.list_origin);
             putchar('\n');
         } else {
@@ -164,8 +166,9 @@ static int add_feed(struct cli_ctx *ctx, const char *url, const char *title, boo
             fprintf(stderr, "wirecopy: '%s' %s '%s'\n", url,
                     others || !found_title ? "links to the feed" : "leads to the feed", feed_url);
         if (others && !ctx->quiet)
-            fprintf(stderr, "wirecopy: the page names %zu more feed%s (`wirecopy feed %s` "
-                            "shows one; add them by URL)\n",
+            fprintf(stderr,
+                    "wirecopy: the page names %zu more feed%s (`wirecopy feed %s` "
+                    "shows one; add them by URL)\n",
                     others, others == 1 ? "" : "s", url);
     } else if (!(feed_url = wc_url_normalize(url))) {
         cli_error("out of memory");
@@ -182,7 +185,10 @@ static int add_feed(struct cli_ctx *ctx, const char *url, const char *title, boo
                : res == WC_FEED_REACTIVATED ? "re-activated"
                                             : "already following",
                (long long)id, feed_url, (title || found_title) ? " (" : "",
-               title ? title : found_title ? found_title : "", (title || found_title) ? ")" : "");
+               title         ? title
+               : found_title ? found_title
+                             : "",
+               (title || found_title) ? ")" : "");
     }
     wc_store_close(store);
     free(feed_url);

@@ -28,7 +28,7 @@ WC_NGINX_EXTRA="$T/extra.conf" WC_NGINX_ROOT="$T/www" WC_NGINX_ROBOTS="$DATA/rob
 U1=$WC_NGINX_URL
 U2=$WC_NGINX_URL2
 
-plan 23
+plan 22
 
 # Two teaser feeds (one per host) of N entries each; every entry's page is a
 # distinct article of about 2 KiB, so each takes about a second to arrive.

@@ -402,7 +402,8 @@ static void test_lists(void **state)
     fx_close(f);
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM feeds"), 3);
     /* stored normalised; the first list a feed came from is kept */
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM feeds WHERE url = 'http://b.invalid/atom'"), 1);
+    assert_int_equal(
+        sql_int(f->db, "SELECT count(*) FROM feeds WHERE url = 'http://b.invalid/atom'"), 1);
     assert_int_equal(
         sql_int(f->db, "SELECT count(*) FROM feeds WHERE list_origin LIKE '%news.opml'"), 2);
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM feeds WHERE title = 'Cee'"), 1);

@@ -265,8 +265,8 @@ static void test_retire_and_reactivate(void **state)
     assert_true(row.retired);
 
     /* added again by hand: active, due now, failures forgotten, history kept */
-    assert_int_equal(add(f->s, "http://gone.example/feed", NULL, NULL, WC_FEED_ADD_REACTIVATE, &res),
-                     id);
+    assert_int_equal(
+        add(f->s, "http://gone.example/feed", NULL, NULL, WC_FEED_ADD_REACTIVATE, &res), id);
     assert_int_equal(res, WC_FEED_REACTIVATED);
     assert_int_equal(get_feed(f->s, "http://gone.example/feed", &row), WC_OK);
     assert_false(row.retired);
@@ -368,12 +368,12 @@ static void test_entries_upsert_and_listing(void **state)
     int64_t a = add(f->s, "http://a.example/feed", NULL, NULL, 0, NULL);
     int64_t b = add(f->s, "http://b.example/feed", NULL, NULL, 0, NULL);
 
-    assert_int_equal(wc_store_feed_entry_put(f->s, b, "b-2", "http://b.example/2", 7, "stored",
-                                             100, &err),
-                     WC_OK);
-    assert_int_equal(wc_store_feed_entry_put(f->s, a, "a-1", "http://a.example/1", 0, "failed",
-                                             100, &err),
-                     WC_OK);
+    assert_int_equal(
+        wc_store_feed_entry_put(f->s, b, "b-2", "http://b.example/2", 7, "stored", 100, &err),
+        WC_OK);
+    assert_int_equal(
+        wc_store_feed_entry_put(f->s, a, "a-1", "http://a.example/1", 0, "failed", 100, &err),
+        WC_OK);
     assert_int_equal(wc_store_feed_entry_put(f->s, a, "a-0", NULL, 0, "skipped", 150, &err), WC_OK);
     /* the failed entry is retried and stored: first_seen kept, doc and state new */
     assert_int_equal(wc_store_feed_entry_put(f->s, a, "a-1", NULL, 9, "stored", 300, &err), WC_OK);
@@ -440,8 +440,8 @@ static void test_writes_inside_a_transaction_roll_back(void **state)
 
     assert_int_equal(wc_store_begin(f->s, &err), WC_OK);
     assert_int_equal(wc_store_feed_entry_put(f->s, a, "1", NULL, 0, "skipped", 1, &err), WC_OK);
-    assert_int_equal(wc_store_feed_add(f->s, "http://c.example/", NULL, NULL, 0, 1, &id, NULL, &err),
-                     WC_OK);
+    assert_int_equal(
+        wc_store_feed_add(f->s, "http://c.example/", NULL, NULL, 0, 1, &id, NULL, &err), WC_OK);
     wc_store_rollback(f->s);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM feed_entries"), 0);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM feeds"), 1);
