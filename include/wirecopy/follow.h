@@ -64,8 +64,10 @@ typedef struct wc_follow_opts {
     size_t teaser_words;       /* WC_FOLLOW_TEASER_WORDS */
     size_t max_new;            /* WC_FOLLOW_MAX_NEW */
     int64_t retry_window;      /* WC_FOLLOW_RETRY_WINDOW */
-    wc_problem_fn on_problem;  /* a feed or page failed, a feed was malformed, retired,
-                                  moved, or an article could not be extracted (may be NULL) */
+    wc_problem_fn on_problem;  /* a feed or page failed, a feed was malformed, retired or
+                                  moved (code WC_OK: a note), on the caller's thread; an
+                                  article could not be extracted, on the pipeline's writer
+                                  thread (may be NULL) */
     void *problem_ctx;
     void (*on_progress)(void *ctx, const wc_follow_progress *p); /* main thread, may be NULL */
     void *progress_ctx;

@@ -7,6 +7,7 @@
  * sleeps between rounds in --watch, and maps the outcome to an exit code.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -59,6 +60,7 @@ struct follow_ui {
     struct cli_ctx *ctx;
     struct cli_progress prog;
     unsigned long problems;
+    pthread_mutex_t mu; /* problems come from two threads; one line at a time on stderr */
 };
 
 static void on_problem(void *p, const wc_error *err)
@@ -66,13 +68,12 @@ static void on_problem(void *p, const wc_error *err)
     struct follow_ui *ui = p;
     const char *msg = err->msg[0] ? err->msg : wc_strerror(err->code);
 
+    pthread_mutex_lock(&ui->mu);
     cli_progress_end(&ui->prog);
-    if (err->code == WC_OK) {
-        fprintf(stderr, "wirecopy: %s\n", msg);
-        return;
-    }
-    ui->problems++;
+    if (err->code != WC_OK)
+        ui->problems++;
     fprintf(stderr, "wirecopy: %s\n", msg);
+    pthread_mutex_unlock(&ui->mu);
 }
 
 static void on_progress(void *p, const wc_follow_progress *pr)
@@ -88,6 +89,7 @@ static void on_progress(void *p, const wc_follow_progress *pr)
     now = cli_time_mono();
     if (now - pg->last_draw < 0.2)
         return;
+    pthread_mutex_lock(&ui->mu);
     pg->last_draw = now;
     n = snprintf(line, sizeof(line), "follow: feeds %llu/%llu, pages %llu/%llu, %llu articles",
                  (unsigned long long)pr->feeds_done, (unsigned long long)pr->feeds_total,
@@ -98,6 +100,7 @@ static void on_progress(void *p, const wc_follow_progress *pr)
     fprintf(stderr, "\r%s%*s", line, pg->width > n ? pg->width - n : 0, "");
     pg->width = n;
     fflush(stderr);
+    pthread_mutex_unlock(&ui->mu);
 }
 
 static void print_summary(const wc_follow_stats *s, const wc_follow_stats *base, double secs)
@@ -219,6 +222,7 @@ int cmd_follow(int argc, char **argv, struct cli_ctx *ctx)
 
     wc_follow_opts_init(&o);
     memset(&ui, 0, sizeof(ui));
+    pthread_mutex_init(&ui.mu, NULL);
     optind = 1;
     while ((c = getopt_long(argc, argv, "A:j:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         if ((r = cli_common_opt(self, ctx, c)) > 0)
