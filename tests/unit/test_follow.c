@@ -621,6 +621,44 @@ static void test_moved_onto_followed_feed_is_retired(void **state)
     assert_int_equal(log_count("/gazette/2026/port-strike.html", NULL, 0), 1);
 }
 
+static void test_schedule_learns_and_honours_ttl(void **state)
+{
+    struct fx *f = *state;
+    wc_follow_stats s;
+    char path[600], when[64];
+    FILE *fp;
+    time_t now = time(NULL);
+    int i;
+
+    NEED_SERVER();
+    /* a busy feed (an entry an hour) that asks to be cached for three hours */
+    snprintf(path, sizeof(path), "%s/busy.xml", www);
+    assert_non_null(fp = fopen(path, "w"));
+    fprintf(fp, "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Busy</title>"
+                "<link>/</link><ttl>180</ttl>\n");
+    for (i = 1; i <= 6; i++) {
+        time_t t = now - i * 3600;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(when, sizeof(when), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        fprintf(fp,
+                "<item><title>Brief %d</title><guid>busy-%d</guid><pubDate>%s</pubDate>"
+                "<description>Brief number %d.</description></item>\n",
+                i, i, when, i);
+    }
+    fprintf(fp, "</channel></rss>\n");
+    fclose(fp);
+    write_list(f, 1, "1:/busy.xml");
+    open_follower(f, false, 0);
+    assert_int_equal(wc_follow_add_list(f->fl, f->list, NULL, NULL), WC_OK);
+    assert_int_equal(round_once(f, &s), WC_OK);
+    assert_int_equal(s.entries_new, 6);
+    fx_close(f);
+    /* learned: one hour; due: after the ttl's three hours */
+    assert_int_equal(sql_int(f->db, "SELECT interval_s FROM feeds"), 3600);
+    assert_int_equal(sql_int(f->db, "SELECT next_fetch_at - last_fetch_at FROM feeds"), 3 * 3600);
+}
+
 static void test_discover(void **state)
 {
     wc_fetch_opts fo;
@@ -678,6 +716,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_max_new_takes_batches, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_failed_pages_are_tried_again, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_moved_onto_followed_feed_is_retired, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_schedule_learns_and_honours_ttl, fx_setup,
                                         fx_teardown),
         cmocka_unit_test(test_discover),
     };
