@@ -71,6 +71,13 @@
 #define LINK_MAX_PROSE 0.5
 /* Inside the chosen container links in prose are common: a looser limit. */
 #define LINK_MAX_INSIDE 0.5
+/* ...and up to this share for a paragraph that reads as prose (linked_prose()). */
+#define LINK_MAX_LINKED_PROSE 0.85
+/* Words a linked paragraph needs to be judged as prose. */
+#define LINKED_PROSE_WORDS 10
+/* A label before a colon: at most this many words within this many bytes. */
+#define LABEL_MAX_WORDS 4
+#define LABEL_MAX_CHARS 40
 /* How far (characters) a heading may be from the good text it introduces. */
 #define HEADING_REACH 300
 /* Positive weight kept under a boilerplate-named element. */
@@ -97,6 +104,8 @@
 #define MIN_ARTICLE_WORDS 20
 /* ...or characters, for scripts without spaces between words. */
 #define MIN_ARTICLE_CHARS 100
+/* Levels above the chosen container searched for an element named as the article body. */
+#define NAMED_BODY_REACH 4
 /* Teaser items (headline link + summary) that make a page a listing. */
 #define LISTING_MIN_ITEMS 3
 
@@ -187,6 +196,69 @@ static bool ends_sentence(const ex_doc *d, const ex_block *b)
             n--;
     }
     return n && (p[n - 1] == '.' || p[n - 1] == '!' || p[n - 1] == '?');
+}
+
+/*
+ * Does the text open with a short label and a colon ("Related:", "More
+ * on this story:", "See also:")? Such lines introduce links to other
+ * pages, however they are worded.
+ */
+static bool opens_with_label(const char *p, size_t len)
+{
+    size_t i, words = 0;
+    bool in_word = false;
+
+    for (i = 0; i < len && i < LABEL_MAX_CHARS; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == ':')
+            return words >= 1 && words <= LABEL_MAX_WORDS;
+        if (c == '.' || c == ',' || c == '!' || c == '?')
+            return false;
+        if (c == ' ')
+            in_word = false;
+        else if (!in_word) {
+            in_word = true;
+            words++;
+        }
+    }
+    return false;
+}
+
+/* Does the text separate items with bars or bullets ("A | B | C")? */
+static bool has_item_separators(const char *p, size_t len)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < len; i++) {
+        if (p[i] == '|')
+            n++;
+        else if (i + 1 < len && (unsigned char)p[i] == 0xC2 && (unsigned char)p[i + 1] == 0xB7)
+            n++; /* U+00B7 middle dot */
+        else if (i + 2 < len && (unsigned char)p[i] == 0xE2 && (unsigned char)p[i + 1] == 0x80 &&
+                 (unsigned char)p[i + 2] == 0xA2)
+            n++; /* U+2022 bullet */
+    }
+    return n >= 2;
+}
+
+/*
+ * A paragraph that reads as prose (the stopword density of sentences,
+ * counted over its link text too) although links cover most of it: a
+ * blog's roundup ("Jeremy Page dug into the case at The Wall Street
+ * Journal..."), a patent list in a sentence. Inside the article it is
+ * the article; a labelled line of links ("Related: ...") or a row of
+ * links between bars is not.
+ */
+static bool linked_prose(const ex_doc *d, const ex_block *b)
+{
+    const char *p = d->btext.buf + b->off;
+
+    if ((b->kind != K_PARA && b->kind != K_QUOTE) || (b->flags & (BF_DEBRIS | BF_IN_LINK)) ||
+        d->lang == EX_LANG_NONE || b->words < LINKED_PROSE_WORDS)
+        return false;
+    if (link_density(b) > LINK_MAX_LINKED_PROSE || stop_density(d, b) < STOP_HIGH)
+        return false;
+    return !opens_with_label(p, b->len) && !has_item_separators(p, b->len);
 }
 
 /* --- jusText context rules over a sequence of block indices ---------------------- */
@@ -693,6 +765,28 @@ static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uin
 }
 
 /*
+ * The page's own name for its article body ("article-content",
+ * "entry-content", "story-body") on an element just above the chosen
+ * container says the container is only part of the body: a paragraph
+ * that won alone, or the half of a body split by a stray <div>, a list
+ * or an ad. Climb to it; named boilerplate and link lists inside it are
+ * filtered afterwards like in any container.
+ */
+static uint32_t named_body(const ex_doc *d, uint32_t c)
+{
+    uint32_t a = c, steps;
+
+    for (steps = 0; steps < NAMED_BODY_REACH && a != EX_NONE; steps++, a = d->nodes[a].parent) {
+        unsigned tag = d->nodes[a].tag;
+        if (tag == T_BODY || tag == T_HTML || a == 0)
+            break;
+        if (d->nodes[a].cls & EXC_BODY)
+            return a;
+    }
+    return c;
+}
+
+/*
  * The standfirst. Templates often put the dek ("Pro-tourism demonstrators
  * plan rally...") and sometimes the first paragraph between the headline
  * and the body's container, inside the article's wrapper. Lines there are
@@ -906,6 +1000,8 @@ void ex_score_select(ex_doc *d)
         c = choose_container(d, w, sum, pe, ld_matched);
         if (c != EX_NONE)
             c = grow(d, pe, sum, c, ld_matched);
+        if (c != EX_NONE)
+            c = named_body(d, c);
     }
     /* the best the page has sits in a sidebar, a bio box, a comment thread: no article */
     if (c != EX_NONE && (pe[c] & HARD_BITS))
@@ -962,6 +1058,9 @@ void ex_score_select(ex_doc *d)
             (link_density(b) < 0.15 ||
              (link_density(b) < LINK_MAX_INSIDE && b->words >= 8 && ends_sentence(d, b))))
             cls[n_seq] = C_SHORT;
+        /* a blog's sentences may link most of their words: still the article */
+        if (cls[n_seq] == C_BAD && linked_prose(d, b))
+            cls[n_seq] = C_NEARGOOD;
         if (ld_matched && (b->flags & BF_JSONLD) && cls[n_seq] != C_BAD)
             cls[n_seq] = C_GOOD;
         n_seq++;
