@@ -27,10 +27,13 @@
  *    that are the article. Then the choice is corrected both ways: down
  *    into a child that holds nearly all the weight, up (Readability's
  *    sibling rule) while the parent holds markedly more article-like text
- *    and what it adds is not a column of teasers. Names are believed only
- *    where they are plausible: an element holding the headline, or a
- *    wrapper around most of the page, is not a sidebar whatever its class
- *    ("content-sidebar", "leftRail", "with-navbar"). A page whose best
+ *    and what it adds is not a column of teasers, and up to an element
+ *    just above that the page names as its article body ("article-content":
+ *    a long first paragraph can outweigh a body split by a list or a stray
+ *    <div>). Names are believed only where they are plausible: an
+ *    element holding the headline, or a wrapper around most of the page,
+ *    is not a sidebar whatever its class ("content-sidebar", "leftRail",
+ *    "with-navbar"). A page whose best
  *    text sits in a footer, a bio box or a comment thread, or that is a
  *    listing of teasers, has no article.
  *
@@ -41,8 +44,10 @@
  *    and its summary in their own item), an author's bio ("Jane Doe is a
  *    reporter who...") and everything after a "Comments" heading are
  *    dropped; what is left is classified again with jusText's context
- *    rules (a short line between good paragraphs is a paragraph; a short
- *    line among link lists is not), with the start of the container
+ *    rules (a paragraph that reads as prose is kept however many of its
+ *    words are links, unless a label or bars make it a row of links; a
+ *    short line between good paragraphs is a paragraph; a short line
+ *    among link lists is not), with the start of the container
  *    counting as good and its end as bad, since articles open with short
  *    datelines and close with debris. A standfirst between the headline
  *    and the container is taken along.
