@@ -279,8 +279,7 @@ static const char *const migrations[] = {
     ");\n"
     "CREATE INDEX documents_key ON documents(key_hash);\n"
     "CREATE INDEX documents_cluster ON documents(cluster_id);\n"
-    "-- covers (id, cluster_id): rebuilding the index at start-up never reads document rows\n"
-    "CREATE INDEX documents_id_cluster ON documents(id, cluster_id);\n"
+    "CREATE INDEX documents_content ON documents(content_hash);\n"
     "CREATE TABLE signatures (\n"
     "  doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,\n"
     "  fprint BLOB NOT NULL            -- packed fingerprint: MinHash signature(s), counts\n"
@@ -333,6 +332,15 @@ static const char *const migrations[] = {
     "  state TEXT,                     -- stored | failed | skipped\n"
     "  PRIMARY KEY (feed_id, entry_key)\n"
     ") WITHOUT ROWID;\n",
+
+    /*
+     * 3: start-up reads (id, cluster_id) from a covering index instead of
+     * the document rows (4 GB at a million articles: 20 s -> 11 s), and the
+     * content-hash index goes: exact copies are found in memory, nothing
+     * queries it, and random 16-byte keys made every insert slower.
+     */
+    "CREATE INDEX IF NOT EXISTS documents_id_cluster ON documents(id, cluster_id);\n"
+    "DROP INDEX IF EXISTS documents_content;\n",
 };
 
 static wc_status exec_sql(wc_store *s, const char *sql, wc_error *err, const char *what)

@@ -33,7 +33,7 @@ enum wc_store_flags {
 };
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define WC_STORE_SCHEMA_VERSION 2
+#define WC_STORE_SCHEMA_VERSION 3
 
 /*
  * Open (creating and migrating as needed) the database at path.

@@ -134,6 +134,31 @@ static void test_create_migrates_to_current_version(void **state)
     sql_text_is(f->path, "PRAGMA journal_mode", "wal");
 }
 
+/* A database from before migration 3 is brought forward, and readers ask for a writer first. */
+static void test_migrates_an_older_database(void **state)
+{
+    struct fixture *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    wc_store_close(s);
+    sql_exec(f->path, "DROP INDEX documents_id_cluster; "
+                      "CREATE INDEX documents_content ON documents(content_hash); "
+                      "PRAGMA user_version = 2");
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_READONLY, 0, &err), WC_ERR_MISMATCH);
+    assert_non_null(strstr(err.msg, "needs migrating"));
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    wc_store_close(s);
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 3);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE name = "
+                                      "'documents_id_cluster'"),
+                     1);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE name = "
+                                      "'documents_content'"),
+                     0);
+}
+
 static void test_refuses_foreign_and_newer_databases(void **state)
 {
     struct fixture *f = *state;
@@ -386,6 +411,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create_migrates_to_current_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrates_an_older_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuses_foreign_and_newer_databases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_database_is_corrupt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_missing_file, setup, teardown),
