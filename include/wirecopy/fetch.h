@@ -53,7 +53,9 @@ typedef enum wc_fetch_result {
     WC_FETCH_REFUSED,      /* not attempted or not followed: a scheme other than http/https
                               (also as a redirect target), too many redirects, a bad URL */
     WC_FETCH_NET_ERROR,    /* DNS, connect refused, TLS, reset, broken encoding */
-    WC_FETCH_DISALLOWED,   /* robots.txt forbids this page (or could not be read): not fetched */
+    WC_FETCH_DISALLOWED,   /* robots.txt forbids this page (err.code WC_ERR_UNSUPPORTED: a
+                              lasting answer) or could not be read (err.code WC_ERR_NET: a
+                              passing problem, try later): not fetched */
     WC_FETCH_CANCELLED,    /* wc_fetcher_cancel() before it finished */
 } wc_fetch_result;
 
