@@ -47,7 +47,8 @@
  *    rules (a paragraph that reads as prose is kept however many of its
  *    words are links, unless a label or bars make it a row of links; a
  *    short line between good paragraphs is a paragraph; a short line
- *    among link lists is not), with the start of the container
+ *    among link lists is not; link-free short lines right after the text
+ *    are its fact box or track list), with the start of the container
  *    counting as good and its end as bad, since articles open with short
  *    datelines and close with debris. A standfirst between the headline
  *    and the container is taken along.
@@ -296,7 +297,11 @@ static int neighbour(const uint8_t *cls, size_t n, size_t i, int dir, bool skip_
  * that a near-good block needs a good neighbour loses whole live blogs
  * of two-line paragraphs after one embedded tweet). Short blocks follow
  * jusText: good between good text, bad between bad, and when the two
- * sides disagree, good only if the line reads like a sentence.
+ * sides disagree, good only if the line reads like a sentence. Where
+ * jusText loses the end of many articles (a fact box, a track list, a
+ * closing "More when we have it..." between the last paragraph and the
+ * links below it) a run of link-free short lines, headings included,
+ * right after good text is good.
  * head_edge / tail_edge say what lies beyond the ends.
  */
 static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n, int head_edge,
@@ -304,6 +309,7 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
 {
     uint8_t *out;
     size_t i;
+    bool run_ok = false;
 
     if (!n)
         return;
@@ -320,11 +326,16 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
     for (i = 0; i < n; i++) {
         const ex_block *b = &d->blocks[seq[i]];
         int p, q;
+        /* a heading without links ("Profile") does not end a run of link-free lines */
+        if (cls[i] != C_SHORT && !(b->kind == K_HEADING && !b->link_chars && run_ok))
+            run_ok = cls[i] == C_GOOD;
         if (cls[i] != C_SHORT)
             continue;
         p = neighbour(cls, n, i, -1, true, head_edge);
         q = neighbour(cls, n, i, +1, true, tail_edge);
         if (p == C_GOOD && q == C_GOOD)
+            out[i] = C_GOOD;
+        else if (run_ok && b->link_chars == 0)
             out[i] = C_GOOD;
         else if (p == C_BAD && q == C_BAD)
             out[i] = C_BAD;
@@ -341,6 +352,17 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
         if (out[i] == C_BAD && i > 0 && out[i - 1] == C_GOOD && b->link_chars == 0 &&
             b->words >= 5 && ends_sentence(d, b))
             out[i] = C_GOOD;
+    }
+    /* a label ("Tour dates:", "Our rating:") introduces the next line: it goes when that does;
+       a heading that starts a run of kept lines stays with them */
+    for (i = n; i-- > 0;) {
+        const ex_block *b = &d->blocks[seq[i]];
+        if (out[i] == C_BAD && b->kind == K_HEADING && !b->link_chars && i + 1 < n &&
+            out[i + 1] == C_GOOD && d->blocks[seq[i + 1]].kind != K_HEADING)
+            out[i] = C_GOOD;
+        if (out[i] == C_GOOD && cls[i] == C_SHORT && b->words <= LABEL_MAX_WORDS + 2 && b->len &&
+            d->btext.buf[b->off + b->len - 1] == ':' && (i + 1 == n || out[i + 1] != C_GOOD))
+            out[i] = C_BAD;
     }
     memcpy(cls, out, n);
     free(out);
