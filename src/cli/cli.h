@@ -54,6 +54,9 @@ enum { CLI_OPT_DB = 0x1000, CLI_OPT_QUIET, CLI_OPT_HELP };
  */
 int cli_common_opt(const struct cli_cmd *cmd, struct cli_ctx *ctx, int c);
 
+/* The i-th command of the table, NULL past the end (help, completion). */
+const struct cli_cmd *cli_command_at(size_t i);
+
 /* Look up a command by name (NULL when unknown). */
 const struct cli_cmd *cli_find(const char *name);
 

@@ -165,14 +165,9 @@ static int cmd_version(int argc, char **argv, struct cli_ctx *ctx)
     return WC_EXIT_OK;
 }
 
-/* Names for `wirecopy completion`: one per line. */
-void cli_list_commands(FILE *out);
-void cli_list_commands(FILE *out)
+const struct cli_cmd *cli_command_at(size_t i)
 {
-    size_t i;
-
-    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(out, "%s\n", commands[i].name);
+    return i < sizeof(commands) / sizeof(commands[0]) ? &commands[i] : NULL;
 }
 
 int main(int argc, char **argv)

@@ -5,7 +5,7 @@
 
 cmds=$(wcx help | awk '/^Commands:/{f=1;next} f&&/^  [a-z]/{print $1} /^$/{if(f)exit}')
 ncmd=$(echo "$cmds" | wc -w)
-plan $((ncmd * 2 + 12))
+plan $((ncmd * 2 + 15))
 
 for c in $cmds; do
     out=$(wcx "$c" --help 2>&1); rc=$?
@@ -37,4 +37,8 @@ is "$rc" 3 "a file that is not a database is fatal (3)"
 like "$out" "junk.db" "the error names the database file"
 
 out=$(WIRECOPY_DB="$T/nope.db" wcx stats 2>&1); is $? 3 "reading a missing database is fatal (3)"
+wcx completion bash > "$T/c.bash"; is $? 0 "completion bash exits 0"
+bash -n "$T/c.bash"; ok $? "the completion script is valid bash"
+out=$(bash -c '. "$1"; COMP_WORDS=(wirecopy exp); COMP_CWORD=1; _wirecopy; echo "${COMPREPLY[*]}"' _ "$T/c.bash")
+is "$out" "export" "it completes a command name"
 done_testing
