@@ -1163,16 +1163,37 @@ bool ex_is_toggle(const char *p, size_t len)
 
 /* --- flagging blocks ---------------------------------------------------------- */
 
+/*
+ * Lower-case ASCII letters and digits, and other letters as they are;
+ * punctuation and symbols are left out, the typographic ones too, so a
+ * <title> with straight quotes matches a headline with curly ones.
+ */
 size_t ex_fold(const char *p, size_t len, char *out, size_t outcap)
 {
     size_t i, n = 0;
 
     for (i = 0; i < len && n + 1 < outcap; i++) {
         unsigned char c = (unsigned char)p[i];
-        if (c >= 'A' && c <= 'Z')
+        if (c >= 'A' && c <= 'Z') {
             out[n++] = (char)(c + 32);
-        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80)
+        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
             out[n++] = (char)c;
+        } else if (c >= 0x80) {
+            uint32_t cp;
+            size_t k = wc_utf8_decode(p + i, len - i, &cp);
+            if (!k)
+                k = 1;
+            /* U+00A0-U+00BF (no-break space, guillemets, signs), U+2000-U+206F
+               (general punctuation: quotes, dashes, ellipsis), U+3000-U+303F (CJK) */
+            if (!((cp >= 0xA0 && cp <= 0xBF) || (cp >= 0x2000 && cp <= 0x206F) ||
+                  (cp >= 0x3000 && cp <= 0x303F))) {
+                if (n + k >= outcap)
+                    break;
+                memcpy(out + n, p + i, k);
+                n += k;
+            }
+            i += k - 1;
+        }
     }
     if (outcap)
         out[n] = '\0';

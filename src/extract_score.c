@@ -819,15 +819,20 @@ static uint32_t named_body(const ex_doc *d, uint32_t c)
  * and the body's container, inside the article's wrapper. Lines there are
  * kept when they read as article text: a subtitle heading, a named lead,
  * or prose without links; bylines, captions, share bars and named
- * boilerplate stay out.
+ * boilerplate stay out. Without an <h1> that matches the title, a heading
+ * with the headline's text (a linked <h2> on many blogs) marks the start.
  */
 static void keep_lead(ex_doc *d, const uint8_t *untrusted, uint32_t c, uint32_t first)
 {
-    uint32_t region, i, h1_block = EX_NONE;
+    uint32_t region, i, h1_block = EX_NONE, head = d->h1;
 
-    if (d->h1 == EX_NONE || ex_is_ancestor(d, c, d->h1))
+    /* no <h1> matched the title: a heading with the headline's text anchors the region */
+    for (i = 0; i < first && head == EX_NONE; i++)
+        if (d->blocks[i].kind == K_HEADING && (d->blocks[i].flags & BF_TITLE))
+            head = d->blocks[i].node;
+    if (head == EX_NONE || ex_is_ancestor(d, c, head))
         return;
-    region = ex_common_ancestor(d, d->h1, c);
+    region = ex_common_ancestor(d, head, c);
     if (region == 0 || d->nodes[region].tag == T_BODY || d->nodes[region].tag == T_HTML)
         return;
     for (i = 0; i < first; i++) {
@@ -835,7 +840,7 @@ static void keep_lead(ex_doc *d, const uint8_t *untrusted, uint32_t c, uint32_t 
         uint32_t below;
         bool ok;
         if (h1_block == EX_NONE) {
-            if (ex_is_ancestor(d, d->h1, b->node))
+            if (ex_is_ancestor(d, head, b->node))
                 h1_block = i;
             continue;
         }

@@ -156,6 +156,16 @@ static void test_fold(void **state)
     assert_string_equal(out, "harbourbridgereopens");
     assert_int_equal(ex_fold(S("abcdef"), out, 4), 3);
     assert_string_equal(out, "abc");
+    /* typographic quotes, dashes and guillemets fold away like ASCII punctuation */
+    ex_fold(S("Nike\xE2\x80\x99s \xE2\x80\x9C"
+              "Fuel\xE2\x80\x9D \xE2\x80\x94 \xC2\xABnew\xC2\xBB"),
+            out, sizeof(out));
+    assert_string_equal(out, "nikesfuelnew");
+    /* letters outside ASCII stay */
+    ex_fold(S("Z\xC3\xBCrich \xE6\x9D\xB1\xE4\xBA\xAC"), out, sizeof(out));
+    assert_string_equal(out, "z\xC3\xBCrich\xE6\x9D\xB1\xE4\xBA\xAC");
+    /* a letter that does not fit is left out whole */
+    assert_int_equal(ex_fold(S("ab\xC3\xBC"), out, 4), 2);
 }
 
 int main(void)
