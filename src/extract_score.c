@@ -37,6 +37,11 @@
  *    text sits in a footer, a bio box or a comment thread, or that is a
  *    listing of teasers, has no article.
  *
+ *    An element right after the container that nothing marks as anything
+ *    else (no boilerplate name, hardly any links, no byline, copyright or
+ *    comments line) continues the article: blogs cut posts at "read more"
+ *    into a body and a "more" part.
+ *
  * 3. Inside the container. Blocks under a boilerplate-named element
  *    (share bar, related box, newsletter promo, author bio, caption,
  *    social embed), the headline, bylines and datelines, debris phrases,
@@ -112,6 +117,13 @@
 #define MIN_ARTICLE_CHARS 100
 /* Levels above the chosen container searched for an element named as the article body. */
 #define NAMED_BODY_REACH 4
+/* Siblings after the container taken as the article's continuation, at most. */
+#define CONT_MAX 2
+/* ...with at most this share of their text in links. */
+#define CONT_LINK_MAX 0.1
+/* Marks in the per-node array of ex_score_select(). */
+#define COLLAPSED_MARK 1 /* hidden behind a "Show more" toggle */
+#define CONT_MARK 2      /* continuation of the article after the container */
 /* Teaser items (headline link + summary) that make a page a listing. */
 #define LISTING_MIN_ITEMS 3
 
@@ -986,10 +998,62 @@ static void mark_collapsed(const ex_doc *d, uint32_t c, uint8_t *collapsed)
             continue;
         for (s = d->nodes[b->node].next; s != EX_NONE; s = d->nodes[s].next)
             if (d->nodes[s].tag != T_TEXT) {
-                collapsed[s] = 1;
+                collapsed[s] = COLLAPSED_MARK;
                 break;
             }
     }
+}
+
+/*
+ * Blogs cut a post at a "read more" mark into two elements (Movable
+ * Type's entry body and "more" parts, a body and its continuation after
+ * an inline ad or a separator line), and the container holds only the
+ * first. The element right after the container continues the article
+ * when nothing marks it as something else: no boilerplate name, hardly
+ * any link text, no copyright, comments or byline line, no author bio.
+ * Up to CONT_MAX such siblings are marked CONT_MARK in mark[].
+ */
+static bool continuation(const ex_doc *d, uint32_t c, uint8_t *mark)
+{
+    uint32_t s, i, n = 0, first = 0;
+    bool any = false;
+
+    if (d->nodes[c].tag == T_BODY || d->nodes[c].tag == T_HTML || c == 0)
+        return false;
+    /* blocks are in document order: the first one past the container */
+    while (first < d->n_blocks && !ex_is_ancestor(d, c, d->blocks[first].node))
+        first++;
+    while (first < d->n_blocks && ex_is_ancestor(d, c, d->blocks[first].node))
+        first++;
+    for (s = d->nodes[c].next; s != EX_NONE && n < CONT_MAX; s = d->nodes[s].next) {
+        const ex_node *sn = &d->nodes[s];
+        uint32_t chars = 0, links = 0, blocks = 0;
+        bool bad = false;
+        if (sn->tag == T_TEXT || (ex_tag_flags(sn->tag) & TF_SKIP))
+            continue;
+        for (i = first; i < d->n_blocks && ex_is_ancestor(d, s, d->blocks[i].node); i++) {
+            const ex_block *b = &d->blocks[i];
+            blocks++;
+            chars += b->chars;
+            links += b->link_chars;
+            if (b->flags & (BF_BYLINE | BF_COMMENTS_AFTER | BF_BOILER_PHRASE | BF_TITLE) ||
+                (b->words >= 8 &&
+                 ex_is_bio(d->btext.buf + b->off, b->len, d->authors, d->n_authors)))
+                bad = true;
+        }
+        first = i;
+        if (!blocks)
+            continue; /* an image, an empty wrapper, an ad slot without text */
+        if (bad ||
+            (sn->cls & (EXC_BOILER | EXC_BYLINE | EXC_CAPTION | EXC_EMBED | EXC_FORM | EXC_TITLE |
+                        EXC_MEDIA)) ||
+            (double)links > CONT_LINK_MAX * chars)
+            break;
+        mark[s] |= CONT_MARK;
+        any = true;
+        n++;
+    }
+    return any;
 }
 
 /* --- inside the container ------------------------------------------------------- */
@@ -1049,12 +1113,17 @@ void ex_score_select(ex_doc *d)
         goto out;
     mark_collapsed(d, c, collapsed);
     for (i = 1; i < d->n_nodes; i++)
-        collapsed[i] |= collapsed[d->nodes[i].parent];
+        collapsed[i] |= collapsed[d->nodes[i].parent] & COLLAPSED_MARK;
+    /* the article's text may go on in the container's next siblings ("read more" parts) */
+    if (continuation(d, c, collapsed))
+        for (i = 1; i < d->n_nodes; i++)
+            collapsed[i] |= collapsed[d->nodes[i].parent] & CONT_MARK;
     /* the container's blocks, minus what names and phrases rule out */
     for (i = 0; i < d->n_blocks; i++) {
         ex_block *b = &d->blocks[i];
         uint32_t below;
-        if (!ex_is_ancestor(d, c, b->node))
+        bool cont = (collapsed[b->node] & CONT_MARK) != 0;
+        if (!cont && !ex_is_ancestor(d, c, b->node))
             continue;
         /* a "Comments" line after most of the article's text starts the thread */
         if ((b->flags & BF_COMMENTS_AFTER) && link_density(b) < 0.5 && good_total > 0 &&
@@ -1069,10 +1138,10 @@ void ex_score_select(ex_doc *d)
         if (good_total >= 0.5 * gm[c] && b->words >= 8 &&
             ex_is_bio(d->btext.buf + b->off, b->len, d->authors, d->n_authors))
             continue;
-        if (b->kind == K_CAPTION || collapsed[b->node] ||
+        if (b->kind == K_CAPTION || (collapsed[b->node] & COLLAPSED_MARK) ||
             (b->words <= 6 && ex_is_toggle(d->btext.buf + b->off, b->len)))
             continue;
-        below = path_below(d, untrusted, b->node, c);
+        below = path_below(d, untrusted, b->node, cont ? d->nodes[c].parent : c);
         if ((below & DROP_BITS) && !((below & DROP_BITS) == EXC_HEADER && (below & EXC_LEAD)))
             continue;
         /* prose the complete JSON-LD body lacks is not the article's; a truncated
