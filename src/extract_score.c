@@ -50,9 +50,11 @@
  *    reporter who...") and everything after a "Comments" heading are
  *    dropped; what is left is classified again with jusText's context
  *    rules (a paragraph that reads as prose is kept however many of its
- *    words are links, unless a label or bars make it a row of links; a
- *    short line between good paragraphs is a paragraph; a short line
- *    among link lists is not; link-free short lines right after the text
+ *    words are links, unless a label or bars make it a row of links, and
+ *    so is a list after good text whose items have words of their own
+ *    besides their link (products, sources, dates); a short line
+ *    between good paragraphs is a paragraph; a short line among link
+ *    lists is not; link-free short lines right after the text
  *    are its fact box or track list), with the start of the container
  *    counting as good and its end as bad, since articles open with short
  *    datelines and close with debris. A standfirst between the headline
@@ -117,6 +119,8 @@
 #define MIN_ARTICLE_CHARS 100
 /* Levels above the chosen container searched for an element named as the article body. */
 #define NAMED_BODY_REACH 4
+/* Words outside links that make a list item more than a link to elsewhere. */
+#define LIST_ITEM_WORDS 4
 /* Siblings after the container taken as the article's continuation, at most. */
 #define CONT_MAX 2
 /* ...with at most this share of their text in links. */
@@ -982,6 +986,57 @@ static void drop_teasers(const ex_doc *d, const uint32_t *seq, uint8_t *cls, siz
     free(pair_of);
 }
 
+/* The <ul>/<ol> a list item belongs to, or EX_NONE. */
+static uint32_t list_of(const ex_doc *d, uint32_t n)
+{
+    for (; n != EX_NONE; n = d->nodes[n].parent)
+        if (d->nodes[n].tag == T_UL || d->nodes[n].tag == T_OL)
+            return n;
+    return EX_NONE;
+}
+
+/*
+ * A list inside the article whose items carry words of their own
+ * besides their link ("<a>Portable drive, 2 TB</a> for 89 euros with free
+ * shipping") is the article's list of products, sources or dates; a list
+ * of related stories is links and little else. When most items of a
+ * list have LIST_ITEM_WORDS words outside links, and good text comes
+ * before the list, its items are near-good however many links they hold.
+ */
+static void keep_item_lists(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n)
+{
+    size_t i = 0, k, j;
+
+    while (i < n) {
+        const ex_block *b = &d->blocks[seq[i]];
+        uint32_t list;
+        size_t items = 0, worded = 0;
+        int before = C_BAD;
+        if (b->kind != K_LI || (list = list_of(d, b->node)) == EX_NONE) {
+            i++;
+            continue;
+        }
+        for (k = i;
+             k < n && d->blocks[seq[k]].kind == K_LI && list_of(d, d->blocks[seq[k]].node) == list;
+             k++) {
+            const ex_block *it = &d->blocks[seq[k]];
+            items++;
+            worded += (double)it->words * (1.0 - link_density(it)) >= LIST_ITEM_WORDS;
+        }
+        for (j = i; j-- > 0;)
+            if (cls[j] != C_SHORT) {
+                before = cls[j];
+                break;
+            }
+        if ((items >= 3 ? worded * 3 >= items * 2 : worded == items) &&
+            (before == C_GOOD || before == C_NEARGOOD))
+            for (j = i; j < k; j++)
+                if (cls[j] == C_BAD && !(d->blocks[seq[j]].flags & BF_DEBRIS))
+                    cls[j] = C_NEARGOOD;
+        i = k;
+    }
+}
+
 /*
  * Mark the element that follows a toggle label ("Show full PR text") as
  * collapsed: pages hide it until clicked, so it is not shown text.
@@ -1167,6 +1222,7 @@ void ex_score_select(ex_doc *d)
         n_seq++;
     }
     drop_teasers(d, seq, cls, n_seq);
+    keep_item_lists(d, seq, cls, n_seq);
     /* headings: kept when good text follows within HEADING_REACH characters */
     for (i = 0; i < n_seq; i++) {
         const ex_block *b = &d->blocks[seq[i]];
