@@ -746,6 +746,20 @@ static bool has_separator(const char *p, size_t len)
     return false;
 }
 
+/* Does the line end with . ! ? or an ellipsis (closing quotes aside)? */
+static bool ends_sentence_mark(const char *p, size_t len)
+{
+    while (len &&
+           (p[len - 1] == ' ' || p[len - 1] == '"' || p[len - 1] == '\'' || p[len - 1] == ')'))
+        len--;
+    if (len >= 3 && (unsigned char)p[len - 3] == 0xE2 && (unsigned char)p[len - 2] == 0x80 &&
+        ((unsigned char)p[len - 1] == 0xA6 || (unsigned char)p[len - 1] == 0x9D ||
+         (unsigned char)p[len - 1] == 0x99))
+        return (unsigned char)p[len - 1] == 0xA6 ||
+               (len > 3 && (p[len - 4] == '.' || p[len - 4] == '!' || p[len - 4] == '?'));
+    return len && (p[len - 1] == '.' || p[len - 1] == '!' || p[len - 1] == '?');
+}
+
 /* "Read more" alone is debris; "Read more about the budget in our explainer" too. */
 bool ex_is_debris(const char *p, size_t len)
 {
@@ -784,7 +798,9 @@ bool ex_is_debris(const char *p, size_t len)
         if (n < pl || memcmp(f, pat, pl) ||
             (n > pl && f[pl] != ' ' && pat[pl - 1] != ' ' && !memchr(pat, ' ', pl)))
             continue;
-        if (colon && words > 6 && !has_separator(p, len))
+        /* without its colon the label may be a sentence's subject ("More when we
+           have it...", "Photos capture moments frozen in time.") */
+        if (colon && !has_separator(p, len) && (words > 6 || ends_sentence_mark(p, len)))
             continue;
         if ((!strcmp(pat, "copyright ") || !strcmp(pat, "© ")) && words > 25)
             continue;

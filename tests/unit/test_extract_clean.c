@@ -94,6 +94,12 @@ static void test_debris(void **state)
     assert_false(ex_is_debris(S("More than a hundred people came to the meeting on Tuesday.")));
     assert_false(ex_is_debris(S("Read the report and you will see the problem at once.")));
     assert_false(ex_is_debris(S("Sources close to the board say the vote will be close.")));
+    /* a short sentence whose subject is a label word, without the label's colon */
+    assert_false(ex_is_debris(S("More when we have it...")));
+    assert_false(ex_is_debris(S("Photos capture moments frozen in time.")));
+    assert_false(ex_is_debris(S("More soon\xE2\x80\xA6")));
+    assert_true(ex_is_debris(S("More: Ferry timetable")));
+    assert_true(ex_is_debris(S("Photos of the flood")));
 }
 
 static void test_byline_dateline(void **state)
