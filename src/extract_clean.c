@@ -185,6 +185,7 @@ static const struct vword exact_words[] = {
     {"suggested", EXC_RELATED},
     {"summary", EXC_LEAD},
     {"taboola", EXC_RELATED},
+    {"tabs", EXC_SIDEBAR},
     {"tag", EXC_TAGS},
     {"tagged", EXC_TAGS},
     {"tags", EXC_TAGS},
