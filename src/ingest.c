@@ -268,6 +268,8 @@ static void *worker_main(void *arg)
     wc_ingest *ing = w->ing;
     struct slot *sl;
 
+    pthread_setname_np(pthread_self(), "wc-worker"); /* for top -H, perf and gdb */
+
     pthread_mutex_lock(&ing->mu);
     for (;;) {
         while (ing->work == ing->head && !ing->closing && !ing->failed) {
@@ -645,6 +647,7 @@ static void *writer_main(void *arg)
     struct slot *sl;
     struct timespec ts;
 
+    pthread_setname_np(pthread_self(), "wc-writer");
     pthread_mutex_lock(&ing->mu);
     for (;;) {
         sl = &ing->slots[ing->tail % ing->nslots];

@@ -6,6 +6,7 @@
 #ifndef WC_STORE_INTERNAL_H
 #define WC_STORE_INTERNAL_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,6 +24,12 @@ struct wc_store {
     int lock_fd;                /* flock()ed descriptor of a writer, else -1 */
     bool in_tx;                 /* a transaction is open */
     bool readonly;
+    /* a writer's checkpointer: a thread with its own connection (see store.c) */
+    pthread_t ckpt_thread;
+    pthread_mutex_t ckpt_mu;
+    pthread_cond_t ckpt_cv;
+    bool ckpt_running;          /* the thread was started */
+    bool ckpt_stop;             /* asks it to finish */
 };
 
 /* Prepare sql into *slot once (persistent); NULL with err set on failure. */
