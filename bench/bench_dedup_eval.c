@@ -20,36 +20,13 @@
  * treat them as rough.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "wirecopy/cluster.h"
 #include "wirecopy/fingerprint.h"
-
-struct doc {
-    char *id_json; /* the input id, as JSON text */
-    char *text;
-    size_t len;
-};
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID,
-                  &ts); /* CPU time: other work on the machine does not count */
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+#include "benchlib.h"
 
 static void usage(void)
 {
@@ -65,13 +42,9 @@ int main(int argc, char **argv)
     char params_text[1024] = "v1";
     unsigned long long seed = 0;
     int shuffle = 0, i;
-    struct doc *docs = NULL;
-    size_t n = 0, cap = 0, k, *order;
+    struct bench_doc *docs = NULL;
+    size_t n = 0, k, *order;
     int64_t *doc_of; /* doc id (1-based) per input line */
-    FILE *f;
-    char *line = NULL;
-    size_t linecap = 0;
-    ssize_t got;
     double t0, t_read, t_fp = 0, t_assign = 0;
     wc_fp_params p;
     wc_error err = WC_ERROR_INIT;
@@ -110,37 +83,12 @@ int main(int argc, char **argv)
     wc_fp_params_format(&p, ptext);
 
     /* Read: the baseline. */
-    t0 = now();
-    f = fopen(in, "r");
-    if (!f) {
+    t0 = bench_cpu();
+    if (bench_read_jsonl(in, 1, &docs, &n) != 0) {
         perror(in);
         return 1;
     }
-    while ((got = getline(&line, &linecap, f)) > 0) {
-        json_error_t jerr;
-        json_t *o = json_loadb(line, (size_t)got, 0, &jerr), *id, *text;
-        if (!o)
-            continue;
-        id = json_object_get(o, "id");
-        text = json_object_get(o, "text");
-        if (id && json_is_string(text)) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 1024;
-                docs = realloc(docs, cap * sizeof(*docs));
-                if (!docs)
-                    return 1;
-            }
-            docs[n].id_json = json_dumps(id, JSON_ENCODE_ANY);
-            docs[n].len = json_string_length(text);
-            docs[n].text = malloc(docs[n].len + 1);
-            memcpy(docs[n].text, json_string_value(text), docs[n].len + 1);
-            n++;
-        }
-        json_decref(o);
-    }
-    fclose(f);
-    free(line);
-    t_read = now() - t0;
+    t_read = bench_cpu() - t0;
 
     order = malloc(n * sizeof(*order));
     doc_of = malloc(n * sizeof(*doc_of));
@@ -150,7 +98,7 @@ int main(int argc, char **argv)
     if (shuffle) {
         uint64_t s = seed;
         for (k = n; k > 1; k--) {
-            size_t j = (size_t)(splitmix64(&s) % k), t = order[k - 1];
+            size_t j = (size_t)(bench_rand(&s) % k), t = order[k - 1];
             order[k - 1] = order[j];
             order[j] = t;
         }
@@ -162,20 +110,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_dedup_eval: cannot set up (bad parameters or out of memory)\n");
         return 1;
     }
-    t0 = now();
+    t0 = bench_cpu();
     for (k = 0; k < n; k++) {
-        struct doc *d = &docs[order[k]];
+        const struct bench_doc *d = &docs[order[k]];
         if (wc_fp_compute(w, d->text, d->len, &fps[k], &err) != WC_OK) {
             fprintf(stderr, "bench_dedup_eval: %s\n", err.msg);
             return 1;
         }
     }
-    t_fp = now() - t0;
+    t_fp = bench_cpu() - t0;
     if (logp && !(logf = fopen(logp, "w"))) {
         perror(logp);
         return 1;
     }
-    t0 = now();
+    t0 = bench_cpu();
     for (k = 0; k < n; k++) {
         wc_match m;
         if (wc_cluster_assign(idx, (int64_t)k + 1, &fps[k], &m, &err) != WC_OK) {
@@ -199,7 +147,7 @@ int main(int argc, char **argv)
     }
     if (logf)
         fclose(logf);
-    t_assign = now() - t0;
+    t_assign = bench_cpu() - t0;
 
     if (outp) {
         FILE *o = fopen(outp, "w");
@@ -226,11 +174,7 @@ int main(int argc, char **argv)
 
     wc_fp_worker_free(w);
     wc_cluster_index_free(idx);
-    for (k = 0; k < n; k++) {
-        free(docs[k].id_json);
-        free(docs[k].text);
-    }
-    free(docs);
+    bench_docs_free(docs, n);
     free(order);
     free(doc_of);
     free(fps);

@@ -22,12 +22,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libxml/HTMLparser.h>
 
 #include "wirecopy/extract.h"
 #include "wirecopy/wirecopy.h"
+#include "benchlib.h"
 
 struct page {
     char *buf;
@@ -37,14 +37,6 @@ struct page {
 static struct page *pages;
 static size_t n_pages;
 static size_t total_bytes;
-
-static double now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int load(const char *dir)
 {
@@ -96,7 +88,7 @@ static int load(const char *dir)
 
 static double run_parse(void)
 {
-    double t0 = now();
+    double t0 = bench_wall();
     size_t i;
 
     for (i = 0; i < n_pages; i++) {
@@ -107,14 +99,14 @@ static double run_parse(void)
         if (doc)
             xmlFreeDoc(doc);
     }
-    return now() - t0;
+    return bench_wall() - t0;
 }
 
 static size_t extracted; /* pages with an article in the last run (sanity) */
 
 static double run_extract(void)
 {
-    double t0 = now();
+    double t0 = bench_wall();
     size_t i;
     wc_article a;
 
@@ -125,7 +117,7 @@ static double run_extract(void)
             extracted++;
         wc_article_release(&a);
     }
-    return now() - t0;
+    return bench_wall() - t0;
 }
 
 static atomic_size_t next_page;
@@ -149,7 +141,7 @@ static void *worker(void *arg)
 static double run_threads(int n)
 {
     pthread_t th[8];
-    double t0 = now();
+    double t0 = bench_wall();
     int i;
 
     atomic_store(&next_page, 0);
@@ -157,7 +149,7 @@ static double run_threads(int n)
         pthread_create(&th[i], NULL, worker, NULL);
     for (i = 0; i < n; i++)
         pthread_join(th[i], NULL);
-    return now() - t0;
+    return bench_wall() - t0;
 }
 
 static void line(const char *what, double secs)

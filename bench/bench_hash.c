@@ -12,170 +12,30 @@
  *
  * Texts: the "text" fields of DOCS.jsonl (default
  * $WC_SHARED/data/dedup-dev/docs.jsonl), or, when there is none, 5,000
- * generated articles. Each figure is the best of --rounds runs (default
- * 3) on one core; the machine is shared, so expect noise of 10-20%.
+ * articles from the benchmarks' generator (benchlib.h). Each figure is the best of --rounds runs
+ * (default 3) on one core; the machine is shared, so expect noise of 10-20%.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <xxhash.h>
 
 #include "wirecopy/fingerprint.h"
+#include "benchlib.h"
 
-#define FLOOR_K 128
-
-struct text {
-    char *p;
-    size_t len;
-};
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID,
-                  &ts); /* CPU time: other work on the machine does not count */
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-/* Read the "text" fields of a JSONL file; 0 texts when it cannot be read. */
-static size_t read_texts(const char *path, struct text **out)
-{
-    FILE *f = fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0, n = 0, tcap = 0;
-    ssize_t got;
-    struct text *t = NULL;
-
-    if (!f)
-        return 0;
-    while ((got = getline(&line, &cap, f)) > 0) {
-        json_error_t e;
-        json_t *o = json_loadb(line, (size_t)got, 0, &e), *s;
-        if (!o)
-            continue;
-        s = json_object_get(o, "text");
-        if (json_is_string(s)) {
-            if (n == tcap) {
-                tcap = tcap ? tcap * 2 : 1024;
-                t = realloc(t, tcap * sizeof(*t));
-                if (!t)
-                    exit(1);
-            }
-            t[n].len = json_string_length(s);
-            t[n].p = malloc(t[n].len + 1);
-            memcpy(t[n].p, json_string_value(s), t[n].len + 1);
-            n++;
-        }
-        json_decref(o);
-    }
-    free(line);
-    fclose(f);
-    *out = t;
-    return n;
-}
-
-/* 5,000 articles of 3-14 paragraphs from a seeded 4,000-word vocabulary. */
-static size_t make_texts(struct text **out)
-{
-    static const char cons[] = "bcdfghjklmnprstvwz", vow[] = "aeiou";
-    char vocab[4000][12];
-    size_t n = 5000, i, v;
-    uint64_t s = 42;
-    struct text *t = calloc(n, sizeof(*t));
-
-    for (v = 0; v < 4000; v++) {
-        size_t len = 2 + splitmix64(&s) % 4, j, o = 0;
-        for (j = 0; j < len; j++) {
-            vocab[v][o++] = cons[splitmix64(&s) % (sizeof(cons) - 1)];
-            vocab[v][o++] = vow[splitmix64(&s) % (sizeof(vow) - 1)];
-        }
-        vocab[v][o] = '\0';
-    }
-    for (i = 0; i < n; i++) {
-        size_t paras = 3 + splitmix64(&s) % 12, p, cap = 8192, len = 0;
-        char *b = malloc(cap);
-        for (p = 0; p < paras; p++) {
-            size_t words = 20 + splitmix64(&s) % 60, w;
-            for (w = 0; w < words; w++) {
-                /* Zipf-ish: square a uniform draw */
-                uint64_t r = splitmix64(&s) % 4000;
-                const char *word = vocab[(r * r) / 4000];
-                size_t wl = strlen(word);
-                if (len + wl + 4 > cap) {
-                    cap *= 2;
-                    b = realloc(b, cap);
-                }
-                memcpy(b + len, word, wl);
-                len += wl;
-                b[len++] = w + 1 == words ? '.' : ' ';
-            }
-            if (p + 1 < paras) {
-                b[len++] = '\n';
-                b[len++] = '\n';
-            }
-        }
-        b[len] = '\0';
-        t[i].p = b;
-        t[i].len = len;
-    }
-    *out = t;
-    return n;
-}
-
-/* The floor: tokenise, xxh3 each 3-word shingle, 128 multiply-shift minima. */
-static uint64_t floor_one(const char *p, size_t len, char *low, uint32_t *start, uint32_t *wend,
-                          const uint64_t *a, const uint64_t *b)
-{
-    uint64_t mins[FLOOR_K];
-    size_t i, nw = 0, k;
-    int in = 0;
-
-    for (k = 0; k < FLOOR_K; k++)
-        mins[k] = UINT64_MAX;
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)p[i];
-        int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
-        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        if (alnum && !in)
-            start[nw] = (uint32_t)i;
-        if (!alnum && in)
-            wend[nw++] = (uint32_t)i;
-        in = alnum;
-    }
-    if (in)
-        wend[nw++] = (uint32_t)len;
-    for (i = 0; i + 3 <= nw; i++) {
-        uint64_t h = XXH3_64bits(low + start[i], wend[i + 2] - start[i]);
-        for (k = 0; k < FLOOR_K; k++) {
-            uint64_t v = (a[k] * h + b[k]) >> 32;
-            mins[k] = v < mins[k] ? v : mins[k];
-        }
-    }
-    return mins[0] ^ mins[FLOOR_K - 1];
-}
+/* Texts made when there is no JSONL to read. */
+#define GENERATED_DOCS 5000
 
 int main(int argc, char **argv)
 {
     const char *path = NULL;
     char def[4096];
-    struct text *t = NULL;
-    size_t n, i, maxlen = 0, bytes = 0;
+    struct bench_doc *t = NULL;
+    struct bench_floor floor;
+    size_t n = 0, i, maxlen = 0, bytes = 0;
     int rounds = 3, r;
-    uint64_t a[FLOOR_K], b[FLOOR_K], s = 7, sink = 0;
-    char *low;
-    uint32_t *start, *wend;
+    uint64_t sink = 0;
     double best_floor = 1e30, best_fp = 1e30;
     wc_fp_params p = wc_fp_params_default();
     wc_fp_worker *w;
@@ -192,9 +52,12 @@ int main(int argc, char **argv)
         snprintf(def, sizeof(def), "%s/data/dedup-dev/docs.jsonl", getenv("WC_SHARED"));
         path = def;
     }
-    n = path ? read_texts(path, &t) : 0;
+    if (path && bench_read_jsonl(path, 0, &t, &n) != 0)
+        n = 0;
     if (!n) {
-        n = make_texts(&t);
+        bench_docs_free(t, 0);
+        n = GENERATED_DOCS;
+        t = bench_generate_docs(n, 1);
         path = "(generated)";
     }
     for (i = 0; i < n; i++) {
@@ -202,33 +65,28 @@ int main(int argc, char **argv)
         if (t[i].len > maxlen)
             maxlen = t[i].len;
     }
-    low = malloc(maxlen + 1);
-    start = malloc((maxlen + 1) * sizeof(*start));
-    wend = malloc((maxlen + 1) * sizeof(*wend));
-    for (i = 0; i < FLOOR_K; i++) {
-        a[i] = splitmix64(&s) | 1;
-        b[i] = splitmix64(&s);
-    }
+    bench_floor_init(&floor);
+    bench_floor_reserve(&floor, maxlen);
     w = wc_fp_worker_new(&p);
-    if (!w || !low || !start || !wend)
+    if (!w)
         return 1;
 
     for (r = 0; r < rounds; r++) {
-        double t0 = now(), dt;
+        double t0 = bench_cpu(), dt;
         for (i = 0; i < n; i++)
-            sink += floor_one(t[i].p, t[i].len, low, start, wend, a, b);
-        dt = now() - t0;
+            sink += bench_floor_minhash(&floor, t[i].text, t[i].len);
+        dt = bench_cpu() - t0;
         if (dt < best_floor)
             best_floor = dt;
-        t0 = now();
+        t0 = bench_cpu();
         for (i = 0; i < n; i++) {
-            if (wc_fp_compute(w, t[i].p, t[i].len, &fp, &err) != WC_OK) {
+            if (wc_fp_compute(w, t[i].text, t[i].len, &fp, &err) != WC_OK) {
                 fprintf(stderr, "bench_hash: %s\n", err.msg);
                 return 1;
             }
             sink += fp.minhash[0];
         }
-        dt = now() - t0;
+        dt = bench_cpu() - t0;
         if (dt < best_fp)
             best_fp = dt;
     }
@@ -239,11 +97,7 @@ int main(int argc, char **argv)
            bytes / best_fp / 1e6, best_fp / best_floor);
     printf("(best of %d rounds, one core; sink %llu)\n", rounds, (unsigned long long)(sink & 1));
     wc_fp_worker_free(w);
-    for (i = 0; i < n; i++)
-        free(t[i].p);
-    free(t);
-    free(low);
-    free(start);
-    free(wend);
+    bench_docs_free(t, n);
+    bench_floor_release(&floor);
     return 0;
 }

@@ -3,8 +3,9 @@
  *
  *   bench_ingest [N] [--threads T] [--keep DIR]
  *
- * Generates N news-like articles (default 100,000; seeded, a third of them
- * syndicated copies) as one JSONL file, then:
+ * Generates N news-like articles (default 100,000) with the benchmarks'
+ * seeded generator (benchlib.h: the dev set's cluster-size law, copies with
+ * debris, cuts and changed words) as one JSONL file, then:
  *   floor   the bare single-core loop every MinHash deduplicator runs
  *           (tokenise, xxh3 of word 3-shingles, 128 minima) over 20,000
  *           of the same texts, in memory: articles/s;
@@ -26,72 +27,37 @@
 #include "wirecopy/wirecopy.h"
 #include "benchlib.h"
 
-struct cell {
-    int64_t cluster;
-    uint32_t story;
-};
-
-static int cmp_cell(const void *a, const void *b)
-{
-    const struct cell *x = a, *y = b;
-    if (x->cluster != y->cluster)
-        return x->cluster < y->cluster ? -1 : 1;
-    return (x->story > y->story) - (x->story < y->story);
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-static double pairs(uint64_t n)
-{
-    return (double)n * (double)(n - 1) / 2.0;
-}
-
 /* Pairwise precision and recall of the stored clusters against the planted stories. */
 static void score(wc_store *s, const uint32_t *stories, size_t n, double *prec, double *rec)
 {
-    struct cell *cells = calloc(n, sizeof(*cells));
-    uint32_t *st = malloc(n * sizeof(*st));
+    struct bench_label *lab = malloc((n ? n : 1) * sizeof(*lab));
     wc_cluster_iter *it = NULL;
     wc_cluster_row c;
     wc_error err = WC_ERROR_INIT;
-    size_t k = 0, i, j;
-    double tp = 0, pp = 0, gp = 0;
+    size_t i;
 
+    if (!lab)
+        abort();
+    for (i = 0; i < n; i++) {
+        lab[i].story = stories[i];
+        lab[i].cluster = -(int64_t)i - 1; /* not stored: a singleton */
+    }
     wc_store_clusters(s, 1, WC_ORDER_ID, 0, false, &it, &err);
     while (it && wc_cluster_iter_next(it, &c, &err) == WC_OK) {
         wc_member_iter *mi = NULL;
         wc_member_row m;
-        pp += pairs((uint64_t)c.size);
         wc_store_members(s, c.id, &mi, &err);
-        while (mi && wc_member_iter_next(mi, &m, &err) == WC_OK && k < n) {
-            size_t idx = m.origin_id ? strtoul(m.origin_id + 1, NULL, 10) : 0;
-            cells[k].cluster = c.id;
-            cells[k++].story = idx < n ? stories[idx] : UINT32_MAX;
+        while (mi && wc_member_iter_next(mi, &m, &err) == WC_OK) {
+            /* origin ids are "s<id>", ids from 1 */
+            size_t id = m.origin_id ? strtoul(m.origin_id + 1, NULL, 10) : 0;
+            if (id >= 1 && id <= n)
+                lab[id - 1].cluster = c.id;
         }
         wc_member_iter_free(mi);
     }
     wc_cluster_iter_free(it);
-    qsort(cells, k, sizeof(*cells), cmp_cell);
-    for (i = 0; i < k; i = j) {
-        for (j = i; j < k && !cmp_cell(&cells[i], &cells[j]); j++)
-            ;
-        tp += pairs(j - i);
-    }
-    memcpy(st, stories, n * sizeof(*st));
-    qsort(st, n, sizeof(*st), cmp_u32);
-    for (i = 0; i < n; i = j) {
-        for (j = i; j < n && st[j] == st[i]; j++)
-            ;
-        gp += pairs(j - i);
-    }
-    *prec = pp ? tp / pp : 1;
-    *rec = gp ? tp / gp : 1;
-    free(cells);
-    free(st);
+    bench_pairs_score(lab, n, rec, prec);
+    free(lab);
 }
 
 int main(int argc, char **argv)
@@ -108,6 +74,7 @@ int main(int argc, char **argv)
     wc_ingest_stats st;
     wc_error err = WC_ERROR_INIT;
     struct stat sb;
+    struct bench_floor floor;
     uint64_t bytes, sum = 0;
     double t0, t1, floor_rate, ingest_s, prec, rec;
     FILE *f;
@@ -128,7 +95,8 @@ int main(int argc, char **argv)
     if (keep)
         snprintf(dir, sizeof(dir), "%s", keep);
     else
-        snprintf(dir, sizeof(dir), "%s/wc-bench-ingest-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+        snprintf(dir, sizeof(dir), "%s/wc-bench-ingest-XXXXXX",
+                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (keep ? (mkdir(dir, 0755) && access(dir, W_OK)) : !mkdtemp(dir)) {
         perror(dir);
         return 1;
@@ -149,12 +117,16 @@ int main(int argc, char **argv)
     printf("  dump           %s, %.1f MB\n", path, (double)bytes / 1e6);
 
     docs = bench_generate_docs(floor_n, 1);
+    bench_floor_init(&floor);
+    for (i = 0; i < floor_n; i++)
+        bench_floor_reserve(&floor, docs[i].len);
     t0 = bench_cpu();
     for (i = 0; i < floor_n; i++)
-        sum += bench_floor_minhash(docs[i].text, docs[i].len);
+        sum += bench_floor_minhash(&floor, docs[i].text, docs[i].len);
     t1 = bench_cpu();
     floor_rate = (double)floor_n / (t1 - t0);
     bench_docs_free(docs, floor_n);
+    bench_floor_release(&floor);
 
     memset(&opts, 0, sizeof(opts));
     opts.threads = threads;
@@ -183,8 +155,8 @@ int main(int argc, char **argv)
            (double)st.stored / ingest_s, (double)st.stored / ingest_s / floor_rate, ingest_s,
            (double)bytes / 1e6 / ingest_s);
     printf("  stored %llu (exact copies %llu, near copies %llu), errors %llu\n",
-           (unsigned long long)st.stored, (unsigned long long)st.exact,
-           (unsigned long long)st.near, (unsigned long long)st.errors);
+           (unsigned long long)st.stored, (unsigned long long)st.exact, (unsigned long long)st.near,
+           (unsigned long long)st.errors);
     printf("  peak memory    %.1f MB (whole process)\n", (double)bench_peak_rss_kb() / 1024.0);
     printf("  index          %.0f bytes per document\n",
            st.index_docs ? (double)st.index_bytes / (double)st.index_docs : 0.0);

@@ -1,22 +1,47 @@
 /*
- * benchlib.c - generator, floor loop and clocks for the benchmarks
- * (see benchlib.h). The generator is deliberately simple and seeded: the
- * same seed gives the same bytes on every machine, so figures from
- * different runs compare.
+ * benchlib.c - the generator, floor loop, JSONL reader, pairwise scoring
+ * and clocks the benchmarks share (see benchlib.h).
+ *
+ * The generator is seeded and draws everything from splitmix64, so the
+ * same seed gives the same corpus on every machine and figures from
+ * different runs compare. It is written to look like the dedup dev set
+ * where that matters to a deduplicator: word frequencies follow a Zipf
+ * law (so common words dominate shingles as in real text), cluster sizes
+ * follow the dev set's law (a third singletons, a long tail of 20-copy
+ * wire stories), and copies differ the ways syndicated copies do
+ * (headlines, debris lines, cuts, dropped paragraphs, a few words). It
+ * makes no attempt at grammar: the floor and the fingerprint only see
+ * words.
+ *
+ * The floor loop is deliberately the simplest honest MinHash: no Unicode,
+ * no normalisation, one hash per shingle and 128 multiply-shift minima.
+ * Everything wirecopy does on top of it is measured against it.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "benchlib.h"
 
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <xxhash.h>
 
-#define VOCAB 30000
-#define FLOOR_K 128
+#define VOCAB 40000    /* distinct pseudo-words */
+#define MAX_PARAS 14   /* paragraphs per story, at most */
+#define MAX_CLUSTER 20 /* documents per story, at most */
 
-static uint64_t rnd(uint64_t *s)
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        abort();
+    return p;
+}
+
+uint64_t bench_rand(uint64_t *s)
 {
     uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -24,186 +49,288 @@ static uint64_t rnd(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-/* Word w of the vocabulary: 2-4 syllables, deterministic. */
-static size_t word(uint32_t w, char *out)
+double bench_unit(uint64_t *s)
 {
-    static const char *const syl[] = {"ka", "ro", "mi", "ten", "sa", "lu", "ver", "no", "di",
-                                      "pa", "gre", "to", "shi", "an", "el", "mor", "qui", "ba",
-                                      "fen", "zo", "tri", "ul", "ca", "des"};
-    uint64_t s = w * 0x2545F4914F6CDD1DULL + 7;
-    size_t n = 0, k = 2 + (size_t)(rnd(&s) % 3), i;
-
-    for (i = 0; i < k; i++) {
-        const char *y = syl[rnd(&s) % (sizeof(syl) / sizeof(syl[0]))];
-        size_t l = strlen(y);
-        memcpy(out + n, y, l);
-        n += l;
-    }
-    return n;
+    return (double)(bench_rand(s) >> 11) / 9007199254740992.0;
 }
 
-/* Zipf-ish word choice: frequent function-like words and a long tail. */
-static uint32_t pick(uint64_t *s)
-{
-    uint64_t r = rnd(s);
-    if ((r & 3) == 0)
-        return (uint32_t)((r >> 8) % 100);
-    return (uint32_t)((r >> 8) % VOCAB);
-}
+/* ---- the generator ---- */
 
-struct gbuf {
-    char *p;
-    size_t len, cap;
+static const char *const debris[] = {
+    "Share this article",
+    "Advertisement",
+    "Sign up for our newsletter",
+    "Read more:",
+    "All rights reserved.",
+    "Follow us on social media",
+    "Related coverage",
+    "Comments",
+    "Photo: staff",
+    "Most read",
+    "Listen to this article",
+    "Subscribe for full access",
+};
+#define NDEBRIS (sizeof(debris) / sizeof(debris[0]))
+
+struct story {
+    wc_buf para[MAX_PARAS]; /* the paragraphs, without separators */
+    size_t n;               /* paragraphs in use */
+    char title[256];        /* the headline */
 };
 
-static void gput(struct gbuf *b, const char *s, size_t n)
+struct bench_gen {
+    uint64_t s;                        /* PRNG state: story seeds and shuffles */
+    char words[VOCAB][14];             /* the vocabulary, rank 0 the most frequent */
+    uint64_t story;                    /* stories made so far */
+    struct story st;                   /* the story being copied */
+    wc_buf text[BENCH_WINDOW_MAX];     /* the window's texts */
+    uint32_t wstory[BENCH_WINDOW_MAX]; /* their stories */
+    size_t order[BENCH_WINDOW_MAX];    /* their arrival order */
+    struct bench_window win;           /* what bench_gen_window hands out */
+};
+
+/* A Zipf-distributed word (P(rank k) ~ 1/k). */
+static const char *word(const bench_gen *g, uint64_t *s)
 {
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->p = realloc(b->p, b->cap);
-        if (!b->p)
-            abort();
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
+    size_t k = (size_t)exp(bench_unit(s) * log((double)VOCAB));
+    return g->words[k >= VOCAB ? VOCAB - 1 : k];
 }
 
-/* A story: paragraphs separated by "\n\n", into b. */
-static void story_text(struct gbuf *b, uint64_t seed)
+/* Cluster size: 1 with probability 0.35, else s on 2..20 with P ~ s^-1.5. */
+static size_t cluster_size(uint64_t *s)
 {
-    uint64_t s = seed;
-    size_t paras = 6 + (size_t)(rnd(&s) % 9), p, w, nw;
-    char wb[32];
+    double cum[MAX_CLUSTER + 1] = {0}, u, total = 0;
+    size_t k;
 
-    for (p = 0; p < paras; p++) {
-        if (p)
-            gput(b, "\n\n", 2);
-        nw = 40 + (size_t)(rnd(&s) % 31);
-        for (w = 0; w < nw; w++) {
-            size_t l = word(pick(&s), wb);
-            if (w == 0)
-                wb[0] = (char)(wb[0] - 32);
-            gput(b, wb, l);
-            if (w + 1 == nw)
-                gput(b, ".", 1);
-            else if (rnd(&s) % 12 == 0)
-                gput(b, ", ", 2);
+    if (bench_unit(s) < 0.35)
+        return 1;
+    for (k = 2; k <= MAX_CLUSTER; k++) {
+        total += pow((double)k, -1.5);
+        cum[k] = total;
+    }
+    for (k = 2; k <= MAX_CLUSTER; k++)
+        cum[k] /= total;
+    u = bench_unit(s);
+    for (k = 2; k < MAX_CLUSTER && cum[k] < u; k++)
+        ;
+    return k;
+}
+
+static void story_make(const bench_gen *g, struct story *st, uint64_t *s)
+{
+    size_t p, w, tl = 0, twords;
+
+    st->n = 3 + bench_rand(s) % 12;
+    for (p = 0; p < st->n; p++) {
+        size_t words = 25 + bench_rand(s) % 56;
+        wc_buf_reset(&st->para[p]);
+        for (w = 0; w < words; w++) {
+            const char *x = word(g, s);
+            if (w == 0 || (w % 15 == 0))
+                wc_buf_addf(&st->para[p], "%c%s", x[0] - 32, x + 1);
             else
-                gput(b, " ", 1);
+                wc_buf_addstr(&st->para[p], x);
+            wc_buf_addstr(&st->para[p], w + 1 == words ? "." : (w % 15 == 14 ? ". " : " "));
         }
+    }
+    /* headline: a few words of the vocabulary */
+    twords = 5 + bench_rand(s) % 6;
+    for (w = 0; w < twords && tl + 16 < sizeof(st->title); w++) {
+        const char *x = word(g, s);
+        tl += (size_t)snprintf(st->title + tl, sizeof(st->title) - tl, "%s%s", w ? " " : "", x);
     }
 }
 
-/* A syndicated copy of a story text: outlet lines, maybe cut, a word changed. */
-static void copy_text(struct gbuf *b, const char *orig, uint64_t *s)
+/* One copy (j > 0) or the original (j == 0) of a story into out. */
+static void copy_make(const bench_gen *g, const struct story *st, size_t j, wc_buf *out,
+                      uint64_t *s)
 {
-    static const char *const heads[] = {"By Staff Reporter", "Published 5 hours ago",
-                                        "Home > News > World", "Share this article"};
-    static const char *const tails[] = {"Sign up for our newsletter to get the top stories.",
-                                        "Related: Markets close higher on Friday",
-                                        "Copyright 2026 The Daily Example. All rights reserved.",
-                                        "Previous article: Weather warning issued"};
-    size_t len = strlen(orig), cut = len;
-    uint64_t r = rnd(s);
+    size_t keep = st->n, drop = SIZE_MAX, p, k, pre, post;
+    double r;
 
-    if (r % 3 == 0) { /* cut after the fourth paragraph */
-        const char *q = orig;
-        for (int i = 0; i < 4 && q; i++) {
-            q = strstr(q, "\n\n");
-            if (q)
-                q += 2;
+    wc_buf_reset(out);
+    if (j && bench_unit(s) < 0.2 && st->n > 2)
+        keep = st->n / 4 + 1 + bench_rand(s) % (st->n - st->n / 4 - 1);
+    if (j && bench_unit(s) < 0.1 && keep > 3)
+        drop = 1 + bench_rand(s) % (keep - 1);
+    r = bench_unit(s);
+    if (r < 0.6 || !j)
+        wc_buf_addstr(out, st->title);
+    else if (r < 0.8) {
+        for (k = 0; st->title[k]; k++)
+            wc_buf_addch(out, st->title[k] >= 'a' && st->title[k] <= 'z' ? st->title[k] - 32
+                                                                         : st->title[k]);
+    } else
+        wc_buf_addf(out, "%s | Outlet %u", st->title, (unsigned)(1 + bench_rand(s) % 500));
+    pre = j ? bench_rand(s) % 3 : 0;
+    for (k = 0; k < pre; k++)
+        wc_buf_addf(out, "\n\n%s", debris[bench_rand(s) % NDEBRIS]);
+    for (p = 0; p < keep; p++) {
+        const char *q = st->para[p].buf, *e = q + st->para[p].len;
+        if (p == drop)
+            continue;
+        wc_buf_addstr(out, "\n\n");
+        if (!j) {
+            wc_buf_add(out, q, st->para[p].len);
+            continue;
         }
-        if (q)
-            cut = (size_t)(q - orig) - 2;
+        /* 1% of the words replaced */
+        while (q < e) {
+            const char *sp = memchr(q, ' ', (size_t)(e - q));
+            size_t len = sp ? (size_t)(sp - q) + 1 : (size_t)(e - q);
+            if (bench_rand(s) % 100 == 0)
+                wc_buf_addf(out, "%s ", word(g, s));
+            else
+                wc_buf_add(out, q, len);
+            q += len;
+        }
     }
-    gput(b, heads[r % 4], strlen(heads[r % 4]));
-    gput(b, "\n\n", 2);
-    size_t start = b->len;
-    gput(b, orig, cut);
-    /* change one word somewhere in the middle */
-    if (cut > 200) {
-        char *sp = memchr(b->p + start + cut / 2, ' ', cut / 2);
-        if (sp && sp + 4 < b->p + b->len)
-            memcpy(sp + 1, "the", 3);
-    }
-    gput(b, "\n\n", 2);
-    gput(b, tails[(r >> 8) % 4], strlen(tails[(r >> 8) % 4]));
+    post = j ? bench_rand(s) % 4 : 0;
+    for (k = 0; k < post; k++)
+        wc_buf_addf(out, "\n\n%s %u", debris[bench_rand(s) % NDEBRIS],
+                    (unsigned)(1 + bench_rand(s) % 999));
 }
 
-static void json_str(struct gbuf *b, const char *s, size_t n)
+bench_gen *bench_gen_new(uint64_t seed)
+{
+    static const char cons[] = "bcdfghklmnprstvwz", vow[] = "aeiou";
+    bench_gen *g = calloc(1, sizeof(*g));
+    size_t v;
+
+    if (!g)
+        return NULL;
+    for (v = 0; v < MAX_PARAS; v++)
+        wc_buf_init(&g->st.para[v], 0);
+    for (v = 0; v < BENCH_WINDOW_MAX; v++)
+        wc_buf_init(&g->text[v], 0);
+    g->s = seed;
+    for (v = 0; v < VOCAB; v++) {
+        size_t syl = 1 + bench_rand(&g->s) % 4, j, o = 0;
+        for (j = 0; j < syl; j++) {
+            g->words[v][o++] = cons[bench_rand(&g->s) % (sizeof(cons) - 1)];
+            g->words[v][o++] = vow[bench_rand(&g->s) % (sizeof(vow) - 1)];
+            if (bench_rand(&g->s) % 3 == 0)
+                g->words[v][o++] = cons[bench_rand(&g->s) % (sizeof(cons) - 1)];
+        }
+        g->words[v][o] = '\0';
+    }
+    g->win.text = g->text;
+    g->win.story = g->wstory;
+    g->win.order = g->order;
+    return g;
+}
+
+void bench_gen_free(bench_gen *g)
 {
     size_t i;
 
-    gput(b, "\"", 1);
-    for (i = 0; i < n; i++) {
-        if (s[i] == '\n')
-            gput(b, "\\n", 2);
-        else if (s[i] == '"' || s[i] == '\\') {
-            gput(b, "\\", 1);
-            gput(b, s + i, 1);
-        } else
-            gput(b, s + i, 1);
-    }
-    gput(b, "\"", 1);
+    if (!g)
+        return;
+    for (i = 0; i < MAX_PARAS; i++)
+        wc_buf_release(&g->st.para[i]);
+    for (i = 0; i < BENCH_WINDOW_MAX; i++)
+        wc_buf_release(&g->text[i]);
+    free(g);
 }
 
-/* Document i: the story it belongs to and its text. */
-static uint32_t make_doc(size_t i, uint64_t seed, struct gbuf *text, struct gbuf *tmp)
+const struct bench_window *bench_gen_window(bench_gen *g, size_t left)
 {
-    uint64_t s = seed ^ (i * 0x9E3779B97F4A7C15ULL);
-    uint32_t story = (uint32_t)i;
+    size_t n = 0, i;
 
-    text->len = 0;
-    /* a third are copies of one of the previous 2,000 documents' stories */
-    if (i > 0 && rnd(&s) % 3 == 0) {
-        size_t back = 1 + (size_t)(rnd(&s) % (i < 2000 ? i : 2000));
-        story = (uint32_t)(i - back);
-        /* follow copies of copies back to the original story */
-        uint64_t s2 = seed ^ ((size_t)story * 0x9E3779B97F4A7C15ULL);
-        while (story > 0 && rnd(&s2) % 3 == 0) {
-            size_t b2 = 1 + (size_t)(rnd(&s2) % (story < 2000 ? story : 2000));
-            story = (uint32_t)(story - b2);
-            s2 = seed ^ ((size_t)story * 0x9E3779B97F4A7C15ULL);
+    /* whole stories, each with its copies */
+    while (n < BENCH_WINDOW && n < left) {
+        uint64_t s = bench_rand(&g->s);
+        size_t k = cluster_size(&s), j;
+        if (k > left - n)
+            k = left - n;
+        story_make(g, &g->st, &s);
+        g->story++;
+        for (j = 0; j < k; j++) {
+            if (j && bench_unit(&s) < 0.08) {
+                /* an exact re-scrape of one of the j earlier copies */
+                size_t from = n - 1 - bench_rand(&s) % j;
+                wc_buf_reset(&g->text[n]);
+                wc_buf_add(&g->text[n], g->text[from].buf, g->text[from].len);
+            } else
+                copy_make(g, &g->st, j, &g->text[n], &s);
+            g->wstory[n++] = (uint32_t)g->story;
         }
-        tmp->len = 0;
-        story_text(tmp, seed * 31 + story);
-        copy_text(text, tmp->p, &s);
-    } else {
-        story_text(text, seed * 31 + story);
     }
-    return story;
+    /* arrival order: Fisher-Yates over the window */
+    for (i = 0; i < n; i++)
+        g->order[i] = i;
+    for (i = n; i > 1; i--) {
+        size_t k = (size_t)(bench_rand(&g->s) % i), t = g->order[i - 1];
+        g->order[i - 1] = g->order[k];
+        g->order[k] = t;
+    }
+    g->win.n = n;
+    return &g->win;
+}
+
+uint64_t bench_gen_stories(const bench_gen *g)
+{
+    return g->story;
+}
+
+/* Append s to b as a JSON string (UTF-8 kept, controls escaped). */
+static void add_json_string(wc_buf *b, const char *s, size_t len)
+{
+    size_t i;
+
+    wc_buf_addch(b, '"');
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            wc_buf_addch(b, '\\');
+            wc_buf_addch(b, (char)c);
+        } else if (c == '\n')
+            wc_buf_addstr(b, "\\n");
+        else if (c < 0x20)
+            wc_buf_addf(b, "\\u%04x", c);
+        else
+            wc_buf_addch(b, (char)c);
+    }
+    wc_buf_addch(b, '"');
+}
+
+void bench_jsonl_line(wc_buf *line, size_t id, uint32_t story, const char *text, size_t len)
+{
+    wc_buf_reset(line);
+    wc_buf_addf(line, "{\"id\": \"s%08zu\", \"cluster\": \"t%08u\", \"text\": ", id,
+                (unsigned)story);
+    add_json_string(line, text, len);
+    wc_buf_addstr(line, "}\n");
 }
 
 uint64_t bench_generate(FILE *out, size_t n, uint64_t seed, uint32_t **stories_out)
 {
-    struct gbuf text = {0}, tmp = {0}, line = {0};
-    uint32_t *stories = stories_out ? malloc(n * sizeof(*stories)) : NULL;
+    bench_gen *g = bench_gen_new(seed);
+    uint32_t *stories = stories_out ? xrealloc(NULL, n * sizeof(*stories)) : NULL;
+    wc_buf line = WC_BUF_INIT;
     uint64_t bytes = 0;
-    char head[160];
-    size_t i;
+    size_t done = 0, i;
 
-    for (i = 0; i < n; i++) {
-        uint32_t st = make_doc(i, seed, &text, &tmp);
-        if (stories)
-            stories[i] = st;
-        line.len = 0;
-        snprintf(head, sizeof(head),
-                 "{\"id\":\"g%zu\",\"title\":\"Story %u\",\"published\":\"2026-01-%02uT%02u:00:00Z\","
-                 "\"text\":",
-                 i, st, 1 + (unsigned)(i / 4000 % 28), (unsigned)(i / 100 % 24));
-        gput(&line, head, strlen(head));
-        json_str(&line, text.p, text.len);
-        gput(&line, "}\n", 2);
-        if (fwrite(line.p, 1, line.len, out) != line.len) {
-            bytes = 0;
-            break;
+    if (!g)
+        abort();
+    while (done < n) {
+        const struct bench_window *w = bench_gen_window(g, n - done);
+        for (i = 0; i < w->n; i++) {
+            size_t t = w->order[i];
+            if (stories)
+                stories[done + i] = w->story[t];
+            bench_jsonl_line(&line, done + i + 1, w->story[t], w->text[t].buf, w->text[t].len);
+            if (fwrite(line.buf, 1, line.len, out) != line.len) {
+                bytes = 0;
+                goto out;
+            }
+            bytes += line.len;
         }
-        bytes += line.len;
+        done += w->n;
     }
-    free(text.p);
-    free(tmp.p);
-    free(line.p);
+out:
+    wc_buf_release(&line);
+    bench_gen_free(g);
     if (stories_out)
         *stories_out = stories;
     return bytes;
@@ -211,85 +338,195 @@ uint64_t bench_generate(FILE *out, size_t n, uint64_t seed, uint32_t **stories_o
 
 struct bench_doc *bench_generate_docs(size_t n, uint64_t seed)
 {
-    struct bench_doc *d = calloc(n, sizeof(*d));
-    struct gbuf text = {0}, tmp = {0};
-    size_t i;
+    bench_gen *g = bench_gen_new(seed);
+    struct bench_doc *d = calloc(n ? n : 1, sizeof(*d));
+    size_t done = 0, i;
 
-    if (!d)
-        return NULL;
-    for (i = 0; i < n; i++) {
-        d[i].story = make_doc(i, seed, &text, &tmp);
-        d[i].text = malloc(text.len + 1);
-        memcpy(d[i].text, text.p, text.len + 1);
-        d[i].len = text.len;
+    if (!g || !d)
+        abort();
+    while (done < n) {
+        const struct bench_window *w = bench_gen_window(g, n - done);
+        for (i = 0; i < w->n; i++) {
+            const wc_buf *t = &w->text[w->order[i]];
+            struct bench_doc *x = &d[done + i];
+            x->text = xrealloc(NULL, t->len + 1);
+            memcpy(x->text, t->buf, t->len + 1);
+            x->len = t->len;
+            x->story = w->story[w->order[i]];
+        }
+        done += w->n;
     }
-    free(text.p);
-    free(tmp.p);
+    bench_gen_free(g);
     return d;
+}
+
+/* ---- JSONL texts ---- */
+
+int bench_read_jsonl(const char *path, int need_id, struct bench_doc **out, size_t *n_out)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0, n = 0, dcap = 0;
+    ssize_t got;
+    struct bench_doc *d = NULL;
+
+    *out = NULL;
+    *n_out = 0;
+    if (!f)
+        return -1;
+    while ((got = getline(&line, &cap, f)) > 0) {
+        json_error_t jerr;
+        json_t *o = json_loadb(line, (size_t)got, 0, &jerr), *id, *text;
+        if (!o)
+            continue;
+        id = json_object_get(o, "id");
+        text = json_object_get(o, "text");
+        if (json_is_string(text) && (id || !need_id)) {
+            if (n == dcap) {
+                dcap = dcap ? dcap * 2 : 1024;
+                d = xrealloc(d, dcap * sizeof(*d));
+            }
+            d[n].id_json = id ? json_dumps(id, JSON_ENCODE_ANY) : NULL;
+            d[n].len = json_string_length(text);
+            d[n].text = xrealloc(NULL, d[n].len + 1);
+            memcpy(d[n].text, json_string_value(text), d[n].len + 1);
+            d[n].story = 0;
+            n++;
+        }
+        json_decref(o);
+    }
+    free(line);
+    fclose(f);
+    *out = d;
+    *n_out = n;
+    return 0;
 }
 
 void bench_docs_free(struct bench_doc *d, size_t n)
 {
     size_t i;
 
-    for (i = 0; d && i < n; i++)
+    for (i = 0; d && i < n; i++) {
+        free(d[i].id_json);
         free(d[i].text);
+    }
     free(d);
 }
 
-uint64_t bench_floor_minhash(const char *text, size_t len)
-{
-    static uint64_t a[FLOOR_K], b[FLOOR_K];
-    static int init;
-    uint32_t mins[FLOOR_K];
-    size_t starts[3] = {0}, lens[3] = {0}, nw = 0, i = 0, k;
-    char buf[256];
-    uint64_t sum = 0;
+/* ---- the floor ---- */
 
-    if (!init) {
-        uint64_t s = 42;
-        for (k = 0; k < FLOOR_K; k++) {
-            a[k] = rnd(&s) | 1;
-            b[k] = rnd(&s);
-        }
-        init = 1;
+void bench_floor_init(struct bench_floor *f)
+{
+    uint64_t s = 7;
+    size_t k;
+
+    memset(f, 0, sizeof(*f));
+    for (k = 0; k < BENCH_FLOOR_K; k++) {
+        f->a[k] = bench_rand(&s) | 1;
+        f->b[k] = bench_rand(&s);
     }
-    for (k = 0; k < FLOOR_K; k++)
-        mins[k] = UINT32_MAX;
-    while (i < len) {
-        size_t st, n = 0;
-        while (i < len && !((text[i] | 32) >= 'a' && (text[i] | 32) <= 'z') &&
-               !(text[i] >= '0' && text[i] <= '9'))
-            i++;
-        st = i;
-        while (i < len && (((text[i] | 32) >= 'a' && (text[i] | 32) <= 'z') ||
-                           (text[i] >= '0' && text[i] <= '9')))
-            i++;
-        if (i == st)
-            break;
-        starts[nw % 3] = st;
-        lens[nw % 3] = i - st;
-        nw++;
-        if (nw < 3)
-            continue;
-        for (k = 0; k < 3; k++) {
-            size_t j = (nw + k) % 3, l = lens[j] < 80 ? lens[j] : 80, c;
-            for (c = 0; c < l; c++)
-                buf[n + c] = (char)(text[starts[j] + c] | 32);
-            n += l;
-            buf[n++] = ' ';
-        }
-        uint64_t h = XXH3_64bits(buf, n);
-        for (k = 0; k < FLOOR_K; k++) {
-            uint32_t v = (uint32_t)((a[k] * h + b[k]) >> 32);
-            if (v < mins[k])
-                mins[k] = v;
-        }
-    }
-    for (k = 0; k < FLOOR_K; k++)
-        sum += mins[k];
-    return sum;
 }
+
+void bench_floor_reserve(struct bench_floor *f, size_t len)
+{
+    if (len + 1 <= f->cap)
+        return;
+    f->cap = len + 1;
+    f->low = xrealloc(f->low, f->cap);
+    f->start = xrealloc(f->start, f->cap * sizeof(*f->start));
+    f->wend = xrealloc(f->wend, f->cap * sizeof(*f->wend));
+}
+
+uint64_t bench_floor_minhash(struct bench_floor *f, const char *p, size_t len)
+{
+    uint64_t mins[BENCH_FLOOR_K];
+    size_t i, nw = 0, k;
+    int in = 0;
+
+    bench_floor_reserve(f, len);
+    for (k = 0; k < BENCH_FLOOR_K; k++)
+        mins[k] = UINT64_MAX;
+    /* one pass: lower-case, and note where each ASCII word starts and ends */
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)p[i];
+        int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+        f->low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        if (alnum && !in)
+            f->start[nw] = (uint32_t)i;
+        if (!alnum && in)
+            f->wend[nw++] = (uint32_t)i;
+        in = alnum;
+    }
+    if (in)
+        f->wend[nw++] = (uint32_t)len;
+    /* a shingle is the text from its first word's start to its third word's end */
+    for (i = 0; i + 3 <= nw; i++) {
+        uint64_t h = XXH3_64bits(f->low + f->start[i], f->wend[i + 2] - f->start[i]);
+        for (k = 0; k < BENCH_FLOOR_K; k++) {
+            uint64_t v = (f->a[k] * h + f->b[k]) >> 32;
+            mins[k] = v < mins[k] ? v : mins[k];
+        }
+    }
+    return mins[0] ^ mins[BENCH_FLOOR_K - 1];
+}
+
+void bench_floor_release(struct bench_floor *f)
+{
+    free(f->low);
+    free(f->start);
+    free(f->wend);
+    memset(f, 0, sizeof(*f));
+}
+
+/* ---- pairwise scoring ---- */
+
+static int cmp_story_cluster(const void *a, const void *b)
+{
+    const struct bench_label *x = a, *y = b;
+    if (x->story != y->story)
+        return x->story < y->story ? -1 : 1;
+    return (x->cluster > y->cluster) - (x->cluster < y->cluster);
+}
+
+static int cmp_cluster(const void *a, const void *b)
+{
+    const struct bench_label *x = a, *y = b;
+    return (x->cluster > y->cluster) - (x->cluster < y->cluster);
+}
+
+static double pairs(size_t n)
+{
+    return n ? (double)n * (double)(n - 1) / 2 : 0;
+}
+
+void bench_pairs_score(struct bench_label *lab, size_t n, double *recall, double *precision)
+{
+    double tp = 0, gold = 0, pred = 0;
+    size_t i, j, k;
+
+    /* by story, then cluster: pairs of one story (gold) and of one story and cluster (tp) */
+    qsort(lab, n, sizeof(*lab), cmp_story_cluster);
+    for (i = 0; i < n; i = j) {
+        for (j = i; j < n && lab[j].story == lab[i].story; j = k) {
+            for (k = j; k < n && lab[k].story == lab[j].story && lab[k].cluster == lab[j].cluster;
+                 k++)
+                ;
+            tp += pairs(k - j);
+        }
+        gold += pairs(j - i);
+    }
+    /* by cluster: pairs the clustering put together */
+    qsort(lab, n, sizeof(*lab), cmp_cluster);
+    for (i = 0; i < n; i = j) {
+        for (j = i; j < n && lab[j].cluster == lab[i].cluster; j++)
+            ;
+        pred += pairs(j - i);
+    }
+    *recall = gold ? tp / gold : 1.0;
+    *precision = pred ? tp / pred : 1.0;
+}
+
+/* ---- clocks ---- */
 
 double bench_wall(void)
 {
