@@ -44,8 +44,9 @@
  *
  * 3. Inside the container. Blocks under a boilerplate-named element
  *    (share bar, related box, newsletter promo, author bio, caption,
- *    social embed), the headline, bylines and datelines, debris phrases,
- *    text behind a "Show full ..." toggle, teaser pairs (a linked headline
+ *    social embed, the description in a video player or gallery), the
+ *    headline, bylines and datelines, debris phrases, text behind a
+ *    "Show full ..." toggle, teaser pairs (a linked headline
  *    and its summary in their own item), an author's bio ("Jane Doe is a
  *    reporter who...") and everything after a "Comments" heading are
  *    dropped; what is left is classified again with jusText's context
@@ -135,7 +136,7 @@
 #define DAMP_BITS                                                                                  \
     (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_SHARE | EXC_AD | EXC_PROMO |           \
      EXC_COMMENT | EXC_MODAL | EXC_BIO | EXC_PAGER | EXC_HIDDEN)
-#define DROP_BITS (DAMP_BITS | EXC_TAGS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER | EXC_EMBED)
+#define DROP_BITS (DAMP_BITS | EXC_TAGS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER | EXC_EMBED | EXC_MEDIA)
 /* Names that never wrap an article: only a page-wide wrapper escapes them. */
 #define HARD_BITS (EXC_COMMENT | EXC_BIO | EXC_FOOTER | EXC_NAV | EXC_MODAL)
 
