@@ -1,5 +1,6 @@
 /*
- * follow.c - poll feeds, store every new article (see follow.h).
+ * follow.c - poll feeds, store every new article (see follow.h): the
+ * handle, the run's memory of feeds and entries, feed lists and rounds.
  *
  * One round, all on the caller's thread except what the ingest pipeline
  * runs on its own:
@@ -16,40 +17,23 @@
  *
  * Items in [brackets] are writes queued with wc_ingest_call(): they run on
  * the ingest's writer thread, inside its transaction, after every record
- * queued before them. That order is the whole durability argument:
- *  - an entry row is queued after the record that stores its article, so
- *    a row in the database means its document is there too;
- *  - a feed's state (ETag, Last-Modified, next due) is queued only once
- *    every new entry it announced has its record and row queued. A run
- *    killed before that commit leaves the old validators, so the next run
- *    gets the feed again (not a 304) and fetches exactly the entries that
- *    have no row. Killed after it: every entry is stored. Either way
- *    nothing is lost and nothing is stored twice (rows are keyed by entry,
- *    and the pipeline itself skips a document it already has).
+ * queued before them. This file queues the round's requests and drives
+ * the fetcher until every answer is in; follow_response.c handles each
+ * answer and queues the writes, and explains why their order means a run
+ * killed at any moment loses nothing and stores nothing twice.
  *
- * What is new: an entry is identified by its id, else its link (never by
- * its title, which editors rewrite). Both are remembered per feed in an
- * in-memory set of 64-bit hashes loaded from feed_entries at the start
- * (the writer thread owns the store during a run, so the main thread
- * never queries it), and an entry whose id is new but whose link was seen
- * in that feed is not new either (feeds that regenerate their guids).
- * Across feeds, a link already stored is not fetched again: the entry row
- * just points at the stored document, and within a round several feeds
- * announcing one link share one fetch.
+ * What the run remembers: the followed feeds (validators, schedule,
+ * errors) and, per feed, an in-memory set of 64-bit hashes of the ids and
+ * links of the entries it has seen, plus a map from links to the
+ * documents stored for them. All of it is read from the store before the
+ * first round starts the pipeline: from then on the writer thread owns
+ * the store and the main thread never queries it. Later rounds read the
+ * feeds again (`feeds add` or `feeds remove` may have run meanwhile)
+ * through a call queued on that writer.
  *
- * Teasers: a feed whose entries are mostly short or end in a truncation
- * mark ("...", "[…]", "Read more") is marked fetch_pages = 1 the first
- * time it is seen, and from then on every new entry's page is fetched
- * (WC_FETCH_PAGE: robots.txt honoured). A full-content feed's entry is
- * extracted from the feed itself (the HTML wrapped in a minimal page);
- * only an empty or visibly cut entry of such a feed gets its page.
- *
- * Failures of article pages: passing ones (timeout, 5xx, 429, robots.txt
- * unreachable) leave the entry 'failed'; it is tried again, for
- * retry_window after it was first seen, each time its feed is fetched
- * (that feed is then fetched without conditional headers, or a 304 would
- * hide the entry). Lasting ones (404, robots.txt disallows, not HTML)
- * fall back to the feed's own text for that entry, or 'skipped'.
+ * The module's other files (see follow_internal.h): follow_response.c
+ * (each answer of a round), follow_teaser.c (is an entry only a teaser?),
+ * follow_discover.c (the feed a page announces).
  *
  * Deliberately not here: parsing (feed.c), HTTP and politeness (fetch.c),
  * the schedule arithmetic (schedule.c), SQL (store_feeds.c).
@@ -59,36 +43,24 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
-#include "wirecopy/dump.h"
 #include "wirecopy/feed.h"
 #include "wirecopy/ingest.h"
 #include "wirecopy/store_feeds.h"
 #include "wirecopy/url.h"
+#include "follow_internal.h"
 #include "internal.h"
 
 /* A list file larger than this is refused (WC_FEED_MAX_LIST URLs fit many times over). */
 #define LIST_MAX_BYTES ((size_t)16 << 20)
-/* Entries looked at when deciding whether a feed carries teasers. */
-#define TEASER_SAMPLE 50
-/* Text of an entry read when judging it (a longer one is no teaser). */
-#define TEASER_SCAN_BYTES ((size_t)256 * 1024)
-/* Entry keys longer than this are replaced by a hash of them. */
-#define MAX_KEY_BYTES 1024
 /* wc_fetcher_step wait; also how often the stop flag and progress are looked at. */
 #define STEP_MS 200
 
-/* --- a map of 64-bit keys to 64-bit values (open addressing) ---------------- */
-
-typedef struct u64map {
-    uint64_t *keys; /* 0 = empty slot */
-    int64_t *vals;
-    size_t cap, n; /* cap is a power of two or 0 */
-} u64map;
+/* --- a map of 64-bit keys to 64-bit values (open addressing) --------------------- */
 
 static void map_free(u64map *m)
 {
@@ -106,7 +78,7 @@ static size_t map_slot(const u64map *m, uint64_t k)
     return i;
 }
 
-static int64_t *map_get(const u64map *m, uint64_t k)
+int64_t *follow_map_get(const u64map *m, uint64_t k)
 {
     size_t i;
 
@@ -116,7 +88,7 @@ static int64_t *map_get(const u64map *m, uint64_t k)
     return m->keys[i] ? &m->vals[i] : NULL;
 }
 
-static wc_status map_put(u64map *m, uint64_t k, int64_t v)
+wc_status follow_map_put(u64map *m, uint64_t k, int64_t v)
 {
     size_t i;
 
@@ -156,144 +128,9 @@ static void map_clear(u64map *m)
     m->n = 0;
 }
 
-/* Hash of an entry key ('k') or link ('l') within one feed; 0 never comes out. */
-static uint64_t entry_hash(int64_t feed_id, char kind, const char *s)
-{
-    uint64_t h = XXH3_64bits_withSeed(s, strlen(s), (uint64_t)feed_id * 4 + (kind == 'l' ? 1 : 2));
-    return h ? h : 1;
-}
+/* --- round memory and reports ---------------------------------------------------- */
 
-/* Hash of a (normalised) link across feeds. */
-static uint64_t link_hash(const char *link)
-{
-    uint64_t h = XXH3_64bits(link, strlen(link));
-    return h ? h : 1;
-}
-
-/* --- state ---------------------------------------------------------------------- */
-
-struct upd;
-struct job;
-
-/* One followed feed, as the run knows it (mirrors its row). */
-struct feed {
-    int64_t id;
-    char *url, *title, *etag, *last_modified, *host;
-    int64_t next_fetch_at; /* seconds UTC, WC_TIME_NONE: due now */
-    int64_t interval;      /* seconds, 0 none */
-    unsigned errors;       /* consecutive failures */
-    long last_status;      /* -1 never fetched */
-    int fetch_pages;       /* -1 undecided, 0, 1 */
-    bool retired;
-    bool selected; /* polled by this run */
-    /* this round */
-    bool requested;       /* its request went out */
-    bool entries_done;    /* its response was handled: entries queued or announced */
-    bool aborted;         /* cancelled: write no state for it */
-    bool state_queued;    /* its state write is queued */
-    unsigned outstanding; /* new entries whose rows are not queued yet */
-    struct upd *upd;      /* its state, written once outstanding is 0 */
-};
-
-/* One entry of one feed that a job answers. */
-struct ref {
-    struct feed *feed;
-    int64_t feed_id;
-    char *key;       /* entry_key */
-    char *link;      /* normalised link, or NULL */
-    uint64_t hk, hl; /* its hashes in `seen` (hl 0 without link) */
-    struct ref *next;
-};
-
-/*
- * One article to store: a page to fetch or an entry's own text. Main
- * thread fields until `queued`; the writer sets doc_id and state.
- */
-struct job {
-    struct job *next; /* in the round's list */
-    struct ref *refs; /* the entries it answers */
-    bool page;        /* fetch link */
-    bool queued;      /* its record or rows are queued: refs are frozen */
-    bool failed;      /* its page failed for a passing reason (main thread) */
-    char *link;       /* normalised link or NULL */
-    char *fetch_url;  /* the link as the feed wrote it (what is fetched) */
-    uint64_t lh;      /* link_hash, 0 without link */
-    char *origin;     /* feed URL */
-    char *origin_id;  /* entry id when there is no link, else NULL */
-    char *title, *author, *site;
-    int64_t published;
-    int64_t fetched_at; /* when the feed that announced it was fetched */
-    int64_t feed_id;
-    char *content; /* the entry's own HTML wrapped as a page, or NULL */
-    /* written on the writer thread (or by main before any record is queued) */
-    int64_t doc_id;    /* stored document, 0 none */
-    const char *state; /* "stored", "skipped", "failed" */
-};
-
-/* A queued feed-state write. */
-struct upd {
-    wc_follow *f;
-    wc_feed_update u;
-    char *new_url;              /* permanent redirect to store first, or NULL */
-    char msg[WC_ERROR_MSG_MAX]; /* error text for a move that collided (writer side) */
-};
-
-/* A queued entry-row write. */
-struct rowcall {
-    struct job *job; /* doc_id and state come from here; NULL: use the fields below */
-    int64_t feed_id;
-    const char *key, *link;
-    int64_t doc_id;
-    const char *state;
-    int64_t now;
-};
-
-/* A queued Retry-After deferral of a feed. */
-struct defer {
-    int64_t id, until;
-};
-
-/* Memory of one round: freed together once everything is committed. */
-struct blk {
-    struct blk *next;
-};
-
-/* What a fetch request is for. */
-struct req {
-    struct feed *feed; /* a feed, or */
-    struct job *job;   /* an article page */
-};
-
-struct reload;
-
-struct wc_follow {
-    wc_store *store;
-    wc_follow_opts o;
-    wc_ingest *ing; /* started by the first round */
-    wc_fetcher *fetcher;
-    wc_status fatal; /* first fatal error of the run (store, memory) */
-    wc_error fatal_err;
-
-    struct feed *feeds;
-    size_t nfeeds;
-    bool lists_given; /* poll only the feeds of the lists */
-    u64map list_ids;  /* feed ids named by the lists */
-    bool loaded;      /* entries and feeds read */
-
-    u64map seen;  /* entry_hash -> 0 done, > 0 failed: retry until then */
-    u64map links; /* link_hash -> stored document id */
-    u64map retry; /* feed id -> time its failed entries may be retried until */
-
-    /* the round */
-    struct blk *blocks; /* round memory */
-    struct job *jobs;   /* round jobs */
-    u64map pending;     /* link_hash -> job (this round) */
-    wc_follow_progress prog;
-    int64_t now; /* time the round started */
-    wc_follow_stats stats;
-};
-
-static void *ralloc(wc_follow *f, size_t size)
+void *follow_ralloc(wc_follow *f, size_t size)
 {
     struct blk *b = calloc(1, sizeof(struct blk) + size + 15);
 
@@ -304,7 +141,7 @@ static void *ralloc(wc_follow *f, size_t size)
     return (char *)b + ((sizeof(struct blk) + 15) & ~(size_t)15);
 }
 
-static char *rstrdup(wc_follow *f, const char *s)
+char *follow_rstrdup(wc_follow *f, const char *s)
 {
     size_t n;
     char *p;
@@ -312,7 +149,7 @@ static char *rstrdup(wc_follow *f, const char *s)
     if (!s)
         return NULL;
     n = strlen(s);
-    if (!(p = ralloc(f, n + 1)))
+    if (!(p = follow_ralloc(f, n + 1)))
         return NULL;
     memcpy(p, s, n + 1);
     return p;
@@ -331,7 +168,7 @@ static void round_free(wc_follow *f)
     map_clear(&f->pending);
 }
 
-static void set_fatal(wc_follow *f, wc_status st, const wc_error *e, const char *what)
+void follow_set_fatal(wc_follow *f, wc_status st, const wc_error *e, const char *what)
 {
     if (f->fatal)
         return;
@@ -343,10 +180,7 @@ static void set_fatal(wc_follow *f, wc_status st, const wc_error *e, const char 
     f->fatal_err.code = f->fatal;
 }
 
-static void problem(wc_follow *f, wc_status code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void problem(wc_follow *f, wc_status code, const char *fmt, ...)
+void follow_problem(wc_follow *f, wc_status code, const char *fmt, ...)
 {
     wc_error e = WC_ERROR_INIT;
     va_list ap;
@@ -360,12 +194,6 @@ static void problem(wc_follow *f, wc_status code, const char *fmt, ...)
     f->o.on_problem(f->o.problem_ctx, &e);
 }
 
-static void progress(wc_follow *f)
-{
-    if (f->o.on_progress)
-        f->o.on_progress(f->o.progress_ctx, &f->prog);
-}
-
 /* --- options ------------------------------------------------------------------------ */
 
 void wc_follow_opts_init(wc_follow_opts *o)
@@ -376,162 +204,6 @@ void wc_follow_opts_init(wc_follow_opts *o)
     o->teaser_words = WC_FOLLOW_TEASER_WORDS;
     o->max_new = WC_FOLLOW_MAX_NEW;
     o->retry_window = WC_FOLLOW_RETRY_WINDOW;
-}
-
-/* --- teasers ---------------------------------------------------------------------------- */
-
-/* Does s end with suffix? */
-static bool ends_with(const char *s, size_t len, const char *suffix)
-{
-    size_t n = strlen(suffix);
-
-    return len >= n && memcmp(s + len - n, suffix, n) == 0;
-}
-
-/* Append the text of an HTML fragment to out (tags dropped, a few entities decoded), lower case. */
-static void fragment_text(const char *p, size_t len, wc_buf *out, size_t *words)
-{
-    static const struct {
-        const char *name;
-        const char *text;
-    } ents[] = {{"&hellip;", "\xe2\x80\xa6"},
-                {"&#8230;", "\xe2\x80\xa6"},
-                {"&#x2026;", "\xe2\x80\xa6"},
-                {"&nbsp;", " "},
-                {"&#160;", " "},
-                {"&amp;", "&"},
-                {"&raquo;", "\xc2\xbb"},
-                {"&rarr;", "\xe2\x86\x92"},
-                {"&#8594;", "\xe2\x86\x92"},
-                {"&#187;", "\xc2\xbb"},
-                {"&#91;", "["},
-                {"&#93;", "]"}};
-    size_t i = 0, k;
-    bool in_word = false;
-    double cjk = 0;
-
-    while (i < len && out->len < TEASER_SCAN_BYTES) {
-        unsigned char c = (unsigned char)p[i];
-        if (c == '<') {
-            const char *gt = memchr(p + i, '>', len - i);
-            /* a tag separates words: "<p>a</p><p>b</p>" is two */
-            i = gt ? (size_t)(gt - p) + 1 : len;
-            if (out->len && out->buf[out->len - 1] != ' ')
-                wc_buf_addch(out, ' ');
-            in_word = false;
-            continue;
-        }
-        if (c == '&') {
-            for (k = 0; k < WC_ARRAY_SIZE(ents); k++) {
-                if (wc_mem_istarts(p + i, len - i, ents[k].name)) {
-                    wc_buf_addstr(out, ents[k].text);
-                    i += strlen(ents[k].name);
-                    in_word = ents[k].text[0] != ' ' && in_word;
-                    break;
-                }
-            }
-            if (k < WC_ARRAY_SIZE(ents))
-                continue;
-        }
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-            if (out->len && out->buf[out->len - 1] != ' ')
-                wc_buf_addch(out, ' ');
-            in_word = false;
-        } else {
-            if (!in_word && (c >= 0x80 || c > ' '))
-                (*words)++;
-            in_word = true;
-            /* ideographic scripts write no spaces: count two characters as a word */
-            if (c >= 0xE3 && c <= 0xEF)
-                cjk += 0.5;
-            wc_buf_addch(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
-        }
-        i++;
-    }
-    *words += (size_t)cjk;
-}
-
-bool wc_follow_is_teaser(const char *html, size_t len, size_t min_words)
-{
-    static const char *const end_marks[] = {"...",
-                                            "\xe2\x80\xa6",
-                                            "[\xe2\x80\xa6]",
-                                            "[...]",
-                                            "(\xe2\x80\xa6)",
-                                            "(...)",
-                                            "(more\xe2\x80\xa6)",
-                                            "(more...)",
-                                            "[more]",
-                                            "more \xc2\xbb",
-                                            "more \xe2\x86\x92"};
-    static const char *const tail_words[] = {"read more",     "continue reading", "keep reading",
-                                             "read the rest", "read full",        "full story",
-                                             "full article",  "read the full",    "weiterlesen",
-                                             "lire la suite", "leer m\xc3\xa1s",  "leggi tutto"};
-    wc_buf text = WC_BUF_INIT;
-    size_t words = 0, n, k, tail;
-    const char *s;
-    bool teaser = false;
-
-    if (!html || !len)
-        return true;
-    fragment_text(html, len, &text, &words);
-    s = text.buf;
-    n = text.len;
-    /* strip what trails a "Read more" link: blanks, arrows, guillemets, closing brackets */
-    for (;;) {
-        if (n && (s[n - 1] == ' ' || s[n - 1] == '>' || s[n - 1] == ':' || s[n - 1] == '-'))
-            n--;
-        else if (ends_with(s, n, "\xc2\xbb") || ends_with(s, n, "\xe2\x80\xba"))
-            n -= 2;
-        else if (ends_with(s, n, "\xe2\x86\x92"))
-            n -= 3;
-        else
-            break;
-    }
-    if (words == 0 || (min_words && words < min_words))
-        teaser = true;
-    for (k = 0; !teaser && k < WC_ARRAY_SIZE(end_marks); k++)
-        teaser = ends_with(s, n, end_marks[k]);
-    tail = n > 48 ? n - 48 : 0;
-    for (k = 0; !teaser && k < WC_ARRAY_SIZE(tail_words); k++) {
-        const char *hit = wc_mem_istr(s + tail, n - tail, tail_words[k]);
-        teaser = hit != NULL;
-    }
-    /* WordPress closes every excerpt with "The post X appeared first on Y." */
-    tail = n > 400 ? n - 400 : 0;
-    if (!teaser && wc_mem_istr(s + tail, n - tail, "appeared first on"))
-        teaser = words < 400;
-    wc_buf_release(&text);
-    return teaser;
-}
-
-static const char *entry_text(const wc_entry *e)
-{
-    if (e->content && *e->content)
-        return e->content;
-    if (e->summary && *e->summary)
-        return e->summary;
-    return NULL;
-}
-
-/* 1 when most entries that link to a page are teasers, 0 when not, -1 when none links. */
-static int decide_fetch_pages(const wc_follow *f, const wc_feed *doc)
-{
-    size_t i, linked = 0, teasers = 0;
-
-    for (i = 0; i < doc->n_entries && linked < TEASER_SAMPLE; i++) {
-        const wc_entry *e = &doc->entries[i];
-        const char *t = entry_text(e);
-        if (!e->link || !wc_url_is_http(e->link))
-            continue;
-        linked++;
-        if (wc_follow_is_teaser(t, t ? strlen(t) : 0, f->o.teaser_words))
-            teasers++;
-    }
-    if (!linked)
-        return -1;
-    return teasers * 2 >= linked ? 1 : 0;
 }
 
 /* --- loading ----------------------------------------------------------------------------- */
@@ -561,7 +233,7 @@ struct reload {
     size_t n;
 };
 
-static wc_status set_str(char **dst, const char *src)
+wc_status follow_set_str(char **dst, const char *src)
 {
     free(*dst);
     *dst = NULL;
@@ -596,8 +268,9 @@ static wc_status read_feeds(void *ctx, wc_store *s, wc_error *err)
         memset(fd, 0, sizeof(*fd));
         rl->n++;
         fd->id = row.id;
-        if (set_str(&fd->url, row.url) || set_str(&fd->title, row.title) ||
-            set_str(&fd->etag, row.etag) || set_str(&fd->last_modified, row.last_modified)) {
+        if (follow_set_str(&fd->url, row.url) || follow_set_str(&fd->title, row.title) ||
+            follow_set_str(&fd->etag, row.etag) ||
+            follow_set_str(&fd->last_modified, row.last_modified)) {
             st = wc_error_set(err, WC_ERR_NOMEM, "out of memory reading feeds");
             break;
         }
@@ -624,8 +297,9 @@ static void adopt_feeds(wc_follow *f, struct reload *rl)
     rl->feeds = NULL;
     rl->n = 0;
     for (i = 0; i < f->nfeeds; i++)
-        f->feeds[i].selected = !f->feeds[i].retired &&
-                               (!f->lists_given || map_get(&f->list_ids, (uint64_t)f->feeds[i].id));
+        f->feeds[i].selected =
+            !f->feeds[i].retired &&
+            (!f->lists_given || follow_map_get(&f->list_ids, (uint64_t)f->feeds[i].id));
 }
 
 static wc_status load_entry(void *ctx, const wc_feed_entry_row *r)
@@ -636,17 +310,17 @@ static wc_status load_entry(void *ctx, const wc_feed_entry_row *r)
 
     if (r->state && strcmp(r->state, "failed") == 0) {
         v = (r->first_seen > 0 ? r->first_seen : f->now) + f->o.retry_window;
-        cur = map_get(&f->retry, (uint64_t)r->feed_id);
+        cur = follow_map_get(&f->retry, (uint64_t)r->feed_id);
         if (!cur || *cur < v)
-            if (map_put(&f->retry, (uint64_t)r->feed_id, v))
+            if (follow_map_put(&f->retry, (uint64_t)r->feed_id, v))
                 return WC_ERR_NOMEM;
     }
-    if (map_put(&f->seen, entry_hash(r->feed_id, 'k', r->entry_key), v))
+    if (follow_map_put(&f->seen, follow_entry_hash(r->feed_id, 'k', r->entry_key), v))
         return WC_ERR_NOMEM;
     if (r->link) {
-        if (map_put(&f->seen, entry_hash(r->feed_id, 'l', r->link), v))
+        if (follow_map_put(&f->seen, follow_entry_hash(r->feed_id, 'l', r->link), v))
             return WC_ERR_NOMEM;
-        if (r->doc_id > 0 && map_put(&f->links, link_hash(r->link), r->doc_id))
+        if (r->doc_id > 0 && follow_map_put(&f->links, follow_link_hash(r->link), r->doc_id))
             return WC_ERR_NOMEM;
     }
     return WC_OK;
@@ -672,8 +346,6 @@ static wc_status first_load(wc_follow *f, wc_error *err)
     return WC_OK;
 }
 
-static void on_result(void *ctx, const wc_ingest_result *r);
-
 static wc_status start_pipeline(wc_follow *f, wc_error *err)
 {
     wc_ingest_opts io;
@@ -682,7 +354,7 @@ static wc_status start_pipeline(wc_follow *f, wc_error *err)
     io.threads = f->o.threads;
     io.on_problem = f->o.on_problem;
     io.problem_ctx = f->o.problem_ctx;
-    io.on_result = on_result;
+    io.on_result = follow_on_result;
     io.result_ctx = f;
     return wc_ingest_new(&f->ing, f->store, &io, err);
 }
@@ -754,7 +426,7 @@ wc_status wc_follow_add_list(wc_follow *f, const char *path, size_t *n_feeds, wc
                                     origin ? origin : (strcmp(path, "-") ? path : NULL), 0, now,
                                     &id, NULL, err)))
             break;
-        if ((st = map_put(&f->list_ids, (uint64_t)id, 1))) {
+        if ((st = follow_map_put(&f->list_ids, (uint64_t)id, 1))) {
             st = wc_error_set(err, st, "out of memory");
             break;
         }
@@ -768,8 +440,8 @@ wc_status wc_follow_add_list(wc_follow *f, const char *path, size_t *n_feeds, wc
     if (n_feeds)
         *n_feeds = list->n;
     if (list->skipped)
-        problem(f, WC_ERR_PARSE, "%zu line%s of feed list '%s' held no http(s) URL", list->skipped,
-                list->skipped == 1 ? "" : "s", path);
+        follow_problem(f, WC_ERR_PARSE, "%zu line%s of feed list '%s' held no http(s) URL",
+                       list->skipped, list->skipped == 1 ? "" : "s", path);
 out:
     free(url);
     free(origin);
@@ -778,812 +450,7 @@ out:
     return st;
 }
 
-/* --- writer-side calls --------------------------------------------------------------------------
- */
-
-static void on_result(void *ctx, const wc_ingest_result *r)
-{
-    struct job *j = r->user;
-
-    (void)ctx;
-    if (!j)
-        return;
-    if (r->status == WC_OK && r->doc_id > 0) {
-        j->doc_id = r->doc_id;
-        j->state = "stored";
-    } else {
-        j->doc_id = 0;
-        j->state = "skipped";
-    }
-}
-
-static wc_status write_row(void *ctx, wc_store *s, wc_error *err)
-{
-    struct rowcall *rc = ctx;
-    int64_t doc = rc->job ? rc->job->doc_id : rc->doc_id;
-    const char *state = rc->job ? rc->job->state : rc->state;
-
-    return wc_store_feed_entry_put(s, rc->feed_id, rc->key, rc->link, doc,
-                                   state ? state : "skipped", rc->now, err);
-}
-
-static wc_status write_state(void *ctx, wc_store *s, wc_error *err)
-{
-    struct upd *u = ctx;
-    int64_t taken = 0;
-    wc_status st;
-
-    if (u->new_url) {
-        if ((st = wc_store_feed_move(s, u->u.id, u->new_url, &taken, err)))
-            return st;
-        if (taken) {
-            snprintf(u->msg, sizeof(u->msg),
-                     "moved permanently to '%s', which is followed already (feed %lld): retired",
-                     u->new_url, (long long)taken);
-            u->u.retire = true;
-            u->u.error = u->msg;
-            u->u.next_fetch_at = WC_TIME_NONE;
-        }
-    }
-    st = wc_store_feed_update(s, &u->u, err);
-    if (st == WC_ERR_NOTFOUND) { /* removed by `feeds remove` meanwhile: nothing to keep */
-        wc_error_clear(err);
-        return WC_OK;
-    }
-    return st;
-}
-
-static wc_status write_defer(void *ctx, wc_store *s, wc_error *err)
-{
-    struct defer *d = ctx;
-
-    return wc_store_feed_defer(s, d->id, d->until, err);
-}
-
-static bool queue_call(wc_follow *f, wc_ingest_call_fn fn, void *ctx)
-{
-    wc_error e = WC_ERROR_INIT;
-    wc_status st;
-
-    if (f->fatal)
-        return false;
-    if ((st = wc_ingest_call(f->ing, fn, ctx, &e))) {
-        set_fatal(f, st, &e, "queueing a write");
-        return false;
-    }
-    return true;
-}
-
-/* --- rounds: feeds -------------------------------------------------------------------------- */
-
-/* Queue a feed's state once all its entries are queued. */
-static void maybe_queue_state(wc_follow *f, struct feed *fd)
-{
-    if (fd->aborted || fd->state_queued || !fd->entries_done || fd->outstanding || !fd->upd)
-        return;
-    fd->state_queued = true;
-    queue_call(f, write_state, fd->upd);
-}
-
-/* Queue rows for every entry a job answers, then the states they completed. */
-static void job_queued(wc_follow *f, struct job *j)
-{
-    struct ref *r;
-
-    j->queued = true;
-    for (r = j->refs; r; r = r->next) {
-        struct rowcall *rc = ralloc(f, sizeof(*rc));
-        if (!rc) {
-            set_fatal(f, WC_ERR_NOMEM, NULL, "queueing an entry");
-            return;
-        }
-        rc->job = j;
-        rc->feed_id = r->feed_id;
-        rc->key = r->key;
-        rc->link = r->link;
-        rc->now = f->now;
-        queue_call(f, write_row, rc);
-        if (r->feed->outstanding)
-            r->feed->outstanding--;
-        maybe_queue_state(f, r->feed);
-    }
-}
-
-/* The charset parameter of a Content-Type, copied into out ("" when none). */
-static void content_charset(const char *ct, char *out, size_t outlen)
-{
-    const char *p = ct ? wc_mem_istr(ct, strlen(ct), "charset=") : NULL;
-    size_t n = 0;
-
-    out[0] = '\0';
-    if (!p)
-        return;
-    p += 8;
-    if (*p == '"' || *p == '\'')
-        p++;
-    while (p[n] && p[n] != ';' && p[n] != '"' && p[n] != '\'' && p[n] != ' ' && n + 1 < outlen)
-        n++;
-    memcpy(out, p, n);
-    out[n] = '\0';
-}
-
-/* Hand an article to the pipeline: the page's body, else the entry's own text. */
-static void queue_record(wc_follow *f, struct job *j, const wc_response *page)
-{
-    wc_record rec;
-    wc_ingest_extra ex;
-    wc_error e = WC_ERROR_INIT;
-    wc_status st;
-    char charset[64];
-
-    memset(&rec, 0, sizeof(rec));
-    rec.origin = j->origin;
-    rec.origin_id = j->origin_id;
-    rec.is_html = true;
-    if (page) {
-        rec.source = WC_SOURCE_PAGE;
-        rec.url = page->final_url;
-        rec.published_at = WC_TIME_NONE; /* the page's own date first, the feed's as fallback */
-        rec.fetched_at = page->fetched_at;
-        rec.content_type = page->content_type;
-        content_charset(page->content_type, charset, sizeof(charset));
-        rec.charset = charset[0] ? charset : NULL;
-        rec.body = page->body;
-        rec.len = page->body_len;
-    } else {
-        rec.source = WC_SOURCE_FEED;
-        rec.url = j->link ? j->fetch_url : NULL;
-        rec.published_at = j->published;
-        rec.fetched_at = j->fetched_at;
-        rec.charset = "utf-8";
-        rec.body = j->content;
-        rec.len = strlen(j->content);
-    }
-    ex.feed_id = j->feed_id;
-    ex.title = j->title;
-    ex.author = j->author;
-    ex.published_at = j->published;
-    ex.site = j->site;
-    if ((st = wc_ingest_add(f->ing, &rec, &ex, j, &e))) {
-        set_fatal(f, st, &e, "queueing an article");
-        return;
-    }
-    f->prog.articles++;
-    job_queued(f, j);
-}
-
-/* Append s to b with the characters that matter in HTML text and attributes escaped. */
-static void add_escaped(wc_buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        if (*s == '<')
-            wc_buf_addstr(b, "&lt;");
-        else if (*s == '>')
-            wc_buf_addstr(b, "&gt;");
-        else if (*s == '&')
-            wc_buf_addstr(b, "&amp;");
-        else if (*s == '"')
-            wc_buf_addstr(b, "&quot;");
-        else
-            wc_buf_addch(b, *s);
-    }
-}
-
-/*
- * An entry's text wrapped as a small page, so the extractor reads it like
- * any article, with the feed's metadata where a page keeps it (the site
- * name in og:site_name, the author in a meta tag).
- */
-static char *wrap_content(wc_follow *f, const wc_entry *e, const char *site)
-{
-    const char *t = entry_text(e);
-    wc_buf b = WC_BUF_INIT;
-    char *out;
-
-    if (!t)
-        return NULL;
-    wc_buf_addstr(&b, "<!doctype html><html><head><meta charset=\"utf-8\"><title>");
-    add_escaped(&b, e->title);
-    wc_buf_addstr(&b, "</title>");
-    if (site && *site) {
-        wc_buf_addstr(&b, "<meta property=\"og:site_name\" content=\"");
-        add_escaped(&b, site);
-        wc_buf_addstr(&b, "\">");
-    }
-    if (e->author && *e->author) {
-        wc_buf_addstr(&b, "<meta name=\"author\" content=\"");
-        add_escaped(&b, e->author);
-        wc_buf_addstr(&b, "\">");
-    }
-    wc_buf_addstr(&b, "</head><body><article>");
-    wc_buf_addstr(&b, t);
-    if (wc_buf_addstr(&b, "</article></body></html>")) {
-        wc_buf_release(&b);
-        return NULL;
-    }
-    out = rstrdup(f, b.buf);
-    wc_buf_release(&b);
-    return out;
-}
-
-/* The identity of an entry in its feed: its id, else its link, else a hash of its text. */
-static char *entry_key(wc_follow *f, const wc_entry *e, const char *link)
-{
-    const char *k = e->id && *e->id ? e->id : link;
-    char buf[48];
-
-    if (k && strlen(k) <= MAX_KEY_BYTES)
-        return rstrdup(f, k);
-    if (k) {
-        snprintf(buf, sizeof(buf), "hash:%016llx", (unsigned long long)XXH3_64bits(k, strlen(k)));
-    } else {
-        XXH3_state_t *h = XXH3_createState();
-        const char *parts[3] = {e->title, e->summary, e->content};
-        if (!h)
-            return NULL;
-        XXH3_64bits_reset(h);
-        for (int i = 0; i < 3; i++)
-            if (parts[i])
-                XXH3_64bits_update(h, parts[i], strlen(parts[i]) + 1);
-        snprintf(buf, sizeof(buf), "text:%016llx", (unsigned long long)XXH3_64bits_digest(h));
-        XXH3_freeState(h);
-    }
-    return rstrdup(f, buf);
-}
-
-enum seen_state { ENTRY_NEW, ENTRY_SEEN, ENTRY_RETRY };
-
-static enum seen_state seen_state(const wc_follow *f, uint64_t hk, uint64_t hl)
-{
-    const int64_t *vk = map_get(&f->seen, hk), *vl = hl ? map_get(&f->seen, hl) : NULL;
-
-    if (!vk && !vl)
-        return ENTRY_NEW;
-    if ((vk && *vk == 0) || (vl && *vl == 0))
-        return ENTRY_SEEN;
-    if ((vk && *vk > f->now) || (vl && *vl > f->now))
-        return ENTRY_RETRY;
-    return ENTRY_SEEN; /* failed, and its retry window is over */
-}
-
-/* An entry whose page failed for a passing reason: new again until its retry window ends. */
-static void mark_retry(wc_follow *f, const struct ref *rf)
-{
-    int64_t *v = map_get(&f->seen, rf->hk), until = f->now + f->o.retry_window, *cur;
-
-    if (v && *v > 0)
-        until = *v; /* a retry that failed again: the window runs from the first try */
-    cur = map_get(&f->retry, (uint64_t)rf->feed_id);
-    if (map_put(&f->seen, rf->hk, until) || map_put(&f->seen, rf->hl, until) ||
-        ((!cur || *cur < until) && map_put(&f->retry, (uint64_t)rf->feed_id, until)))
-        set_fatal(f, WC_ERR_NOMEM, NULL, "remembering a failed page");
-}
-
-static bool add_page_request(wc_follow *f, struct job *j)
-{
-    struct req *rq = ralloc(f, sizeof(*rq));
-    wc_fetch_req fr;
-    wc_error e = WC_ERROR_INIT;
-    wc_status st;
-
-    if (!rq) {
-        set_fatal(f, WC_ERR_NOMEM, NULL, "queueing a page");
-        return false;
-    }
-    rq->job = j;
-    memset(&fr, 0, sizeof(fr));
-    fr.url = j->fetch_url;
-    fr.kind = WC_FETCH_PAGE;
-    fr.user = rq;
-    if ((st = wc_fetcher_add(f->fetcher, &fr, &e))) {
-        set_fatal(f, st, &e, "queueing a page");
-        return false;
-    }
-    f->prog.pages_total++;
-    return true;
-}
-
-/* One new (or retried) entry of feed fd. */
-static void take_entry(wc_follow *f, struct feed *fd, const wc_feed *doc, const wc_entry *e,
-                       int64_t fetched_at)
-{
-    char *link = NULL, *key;
-    uint64_t hk, hl = 0, lh = 0;
-    struct ref *r;
-    struct job *j;
-    const char *t;
-    int64_t *doc_id;
-    bool http = e->link && wc_url_is_http(e->link), needs_page;
-
-    if (http) {
-        char *norm = wc_url_normalize(e->link);
-        link = rstrdup(f, norm);
-        free(norm);
-        if (!link) {
-            set_fatal(f, WC_ERR_NOMEM, NULL, "reading an entry");
-            return;
-        }
-    }
-    if (!(key = entry_key(f, e, link ? link : e->link))) {
-        set_fatal(f, WC_ERR_NOMEM, NULL, "reading an entry");
-        return;
-    }
-    hk = entry_hash(fd->id, 'k', key);
-    if (link)
-        hl = entry_hash(fd->id, 'l', link);
-    if (seen_state(f, hk, hl) == ENTRY_SEEN)
-        return;
-    f->stats.entries_new++;
-    if (map_put(&f->seen, hk, 0) || map_put(&f->seen, hl, 0) || !(r = ralloc(f, sizeof(*r)))) {
-        set_fatal(f, WC_ERR_NOMEM, NULL, "reading an entry");
-        return;
-    }
-    r->feed = fd;
-    r->feed_id = fd->id;
-    r->key = key;
-    r->link = link;
-    r->hk = hk;
-    r->hl = hl;
-
-    if (link) {
-        lh = link_hash(link);
-        /* stored before, from this feed or another: point at that document */
-        if ((doc_id = map_get(&f->links, lh)) && *doc_id > 0) {
-            struct rowcall *rc = ralloc(f, sizeof(*rc));
-            if (!rc) {
-                set_fatal(f, WC_ERR_NOMEM, NULL, "reading an entry");
-                return;
-            }
-            rc->feed_id = fd->id;
-            rc->key = key;
-            rc->link = link;
-            rc->doc_id = *doc_id;
-            rc->state = "stored";
-            rc->now = f->now;
-            f->stats.already++;
-            queue_call(f, write_row, rc);
-            return;
-        }
-        /* announced by another feed this round: share its fetch */
-        if ((doc_id = map_get(&f->pending, lh))) {
-            j = (struct job *)(intptr_t)*doc_id;
-            if (!j->queued) {
-                r->next = j->refs;
-                j->refs = r;
-                fd->outstanding++;
-            } else {
-                struct rowcall *rc = ralloc(f, sizeof(*rc));
-                if (!rc) {
-                    set_fatal(f, WC_ERR_NOMEM, NULL, "reading an entry");
-                    return;
-                }
-                rc->job = j;
-                rc->feed_id = fd->id;
-                rc->key = key;
-                rc->link = link;
-                rc->now = f->now;
-                queue_call(f, write_row, rc);
-                /* the shared page failed: this entry waits to be retried like the others */
-                if (j->failed)
-                    mark_retry(f, r);
-            }
-            return;
-        }
-    }
-
-    if (!(j = ralloc(f, sizeof(*j)))) {
-        set_fatal(f, WC_ERR_NOMEM, NULL, "reading an entry");
-        return;
-    }
-    j->refs = r;
-    j->link = link;
-    j->fetch_url = http ? rstrdup(f, e->link) : NULL;
-    j->lh = lh;
-    j->origin = rstrdup(f, fd->url);
-    j->origin_id = link ? NULL : rstrdup(f, e->id);
-    j->title = rstrdup(f, e->title);
-    j->author = rstrdup(f, e->author);
-    j->site = rstrdup(f, doc->title ? doc->title : fd->title);
-    j->published = e->published != WC_FEED_NO_TIME ? e->published : e->updated;
-    if (j->published == WC_FEED_NO_TIME)
-        j->published = WC_TIME_NONE;
-    j->fetched_at = fetched_at;
-    j->feed_id = fd->id;
-    j->content = wrap_content(f, e, j->site);
-    j->next = f->jobs;
-    f->jobs = j;
-    fd->outstanding++;
-    if (lh && map_put(&f->pending, lh, (int64_t)(intptr_t)j)) {
-        set_fatal(f, WC_ERR_NOMEM, NULL, "reading an entry");
-        return;
-    }
-
-    t = entry_text(e);
-    if (fd->fetch_pages == 1)
-        needs_page = http;
-    else /* a full-content feed: only an empty or visibly cut entry needs its page */
-        needs_page = http && wc_follow_is_teaser(t, t ? strlen(t) : 0, 1);
-    if (needs_page) {
-        j->page = true;
-        add_page_request(f, j);
-    } else if (j->content) {
-        queue_record(f, j, NULL);
-    } else {
-        j->state = "skipped";
-        job_queued(f, j);
-    }
-}
-
-static struct feed *feed_by_url(wc_follow *f, const char *url, const struct feed * not )
-{
-    size_t i;
-
-    for (i = 0; i < f->nfeeds; i++)
-        if (&f->feeds[i] != not &&f->feeds[i].url && strcmp(f->feeds[i].url, url) == 0)
-            return &f->feeds[i];
-    return NULL;
-}
-
-static int cmp_entry_index(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-    return (x < y) - (x > y); /* descending: oldest (last in the document) first */
-}
-
-/* A 200: parse, take the new entries, prepare the state. Returns the schedule outcome. */
-static wc_schedule_outcome feed_body(wc_follow *f, struct feed *fd, wc_response *r, struct upd *u,
-                                     wc_schedule_input *in)
-{
-    wc_feed_input fin;
-    wc_feed *doc = NULL;
-    wc_error e = WC_ERROR_INIT;
-    wc_status st;
-    size_t i, n_new = 0, *pick = NULL;
-    int64_t *times = NULL;
-    bool capped = false;
-
-    memset(&fin, 0, sizeof(fin));
-    fin.data = r->body;
-    fin.len = r->body_len;
-    fin.url = r->final_url;
-    fin.content_type = r->content_type;
-    fin.content_location = r->content_location;
-    st = wc_feed_parse(&fin, &doc, &e);
-    if (st) {
-        const char *hint = wc_feed_sniff(r->body, r->body_len) == WC_FEED_UNKNOWN &&
-                                   wc_mem_istr(r->body, WC_MIN(r->body_len, 4096), "<html")
-                               ? " (an HTML page: `wirecopy feeds add URL` finds the feed it "
-                                 "links to)"
-                               : "";
-        snprintf(u->msg, sizeof(u->msg), "not a feed: %s%s", e.msg[0] ? e.msg : wc_strerror(st),
-                 hint);
-        u->u.error = u->msg;
-        problem(f, WC_ERR_PARSE, "feed '%s': %s", fd->url, u->msg);
-        return WC_SCHED_FAILED;
-    }
-    f->stats.feeds_fetched++;
-    u->u.title = rstrdup(f, doc->title);
-    u->u.site_url = rstrdup(f, doc->link);
-    if (doc->ttl > 0)
-        in->ttl = (int64_t)doc->ttl * 60;
-    if (doc->bozo) {
-        f->stats.feeds_malformed++;
-        snprintf(u->msg, sizeof(u->msg), "malformed feed, %zu entr%s recovered: %s", doc->n_entries,
-                 doc->n_entries == 1 ? "y" : "ies",
-                 doc->bozo_msg ? doc->bozo_msg : "not well-formed");
-        u->u.error = u->msg;
-        problem(f, WC_ERR_PARSE, "feed '%s': %s", fd->url, u->msg);
-    }
-    if (fd->fetch_pages < 0) {
-        fd->fetch_pages = decide_fetch_pages(f, doc);
-        u->u.fetch_pages = fd->fetch_pages;
-    }
-
-    /* the schedule learns from every entry's time, new or not */
-    if (doc->n_entries && (times = malloc(doc->n_entries * sizeof(*times)))) {
-        for (i = 0; i < doc->n_entries; i++)
-            times[i] = doc->entries[i].published != WC_FEED_NO_TIME ? doc->entries[i].published
-                                                                    : doc->entries[i].updated;
-        in->learned = wc_schedule_learn(&f->o.policy, times, doc->n_entries, f->now);
-        free(times);
-    }
-
-    /*
-     * Which entries are new: in document order (feeds put the newest
-     * first) up to max_new, then taken oldest first so document ids run
-     * in publishing order.
-     */
-    if (doc->n_entries && !(pick = malloc(doc->n_entries * sizeof(*pick)))) {
-        set_fatal(f, WC_ERR_NOMEM, NULL, "reading a feed");
-        wc_feed_free(doc);
-        return WC_SCHED_FAILED;
-    }
-    for (i = 0; i < doc->n_entries; i++) {
-        const wc_entry *en = &doc->entries[i];
-        char *norm = NULL;
-        uint64_t hk, hl = 0;
-        const char *k = en->id && *en->id ? en->id : NULL;
-        /* a cheap look first: most entries of a feed were seen before */
-        if (en->link && wc_url_is_http(en->link) && (norm = wc_url_normalize(en->link)))
-            hl = entry_hash(fd->id, 'l', norm);
-        if (!k)
-            k = norm ? norm : en->link;
-        hk = k && strlen(k) <= MAX_KEY_BYTES ? entry_hash(fd->id, 'k', k) : 0;
-        free(norm);
-        if (hk && seen_state(f, hk, hl) == ENTRY_SEEN)
-            continue;
-        if (!hk && hl && seen_state(f, 0, hl) == ENTRY_SEEN)
-            continue;
-        if (n_new == f->o.max_new) {
-            capped = true;
-            break;
-        }
-        pick[n_new++] = i;
-    }
-    qsort(pick, n_new, sizeof(*pick), cmp_entry_index);
-    for (i = 0; i < n_new && !f->fatal; i++)
-        take_entry(f, fd, doc, &doc->entries[pick[i]], r->fetched_at);
-    free(pick);
-    if (capped) {
-        /* no validators: the next fetch gets the whole feed and takes the next batch */
-        u->u.etag = u->u.last_modified = NULL;
-        problem(f, WC_ERR_LIMIT,
-                "feed '%s': more than %zu new entries; the %zu newest were taken, the rest "
-                "come with the next fetch",
-                fd->url, f->o.max_new, f->o.max_new);
-    }
-    wc_feed_free(doc);
-    return WC_SCHED_UPDATED;
-}
-
-/* Move other feeds of a host that asked for a pause past its Retry-After. */
-static void defer_host(wc_follow *f, struct feed *fd, int64_t until)
-{
-    size_t i;
-
-    if (!fd->host)
-        return;
-    for (i = 0; i < f->nfeeds; i++) {
-        struct feed *g = &f->feeds[i];
-        struct defer *d;
-        if (g == fd || g->requested || g->retired || !g->host || strcmp(g->host, fd->host))
-            continue;
-        if (g->next_fetch_at != WC_TIME_NONE && g->next_fetch_at >= until)
-            continue;
-        g->next_fetch_at = until;
-        if (!(d = ralloc(f, sizeof(*d)))) {
-            set_fatal(f, WC_ERR_NOMEM, NULL, "deferring a feed");
-            return;
-        }
-        d->id = g->id;
-        d->until = until;
-        queue_call(f, write_defer, d);
-    }
-}
-
-static void on_feed(wc_follow *f, struct feed *fd, wc_response *r)
-{
-    struct upd *u;
-    wc_schedule_input in = WC_SCHEDULE_INPUT_INIT;
-    wc_schedule sch;
-    bool retire = false;
-    char tbuf[32];
-
-    f->prog.feeds_done++;
-    if (r->result == WC_FETCH_CANCELLED || f->fatal) {
-        fd->aborted = true;
-        return;
-    }
-    if (!(u = ralloc(f, sizeof(*u)))) {
-        set_fatal(f, WC_ERR_NOMEM, NULL, "handling a feed");
-        fd->aborted = true;
-        return;
-    }
-    u->f = f;
-    u->u.id = fd->id;
-    u->u.fetch_pages = -1;
-    u->u.fetched_at = f->now;
-    u->u.success_at = WC_TIME_NONE;
-    u->u.status = r->http_status;
-    u->u.etag = fd->etag;
-    u->u.last_modified = fd->last_modified;
-    in.now = f->now;
-    in.interval = fd->interval;
-    in.max_age = r->max_age;
-    in.retry_after = r->retry_after;
-    in.errors = fd->errors;
-
-    if (r->moved_to && strcmp(r->moved_to, fd->url) != 0) {
-        struct feed *other = feed_by_url(f, r->moved_to, fd);
-        if (other) {
-            snprintf(u->msg, sizeof(u->msg),
-                     "moved permanently to '%s', which is followed already (feed %lld): retired",
-                     r->moved_to, (long long)other->id);
-            problem(f, WC_ERR_HTTP, "feed '%s' %s", fd->url, u->msg);
-            u->u.error = u->msg;
-            u->u.retire = true;
-            u->u.next_fetch_at = WC_TIME_NONE;
-            fd->retired = true;
-            f->stats.feeds_retired++;
-            fd->entries_done = true;
-            fd->upd = u;
-            maybe_queue_state(f, fd);
-            return;
-        }
-        u->new_url = rstrdup(f, r->moved_to);
-        problem(f, WC_OK, "feed '%s' moved permanently to '%s'", fd->url, r->moved_to);
-        f->stats.feeds_moved++;
-        set_str(&fd->url, r->moved_to);
-        free(fd->host);
-        fd->host = wc_url_host(fd->url);
-    }
-
-    switch (r->result) {
-    case WC_FETCH_OK:
-        u->u.etag = rstrdup(f, r->etag);
-        u->u.last_modified = rstrdup(f, r->last_modified);
-        u->u.success_at = f->now;
-        in.outcome = feed_body(f, fd, r, u, &in);
-        if (in.outcome == WC_SCHED_FAILED)
-            f->stats.feeds_failed++;
-        break;
-    case WC_FETCH_NOT_MODIFIED:
-        f->stats.feeds_not_modified++;
-        if (r->etag)
-            u->u.etag = rstrdup(f, r->etag);
-        if (r->last_modified)
-            u->u.last_modified = rstrdup(f, r->last_modified);
-        u->u.success_at = f->now;
-        in.outcome = WC_SCHED_NOT_MODIFIED;
-        break;
-    case WC_FETCH_HTTP_ERROR:
-        snprintf(u->msg, sizeof(u->msg), "%s", r->err.msg);
-        u->u.error = u->msg;
-        if (r->http_status == 410) {
-            retire = true;
-            snprintf(u->msg, sizeof(u->msg),
-                     "%.400s: the feed is gone, retired (re-add it "
-                     "with `wirecopy feeds add`)",
-                     r->err.msg);
-            break;
-        }
-        f->stats.feeds_failed++;
-        in.outcome =
-            r->http_status == 429 || r->http_status == 503 ? WC_SCHED_THROTTLED : WC_SCHED_FAILED;
-        break;
-    default:
-        f->stats.feeds_failed++;
-        snprintf(u->msg, sizeof(u->msg), "%s",
-                 r->err.msg[0] ? r->err.msg : wc_fetch_result_name(r->result));
-        u->u.error = u->msg;
-        in.outcome = WC_SCHED_FAILED;
-        break;
-    }
-
-    if (retire) {
-        f->stats.feeds_retired++;
-        u->u.retire = true;
-        u->u.next_fetch_at = WC_TIME_NONE;
-        u->u.error_count = fd->errors + 1;
-        u->u.interval = fd->interval;
-        fd->retired = true;
-        problem(f, WC_ERR_HTTP, "feed '%s': %s", fd->url, u->msg);
-    } else {
-        wc_schedule_next(&f->o.policy, &in, &sch);
-        u->u.next_fetch_at = sch.next_at;
-        u->u.interval = sch.interval;
-        u->u.error_count = sch.errors;
-        fd->next_fetch_at = sch.next_at;
-        fd->interval = sch.interval;
-        fd->errors = sch.errors;
-        if (in.outcome == WC_SCHED_FAILED || in.outcome == WC_SCHED_THROTTLED) {
-            wc_time_format(sch.next_at, tbuf, sizeof(tbuf));
-            /* a parse failure was reported with its own words already */
-            if (!(r->result == WC_FETCH_OK))
-                problem(f, r->err.code ? r->err.code : WC_ERR_NET,
-                        "feed '%s': %s (failure %u in a row; next try %s, %s)", fd->url, u->msg,
-                        sch.errors, tbuf, wc_schedule_reason_name(sch.reason));
-        }
-        if (in.outcome == WC_SCHED_THROTTLED && r->retry_after > 0)
-            defer_host(f, fd, sch.next_at);
-    }
-    fd->last_status = r->http_status;
-    if (r->result == WC_FETCH_OK || r->result == WC_FETCH_NOT_MODIFIED) {
-        set_str(&fd->etag, u->u.etag);
-        set_str(&fd->last_modified, u->u.last_modified);
-    }
-    fd->entries_done = true;
-    fd->upd = u;
-    maybe_queue_state(f, fd);
-}
-
-/* --- rounds: pages -----------------------------------------------------------------------------
- */
-
-/* Will a later fetch of this page likely work? */
-static bool passing_failure(const wc_response *r)
-{
-    switch (r->result) {
-    case WC_FETCH_TIMEOUT:
-    case WC_FETCH_NET_ERROR:
-        return true;
-    case WC_FETCH_DISALLOWED:
-        return r->err.code == WC_ERR_NET; /* robots.txt could not be read (5xx, network) */
-    case WC_FETCH_HTTP_ERROR:
-        return r->http_status == 408 || r->http_status == 429 || r->http_status >= 500;
-    default:
-        return false;
-    }
-}
-
-static bool looks_like_html(const char *ct)
-{
-    if (!ct || !*ct)
-        return true;
-    return wc_mem_istr(ct, strlen(ct), "html") || wc_mem_istr(ct, strlen(ct), "xml") ||
-           wc_mem_istarts(ct, strlen(ct), "text/plain");
-}
-
-static void on_page(wc_follow *f, struct job *j, wc_response *r)
-{
-    struct ref *rf;
-
-    f->prog.pages_done++;
-    if (r->result == WC_FETCH_CANCELLED || f->fatal) {
-        for (rf = j->refs; rf; rf = rf->next)
-            rf->feed->aborted = true;
-        return;
-    }
-    if (r->result == WC_FETCH_OK && looks_like_html(r->content_type)) {
-        f->stats.pages_fetched++;
-        queue_record(f, j, r);
-        return;
-    }
-    if (r->result == WC_FETCH_DISALLOWED && r->err.code != WC_ERR_NET)
-        f->stats.pages_disallowed++;
-    else
-        f->stats.pages_failed++;
-    if (r->result == WC_FETCH_OK) {
-        problem(f, WC_ERR_UNSUPPORTED, "article page '%s' is not HTML (%s)", r->final_url,
-                r->content_type);
-    } else if (passing_failure(r)) {
-        problem(f, r->err.code ? r->err.code : WC_ERR_NET,
-                "article page of feed '%s': %s (tried again with the feed for a while)", j->origin,
-                r->err.msg);
-        j->state = "failed";
-        j->failed = true;
-        for (rf = j->refs; rf; rf = rf->next)
-            mark_retry(f, rf);
-        job_queued(f, j);
-        return;
-    } else {
-        problem(f, r->err.code ? r->err.code : WC_ERR_NET, "article page of feed '%s': %s%s",
-                j->origin, r->err.msg,
-                j->content ? " (the feed's own text is stored instead)" : "");
-    }
-    if (j->content) {
-        queue_record(f, j, NULL);
-    } else {
-        j->state = "skipped";
-        job_queued(f, j);
-    }
-}
-
-static void on_done(void *ctx, wc_response *r)
-{
-    wc_follow *f = ctx;
-    struct req *rq = r->user;
-
-    if (rq->feed)
-        on_feed(f, rq->feed, r);
-    else
-        on_page(f, rq->job, r);
-    progress(f);
-}
-
-/* --- rounds
- * ---------------------------------------------------------------------------------------- */
+/* --- rounds ------------------------------------------------------------------------ */
 
 wc_status wc_follow_new(wc_follow **out, wc_store *store, const wc_follow_opts *opts, wc_error *err)
 {
@@ -1604,7 +471,7 @@ wc_status wc_follow_new(wc_follow **out, wc_store *store, const wc_follow_opts *
         f->o.max_new = WC_FOLLOW_MAX_NEW;
     if (f->o.retry_window <= 0)
         f->o.retry_window = WC_FOLLOW_RETRY_WINDOW;
-    if ((st = wc_fetcher_new(&f->o.fetch, on_done, f, &f->fetcher, err))) {
+    if ((st = wc_fetcher_new(&f->o.fetch, follow_on_done, f, &f->fetcher, err))) {
         free(f);
         return st;
     }
@@ -1656,7 +523,7 @@ wc_status wc_follow_round(wc_follow *f, wc_error *err)
         if ((st = wc_ingest_call(f->ing, read_feeds, &rl, err)) ||
             (st = wc_ingest_flush(f->ing, err))) {
             feeds_free(rl.feeds, rl.n);
-            set_fatal(f, st, err, "reading feeds");
+            follow_set_fatal(f, st, err, "reading feeds");
             return st;
         }
         adopt_feeds(f, &rl);
@@ -1677,12 +544,12 @@ wc_status wc_follow_round(wc_follow *f, wc_error *err)
         fd->upd = NULL;
         if (!is_due(f, fd))
             continue;
-        if (!(rq = ralloc(f, sizeof(*rq)))) {
-            set_fatal(f, WC_ERR_NOMEM, NULL, "queueing feeds");
+        if (!(rq = follow_ralloc(f, sizeof(*rq)))) {
+            follow_set_fatal(f, WC_ERR_NOMEM, NULL, "queueing feeds");
             break;
         }
         rq->feed = fd;
-        retry = map_get(&f->retry, (uint64_t)fd->id);
+        retry = follow_map_get(&f->retry, (uint64_t)fd->id);
         retrying = retry && *retry > f->now;
         memset(&fr, 0, sizeof(fr));
         fr.url = fd->url;
@@ -1692,14 +559,14 @@ wc_status wc_follow_round(wc_follow *f, wc_error *err)
         fr.last_modified = retrying ? NULL : fd->last_modified;
         fr.user = rq;
         if ((st = wc_fetcher_add(f->fetcher, &fr, &e))) {
-            set_fatal(f, st, &e, "queueing feeds");
+            follow_set_fatal(f, st, &e, "queueing feeds");
             break;
         }
         fd->requested = true;
         f->stats.feeds_due++;
         f->prog.feeds_total++;
     }
-    progress(f);
+    follow_progress(f);
 
     while (wc_fetcher_pending(f->fetcher) > 0) {
         if (f->fatal || (f->o.stop && *f->o.stop)) {
@@ -1708,22 +575,22 @@ wc_status wc_follow_round(wc_follow *f, wc_error *err)
             break;
         }
         if ((st = wc_fetcher_step(f->fetcher, STEP_MS, &e))) {
-            set_fatal(f, st, &e, "fetching");
+            follow_set_fatal(f, st, &e, "fetching");
             wc_fetcher_cancel(f->fetcher);
             break;
         }
-        progress(f);
+        follow_progress(f);
     }
     /* what was fetched is queued: commit it */
     if ((st = wc_ingest_flush(f->ing, &e)))
-        set_fatal(f, st, &e, "storing");
+        follow_set_fatal(f, st, &e, "storing");
     wc_ingest_get_stats(f->ing, &after);
     add_stats(&f->stats, &before, &after);
 
     /* documents stored this round join the links map: no feed fetches them again */
     for (j = f->jobs; j; j = j->next)
-        if (j->lh && j->doc_id > 0 && map_put(&f->links, j->lh, j->doc_id))
-            set_fatal(f, WC_ERR_NOMEM, NULL, "remembering links");
+        if (j->lh && j->doc_id > 0 && follow_map_put(&f->links, j->lh, j->doc_id))
+            follow_set_fatal(f, WC_ERR_NOMEM, NULL, "remembering links");
     round_free(f);
     if (f->fatal) {
         if (err)
@@ -1759,7 +626,7 @@ void wc_follow_feed_count(const wc_follow *f, size_t *total, size_t *active)
     for (i = 0; i < f->nfeeds; i++) {
         if (!f->feeds[i].selected &&
             !(f->feeds[i].retired &&
-              (!f->lists_given || map_get(&f->list_ids, (uint64_t)f->feeds[i].id))))
+              (!f->lists_given || follow_map_get(&f->list_ids, (uint64_t)f->feeds[i].id))))
             continue;
         n++;
         if (!f->feeds[i].retired)
@@ -1807,100 +674,4 @@ void wc_follow_free(wc_follow *f)
     map_free(&f->pending);
     map_free(&f->list_ids);
     free(f);
-}
-
-/* --- autodiscovery ---------------------------------------------------------------------------- */
-
-struct disc {
-    wc_status st;
-    wc_error err;
-    char *feed_url, *title;
-    size_t others;
-};
-
-static void disc_done(void *ctx, wc_response *r)
-{
-    struct disc *d = ctx;
-    wc_feed_input in;
-    wc_feed *doc = NULL;
-    wc_feed_list *list = NULL;
-    wc_error e = WC_ERROR_INIT;
-    const char *base = r->moved_to ? r->moved_to : r->url;
-
-    if (r->result != WC_FETCH_OK) {
-        d->st = r->err.code ? r->err.code : WC_ERR_NET;
-        d->err = r->err;
-        return;
-    }
-    memset(&in, 0, sizeof(in));
-    in.data = r->body;
-    in.len = r->body_len;
-    in.url = r->final_url;
-    in.content_type = r->content_type;
-    in.content_location = r->content_location;
-    if (wc_feed_sniff(r->body, r->body_len) != WC_FEED_UNKNOWN &&
-        wc_feed_parse(&in, &doc, &e) == WC_OK) {
-        d->feed_url = wc_url_normalize(base);
-        d->title = wc_strdup(doc->title);
-        d->st = d->feed_url ? WC_OK : WC_ERR_NOMEM;
-        wc_feed_free(doc);
-        return;
-    }
-    if (wc_feed_discover(r->body, r->body_len, r->final_url, &list, &e) != WC_OK) {
-        d->st = wc_error_set(&d->err, WC_ERR_PARSE, "'%s' is neither a feed nor an HTML page: %s",
-                             r->url, e.msg);
-        return;
-    }
-    if (!list->n) {
-        d->st = wc_error_set(&d->err, WC_ERR_NOTFOUND,
-                             "'%s' is no feed, and the page links to none "
-                             "(no <link rel=\"alternate\"> with a feed type)",
-                             r->url);
-    } else {
-        d->feed_url = wc_url_normalize(list->items[0].url);
-        d->title = wc_strdup(list->items[0].title);
-        d->others = list->n - 1;
-        d->st = d->feed_url ? WC_OK : WC_ERR_NOMEM;
-    }
-    wc_feed_list_free(list);
-}
-
-wc_status wc_follow_discover(const wc_fetch_opts *fo, const char *url, char **feed_url,
-                             char **title, size_t *others, wc_error *err)
-{
-    struct disc d;
-    wc_fetcher *ft = NULL;
-    wc_fetch_req req;
-    wc_status st;
-
-    *feed_url = NULL;
-    *title = NULL;
-    if (others)
-        *others = 0;
-    memset(&d, 0, sizeof(d));
-    d.st = WC_ERR_NET;
-    if ((st = wc_fetcher_new(fo, disc_done, &d, &ft, err)))
-        return st;
-    memset(&req, 0, sizeof(req));
-    req.url = url;
-    req.kind = WC_FETCH_FEED;
-    if ((st = wc_fetcher_add(ft, &req, err)) || (st = wc_fetcher_run(ft, NULL, err))) {
-        wc_fetcher_free(ft);
-        return st;
-    }
-    wc_fetcher_free(ft);
-    if (d.st) {
-        if (err)
-            *err = d.err;
-        if (err && !err->msg[0])
-            wc_error_set(err, d.st, "cannot fetch '%s'", url);
-        free(d.feed_url);
-        free(d.title);
-        return d.st;
-    }
-    *feed_url = d.feed_url;
-    *title = d.title;
-    if (others)
-        *others = d.others;
-    return WC_OK;
 }
