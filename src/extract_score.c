@@ -136,7 +136,8 @@
 #define DAMP_BITS                                                                                  \
     (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_SHARE | EXC_AD | EXC_PROMO |           \
      EXC_COMMENT | EXC_MODAL | EXC_BIO | EXC_PAGER | EXC_HIDDEN)
-#define DROP_BITS (DAMP_BITS | EXC_TAGS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER | EXC_EMBED | EXC_MEDIA)
+#define DROP_BITS                                                                                  \
+    (DAMP_BITS | EXC_TAGS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER | EXC_EMBED | EXC_MEDIA)
 /* Names that never wrap an article: only a page-wide wrapper escapes them. */
 #define HARD_BITS (EXC_COMMENT | EXC_BIO | EXC_FOOTER | EXC_NAV | EXC_MODAL)
 
@@ -380,6 +381,14 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
         if (out[i] == C_GOOD && cls[i] == C_SHORT && b->words <= LABEL_MAX_WORDS + 2 && b->len &&
             d->btext.buf[b->off + b->len - 1] == ':' && (i + 1 == n || out[i + 1] != C_GOOD))
             out[i] = C_BAD;
+    }
+    /* a link-free short line with kept lines right before and after it ("Why?" between
+       two paragraphs) is one of them, whatever lies further away */
+    for (i = 1; i + 1 < n; i++) {
+        const ex_block *b = &d->blocks[seq[i]];
+        if (out[i] == C_BAD && cls[i] == C_SHORT && !b->link_chars && b->kind != K_HEADING &&
+            out[i - 1] == C_GOOD && out[i + 1] == C_GOOD)
+            out[i] = C_GOOD;
     }
     memcpy(cls, out, n);
     free(out);
