@@ -390,6 +390,15 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
             out[i - 1] == C_GOOD && out[i + 1] == C_GOOD)
             out[i] = C_GOOD;
     }
+    /* a sentence that ends in a colon between kept paragraphs introduces the next one
+       ("Here's Stephen:" before his quote), even with a linked name in it */
+    for (i = 1; i + 1 < n; i++) {
+        const ex_block *b = &d->blocks[seq[i]];
+        if (out[i] == C_BAD && b->kind == K_PARA && !(b->flags & BF_DEBRIS) && b->len &&
+            d->btext.buf[b->off + b->len - 1] == ':' && link_density(b) < 0.7 &&
+            out[i - 1] == C_GOOD && out[i + 1] == C_GOOD)
+            out[i] = C_GOOD;
+    }
     memcpy(cls, out, n);
     free(out);
 }
