@@ -366,9 +366,9 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
                                                  stop_density(d, b) >= STOP_LOW / 2)))
                     ? C_GOOD
                     : C_BAD;
-        /* right after kept text, a link-free sentence continues the article */
-        if (out[i] == C_BAD && i > 0 && out[i - 1] == C_GOOD && b->link_chars == 0 &&
-            b->words >= 5 && ends_sentence(d, b))
+        /* right after kept text, a sentence continues the article, a linked name in it or not */
+        if (out[i] == C_BAD && i > 0 && out[i - 1] == C_GOOD && link_density(b) < 0.25 &&
+            !(b->flags & BF_IN_LINK) && b->words >= 5 && ends_sentence(d, b))
             out[i] = C_GOOD;
     }
     /* a label ("Tour dates:", "Our rating:") introduces the next line: it goes when that does;
