@@ -20,6 +20,7 @@
 
 #include "wirecopy/fetch.h"
 #include "wirecopy/wirecopy.h"
+#include "wc_test.h"
 
 /* --- the server ------------------------------------------------------------ */
 
@@ -28,43 +29,13 @@ static char srv_url[128], srv_url2[128], srv_url3[128], srv_log[1100];
 static int srv_port;
 static int have_server;
 
-static const char *helpers_dir(void)
-{
-    const char *h = getenv("WC_HELPERS");
-    return h ? h : "tests/helpers";
-}
-
-static const char *data_dir(void)
-{
-    const char *d = getenv("WC_TEST_DATA");
-    return d ? d : "tests/data";
-}
-
 static int server_start(void **state)
 {
-    char cmd[1024], line[1024];
-    FILE *p;
-
     (void)state;
-    if (system("command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx") != 0)
+    if (!wc_test_have_nginx())
         return 0; /* no nginx: every test skips */
-    snprintf(srv_dir, sizeof(srv_dir), "/tmp/wc-test-fetch.XXXXXX");
-    if (!mkdtemp(srv_dir))
-        return -1;
-    snprintf(cmd, sizeof(cmd),
-             "WC_NGINX_HOSTS=3 WC_NGINX_WATCH_PID=%ld bash '%s/nginx.sh' start '%s'",
-             (long)getpid(), helpers_dir(), srv_dir);
-    p = popen(cmd, "r");
-    if (!p)
-        return -1;
-    while (fgets(line, sizeof(line), p)) {
-        line[strcspn(line, "\n")] = '\0';
-        if (strncmp(line, "WC_NGINX_PORT=", 14) == 0)
-            srv_port = (int)strtol(line + 14, NULL, 10);
-        else if (strncmp(line, "WC_NGINX_LOG=", 13) == 0)
-            snprintf(srv_log, sizeof(srv_log), "%s", line + 13);
-    }
-    if (pclose(p) != 0 || srv_port == 0)
+    if (wc_test_mkdtemp(srv_dir, sizeof(srv_dir), "fetch") != 0 ||
+        wc_test_nginx_start("WC_NGINX_HOSTS=3", srv_dir, &srv_port, srv_log, sizeof(srv_log)) != 0)
         return -1;
     snprintf(srv_url, sizeof(srv_url), "http://127.0.0.1:%d", srv_port);
     snprintf(srv_url2, sizeof(srv_url2), "http://127.0.0.2:%d", srv_port);
@@ -75,13 +46,9 @@ static int server_start(void **state)
 
 static int server_stop(void **state)
 {
-    char cmd[1024];
-
     (void)state;
     if (have_server) {
-        snprintf(cmd, sizeof(cmd), "bash '%s/nginx.sh' stop '%s'; rm -rf '%s'", helpers_dir(),
-                 srv_dir, srv_dir);
-        if (system(cmd) != 0)
+        if (wc_test_nginx_stop(srv_dir, srv_dir) != 0)
             return -1;
         wc_global_cleanup();
     }
@@ -767,7 +734,7 @@ static void test_size_caps_on_decoded_bytes(void **state)
     assert_int_equal(res[3].result, WC_FETCH_OK);
 
     /* The cap counts decoded bytes: 417 gzip bytes on the wire decode to page.html. */
-    snprintf(path, sizeof(path), "%s/www/page.html", data_dir());
+    snprintf(path, sizeof(path), "%s/www/page.html", wc_test_data_dir());
     page = read_file(path, &page_len);
     o.max_body = page_len;
     fetch1(&o, WC_FETCH_FEED, "/enc/page.html.gz");
@@ -790,7 +757,7 @@ static void test_content_encodings(void **state)
 
     (void)state;
     NEED_SERVER();
-    snprintf(path, sizeof(path), "%s/www/page.html", data_dir());
+    snprintf(path, sizeof(path), "%s/www/page.html", wc_test_data_dir());
     page = read_file(path, &page_len);
     fetch_urls(&o, WC_FETCH_PAGE, urls, 3);
     for (i = 0; i < 3; i++) {

@@ -28,6 +28,7 @@
 #include "wirecopy/follow.h"
 #include "wirecopy/store.h"
 #include "wirecopy/wirecopy.h"
+#include "wc_test.h"
 
 /* --- the teaser test (no server) ------------------------------------------------------- */
 
@@ -93,57 +94,34 @@ static void test_teasers(void **state)
 
 /* --- fixtures ------------------------------------------------------------------------------ */
 
-static const char *helpers_dir(void)
-{
-    const char *h = getenv("WC_HELPERS");
-    return h ? h : "tests/helpers";
-}
-
-static const char *data_dir(void)
-{
-    const char *d = getenv("WC_TEST_DATA");
-    return d ? d : "tests/data";
-}
-
 static char srv_dir[256], www[300], srv_log[1100];
 static char url1[128], url2[128];
 static int have_server;
 
 static int server_start(void **state)
 {
-    char cmd[2048], line[1024];
+    char cmd[2048], env[1024], srv[300];
     int port = 0;
-    FILE *p;
 
     (void)state;
     if (wc_global_init(NULL) != WC_OK)
         return -1;
-    if (system("command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx") != 0)
+    if (!wc_test_have_nginx())
         return 0; /* no nginx: the server tests skip */
-    snprintf(srv_dir, sizeof(srv_dir), "/tmp/wc-test-follow.XXXXXX");
-    if (!mkdtemp(srv_dir))
+    if (wc_test_mkdtemp(srv_dir, sizeof(srv_dir), "follow") != 0)
         return -1;
     snprintf(www, sizeof(www), "%s/www", srv_dir);
     snprintf(cmd, sizeof(cmd),
              "cp -r '%s/follow/site' '%s' && printf 'location /flaky/ { if (-f %s/flaky.on) { "
              "return 503; } alias %s/; }\\n' > '%s/extra.conf'",
-             data_dir(), www, srv_dir, www, srv_dir);
+             wc_test_data_dir(), www, srv_dir, www, srv_dir);
     if (system(cmd) != 0)
         return -1;
-    snprintf(cmd, sizeof(cmd),
-             "WC_NGINX_ROOT='%s' WC_NGINX_ROBOTS='%s/follow/robots' WC_NGINX_EXTRA='%s/extra.conf' "
-             "WC_NGINX_WATCH_PID=%ld bash '%s/nginx.sh' start '%s/srv'",
-             www, data_dir(), srv_dir, (long)getpid(), helpers_dir(), srv_dir);
-    if (!(p = popen(cmd, "r")))
-        return -1;
-    while (fgets(line, sizeof(line), p)) {
-        line[strcspn(line, "\n")] = '\0';
-        if (strncmp(line, "WC_NGINX_PORT=", 14) == 0)
-            port = (int)strtol(line + 14, NULL, 10);
-        else if (strncmp(line, "WC_NGINX_LOG=", 13) == 0)
-            snprintf(srv_log, sizeof(srv_log), "%s", line + 13);
-    }
-    if (pclose(p) != 0 || !port)
+    snprintf(env, sizeof(env),
+             "WC_NGINX_ROOT='%s' WC_NGINX_ROBOTS='%s/follow/robots' WC_NGINX_EXTRA='%s/extra.conf'",
+             www, wc_test_data_dir(), srv_dir);
+    snprintf(srv, sizeof(srv), "%s/srv", srv_dir);
+    if (wc_test_nginx_start(env, srv, &port, srv_log, sizeof(srv_log)) != 0)
         return -1;
     snprintf(url1, sizeof(url1), "http://127.0.0.1:%d", port);
     snprintf(url2, sizeof(url2), "http://127.0.0.2:%d", port);
@@ -153,13 +131,12 @@ static int server_start(void **state)
 
 static int server_stop(void **state)
 {
-    char cmd[1024];
+    char srv[300];
 
     (void)state;
     if (have_server) {
-        snprintf(cmd, sizeof(cmd), "bash '%s/nginx.sh' stop '%s/srv'; rm -rf '%s'", helpers_dir(),
-                 srv_dir, srv_dir);
-        if (system(cmd) != 0)
+        snprintf(srv, sizeof(srv), "%s/srv", srv_dir);
+        if (wc_test_nginx_stop(srv, srv_dir) != 0)
             return -1;
     }
     wc_global_cleanup();
@@ -188,8 +165,7 @@ static int fx_setup(void **state)
     struct fx *f = calloc(1, sizeof(*f));
     FILE *fp;
 
-    snprintf(f->dir, sizeof(f->dir), "/tmp/wc-test-follow-db.XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (wc_test_mkdtemp(f->dir, sizeof(f->dir), "follow-db") != 0)
         return -1;
     snprintf(f->db, sizeof(f->db), "%s/f.db", f->dir);
     snprintf(f->list, sizeof(f->list), "%s/list.txt", f->dir);

@@ -21,35 +21,7 @@
 #include "wirecopy/ingest.h"
 #include "wirecopy/store.h"
 #include "wirecopy/wirecopy.h"
-
-struct fixture {
-    char dir[64];
-    char db[128];
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof(*f));
-
-    snprintf(f->dir, sizeof(f->dir), "/tmp/wc-test-ingest-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    char cmd[160];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
-    free(f);
-    return 0;
-}
+#include "wc_test.h"
 
 /* Article i: story i % 7, so documents 7 apart are copies; a little noise per copy. */
 static void article(int i, char *out, size_t n)
@@ -160,10 +132,10 @@ static void dump_db(const char *db, char *out, size_t n)
 
 static void test_results_in_order_and_call_sees_earlier_records(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     struct seen seen = {0, 0, 1, -1};
 
-    assert_int_equal(run(f->db, 2, 40, &seen, 23), 40);
+    assert_int_equal(run(f->path, 2, 40, &seen, 23), 40);
     assert_int_equal(seen.n, 40);
     assert_true(seen.in_order);
     /* the 23 records queued before the call were stored before it ran */
@@ -172,14 +144,14 @@ static void test_results_in_order_and_call_sees_earlier_records(void **state)
 
 static void test_copies_are_clustered(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     struct seen seen = {0, 0, 1, -1};
     wc_store *s = NULL;
     wc_store_stats st;
     wc_error err = WC_ERROR_INIT;
 
-    run(f->db, 2, 35, &seen, -1);
-    assert_int_equal(wc_store_open(&s, f->db, WC_STORE_READONLY, 0, &err), WC_OK);
+    run(f->path, 2, 35, &seen, -1);
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_READONLY, 0, &err), WC_OK);
     assert_int_equal(wc_store_stats_get(s, &st, &err), WC_OK);
     assert_int_equal(st.documents, 35);
     assert_int_equal(st.clusters, 7); /* seven stories, five copies each */
@@ -189,32 +161,32 @@ static void test_copies_are_clustered(void **state)
 
 static void test_again_adds_nothing(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     struct seen seen = {0, 0, 1, -1};
 
-    assert_int_equal(run(f->db, 2, 20, &seen, -1), 20);
+    assert_int_equal(run(f->path, 2, 20, &seen, -1), 20);
     seen.last_user = 0;
-    assert_int_equal(run(f->db, 2, 20, &seen, -1), 0);
+    assert_int_equal(run(f->path, 2, 20, &seen, -1), 0);
 }
 
 static void test_thread_count_does_not_change_the_result(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     struct seen seen = {0, 0, 1, -1};
     char a[8192], b[8192], db2[160];
 
-    run(f->db, 1, 60, &seen, -1);
+    run(f->path, 1, 60, &seen, -1);
     snprintf(db2, sizeof(db2), "%s/t2.db", f->dir);
     seen.last_user = 0;
     run(db2, 4, 60, &seen, -1);
-    dump_db(f->db, a, sizeof(a));
+    dump_db(f->path, a, sizeof(a));
     dump_db(db2, b, sizeof(b));
     assert_string_equal(a, b);
 }
 
 static void test_stop_commits_what_was_queued(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_ingest *ing = NULL;
     wc_ingest_opts o;
@@ -226,7 +198,7 @@ static void test_stop_commits_what_was_queued(void **state)
 
     memset(&o, 0, sizeof(o));
     o.stop = &stop;
-    assert_int_equal(wc_store_open(&s, f->db, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
     assert_int_equal(wc_ingest_new(&ing, s, &o, &err), WC_OK);
     article(1, text, sizeof(text));
     r = text_record("one", text);
@@ -244,13 +216,11 @@ static void test_stop_commits_what_was_queued(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_results_in_order_and_call_sees_earlier_records,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_copies_are_clustered, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_again_adds_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_thread_count_does_not_change_the_result, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_stop_commits_what_was_queued, setup, teardown),
+        WC_TEST_IN_TMPDIR(test_results_in_order_and_call_sees_earlier_records),
+        WC_TEST_IN_TMPDIR(test_copies_are_clustered),
+        WC_TEST_IN_TMPDIR(test_again_adds_nothing),
+        WC_TEST_IN_TMPDIR(test_thread_count_does_not_change_the_result),
+        WC_TEST_IN_TMPDIR(test_stop_commits_what_was_queued),
     };
     int rc;
 

@@ -22,116 +22,17 @@
 #include "wirecopy/dump.h"
 
 #include "dump_internal.h"
+#include "wc_test.h"
 
-struct rec_copy {
-    char *id, *url, *title, *body;
-    size_t len;
-    uint64_t line, offset, stream_offset;
-    int64_t published_at;
-    bool is_html;
-};
-
-struct run {
-    struct rec_copy *recs;
-    size_t nrecs, cap;
-    char problems[16][WC_ERROR_MSG_MAX];
-    wc_status pcodes[16];
-    size_t nproblems;
-    wc_status end;
-    char end_msg[WC_ERROR_MSG_MAX];
-    wc_dump_stats stats;
-};
-
-static void on_problem(void *ctx, const wc_error *e)
+/* Every JSONL record: no HTTP side (no fetch time, no Content-Type). */
+static void check_jsonl_record(const struct wc_test_run *r, const wc_record *rec)
 {
-    struct run *r = ctx;
-
-    if (r->nproblems < 16) {
-        snprintf(r->problems[r->nproblems], WC_ERROR_MSG_MAX, "%s", e->msg);
-        r->pcodes[r->nproblems] = e->code;
-    }
-    r->nproblems++;
+    (void)r;
+    assert_true(rec->fetched_at == INT64_MIN);
+    assert_null(rec->content_type);
 }
 
-static char *dup_or_null(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
-
-static void run_dump(struct run *r, wc_dump *d)
-{
-    wc_record rec;
-    wc_error err = WC_ERROR_INIT;
-    wc_status st;
-
-    while ((st = wc_dump_next(d, &rec, &err)) == WC_OK) {
-        struct rec_copy *c;
-
-        if (r->nrecs == r->cap) {
-            r->cap = r->cap ? r->cap * 2 : 16;
-            r->recs = realloc(r->recs, r->cap * sizeof(*r->recs));
-            assert_non_null(r->recs);
-        }
-        c = &r->recs[r->nrecs++];
-        assert_int_equal(rec.source, WC_SOURCE_JSONL);
-        assert_int_equal(rec.body[rec.len], '\0');
-        assert_true(rec.fetched_at == INT64_MIN);
-        assert_null(rec.content_type);
-        c->id = dup_or_null(rec.origin_id);
-        c->url = dup_or_null(rec.url);
-        c->title = dup_or_null(rec.title);
-        c->body = malloc(rec.len + 1);
-        memcpy(c->body, rec.body, rec.len + 1);
-        c->len = rec.len;
-        c->line = rec.line;
-        c->offset = rec.offset;
-        c->stream_offset = rec.stream_offset;
-        c->published_at = rec.published_at;
-        c->is_html = rec.is_html;
-    }
-    r->end = st;
-    snprintf(r->end_msg, sizeof(r->end_msg), "%s", err.msg);
-    wc_dump_get_stats(d, &r->stats);
-}
-
-static struct run *collect_opts(const char *path, size_t max_record)
-{
-    struct run *r = calloc(1, sizeof(*r));
-    wc_dump_opts o = {max_record, on_problem, r};
-    wc_dump *d;
-    wc_error err = WC_ERROR_INIT;
-
-    if (wc_dump_open(&d, path, &o, &err) != WC_OK)
-        fail_msg("open %s: %s", path, err.msg);
-    assert_int_equal(wc_dump_source(d), WC_SOURCE_JSONL);
-    run_dump(r, d);
-    wc_dump_free(d);
-    return r;
-}
-
-static void free_run(struct run *r)
-{
-    size_t i;
-
-    for (i = 0; i < r->nrecs; i++) {
-        free(r->recs[i].id);
-        free(r->recs[i].url);
-        free(r->recs[i].title);
-        free(r->recs[i].body);
-    }
-    free(r->recs);
-    free(r);
-}
-
-static char *data_path(const char *name)
-{
-    const char *dir = getenv("WC_TEST_DATA");
-    char *p;
-
-    assert_non_null(dir);
-    assert_true(asprintf(&p, "%s/dump/%s", dir, name) > 0);
-    return p;
-}
+static const struct wc_test_dump_kind jsonl_kind = {WC_SOURCE_JSONL, check_jsonl_record, false};
 
 static uint64_t offset_of(const char *path, const char *needle)
 {
@@ -151,7 +52,7 @@ static uint64_t offset_of(const char *path, const char *needle)
     return off;
 }
 
-static void check_good(struct run *r, const char *plain_path, bool gz)
+static void check_good(struct wc_test_run *r, const char *plain_path, bool gz)
 {
     assert_int_equal(r->end, WC_DONE);
     assert_int_equal(r->nproblems, 0);
@@ -197,7 +98,7 @@ static void check_good(struct run *r, const char *plain_path, bool gz)
         assert_int_equal(r->recs[1].offset, offset_of(plain_path, "{\"id\": 42"));
         assert_int_equal(r->recs[5].offset, offset_of(plain_path, "{\"text\": \"last line"));
     } else {
-        char *pp = data_path("good.jsonl");
+        char *pp = wc_test_dump_path("good.jsonl");
 
         assert_int_equal(r->recs[1].offset, 0); /* one gzip member */
         assert_int_equal(r->recs[5].stream_offset, offset_of(pp, "{\"text\": \"last line"));
@@ -207,32 +108,32 @@ static void check_good(struct run *r, const char *plain_path, bool gz)
 
 static void test_good(void **state)
 {
-    char *p = data_path("good.jsonl");
-    struct run *r = collect_opts(p, 0);
+    char *p = wc_test_dump_path("good.jsonl");
+    struct wc_test_run *r = wc_test_collect(p, 0, &jsonl_kind);
 
     (void)state;
     check_good(r, p, false);
     assert_int_equal(r->stats.bytes_read, r->stats.bytes_total);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
 static void test_good_gz(void **state)
 {
-    char *p = data_path("good.jsonl.gz");
-    struct run *r = collect_opts(p, 0);
+    char *p = wc_test_dump_path("good.jsonl.gz");
+    struct wc_test_run *r = wc_test_collect(p, 0, &jsonl_kind);
 
     (void)state;
     check_good(r, p, true);
     assert_int_equal(r->stats.bytes_read, r->stats.bytes_total);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
 static void test_bad_lines(void **state)
 {
-    char *p = data_path("bad.jsonl"), want[700];
-    struct run *r = collect_opts(p, 0);
+    char *p = wc_test_dump_path("bad.jsonl"), want[700];
+    struct wc_test_run *r = wc_test_collect(p, 0, &jsonl_kind);
 
     (void)state;
     assert_int_equal(r->end, WC_DONE);
@@ -271,14 +172,14 @@ static void test_bad_lines(void **state)
     assert_string_equal(r->problems[4], want);
     assert_int_equal(r->pcodes[0], WC_ERR_PARSE);
     assert_int_equal(r->pcodes[4], WC_ERR_ENCODING);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
 static void test_line_cap(void **state)
 {
-    char *p = data_path("bad.jsonl"), want[700];
-    struct run *r = collect_opts(p, 1000);
+    char *p = wc_test_dump_path("bad.jsonl"), want[700];
+    struct wc_test_run *r = wc_test_collect(p, 1000, &jsonl_kind);
 
     (void)state;
     assert_int_equal(r->nrecs, 5);
@@ -289,14 +190,14 @@ static void test_line_cap(void **state)
     snprintf(want, sizeof(want), "line 10 in '%s' is over the cap of 1000 bytes", p);
     assert_string_equal(r->problems[5], want);
     assert_int_equal(r->pcodes[5], WC_ERR_LIMIT);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
 static void test_truncated_gz(void **state)
 {
-    char *p = data_path("truncated.jsonl.gz"), want[700];
-    struct run *r = collect_opts(p, 0);
+    char *p = wc_test_dump_path("truncated.jsonl.gz"), want[700];
+    struct wc_test_run *r = wc_test_collect(p, 0, &jsonl_kind);
 
     (void)state;
     assert_int_equal(r->nrecs, 2);
@@ -305,7 +206,7 @@ static void test_truncated_gz(void **state)
     snprintf(want, sizeof(want),
              "truncated gzip member in '%s' at offset 0 (after line 4, a partial line lost)", p);
     assert_string_equal(r->end_msg, want);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
@@ -353,7 +254,7 @@ static void test_many_lines(void **state)
     gzclose(g);
     fclose(f);
     for (pass = 0; pass < 2; pass++) {
-        struct run *r = collect_opts(pass ? gzp : plain, 0);
+        struct wc_test_run *r = wc_test_collect(pass ? gzp : plain, 0, &jsonl_kind);
         uint64_t expect_line = 1;
 
         assert_int_equal(r->end, WC_DONE);
@@ -372,7 +273,7 @@ static void test_many_lines(void **state)
             expect_line += (i % 5000 == 4999) ? 2 : 1;
         }
         assert_int_equal(r->stats.bytes_read, r->stats.bytes_total);
-        free_run(r);
+        wc_test_run_free(r);
     }
     unlink(plain);
     unlink(gzp);
@@ -399,15 +300,15 @@ static void test_odd_inputs(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
-        struct run *r = calloc(1, sizeof(*r));
-        wc_dump_opts o = {0, on_problem, r};
+        struct wc_test_run *r = calloc(1, sizeof(*r));
+        wc_dump_opts o = {0, wc_test_on_problem, r};
         wc_dump *d;
         wc_error err = WC_ERROR_INIT;
 
         assert_int_equal(wc_dump_open_mem(&d, inputs[i], strlen(inputs[i]), "odd.jsonl",
                                           WC_SOURCE_JSONL, &o, &err),
                          WC_OK);
-        run_dump(r, d);
+        wc_test_run_dump(r, d, &jsonl_kind);
         wc_dump_free(d);
         assert_int_equal(r->end, WC_DONE);
         assert_int_equal(r->nrecs, records[i]);
@@ -415,7 +316,7 @@ static void test_odd_inputs(void **state)
             assert_int_equal(r->recs[0].published_at, -2);
             assert_string_equal(r->recs[0].id, "-3");
         }
-        free_run(r);
+        wc_test_run_free(r);
     }
 }
 

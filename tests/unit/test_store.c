@@ -17,35 +17,7 @@
 #include <sqlite3.h>
 
 #include "wirecopy/store.h"
-
-struct fixture {
-    char dir[64];
-    char path[128];
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof(*f));
-
-    snprintf(f->dir, sizeof(f->dir), "/tmp/wc-test-store-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    char cmd[160];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
-    free(f);
-    return 0;
-}
+#include "wc_test.h"
 
 static int sql_int(const char *path, const char *sql)
 {
@@ -117,7 +89,7 @@ static wc_doc doc(int64_t id, const char *key, const uint8_t *hash, int64_t clus
 
 static void test_create_migrates_to_current_version(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
 
@@ -137,7 +109,7 @@ static void test_create_migrates_to_current_version(void **state)
 /* A database from before migration 3 is brought forward, and readers ask for a writer first. */
 static void test_migrates_an_older_database(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
 
@@ -161,7 +133,7 @@ static void test_migrates_an_older_database(void **state)
 
 static void test_refuses_foreign_and_newer_databases(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
 
@@ -182,7 +154,7 @@ static void test_refuses_foreign_and_newer_databases(void **state)
 
 static void test_not_a_database_is_corrupt(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
     FILE *fp = fopen(f->path, "w");
@@ -197,7 +169,7 @@ static void test_not_a_database_is_corrupt(void **state)
 
 static void test_readonly_missing_file(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
 
@@ -207,7 +179,7 @@ static void test_readonly_missing_file(void **state)
 
 static void test_second_writer_is_refused(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     wc_store *a = NULL, *b = NULL, *r = NULL;
     wc_error err = WC_ERROR_INIT;
 
@@ -224,7 +196,7 @@ static void test_second_writer_is_refused(void **state)
 
 static void test_documents_and_dedup_key(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
     int64_t id = 0;
@@ -255,7 +227,7 @@ static void test_documents_and_dedup_key(void **state)
 
 static void test_rollback_keeps_earlier_commits(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
     wc_doc d;
@@ -278,7 +250,7 @@ static void test_rollback_keeps_earlier_commits(void **state)
 
 static void test_cluster_rows_rep_and_member_order(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
     wc_doc d;
@@ -358,7 +330,7 @@ static void test_cluster_rows_rep_and_member_order(void **state)
 
 static void test_merge_moves_members_and_drops_empty(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
     wc_doc d;
@@ -391,7 +363,7 @@ static void test_merge_moves_members_and_drops_empty(void **state)
 
 static void test_meta_roundtrip(void **state)
 {
-    struct fixture *f = *state;
+    struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
     char *v = NULL;
@@ -410,17 +382,17 @@ static void test_meta_roundtrip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_create_migrates_to_current_version, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_migrates_an_older_database, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_refuses_foreign_and_newer_databases, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_not_a_database_is_corrupt, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_readonly_missing_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_second_writer_is_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_documents_and_dedup_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rollback_keeps_earlier_commits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cluster_rows_rep_and_member_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_merge_moves_members_and_drops_empty, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_meta_roundtrip, setup, teardown),
+        WC_TEST_IN_TMPDIR(test_create_migrates_to_current_version),
+        WC_TEST_IN_TMPDIR(test_migrates_an_older_database),
+        WC_TEST_IN_TMPDIR(test_refuses_foreign_and_newer_databases),
+        WC_TEST_IN_TMPDIR(test_not_a_database_is_corrupt),
+        WC_TEST_IN_TMPDIR(test_readonly_missing_file),
+        WC_TEST_IN_TMPDIR(test_second_writer_is_refused),
+        WC_TEST_IN_TMPDIR(test_documents_and_dedup_key),
+        WC_TEST_IN_TMPDIR(test_rollback_keeps_earlier_commits),
+        WC_TEST_IN_TMPDIR(test_cluster_rows_rep_and_member_order),
+        WC_TEST_IN_TMPDIR(test_merge_moves_members_and_drops_empty),
+        WC_TEST_IN_TMPDIR(test_meta_roundtrip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,123 +26,20 @@
 #include "wirecopy/dump.h"
 
 #include "dump_internal.h"
+#include "wc_test.h"
 
-/* --- harness: run a dump to the end, keeping copies of everything ------- */
+/* --- harness (wc_test.h runs a dump to its end): what every WARC record is --- */
 
-struct rec_copy {
-    char *url, *origin, *ctype, *charset, *body;
-    size_t len;
-    uint64_t offset, stream_offset;
-    int64_t fetched_at;
-    bool is_html;
-};
-
-struct run {
-    struct rec_copy recs[64];
-    size_t nrecs;
-    char problems[32][WC_ERROR_MSG_MAX];
-    wc_status pcodes[32];
-    size_t nproblems;
-    wc_status end; /* WC_DONE or the error that ended it */
-    char end_msg[WC_ERROR_MSG_MAX];
-    wc_dump_stats stats;
-};
-
-static void on_problem(void *ctx, const wc_error *e)
+/* Every WARC record: no line number, entry id or published date; the fixtures are small. */
+static void check_warc_record(const struct wc_test_run *r, const wc_record *rec)
 {
-    struct run *r = ctx;
-
-    if (r->nproblems < 32) {
-        snprintf(r->problems[r->nproblems], WC_ERROR_MSG_MAX, "%s", e->msg);
-        r->pcodes[r->nproblems] = e->code;
-    }
-    r->nproblems++;
+    assert_true(r->nrecs < 64);
+    assert_int_equal(rec->line, 0);
+    assert_null(rec->origin_id);
+    assert_true(rec->published_at == INT64_MIN);
 }
 
-static char *dup_or_null(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
-
-static void run_dump(struct run *r, wc_dump *d)
-{
-    wc_record rec;
-    wc_error err = WC_ERROR_INIT;
-    wc_status st;
-
-    while ((st = wc_dump_next(d, &rec, &err)) == WC_OK) {
-        struct rec_copy *c = &r->recs[r->nrecs];
-
-        assert_true(r->nrecs < 64);
-        assert_int_equal(rec.source, WC_SOURCE_WARC);
-        assert_int_equal(rec.body[rec.len], '\0');
-        c->url = dup_or_null(rec.url);
-        c->origin = dup_or_null(rec.origin);
-        c->ctype = dup_or_null(rec.content_type);
-        c->charset = dup_or_null(rec.charset);
-        c->body = malloc(rec.len + 1);
-        memcpy(c->body, rec.body, rec.len + 1);
-        c->len = rec.len;
-        c->offset = rec.offset;
-        c->stream_offset = rec.stream_offset;
-        c->fetched_at = rec.fetched_at;
-        c->is_html = rec.is_html;
-        assert_int_equal(rec.line, 0);
-        assert_null(rec.origin_id);
-        assert_true(rec.published_at == INT64_MIN);
-        r->nrecs++;
-    }
-    r->end = st;
-    snprintf(r->end_msg, sizeof(r->end_msg), "%s", err.msg);
-    wc_dump_get_stats(d, &r->stats);
-    /* after the end, the iterator stays at the end */
-    assert_int_equal(wc_dump_next(d, &rec, &err), WC_DONE);
-}
-
-static struct run *collect_opts(const char *path, size_t max_record)
-{
-    struct run *r = calloc(1, sizeof(*r));
-    wc_dump_opts o = {max_record, on_problem, r};
-    wc_dump *d;
-    wc_error err = WC_ERROR_INIT;
-
-    assert_non_null(r);
-    if (wc_dump_open(&d, path, &o, &err) != WC_OK)
-        fail_msg("open %s: %s", path, err.msg);
-    assert_int_equal(wc_dump_source(d), WC_SOURCE_WARC);
-    run_dump(r, d);
-    wc_dump_free(d);
-    return r;
-}
-
-static struct run *collect(const char *path)
-{
-    return collect_opts(path, 0);
-}
-
-static void free_run(struct run *r)
-{
-    size_t i;
-
-    for (i = 0; i < r->nrecs; i++) {
-        free(r->recs[i].url);
-        free(r->recs[i].origin);
-        free(r->recs[i].ctype);
-        free(r->recs[i].charset);
-        free(r->recs[i].body);
-    }
-    free(r);
-}
-
-static char *data_path(const char *name)
-{
-    const char *dir = getenv("WC_TEST_DATA");
-    char *p;
-
-    assert_non_null(dir);
-    assert_true(asprintf(&p, "%s/dump/%s", dir, name) > 0);
-    return p;
-}
+static const struct wc_test_dump_kind warc_kind = {WC_SOURCE_WARC, check_warc_record, true};
 
 static unsigned char *slurp(const char *path, size_t *len)
 {
@@ -297,7 +194,7 @@ static const char *const site_pages[] = {
  * skipped: warcinfo, 11 requests, robots.txt 404, style.css, the 301,
  * the 404, logo.png, the metadata record and two resource records.
  */
-static void check_site(struct run *r, const char *path, bool gz, bool one_member)
+static void check_site(struct wc_test_run *r, const char *path, bool gz, bool one_member)
 {
     size_t len, i;
     unsigned char *data = slurp(path, &len);
@@ -316,7 +213,7 @@ static void check_site(struct run *r, const char *path, bool gz, bool one_member
     if (gz)
         assert_int_equal(nm, one_member ? 1 : 26); /* 11 fetches x 2 + warcinfo + 3 wget records */
     for (i = 0; i < r->nrecs; i++) {
-        struct rec_copy *c = &r->recs[i];
+        struct wc_test_rec *c = &r->recs[i];
         char *text;
 
         assert_non_null(c->url);
@@ -373,31 +270,32 @@ static void check_site(struct run *r, const char *path, bool gz, bool one_member
 
 static void test_wget_warc_gz(void **state)
 {
-    char *p = data_path("site.warc.gz");
-    struct run *r = collect(p);
+    char *p = wc_test_dump_path("site.warc.gz");
+    struct wc_test_run *r = wc_test_collect(p, 0, &warc_kind);
 
     (void)state;
     check_site(r, p, true, false);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
 static void test_wget_warc_plain(void **state)
 {
-    char *p = data_path("site.warc");
-    struct run *r = collect(p);
+    char *p = wc_test_dump_path("site.warc");
+    struct wc_test_run *r = wc_test_collect(p, 0, &warc_kind);
 
     (void)state;
     check_site(r, p, false, false);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
 /* The whole file as one gzip member: same records, offsets within the stream. */
 static void test_one_member(void **state)
 {
-    char *p = data_path("site-one-member.warc.gz"), *q = data_path("site.warc");
-    struct run *r = collect(p), *plain = collect(q);
+    char *p = wc_test_dump_path("site-one-member.warc.gz"), *q = wc_test_dump_path("site.warc");
+    struct wc_test_run *r = wc_test_collect(p, 0, &warc_kind),
+                       *plain = wc_test_collect(q, 0, &warc_kind);
     size_t i;
 
     (void)state;
@@ -407,8 +305,8 @@ static void test_one_member(void **state)
         assert_int_equal(r->recs[i].len, plain->recs[i].len);
         assert_memory_equal(r->recs[i].body, plain->recs[i].body, r->recs[i].len);
     }
-    free_run(r);
-    free_run(plain);
+    wc_test_run_free(r);
+    wc_test_run_free(plain);
     free(p);
     free(q);
 }
@@ -419,7 +317,7 @@ static void test_wget_live(void **state)
     const char *helpers = getenv("WC_HELPERS");
     char tmpl[] = "/tmp/wc-warc-XXXXXX", *cmd, *p;
     int rc;
-    struct run *r;
+    struct wc_test_run *r;
 
     (void)state;
     if (!helpers || access("/usr/bin/wget", X_OK) != 0) {
@@ -436,14 +334,14 @@ static void test_wget_live(void **state)
     }
     assert_int_equal(rc, 0);
     assert_true(asprintf(&p, "%s/live.warc.gz", tmpl) > 0);
-    r = collect(p);
+    r = wc_test_collect(p, 0, &warc_kind);
     check_site(r, p, true, false);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
     assert_true(asprintf(&p, "%s/live.warc", tmpl) > 0);
-    r = collect(p);
+    r = wc_test_collect(p, 0, &warc_kind);
     check_site(r, p, false, false);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
     assert_true(asprintf(&cmd, "rm -rf '%s'", tmpl) > 0);
     assert_int_equal(system(cmd), 0);
@@ -454,8 +352,8 @@ static void test_wget_live(void **state)
 
 static void test_truncated_gz(void **state)
 {
-    char *p = data_path("truncated.warc.gz"), want[600];
-    struct run *r = collect(p);
+    char *p = wc_test_dump_path("truncated.warc.gz"), want[600];
+    struct wc_test_run *r = wc_test_collect(p, 0, &warc_kind);
     size_t len;
     unsigned char *data = slurp(p, &len);
     uint64_t offs[64];
@@ -474,14 +372,14 @@ static void test_truncated_gz(void **state)
     assert_int_equal(r->nproblems, 0);
     assert_int_equal(r->stats.bytes_read, len);
     free(data);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
 static void test_bad_length(void **state)
 {
-    char *p = data_path("bad_length.warc"), want[600];
-    struct run *r = collect(p);
+    char *p = wc_test_dump_path("bad_length.warc"), want[600];
+    struct wc_test_run *r = wc_test_collect(p, 0, &warc_kind);
 
     (void)state;
     assert_int_equal(r->end, WC_DONE);
@@ -510,14 +408,14 @@ static void test_bad_length(void **state)
              (unsigned long long)record_offset_of(p, "http://example.test/bad-long\r\n"));
     assert_string_equal(r->problems[2], want);
     assert_int_equal(r->pcodes[0], WC_ERR_PARSE);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
 static void test_bad_length_to_eof(void **state)
 {
-    char *p = data_path("bad_length_eof.warc"), want[600];
-    struct run *r = collect(p);
+    char *p = wc_test_dump_path("bad_length_eof.warc"), want[600];
+    struct wc_test_run *r = wc_test_collect(p, 0, &warc_kind);
 
     (void)state;
     assert_int_equal(r->end, WC_DONE);
@@ -531,14 +429,14 @@ static void test_bad_length_to_eof(void **state)
              content_length_of(p, "http://example.test/bad-eof\r\n"), p,
              (unsigned long long)record_offset_of(p, "http://example.test/bad-eof\r\n"));
     assert_string_equal(r->problems[0], want);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
 static void test_missing_fields(void **state)
 {
-    char *p = data_path("missing_fields.warc"), want[600];
-    struct run *r = collect(p);
+    char *p = wc_test_dump_path("missing_fields.warc"), want[600];
+    struct wc_test_run *r = wc_test_collect(p, 0, &warc_kind);
 
     (void)state;
     assert_int_equal(r->nrecs, 2);
@@ -550,14 +448,14 @@ static void test_missing_fields(void **state)
     snprintf(want, sizeof(want), "missing WARC-Type in '%s' at offset %llu", p,
              (unsigned long long)record_offset_of(p, "http://example.test/no-type\r\n"));
     assert_string_equal(r->problems[1], want);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
 static void test_garbage(void **state)
 {
-    char *p = data_path("garbage.warc"), want[600];
-    struct run *r = collect(p);
+    char *p = wc_test_dump_path("garbage.warc"), want[600];
+    struct wc_test_run *r = wc_test_collect(p, 0, &warc_kind);
     static const unsigned char bin[] = {1, 2, 3, 4, 5};
 
     (void)state;
@@ -579,13 +477,13 @@ static void test_garbage(void **state)
     snprintf(want, sizeof(want), "garbage in '%s' at offset %llu: not a WARC record", p,
              (unsigned long long)offset_of(p, "TRAILING JUNK", 13));
     assert_string_equal(r->problems[3], want);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
-static void check_body_file(const struct rec_copy *c, const char *name)
+static void check_body_file(const struct wc_test_rec *c, const char *name)
 {
-    char *p = data_path(name);
+    char *p = wc_test_dump_path(name);
     size_t len;
     unsigned char *want = slurp(p, &len);
 
@@ -600,8 +498,8 @@ static void test_codings(void **state)
     static const char *const names[] = {"chunkgz", "folded",  "zlib",     "rawdeflate",
                                         "brotli",  "sniffed", "liar",     "twomembers",
                                         "http10",  "angle",   "chunkonly"};
-    char *p = data_path("codings.warc"), file[64], url[128];
-    struct run *r = collect(p);
+    char *p = wc_test_dump_path("codings.warc"), file[64], url[128];
+    struct wc_test_run *r = wc_test_collect(p, 0, &warc_kind);
     size_t i;
 
     (void)state;
@@ -624,14 +522,14 @@ static void test_codings(void **state)
     assert_string_equal(r->recs[8].charset, "ISO-8859-1");
     /* WARC/1.1 with <uri>: the brackets go */
     assert_string_equal(r->recs[9].ctype, "application/xhtml+xml");
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
 static void test_gzip_bomb(void **state)
 {
-    char *p = data_path("bomb.warc.gz"), want[600];
-    struct run *r = collect(p);
+    char *p = wc_test_dump_path("bomb.warc.gz"), want[600];
+    struct wc_test_run *r = wc_test_collect(p, 0, &warc_kind);
 
     (void)state;
     assert_int_equal(r->end, WC_DONE);
@@ -642,22 +540,22 @@ static void test_gzip_bomb(void **state)
     snprintf(want, sizeof(want), "decoded payload over the cap of %zu bytes in '%s' at offset 0",
              WC_DUMP_DEFAULT_MAX_RECORD, p);
     assert_string_equal(r->problems[0], want);
-    free_run(r);
+    wc_test_run_free(r);
     /* a lower cap stops it sooner, same way */
-    r = collect_opts(p, 1 << 20);
+    r = wc_test_collect(p, 1 << 20, &warc_kind);
     assert_int_equal(r->nrecs, 1);
     assert_int_equal(r->nproblems, 1);
     snprintf(want, sizeof(want),
              "decoded payload over the cap of 1048576 bytes in '%s' at offset 0", p);
     assert_string_equal(r->problems[0], want);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
 static void test_nonhtml_skipped(void **state)
 {
-    char *p = data_path("nonhtml.warc");
-    struct run *r = collect(p);
+    char *p = wc_test_dump_path("nonhtml.warc");
+    struct wc_test_run *r = wc_test_collect(p, 0, &warc_kind);
 
     (void)state;
     assert_int_equal(r->end, WC_DONE);
@@ -668,14 +566,14 @@ static void test_nonhtml_skipped(void **state)
        revisit, resource, dns, empty response */
     assert_int_equal(r->stats.skipped, 14);
     assert_int_equal(r->stats.errors, 0);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
 static void test_corrupt_members(void **state)
 {
-    char *p = data_path("corrupt_member.warc.gz"), want[600];
-    struct run *r = collect(p);
+    char *p = wc_test_dump_path("corrupt_member.warc.gz"), want[600];
+    struct wc_test_run *r = wc_test_collect(p, 0, &warc_kind);
     size_t len;
     unsigned char *data = slurp(p, &len);
     uint64_t offs[8];
@@ -717,7 +615,7 @@ static void test_corrupt_members(void **state)
              (unsigned long long)offset_of(p, "JUNK AFTER", 10));
     assert_string_equal(r->problems[2], want);
     free(data);
-    free_run(r);
+    wc_test_run_free(r);
     free(p);
 }
 
@@ -763,8 +661,8 @@ static void test_over_cap_streamed(void **state)
     char *blk1 = http_page(3 << 20, &b1), *blk2 = http_page(5000, &b2);
     char *blk3 = malloc(6 << 20);
     char *r1, *r2, *r3, *all, want[300];
-    struct run *r = calloc(1, sizeof(*r));
-    wc_dump_opts o = {1 << 20, on_problem, r};
+    struct wc_test_run *r = calloc(1, sizeof(*r));
+    wc_dump_opts o = {1 << 20, wc_test_on_problem, r};
     wc_dump *d;
     wc_error err = WC_ERROR_INIT;
 
@@ -780,7 +678,7 @@ static void test_over_cap_streamed(void **state)
     memcpy(all + l1 + l3, r2, l2);
     assert_int_equal(
         wc_dump_open_mem(&d, all, l1 + l2 + l3, "big.warc", WC_SOURCE_UNKNOWN, &o, &err), WC_OK);
-    run_dump(r, d);
+    wc_test_run_dump(r, d, &warc_kind);
     /* the window never had to hold the 3 MiB or 6 MiB blocks */
     assert_true(d->in.cap <= (size_t)1 << 20);
     wc_dump_free(d);
@@ -794,7 +692,7 @@ static void test_over_cap_streamed(void **state)
     snprintf(want, sizeof(want),
              "record of %zu bytes over the cap of 1048576 in 'big.warc' at offset 0", b1);
     assert_string_equal(r->problems[0], want);
-    free_run(r);
+    wc_test_run_free(r);
     free(all);
     free(r1);
     free(r2);
@@ -807,13 +705,13 @@ static void test_over_cap_streamed(void **state)
 /* Plain WARC bytes truncated inside a record: an error, earlier records kept. */
 static void test_truncated_plain(void **state)
 {
-    char *p = data_path("site.warc");
+    char *p = wc_test_dump_path("site.warc");
     size_t len;
     unsigned char *data = slurp(p, &len);
     /* the response record of deep.htm (its request has Content-Type after the URI) */
     const unsigned char *deep = memmem(data, len, "section/deep.htm>\r\nWARC-Date", 28);
-    struct run *r = calloc(1, sizeof(*r));
-    wc_dump_opts o = {0, on_problem, r};
+    struct wc_test_run *r = calloc(1, sizeof(*r));
+    wc_dump_opts o = {0, wc_test_on_problem, r};
     wc_dump *d;
     wc_error err = WC_ERROR_INIT;
     size_t cut, i;
@@ -828,13 +726,13 @@ static void test_truncated_plain(void **state)
     cut = i + 700;
     assert_int_equal(wc_dump_open_mem(&d, data, cut, "cut.warc", WC_SOURCE_UNKNOWN, &o, &err),
                      WC_OK);
-    run_dump(r, d);
+    wc_test_run_dump(r, d, &warc_kind);
     wc_dump_free(d);
     assert_int_equal(r->nrecs, 4);
     assert_int_equal(r->end, WC_ERR_PARSE);
     snprintf(want, sizeof(want), "truncated WARC record in 'cut.warc' at offset %zu", i);
     assert_string_equal(r->end_msg, want);
-    free_run(r);
+    wc_test_run_free(r);
     free(data);
     free(p);
 }
