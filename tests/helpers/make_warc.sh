@@ -42,20 +42,29 @@ port=$(cat "$tmp/port")
 url="http://127.0.0.1:$port/index.html"
 
 crawl() {
-    # wget exits 8 when some response was an error (our 404): that is expected
-    wget --recursive --level=3 --page-requisites --no-verbose --tries=1 --timeout=10 \
-        --no-proxy --directory-prefix="$tmp/mirror" "$@" "$url" >"$tmp/wget.log" 2>&1 || {
-        rc=$?
-        if [ "$rc" -ne 8 ]; then
-            cat "$tmp/wget.log" >&2
-            echo "make_warc.sh: wget failed with $rc" >&2
-            exit 1
-        fi
-    }
-    rm -rf "$tmp/mirror"
+    # wget exits 8 when some response was an error (our 404): that is
+    # expected. Python's http.server now and then drops a connection on a
+    # busy machine ("No data received", exit 4); wget's own retry would
+    # leave the failed attempt's request record in the WARC, so the whole
+    # crawl is done again instead, from an empty file.
+    # $1: the file it writes (.warc.gz or .warc); the rest: wget's options
+    local file=$1 attempt rc
+    shift
+    for attempt in 1 2 3 4 5; do
+        rm -f "$file"
+        rc=0
+        wget --recursive --level=3 --page-requisites --no-verbose --tries=1 --timeout=10 \
+            --no-proxy --directory-prefix="$tmp/mirror" "$@" "$url" \
+            >"$tmp/wget.log" 2>&1 || rc=$?
+        rm -rf "$tmp/mirror"
+        [ "$rc" -eq 0 ] || [ "$rc" -eq 8 ] && return 0
+        echo "make_warc.sh: wget failed with $rc (attempt $attempt)" >&2
+        [ "$rc" -eq 4 ] || break
+    done
+    cat "$tmp/wget.log" >&2
+    exit 1
 }
 
-rm -f "$out/$name.warc.gz" "$out/$name.warc"
-crawl --warc-file="$out/$name"
-crawl --warc-file="$out/$name" --no-warc-compression
+crawl "$out/$name.warc.gz" --warc-file="$out/$name"
+crawl "$out/$name.warc" --warc-file="$out/$name" --no-warc-compression
 echo "$port"
