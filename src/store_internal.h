@@ -30,7 +30,12 @@ struct wc_store {
     pthread_cond_t ckpt_cv;
     bool ckpt_running;          /* the thread was started */
     bool ckpt_stop;             /* asks it to finish */
+    int wal_frames;             /* frames in the WAL after the last commit (wal hook) */
+    int wal_restart_at;         /* frames at which the writer restarts the WAL */
 };
+
+/* WAL frames after which a writer restarts the log (store.c; tests lower it). */
+extern int store_wal_restart_frames;
 
 /* Prepare sql into *slot once (persistent); NULL with err set on failure. */
 sqlite3_stmt *store_prepare(wc_store *s, sqlite3_stmt **slot, const char *sql, wc_error *err);
