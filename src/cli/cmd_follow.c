@@ -30,7 +30,8 @@ const char help_follow[] =
     "      --now                check every feed now, whatever its schedule (still with\n"
     "                           conditional requests, and never before a Retry-After)\n"
     "      --watch              keep running: sleep until the next feed is due; Ctrl-C\n"
-    "                           or SIGTERM stops after storing what was fetched\n"
+    "                           or SIGTERM stops after storing what was fetched, with\n"
+    "                           status 0 (the way a watcher ends, e.g. systemctl stop)\n"
     "  -A, --user-agent S       User-Agent header (default: wirecopy/VERSION (+URL))\n"
     "      --per-host N         requests at once to one host (default 1)\n"
     "      --connections N      requests at once in all (default 16)\n"
@@ -51,7 +52,8 @@ const char help_follow[] =
     "not before a 429/503's Retry-After; failures back off exponentially (up to 48 h)\n"
     "and are shown by `wirecopy feeds`. 301/308 change the stored URL; 410 retires the\n"
     "feed. Exit status: 0 all went well, 1 some feeds or pages failed (the rest is\n"
-    "stored), 3 fatal (database), 130 interrupted after storing what was fetched.\n";
+    "stored), 3 fatal (database), 130 interrupted after storing what was fetched\n"
+    "(0 for --watch, whose normal end is a signal).\n";
 
 /* Longest nap in --watch before looking at the database again (feeds added meanwhile). */
 #define WATCH_MAX_SLEEP 300
@@ -396,7 +398,9 @@ done:
         fprintf(stderr, "wirecopy: no feeds to follow: give a list (`wirecopy follow "
                         "news.opml`) or add one (`wirecopy feeds add URL`)\n");
 
-    if (st == WC_ERR_INTERRUPTED || cli_interrupted)
+    if ((st == WC_ERR_INTERRUPTED || cli_interrupted) && watch)
+        rc = WC_EXIT_OK; /* a signal is how a watcher ends; failures are in `wirecopy feeds` */
+    else if (st == WC_ERR_INTERRUPTED || cli_interrupted)
         rc = WC_EXIT_INTERRUPTED;
     else if (st)
         rc = cli_exit_for(st) == WC_EXIT_PARTIAL ? WC_EXIT_FATAL : cli_exit_for(st);
