@@ -529,8 +529,8 @@ static int wal_hook(void *ctx, sqlite3 *db, const char *name, int frames)
  * checkpointer has not copied yet and make the next transaction start the
  * log again at its beginning (RESTART), reusing the file's blocks. A
  * reader that holds an old snapshot (an export in another process) makes
- * it give up after the busy timeout; the mark then doubles so a long
- * reader does not stall every commit.
+ * it give up after a second; the mark then doubles so a long reader does
+ * not stall every commit.
  */
 static void wal_restart(wc_store *s)
 {
@@ -538,7 +538,10 @@ static void wal_restart(wc_store *s)
 
     if (!s->ckpt_running || s->wal_frames < s->wal_restart_at)
         return;
+    /* waits for the checkpointer's current pass; a reader gets one second */
+    sqlite3_busy_timeout(s->db, 1000);
     rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     if (rc == SQLITE_OK) {
         s->wal_restart_at = store_wal_restart_frames;
     } else if (s->wal_restart_at < INT_MAX / 2) {

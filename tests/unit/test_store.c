@@ -427,6 +427,64 @@ static void test_wal_is_restarted_during_long_writes(void **state)
     sql_text_is(f->path, "PRAGMA integrity_check", "ok");
 }
 
+/*
+ * A reader holding an old snapshot (another process exporting) keeps the
+ * WAL from restarting: commits still succeed, each attempt gives up after
+ * a second and the mark doubles; once the reader is gone the log is
+ * restarted again and the database is whole.
+ */
+static void test_wal_restart_waits_out_a_reader(void **state)
+{
+    struct wc_test_tmpdir *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+    char key[32], *text = malloc(16384);
+    int i, saved = store_wal_restart_frames;
+    sqlite3 *rd;
+    sqlite3_stmt *q;
+    wc_doc d;
+
+    assert_non_null(text);
+    store_wal_restart_frames = 32;
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    for (i = 0; i < 120; i++) {
+        if (i == 10) { /* a reader opens a snapshot and keeps it */
+            assert_int_equal(sqlite3_open(f->path, &rd), SQLITE_OK);
+            assert_int_equal(sqlite3_exec(rd, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+            assert_int_equal(
+                sqlite3_prepare_v2(rd, "SELECT count(*) FROM documents", -1, &q, NULL),
+                SQLITE_OK);
+            assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+            assert_int_equal(sqlite3_column_int(q, 0), 10);
+            sqlite3_finalize(q);
+        }
+        if (i == 60) { /* the reader still sees its snapshot, then goes */
+            assert_int_equal(
+                sqlite3_prepare_v2(rd, "SELECT count(*) FROM documents", -1, &q, NULL),
+                SQLITE_OK);
+            assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+            assert_int_equal(sqlite3_column_int(q, 0), 10);
+            sqlite3_finalize(q);
+            sqlite3_exec(rd, "COMMIT", NULL, NULL, NULL);
+            sqlite3_close(rd);
+        }
+        memset(text, 'a' + i % 26, 16383);
+        text[16383] = '\0';
+        snprintf(key, sizeof(key), "id:%d", i + 1);
+        assert_int_equal(wc_store_begin(s, &err), WC_OK);
+        d = doc(i + 1, key, hash_a, i + 1, 1000, NULL);
+        d.text = text;
+        d.text_len = 16383;
+        assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+        assert_int_equal(wc_store_commit(s, &err), WC_OK);
+    }
+    wc_store_close(s);
+    store_wal_restart_frames = saved;
+    free(text);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM documents"), 120);
+    sql_text_is(f->path, "PRAGMA integrity_check", "ok");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +500,7 @@ int main(void)
         WC_TEST_IN_TMPDIR(test_merge_moves_members_and_drops_empty),
         WC_TEST_IN_TMPDIR(test_meta_roundtrip),
         WC_TEST_IN_TMPDIR(test_wal_is_restarted_during_long_writes),
+        WC_TEST_IN_TMPDIR(test_wal_restart_waits_out_a_reader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
