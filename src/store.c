@@ -412,9 +412,9 @@ static wc_status check_foreign(wc_store *s, wc_error *err)
         return store_db_error(s, rc, err, "reading the schema");
     if (n > 0)
         return wc_error_set(err, WC_ERR_CORRUPT,
-                            "'%s' is an SQLite database but not a wirecopy one (it has %d schema "
-                            "objects and no wirecopy version)",
-                            s->path, n);
+                            "'%s' is an SQLite database but not a wirecopy one (it has %d "
+                            "table%s or index%s of its own and no wirecopy version)",
+                            s->path, n, n == 1 ? "" : "s", n == 1 ? "" : "es");
     return WC_OK;
 }
 
@@ -433,13 +433,13 @@ static wc_status migrate(wc_store *s, wc_error *err)
                             s->path, v, target);
     if (v == target)
         return WC_OK;
+    if (v == 0 && (st = check_foreign(s, err)))
+        return st;
     if (s->readonly)
         return wc_error_set(err, WC_ERR_MISMATCH,
                             "database '%s' has schema version %d and needs migrating to %d: run "
                             "a writing command (ingest) once",
                             s->path, v, target);
-    if (v == 0 && (st = check_foreign(s, err)))
-        return st;
     for (; v < target; v++) {
         if ((st = exec_sql(s, "BEGIN IMMEDIATE", err, "starting a migration")))
             return st;
@@ -1284,8 +1284,13 @@ wc_status wc_store_stats_get(wc_store *s, wc_store_stats *st, wc_error *err)
 {
     wc_status rc;
     int64_t pages = 0, page_size = 0;
+    bool snapshot;
 
     memset(st, 0, sizeof(*st));
+    /* one read transaction: the counts agree with each other while a writer runs */
+    snapshot = sqlite3_get_autocommit(s->db) != 0;
+    if (snapshot && (rc = exec_sql(s, "BEGIN", err, "reading statistics")))
+        return rc;
     if ((rc = scalar(s, "SELECT count(*) FROM documents", &st->documents, err)) ||
         (rc = scalar(s, "SELECT count(*) FROM clusters", &st->clusters, err)) ||
         (rc = scalar(s, "SELECT count(*) FROM clusters WHERE size >= 2", &st->clusters_multi,
@@ -1298,7 +1303,12 @@ wc_status wc_store_stats_get(wc_store *s, wc_store_stats *st, wc_error *err)
                      err)) ||
         (rc = scalar(s, "SELECT count(*) FROM feeds", &st->feeds, err)) ||
         (rc = scalar(s, "PRAGMA page_count", &pages, err)) ||
-        (rc = scalar(s, "PRAGMA page_size", &page_size, err)))
+        (rc = scalar(s, "PRAGMA page_size", &page_size, err))) {
+        if (snapshot)
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    if (snapshot && (rc = exec_sql(s, "COMMIT", err, "reading statistics")))
         return rc;
     st->copies = st->exact_copies + st->near_copies;
     st->db_bytes = pages * page_size;

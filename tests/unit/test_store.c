@@ -143,6 +143,10 @@ static void test_refuses_foreign_and_newer_databases(void **state)
     assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_ERR_CORRUPT);
     assert_null(s);
     assert_non_null(strstr(err.msg, "not a wirecopy"));
+    /* a reader says the same, not "needs migrating" */
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_READONLY, 0, &err), WC_ERR_CORRUPT);
+    assert_null(s);
+    assert_non_null(strstr(err.msg, "not a wirecopy"));
     /* the other program's table is untouched */
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM other"), 0);
 
