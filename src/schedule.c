@@ -9,6 +9,8 @@
  * within a quarter of the time it slept. Server hints (<ttl>, max-age,
  * Retry-After) can only delay a fetch, within caps, and failures double the
  * wait each time, so a dead server costs it a handful of requests a day.
+ * The doubling starts from the feed's interval but at most an hour: a
+ * daily feed that fails once is tried again in two hours, not two days.
  *
  * Nothing here reads a clock, a file or the database: the caller passes
  * "now" and the stored state, which makes every rule testable with fixed
@@ -25,6 +27,8 @@
 #define LEARN_MAX_TIMES 16
 /* Publication times further ahead than this are clock or time-zone junk. */
 #define FUTURE_SLACK (24 * 3600)
+/* Backoff doubles from the interval, or from this when the interval is longer. */
+#define BACKOFF_BASE 3600
 /* Backoff doubles at most this many times (2^20 intervals is years: the cap wins first). */
 #define BACKOFF_MAX_DOUBLINGS 20
 
@@ -175,9 +179,10 @@ void wc_schedule_next(const wc_schedule_policy *p, const wc_schedule_input *in, 
     } else {
         /* 3. Exponential backoff (also for a 429/503 that gave no Retry-After). */
         out->errors = in->errors + 1;
-        delay = backoff(interval, out->errors, p->backoff_max);
-        if (delay < interval)
-            delay = interval;
+        delay = backoff(interval < BACKOFF_BASE ? interval : BACKOFF_BASE, out->errors,
+                        p->backoff_max);
+        if (delay < p->min_interval)
+            delay = p->min_interval;
         reason = WC_SCHED_BACKOFF;
     }
     out->next_at = in->now > INT64_MAX - delay ? INT64_MAX : in->now + delay;

@@ -229,6 +229,16 @@ static void test_next_backoff_doubles_and_caps(void **state)
     s = next(in);
     assert_int_equal(s.errors, 0);
     assert_int_equal(s.next_at - NOW, HOUR);
+    /* A daily feed that fails once is tried again in two hours, not two days. */
+    in.interval = 24 * HOUR;
+    in.outcome = WC_SCHED_FAILED;
+    in.errors = 0;
+    s = next(in);
+    assert_int_equal(s.next_at - NOW, 2 * HOUR);
+    assert_int_equal(s.interval, 24 * HOUR);
+    in.errors = s.errors;
+    s = next(in);
+    assert_int_equal(s.next_at - NOW, 4 * HOUR);
 }
 
 static void test_next_retry_after(void **state)
