@@ -729,6 +729,33 @@ static wc_status load_one(void *p, int64_t doc_id, int64_t cluster_id, const voi
     return WC_OK;
 }
 
+/*
+ * "t 0.35, asked 0.7; k 3, asked 4" from two "v1;k=3;...;t=0.35" strings:
+ * the settings that differ, with the stored value first.
+ */
+static void params_diff(const char *stored, const char *want, char *out, size_t cap)
+{
+    const char *a = stored, *b = want;
+    size_t n = 0;
+
+    out[0] = '\0';
+    while (*a && *b) {
+        size_t la = strcspn(a, ";"), lb = strcspn(b, ";");
+        const char *ea = memchr(a, '=', la), *eb = memchr(b, '=', lb);
+        if ((la != lb || memcmp(a, b, la)) && ea && eb && n < cap) {
+            int w = snprintf(out + n, cap - n, "%s%.*s %.*s, asked %.*s", n ? "; " : "",
+                             (int)(ea - a), a, (int)(la - (size_t)(ea - a) - 1), ea + 1,
+                             (int)(lb - (size_t)(eb - b) - 1), eb + 1);
+            if (w > 0)
+                n += (size_t)w;
+        }
+        a += la + (a[la] == ';');
+        b += lb + (b[lb] == ';');
+    }
+    if (!out[0])
+        snprintf(out, cap, "'%s', asked '%s'", stored, want);
+}
+
 /* Settle the parameters: the database's if it has some, else the caller's or the defaults. */
 static wc_status settle_params(wc_ingest *ing, const wc_fp_params *asked, wc_error *err)
 {
@@ -751,11 +778,13 @@ static wc_status settle_params(wc_ingest *ing, const wc_fp_params *asked, wc_err
         if (asked) {
             wc_fp_params_format(asked, want);
             if (strcmp(want, stored)) {
+                char diff[WC_FP_PARAMS_MAX * 2];
+                params_diff(stored, want, diff, sizeof(diff));
                 st = wc_error_set(err, WC_ERR_MISMATCH,
-                                  "database '%s' was built with fingerprint settings '%s'; "
-                                  "these are '%s'. Run `wirecopy recluster` with the new "
-                                  "settings first, or use another database",
-                                  wc_store_path(ing->store), stored, want);
+                                  "database '%s' was built with other fingerprint settings "
+                                  "(%s). Run `wirecopy recluster` with the new settings first, "
+                                  "or use another database",
+                                  wc_store_path(ing->store), diff);
                 goto out;
             }
         }

@@ -11,6 +11,7 @@
 #include "wirecopy/ingest.h"
 #include "wirecopy/store.h"
 #include "cli.h"
+#include "fpopt.h"
 
 const char help_ingest[] =
     "usage: wirecopy ingest [options] PATH...\n"
@@ -83,24 +84,27 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
     const struct cli_cmd *self = cli_find("ingest");
     wc_ingest_opts opts;
     wc_fp_params params;
-    bool custom = false;
+    struct fpopt fo = {0};
     struct ingest_ui ui;
     wc_store *store = NULL;
     wc_ingest_stats stats;
     wc_error err = WC_ERROR_INIT;
     wc_status st, st2;
     uint64_t v, lock_wait = 10000;
-    double start, d;
+    double start;
     int c, r, rc;
 
     memset(&opts, 0, sizeof(opts));
     memset(&ui, 0, sizeof(ui));
-    params = wc_fp_params_default();
     optind = 1;
     while ((c = getopt_long(argc, argv, "j:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         if ((r = cli_common_opt(self, ctx, c)) > 0)
             return r;
         if (r == 0)
+            continue;
+        if ((r = fpopt_take(self, &fo, c, optarg)) > 1)
+            return r;
+        if (r == 1)
             continue;
         switch (c) {
         case 'j':
@@ -113,32 +117,6 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
                 return cli_usage_error(self, "--batch needs a number from 1 to 1000000");
             opts.batch = (size_t)v;
             break;
-        case 'T':
-            if (!cli_parse_double(optarg, 0.0, 1.0, &d))
-                return cli_usage_error(self, "--threshold needs a number from 0 to 1");
-            params.threshold = d;
-            custom = true;
-            break;
-        case 'S':
-            if (!cli_parse_uint(optarg, 8, &v) || v < 1)
-                return cli_usage_error(self, "--shingle needs a number from 1 to 8");
-            params.shingle = (unsigned)v;
-            custom = true;
-            break;
-        case 'P':
-            if (!cli_parse_uint(optarg, WC_FP_MAX_PERM, &v) || v < 16 || v % 16)
-                return cli_usage_error(self, "--perms needs a multiple of 16 from 16 to %d",
-                                       WC_FP_MAX_PERM);
-            params.perm = (unsigned)v;
-            /* keep the LSH banding inside a shorter signature */
-            if (params.lead_perm > params.perm)
-                params.lead_perm = params.perm;
-            if (params.bands * params.rows > params.perm)
-                params.bands = params.perm / params.rows;
-            if (params.lead_bands * params.lead_rows > params.lead_perm)
-                params.lead_bands = params.lead_perm / params.lead_rows;
-            custom = true;
-            break;
         case 'L':
             if (!cli_parse_uint(optarg, 86400000, &v))
                 return cli_usage_error(self, "--lock-wait needs milliseconds");
@@ -150,13 +128,11 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (optind >= argc)
         return cli_usage_error(self, "nothing to ingest: give one or more paths");
-    if (custom && (st = wc_fp_params_check(&params, &err)))
-        return cli_usage_error(self, "%s", err.msg);
 
     cli_signals_install();
     ui.ctx = ctx;
     cli_progress_start(&ui.prog, ctx);
-    opts.params = custom ? &params : NULL;
+    opts.params = NULL;
     opts.on_problem = on_problem;
     opts.problem_ctx = &ui;
     opts.stop = &cli_interrupted;
@@ -167,6 +143,14 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
     if ((st = wc_store_open(&store, ctx->db_path, WC_STORE_WRITER, (int)lock_wait, &err))) {
         cli_report(&err, st);
         return WC_EXIT_FATAL;
+    }
+    if (fpopt_any(&fo)) {
+        /* an option left out keeps the database's value, not the default */
+        if ((rc = fpopt_resolve(self, &fo, store, &params))) {
+            wc_store_close(store);
+            return rc;
+        }
+        opts.params = &params;
     }
     if ((st = wc_ingest_new(&ui.ing, store, &opts, &err))) {
         cli_report(&err, st);

@@ -4,7 +4,7 @@
 # mixing incompatible fingerprints.
 . "$(dirname "$0")/lib.sh"
 S="$WC_TEST_DATA/sample"
-plan 11
+plan 14
 
 clusters() { # DB -> one line per cluster: sorted member ids
     WIRECOPY_DB="$1" "$WIRECOPY" export -q --min-size 1 |
@@ -22,10 +22,14 @@ is "$(clusters "$T/fresh.db")" "$before" "a fresh ingest in one run gives the sa
 
 out=$(wcx ingest --threshold 0.9 "$S/wire.jsonl" 2>&1); is $? 3 "ingest with other settings is refused (3)"
 like "$out" "recluster" "the message says how to change settings"
+like "$out" "t 0\.35, asked 0\.9" "and names the setting that differs, stored value first"
 
 out=$(wcx recluster --threshold 0.99 --shingle 4 2>&1); is $? 0 "recluster with a new threshold and shingle size"
 like "$out" "25 re-fingerprinted" "a new shingle size recomputes fingerprints from stored text"
 like "$(wcx stats)" "k=4;.*t=0.99" "the new settings are stored with the database"
 out=$(wcx ingest "$S/wire.jsonl" 2>&1); is $? 0 "a later ingest uses the stored settings"
+out=$(wcx ingest --threshold 0.99 "$S/wire.jsonl" 2>&1)
+is $? 0 "an option equal to the stored one is accepted; the ones left out keep the stored values (k=4)"
+out=$(wcx ingest --shingle 3 "$S/wire.jsonl" 2>&1); is $? 3 "an option that differs is still refused"
 is "$(sql 'PRAGMA integrity_check')" ok "database intact"
 done_testing
