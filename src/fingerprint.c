@@ -426,10 +426,25 @@ static bool set_add(uint64_t *set, size_t cap, uint64_t h)
 }
 
 /*
+ * ThreadSanitizer instruments the ifunc resolver target_clones makes, which
+ * runs before TSan is set up and crashes the program: no clones under it.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define MH_CLONES
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MH_CLONES
+#endif
+#endif
+#ifndef MH_CLONES
+#define MH_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+
+/*
  * The MinHash kernel: fold shingles sh[0..n) into MH_BLOCK minima. Fixed
  * trip count and no branches, so the inner loop becomes vector code.
  */
-__attribute__((target_clones("avx2", "default"))) static void
+MH_CLONES static void
 minhash_block(uint32_t *restrict mins, const uint32_t *restrict mul, const uint32_t *restrict add,
               const uint64_t *restrict sh, size_t n)
 {

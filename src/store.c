@@ -508,7 +508,9 @@ static void *checkpointer_main(void *arg)
             continue;
         pthread_mutex_unlock(&s->ckpt_mu);
         /* a PASSIVE checkpoint never blocks the writer; a failed one is retried next time */
+        pthread_mutex_lock(&s->ckpt_pass_mu);
         sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done_frames);
+        pthread_mutex_unlock(&s->ckpt_pass_mu);
         pthread_mutex_lock(&s->ckpt_mu);
     }
     pthread_mutex_unlock(&s->ckpt_mu);
@@ -527,10 +529,12 @@ static int wal_hook(void *ctx, sqlite3 *db, const char *name, int frames)
 /*
  * After a commit: when the WAL has grown past the mark, finish what the
  * checkpointer has not copied yet and make the next transaction start the
- * log again at its beginning (RESTART), reusing the file's blocks. A
- * reader that holds an old snapshot (an export in another process) makes
- * it give up after a second; the mark then doubles so a long reader does
- * not stall every commit.
+ * log again at its beginning (RESTART), reusing the file's blocks. The
+ * pass mutex waits out the checkpointer thread's own pass (SQLite would
+ * answer BUSY at once, without calling the busy handler, while another
+ * connection checkpoints). A reader that holds an old snapshot (an export
+ * in another process) makes it give up after a second; the mark then
+ * doubles so a long reader does not stall every commit.
  */
 static void wal_restart(wc_store *s)
 {
@@ -540,7 +544,9 @@ static void wal_restart(wc_store *s)
         return;
     /* waits for the checkpointer's current pass; a reader gets one second */
     sqlite3_busy_timeout(s->db, 1000);
+    pthread_mutex_lock(&s->ckpt_pass_mu);
     rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
+    pthread_mutex_unlock(&s->ckpt_pass_mu);
     sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     if (rc == SQLITE_OK) {
         s->wal_restart_at = store_wal_restart_frames;
@@ -552,6 +558,7 @@ static void wal_restart(wc_store *s)
 static void checkpointer_start(wc_store *s)
 {
     pthread_mutex_init(&s->ckpt_mu, NULL);
+    pthread_mutex_init(&s->ckpt_pass_mu, NULL);
     pthread_cond_init(&s->ckpt_cv, NULL);
     s->ckpt_stop = false;
     /* without the thread, SQLite's own auto-checkpoint stays on: slower, never wrong */
@@ -575,6 +582,7 @@ static void checkpointer_stop(wc_store *s)
     pthread_join(s->ckpt_thread, NULL);
     s->ckpt_running = false;
     pthread_mutex_destroy(&s->ckpt_mu);
+    pthread_mutex_destroy(&s->ckpt_pass_mu);
     pthread_cond_destroy(&s->ckpt_cv);
 }
 

@@ -28,6 +28,7 @@ struct wc_store {
     pthread_t ckpt_thread;
     pthread_mutex_t ckpt_mu;
     pthread_cond_t ckpt_cv;
+    pthread_mutex_t ckpt_pass_mu; /* held through a checkpoint pass (thread or writer) */
     bool ckpt_running;          /* the thread was started */
     bool ckpt_stop;             /* asks it to finish */
     int wal_frames;             /* frames in the WAL after the last commit (wal hook) */
