@@ -140,6 +140,7 @@ struct wc_ingest {
     /* writer-only state */
     bool in_tx;
     size_t tx_docs;
+    uint64_t tx_exact, tx_near; /* of tx_docs: counted in stats, taken back on a rollback */
     double tx_started;
     int64_t next_id;
     struct touched touched;
@@ -451,6 +452,7 @@ static wc_status commit(wc_ingest *ing, wc_error *err)
     ing->stats.index_bytes = wc_cluster_index_memory(ing->index);
     pthread_mutex_unlock(&ing->mu);
     ing->tx_docs = 0;
+    ing->tx_exact = ing->tx_near = 0;
     return WC_OK;
 }
 
@@ -630,10 +632,13 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     ing->tx_docs++;
     pthread_mutex_lock(&ing->mu);
     ing->stats.stored++;
-    if (kind == 1)
+    if (kind == 1) {
         ing->stats.exact++;
-    else if (kind == 2)
+        ing->tx_exact++;
+    } else if (kind == 2) {
         ing->stats.near++;
+        ing->tx_near++;
+    }
     pthread_mutex_unlock(&ing->mu);
     deliver(ing, sl, WC_OK, d.id, m.cluster_id, false, kind);
     return WC_OK;
@@ -696,6 +701,14 @@ static void *writer_main(void *arg)
     pthread_mutex_unlock(&ing->mu);
     if (st) {
         wc_store_rollback(ing->store);
+        /* what the open transaction held is not stored after all */
+        pthread_mutex_lock(&ing->mu);
+        ing->stats.stored -= ing->tx_docs;
+        ing->stats.exact -= ing->tx_exact;
+        ing->stats.near -= ing->tx_near;
+        pthread_mutex_unlock(&ing->mu);
+        ing->tx_docs = 0;
+        ing->tx_exact = ing->tx_near = 0;
         writer_fail(ing, &err);
     }
     return NULL;

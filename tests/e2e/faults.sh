@@ -4,7 +4,7 @@
 # exits 3, and the database keeps everything committed before, intact.
 . "$(dirname "$0")/lib.sh"
 [ -n "${WC_INJECT:-}" ] && [ -f "$WC_INJECT" ] || skip_all "fault shim not built"
-plan 8
+plan 9
 
 python3 "$WC_HELPERS/gen_jsonl.py" 3000 "$T/a.jsonl" 1
 python3 "$WC_HELPERS/gen_jsonl.py" 6000 "$T/b.jsonl" 2
@@ -22,6 +22,8 @@ like "$out" "wc.db" "and names the database"
 is "$(sql 'PRAGMA integrity_check')" ok "database intact after the failure"
 after=$(sql 'SELECT count(*) FROM documents')
 ge "$after" "$before" "nothing committed before was lost ($before before, $after after)"
+said=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9]*\) articles stored.*/\1/p' | tail -1)
+is "$said" "$((after - before))" "the summary counts only what was committed, not the rolled-back batch"
 is "$(sql "SELECT count(*) FROM documents WHERE origin_id LIKE 'd%' AND origin LIKE '%a.jsonl'")" "$before" \
    "every document of the first run is still there"
 wcx ingest -q "$T/b.jsonl"; rc=$?
