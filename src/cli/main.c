@@ -188,6 +188,11 @@ int main(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--db") && i + 1 < argc) {
             ctx.db_path = argv[++i];
+        } else if (!strcmp(a, "--db") || !strcmp(a, "--db=")) {
+            /* same words as getopt's message for the subcommand form */
+            fprintf(stderr, "wirecopy: option '--db' requires an argument\n");
+            fprintf(stderr, "usage: wirecopy [--db PATH] [-q] [-v] COMMAND [ARGS]\n");
+            return WC_EXIT_USAGE;
         } else if (!strncmp(a, "--db=", 5)) {
             ctx.db_path = a + 5;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {

@@ -5,7 +5,7 @@
 
 cmds=$(wcx help | awk '/^Commands:/{f=1;next} f&&/^  [a-z]/{print $1} /^$/{if(f)exit}')
 ncmd=$(echo "$cmds" | wc -w)
-plan $((ncmd * 2 + 15))
+plan $((ncmd * 2 + 17))
 
 for c in $cmds; do
     out=$(wcx "$c" --help 2>&1); rc=$?
@@ -29,6 +29,10 @@ like "$out" "usage: wirecopy export" "unknown option prints the usage line"
 out=$(wcx export --format xml 2>&1); is $? 2 "bad option value exits 2"
 
 out=$(wcx show 2>&1); is $? 2 "missing argument exits 2"
+
+out=$(wcx --db 2>&1); rc=$?
+is "$rc" 2 "top-level --db without a value exits 2"
+like "$out" "option '--db' requires an argument" "and says the value is missing, not that --db is unknown"
 
 echo "not a database at all, just text" > "$T/junk.db"
 for i in $(seq 200); do echo "more text to fill a page of junk" >> "$T/junk.db"; done
