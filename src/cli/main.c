@@ -49,7 +49,7 @@ static const struct cli_cmd commands[] = {
     {"show", cmd_show, "show one cluster and its members", help_show},
 #endif
 #ifdef WC_HAVE_CMD_EXPORT
-    {"export", cmd_export, "write clusters as JSONL or CSV", help_export},
+    {"export", cmd_export, "write clusters as JSONL, CSV or an HTML report", help_export},
 #endif
 #ifdef WC_HAVE_CMD_RECLUSTER
     {"recluster", cmd_recluster, "rebuild all clusters from stored signatures", help_recluster},
@@ -200,6 +200,9 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             ctx.verbose++;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            /* `wirecopy -h ingest` is `wirecopy help ingest` */
+            if (i + 1 < argc && argv[i + 1][0] != '-')
+                return cmd_help(argc - i, argv + i, &ctx);
             print_main_usage(stdout);
             return WC_EXIT_OK;
         } else if (!strcmp(a, "--version")) {

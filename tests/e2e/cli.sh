@@ -5,7 +5,7 @@
 
 cmds=$(wcx help | awk '/^Commands:/{f=1;next} f&&/^  [a-z]/{print $1} /^$/{if(f)exit}')
 ncmd=$(echo "$cmds" | wc -w)
-plan $((ncmd * 2 + 17))
+plan $((ncmd * 2 + 21))
 
 for c in $cmds; do
     out=$(wcx "$c" --help 2>&1); rc=$?
@@ -15,6 +15,10 @@ done
 
 out=$(wcx --help); ok $? "wirecopy --help exits 0"
 like "$out" "ingest" "main help lists commands"
+like "$out" "export +.*HTML" "the summary of export names every format (html too)"
+out=$(wcx -h ingest); ok $? "wirecopy -h ingest exits 0"
+like "$out" "^usage: wirecopy ingest" "wirecopy -h COMMAND shows that command's help"
+out=$(wcx -h nosuchcmd 2>&1); is $? 2 "wirecopy -h with an unknown command exits 2"
 
 wcx >/dev/null 2>&1; is $? 2 "no command is a usage error (2)"
 
