@@ -586,6 +586,61 @@ static void checkpointer_stop(wc_store *s)
     pthread_cond_destroy(&s->ckpt_cv);
 }
 
+/*
+ * A reader of a WAL database needs to create the -shm file beside it. On a
+ * read-only mount or in a directory it may not write, that fails; when no
+ * -wal file is there (the last writer closed cleanly) the database file
+ * alone is the whole truth, and SQLite can read it as immutable.
+ */
+static wc_status readonly_fallback(wc_store *s, wc_error *err)
+{
+    char *wal, *uri;
+    size_t n, i, o;
+    int rc = sqlite3_exec(s->db, "PRAGMA user_version", NULL, NULL, NULL), missing;
+
+    if (rc != SQLITE_READONLY_DIRECTORY && rc != SQLITE_READONLY_CANTINIT &&
+        rc != SQLITE_CANTOPEN && rc != SQLITE_READONLY)
+        return WC_OK; /* fine, or a problem the real queries will report */
+    n = strlen(s->path);
+    if (!(wal = malloc(n + 5)))
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory opening '%s'", s->path);
+    memcpy(wal, s->path, n);
+    memcpy(wal + n, "-wal", 5);
+    missing = access(wal, F_OK) != 0 && errno == ENOENT;
+    free(wal);
+    if (!missing)
+        return wc_error_set(err, WC_ERR_IO,
+                            "cannot read database '%s': its directory is not writable and a "
+                            "writer's -wal file is beside it (open it once where it can be "
+                            "written, or copy it with `sqlite3 .backup`)",
+                            s->path);
+    /* file:PATH?immutable=1, with the URI's special characters escaped */
+    if (!(uri = malloc(3 * n + 32)))
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory opening '%s'", s->path);
+    memcpy(uri, "file:", 5);
+    o = 5;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s->path[i];
+        if (c == '%' || c == '?' || c == '#' || c <= ' ' || c >= 0x7f) {
+            uri[o++] = '%';
+            uri[o++] = "0123456789ABCDEF"[c >> 4];
+            uri[o++] = "0123456789ABCDEF"[c & 15];
+        } else {
+            uri[o++] = (char)c;
+        }
+    }
+    memcpy(uri + o, "?immutable=1", 13);
+    sqlite3_close(s->db);
+    s->db = NULL;
+    rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                         NULL);
+    free(uri);
+    if (rc != SQLITE_OK)
+        return store_db_error(s, rc, err, "opening");
+    sqlite3_extended_result_codes(s->db, 1);
+    return WC_OK;
+}
+
 wc_status wc_store_open(wc_store **out, const char *path, unsigned flags, int lock_wait_ms,
                         wc_error *err)
 {
@@ -621,6 +676,8 @@ wc_status wc_store_open(wc_store **out, const char *path, unsigned flags, int lo
         goto fail;
     }
     sqlite3_extended_result_codes(s->db, 1);
+    if (s->readonly && (st = readonly_fallback(s, err)))
+        goto fail;
     sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     snprintf(pragmas, sizeof(pragmas),
              "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY;%s",
