@@ -9,6 +9,7 @@
 #include "wirecopy/export.h"
 #include "wirecopy/store.h"
 #include "cli.h"
+#include "fmt.h"
 
 const char help_export[] =
     "usage: wirecopy export [--format jsonl|csv|html] [--min-size N] [--order id|size|recent]\n"
@@ -130,8 +131,9 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
         goto out;
     }
     if (!ctx->quiet && outpath)
-        fprintf(stderr, "wirecopy: wrote %lld clusters, %lld documents to '%s'\n",
-                (long long)nclu, (long long)nmem, outpath);
+        fprintf(stderr, "wirecopy: wrote %lld %s, %lld %s to '%s'\n", (long long)nclu,
+                cli_plural((uint64_t)nclu, "cluster", "clusters"), (long long)nmem,
+                cli_plural((uint64_t)nmem, "document", "documents"), outpath);
 out:
     free(tmppath);
     wc_store_close(store);

@@ -35,6 +35,7 @@
 #include "wirecopy/extract.h"
 #include "wirecopy/wirecopy.h"
 #include "cli.h"
+#include "fmt.h"
 
 const char help_extract[] =
     "usage: wirecopy extract [--format text|json|markdown] [--url URL] [--charset CS] FILE|URL|-\n"
@@ -532,9 +533,9 @@ static int extract_dir(const char *root, const struct opts *o, struct cli_ctx *c
     pthread_mutex_destroy(&b.msg);
     if (!ctx->quiet)
         fprintf(stderr,
-                "wirecopy: %zu pages, %u extracted, %u without an article, %u failed (%.1f s)\n",
-                files.n, atomic_load(&b.done), atomic_load(&b.empty),
-                atomic_load(&b.failed) + errors, mono_now() - t0);
+                "wirecopy: %zu %s, %u extracted, %u without an article, %u failed (%.1f s)\n",
+                files.n, cli_plural(files.n, "page", "pages"), atomic_load(&b.done),
+                atomic_load(&b.empty), atomic_load(&b.failed) + errors, mono_now() - t0);
     if (atomic_load(&b.fatal))
         rc = WC_EXIT_FATAL;
     else if (cli_interrupted)

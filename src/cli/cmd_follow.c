@@ -108,19 +108,21 @@ static void on_progress(void *p, const wc_follow_progress *pr)
 static void print_summary(const wc_follow_stats *s, const wc_follow_stats *base, double secs)
 {
 #define D(x) (unsigned long long)(s->x - base->x)
+#define N(x, one, many) D(x), cli_plural(D(x), one, many)
     fprintf(stderr,
-            "follow: %llu feeds fetched, %llu not modified, %llu failed; %llu new articles "
-            "(%llu copies found), %llu already stored, %llu skipped; %llu pages fetched, %llu "
-            "failed",
-            D(feeds_fetched), D(feeds_not_modified), D(feeds_failed), D(articles_new), D(copies),
-            D(already), D(skipped), D(pages_fetched), D(pages_failed));
+            "follow: %llu %s fetched, %llu not modified, %llu failed; %llu new %s (%llu %s found), "
+            "%llu already stored, %llu skipped; %llu %s fetched, %llu failed",
+            N(feeds_fetched, "feed", "feeds"), D(feeds_not_modified), D(feeds_failed),
+            N(articles_new, "article", "articles"), N(copies, "copy", "copies"), D(already),
+            D(skipped), N(pages_fetched, "page", "pages"), D(pages_failed));
     if (s->pages_disallowed - base->pages_disallowed)
         fprintf(stderr, ", %llu disallowed by robots.txt", D(pages_disallowed));
     if (s->feeds_retired - base->feeds_retired)
-        fprintf(stderr, "; %llu feeds retired", D(feeds_retired));
+        fprintf(stderr, "; %llu %s retired", N(feeds_retired, "feed", "feeds"));
     if (s->feeds_moved - base->feeds_moved)
         fprintf(stderr, "; %llu moved", D(feeds_moved));
     fprintf(stderr, " in %.1f s\n", secs);
+#undef N
 #undef D
 }
 

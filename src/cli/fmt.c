@@ -43,3 +43,8 @@ void cli_fmt_clip(FILE *out, const char *s, size_t cols)
     if (*p)
         fputs("...", out);
 }
+
+const char *cli_plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}

@@ -15,4 +15,10 @@ void cli_fmt_tsv(FILE *out, const char *s);
 /* s cut to at most cols characters (UTF-8 aware), "..." marking a cut; line breaks as spaces. */
 void cli_fmt_clip(FILE *out, const char *s, size_t cols);
 
+/*
+ * one when n is 1, else many: "%llu %s", n, cli_plural(n, "copy", "copies").
+ * English only; the whole word is given so irregular plurals work.
+ */
+const char *cli_plural(uint64_t n, const char *one, const char *many);
+
 #endif

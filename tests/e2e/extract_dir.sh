@@ -16,7 +16,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
-echo "1..14"
+echo "1..15"
 
 # a tree of pages: nested folders, .htm, a non-HTML file, a page without an article
 mkdir -p "$T/in/a/b" "$T/in/c"
@@ -52,6 +52,11 @@ ln -s "$T/does-not-exist.html" "$T/in/broken.html"
 rc=$?
 check "unreadable page: exit 1" "[ $rc -eq 1 ]"
 check "unreadable page: named, others written" "grep -q 'broken.html' '$T/err' && [ -s '$T/out4/basic.txt' ]"
+
+mkdir -p "$T/single"
+cp "$D/basic.html" "$T/single/"
+"$W" extract "$T/single" --out-dir "$T/out6" 2>"$T/err" >/dev/null
+check "summary of one page says '1 page'" "grep -q 'wirecopy: 1 page, 1 extracted,' '$T/err'"
 
 "$W" extract "$T/in" >/dev/null 2>&1
 check "folder without --out-dir: exit 2" "[ $? -eq 2 ]"

@@ -25,7 +25,7 @@ WC_NGINX_ROOT="$T/www" WC_NGINX_ROBOTS="$T/robots" wc_nginx_start || {
 U1=$WC_NGINX_URL
 U2=$WC_NGINX_URL2
 
-plan 52
+plan 53
 
 cat >"$T/news.txt" <<EOF
 # three outlets
@@ -114,6 +114,8 @@ cp "$T/www/gazette/feed-v2.xml" "$T/www/gazette/feed.xml"
 wc_nginx_clear_log
 fol --now "$T/news.txt"
 is "$?" 0 "run with a changed feed exits 0"
+like "$(cat "$T/err")" "follow: 1 feed fetched, 2 not modified, 0 failed; 1 new article \(0 copies found\).* 1 page fetched" \
+    "summary in the singular for one feed, article, page"
 is "$(reqs /gazette/feed.xml)" 1 "the changed feed is fetched"
 is "$(settle; awk -F'\t' '$8 ~ /^\/gazette\/2026\// { n++ } END { print n + 0 }' "$WC_NGINX_LOG")" 1 \
     "only the new entry's page is fetched; entries seen before are not"
