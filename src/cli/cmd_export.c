@@ -22,7 +22,7 @@ const char help_export[] =
     "  -m, --min-size N  only clusters with at least N members (default 2; 1 includes\n"
     "                    documents without copies)\n"
     "      --order O     id (default), size (largest first) or recent (last seen first)\n"
-    "  -n, --limit N     at most N clusters\n"
+    "  -n, --limit N     at most N clusters (0, the default: no limit)\n"
     "  -o, --output FILE write to FILE instead of stdout ('-' is stdout); the file is\n"
     "                    written in full or not at all\n"
     "\n"
