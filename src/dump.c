@@ -121,6 +121,15 @@ static enum kind kind_from_name(const char *name)
     return KIND_NONE;
 }
 
+bool wc_dump_nested_name(const char *name)
+{
+    size_t n = strlen(name);
+    enum kind k = kind_from_name(name);
+
+    return k == KIND_WARC || k == KIND_JSONL ||
+           (k == KIND_HTML && n > 3 && wc_mem_ieq(name + n - 3, 3, ".gz"));
+}
+
 /* Look at the first decoded bytes (left in the window for the reader). */
 static wc_status detect(wc_dump *d, const char *name, enum kind *kind, wc_error *err)
 {

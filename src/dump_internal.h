@@ -289,6 +289,13 @@ wc_status wc_htmlfile_start(wc_dump *d, wc_error *err);
 wc_status wc_dump_open_mem(wc_dump **out, const void *data, size_t len, const char *name,
                            wc_source force, const wc_dump_opts *opts, wc_error *err);
 
+/*
+ * Is a file of this name inside a walked folder a dump of its own (.warc,
+ * .jsonl, .ndjson, each optionally .gz, or a gzipped .html)? The walk
+ * reads those after the folder's pages, each through its own reader.
+ */
+bool wc_dump_nested_name(const char *name);
+
 /* Junk test for HTML files: NULs or mostly control bytes in the first KiB. */
 bool wc_dump_looks_binary(const char *p, size_t len);
 

@@ -43,6 +43,8 @@
 
 /* 256 levels: far deeper than any real tree; stops a pathological one. */
 #define MAX_DEPTH 256
+/* Dumps found in one walk and read after it; more are skipped and counted. */
+#define MAX_NESTED ((size_t)1 << 20)
 /* 4 Mi names in one directory: beyond it the rest of that directory is reported and skipped. */
 #define MAX_NAMES ((size_t)4 << 20)
 /* 1 KiB: the start of a file looked at to tell text from binary junk. */
@@ -70,6 +72,11 @@ struct dir_state {
     char *path;  /* its path (origin) */
     bool single; /* one file read from d->in, not a walk */
     bool done;   /* single: handed out already */
+    /* dumps found in the walk (WARC, JSONL files), read after it, in walk order */
+    char **nested;
+    size_t nnested, nested_cap, nested_pos;
+    wc_dump *sub;        /* the one being read */
+    wc_dump_stats base;  /* this walk's own counts before sub's */
 };
 
 /* --- the set of directories entered ------------------------------------ */
@@ -338,6 +345,67 @@ static void fill_record(wc_dump *d, wc_record *rec, const char *origin, const ch
     (void)d;
 }
 
+/* This walk's counts plus those of the nested dump being read. */
+static void nested_stats(wc_dump *d)
+{
+    struct dir_state *ds = d->state;
+    wc_dump_stats ss;
+
+    wc_dump_get_stats(ds->sub, &ss);
+    d->stats.skipped = ds->base.skipped + ss.skipped;
+    d->stats.errors = ds->base.errors + ss.errors;
+    d->stats.repaired = ds->base.repaired + ss.repaired;
+    d->stats.bytes_read = ds->base.bytes_read + ss.bytes_read;
+}
+
+/*
+ * After the walk: the records of each dump found in it. A dump that cannot
+ * be opened, or that ends in an error (a truncated gzip), is reported as a
+ * problem of that file; the next one is read all the same.
+ */
+static wc_status nested_next(wc_dump *d, wc_record *rec, wc_error *err)
+{
+    struct dir_state *ds = d->state;
+    wc_error e = WC_ERROR_INIT;
+    wc_dump_opts o;
+    wc_status st;
+
+    for (;;) {
+        if (ds->sub) {
+            st = wc_dump_next(ds->sub, rec, &e);
+            nested_stats(d);
+            if (st == WC_OK)
+                return WC_OK;
+            ds->base.skipped = d->stats.skipped;
+            ds->base.errors = d->stats.errors;
+            ds->base.repaired = d->stats.repaired;
+            ds->base.bytes_read = d->stats.bytes_read;
+            wc_dump_free(ds->sub);
+            ds->sub = NULL;
+            if (st == WC_ERR_NOMEM)
+                return wc_error_set(err, st, "%s", e.msg);
+            if (st != WC_DONE) {
+                wc_dump_problem(d, st, "%s", e.msg);
+                ds->base.errors = d->stats.errors;
+            }
+        }
+        if (ds->nested_pos == ds->nnested)
+            return WC_DONE;
+        memset(&o, 0, sizeof(o));
+        o.max_record = d->max_record;
+        o.on_problem = d->on_problem;
+        o.problem_ctx = d->problem_ctx;
+        ds->base = d->stats;
+        st = wc_dump_open(&ds->sub, ds->nested[ds->nested_pos++], &o, &e);
+        if (st == WC_ERR_NOMEM)
+            return wc_error_set(err, st, "%s", e.msg);
+        if (st != WC_OK) {
+            ds->sub = NULL;
+            wc_dump_problem(d, st, "%s", e.msg);
+        }
+    }
+}
+
 static wc_status dir_next(wc_dump *d, wc_record *rec, wc_error *err)
 {
     struct dir_state *ds = d->state;
@@ -382,6 +450,22 @@ static wc_status dir_next(wc_dump *d, wc_record *rec, wc_error *err)
                 return wc_error_set(err, WC_ERR_NOMEM, "out of memory walking '%s'", d->origin);
             continue;
         }
+        if (S_ISREG(st.st_mode) && wc_dump_nested_name(strrchr(path, '/') + 1) &&
+            ds->nnested < MAX_NESTED) {
+            if (ds->nnested == ds->nested_cap) {
+                size_t ncap = ds->nested_cap ? ds->nested_cap * 2 : 16;
+                char **v = realloc(ds->nested, ncap * sizeof(*v));
+                if (!v) {
+                    free(path);
+                    return wc_error_set(err, WC_ERR_NOMEM, "out of memory walking '%s'",
+                                        d->origin);
+                }
+                ds->nested = v;
+                ds->nested_cap = ncap;
+            }
+            ds->nested[ds->nnested++] = path;
+            continue;
+        }
         if (!S_ISREG(st.st_mode) || !html_name(strrchr(path, '/') + 1)) {
             d->stats.skipped++;
             free(path);
@@ -400,8 +484,7 @@ static wc_status dir_next(wc_dump *d, wc_record *rec, wc_error *err)
         fill_record(d, rec, path, ds->body.buf, ds->body.len, mtime);
         return WC_OK;
     }
-    d->finished = true;
-    return WC_DONE;
+    return nested_next(d, rec, err); /* the walk is over: the dumps found in it */
 }
 
 static void dir_release(wc_dump *d)
@@ -414,6 +497,10 @@ static void dir_release(wc_dump *d)
         free_frame(&ds->stack[--ds->depth]);
     free(ds->stack);
     free(ds->seen);
+    wc_dump_free(ds->sub);
+    while (ds->nnested)
+        free(ds->nested[--ds->nnested]);
+    free(ds->nested);
     free(ds->path);
     wc_buf_release(&ds->body);
     free(ds);

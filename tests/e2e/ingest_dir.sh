@@ -4,7 +4,7 @@
 # share a quote with a story) not joined, and a second run adds nothing.
 . "$(dirname "$0")/lib.sh"
 S="$WC_TEST_DATA/sample"
-plan 17
+plan 23
 
 out=$(wcx ingest "$S/pages" 2>&1); is $? 0 "ingest of a folder of pages exits 0"
 like "$out" "19 records read, 19 articles stored" "summary counts pages read and stored"
@@ -34,4 +34,21 @@ is "$(sql 'SELECT size FROM clusters ORDER BY size DESC LIMIT 1')" 6 "the rail s
 
 out=$(cd "$S/.." && WIRECOPY_DB="$T/wc.db" "$WIRECOPY" ingest sample/pages 2>&1)
 like "$out" "0 articles stored" "the same folder by a relative path adds nothing"
+
+# a folder of dumps: WARC and JSONL files in it are read too, after its pages
+mkdir -p "$T/dumps/deeper"
+cp "$S/wire.jsonl" "$T/dumps/wire.jsonl"
+gzip -c "$S/wire.jsonl" > "$T/dumps/deeper/wire-copy.jsonl.gz"
+cp -r "$S/pages/daily-ledger" "$T/dumps/"
+printf 'not a warc at all\n' | gzip > "$T/dumps/deeper/broken.warc.gz"
+out=$(WIRECOPY_DB="$T/dumps.db" "$WIRECOPY" ingest "$T/dumps" 2>&1); rc=$?
+is "$rc" 1 "a folder of dumps with one broken file exits 1"
+like "$out" "broken.warc.gz" "the broken dump is named"
+is "$(sqlite3 "$T/dumps.db" "SELECT count(*) FROM documents WHERE source = 'jsonl'")" 6 \
+   "the folder's JSONL is read (the gzipped copy adds nothing)"
+like "$out" "6 already stored" "the gzipped JSONL inside a subfolder is read too"
+is "$(sqlite3 "$T/dumps.db" "SELECT count(*) FROM documents WHERE source = 'dir'")" \
+   "$(ls "$S/pages/daily-ledger" | grep -c 'html$')" "and the folder's pages"
+is "$(sqlite3 "$T/dumps.db" "SELECT count(DISTINCT origin) FROM documents WHERE source = 'jsonl'")" 1 \
+   "records keep the dump file they came from as origin"
 done_testing
