@@ -1152,7 +1152,7 @@ struct wc_cluster_iter {
     wc_store *s;
     sqlite3_stmt *q;
     bool with_sites;
-    wc_buf title, sites;
+    wc_buf title, sites, lead;
 };
 
 wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order order,
@@ -1173,8 +1173,10 @@ wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
     wc_buf_init(&it->title, 0);
     wc_buf_init(&it->sites, 0);
+    wc_buf_init(&it->lead, 0);
     snprintf(sql, sizeof(sql),
-             "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen FROM clusters c "
+             "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen, "
+             "CASE WHEN d.title IS NULL THEN substr(d.text, 1, 100) END FROM clusters c "
              "LEFT JOIN documents d ON d.id = c.rep_id WHERE c.size >= ?1 ORDER BY %s%s",
              order_sql[order], limit > 0 ? " LIMIT ?2" : "");
     rc = sqlite3_prepare_v2(s->db, sql, -1, &it->q, NULL);
@@ -1210,6 +1212,11 @@ wc_status wc_cluster_iter_next(wc_cluster_iter *it, wc_cluster_row *row, wc_erro
     row->title = store_col_text(it->q, 3) ? it->title.buf : NULL;
     row->first_seen = store_col_time(it->q, 4);
     row->last_seen = store_col_time(it->q, 5);
+    wc_buf_reset(&it->lead);
+    if (store_col_text(it->q, 6)) {
+        wc_buf_addstr(&it->lead, store_col_text(it->q, 6));
+        row->lead = it->lead.buf;
+    }
     wc_buf_reset(&it->sites);
     if (it->with_sites) {
         if ((st = cluster_sites(it->s, row->id, &it->sites, err)))
@@ -1226,6 +1233,7 @@ void wc_cluster_iter_free(wc_cluster_iter *it)
     sqlite3_finalize(it->q);
     wc_buf_release(&it->title);
     wc_buf_release(&it->sites);
+    wc_buf_release(&it->lead);
     free(it);
 }
 

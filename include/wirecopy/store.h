@@ -176,6 +176,8 @@ typedef struct wc_cluster_row {
     int64_t first_seen; /* seconds UTC or INT64_MIN */
     int64_t last_seen;
     const char *sites;  /* distinct member sites, ", "-separated (may be truncated with "...") */
+    const char *lead;   /* wc_cluster_iter_next only: the representative's first 100
+                           characters of text when it has no title, else NULL */
 } wc_cluster_row;
 
 typedef struct wc_member_row {

@@ -102,7 +102,16 @@ int cmd_clusters(int argc, char **argv, struct cli_ctx *ctx)
         } else {
             printf("%8lld %5lld  %-10s  %-10s  ", (long long)row.id, (long long)row.size,
                    a[0] ? a : "-", b[0] ? b : "-");
-            cli_fmt_clip(stdout, row.title ? row.title : "(untitled)", 70);
+            if (row.title) {
+                cli_fmt_clip(stdout, row.title, 70);
+            } else if (row.lead && row.lead[0]) {
+                /* no title (text-only input): the start of the original, in brackets */
+                putchar('[');
+                cli_fmt_clip(stdout, row.lead, 68);
+                putchar(']');
+            } else {
+                fputs("(untitled)", stdout);
+            }
             putchar('\n');
             if (row.sites && row.sites[0]) {
                 printf("%38s", "");

@@ -3,7 +3,7 @@
 # member ids are the input's ids, times ISO 8601, --min-size, re-ingest adds
 # nothing, and the format is known from the content, not the file name.
 . "$(dirname "$0")/lib.sh"
-plan 21
+plan 22
 
 para1="The city council approved a new budget on Tuesday that raises spending on schools and public transport while cutting the cost of running its own offices by a tenth."
 para2="Council leader Ana Ruiz said the plan would be paid for by savings and a small rise in parking charges, and that no library would close as a result of it."
@@ -71,4 +71,9 @@ is "$(head -1 "$T/c.csv" | tr -d '\r')" "cluster,cluster_size,cluster_title,firs
 is "$(python3 -c "import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(len(r), sum(int(x['is_original']) for x in r))" "$T/c.csv")" "4 1" "CSV: a row per member, one original"
 wcx export --format html -o "$T/c.html" 2>/dev/null
 like "$(cat "$T/c.html")" "<title>wirecopy: story clusters</title>" "HTML report written"
+
+# text-only records (no title): `clusters` shows the start of the original's text
+printf '{"id":"t1","text":"%s\\n\\n%s"}\n{"id":"t2","text":"%s\\n\\n%s"}\n' "$para1" "$para2" "$para1" "$para2" > "$T/notitle.jsonl"
+WIRECOPY_DB="$T/nt.db" "$WIRECOPY" ingest -q "$T/notitle.jsonl"
+like "$(WIRECOPY_DB="$T/nt.db" "$WIRECOPY" clusters)" "\[${para1:0:30}" "an untitled cluster is listed by the start of its text"
 done_testing
