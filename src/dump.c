@@ -164,8 +164,12 @@ static wc_status detect(wc_dump *d, const char *name, enum kind *kind, wc_error 
         *kind = kind_from_name(name);
     if (*kind != KIND_NONE)
         return WC_OK;
-    if (wc_in_avail(in) == 0 && in->state == WC_IN_EOF)
-        return wc_error_set(err, WC_ERR_UNSUPPORTED, "'%s' is empty", d->origin);
+    if (in->state == WC_IN_EOF && i >= wc_in_avail(in)) {
+        /* nothing but blanks: an empty input holds no records, like an empty .jsonl (a
+         * pipe whose producer had nothing new is not a failure) */
+        *kind = KIND_JSONL;
+        return WC_OK;
+    }
     if (in->state == WC_IN_FAILED || in->state == WC_IN_TRUNCATED || in->state == WC_IN_CORRUPT) {
         char msg[WC_ERROR_MSG_MAX];
 
