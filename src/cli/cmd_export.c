@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wirecopy/export.h"
@@ -30,6 +31,25 @@ const char help_export[] =
     "[{\"id\", \"url\", \"site\", \"title\", \"published\", \"fetched\", \"similarity\"}]}; members\n"
     "are in time order, the first is the likely original, similarity is to it.\n";
 
+/*
+ * An output problem, named by the path the user gave (not the temporary
+ * file beside it): exit 1, as for any input or output that failed, except
+ * a full disk or no memory, which stay fatal (3).
+ */
+static int output_error(const char *path, int sys)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (sys == ENOENT && slash)
+        cli_error("cannot write '%s': there is no folder '%.*s'", path,
+                  slash == path ? 1 : (int)(slash - path), path);
+    else if (sys == EISDIR)
+        cli_error("cannot write '%s': it is a folder", path);
+    else
+        cli_error("cannot write '%s': %s", path, strerror(sys));
+    return sys == ENOSPC || sys == EDQUOT || sys == ENOMEM ? WC_EXIT_FATAL : WC_EXIT_PARTIAL;
+}
+
 int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const struct option longopts[] = {
@@ -45,6 +65,8 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
     wc_error err = WC_ERROR_INIT;
     wc_status st;
     FILE *out = stdout;
+    struct stat sb;
+    bool direct = false; /* -o names something other than a regular file */
     int64_t nclu = 0, nmem = 0;
     uint64_t v;
     int c, r, rc = WC_EXIT_OK;
@@ -91,11 +113,25 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
     if (optind < argc)
         return cli_usage_error(self, "unexpected argument '%s'", argv[optind]);
 
+    if (outpath && !strcmp(outpath, "-"))
+        outpath = NULL;
+    if (outpath && stat(outpath, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            return output_error(outpath, EISDIR); /* before any work: rename would refuse it */
+        if (!S_ISREG(sb.st_mode))
+            direct = true; /* a device or pipe (/dev/stdout) is written, never replaced */
+    }
     if ((st = wc_store_open(&store, ctx->db_path, WC_STORE_READONLY, 0, &err))) {
         cli_report(&err, st);
         return WC_EXIT_FATAL;
     }
-    if (outpath && strcmp(outpath, "-")) {
+    if (outpath && direct) {
+        if (!(out = fopen(outpath, "w"))) {
+            out = stdout;
+            rc = output_error(outpath, errno);
+            goto out;
+        }
+    } else if (outpath) {
         /* write beside the target and rename: a failed export never leaves half a file */
         size_t n = strlen(outpath) + 16;
         tmppath = malloc(n);
@@ -107,8 +143,8 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
         snprintf(tmppath, n, "%s.tmp%ld", outpath, (long)getpid());
         out = fopen(tmppath, "w");
         if (!out) {
-            cli_error("cannot create '%s': %s", tmppath, strerror(errno));
-            rc = WC_EXIT_FATAL;
+            out = stdout;
+            rc = output_error(outpath, errno);
             goto out;
         }
     }
@@ -117,15 +153,24 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
         if (fclose(out) != 0 && !st)
             st = wc_error_sys(&err, WC_ERR_IO, errno, "cannot write '%s'", outpath);
         out = stdout;
-        if (!st && rename(tmppath, outpath) != 0)
-            st = wc_error_sys(&err, WC_ERR_IO, errno, "cannot rename '%s' to '%s'", tmppath,
-                              outpath);
-        if (st)
+        if (!st && tmppath && rename(tmppath, outpath) != 0)
+            st = wc_error_sys(&err, WC_ERR_IO, errno, "cannot write '%s'", outpath);
+        if (st && tmppath)
             unlink(tmppath);
     }
     if (st) {
         if (err.sys == EPIPE)
             goto out; /* the reader stopped early: a normal end */
+        if ((st == WC_ERR_IO || st == WC_ERR_FULL) && err.sys) {
+            /* writing the output failed (the database reports WC_ERR_DB; disk full is FULL) */
+            if (outpath)
+                rc = output_error(outpath, err.sys);
+            else {
+                cli_report(&err, st);
+                rc = err.sys == ENOSPC || err.sys == EDQUOT ? WC_EXIT_FATAL : WC_EXIT_PARTIAL;
+            }
+            goto out;
+        }
         cli_report(&err, st);
         rc = cli_exit_for(st) == WC_EXIT_PARTIAL ? WC_EXIT_FATAL : cli_exit_for(st);
         goto out;

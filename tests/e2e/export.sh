@@ -4,7 +4,7 @@
 # written (named as given, exit 1).
 . "$(dirname "$0")/lib.sh"
 
-plan 4
+plan 13
 
 wcx ingest -q "$WC_TEST_DATA/dump/good.jsonl" || {
     echo "Bail out! ingest of the fixture failed"
@@ -21,5 +21,35 @@ like "$(cat "$T/err")" "wrote 4 clusters, 4 documents to" "several: plural"
 wcx export -m 1 -n 0 >"$T/n0.jsonl"
 is "$(wc -l <"$T/n0.jsonl")" 4 "-n 0 exports every cluster"
 like "$(wcx export --help | grep -- '--limit')" "0.*no limit" "the help of -n says 0 means no limit"
+
+# --- -o problems: named as given, exit 1; a full disk stays fatal (3) ------------------------
+out=$(wcx export -o "$T/nodir/x.jsonl" 2>&1); rc=$?
+is "$rc" 1 "-o in a folder that does not exist: exit 1"
+like "$out" "cannot write '$T/nodir/x.jsonl': there is no folder '$T/nodir'" \
+    "the message names the path given and the missing folder"
+unlike "$out" "\.tmp" "and not the temporary file"
+mkdir "$T/outdir"
+out=$(wcx export -o "$T/outdir" 2>&1); rc=$?
+is "$rc:$out" "1:wirecopy: error: cannot write '$T/outdir': it is a folder" "-o naming a folder: exit 1, says so"
+is "$(ls -A "$T/outdir" | wc -l)" 0 "and leaves nothing in it"
+if [ -c /dev/full ]; then
+    # through a link in $T: a wirecopy that replaced its target could only replace the link
+    ln -s /dev/full "$T/full"
+    out=$(wcx export -m 1 -o "$T/full" 2>&1); rc=$?
+    is "$rc" 3 "-o on a full device: exit 3 (disk full is fatal)"
+    like "$out" "cannot write '$T/full': No space left on device" "named as given"
+else
+    ok 0 "# SKIP no /dev/full"
+    ok 0 "# SKIP no /dev/full"
+fi
+# a pipe (or a device such as /dev/stdout) is written to, never replaced by a file
+mkfifo "$T/fifo"
+cat "$T/fifo" >"$T/from_fifo" &
+reader=$!
+wcx export -m 1 -o "$T/fifo" 2>/dev/null
+rc=$?
+wait "$reader"
+is "$rc:$(wc -l <"$T/from_fifo")" "0:4" "-o naming a pipe writes into it"
+ok "$([ -p "$T/fifo" ]; echo $?)" "and the pipe is still a pipe"
 
 done_testing
