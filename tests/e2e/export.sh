@@ -4,7 +4,7 @@
 # written (named as given, exit 1).
 . "$(dirname "$0")/lib.sh"
 
-plan 13
+plan 16
 
 wcx ingest -q "$WC_TEST_DATA/dump/good.jsonl" || {
     echo "Bail out! ingest of the fixture failed"
@@ -51,5 +51,11 @@ rc=$?
 wait "$reader"
 is "$rc:$(wc -l <"$T/from_fifo")" "0:4" "-o naming a pipe writes into it"
 ok "$([ -p "$T/fifo" ]; echo $?)" "and the pipe is still a pipe"
+
+# --- show -f csv has the header of export -f csv ----------------------------------------------
+wcx show -f csv 1 >"$T/show.csv"; ok $? "show -f csv exits 0"
+wcx export -f csv -m 1 >"$T/export.csv"
+is "$(head -1 "$T/show.csv")" "$(head -1 "$T/export.csv")" "show -f csv starts with export's header row"
+is "$(tail -n +2 "$T/show.csv")" "$(grep '^1,' "$T/export.csv")" "then the cluster's rows, as export writes them"
 
 done_testing
