@@ -533,6 +533,7 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     if (sl->status == WC_ERR_EMPTY) {
         pthread_mutex_lock(&ing->mu);
         ing->stats.skipped++;
+        ing->stats.not_articles++;
         pthread_mutex_unlock(&ing->mu);
         deliver(ing, sl, WC_ERR_EMPTY, 0, 0, false, 0);
         return WC_OK;

@@ -32,6 +32,7 @@ typedef struct wc_ingest_stats {
     uint64_t near;         /* of those: near copies */
     uint64_t already;      /* the same item was already stored: nothing added */
     uint64_t skipped;      /* not articles: empty or non-article pages, other WARC records */
+    uint64_t not_articles; /* of skipped: records read whose page held no article text */
     uint64_t errors;       /* bad records and inputs that could not be read */
     uint64_t bytes_read;   /* input bytes consumed (compressed) */
     uint64_t bytes_total;  /* input bytes in all, when known */

@@ -62,12 +62,18 @@ static void on_progress(void *p, const wc_ingest_stats *s)
 
 static void print_summary(const wc_ingest_stats *s, double secs)
 {
+    char extra[64] = "";
+
+    /* records read = stored + already + no article; the rest of skipped was never a record */
+    if (s->not_articles)
+        snprintf(extra, sizeof(extra), " (%llu without an article)",
+                 (unsigned long long)s->not_articles);
     fprintf(stderr,
             "ingest: %llu records read, %llu articles stored (%llu exact copies, %llu near "
-            "copies), %llu already stored, %llu skipped, %llu errors in %.1f s\n",
+            "copies), %llu already stored, %llu skipped%s, %llu errors in %.1f s\n",
             (unsigned long long)s->records, (unsigned long long)s->stored,
             (unsigned long long)s->exact, (unsigned long long)s->near,
-            (unsigned long long)s->already, (unsigned long long)s->skipped,
+            (unsigned long long)s->already, (unsigned long long)s->skipped, extra,
             (unsigned long long)s->errors, secs);
 }
 
