@@ -182,9 +182,12 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
     if (!ctx->quiet)
         print_summary(&stats, cli_time_mono() - start);
 
-    if (st == WC_ERR_INTERRUPTED || cli_interrupted)
+    if (st == WC_ERR_INTERRUPTED || cli_interrupted) {
+        /* always said, even with -q: the run did not finish */
+        cli_error("interrupted: what was read is committed; run the same command again to "
+                  "continue (stored items are not added twice)");
         rc = WC_EXIT_INTERRUPTED;
-    else if (st)
+    } else if (st)
         rc = cli_exit_for(st) == WC_EXIT_PARTIAL ? WC_EXIT_FATAL : cli_exit_for(st);
     else
         rc = stats.errors ? WC_EXIT_PARTIAL : WC_EXIT_OK;
