@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    wc_dump_opts o = {FUZZ_MAX_RECORD, ignore, NULL};
+    wc_dump_opts o = {FUZZ_MAX_RECORD, ignore, NULL, NULL};
     wc_dump *d;
     wc_record rec;
     wc_error err = WC_ERROR_INIT;

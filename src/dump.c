@@ -217,6 +217,7 @@ static wc_dump *new_dump(const char *origin, const wc_dump_opts *opts)
     d->max_record = opts && opts->max_record ? opts->max_record : WC_DUMP_DEFAULT_MAX_RECORD;
     d->on_problem = opts ? opts->on_problem : NULL;
     d->problem_ctx = opts ? opts->problem_ctx : NULL;
+    d->stop = opts ? opts->stop : NULL;
     d->file_mtime = WC_TIME_NONE;
     return d;
 }
@@ -261,8 +262,8 @@ wc_status wc_dump_open(wc_dump **out, const char *path, const wc_dump_opts *opts
         s = wc_error_set(err, WC_ERR_IO, "cannot open '%s': it became a directory", path);
         goto fail;
     }
-    if ((s = wc_in_init_fd(&d->in, fd, !is_stdin, d->origin, d->max_record + WINDOW_SLACK, err)) !=
-        WC_OK)
+    if ((s = wc_in_init_fd(&d->in, fd, !is_stdin, d->origin, d->max_record + WINDOW_SLACK,
+                           d->stop, err)) != WC_OK)
         goto fail;
     d->has_in = true;
     if ((s = start_reader(d, is_stdin ? NULL : path, WC_SOURCE_UNKNOWN, err)) != WC_OK)

@@ -66,9 +66,13 @@ static ssize_t read_some(wc_in *in, void *buf, size_t len)
         in->mem_pos += len;
         return (ssize_t)len;
     }
-    do
+    do {
+        if (in->stop && *in->stop) { /* the signal came between two reads */
+            errno = EINTR;
+            return -1;
+        }
         n = read(in->fd, buf, len);
-    while (n < 0 && errno == EINTR);
+    } while (n < 0 && errno == EINTR);
     return n;
 }
 
@@ -163,13 +167,15 @@ static wc_status start(wc_in *in, wc_error *err)
     return WC_OK;
 }
 
-wc_status wc_in_init_fd(wc_in *in, int fd, bool own_fd, const char *name, size_t max, wc_error *err)
+wc_status wc_in_init_fd(wc_in *in, int fd, bool own_fd, const char *name, size_t max,
+                        volatile int *stop, wc_error *err)
 {
     wc_status st;
 
     init_common(in, name, max);
     in->fd = fd;
     in->own_fd = own_fd;
+    in->stop = stop;
     if ((st = start(in, err)) != WC_OK)
         wc_in_release(in);
     return st;
@@ -260,7 +266,8 @@ static void raw_more(wc_in *in)
         return;
     n = read_some(in, in->raw + in->rlen, in->chunk - in->rlen);
     if (n < 0)
-        fail(in, errno, in->rbase + in->rlen, "read error");
+        fail(in, errno, in->rbase + in->rlen,
+             errno == EINTR ? "stopped by a signal" : "read error");
     else if (n == 0)
         in->reof = true;
     else
@@ -368,7 +375,8 @@ static wc_status produce_plain(wc_in *in)
     ssize_t n = read_some(in, in->win + in->end, in->cap - in->end - 1);
 
     if (n < 0) {
-        fail(in, errno, in->base + in->end, "read error");
+        fail(in, errno, in->base + in->end,
+             errno == EINTR ? "stopped by a signal" : "read error");
         return WC_OK;
     }
     if (n == 0) {

@@ -395,6 +395,7 @@ static wc_status nested_next(wc_dump *d, wc_record *rec, wc_error *err)
         o.max_record = d->max_record;
         o.on_problem = d->on_problem;
         o.problem_ctx = d->problem_ctx;
+        o.stop = d->stop;
         ds->base = d->stats;
         st = wc_dump_open(&ds->sub, ds->nested[ds->nested_pos++], &o, &e);
         if (st == WC_ERR_NOMEM)

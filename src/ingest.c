@@ -942,14 +942,14 @@ wc_status wc_ingest_new(wc_ingest **out, wc_store *store, const wc_ingest_opts *
         }
     }
     for (i = 0; i < ing->nworkers; i++) {
-        if (pthread_create(&ing->workers[i].thread, NULL, worker_main, &ing->workers[i])) {
+        if (wc_thread_create(&ing->workers[i].thread, worker_main, &ing->workers[i])) {
             wc_fp_worker_free(ing->workers[i].fpw);
             ing->workers[i].fpw = NULL;
             st = wc_error_sys(err, WC_ERR_NOMEM, errno, "cannot start a thread");
             goto fail_threads;
         }
     }
-    if (pthread_create(&ing->writer, NULL, writer_main, ing)) {
+    if (wc_thread_create(&ing->writer, writer_main, ing)) {
         st = wc_error_sys(err, WC_ERR_NOMEM, errno, "cannot start a thread");
         goto fail_threads;
     }
@@ -1157,6 +1157,7 @@ wc_status wc_ingest_paths(wc_ingest *ing, const char *const *paths, size_t n, wc
     dopts.max_record = ing->opts.max_record;
     dopts.on_problem = dump_problem;
     dopts.problem_ctx = ing;
+    dopts.stop = ing->opts.stop;
     for (i = 0; i < n; i++) {
         wc_dump *d = NULL;
         wc_record rec;

@@ -70,6 +70,14 @@ int64_t wc_time_now(void);
 /* Monotonic clock in seconds, for rates and timeouts. */
 double wc_time_mono(void);
 
+/*
+ * pthread_create with every signal blocked in the new thread, so that the
+ * program's signals (Ctrl-C) reach its own threads, where a blocked read
+ * can see them. Returns pthread_create's result.
+ */
+#include <pthread.h>
+int wc_thread_create(pthread_t *t, void *(*fn)(void *), void *arg);
+
 #include "banned.h"
 
 #endif

@@ -562,7 +562,7 @@ static void checkpointer_start(wc_store *s)
     pthread_cond_init(&s->ckpt_cv, NULL);
     s->ckpt_stop = false;
     /* without the thread, SQLite's own auto-checkpoint stays on: slower, never wrong */
-    if (pthread_create(&s->ckpt_thread, NULL, checkpointer_main, s) == 0) {
+    if (wc_thread_create(&s->ckpt_thread, checkpointer_main, s) == 0) {
         s->ckpt_running = true;
         sqlite3_wal_autocheckpoint(s->db, 0);
         s->wal_frames = 0;

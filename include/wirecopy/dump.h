@@ -101,6 +101,8 @@ typedef struct wc_dump_opts {
     size_t max_record;        /* cap on one record's decoded bytes; 0 = default */
     wc_problem_fn on_problem; /* called for each bad record (may be NULL) */
     void *problem_ctx;        /* passed to on_problem */
+    volatile int *stop;       /* may be NULL; once non-zero, a read that a signal
+                                 interrupts fails instead of waiting on (an idle pipe) */
 } wc_dump_opts;
 
 typedef struct wc_dump_stats {

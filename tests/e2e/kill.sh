@@ -3,7 +3,7 @@
 # with whole batches committed, and a rerun stores the rest exactly once.
 # Ctrl-C (SIGINT) commits what was read, says so, and exits 130.
 . "$(dirname "$0")/lib.sh"
-plan 10
+plan 12
 
 python3 "$WC_HELPERS/gen_jsonl.py" 30000 "$T/big.jsonl" 3
 "$WIRECOPY" ingest -q --batch 500 "$T/big.jsonl" &
@@ -45,4 +45,23 @@ is "$(sql 'PRAGMA integrity_check')" ok "database intact after SIGINT"
 wcx ingest -q "$T/big.jsonl"
 is "$(sql 'SELECT count(*) || " " || count(DISTINCT origin_id) FROM documents')" "30000 30000" \
    "a rerun stores the rest, none twice"
+
+# SIGINT while waiting on an idle pipe (a producer that has nothing more yet)
+WIRECOPY_DB="$T/pipe.db"
+(head -3 "$WC_TEST_DATA/sample/wire.jsonl"; sleep 30) | "$WIRECOPY" ingest -q - 2>/dev/null &
+pid=$!
+for _ in $(seq 1 100); do
+    n=$(sqlite3 "$WIRECOPY_DB" 'SELECT count(*) FROM documents' 2>/dev/null || echo 0)
+    [ "${n:-0}" -ge 3 ] && break
+    sleep 0.1
+done
+kill -INT "$pid"
+gone=1
+for _ in $(seq 1 50); do   # (wait would also wait for the producer)
+    kill -0 "$pid" 2>/dev/null || { gone=0; break; }
+    sleep 0.1
+done
+ok "$gone" "SIGINT stops an ingest blocked on an idle pipe at once, not when the pipe closes"
+pkill -f "sleep 30" 2>/dev/null
+wait "$pid"; is $? 130 "with status 130"
 done_testing

@@ -75,7 +75,7 @@ static void count_problem(void *ctx, const wc_error *e)
 /* Open, check the kind, count the records to the end. */
 static size_t count(const char *path, wc_source kind, wc_dump_stats *stats)
 {
-    wc_dump_opts o = {0, count_problem, NULL};
+    wc_dump_opts o = {0, count_problem, NULL, NULL};
     wc_dump *d;
     wc_record rec;
     wc_error err = WC_ERROR_INIT;

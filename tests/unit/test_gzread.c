@@ -311,7 +311,7 @@ static void test_pipe_trickle(void **state)
         _exit(0);
     }
     close(fds[1]);
-    assert_int_equal(wc_in_init_fd(&in, fds[0], true, "pipe", 1 << 20, NULL), WC_OK);
+    assert_int_equal(wc_in_init_fd(&in, fds[0], true, "pipe", 1 << 20, NULL, NULL), WC_OK);
     assert_true(in.gz);
     assert_int_equal(wc_in_fill(&in, 20001), WC_OK);
     assert_int_equal(wc_in_file_offset(&in, 20000, NULL), m2);

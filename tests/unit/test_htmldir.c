@@ -49,7 +49,7 @@ static void on_problem(void *ctx, const wc_error *e)
 static struct run *walk(const char *root, size_t max_record)
 {
     struct run *r = calloc(1, sizeof(*r));
-    wc_dump_opts o = {max_record, on_problem, r};
+    wc_dump_opts o = {max_record, on_problem, r, NULL};
     wc_dump *d;
     wc_record rec;
     wc_error err = WC_ERROR_INIT;

@@ -301,7 +301,7 @@ static void test_odd_inputs(void **state)
     (void)state;
     for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
         struct wc_test_run *r = calloc(1, sizeof(*r));
-        wc_dump_opts o = {0, wc_test_on_problem, r};
+        wc_dump_opts o = {0, wc_test_on_problem, r, NULL};
         wc_dump *d;
         wc_error err = WC_ERROR_INIT;
 

@@ -662,7 +662,7 @@ static void test_over_cap_streamed(void **state)
     char *blk3 = malloc(6 << 20);
     char *r1, *r2, *r3, *all, want[300];
     struct wc_test_run *r = calloc(1, sizeof(*r));
-    wc_dump_opts o = {1 << 20, wc_test_on_problem, r};
+    wc_dump_opts o = {1 << 20, wc_test_on_problem, r, NULL};
     wc_dump *d;
     wc_error err = WC_ERROR_INIT;
 
@@ -711,7 +711,7 @@ static void test_truncated_plain(void **state)
     /* the response record of deep.htm (its request has Content-Type after the URI) */
     const unsigned char *deep = memmem(data, len, "section/deep.htm>\r\nWARC-Date", 28);
     struct wc_test_run *r = calloc(1, sizeof(*r));
-    wc_dump_opts o = {0, wc_test_on_problem, r};
+    wc_dump_opts o = {0, wc_test_on_problem, r, NULL};
     wc_dump *d;
     wc_error err = WC_ERROR_INIT;
     size_t cut, i;

@@ -247,7 +247,7 @@ static inline struct wc_test_run *wc_test_collect(const char *path, size_t max_r
                                                   const struct wc_test_dump_kind *kind)
 {
     struct wc_test_run *r = calloc(1, sizeof(*r));
-    wc_dump_opts o = {max_record, wc_test_on_problem, r};
+    wc_dump_opts o = {max_record, wc_test_on_problem, r, NULL};
     wc_dump *d;
     wc_error err = WC_ERROR_INIT;
 
