@@ -440,9 +440,19 @@ static wc_status migrate(wc_store *s, wc_error *err)
                             "database '%s' has schema version %d and needs migrating to %d: run "
                             "a writing command (ingest) once",
                             s->path, v, target);
-    for (; v < target; v++) {
+    for (;;) {
         if ((st = exec_sql(s, "BEGIN IMMEDIATE", err, "starting a migration")))
             return st;
+        /* read again under the write lock: another process may have migrated meanwhile
+         * (a `feeds add` while an ingest creates the database) */
+        if ((st = user_version(s, &v, err)) || (v == 0 && (st = check_foreign(s, err)))) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return st;
+        }
+        if (v >= target) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            break;
+        }
         snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
         if ((st = exec_sql(s, migrations[v], err, "migrating the schema")) ||
             (st = exec_sql(s, pragma, err, "migrating the schema")) ||

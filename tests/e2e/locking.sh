@@ -3,7 +3,7 @@
 # --lock-wait and then fails clearly (exit 3); readers are never blocked,
 # not even on a database in a directory they cannot write (a read-only mount).
 . "$(dirname "$0")/lib.sh"
-plan 9
+plan 10
 
 wcx ingest -q "$WC_TEST_DATA/sample/pages"
 mkfifo "$T/fifo"
@@ -37,4 +37,17 @@ else
     echo "ok 9 # SKIP cannot run as nobody here"; _n=$((_n + 1))
 fi
 chmod 755 "$T/ro"
+
+# several processes creating one database at once: each migrates or finds it migrated
+fails=0
+for r in 1 2 3; do
+    db="$T/race$r.db"
+    for i in 1 2 3 4 5; do
+        "$WIRECOPY" --db "$db" feeds add --no-discover "http://127.0.0.1:1/f$i.xml" >/dev/null 2>>"$T/race.err" &
+    done
+    "$WIRECOPY" --db "$db" ingest -q "$WC_TEST_DATA/sample/wire.jsonl" 2>>"$T/race.err" &
+    wait
+    [ "$(sqlite3 "$db" 'SELECT count(*) FROM feeds')" = 5 ] || fails=$((fails + 1))
+done
+is "$fails $(wc -l < "$T/race.err")" "0 0" "concurrent first opens all succeed (no 'table already exists')"
 done_testing
