@@ -7,6 +7,7 @@
  * runs (which picks the change up before its next round); SQLite's own
  * locking keeps the two apart.
  */
+#define _POSIX_C_SOURCE 200809L /* strdup */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,7 +20,7 @@
 #include "fmt.h"
 
 const char help_feeds[] =
-    "usage: wirecopy feeds [list] [--tsv] | add URL [--title T] [--no-discover] | remove URL\n"
+    "usage: wirecopy feeds [list] [--tsv] | add URL [--title T] [--no-discover] | remove URL|ID\n"
     "\n"
     "List the followed feeds with their state, or add or remove one.\n"
     "\n"
@@ -34,7 +35,8 @@ const char help_feeds[] =
     "      --no-discover    add URL as it is, without fetching it\n"
     "  -A, --user-agent S   User-Agent for that fetch\n"
     "      --timeout S      seconds for that fetch (default 30)\n"
-    "  remove URL           stop following URL (its stored articles stay)\n";
+    "  remove URL|ID        stop following a feed, given by URL or by its id in the\n"
+    "                       list (its stored articles stay)\n";
 
 /* "2026-11-23 10:34" (UTC) or "-" */
 static void short_time(int64_t t, char *out, size_t n)
@@ -196,24 +198,61 @@ static int add_feed(struct cli_ctx *ctx, const char *url, const char *title, boo
     return rc;
 }
 
-static int remove_feed(struct cli_ctx *ctx, const char *url)
+/* The URL of the feed with this id (malloc'd into *url, NULL when there is none). */
+static wc_status feed_url_by_id(wc_store *store, int64_t id, char **url, wc_error *err)
+{
+    wc_feed_iter *it = NULL;
+    wc_feed_row row;
+    wc_status st;
+
+    *url = NULL;
+    if ((st = wc_store_feeds(store, NULL, &it, err)))
+        return st;
+    while ((st = wc_feed_iter_next(it, &row, err)) == WC_OK) {
+        if (row.id != id)
+            continue;
+        if (!(*url = strdup(row.url ? row.url : "")))
+            st = WC_ERR_NOMEM;
+        break;
+    }
+    wc_feed_iter_free(it);
+    return st == WC_DONE ? WC_OK : st;
+}
+
+/* arg is a URL, or an id as `wirecopy feeds` lists it in its first column. */
+static int remove_feed(struct cli_ctx *ctx, const char *arg)
 {
     wc_store *store = NULL;
     wc_error err = WC_ERROR_INIT;
     wc_status st;
-    char *norm = wc_url_normalize(url);
+    const char *url = arg;
+    char *norm = NULL, *by_id = NULL;
+    uint64_t id;
     int rc = WC_EXIT_OK;
 
     if ((st = wc_store_open(&store, ctx->db_path, 0, 0, &err))) {
         cli_report(&err, st);
-        free(norm);
         return WC_EXIT_FATAL;
     }
+    if (!wc_url_is_http(arg) && cli_parse_uint(arg, INT64_MAX, &id)) {
+        if ((st = feed_url_by_id(store, (int64_t)id, &by_id, &err))) {
+            cli_report(&err, st);
+            wc_store_close(store);
+            return WC_EXIT_FATAL;
+        }
+        if (!by_id) {
+            cli_error("no feed with id %s (see `wirecopy feeds`)", arg);
+            wc_store_close(store);
+            return WC_EXIT_PARTIAL;
+        }
+        url = by_id;
+    }
+    norm = wc_url_normalize(url);
     st = wc_store_feed_remove(store, norm ? norm : url, &err);
     if (st == WC_ERR_NOTFOUND && norm && strcmp(norm, url) != 0)
         st = wc_store_feed_remove(store, url, &err);
     if (st == WC_ERR_NOTFOUND) {
-        cli_error("not following '%s' (see `wirecopy feeds`)", url);
+        cli_error("not following '%s' (see `wirecopy feeds`)", arg);
         rc = WC_EXIT_PARTIAL;
     } else if (st) {
         cli_report(&err, st);
@@ -223,6 +262,7 @@ static int remove_feed(struct cli_ctx *ctx, const char *url)
     }
     wc_store_close(store);
     free(norm);
+    free(by_id);
     return rc;
 }
 
@@ -286,7 +326,8 @@ int cmd_feeds(int argc, char **argv, struct cli_ctx *ctx)
         return list_feeds(ctx, tsv);
     }
     if (optind + 1 != argc)
-        return cli_usage_error(self, "%s needs exactly one URL", verb);
+        return cli_usage_error(self, "%s needs exactly one %s", verb,
+                               !strcmp(verb, "add") ? "URL" : "URL or id");
     if (!strcmp(verb, "add"))
         return add_feed(ctx, argv[optind], title, discover, &fo);
     return remove_feed(ctx, argv[optind]);

@@ -25,7 +25,7 @@ WC_NGINX_ROOT="$T/www" WC_NGINX_ROBOTS="$T/robots" wc_nginx_start || {
 U1=$WC_NGINX_URL
 U2=$WC_NGINX_URL2
 
-plan 53
+plan 57
 
 cat >"$T/news.txt" <<EOF
 # three outlets
@@ -157,5 +157,12 @@ like "$(cat "$T/out")" "added feed 1: $U1/gazette/feed.xml \(Northgate Gazette: 
     "feeds add on a web page finds its feed (<link rel=alternate>)"
 WIRECOPY_DB="$T/other.db" wcx feeds remove "$U1/gazette/feed.xml" >/dev/null
 is "$(sqlite3 "$T/other.db" "SELECT count(*) FROM feeds")" 0 "feeds remove"
+cid=$(sql "SELECT id FROM feeds WHERE url LIKE '%coastal%'")
+out=$(wcx feeds remove "$cid" 2>&1); rc=$?
+is "$rc" 0 "feeds remove ID (the first column of \`wirecopy feeds\`)"
+like "$out" "removed .*/coastal/atom.xml" "says which feed it removed"
+is "$(sql "SELECT count(*) FROM feeds WHERE id = $cid")" 0 "the feed with that id is gone"
+out=$(wcx feeds remove 999 2>&1); rc=$?
+is "$rc:$out" "1:wirecopy: error: no feed with id 999 (see \`wirecopy feeds\`)" "an unknown id: exit 1, says so"
 
 done_testing
