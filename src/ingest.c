@@ -730,6 +730,11 @@ static wc_status load_one(void *p, int64_t doc_id, int64_t cluster_id, const voi
     struct load_ctx *lc = p;
     wc_status st;
 
+    if (lc->ing->opts.stop && *lc->ing->opts.stop && (lc->n & 1023) == 0)
+        return wc_error_set(lc->err, WC_ERR_INTERRUPTED,
+                            "interrupted while loading the index of '%s'",
+                            wc_store_path(lc->ing->store));
+
     if ((st = wc_fprint_unpack(blob, len, &lc->ing->params, &lc->fp, lc->err))) {
         char msg[WC_ERROR_MSG_MAX];
         snprintf(msg, sizeof(msg), "%s", lc->err->msg);

@@ -162,6 +162,8 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
     if ((st = wc_ingest_new(&ui.ing, store, &opts, &err))) {
         cli_report(&err, st);
         wc_store_close(store);
+        if (st == WC_ERR_INTERRUPTED)
+            return WC_EXIT_INTERRUPTED; /* nothing was read yet */
         return cli_exit_for(st) == WC_EXIT_PARTIAL ? WC_EXIT_FATAL : cli_exit_for(st);
     }
     st = wc_ingest_paths(ui.ing, (const char *const *)argv + optind, (size_t)(argc - optind),
