@@ -275,6 +275,23 @@ static json_t *feed_json(const wc_feed *f)
     return o;
 }
 
+/*
+ * Report a parse error. Without a URL the parser calls its input
+ * '<input>'; the user knows it by the file name (or stdin), so say that.
+ */
+static void report_parse_error(const wc_error *err, wc_status st, const char *src)
+{
+    static const char anon[] = "'<input>'";
+    const char *name = strcmp(src, "-") ? src : "stdin";
+    const char *msg = err->msg[0] ? err->msg : wc_strerror(st), *p;
+
+    if (!(p = strstr(msg, anon))) {
+        cli_error("%s", msg);
+        return;
+    }
+    cli_error("%.*s'%s'%s", (int)(p - msg), msg, name, p + sizeof(anon) - 1);
+}
+
 /* Not a feed: if it is a page that announces feeds, say which (autodiscovery). */
 static void suggest_feeds(const wc_feed_input *in)
 {
@@ -374,7 +391,7 @@ int cmd_feed(int argc, char **argv, struct cli_ctx *ctx)
     in.content_language = header(headers, "Content-Language");
     st = wc_feed_parse(&in, &feed, &err);
     if (st) {
-        cli_report(&err, st);
+        report_parse_error(&err, st, src);
         if (st == WC_ERR_PARSE)
             suggest_feeds(&in);
         rc = st == WC_ERR_NOMEM ? WC_EXIT_FATAL : WC_EXIT_PARTIAL;

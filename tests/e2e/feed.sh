@@ -8,7 +8,7 @@ D="$WC_TEST_DATA/feed"
 # jget JSON-FILE PYTHON-EXPR: evaluate an expression over the parsed JSON `j`
 jget() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); v=eval(sys.argv[2]); print("null" if v is None else v)' "$1" "$2"; }
 
-plan 33
+plan 37
 
 wcx feed "$D/rss2.xml" --url https://news.example.org/feed.xml >"$T/o.json"; ok $? "an RSS 2.0 file parses"
 is "$(jget "$T/o.json" 'j["format"]')" rss "format is rss"
@@ -44,6 +44,13 @@ is "$(jget "$T/o.json" 'len(j["entries"])')" 3 "with every entry recovered"
 out=$(wcx feed "$D/page.html" --url http://www.example.com/news/ 2>&1); is $? 1 "an HTML page is not a feed: exit 1"
 like "$out" "HTML page" "the message says what it is"
 like "$out" "http://www.example.com/section/feed.rss" "and names the feeds the page announces"
+out=$(wcx feed "$D/page.html" 2>&1)
+like "$out" "no feed in '$D/page.html'" "without --url the message names the file"
+unlike "$out" "<input>" "not '<input>'"
+: >"$T/empty.xml"
+out=$(wcx feed "$T/empty.xml" 2>&1); rc=$?
+is "$rc" 1 "an empty file: exit 1"
+like "$(wcx feed - <"$T/empty.xml" 2>&1)" "no feed in 'stdin'" "stdin is called stdin"
 out=$(wcx feed "$T/missing.xml" 2>&1); is $? 1 "a missing file: exit 1"
 like "$out" "missing.xml" "the message names the file"
 wcx feed >/dev/null 2>&1; is $? 2 "no argument is a usage error"
