@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wirecopy/charset.h"
 #include "wirecopy/extract.h"
 #include "wirecopy/wirecopy.h"
 #include "cli.h"
@@ -587,6 +588,11 @@ int cmd_extract(int argc, char **argv, struct cli_ctx *ctx)
             o.url = optarg;
             break;
         case OPT_CHARSET:
+            /* an encoding given by hand that we cannot honour is refused, not ignored */
+            if (wc_charset_lookup(optarg, strlen(optarg), NULL) == WC_CHARSET_UNKNOWN)
+                return cli_usage_error(cmd, "unknown charset '%s' (e.g. utf-8, windows-1252, "
+                                            "iso-8859-2, shift_jis)",
+                                       optarg);
             o.charset = optarg;
             break;
         case 'o':

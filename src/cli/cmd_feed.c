@@ -181,14 +181,22 @@ static int read_input(const char *path, wc_buf *b)
     return WC_EXIT_OK;
 }
 
-/* Response headers from a JSON file: {"Content-Type": "...", ...} (names any case). */
-static json_t *load_headers(const char *path)
+/*
+ * Response headers from a JSON file: {"Content-Type": "...", ...} (names
+ * any case). A file that cannot be used is an error when --headers named
+ * it (strict), a warning when it came from $FEED_HEADERS_JSON.
+ */
+static json_t *load_headers(const char *path, bool strict)
 {
     json_error_t jerr;
     json_t *h = json_load_file(path, 0, &jerr);
+    const char *why = h ? "not a JSON object" : jerr.text;
 
     if (!h || !json_is_object(h)) {
-        cli_warn("ignoring headers file '%s': %s", path, h ? "not a JSON object" : jerr.text);
+        if (strict)
+            cli_error("cannot use the headers file '%s': %s", path, why);
+        else
+            cli_warn("ignoring headers file '%s' ($FEED_HEADERS_JSON): %s", path, why);
         json_decref(h);
         return NULL;
     }
@@ -355,13 +363,14 @@ int cmd_feed(int argc, char **argv, struct cli_ctx *ctx)
         return cli_usage_error(self, optind >= argc ? "a FILE, URL or - is needed"
                                                     : "only one FILE, URL or - at a time");
     src = argv[optind];
-    if (!hpath) {
+    if (hpath) {
+        if (!(headers = load_headers(hpath, true)))
+            return WC_EXIT_PARTIAL;
+    } else {
         const char *env = getenv("FEED_HEADERS_JSON");
         if (env && *env)
-            hpath = env;
+            headers = load_headers(env, false);
     }
-    if (hpath)
-        headers = load_headers(hpath);
     if (!ctype || !*ctype)
         ctype = header(headers, "Content-Type");
     if (!cloc || !*cloc)

@@ -21,7 +21,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
-echo "1..22"
+echo "1..24"
 
 # 1-2: a file and stdin give the expected text
 "$W" extract "$D/basic.html" >"$T/out.txt" 2>"$T/err.txt"
@@ -72,7 +72,7 @@ head -c 20000 /dev/urandom >"$T/junk.html"
 rc=$?
 check "binary junk: exit 1, no output" "[ $rc -eq 1 ] && [ ! -s '$T/out.txt' ]"
 
-# 13-16: usage
+# 13-18: usage
 "$W" extract --help >"$T/out.txt" 2>&1
 check "--help: exit 0 and usage" "[ $? -eq 0 ] && grep -q '^usage: wirecopy extract' '$T/out.txt'"
 "$W" extract --format pdf "$D/basic.html" >/dev/null 2>"$T/err.txt"
@@ -81,8 +81,11 @@ check "bad format: exit 2" "[ $? -eq 2 ] && grep -q usage '$T/err.txt'"
 check "unknown option: exit 2" "[ $? -eq 2 ]"
 "$W" extract >/dev/null 2>&1
 check "no argument: exit 2" "[ $? -eq 2 ]"
+"$W" extract --charset bogus-cs "$D/basic.html" >"$T/out.txt" 2>"$T/err.txt"
+check "unknown --charset: exit 2, nothing printed" "[ $? -eq 2 ] && [ ! -s '$T/out.txt' ]"
+check "unknown --charset: named in the message" "grep -q \"unknown charset 'bogus-cs'\" '$T/err.txt'"
 
-# 17-22: URLs from a server on 127.0.0.1
+# 19-24: URLs from a server on 127.0.0.1
 if ! command -v python3 >/dev/null; then
     for i in 1 2 3 4 5 6; do ok "url # SKIP no python3"; done
     exit 0

@@ -8,7 +8,7 @@ D="$WC_TEST_DATA/feed"
 # jget JSON-FILE PYTHON-EXPR: evaluate an expression over the parsed JSON `j`
 jget() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); v=eval(sys.argv[2]); print("null" if v is None else v)' "$1" "$2"; }
 
-plan 37
+plan 41
 
 wcx feed "$D/rss2.xml" --url https://news.example.org/feed.xml >"$T/o.json"; ok $? "an RSS 2.0 file parses"
 is "$(jget "$T/o.json" 'j["format"]')" rss "format is rss"
@@ -36,6 +36,14 @@ is "$(jget "$T/o.json" 'j["link"]')" "http://b.example/" "--content-location is 
 printf '{"Content-Location": "http://c.example/z/", "Content-Type": "text/xml"}' >"$T/h.json"
 FEED_HEADERS_JSON="$T/h.json" wcx feed "$D/rss2.xml" --url http://a.example/ >"$T/o.json"
 is "$(jget "$T/o.json" 'j["link"]')" "http://c.example/" "headers from \$FEED_HEADERS_JSON"
+out=$(wcx feed --headers "$T/nope.json" "$D/rss2.xml" 2>&1); rc=$?
+is "$rc" 1 "--headers naming a missing file fails (exit 1), it is not ignored"
+like "$out" "error: cannot use the headers file '$T/nope.json'" "and says which file"
+echo '["not", "an object"]' >"$T/arr.json"
+out=$(wcx feed --headers "$T/arr.json" "$D/rss2.xml" 2>&1); rc=$?
+is "$rc:$(echo "$out" | grep -c 'not a JSON object')" "1:1" "--headers with a JSON array fails, says why"
+FEED_HEADERS_JSON="$T/nope.json" wcx feed "$D/rss2.xml" >/dev/null 2>&1
+is "$?" 0 "a missing \$FEED_HEADERS_JSON file only warns (the harness sets it for every run)"
 
 wcx feed "$D/malformed.xml" >"$T/o.json"; ok $? "a malformed feed still exits 0"
 is "$(jget "$T/o.json" 'j["bozo"]')" True "and is bozo"
