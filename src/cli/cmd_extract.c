@@ -55,7 +55,8 @@ const char help_extract[] =
     "  -j, --jobs N       with a folder: pages extracted at once (default 2)\n"
     "  -q, --quiet        no summary on stderr\n"
     "\n"
-    "A page without an article (a section front, an error page) prints nothing;\n"
+    "A page without an article (a section front, an error page) prints nothing\n"
+    "(with --format json: one object with the metadata found and \"text\": \"\");\n"
     "for a single page that is exit status 1.\n";
 
 /* Largest page we fetch or read (the extractor's own cap). */
@@ -266,6 +267,14 @@ static int extract_one(const char *src, const struct opts *o, struct cli_ctx *ct
     if (st == WC_ERR_EMPTY) {
         cli_error("no article in '%s': %s", name, err.msg[0] ? err.msg : wc_strerror(st));
         rc = WC_EXIT_PARTIAL;
+        /* JSON readers get an object all the same: what metadata there is, "text": "" */
+        if (o->fmt == FMT_JSON && !(st = render(&a, FMT_JSON, eo.url, &out)) &&
+            fwrite(out.buf, 1, out.len, stdout) != out.len && errno != EPIPE) {
+            cli_error("cannot write output: %s", strerror(errno));
+            rc = WC_EXIT_FATAL;
+        }
+        if (st)
+            rc = cli_exit_for(st);
         goto out;
     }
     if (st) {
