@@ -396,6 +396,10 @@ done:
         memset(&round_base, 0, sizeof(round_base));
         print_summary(&stats, &round_base, cli_time_mono() - start);
     }
+    if ((st == WC_ERR_INTERRUPTED || cli_interrupted) && !watch)
+        fprintf(stderr, "wirecopy: interrupted: %llu %s stored; run again to continue\n",
+                (unsigned long long)stats.articles_new,
+                cli_plural(stats.articles_new, "article", "articles"));
     if (!ctx->quiet && total == 0 && !list_failed && st == WC_OK)
         fprintf(stderr, "wirecopy: no feeds to follow: give a list (`wirecopy follow "
                         "news.opml`) or add one (`wirecopy feeds add URL`)\n");

@@ -28,7 +28,7 @@ WC_NGINX_EXTRA="$T/extra.conf" WC_NGINX_ROOT="$T/www" WC_NGINX_ROBOTS="$DATA/rob
 U1=$WC_NGINX_URL
 U2=$WC_NGINX_URL2
 
-plan 22
+plan 27
 
 # Two teaser feeds (one per host) of N entries each; every entry's page is a
 # distinct article of about 2 KiB, so each takes about a second to arrive.
@@ -108,6 +108,23 @@ is "$(exactly_once)" "$((2 * N)) $((2 * N)) $((2 * N)) $((2 * N))" \
 is "$(pages_done)" "$((2 * N - stored))" "the rerun fetched only the pages that were not stored"
 is "$(consistent)" 0 "both feeds' states are stored"
 
+# --- one-shot follow, Ctrl-C (SIGINT): 130 and a line saying what was stored ---------------------
+WIRECOPY_DB="$T/int.db"
+export WIRECOPY_DB
+wc_nginx_clear_log
+"$WIRECOPY" follow --delay 0 "$T/list.txt" 2>"$T/err_int" &
+bg=$!
+wait_pages 3
+ok $? "interrupt: pages are being fetched"
+kill -INT "$bg"
+wait "$bg"
+rc=$?
+bg=""
+is "$rc" 130 "interrupt: exit status 130"
+said=$(sed -n 's/^wirecopy: interrupted: \([0-9]*\) articles\{0,1\} stored; run again to continue$/\1/p' "$T/err_int")
+like "$said" "^[0-9]+$" "interrupt: says it was interrupted, how many articles are stored, to run again"
+is "$said" "$(sql 'SELECT count(*) FROM documents')" "interrupt: the number said is what the database holds"
+
 # --- follow --watch, SIGTERM ------------------------------------------------------------------
 WIRECOPY_DB="$T/watch.db"
 export WIRECOPY_DB
@@ -123,6 +140,7 @@ rc=$?
 bg=""
 is "$rc" 0 "watch: SIGTERM ends it cleanly, with status 0"
 is "$(sql 'PRAGMA integrity_check')" ok "watch: database intact"
+ok "$(grep -q 'interrupted:' "$T/err3"; [ $? -ne 0 ]; echo $?)" "watch: a signal is its normal end, no 'interrupted' line"
 fetched=$(sed -n 's/.* \([0-9]*\) pages fetched.*/\1/p' "$T/err3" | tail -1)
 ge "${fetched:-0}" 1 "watch: the summary counts the pages fetched before the signal (${fetched:-none})"
 is "$(sql 'SELECT count(*) FROM documents')" "${fetched:-x}" \
