@@ -7,6 +7,8 @@
  *   wirecopy extract - < page.html
  *   wirecopy extract DIR --out-dir OUT     every .html/.htm below DIR into
  *                                          OUT/<relative name>.txt|.json|.md
+ *                                          (a name two pages make goes to the
+ *                                          first; the next gets a.html.txt)
  *
  * A URL is fetched with one libcurl easy transfer (redirects followed,
  * size and time capped, http/https only); crawling politely is the fetch
@@ -52,6 +54,7 @@ const char help_extract[] =
     "      --url URL      the page's address, for relative links and the site name\n"
     "      --charset CS   the page's encoding, as an HTTP header would give it\n"
     "  -o, --out-dir OUT  with a folder: write OUT/<name>.txt|.json|.md per page\n"
+    "                     (a.htm and a.html: a.txt and a.html.txt, with a warning)\n"
     "  -j, --jobs N       with a folder: pages extracted at once (default 2)\n"
     "  -q, --quiet        no summary on stderr\n"
     "\n"
@@ -304,6 +307,7 @@ out:
 
 struct file_list {
     char **paths; /* relative to the root */
+    char **outs;  /* output name of each, relative to --out-dir (assign_outputs) */
     size_t n, cap;
 };
 
@@ -376,6 +380,118 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* --- output names: one page per file, never an overwrite ---------------------------- */
+
+/* Most numbered names tried for one page ("a.html.2.txt" ...) before giving up. */
+#define OUT_NAME_TRIES 1000
+
+/* An open-addressing set of output names, each with the index of the page holding it. */
+struct name_set {
+    const char **names;
+    size_t *owner;
+    size_t mask;
+};
+
+static size_t name_hash(const char *s)
+{
+    size_t h = 14695981039346656037ULL; /* FNV-1a */
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* The slot of name: where it is, or the empty slot where it would go. */
+static size_t name_slot(const struct name_set *set, const char *name)
+{
+    size_t i = name_hash(name) & set->mask;
+
+    while (set->names[i] && strcmp(set->names[i], name))
+        i = (i + 1) & set->mask;
+    return i;
+}
+
+/* rel without its .html/.htm, then ext: "a/b.htm" -> "a/b.txt" */
+static char *base_name(const char *rel, const char *ext)
+{
+    size_t n = strlen(rel);
+    char *s;
+
+    n -= (n > 5 && !strcasecmp(rel + n - 5, ".html")) ? 5 : 4;
+    if (asprintf(&s, "%.*s%s", (int)n, rel, ext) < 0)
+        return NULL;
+    return s;
+}
+
+/*
+ * Give every page its output name, in name order so the result does not
+ * depend on -j: OUT/<rel without .html|.htm>.<ext>, and when an earlier
+ * page holds that name already (a.htm and a.html both make a.txt) the
+ * whole input name, OUT/a.html.txt, then a.html.2.txt, ... with a warning
+ * naming both pages. Returns -1 when out of memory.
+ */
+static int assign_outputs(struct file_list *l, const char *root, const char *out_dir,
+                          const char *ext)
+{
+    struct name_set set = {NULL, NULL, 0};
+    size_t cap = 16, i;
+    int rc = -1;
+
+    while (cap < 2 * l->n)
+        cap *= 2;
+    set.mask = cap - 1;
+    if (!(l->outs = calloc(l->n ? l->n : 1, sizeof(*l->outs))) ||
+        !(set.names = calloc(cap, sizeof(*set.names))) ||
+        !(set.owner = calloc(cap, sizeof(*set.owner))))
+        goto out;
+    for (i = 0; i < l->n; i++) {
+        char *name = base_name(l->paths[i], ext);
+        size_t slot, first_owner;
+        unsigned k;
+
+        if (!name)
+            goto out;
+        slot = name_slot(&set, name);
+        if (set.names[slot]) {
+            char *taken = name;
+            first_owner = set.owner[slot];
+            name = NULL;
+            for (k = 1; k <= OUT_NAME_TRIES && !name; k++) {
+                char *alt;
+                if ((k == 1 ? asprintf(&alt, "%s%s", l->paths[i], ext)
+                            : asprintf(&alt, "%s.%u%s", l->paths[i], k, ext)) < 0) {
+                    free(taken);
+                    goto out;
+                }
+                slot = name_slot(&set, alt);
+                if (set.names[slot])
+                    free(alt);
+                else
+                    name = alt;
+            }
+            if (name)
+                cli_warn("'%s/%s' and '%s/%s' both make '%s/%s': '%s/%s' is written to "
+                         "'%s/%s'",
+                         root, l->paths[first_owner], root, l->paths[i], out_dir, taken, root,
+                         l->paths[i], out_dir, name);
+            else
+                cli_warn("'%s/%s' is skipped: '%s/%s' and %d other names are taken", root,
+                         l->paths[i], out_dir, taken, OUT_NAME_TRIES);
+            free(taken);
+            if (!name)
+                continue; /* outs[i] stays NULL: counted as failed */
+        }
+        l->outs[i] = name;
+        set.names[slot] = name;
+        set.owner[slot] = i;
+    }
+    rc = 0;
+out:
+    free(set.names);
+    free(set.owner);
+    return rc;
+}
+
 /* mkdir -p for the folders of path (not the last component). */
 static int make_parents(char *path)
 {
@@ -417,19 +533,23 @@ static void batch_error(struct batch *b, const wc_error *err, const char *what, 
     pthread_mutex_unlock(&b->msg);
 }
 
-static void batch_page(struct batch *b, const char *rel, wc_buf *page, wc_buf *out)
+static void batch_page(struct batch *b, size_t idx, wc_buf *page, wc_buf *out)
 {
+    const char *rel = b->files->paths[idx], *out_name = b->files->outs[idx];
     char in[8192], dst[8192];
     wc_error err = WC_ERROR_INIT;
     wc_article a;
     wc_extract_opts eo = {NULL, b->o->charset, 0};
     wc_status st;
-    size_t n;
     FILE *f;
 
     wc_buf_reset(page);
     wc_buf_reset(out);
     snprintf(in, sizeof(in), "%s/%s", b->root, rel);
+    if (!out_name) { /* no free output name (assign_outputs said so) */
+        atomic_fetch_add(&b->failed, 1);
+        return;
+    }
     if ((st = read_file(in, page, &err))) {
         batch_error(b, &err, "cannot read", in);
         atomic_fetch_add(&b->failed, 1);
@@ -452,11 +572,7 @@ static void batch_page(struct batch *b, const char *rel, wc_buf *page, wc_buf *o
         return;
     }
     wc_article_release(&a);
-    /* OUT/<rel without .html>.<ext> */
-    n = strlen(rel);
-    n -= (n > 5 && !strcasecmp(rel + n - 5, ".html")) ? 5 : 4;
-    if ((size_t)snprintf(dst, sizeof(dst), "%s/%.*s%s", b->o->out_dir, (int)n, rel,
-                         format_ext[b->o->fmt]) >= sizeof(dst)) {
+    if ((size_t)snprintf(dst, sizeof(dst), "%s/%s", b->o->out_dir, out_name) >= sizeof(dst)) {
         batch_error(b, NULL, "output name too long for", in);
         atomic_fetch_add(&b->failed, 1);
         return;
@@ -487,7 +603,7 @@ static void *batch_worker(void *arg)
         size_t i = atomic_fetch_add(&b->next, 1);
         if (i >= b->files->n || atomic_load(&b->fatal) || cli_interrupted)
             break;
-        batch_page(b, b->files->paths[i], &page, &out);
+        batch_page(b, i, &page, &out);
     }
     wc_buf_release(&page);
     wc_buf_release(&out);
@@ -496,7 +612,7 @@ static void *batch_worker(void *arg)
 
 static int extract_dir(const char *root, const struct opts *o, struct cli_ctx *ctx)
 {
-    struct file_list files = {NULL, 0, 0};
+    struct file_list files = {NULL, NULL, 0, 0};
     struct batch b;
     pthread_t th[JOBS_MAX];
     unsigned errors = 0, i, started = 0;
@@ -519,6 +635,11 @@ static int extract_dir(const char *root, const struct opts *o, struct cli_ctx *c
     }
     if (files.n)
         qsort(files.paths, files.n, sizeof(*files.paths), by_name);
+    if (assign_outputs(&files, root, o->out_dir, format_ext[o->fmt]) != 0) {
+        cli_error("out of memory while naming the outputs of '%s'", root);
+        rc = WC_EXIT_FATAL;
+        goto out;
+    }
     memset(&b, 0, sizeof(b));
     b.root = root;
     b.o = o;
@@ -553,9 +674,13 @@ static int extract_dir(const char *root, const struct opts *o, struct cli_ctx *c
     else
         rc = (atomic_load(&b.failed) + errors) ? WC_EXIT_PARTIAL : WC_EXIT_OK;
 out:
-    for (size_t k = 0; k < files.n; k++)
+    for (size_t k = 0; k < files.n; k++) {
         free(files.paths[k]);
+        if (files.outs)
+            free(files.outs[k]);
+    }
     free(files.paths);
+    free(files.outs);
     return rc;
 }
 

@@ -16,7 +16,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
-echo "1..15"
+echo "1..21"
 
 # a tree of pages: nested folders, .htm, a non-HTML file, a page without an article
 mkdir -p "$T/in/a/b" "$T/in/c"
@@ -57,6 +57,25 @@ mkdir -p "$T/single"
 cp "$D/basic.html" "$T/single/"
 "$W" extract "$T/single" --out-dir "$T/out6" 2>"$T/err" >/dev/null
 check "summary of one page says '1 page'" "grep -q 'wirecopy: 1 page, 1 extracted,' '$T/err'"
+
+# two pages that make one output name: the later (in name order) gets its whole name, a warning says so
+mkdir -p "$T/col"
+cp "$D/lang_de.html" "$T/col/a.htm"
+cp "$D/basic.html" "$T/col/a.html"
+"$W" extract "$T/col" --out-dir "$T/outc" >/dev/null 2>"$T/err"
+rc=$?
+check "same output name: exit 0, both counted" "[ $rc -eq 0 ] && grep -q '2 pages, 2 extracted' '$T/err'"
+check "same output name: the first page keeps a.txt" "cmp -s '$T/outc/a.txt' '$D/lang_de.expected.txt'"
+check "same output name: the later is written to a.html.txt" "cmp -s '$T/outc/a.html.txt' '$D/basic.expected.txt'"
+check "same output name: the warning names both pages and the new name" \
+    "grep -q \"warning: '$T/col/a.htm' and '$T/col/a.html' both make '$T/outc/a.txt': '$T/col/a.html' is written to '$T/outc/a.html.txt'\" '$T/err'"
+# a third page whose own name is the second's new one: it steps aside too, whatever -j is
+cp "$D/debris_plain.html" "$T/col/a.html.htm"
+"$W" extract -q -j 4 "$T/col" --out-dir "$T/outc4" 2>/dev/null
+"$W" extract -q -j 1 "$T/col" --out-dir "$T/outc1" 2>/dev/null
+check "three pages, three files, none overwritten" \
+    "[ \"\$(ls '$T/outc4' | tr '\n' ' ')\" = 'a.html.htm.txt a.html.txt a.txt ' ] && cmp -s '$T/outc4/a.html.htm.txt' '$D/debris_plain.expected.txt'"
+check "the same names with -j 1 and -j 4" "diff -r '$T/outc1' '$T/outc4' >/dev/null"
 
 "$W" extract "$T/in" >/dev/null 2>&1
 check "folder without --out-dir: exit 2" "[ $? -eq 2 ]"
