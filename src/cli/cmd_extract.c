@@ -724,8 +724,9 @@ int cmd_extract(int argc, char **argv, struct cli_ctx *ctx)
         case OPT_CHARSET:
             /* an encoding given by hand that we cannot honour is refused, not ignored */
             if (wc_charset_lookup(optarg, strlen(optarg), NULL) == WC_CHARSET_UNKNOWN)
-                return cli_usage_error(cmd, "unknown charset '%s' (e.g. utf-8, windows-1252, "
-                                            "iso-8859-2, shift_jis)",
+                return cli_usage_error(cmd,
+                                       "unknown charset '%s' (e.g. utf-8, windows-1252, "
+                                       "iso-8859-2, shift_jis)",
                                        optarg);
             o.charset = optarg;
             break;
