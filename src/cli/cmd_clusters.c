@@ -17,7 +17,7 @@ const char help_clusters[] =
     "\n"
     "  -m, --min-size N  clusters with at least N members (default 2)\n"
     "      --order O     size (default: largest first), recent (last seen first) or id\n"
-    "  -n, --limit N     show at most N clusters (default: all)\n"
+    "  -n, --limit N     show at most N clusters (0, the default: no limit)\n"
     "      --tsv         tab-separated output with a header line, for scripts\n"
     "\n"
     "See one cluster with `wirecopy show ID`; export them with `wirecopy export`.\n";

@@ -11,6 +11,7 @@
 #include "wirecopy/ingest.h"
 #include "wirecopy/store.h"
 #include "cli.h"
+#include "fmt.h"
 #include "fpopt.h"
 
 const char help_ingest[] =
@@ -69,12 +70,14 @@ static void print_summary(const wc_ingest_stats *s, double secs)
         snprintf(extra, sizeof(extra), " (%llu without an article)",
                  (unsigned long long)s->not_articles);
     fprintf(stderr,
-            "ingest: %llu records read, %llu articles stored (%llu exact copies, %llu near "
-            "copies), %llu already stored, %llu skipped%s, %llu errors in %.1f s\n",
-            (unsigned long long)s->records, (unsigned long long)s->stored,
-            (unsigned long long)s->exact, (unsigned long long)s->near,
+            "ingest: %llu %s read, %llu %s stored (%llu exact %s, %llu near %s), %llu already "
+            "stored, %llu skipped%s, %llu %s in %.1f s\n",
+            (unsigned long long)s->records, cli_plural(s->records, "record", "records"),
+            (unsigned long long)s->stored, cli_plural(s->stored, "article", "articles"),
+            (unsigned long long)s->exact, cli_plural(s->exact, "copy", "copies"),
+            (unsigned long long)s->near, cli_plural(s->near, "copy", "copies"),
             (unsigned long long)s->already, (unsigned long long)s->skipped, extra,
-            (unsigned long long)s->errors, secs);
+            (unsigned long long)s->errors, cli_plural(s->errors, "error", "errors"), secs);
 }
 
 int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)

@@ -11,6 +11,7 @@
 #include "wirecopy/ingest.h"
 #include "wirecopy/store.h"
 #include "cli.h"
+#include "fpopt.h"
 
 const char help_recluster[] =
     "usage: wirecopy recluster [--threshold T] [--shingle N] [--perms N] [--db PATH]\n"
@@ -34,16 +35,14 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
         CLI_COMMON_LONGOPTS,                         {NULL, 0, NULL, 0}};
     const struct cli_cmd *self = cli_find("recluster");
     wc_fp_params params;
-    bool custom = false, set_t = false, set_s = false, set_p = false;
-    double threshold = 0;
-    unsigned shingle = 0, perm = 0;
+    struct fpopt fo = {0};
     wc_store *store = NULL;
     wc_recluster_stats rs;
     wc_error err = WC_ERROR_INIT;
     wc_status st;
     char *stored = NULL;
     uint64_t v, lock_wait = 10000;
-    double d, start;
+    double start;
     int c, r;
 
     optind = 1;
@@ -52,26 +51,11 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
             return r;
         if (r == 0)
             continue;
+        if ((r = fpopt_take(self, &fo, c, optarg)) > 1)
+            return r;
+        if (r == 1)
+            continue;
         switch (c) {
-        case 'T':
-            if (!cli_parse_double(optarg, 0.0, 1.0, &d))
-                return cli_usage_error(self, "--threshold needs a number from 0 to 1");
-            threshold = d;
-            set_t = custom = true;
-            break;
-        case 'S':
-            if (!cli_parse_uint(optarg, 8, &v) || v < 1)
-                return cli_usage_error(self, "--shingle needs a number from 1 to 8");
-            shingle = (unsigned)v;
-            set_s = custom = true;
-            break;
-        case 'P':
-            if (!cli_parse_uint(optarg, WC_FP_MAX_PERM, &v) || v < 16 || v % 16)
-                return cli_usage_error(self, "--perms needs a multiple of 16 from 16 to %d",
-                                       WC_FP_MAX_PERM);
-            perm = (unsigned)v;
-            set_p = custom = true;
-            break;
         case 'L':
             if (!cli_parse_uint(optarg, 86400000, &v))
                 return cli_usage_error(self, "--lock-wait needs milliseconds");
@@ -89,39 +73,11 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
         cli_report(&err, st);
         return WC_EXIT_FATAL;
     }
-    if (custom) {
-        /* the stored settings, with what was given on the command line changed */
-        params = wc_fp_params_default();
-        if ((st = wc_store_meta_get(store, "fingerprint", &stored, &err)) ||
-            (stored && (st = wc_fp_params_parse(stored, strlen(stored), &params, &err)))) {
-            cli_report(&err, st);
-            wc_store_close(store);
-            free(stored);
-            return WC_EXIT_FATAL;
-        }
-        free(stored);
-        stored = NULL;
-        if (set_t)
-            params.threshold = threshold;
-        if (set_s)
-            params.shingle = shingle;
-        if (set_p)
-            params.perm = perm;
-        if (set_p) {
-            /* keep the LSH banding inside a shorter signature */
-            if (params.lead_perm > params.perm)
-                params.lead_perm = params.perm;
-            if (params.bands * params.rows > params.perm)
-                params.bands = params.perm / params.rows;
-            if (params.lead_bands * params.lead_rows > params.lead_perm)
-                params.lead_bands = params.lead_perm / params.lead_rows;
-        }
-        if (wc_fp_params_check(&params, &err)) {
-            wc_store_close(store);
-            return cli_usage_error(self, "%s", err.msg);
-        }
+    if (fpopt_any(&fo) && (r = fpopt_resolve(self, &fo, store, &params))) {
+        wc_store_close(store);
+        return r;
     }
-    st = wc_recluster(store, custom ? &params : NULL, &cli_interrupted, &rs, &err);
+    st = wc_recluster(store, fpopt_any(&fo) ? &params : NULL, &cli_interrupted, &rs, &err);
     if (!st)
         st = wc_store_meta_get(store, "fingerprint", &stored, &err);
     wc_store_close(store);
