@@ -150,8 +150,11 @@ wc_status wc_extract_html(const char *html, size_t len, const wc_extract_opts *o
     ex_score_select(&d);
     st = ex_output_build(&d, out);
     if (st == WC_ERR_EMPTY) {
+        /* no article, but what the page says of itself stays (title, dates, ...) */
         wc_error_set(err, st, "no article text found");
-        goto out;
+        ex_meta_finish(&d, out);
+        doc_release(&d);
+        return st;
     }
     if (st) {
         wc_error_set(err, st, "cannot build the article text: %s", wc_strerror(st));

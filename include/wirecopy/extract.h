@@ -81,7 +81,8 @@ typedef struct wc_extract_opts {
 
 /*
  * Extract html[0..len) into *out (which must be initialised; previous
- * contents are released). WC_ERR_EMPTY when the page holds no article,
+ * contents are released). WC_ERR_EMPTY when the page holds no article
+ * (*out then has an empty text, and the metadata found, if any),
  * WC_ERR_NOMEM, WC_ERR_LIMIT. Thread-safe: callers may run it on many
  * threads at once (after wc_global_init()).
  */
