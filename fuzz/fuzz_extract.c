@@ -63,7 +63,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         wc_buf_reset(&out);
         check(wc_article_to_markdown(&a, &out) == WC_OK);
     } else {
-        check(a.text == NULL && a.n_blocks == 0);
+        /* no article: no text, but the metadata found may stay, valid UTF-8 */
+        check((a.text == NULL || a.text_len == 0) && a.n_blocks == 0);
+        check(!a.title || wc_utf8_valid(a.title, strlen(a.title)));
     }
     wc_buf_release(&out);
     wc_article_release(&a);

@@ -561,6 +561,7 @@ static void batch_page(struct batch *b, size_t idx, wc_buf *page, wc_buf *out)
     st = wc_extract_html(page->buf, page->len, &eo, &a, &err);
     if (st == WC_ERR_EMPTY) {
         atomic_fetch_add(&b->empty, 1);
+        wc_article_release(&a); /* the metadata found is kept, even without an article */
         return;
     }
     if (st || (st = render(&a, b->o->fmt, NULL, out))) {
