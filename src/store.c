@@ -177,8 +177,11 @@ wc_status store_db_error(wc_store *s, int rc, wc_error *err, const char *what)
         return wc_error_set(err, st, "database '%s' is damaged or not a wirecopy database (%s)",
                             s ? s->path : "?", msg);
     if (st == WC_ERR_BUSY)
-        return wc_error_set(err, st, "database '%s' is locked by another process (%s)",
-                            s ? s->path : "?", msg);
+        return wc_error_set(err, st,
+                            "database '%s' stayed busy for %d s while %s: another program "
+                            "(a running wirecopy ingest or follow?) is writing to it; try again "
+                            "when it is done (%s)",
+                            s ? s->path : "?", STORE_BUSY_TIMEOUT_MS / 1000, what, msg);
     return wc_error_set(err, st, "database error while %s in '%s': %s", what, s ? s->path : "?",
                         msg);
 }
