@@ -535,6 +535,8 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
         ing->stats.skipped++;
         ing->stats.not_articles++;
         pthread_mutex_unlock(&ing->mu);
+        if (ing->opts.report_empty)
+            report_problem(ing, sl);
         deliver(ing, sl, WC_ERR_EMPTY, 0, 0, false, 0);
         return WC_OK;
     }

@@ -56,6 +56,8 @@ typedef struct wc_ingest_opts {
     const wc_fp_params *params; /* fingerprint/cluster parameters; NULL = stored or default */
     size_t max_record;         /* cap on one record's bytes (0 = dump default) */
     wc_problem_fn on_problem;  /* bad records (provenance in the message) */
+    bool report_empty;         /* also pass records without an article to on_problem, with
+                                  code WC_ERR_EMPTY (they are counted as skipped, not errors) */
     void *problem_ctx;
     /* Called on the writer thread, inside its transaction, for every record once decided
        (may be NULL). It may call wc_store functions on the store being written. */

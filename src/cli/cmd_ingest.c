@@ -26,11 +26,13 @@ const char help_ingest[] =
     "\n"
     "  -j, --threads N      worker threads (default: one per CPU)\n"
     "      --batch N        documents per transaction (default 2000)\n"
-    "      --threshold T    similarity at which a document joins a cluster (0..1)\n"
-    "      --shingle N      words per shingle\n"
-    "      --perms N        MinHash signature length\n"
+    "      --threshold T    similarity at which a document joins a cluster (0..1;\n"
+    "                       default 0.35, or the database's)\n"
+    "      --shingle N      words per shingle (default 3, or the database's)\n"
+    "      --perms N        MinHash signature length (default 128, or the database's)\n"
     "      --lock-wait MS   wait this long for another writer to finish (default 10000)\n"
     "  -q, --quiet          no progress and no summary\n"
+    "  -v, --verbose        also name each record that held no article\n"
     "\n"
     "The fingerprint settings are stored with the database on first use; a later\n"
     "run with other settings is refused (use `wirecopy recluster` to change them).\n"
@@ -50,7 +52,8 @@ static void on_problem(void *p, const wc_error *err)
     struct ingest_ui *ui = p;
 
     cli_progress_end(&ui->prog);
-    ui->problems++;
+    if (err->code != WC_ERR_EMPTY) /* -v: a page without an article is a note, not a problem */
+        ui->problems++;
     fprintf(stderr, "wirecopy: %s\n", err->msg[0] ? err->msg : wc_strerror(err->code));
 }
 
@@ -144,6 +147,7 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
     cli_progress_start(&ui.prog, ctx);
     opts.params = NULL;
     opts.on_problem = on_problem;
+    opts.report_empty = ctx->verbose;
     opts.problem_ctx = &ui;
     opts.stop = &cli_interrupted;
     opts.on_progress = on_progress;

@@ -6,7 +6,7 @@
 # skipped, and the committed wget WARC ingests the same way.
 . "$(dirname "$0")/lib.sh"
 command -v wget >/dev/null && command -v python3 >/dev/null || skip_all "wget or python3 missing"
-plan 15
+plan 17
 
 bash "$WC_HELPERS/make_warc.sh" "$T/crawl" site >/dev/null 2>"$T/make.err"
 ok $? "wget recorded the loopback site into a WARC"
@@ -15,6 +15,10 @@ like "$out" "3 articles stored" "three article pages stored"
 like "$out" "[1-9][0-9]* skipped" "requests, metadata, redirects, stylesheet and image skipped"
 like "$out" "6 records read, 3 articles stored .* 1 already stored, [0-9]+ skipped \(2 without an article\)" \
      "records read add up: stored, already stored, and pages without an article"
+out=$(WIRECOPY_DB="$T/v.db" "$WIRECOPY" ingest -v "$T/crawl/site.warc.gz" 2>&1); rc=$?
+is "$rc" 0 "-v: pages without an article are notes, not failures (exit 0)"
+is "$(printf '%s\n' "$out" | grep -c 'no article text found in .*site.warc.gz. at offset [0-9]* (http://127.0.0.1:[0-9]*/')" 2 \
+   "-v names each record without an article, with offset and URL"
 is "$(sql "SELECT count(*) FROM documents WHERE url LIKE 'http://127.0.0.1:%/news/%.html' AND source = 'warc'")" 3 \
    "WARC-Target-URI kept as the URL"
 is "$(sql "SELECT count(*) FROM documents WHERE fetched_at > strftime('%s','now') - 3600")" 3 \
