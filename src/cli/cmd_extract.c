@@ -228,6 +228,7 @@ struct opts {
     const char *charset;
     const char *out_dir;
     unsigned jobs;
+    bool verbose; /* DIR: name each page without an article */
 };
 
 static int extract_one(const char *src, const struct opts *o, struct cli_ctx *ctx)
@@ -562,6 +563,11 @@ static void batch_page(struct batch *b, size_t idx, wc_buf *page, wc_buf *out)
     if (st == WC_ERR_EMPTY) {
         atomic_fetch_add(&b->empty, 1);
         wc_article_release(&a); /* the metadata found is kept, even without an article */
+        if (b->o->verbose) {
+            pthread_mutex_lock(&b->msg);
+            fprintf(stderr, "wirecopy: no article in '%s'\n", in);
+            pthread_mutex_unlock(&b->msg);
+        }
         return;
     }
     if (st || (st = render(&a, b->o->fmt, NULL, out))) {
@@ -701,7 +707,7 @@ int cmd_extract(int argc, char **argv, struct cli_ctx *ctx)
         {NULL, 0, NULL, 0},
     };
     const struct cli_cmd *cmd = cli_find("extract");
-    struct opts o = {FMT_TEXT, NULL, NULL, NULL, 2};
+    struct opts o = {FMT_TEXT, NULL, NULL, NULL, 2, false};
     struct stat sb;
     uint64_t v;
     int c, r;
@@ -758,6 +764,7 @@ int cmd_extract(int argc, char **argv, struct cli_ctx *ctx)
         S_ISDIR(sb.st_mode)) {
         if (!o.out_dir)
             return cli_usage_error(cmd, "a folder needs --out-dir");
+        o.verbose = ctx->verbose > 0;
         return extract_dir(argv[optind], &o, ctx);
     }
     if (o.out_dir)

@@ -16,7 +16,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
-echo "1..21"
+echo "1..23"
 
 # a tree of pages: nested folders, .htm, a non-HTML file, a page without an article
 mkdir -p "$T/in/a/b" "$T/in/c"
@@ -37,6 +37,9 @@ check "nested .htm" "cmp -s '$T/out1/a/lang_de.txt' '$D/lang_de.expected.txt'"
 check "deeper folder" "cmp -s '$T/out1/a/b/debris.txt' '$D/debris_plain.expected.txt'"
 check "upper-case extension" "cmp -s '$T/out1/c/structure.txt' '$D/structure_lists_headings.expected.txt'"
 check "no file for a page without an article" "[ ! -e '$T/out1/c/gone.txt' ] && [ ! -e '$T/out1/c/notes.txt' ]"
+check "without -v, pages without an article are not named" "! grep -q 'no article in' '$T/err'"
+"$W" -v extract "$T/in" --out-dir "$T/outv" >/dev/null 2>"$T/errv"
+check "-v names the page without an article" "grep -q \"no article in '.*c/gone.html'\" '$T/errv'"
 
 # the same results with one and with four workers
 "$W" extract -q -j 1 "$T/in" --out-dir "$T/out2" 2>/dev/null
