@@ -5,15 +5,21 @@
 . "$(dirname "$0")/lib.sh"
 plan 12
 
+# wait_docs N: wait (up to 30 s) until the database holds N documents; n = what it holds
+wait_docs() {
+    for _ in $(seq 1 300); do
+        n=$(sqlite3 "$WIRECOPY_DB" 'SELECT count(*) FROM documents' 2>/dev/null || echo 0)
+        [ "${n:-0}" -ge "$1" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 python3 "$WC_HELPERS/gen_jsonl.py" 30000 "$T/big.jsonl" 3
 "$WIRECOPY" ingest -q --batch 500 "$T/big.jsonl" &
 pid=$!
 n=0
-for _ in $(seq 1 300); do   # wait (up to 30 s) for the first commits
-    n=$(sqlite3 "$WIRECOPY_DB" 'SELECT count(*) FROM documents' 2>/dev/null || echo 0)
-    [ "${n:-0}" -gt 0 ] && break
-    sleep 0.1
-done
+wait_docs 1   # the first commits
 kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 ge "$n" 1 "documents were committed before the kill"
@@ -31,11 +37,7 @@ WIRECOPY_DB="$T/int.db"
 export WIRECOPY_DB
 "$WIRECOPY" ingest -q --batch 500 "$T/big.jsonl" 2>"$T/int.err" &
 pid=$!
-for _ in $(seq 1 300); do
-    n=$(sqlite3 "$WIRECOPY_DB" 'SELECT count(*) FROM documents' 2>/dev/null || echo 0)
-    [ "${n:-0}" -gt 0 ] && break
-    sleep 0.1
-done
+wait_docs 1
 kill -INT "$pid" 2>/dev/null
 wait "$pid"; rc=$?
 is "$rc" 130 "SIGINT stops the ingest with status 130"
@@ -50,11 +52,7 @@ is "$(sql 'SELECT count(*) || " " || count(DISTINCT origin_id) FROM documents')"
 WIRECOPY_DB="$T/pipe.db"
 (head -3 "$WC_TEST_DATA/sample/wire.jsonl"; sleep 30) | "$WIRECOPY" ingest -q - 2>/dev/null &
 pid=$!
-for _ in $(seq 1 100); do
-    n=$(sqlite3 "$WIRECOPY_DB" 'SELECT count(*) FROM documents' 2>/dev/null || echo 0)
-    [ "${n:-0}" -ge 3 ] && break
-    sleep 0.1
-done
+wait_docs 3
 kill -INT "$pid"
 gone=1
 for _ in $(seq 1 50); do   # (wait would also wait for the producer)

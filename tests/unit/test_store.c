@@ -385,6 +385,24 @@ static void test_meta_roundtrip(void **state)
     wc_store_close(s);
 }
 
+/* Document i+1 with a 16 KiB text (in text, 16384 bytes), in a transaction of its own. */
+static void commit_big_doc(wc_store *s, int i, char *text)
+{
+    wc_error err = WC_ERROR_INIT;
+    char key[32];
+    wc_doc d;
+
+    memset(text, 'a' + i % 26, 16383);
+    text[16383] = '\0';
+    snprintf(key, sizeof(key), "id:%d", i + 1);
+    assert_int_equal(wc_store_begin(s, &err), WC_OK);
+    d = doc(i + 1, key, hash_a, i + 1, 1000, NULL);
+    d.text = text;
+    d.text_len = 16383;
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    assert_int_equal(wc_store_commit(s, &err), WC_OK);
+}
+
 /*
  * A long ingest must not grow the WAL without end: the background
  * checkpointer copies frames back but cannot reset the log while the
@@ -398,26 +416,17 @@ static void test_wal_is_restarted_during_long_writes(void **state)
     struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
-    char wal[600], key[32], *text = malloc(16384);
+    char wal[600], *text = malloc(16384);
     struct stat st;
     off_t max_wal = 0;
     int i, saved = store_wal_restart_frames;
-    wc_doc d;
 
     assert_non_null(text);
     store_wal_restart_frames = 32;
     snprintf(wal, sizeof(wal), "%s-wal", f->path);
     assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
     for (i = 0; i < 200; i++) {
-        memset(text, 'a' + i % 26, 16383);
-        text[16383] = '\0';
-        snprintf(key, sizeof(key), "id:%d", i + 1);
-        assert_int_equal(wc_store_begin(s, &err), WC_OK);
-        d = doc(i + 1, key, hash_a, i + 1, 1000, NULL);
-        d.text = text;
-        d.text_len = 16383;
-        assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
-        assert_int_equal(wc_store_commit(s, &err), WC_OK);
+        commit_big_doc(s, i, text);
         if (stat(wal, &st) == 0 && st.st_size > max_wal)
             max_wal = st.st_size;
     }
@@ -442,11 +451,10 @@ static void test_wal_restart_waits_out_a_reader(void **state)
     struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
-    char key[32], *text = malloc(16384);
+    char *text = malloc(16384);
     int i, saved = store_wal_restart_frames;
     sqlite3 *rd;
     sqlite3_stmt *q;
-    wc_doc d;
 
     assert_non_null(text);
     store_wal_restart_frames = 32;
@@ -472,15 +480,7 @@ static void test_wal_restart_waits_out_a_reader(void **state)
             sqlite3_exec(rd, "COMMIT", NULL, NULL, NULL);
             sqlite3_close(rd);
         }
-        memset(text, 'a' + i % 26, 16383);
-        text[16383] = '\0';
-        snprintf(key, sizeof(key), "id:%d", i + 1);
-        assert_int_equal(wc_store_begin(s, &err), WC_OK);
-        d = doc(i + 1, key, hash_a, i + 1, 1000, NULL);
-        d.text = text;
-        d.text_len = 16383;
-        assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
-        assert_int_equal(wc_store_commit(s, &err), WC_OK);
+        commit_big_doc(s, i, text);
     }
     wc_store_close(s);
     store_wal_restart_frames = saved;
