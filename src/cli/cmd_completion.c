@@ -33,7 +33,7 @@ static void print_options(const char *help)
         n = (size_t)(q - p);
         /* the common options are listed once for every command */
         if ((n == 4 && !strncmp(p, "--db", 4)) || (n == 7 && !strncmp(p, "--quiet", 7)) ||
-            (n == 6 && !strncmp(p, "--help", 6)))
+            (n == 6 && !strncmp(p, "--help", 6)) || (n == 9 && !strncmp(p, "--verbose", 9)))
             n = 0;
         if (n > 2) {
             /* once per option: skip it when an earlier mention exists */
@@ -72,7 +72,7 @@ int cmd_completion(int argc, char **argv, struct cli_ctx *ctx)
 
     printf("# bash completion for wirecopy (made by `wirecopy completion bash`)\n"
            "_wirecopy() {\n"
-           "    local cur=${COMP_WORDS[COMP_CWORD]} cmd= i\n"
+           "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd= i\n"
            "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
            "        case ${COMP_WORDS[i]} in\n"
            "        --db) ((i++)) ;;\n"
@@ -80,6 +80,18 @@ int cmd_completion(int argc, char **argv, struct cli_ctx *ctx)
            "        *) cmd=${COMP_WORDS[i]}; break ;;\n"
            "        esac\n"
            "    done\n"
+           "    case $prev in\n"
+           "    --db|-o|--output|--out-dir|--headers|--content-location)\n"
+           "        COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+           "    --order) COMPREPLY=($(compgen -W \"size recent id\" -- \"$cur\")); return ;;\n"
+           "    -f|--format)\n"
+           "        case $cmd in\n"
+           "        export) COMPREPLY=($(compgen -W \"jsonl csv html\" -- \"$cur\")) ;;\n"
+           "        show) COMPREPLY=($(compgen -W \"text json csv\" -- \"$cur\")) ;;\n"
+           "        extract) COMPREPLY=($(compgen -W \"text json markdown\" -- \"$cur\")) ;;\n"
+           "        esac\n"
+           "        return ;;\n"
+           "    esac\n"
            "    if [ -z \"$cmd\" ]; then\n"
            "        COMPREPLY=($(compgen -W \"--db --quiet --verbose --help --version");
     for (i = 0; (c = cli_command_at(i)); i++)
@@ -99,6 +111,8 @@ int cmd_completion(int argc, char **argv, struct cli_ctx *ctx)
            "    *)\n"
            "        case $cmd in\n"
            "        show|export|clusters|stats|recluster) ;;\n"
+           "        feeds) [ \"$prev\" = feeds ] &&\n"
+           "            COMPREPLY=($(compgen -W \"list add remove\" -- \"$cur\")) ;;\n"
            "        help) COMPREPLY=($(compgen -W \"");
     for (i = 0; (c = cli_command_at(i)); i++)
         printf("%s%s", i ? " " : "", c->name);

@@ -5,7 +5,7 @@
 
 cmds=$(wcx help | awk '/^Commands:/{f=1;next} f&&/^  [a-z]/{print $1} /^$/{if(f)exit}')
 ncmd=$(echo "$cmds" | wc -w)
-plan $((ncmd * 2 + 21))
+plan $((ncmd * 2 + 24))
 
 for c in $cmds; do
     out=$(wcx "$c" --help 2>&1); rc=$?
@@ -49,4 +49,9 @@ wcx completion bash > "$T/c.bash"; is $? 0 "completion bash exits 0"
 bash -n "$T/c.bash"; ok $? "the completion script is valid bash"
 out=$(bash -c '. "$1"; COMP_WORDS=(wirecopy exp); COMP_CWORD=1; _wirecopy; echo "${COMPREPLY[*]}"' _ "$T/c.bash")
 is "$out" "export" "it completes a command name"
+comp() { bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _wirecopy; echo "${COMPREPLY[*]}"' _ "$T/c.bash" "$@"; }
+is "$(comp wirecopy export --format "")" "jsonl csv html" "it completes --format values for the command"
+is "$(comp wirecopy feeds "")" "list add remove" "and feeds' subcommands"
+is "$(bash -c '. "$1"; COMP_WORDS=(wirecopy follow --); COMP_CWORD=2; _wirecopy; printf "%s\n" "${COMPREPLY[@]}"' _ "$T/c.bash" | sort | uniq -d)" "" \
+   "no option is offered twice"
 done_testing
