@@ -1188,9 +1188,10 @@ wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order
     wc_buf_init(&it->sites, 0);
     wc_buf_init(&it->lead, 0);
     snprintf(sql, sizeof(sql),
-             "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen, "
-             "CASE WHEN d.title IS NULL THEN substr(d.text, 1, 100) END FROM clusters c "
+             "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen, %s FROM clusters c "
              "LEFT JOIN documents d ON d.id = c.rep_id WHERE c.size >= ?1 ORDER BY %s%s",
+             /* the start of an untitled original's text, for people; exports need none */
+             with_sites ? "CASE WHEN d.title IS NULL THEN substr(d.text, 1, 100) END" : "NULL",
              order_sql[order], limit > 0 ? " LIMIT ?2" : "");
     rc = sqlite3_prepare_v2(s->db, sql, -1, &it->q, NULL);
     if (rc != SQLITE_OK) {

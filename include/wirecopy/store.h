@@ -176,8 +176,8 @@ typedef struct wc_cluster_row {
     int64_t first_seen; /* seconds UTC or INT64_MIN */
     int64_t last_seen;
     const char *sites;  /* distinct member sites, ", "-separated (may be truncated with "...") */
-    const char *lead;   /* wc_cluster_iter_next only: the representative's first 100
-                           characters of text when it has no title, else NULL */
+    const char *lead;   /* listings only (wc_store_clusters with_sites): the representative's
+                           first 100 characters of text when it has no title, else NULL */
 } wc_cluster_row;
 
 typedef struct wc_member_row {
@@ -203,7 +203,11 @@ enum wc_cluster_order {
 
 typedef struct wc_cluster_iter wc_cluster_iter;
 
-/* Clusters with at least min_size members, in the given order; limit 0 = all. */
+/*
+ * Clusters with at least min_size members, in the given order; limit 0 = all.
+ * with_sites: a listing for people, with each cluster's sites and, when the
+ * original has no title, the start of its text (costs a read per cluster).
+ */
 wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order order,
                             int64_t limit, bool with_sites, wc_cluster_iter **out, wc_error *err);
 /* WC_OK with *row filled, WC_DONE at the end. */
