@@ -369,7 +369,9 @@ void wc_feed_free(wc_feed *f)
 /* Where the input came from, for messages. */
 static const char *input_name(const wc_feed_input *in)
 {
-    return in->url && *in->url ? in->url : "<input>";
+    if (in->url && *in->url)
+        return in->url;
+    return in->name && *in->name ? in->name : "<input>";
 }
 
 /*

@@ -90,6 +90,8 @@ typedef struct wc_feed_input {
     const char *content_type;     /* HTTP Content-Type, or NULL; its charset beats the XML one */
     const char *content_location; /* HTTP Content-Location, or NULL: the base instead of url */
     const char *content_language; /* HTTP Content-Language, or NULL: the language fallback */
+    const char *name;             /* what messages call an input without a url (a file
+                                     name), or NULL: "<input>" */
 } wc_feed_input;
 
 /*

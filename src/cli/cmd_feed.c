@@ -283,23 +283,6 @@ static json_t *feed_json(const wc_feed *f)
     return o;
 }
 
-/*
- * Report a parse error. Without a URL the parser calls its input
- * '<input>'; the user knows it by the file name (or stdin), so say that.
- */
-static void report_parse_error(const wc_error *err, wc_status st, const char *src)
-{
-    static const char anon[] = "'<input>'";
-    const char *name = strcmp(src, "-") ? src : "stdin";
-    const char *msg = err->msg[0] ? err->msg : wc_strerror(st), *p;
-
-    if (!(p = strstr(msg, anon))) {
-        cli_error("%s", msg);
-        return;
-    }
-    cli_error("%.*s'%s'%s", (int)(p - msg), msg, name, p + sizeof(anon) - 1);
-}
-
 /* Not a feed: if it is a page that announces feeds, say which (autodiscovery). */
 static void suggest_feeds(const wc_feed_input *in)
 {
@@ -395,12 +378,13 @@ int cmd_feed(int argc, char **argv, struct cli_ctx *ctx)
     in.data = got.body.buf;
     in.len = got.body.len;
     in.url = url && *url ? url : NULL;
+    in.name = strcmp(src, "-") ? src : "stdin";
     in.content_type = ctype && *ctype ? ctype : NULL;
     in.content_location = cloc && *cloc ? cloc : NULL;
     in.content_language = header(headers, "Content-Language");
     st = wc_feed_parse(&in, &feed, &err);
     if (st) {
-        report_parse_error(&err, st, src);
+        cli_report(&err, st);
         if (st == WC_ERR_PARSE)
             suggest_feeds(&in);
         rc = st == WC_ERR_NOMEM ? WC_EXIT_FATAL : WC_EXIT_PARTIAL;

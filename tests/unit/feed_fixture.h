@@ -39,7 +39,7 @@ static inline char *slurp(const char *name, size_t *len)
 
 static inline wc_feed *parse_mem(const char *p, size_t len, const char *url)
 {
-    wc_feed_input in = {p, len, url, NULL, NULL, NULL};
+    wc_feed_input in = {p, len, url, NULL, NULL, NULL, NULL};
     wc_feed *f = NULL;
     wc_error err = WC_ERROR_INIT;
 

@@ -15,7 +15,7 @@
 
 static wc_feed *parse_ct(const char *s, const char *ctype)
 {
-    wc_feed_input in = {s, strlen(s), NULL, ctype, NULL, NULL};
+    wc_feed_input in = {s, strlen(s), NULL, ctype, NULL, NULL, NULL};
     wc_feed *f = NULL;
     wc_error err = WC_ERROR_INIT;
 
@@ -41,7 +41,7 @@ static void test_charsets(void **state)
      * the HTTP charset wins over the declaration (RFC 7303) */
     p = slurp("wrongdecl.xml", &len);
     {
-        wc_feed_input in = {p, len, NULL, "application/rss+xml; charset=\"UTF-8\"", NULL, NULL};
+        wc_feed_input in = {p, len, NULL, "application/rss+xml; charset=\"UTF-8\"", NULL, NULL, NULL};
         wc_error err = WC_ERROR_INIT;
         assert_int_equal(wc_feed_parse(&in, &f, &err), WC_OK);
         assert_string_equal(f->encoding, "utf-8");
@@ -61,7 +61,7 @@ static void test_charsets(void **state)
     {
         static const char le[] = " \0\n\0<\0r\0s\0s\0>\0<\0t\0i\0t\0l\0e\0>\0\xe9\0<\0/\0t\0"
                                  "i\0t\0l\0e\0>\0<\0/\0r\0s\0s\0>\0";
-        wc_feed_input in = {le, sizeof(le) - 1, NULL, NULL, NULL, NULL};
+        wc_feed_input in = {le, sizeof(le) - 1, NULL, NULL, NULL, NULL, NULL};
         wc_error err = WC_ERROR_INIT;
         assert_int_equal(wc_feed_parse(&in, &f, &err), WC_OK);
         assert_string_equal(f->encoding, "utf-16le");
@@ -191,7 +191,7 @@ static void test_not_a_feed(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-        wc_feed_input in = {c[i].doc, strlen(c[i].doc), "http://x.example/", NULL, NULL, NULL};
+        wc_feed_input in = {c[i].doc, strlen(c[i].doc), "http://x.example/", NULL, NULL, NULL, NULL};
         wc_feed *f = NULL;
         wc_error err = WC_ERROR_INIT;
         assert_int_equal(wc_feed_parse(&in, &f, &err), WC_ERR_PARSE);
@@ -204,7 +204,7 @@ static void test_not_a_feed(void **state)
 
 static void test_caps(void **state)
 {
-    wc_feed_input in = {NULL, 0, NULL, NULL, NULL, NULL};
+    wc_feed_input in = {NULL, 0, NULL, NULL, NULL, NULL, NULL};
     wc_feed *f = NULL;
     wc_error err = WC_ERROR_INIT;
     wc_buf b = WC_BUF_INIT;
@@ -252,7 +252,7 @@ static void test_bases(void **state)
                       "</channel></rss>";
     wc_feed_input in = {
         doc, strlen(doc), "http://feed.example/dir/feed.xml", NULL, "http://cdn.example/other/",
-        "de"};
+        "de", NULL};
     wc_feed *f = NULL;
     wc_error err = WC_ERROR_INIT;
 

@@ -54,7 +54,7 @@ static void test_json_refused(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        wc_feed_input in = {bad[i], strlen(bad[i]), NULL, NULL, NULL, NULL};
+        wc_feed_input in = {bad[i], strlen(bad[i]), NULL, NULL, NULL, NULL, NULL};
         wc_feed *f = NULL;
         wc_error err = WC_ERROR_INIT;
         assert_int_equal(wc_feed_parse(&in, &f, &err), WC_ERR_PARSE);
