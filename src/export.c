@@ -156,9 +156,9 @@ static void csv_time(FILE *out, int64_t t)
     fputs(buf, out);
 }
 
-static const char csv_header[] = "cluster,cluster_size,cluster_title,first_seen,last_seen,"
-                                 "member_id,doc_id,url,site,title,published,fetched,similarity,"
-                                 "is_original\n";
+const char wc_export_csv_header[] = "cluster,cluster_size,cluster_title,first_seen,last_seen,"
+                                    "member_id,doc_id,url,site,title,published,fetched,"
+                                    "similarity,is_original\n";
 
 static wc_status csv_cluster(wc_store *s, const wc_cluster_row *c, FILE *out, int64_t *nmem,
                              wc_error *err)
@@ -306,7 +306,7 @@ wc_status wc_export(wc_store *s, const wc_export_opts *opts, FILE *out, int64_t 
         return st;
     errno = 0;
     if (opts->format == WC_EXPORT_CSV)
-        fputs(csv_header, out);
+        fputs(wc_export_csv_header, out);
     else if (opts->format == WC_EXPORT_HTML)
         html_head(out);
     while ((st = wc_cluster_iter_next(it, &c, err)) == WC_OK) {

@@ -38,6 +38,9 @@ int wc_export_format_parse(const char *name, wc_export_format *out);
 wc_status wc_export(wc_store *s, const wc_export_opts *opts, FILE *out, int64_t *clusters_out,
                     int64_t *members_out, wc_error *err);
 
+/* The CSV header row wc_export writes (with its newline), for CSV rows written alone. */
+extern const char wc_export_csv_header[];
+
 /* Write one cluster (by id) as one JSONL line or as CSV rows without header. */
 wc_status wc_export_cluster(wc_store *s, int64_t cluster_id, wc_export_format format, FILE *out,
                             wc_error *err);

@@ -18,14 +18,6 @@ const char help_show[] =
     "\n"
     "  -f, --format F  text (default), json (the export record) or csv\n";
 
-/*
- * The header row of `export -f csv` (export.c keeps its own copy private;
- * tests/e2e/export.sh checks that the two agree).
- */
-static const char csv_header[] = "cluster,cluster_size,cluster_title,first_seen,last_seen,"
-                                 "member_id,doc_id,url,site,title,published,fetched,similarity,"
-                                 "is_original\n";
-
 static void print_member(int i, const wc_member_row *m, bool original)
 {
     char t[32];
@@ -91,7 +83,7 @@ int cmd_show(int argc, char **argv, struct cli_ctx *ctx)
             rc = st == WC_ERR_NOTFOUND ? WC_EXIT_PARTIAL : WC_EXIT_FATAL;
             goto out;
         }
-        fputs(csv_header, stdout);
+        fputs(wc_export_csv_header, stdout);
     }
     if (strcmp(format, "text")) {
         st = wc_export_cluster(store, (int64_t)id, !strcmp(format, "json") ? WC_EXPORT_JSONL
