@@ -376,18 +376,12 @@ static wc_status nested_next(wc_dump *d, wc_record *rec, wc_error *err)
             nested_stats(d);
             if (st == WC_OK)
                 return WC_OK;
-            ds->base.skipped = d->stats.skipped;
-            ds->base.errors = d->stats.errors;
-            ds->base.repaired = d->stats.repaired;
-            ds->base.bytes_read = d->stats.bytes_read;
-            wc_dump_free(ds->sub);
+            wc_dump_free(ds->sub); /* its final counts stay in d->stats */
             ds->sub = NULL;
             if (st == WC_ERR_NOMEM)
                 return wc_error_set(err, st, "%s", e.msg);
-            if (st != WC_DONE) {
+            if (st != WC_DONE)
                 wc_dump_problem(d, st, "%s", e.msg);
-                ds->base.errors = d->stats.errors;
-            }
         }
         if (ds->nested_pos == ds->nnested)
             return WC_DONE;
@@ -396,7 +390,7 @@ static wc_status nested_next(wc_dump *d, wc_record *rec, wc_error *err)
         o.on_problem = d->on_problem;
         o.problem_ctx = d->problem_ctx;
         o.stop = d->stop;
-        ds->base = d->stats;
+        ds->base = d->stats; /* counts so far; the next dump's are added to them */
         st = wc_dump_open(&ds->sub, ds->nested[ds->nested_pos++], &o, &e);
         if (st == WC_ERR_NOMEM)
             return wc_error_set(err, st, "%s", e.msg);

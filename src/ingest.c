@@ -732,7 +732,7 @@ static wc_status load_one(void *p, int64_t doc_id, int64_t cluster_id, const voi
     struct load_ctx *lc = p;
     wc_status st;
 
-    if (lc->ing->opts.stop && *lc->ing->opts.stop && (lc->n & 1023) == 0)
+    if ((lc->n & 1023) == 0 && lc->ing->opts.stop && *lc->ing->opts.stop)
         return wc_error_set(lc->err, WC_ERR_INTERRUPTED,
                             "interrupted while loading the index of '%s'",
                             wc_store_path(lc->ing->store));

@@ -8,6 +8,7 @@
 #ifndef WC_INTERNAL_H
 #define WC_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,7 +76,6 @@ double wc_time_mono(void);
  * program's signals (Ctrl-C) reach its own threads, where a blocked read
  * can see them. Returns pthread_create's result.
  */
-#include <pthread.h>
 int wc_thread_create(pthread_t *t, void *(*fn)(void *), void *arg);
 
 #include "banned.h"
