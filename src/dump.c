@@ -68,26 +68,6 @@ void wc_dump_problem(wc_dump *d, wc_status code, const char *fmt, ...)
         d->on_problem(d->problem_ctx, &e);
 }
 
-bool wc_dump_looks_binary(const char *p, size_t len)
-{
-    size_t i, ctl = 0;
-
-    if (len >= 2 && (((unsigned char)p[0] == 0xFF && (unsigned char)p[1] == 0xFE) ||
-                     ((unsigned char)p[0] == 0xFE && (unsigned char)p[1] == 0xFF)))
-        return false; /* UTF-16 text has NULs of its own */
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)p[i];
-
-        if (c == 0)
-            return true;
-        /* control bytes other than tab, line ends, form feed and ESC (ISO-2022-JP uses it) */
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1B) ||
-            c == 0x7F)
-            ctl++;
-    }
-    return ctl * 10 > len;
-}
-
 enum kind { KIND_NONE, KIND_WARC, KIND_JSONL, KIND_HTML };
 
 /* The kind a file name suggests (a trailing .gz ignored). */

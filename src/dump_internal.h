@@ -302,7 +302,5 @@ wc_status wc_dump_open_mem(wc_dump **out, const void *data, size_t len, const ch
  */
 bool wc_dump_nested_name(const char *name);
 
-/* Junk test for HTML files: NULs or mostly control bytes in the first KiB. */
-bool wc_dump_looks_binary(const char *p, size_t len);
 
 #endif

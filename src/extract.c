@@ -33,8 +33,6 @@
 
 /* Bytes inspected for binary junk. */
 #define SNIFF_BYTES 8192
-/* More than 1 control byte in this many means binary. */
-#define CONTROL_RATIO 100
 
 void wc_article_init(wc_article *a)
 {
@@ -98,20 +96,17 @@ static void doc_release(ex_doc *d)
 static bool looks_like_html(const char *p, size_t len)
 {
     const unsigned char *u = (const unsigned char *)p;
-    size_t n = WC_MIN(len, (size_t)SNIFF_BYTES), i, ctl = 0;
-    bool tag = false;
+    size_t n = WC_MIN(len, (size_t)SNIFF_BYTES), i;
 
     if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
         return true; /* UTF-16 with a byte order mark: NULs are expected */
-    for (i = 0; i < n; i++) {
-        unsigned char c = u[i];
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
-            ctl++;
-        else if (c == '<' && i + 1 < n &&
-                 (((u[i + 1] | 0x20) >= 'a' && (u[i + 1] | 0x20) <= 'z') || u[i + 1] == '!'))
-            tag = true;
-    }
-    return tag && ctl * CONTROL_RATIO <= n;
+    if (wc_looks_binary(p, n))
+        return false;
+    for (i = 0; i + 1 < n; i++)
+        if (u[i] == '<' &&
+            (((u[i + 1] | 0x20) >= 'a' && (u[i + 1] | 0x20) <= 'z') || u[i + 1] == '!'))
+            return true;
+    return false;
 }
 
 wc_status wc_extract_html(const char *html, size_t len, const wc_extract_opts *opts,

@@ -15,8 +15,8 @@
  * files are skipped and counted; FIFOs, sockets and devices are skipped
  * without being opened (opening a FIFO would block). A page is read whole
  * into one reused buffer (never more than max_record: larger files are
- * reported and skipped) and checked for binary junk (a NUL, or more than
- * a tenth of control bytes, in its first KiB) before it is handed out.
+ * reported and skipped) and checked for binary junk (wc_looks_binary on
+ * its first KiB) before it is handed out.
  * Whatever cannot be stat'ed, opened or read (permissions, a dangling
  * link, an I/O error) is reported with its path and the system's reason,
  * and the walk goes on.
@@ -313,7 +313,7 @@ static wc_status read_page(wc_dump *d, const char *path, int64_t *mtime)
         d->stats.skipped++;
         return WC_DONE;
     }
-    if (wc_dump_looks_binary(ds->body.buf, WC_MIN(ds->body.len, (size_t)JUNK_PROBE))) {
+    if (wc_looks_binary(ds->body.buf, WC_MIN(ds->body.len, (size_t)JUNK_PROBE))) {
         wc_dump_problem(d, WC_ERR_EMPTY, "'%s' looks like binary junk, not HTML", path);
         return WC_DONE;
     }
@@ -574,7 +574,7 @@ static wc_status file_next(wc_dump *d, wc_record *rec, wc_error *err)
         d->finished = true;
         return WC_DONE;
     }
-    if (wc_dump_looks_binary(p, WC_MIN(len, (size_t)JUNK_PROBE))) {
+    if (wc_looks_binary(p, WC_MIN(len, (size_t)JUNK_PROBE))) {
         wc_dump_problem(d, WC_ERR_EMPTY, "'%s' looks like binary junk, not HTML", d->origin);
         d->finished = true;
         return WC_DONE;

@@ -54,6 +54,14 @@ wc_status wc_utf8_sanitize(wc_buf *out, const char *p, size_t len, size_t *repla
 size_t wc_utf8_decode(const char *p, size_t len, uint32_t *cp);
 /* Encode cp into out (4 bytes room); returns length (invalid cp gives U+FFFD). */
 size_t wc_utf8_encode(uint32_t cp, char *out);
+/*
+ * Binary junk rather than text? True when more than 1 byte in 100 of
+ * p[0..len) is a control byte (NUL included; tab, line ends, form feed and
+ * ESC, which ISO-2022-JP uses, are text). A UTF-16 byte order mark makes
+ * it text. Random bytes are 10% control bytes, real pages almost none:
+ * one rule for the dump reader and the extractor.
+ */
+bool wc_looks_binary(const char *p, size_t len);
 
 /* --- time (timeutil.c) ------------------------------------------------- */
 

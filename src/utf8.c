@@ -162,3 +162,20 @@ wc_status wc_utf8_sanitize(wc_buf *out, const char *p, size_t len, size_t *repla
     }
     return wc_buf_add(out, p + start, i - start);
 }
+
+bool wc_looks_binary(const char *p, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    size_t i, ctl = 0;
+
+    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+        return false; /* UTF-16 text has NULs of its own */
+    for (i = 0; i < len; i++) {
+        unsigned char c = u[i];
+
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1B) ||
+            c == 0x7F)
+            ctl++;
+    }
+    return ctl * 100 > len;
+}

@@ -16,7 +16,8 @@ printf '<html><body><article><p>%s \xff\xfe broken bytes %s</p></article></body>
     "$(printf 'The harbour master said the new quay would open in May after two years of work on the foundations. %.0s' 1 2 3)" \
     "and more text follows here" > "$T/pages/badutf8.html"
 : > "$T/pages/empty.html"
-head -c 3000 /dev/urandom > "$T/pages/random.html"
+# random bytes behind a fixed start, so a byte order mark cannot begin it by chance
+{ printf 'junk'; head -c 3000 /dev/urandom; } > "$T/pages/random.html"
 
 out=$(wcx ingest "$D/truncated.warc.gz" "$D/bad_length.warc" "$D/garbage.warc" "$D/bad.jsonl" \
       "$D/truncated.jsonl.gz" "$T/pages" "$T/does-not-exist" "$D/site.warc.gz" 2>&1)

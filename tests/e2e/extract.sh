@@ -80,7 +80,7 @@ fi
 "$W" extract "$T/missing.html" >/dev/null 2>"$T/err.txt"
 rc=$?
 check "missing file: exit 1 and the name" "[ $rc -eq 1 ] && grep -q 'missing.html' '$T/err.txt'"
-head -c 20000 /dev/urandom >"$T/junk.html"
+{ printf junk; head -c 20000 /dev/urandom; } >"$T/junk.html"  # no byte order mark by chance
 "$W" extract "$T/junk.html" >"$T/out.txt" 2>/dev/null
 rc=$?
 check "binary junk: exit 1, no output" "[ $rc -eq 1 ] && [ ! -s '$T/out.txt' ]"
