@@ -849,6 +849,37 @@ static uint32_t named_body(const ex_doc *d, uint32_t c)
 }
 
 /*
+ * A paragraph is never the article's container, only a part of it: when
+ * one long <p> outweighs everything (a short post of one paragraph and a
+ * closing line, "You can also get the instrumental here."), the element
+ * holding it is the container, and its other lines are judged by their
+ * neighbours like in any container. A wrapper around that paragraph alone
+ * is climbed through; <body> is never taken.
+ */
+static uint32_t above_paragraph(const ex_doc *d, uint32_t c)
+{
+    uint32_t a, first = 0, after;
+
+    if (d->nodes[c].tag != T_P)
+        return c;
+    /* blocks are in document order: the paragraph's first one, and the first past it */
+    while (first < d->n_blocks && !ex_is_ancestor(d, c, d->blocks[first].node))
+        first++;
+    for (after = first; after < d->n_blocks && ex_is_ancestor(d, c, d->blocks[after].node);)
+        after++;
+    for (a = d->nodes[c].parent; a != EX_NONE; a = d->nodes[a].parent) {
+        unsigned tag = d->nodes[a].tag;
+        if (a == 0 || tag == T_BODY || tag == T_HTML)
+            return c;
+        /* a holds a block besides c's: the blocks right before and after c tell */
+        if ((first > 0 && ex_is_ancestor(d, a, d->blocks[first - 1].node)) ||
+            (after < d->n_blocks && ex_is_ancestor(d, a, d->blocks[after].node)))
+            return a;
+    }
+    return c;
+}
+
+/*
  * The standfirst. Templates often put the dek ("Pro-tourism demonstrators
  * plan rally...") and sometimes the first paragraph between the headline
  * and the body's container, inside the article's wrapper. Lines there are
@@ -1172,6 +1203,8 @@ void ex_score_select(ex_doc *d)
             c = grow(d, pe, sum, c, ld_matched);
         if (c != EX_NONE)
             c = named_body(d, c);
+        if (c != EX_NONE)
+            c = above_paragraph(d, c);
     }
     /* the best the page has sits in a sidebar, a bio box, a comment thread: no article */
     if (c != EX_NONE && (pe[c] & HARD_BITS))
