@@ -7,21 +7,39 @@
  *   caller (reader) --fill--> ring of job slots --claim--> workers (N)
  *        ^                                                    | extract, normalise,
  *        |                                                    | fingerprint, pack
- *        +------ slot freed <---- writer (1) <---- done ------+
- *                                 dedup check, cluster assign, INSERT,
- *                                 batched COMMIT, cluster rows refreshed
+ *        |                                                    v
+ *        |                                            assigner (1)
+ *        |                                   "already stored?" (in memory),
+ *        |                                   LSH candidates, verify, cluster
+ *        |                                                    |
+ *        +------ slot freed <---- writer (1) <--- assigned ---+
+ *                                 INSERT, batched COMMIT,
+ *                                 cluster rows refreshed
  *
  * The ring has a fixed number of slots, so memory is bounded by
  * slots x max record size whatever the input size, and the reader blocks
  * when the writer falls behind (back-pressure). Sequence numbers index
- * the ring (seq % slots): the writer consumes slots strictly in input
- * order, so document ids and cluster decisions are the same on every run
- * of the same input, whatever the thread timing. Slots and their buffers
- * are reused, so the hot path does not allocate per document once warm.
+ * the ring (seq % slots): the assigner and the writer take slots strictly
+ * in input order, so document ids and cluster decisions are the same on
+ * every run of the same input, whatever the thread timing. Slots and
+ * their buffers are reused, so the hot path does not allocate per
+ * document once warm.
  *
- * One mutex guards the three counters (head: next to fill, work: next to
- * process, tail: next to store) and the slot states; three condition
- * variables wake the reader, the workers and the writer.
+ * Why an assigner apart from the writer: clustering needs only memory
+ * (the candidate index and the key set of stored documents), writing
+ * needs only SQLite, and on one thread they took turns. Apart, candidate
+ * lookup for document n+1 runs on one core while document n is written on
+ * the other. The assigner owns the index, the key set and the next
+ * document id; the writer owns the database connection. A document the
+ * assigner has placed but the writer has not stored yet is already in the
+ * index and the key set, so a copy right behind it (even in the same
+ * transaction) is found. If the writer fails, the run stops and the
+ * index, which may then hold documents that were rolled back, goes with it.
+ *
+ * One mutex guards the four counters (head: next to fill, work: next to
+ * process, mid: next to assign, tail: next to store) and the slot states;
+ * four condition variables wake the reader, the workers, the assigner and
+ * the writer.
  *
  * Durability: the writer commits every `batch` documents, and also when it
  * has been idle with an open transaction for WRITER_IDLE_COMMIT seconds,
@@ -46,6 +64,7 @@
 #include "wirecopy/extract.h"
 #include "wirecopy/url.h"
 #include "internal.h"
+#include "keyset.h"
 
 /* Documents per transaction: large enough that COMMIT cost is noise, small enough to lose little. */
 #define INGEST_DEFAULT_BATCH 2000
@@ -59,7 +78,7 @@
 /* Meta key holding the fingerprint parameters. */
 #define META_FPRINT "fingerprint"
 
-enum slot_state { SLOT_FREE, SLOT_FILLED, SLOT_WORKING, SLOT_DONE };
+enum slot_state { SLOT_FREE, SLOT_FILLED, SLOT_WORKING, SLOT_DONE, SLOT_ASSIGNED };
 
 struct slot {
     enum slot_state state;
@@ -84,6 +103,16 @@ struct slot {
     wc_buf text;            /* the text stored (plain-text records) */
     wc_fprint fp;
     wc_buf blob;            /* packed fingerprint */
+    /* the assigner's result (status WC_OK, not a call) */
+    wc_status astatus;      /* a fatal error of the assigner: the writer stops the run */
+    wc_error aerr;
+    wc_buf key;             /* the doc_key */
+    bool already;           /* stored before as `found` */
+    int64_t found;
+    int64_t doc_id;         /* the id it gets */
+    wc_match m;             /* its cluster; m.absorbed points at absorbed */
+    int64_t *absorbed;
+    size_t absorbed_cap;
 };
 
 struct worker {
@@ -120,13 +149,14 @@ struct wc_ingest {
     wc_cluster_index *index;
 
     pthread_mutex_t mu;
-    pthread_cond_t can_fill, can_work, can_store;
+    pthread_cond_t can_fill, can_work, can_assign, can_store;
     struct slot *slots;
     size_t nslots;
-    uint64_t head, work, tail; /* see the top of the file */
+    uint64_t head, work, mid, tail; /* see the top of the file */
     bool closing;              /* no more records will come: threads finish */
     int flushing;              /* callers waiting in flush: commit as soon as caught up */
     unsigned idle_workers;     /* workers waiting for a record */
+    bool assigner_waiting;     /* the assigner waits for the slot at mid */
     bool writer_waiting;       /* the writer waits for the slot at tail */
     int fill_waiters;          /* threads waiting on can_fill (reader, flush) */
     bool failed;               /* the writer hit a fatal error */
@@ -134,17 +164,19 @@ struct wc_ingest {
 
     struct worker *workers;
     unsigned nworkers;
-    pthread_t writer;
-    bool writer_started;
+    pthread_t assigner, writer;
+    bool assigner_started, writer_started;
+
+    /* assigner-only state */
+    wc_keyset *keys;           /* (key hash, text) of every stored or placed document */
+    int64_t next_id;
 
     /* writer-only state */
     bool in_tx;
     size_t tx_docs;
     uint64_t tx_exact, tx_near; /* of tx_docs: counted in stats, taken back on a rollback */
     double tx_started;
-    int64_t next_id;
     struct touched touched;
-    wc_buf key;                /* doc_key being built */
     struct refresher ref;
 
     /* counters (under mu) */
@@ -287,9 +319,9 @@ static void *worker_main(void *arg)
         process(w, sl);
         pthread_mutex_lock(&ing->mu);
         sl->state = SLOT_DONE;
-        /* wake the writer only for the slot it waits for: results are stored in order */
-        if (ing->writer_waiting && sl->seq == ing->tail)
-            pthread_cond_signal(&ing->can_store);
+        /* wake the assigner only for the slot it waits for: it goes in order */
+        if (ing->assigner_waiting && sl->seq == ing->mid)
+            pthread_cond_signal(&ing->can_assign);
     }
     pthread_mutex_unlock(&ing->mu);
     return NULL;
@@ -307,6 +339,7 @@ static void writer_fail(wc_ingest *ing, const wc_error *err)
     ing->in_tx = false;
     pthread_cond_broadcast(&ing->can_fill);
     pthread_cond_broadcast(&ing->can_work);
+    pthread_cond_broadcast(&ing->can_assign);
     pthread_mutex_unlock(&ing->mu);
 }
 
@@ -448,8 +481,6 @@ static wc_status commit(wc_ingest *ing, wc_error *err)
         return st;
     pthread_mutex_lock(&ing->mu);
     ing->in_tx = false;
-    ing->stats.index_docs = wc_cluster_index_count(ing->index);
-    ing->stats.index_bytes = wc_cluster_index_memory(ing->index);
     pthread_mutex_unlock(&ing->mu);
     ing->tx_docs = 0;
     ing->tx_exact = ing->tx_near = 0;
@@ -457,9 +488,9 @@ static wc_status commit(wc_ingest *ing, wc_error *err)
 }
 
 /* The identity of an input item: the input's own id, else its URL, else where it was. */
-static wc_status doc_key(wc_ingest *ing, const struct slot *sl, const char *url)
+static wc_status doc_key(struct slot *sl, const char *url)
 {
-    wc_buf *k = &ing->key;
+    wc_buf *k = &sl->key;
 
     wc_buf_reset(k);
     if (sl->has_origin_id)
@@ -522,7 +553,6 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     wc_match m;
     wc_doc d;
     wc_status st;
-    int64_t found;
     int kind;
 
     if (sl->call) {
@@ -548,25 +578,21 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
         deliver(ing, sl, sl->status, 0, 0, false, 0);
         return WC_OK;
     }
-    url = buf_get(&sl->url, sl->has_url);
-    if ((st = doc_key(ing, sl, url)))
-        return wc_error_set(err, st, "out of memory");
-
-    if ((st = begin_tx(ing, err)))
-        return st;
-    st = wc_store_find_doc(ing->store, ing->key.buf, sl->fp.exact, &found, err);
-    if (st == WC_OK) {
+    if (sl->astatus) {
+        *err = sl->aerr;
+        return sl->astatus;
+    }
+    if (sl->already) {
         pthread_mutex_lock(&ing->mu);
         ing->stats.already++;
         pthread_mutex_unlock(&ing->mu);
-        deliver(ing, sl, WC_OK, found, 0, true, 0);
+        deliver(ing, sl, WC_OK, sl->found, 0, true, 0);
         return WC_OK;
     }
-    if (st != WC_ERR_NOTFOUND)
+    if ((st = begin_tx(ing, err)))
         return st;
-
-    if ((st = wc_cluster_assign(ing->index, ing->next_id, &sl->fp, &m, err)))
-        return st;
+    url = buf_get(&sl->url, sl->has_url);
+    m = sl->m;
     memset(&d, 0, sizeof(d));
     text = sl->is_html ? a->text : sl->text.buf;
     title = sl->is_html && a->title ? a->title : buf_get(&sl->title, sl->has_title);
@@ -578,8 +604,8 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     if (!site && (url || (sl->is_html && a->canonical_url)) &&
         (host = wc_url_host(url ? url : a->canonical_url)))
         site = host;
-    d.id = ing->next_id;
-    d.doc_key = ing->key.buf;
+    d.id = sl->doc_id;
+    d.doc_key = sl->key.buf;
     d.source = sl->source;
     d.origin = sl->origin;
     d.origin_offset = sl->offset;
@@ -631,7 +657,6 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     } else if ((st = touch(ing, m.cluster_id, d.id, err))) {
         return st;
     }
-    ing->next_id++;
     ing->tx_docs++;
     pthread_mutex_lock(&ing->mu);
     ing->stats.stored++;
@@ -647,6 +672,107 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     return WC_OK;
 }
 
+/* --- assigner ----------------------------------------------------------------- */
+
+/* Copy a match into the slot, with its own copy of the merged clusters. */
+static wc_status keep_match(struct slot *sl, const wc_match *m, wc_error *err)
+{
+    sl->m = *m;
+    if (m->nabsorbed > sl->absorbed_cap) {
+        int64_t *v = realloc(sl->absorbed, m->nabsorbed * sizeof(*v));
+        if (!v)
+            return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+        sl->absorbed = v;
+        sl->absorbed_cap = m->nabsorbed;
+    }
+    if (m->nabsorbed)
+        memcpy(sl->absorbed, m->absorbed, m->nabsorbed * sizeof(*sl->absorbed));
+    sl->m.absorbed = sl->absorbed;
+    return WC_OK;
+}
+
+/* The first 32 bits of a text's exact hash, as the key set keeps them. */
+static uint32_t text_bits(const wc_fprint *fp)
+{
+    return (uint32_t)fp->exact[0] | (uint32_t)fp->exact[1] << 8 | (uint32_t)fp->exact[2] << 16 |
+           (uint32_t)fp->exact[3] << 24;
+}
+
+/*
+ * Decide what becomes of one processed record: already stored (the same
+ * key and text), or a new document with its id and cluster. Only records
+ * that carry a fingerprint need it; the rest pass through to the writer.
+ */
+static wc_status assign_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
+{
+    uint64_t key;
+    wc_match m;
+    wc_status st;
+
+    sl->already = false;
+    if (sl->call || sl->status)
+        return WC_OK;
+    if ((st = doc_key(sl, buf_get(&sl->url, sl->has_url))))
+        return wc_error_set(err, st, "out of memory");
+    key = wc_store_key_hash(sl->key.buf);
+    if ((sl->found = wc_keyset_find(ing->keys, key, text_bits(&sl->fp)))) {
+        sl->already = true;
+        return WC_OK;
+    }
+    if ((st = wc_cluster_assign(ing->index, ing->next_id, &sl->fp, &m, err)) ||
+        (st = keep_match(sl, &m, err)) ||
+        (st = wc_keyset_add(ing->keys, key, text_bits(&sl->fp), ing->next_id, err)))
+        return st;
+    sl->doc_id = ing->next_id++;
+    return WC_OK;
+}
+
+/* The in-memory index's size in the stats (under mu; a few multiplications). */
+static void index_figures(wc_ingest *ing)
+{
+    ing->stats.index_docs = wc_cluster_index_count(ing->index);
+    ing->stats.index_bytes = wc_cluster_index_memory(ing->index) + wc_keyset_memory(ing->keys);
+}
+
+static void *assigner_main(void *arg)
+{
+    wc_ingest *ing = arg;
+    struct slot *sl;
+    wc_status st;
+
+    pthread_setname_np(pthread_self(), "wc-assigner");
+    pthread_mutex_lock(&ing->mu);
+    for (;;) {
+        sl = &ing->slots[ing->mid % ing->nslots];
+        if (ing->failed)
+            break;
+        if (ing->mid < ing->head && sl->state == SLOT_DONE) {
+            pthread_mutex_unlock(&ing->mu);
+            wc_error_clear(&sl->aerr);
+            st = assign_slot(ing, sl, &sl->aerr);
+            sl->astatus = st;
+            pthread_mutex_lock(&ing->mu);
+            sl->state = SLOT_ASSIGNED;
+            ing->mid++;
+            index_figures(ing);
+            if (ing->writer_waiting && sl->seq == ing->tail)
+                pthread_cond_signal(&ing->can_store);
+            if (st)
+                break; /* the writer reports it and stops the run */
+            continue;
+        }
+        if (ing->mid == ing->head && ing->closing)
+            break;
+        ing->assigner_waiting = true;
+        pthread_cond_wait(&ing->can_assign, &ing->mu);
+        ing->assigner_waiting = false;
+    }
+    pthread_mutex_unlock(&ing->mu);
+    return NULL;
+}
+
+/* --- writer ----------------------------------------------------------------------- */
+
 static void *writer_main(void *arg)
 {
     wc_ingest *ing = arg;
@@ -659,7 +785,7 @@ static void *writer_main(void *arg)
     pthread_mutex_lock(&ing->mu);
     for (;;) {
         sl = &ing->slots[ing->tail % ing->nslots];
-        if (ing->tail < ing->head && sl->state == SLOT_DONE) {
+        if (ing->tail < ing->head && sl->state == SLOT_ASSIGNED) {
             pthread_mutex_unlock(&ing->mu);
             st = store_slot(ing, sl, &err);
             if (!st && ing->tx_docs >= ing->opts.batch)
@@ -724,6 +850,8 @@ struct load_ctx {
     wc_fprint fp;
     wc_error *err;
     uint64_t n;
+    uint64_t *text; /* by doc id: 1 << 32 | text_bits, 0 for no fingerprint */
+    size_t ntext;
 };
 
 static wc_status load_one(void *p, int64_t doc_id, int64_t cluster_id, const void *blob,
@@ -746,8 +874,43 @@ static wc_status load_one(void *p, int64_t doc_id, int64_t cluster_id, const voi
     }
     if ((st = wc_cluster_index_load(lc->ing->index, doc_id, cluster_id, &lc->fp, lc->err)))
         return st;
+    if (doc_id > 0 && (uint64_t)doc_id < lc->ntext)
+        lc->text[doc_id] = (uint64_t)1 << 32 | text_bits(&lc->fp);
     lc->n++;
     return WC_OK;
+}
+
+/* Each stored document's (key, text) into the key set: "already stored?" is then a memory lookup. */
+static wc_status load_key(void *p, int64_t doc_id, uint64_t key)
+{
+    struct load_ctx *lc = p;
+
+    if (doc_id <= 0 || (uint64_t)doc_id >= lc->ntext || !lc->text[doc_id])
+        return WC_OK; /* no fingerprint: not in the index either */
+    return wc_keyset_add(lc->ing->keys, key, (uint32_t)lc->text[doc_id], doc_id, lc->err);
+}
+
+/* Load what is stored into the index and the key set. */
+static wc_status load_stored(wc_ingest *ing, wc_error *err)
+{
+    struct load_ctx lc;
+    wc_status st;
+
+    memset(&lc, 0, sizeof(lc));
+    lc.ing = ing;
+    lc.err = err;
+    /* size the tables once for what is stored: no regrowth while loading */
+    if ((st = wc_store_next_doc_id(ing->store, &ing->next_id, err)) ||
+        (st = wc_cluster_index_reserve(ing->index, (size_t)(ing->next_id - 1), err)) ||
+        (st = wc_keyset_reserve(ing->keys, (size_t)(ing->next_id - 1), err)))
+        return st;
+    lc.ntext = (size_t)ing->next_id;
+    if (!(lc.text = calloc(lc.ntext, sizeof(*lc.text))))
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory loading the index");
+    if (!(st = wc_store_each_fprint(ing->store, load_one, &lc, err)) && lc.n)
+        st = wc_store_each_key(ing->store, load_key, &lc, err);
+    free(lc.text);
+    return st;
 }
 
 /*
@@ -831,6 +994,7 @@ static void slot_init(struct slot *sl)
     wc_buf_init(&sl->extra_buf, 0);
     wc_buf_init(&sl->text, 0);
     wc_buf_init(&sl->blob, 0);
+    wc_buf_init(&sl->key, 0);
     wc_article_init(&sl->art);
 }
 
@@ -844,6 +1008,8 @@ static void slot_release(struct slot *sl)
     wc_buf_release(&sl->extra_buf);
     wc_buf_release(&sl->text);
     wc_buf_release(&sl->blob);
+    wc_buf_release(&sl->key);
+    free(sl->absorbed);
     wc_article_release(&sl->art);
 }
 
@@ -854,12 +1020,16 @@ static void stop_threads(wc_ingest *ing)
     pthread_mutex_lock(&ing->mu);
     ing->closing = true;
     pthread_cond_broadcast(&ing->can_work);
+    pthread_cond_broadcast(&ing->can_assign);
     pthread_cond_broadcast(&ing->can_store);
     pthread_mutex_unlock(&ing->mu);
     for (i = 0; i < ing->nworkers; i++)
         if (ing->workers[i].fpw) {
             pthread_join(ing->workers[i].thread, NULL);
         }
+    if (ing->assigner_started)
+        pthread_join(ing->assigner, NULL);
+    ing->assigner_started = false;
     if (ing->writer_started)
         pthread_join(ing->writer, NULL);
     ing->writer_started = false;
@@ -880,7 +1050,7 @@ static void ingest_free(wc_ingest *ing)
     wc_cluster_index_free(ing->index);
     free(ing->touched.v);
     free(ing->touched.joined);
-    wc_buf_release(&ing->key);
+    wc_keyset_free(ing->keys);
     refresher_release(&ing->ref);
     for (i = 0; i < ing->norigins; i++)
         free(ing->origins[i]);
@@ -888,6 +1058,7 @@ static void ingest_free(wc_ingest *ing)
     pthread_mutex_destroy(&ing->mu);
     pthread_cond_destroy(&ing->can_fill);
     pthread_cond_destroy(&ing->can_work);
+    pthread_cond_destroy(&ing->can_assign);
     pthread_cond_destroy(&ing->can_store);
     free(ing);
 }
@@ -896,7 +1067,6 @@ wc_status wc_ingest_new(wc_ingest **out, wc_store *store, const wc_ingest_opts *
                         wc_error *err)
 {
     wc_ingest *ing;
-    struct load_ctx lc;
     wc_status st;
     size_t i;
 
@@ -907,13 +1077,13 @@ wc_status wc_ingest_new(wc_ingest **out, wc_store *store, const wc_ingest_opts *
     pthread_mutex_init(&ing->mu, NULL);
     pthread_cond_init(&ing->can_fill, NULL);
     pthread_cond_init(&ing->can_work, NULL);
+    pthread_cond_init(&ing->can_assign, NULL);
     pthread_cond_init(&ing->can_store, NULL);
     ing->store = store;
     ing->opts = *opts;
     if (!ing->opts.batch)
         ing->opts.batch = INGEST_DEFAULT_BATCH;
     ing->nworkers = opts->threads ? opts->threads : cpu_count();
-    wc_buf_init(&ing->key, 0);
     refresher_init(&ing->ref, store, &ing->params);
 
     if ((st = settle_params(ing, opts->params, err)))
@@ -922,14 +1092,11 @@ wc_status wc_ingest_new(wc_ingest **out, wc_store *store, const wc_ingest_opts *
         st = wc_error_set(err, WC_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    lc.ing = ing;
-    lc.err = err;
-    lc.n = 0;
-    /* size the tables once for what is stored: no regrowth while loading */
-    if ((st = wc_store_next_doc_id(store, &ing->next_id, err)) ||
-        (st = wc_cluster_index_reserve(ing->index, (size_t)(ing->next_id - 1), err)))
+    if (!(ing->keys = wc_keyset_new())) {
+        st = wc_error_set(err, WC_ERR_NOMEM, "out of memory");
         goto fail;
-    if ((st = wc_store_each_fprint(store, load_one, &lc, err)))
+    }
+    if ((st = load_stored(ing, err)))
         goto fail;
 
     ing->nslots = ing->nworkers * INGEST_SLOTS_PER_WORKER + INGEST_SLOTS_RESERVE;
@@ -956,13 +1123,17 @@ wc_status wc_ingest_new(wc_ingest **out, wc_store *store, const wc_ingest_opts *
             goto fail_threads;
         }
     }
+    index_figures(ing); /* before the assigner runs: it owns the index from now on */
+    if (wc_thread_create(&ing->assigner, assigner_main, ing)) {
+        st = wc_error_sys(err, WC_ERR_NOMEM, errno, "cannot start a thread");
+        goto fail_threads;
+    }
+    ing->assigner_started = true;
     if (wc_thread_create(&ing->writer, writer_main, ing)) {
         st = wc_error_sys(err, WC_ERR_NOMEM, errno, "cannot start a thread");
         goto fail_threads;
     }
     ing->writer_started = true;
-    ing->stats.index_docs = wc_cluster_index_count(ing->index);
-    ing->stats.index_bytes = wc_cluster_index_memory(ing->index);
     *out = ing;
     return WC_OK;
 fail_threads:

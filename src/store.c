@@ -821,6 +821,32 @@ static int64_t key_hash(const char *key)
     return (int64_t)XXH3_64bits(key, strlen(key));
 }
 
+uint64_t wc_store_key_hash(const char *doc_key)
+{
+    return (uint64_t)key_hash(doc_key);
+}
+
+wc_status wc_store_each_key(wc_store *s, wc_store_key_fn fn, void *ctx, wc_error *err)
+{
+    sqlite3_stmt *q;
+    wc_status st = WC_OK;
+    int rc;
+
+    rc = sqlite3_prepare_v2(s->db, "SELECT id, key_hash FROM documents INDEXED BY documents_key",
+                            -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_db_error(s, rc, err, "reading document keys");
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        st = fn(ctx, sqlite3_column_int64(q, 0), (uint64_t)sqlite3_column_int64(q, 1));
+        if (st)
+            break;
+    }
+    if (!st && rc != SQLITE_DONE)
+        st = store_db_error(s, rc, err, "reading document keys");
+    sqlite3_finalize(q);
+    return st;
+}
+
 wc_status wc_store_next_doc_id(wc_store *s, int64_t *out, wc_error *err)
 {
     sqlite3_stmt *q = stmt(s, ST_NEXT_ID, err);

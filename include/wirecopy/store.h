@@ -103,6 +103,17 @@ wc_status wc_store_next_doc_id(wc_store *s, int64_t *out, wc_error *err);
 wc_status wc_store_find_doc(wc_store *s, const char *doc_key, const uint8_t hash[16],
                             int64_t *id, wc_error *err);
 
+/* The 64-bit hash of a doc_key that the documents table keeps (key_hash). */
+uint64_t wc_store_key_hash(const char *doc_key);
+
+/*
+ * Call fn with every document's id and key hash, in no set order, read
+ * from the key index alone (a fraction of the table: ingest loads them at
+ * start-up to answer "already stored?" in memory).
+ */
+typedef wc_status (*wc_store_key_fn)(void *ctx, int64_t doc_id, uint64_t key_hash);
+wc_status wc_store_each_key(wc_store *s, wc_store_key_fn fn, void *ctx, wc_error *err);
+
 /* Insert the document and its fingerprint (inside the caller's transaction). */
 wc_status wc_store_insert_doc(wc_store *s, const wc_doc *d, wc_error *err);
 
