@@ -560,8 +560,9 @@ static wc_schedule_outcome feed_body(wc_follow *f, struct feed *fd, wc_response 
                                ? " (an HTML page: `wirecopy feeds add URL` finds the feed it "
                                  "links to)"
                                : "";
-        snprintf(u->msg, sizeof(u->msg), "not a feed: %s%s", e.msg[0] ? e.msg : wc_strerror(st),
-                 hint);
+        /* the parser's message is cut to leave room for the hint */
+        snprintf(u->msg, sizeof(u->msg), "not a feed: %.400s%s",
+                 e.msg[0] ? e.msg : wc_strerror(st), hint);
         u->u.error = u->msg;
         follow_problem(f, WC_ERR_PARSE, "feed '%s': %s", fd->url, u->msg);
         return WC_SCHED_FAILED;

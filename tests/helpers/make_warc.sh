@@ -41,6 +41,19 @@ done
 port=$(cat "$tmp/port")
 url="http://127.0.0.1:$port/index.html"
 
+# Does every request record in the WARC $1 have its response?
+complete() {
+    local n_req n_resp
+    if [[ $1 == *.gz ]]; then
+        n_req=$(zcat "$1" | grep -ac '^WARC-Type: request') || true
+        n_resp=$(zcat "$1" | grep -ac '^WARC-Type: response') || true
+    else
+        n_req=$(grep -ac '^WARC-Type: request' "$1") || true
+        n_resp=$(grep -ac '^WARC-Type: response' "$1") || true
+    fi
+    [ "$n_req" -gt 0 ] && [ "$n_req" -eq "$n_resp" ]
+}
+
 crawl() {
     # wget exits 8 when some response was an error (our 404): that is
     # expected. Python's http.server now and then drops a connection on a
@@ -57,7 +70,13 @@ crawl() {
             --no-proxy --directory-prefix="$tmp/mirror" "$@" "$url" \
             >"$tmp/wget.log" 2>&1 || rc=$?
         rm -rf "$tmp/mirror"
-        [ "$rc" -eq 0 ] || [ "$rc" -eq 8 ] && return 0
+        if [ "$rc" -eq 0 ] || [ "$rc" -eq 8 ]; then
+            # a dropped robots.txt answer is not an error to wget: it leaves a
+            # request record without its response; then crawl again too
+            complete "$file" && return 0
+            echo "make_warc.sh: a request without its response (attempt $attempt)" >&2
+            continue
+        fi
         echo "make_warc.sh: wget failed with $rc (attempt $attempt)" >&2
         [ "$rc" -eq 4 ] || break
     done
