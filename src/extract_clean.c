@@ -678,6 +678,7 @@ static const char *const debris_prefix[] = {
     "subscribe for",
     "follow us on",
     "follow us:",
+    "follow @",
     "copyright ",
     "© ",
     "c 20",
@@ -761,6 +762,39 @@ static bool ends_sentence_mark(const char *p, size_t len)
     return len && (p[len - 1] == '.' || p[len - 1] == '!' || p[len - 1] == '?');
 }
 
+/* Does folded f[0..n) end with the word(s) w? */
+static bool ends_with_words(const char *f, size_t n, const char *w)
+{
+    size_t wl = strlen(w);
+
+    return n > wl && f[n - wl - 1] == ' ' && !memcmp(f + n - wl, w, wl);
+}
+
+/*
+ * A teaser that ends in its call to action: a headline and "Watch Video"
+ * (or "Play Video"), or a summary cut off with an ellipsis and "Read
+ * More...". The article's own sentences end in a full stop, not in a
+ * button; an ellipsis before "Read more" says the text is a cut summary
+ * of another page.
+ */
+static bool ends_in_call(const char *f, size_t n, const char *p, size_t len, size_t words)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    size_t i;
+
+    if (words <= 20 &&
+        (ends_with_words(f, n, "watch video") || ends_with_words(f, n, "play video")))
+        return true;
+    if (words > 60 || !ends_with_words(f, n, "read more") || len < 16)
+        return false;
+    /* an ellipsis (U+2026 or "...") before the words "read more", 9 bytes from the end */
+    for (i = 0; i + 3 <= len - 9; i++)
+        if ((u[i] == 0xE2 && u[i + 1] == 0x80 && u[i + 2] == 0xA6) ||
+            (u[i] == '.' && u[i + 1] == '.' && u[i + 2] == '.'))
+            return true;
+    return false;
+}
+
 /* "Read more" alone is debris; "Read more about the budget in our explainer" too. */
 bool ex_is_debris(const char *p, size_t len)
 {
@@ -781,6 +815,8 @@ bool ex_is_debris(const char *p, size_t len)
         strpbrk(f, "0123456789"))
         return true;
     if (words <= 4 && (strstr(f, " min read") || strstr(f, "minute read") || strstr(f, "min read")))
+        return true;
+    if (ends_in_call(f, n, p, len, words))
         return true;
     if (words > 30)
         return false;

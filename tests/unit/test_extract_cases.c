@@ -151,6 +151,27 @@ static const struct inline_case inline_cases[] = {
      "rappers in town, and now he has put out a track of his own, a slow and murky song with two "
      "guests who trade verses over a sample of an old soul record that he found in a bin at a "
      "flea market last winter.\n\nYou can also get the instrumental here."},
+    /* in the article's container: a follow promo, video teasers that end in "Watch Video",
+       a summary cut off with an ellipsis and "Read More..." are not the article */
+    {"inline_calls_to_action", "Ferry service to resume next week",
+     "<div class=\"article\"><h1>Ferry service to resume next week</h1>"
+     "<p>The ferry between the two harbour towns will run again from Monday, the operator said "
+     "on Tuesday, after three weeks in which the only boat on the route was laid up for repairs "
+     "to its engines.</p>\n"
+     "<p>Commuters had to drive around the bay in the meantime, a trip that takes more than an "
+     "hour each way when the coast road is busy, and many of them said they would be glad to "
+     "have the boat back.</p>\n"
+     "<p>Follow @dailycourier for breaking news and headlines.</p>\n"
+     "<p><a href=\"/v/1\">Ferry captain tells of the night the engines stopped</a> Watch "
+     "Video</p>\n"
+     "<p><a href=\"/v/2\">Mayor opens the new harbour bridge</a> Watch Video</p>\n"
+     "<p>Will commuters give the new timetable a chance? That is what we asked "
+     "t\xE2\x80\xA6 <a href=\"/a/3\">Read More...</a></p></div>",
+     "The ferry between the two harbour towns will run again from Monday, the operator said on "
+     "Tuesday, after three weeks in which the only boat on the route was laid up for repairs to "
+     "its engines.\n\nCommuters had to drive around the bay in the meantime, a trip that takes "
+     "more than an hour each way when the coast road is busy, and many of them said they would "
+     "be glad to have the boat back."},
 };
 
 #define N_INLINE (sizeof(inline_cases) / sizeof(inline_cases[0]))

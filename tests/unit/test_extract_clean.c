@@ -100,6 +100,21 @@ static void test_debris(void **state)
     assert_false(ex_is_debris(S("More soon\xE2\x80\xA6")));
     assert_true(ex_is_debris(S("More: Ferry timetable")));
     assert_true(ex_is_debris(S("Photos of the flood")));
+    /* follow promos and teasers that end in their call to action */
+    assert_true(ex_is_debris(S("Follow @valleycourier for breaking news and headlines.")));
+    assert_true(
+        ex_is_debris(S("Ferry captain tells of the night the engines stopped Watch Video")));
+    assert_true(ex_is_debris(S("Mayor opens the new bridge Play Video")));
+    assert_true(ex_is_debris(
+        S("Will commuters give the new ferry a chance? That\xE2\x80\x99s what we asked "
+          "t\xE2\x80\xA6 Read More...")));
+    assert_true(ex_is_debris(S("The council met on Tuesday to talk about the ferry... Read more")));
+    /* ...but not sentences that mention them */
+    assert_false(ex_is_debris(S("Follow the money, the old rule says, and you find the story.")));
+    assert_false(ex_is_debris(S("We asked readers whether they would watch video of the vote.")));
+    assert_false(ex_is_debris(S("The council met on Tuesday to talk about what residents read more "
+                                "and more: the local paper.")));
+    assert_false(ex_is_debris(S("Residents said they wanted to read more")));
 }
 
 static void test_byline_dateline(void **state)
