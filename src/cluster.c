@@ -29,17 +29,31 @@
  * same key, so a template that thousands of pages share cannot make
  * lookups linear.
  *
+ * Building band tables is the one job that uses more than the caller's
+ * thread. wc_cluster_index_load only appends a document; the bands of a
+ * run of loads go in at once when the next assignment needs the tables
+ * (finish_load), and tables that grow are rebuilt from the documents.
+ * Both builds share the tables among threads that live only for the call
+ * (one table, one thread), each filling its tables in arrival order: what
+ * a table holds depends on nothing else, so the tables, and every
+ * decision made with them, are those of one thread putting documents in
+ * one by one (build_bands explains why).
+ *
  * Clusters are union-find nodes (path halving). A root knows the cluster
  * id (the smallest founding id after merges), its size and its
  * representative: the member with the most shingles, the fullest text,
  * against which longer newcomers are checked (cluster.h explains the
  * policy, docs/dedup.md measures it).
  */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "wirecopy/cluster.h"
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -67,10 +81,23 @@
  */
 #define BAND_LOAD_NUM 6
 #define BAND_LOAD_DEN 10
+/*
+ * Building band tables (after a bulk load, or when they grow) shares the
+ * tables among up to BUILD_THREADS_MAX threads, no more than the CPUs the
+ * process may run on, once BUILD_PAR_MIN documents go in: below that a
+ * build takes a few milliseconds and starting a thread is not worth it
+ * (bench_cluster prints both). A build hashes the bands of BUILD_AHEAD
+ * documents ahead and prefetches their home slots, so the cache misses of
+ * several documents overlap.
+ */
+#define BUILD_THREADS_MAX 4
+#define BUILD_PAR_MIN 4096
+#define BUILD_AHEAD 4
 
 enum doc_flags {
     DOC_IN_BANDS = (1 << 0), /* the document was put in the LSH band tables */
-    DOC_CAPPED = (1 << 1)    /* ... but left out of a crowded bucket of at least one */
+    DOC_CAPPED = (1 << 1),   /* ... but left out of a crowded bucket of at least one */
+    DOC_PENDING = (1 << 2)   /* loaded; its bands go in at the end of the load (finish_load) */
 };
 
 struct doc {
@@ -128,10 +155,14 @@ struct wc_cluster_index {
     uint32_t *band_slots; /* ntables tables of band_cap slots each: body bands first */
     size_t band_cap;      /* slots per band table */
     size_t *band_count;   /* occupied slots per band table */
+    size_t pend_from;     /* first DOC_PENDING document */
+    size_t npending;      /* DOC_PENDING documents (loaded, bands not yet in the tables) */
 
     /* per-assignment scratch, reused */
     uint32_t *cand;
     size_t ncand, cand_cap;
+    uint32_t *seen; /* seen_cap slots: which candidates were met (unique_candidates) */
+    size_t seen_cap;
     struct root_vote *votes;
     size_t nvotes, votes_cap;
     int64_t *absorbed;
@@ -355,73 +386,288 @@ static void bands_walk(wc_cluster_index *idx, uint32_t d, bool collect, bool ins
 }
 
 /*
- * Put document d back in every band table while rebuilding, when it was
- * never left out of a crowded bucket: no key comparisons, only the first
- * free slot from each home slot.
+ * The band tables' memory: zeroed, and past SLOTS_MMAP_MIN bytes mapped
+ * on its own and asked for 2 MB pages (transparent huge pages, where the
+ * kernel has them). Every probe of a large index reads a random slot of
+ * each table; with 4 KB pages each such read also misses the TLB, and a
+ * page walk is one more cache miss.
  */
-static void bands_put_again(wc_cluster_index *idx, uint32_t d)
+#define SLOTS_MMAP_MIN ((size_t)4 << 20)
+
+static uint32_t *slots_alloc(size_t n)
+{
+    size_t bytes = n * sizeof(uint32_t);
+    void *p;
+
+    if (bytes < SLOTS_MMAP_MIN)
+        return calloc(n, sizeof(uint32_t));
+    p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE); /* a hint: 4 KB pages when refused */
+#endif
+    return p;
+}
+
+static void slots_free(uint32_t *p, size_t n)
+{
+    if (p && n * sizeof(uint32_t) >= SLOTS_MMAP_MIN)
+        munmap(p, n * sizeof(uint32_t));
+    else
+        free(p);
+}
+
+/* Band tables document d goes in: the lead bands only when it has a lead. */
+static inline unsigned doc_tables(const wc_cluster_index *idx, size_t d)
+{
+    return idx->docs[d].lead_shingles ? idx->ntables : idx->p.bands;
+}
+
+/*
+ * Building band tables. A build puts documents from..to-1 in the tables,
+ * in arrival order within each table, which is all that decides what a
+ * table holds: a bucket takes its first LSH_BUCKET_CAP + 1 same-key
+ * members and turns the rest away, whatever the table's size or the order
+ * in which tables are filled. So the tables can be shared among threads,
+ * each filling its own (disjoint slots and band_count entries, signatures
+ * and flags only read), and the result is the serial one to the bit.
+ *
+ *   BUILD_AGAIN    a rebuild into larger tables: the documents already in
+ *                  (DOC_IN_BANDS). One never turned away (not DOC_CAPPED)
+ *                  goes straight to the first free slot from its home
+ *                  slot, with no key comparisons; a capped one meets the
+ *                  cap again, which turns it away where it did the first
+ *                  time (the same members come before it). No flag
+ *                  changes.
+ *   BUILD_PENDING  the end of a bulk load: the loaded documents
+ *                  (DOC_PENDING), each meeting the cap. Whether a bucket
+ *                  turned a document away is known per table, so each job
+ *                  records it in its own bitmap, merged after the join.
+ */
+enum build_mode { BUILD_AGAIN, BUILD_PENDING };
+
+struct build_job {
+    wc_cluster_index *idx;
+    enum build_mode mode;
+    size_t from, to; /* documents from..to-1 */
+    unsigned b0, b1; /* tables b0..b1-1 */
+    uint8_t *capped; /* bit d - from: turned away by one of these tables (BUILD_PENDING);
+                        NULL: set DOC_CAPPED directly (one job for all tables) */
+};
+
+/* Does a build in this mode put document d in the tables? */
+static inline bool build_takes(const wc_cluster_index *idx, enum build_mode mode, size_t d)
+{
+    return (idx->docs[d].flags & (mode == BUILD_AGAIN ? DOC_IN_BANDS : DOC_PENDING)) != 0;
+}
+
+/* Put document d in tables b0..hi-1 (h: their band hashes); false when a bucket turned it away. */
+static bool build_put(wc_cluster_index *idx, const struct build_job *j, uint32_t d, unsigned hi,
+                      const uint64_t *h)
 {
     const uint16_t *sig = doc_sig(idx, d), *lead = doc_lead(idx, d);
-    uint64_t h[WC_FP_MAX_PERM + WC_FP_MAX_LEAD];
-    unsigned b, rows, n = idx->docs[d].lead_shingles ? idx->ntables : idx->p.bands;
     size_t cap = idx->band_cap;
+    unsigned b, rows;
+    bool in_all = true;
 
-    for (b = 0; b < n; b++) {
-        const uint16_t *v = band_values(idx, b, sig, lead, &rows);
-        h[b] = band_hash(b, v, rows);
-        __builtin_prefetch(idx->band_slots + (size_t)b * cap + home_slot(h[b], cap), 1);
+    if (j->mode == BUILD_PENDING || (idx->docs[d].flags & DOC_CAPPED)) {
+        for (b = j->b0; b < hi; b++) {
+            uint32_t *slot = idx->band_slots + (size_t)b * cap, tag = slot_tag(h[b - j->b0]);
+            size_t i, tagged = 0;
+            const uint16_t *v;
+            /* Members with d's key carry its tag: when no more than the cap
+             * carry it, the bucket takes d whatever their keys, and their
+             * signatures need not be read. */
+            for (i = home_slot(h[b - j->b0], cap); slot[i]; i = i + 1 == cap ? 0 : i + 1)
+                tagged += (slot[i] & SLOT_TAG_MASK) == tag;
+            if (tagged <= LSH_BUCKET_CAP) {
+                slot[i] = tag | (d + 1);
+                idx->band_count[b]++;
+                continue;
+            }
+            v = band_values(idx, b, sig, lead, &rows);
+            if (!band_probe(idx, b, v, rows, h[b - j->b0], d, false))
+                in_all = false;
+        }
+        return in_all;
     }
-    for (b = 0; b < n; b++) {
+    for (b = j->b0; b < hi; b++) {
         uint32_t *slot = idx->band_slots + (size_t)b * cap;
         size_t i;
-        for (i = home_slot(h[b], cap); slot[i]; i = i + 1 == cap ? 0 : i + 1)
+        for (i = home_slot(h[b - j->b0], cap); slot[i]; i = i + 1 == cap ? 0 : i + 1)
             ;
-        slot[i] = slot_tag(h[b]) | (d + 1);
+        slot[i] = slot_tag(h[b - j->b0]) | (d + 1);
         idx->band_count[b]++;
+    }
+    return true;
+}
+
+/*
+ * One job: walk the documents in order, keeping BUILD_AHEAD of them hashed
+ * with their home slots prefetched, and put the oldest in its tables.
+ */
+static void *build_job_run(void *arg)
+{
+    const struct build_job *j = arg;
+    wc_cluster_index *idx = j->idx;
+    uint64_t h[BUILD_AHEAD][WC_FP_MAX_PERM + WC_FP_MAX_LEAD];
+    uint32_t ring[BUILD_AHEAD];
+    unsigned hi[BUILD_AHEAD], head = 0, n = 0;
+    size_t d = j->from, cap = idx->band_cap;
+
+    for (;;) {
+        while (n < BUILD_AHEAD && d < j->to) {
+            unsigned k = (head + n) % BUILD_AHEAD, b, rows, top;
+            const uint16_t *sig, *lead;
+            if (!build_takes(idx, j->mode, d)) {
+                d++;
+                continue;
+            }
+            sig = doc_sig(idx, (uint32_t)d);
+            lead = doc_lead(idx, (uint32_t)d);
+            top = WC_MIN(j->b1, doc_tables(idx, d));
+            for (b = j->b0; b < top; b++) {
+                const uint16_t *v = band_values(idx, b, sig, lead, &rows);
+                h[k][b - j->b0] = band_hash(b, v, rows);
+                __builtin_prefetch(
+                    idx->band_slots + (size_t)b * cap + home_slot(h[k][b - j->b0], cap), 1);
+            }
+            ring[k] = (uint32_t)d++;
+            hi[k] = top;
+            n++;
+        }
+        if (!n)
+            break;
+        if (!build_put(idx, j, ring[head], hi[head], h[head]) && j->mode == BUILD_PENDING) {
+            size_t bit = ring[head] - j->from;
+            if (j->capped)
+                j->capped[bit / 8] |= (uint8_t)(1u << (bit % 8));
+            else
+                idx->docs[ring[head]].flags |= DOC_CAPPED;
+        }
+        head = (head + 1) % BUILD_AHEAD;
+        n--;
+    }
+    return NULL;
+}
+
+/* CPUs this thread may run on (its affinity mask), at least 1. */
+static unsigned cpus_usable(void)
+{
+#ifdef CPU_COUNT
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+        return (unsigned)CPU_COUNT(&set);
+#endif
+    {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        return n > 0 ? (unsigned)WC_MIN(n, 1024) : 1;
     }
 }
 
 /*
- * Make room for `want` documents (and one more than now) in every band
- * table (load <= 0.6, see BAND_LOAD_NUM). Growing rebuilds all tables by inserting the
- * documents again in arrival order, reading the signatures sequentially;
- * a document that was never turned away by a crowded bucket goes straight
- * back in; the others meet the bucket cap again, which makes the same
- * decisions it made the first time (the same members come before them),
- * so the rebuilt tables hold what the old ones held, only roomier. Tables
- * grow by half, so between 40% and 60% of their slots are in use.
+ * Put documents from..to-1 (those the mode takes: `work` of them, about)
+ * in the band tables, sharing the tables among threads when it pays. A
+ * thread that cannot be started leaves its job to this one, so a build
+ * never fails; it allocates only the bitmaps of a parallel BUILD_PENDING
+ * (and stays on one thread without them).
+ */
+static void build_bands(wc_cluster_index *idx, enum build_mode mode, size_t from, size_t to,
+                        size_t work)
+{
+    struct build_job job[BUILD_THREADS_MAX];
+    pthread_t tid[BUILD_THREADS_MAX];
+    bool started[BUILD_THREADS_MAX];
+    unsigned nt = 1, t;
+    size_t nbytes = (to - from + 7) / 8, d;
+    uint8_t *bits = NULL;
+
+    if (work >= BUILD_PAR_MIN) {
+        nt = WC_MIN(cpus_usable(), BUILD_THREADS_MAX);
+        nt = WC_MIN(nt, idx->ntables);
+    }
+    if (nt > 1 && mode == BUILD_PENDING && !(bits = calloc(nt, nbytes)))
+        nt = 1;
+    for (t = 0; t < nt; t++) {
+        job[t].idx = idx;
+        job[t].mode = mode;
+        job[t].from = from;
+        job[t].to = to;
+        job[t].b0 = idx->ntables * t / nt;
+        job[t].b1 = idx->ntables * (t + 1) / nt;
+        job[t].capped = bits ? bits + t * nbytes : NULL;
+    }
+    for (t = 1; t < nt; t++)
+        started[t] = wc_thread_create(&tid[t], build_job_run, &job[t]) == 0;
+    build_job_run(&job[0]);
+    for (t = 1; t < nt; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            build_job_run(&job[t]);
+    }
+    if (mode == BUILD_PENDING) {
+        for (d = from; d < to; d++) {
+            struct doc *r = &idx->docs[d];
+            if (!(r->flags & DOC_PENDING))
+                continue;
+            r->flags = (uint8_t)((r->flags & ~DOC_PENDING) | DOC_IN_BANDS);
+            for (t = 0; bits && t < nt; t++)
+                if (bits[t * nbytes + (d - from) / 8] & (1u << ((d - from) % 8)))
+                    r->flags |= DOC_CAPPED;
+        }
+    }
+    free(bits);
+}
+
+/*
+ * Make room for `want` documents (and one more than now, and the loaded
+ * documents not yet in) in every band table (load <= 0.6, see
+ * BAND_LOAD_NUM). Growing rebuilds all tables (BUILD_AGAIN), which hold
+ * what the old ones held, only roomier. Tables grow by half, so between
+ * 40% and 60% of their slots are in use.
  */
 static bool bands_reserve(wc_cluster_index *idx, size_t want)
 {
     uint32_t *old = idx->band_slots;
-    size_t old_cap = idx->band_cap, ncap, b, d;
+    size_t old_cap = idx->band_cap, ncap, b, in = 0;
 
     for (b = 0; b < idx->ntables; b++)
-        if (idx->band_count[b] + 1 > want)
-            want = idx->band_count[b] + 1;
+        if (idx->band_count[b] + idx->npending + 1 > want)
+            want = idx->band_count[b] + idx->npending + 1;
     if (want * BAND_LOAD_DEN <= old_cap * BAND_LOAD_NUM)
         return true;
     ncap = old_cap ? old_cap + old_cap / 2 : MAP_MIN_CAP;
     while (want * BAND_LOAD_DEN > ncap * BAND_LOAD_NUM)
         ncap += ncap / 2;
-    idx->band_slots = calloc(ncap * idx->ntables, sizeof(*idx->band_slots));
+    idx->band_slots = slots_alloc(ncap * idx->ntables);
     if (!idx->band_slots) {
         idx->band_slots = old;
         return false;
     }
     idx->band_cap = ncap;
-    for (b = 0; b < idx->ntables; b++)
+    for (b = 0; b < idx->ntables; b++) {
+        in = WC_MAX(in, idx->band_count[b]);
         idx->band_count[b] = 0;
-    for (d = 0; d < idx->ndocs; d++) {
-        if (!(idx->docs[d].flags & DOC_IN_BANDS))
-            continue;
-        if (idx->docs[d].flags & DOC_CAPPED)
-            bands_walk(idx, (uint32_t)d, false, true); /* the cap decides again, as before */
-        else
-            bands_put_again(idx, (uint32_t)d);
     }
-    free(old);
+    build_bands(idx, BUILD_AGAIN, 0, idx->ndocs, in);
+    slots_free(old, old_cap * idx->ntables);
     return true;
+}
+
+/*
+ * The end of a run of wc_cluster_index_load calls: put the loaded
+ * documents in the band tables, all at once and in arrival order
+ * (BUILD_PENDING), which is what putting each in as it was loaded would
+ * have made. Every entry point that reads the band tables calls it first.
+ */
+static void finish_load(wc_cluster_index *idx)
+{
+    if (!idx->npending)
+        return;
+    build_bands(idx, BUILD_PENDING, idx->pend_from, idx->ndocs, idx->npending);
+    idx->npending = 0;
 }
 
 /* --- clusters ------------------------------------------------------------------------- */
@@ -518,11 +764,14 @@ wc_cluster_index *wc_cluster_index_new(const wc_fp_params *p)
     /* Scratch sized for the worst case, so an assignment never allocates halfway. */
     idx->cand_cap = (size_t)LSH_BUCKET_CAP * idx->ntables;
     idx->cand = malloc(idx->cand_cap * sizeof(*idx->cand));
+    for (idx->seen_cap = 16; idx->seen_cap < 2 * idx->cand_cap;)
+        idx->seen_cap *= 2;
+    idx->seen = malloc(idx->seen_cap * sizeof(*idx->seen));
     idx->votes_cap = VERIFY_CAP;
     idx->votes = malloc(idx->votes_cap * sizeof(*idx->votes));
     idx->absorbed_cap = VERIFY_CAP;
     idx->absorbed = malloc(idx->absorbed_cap * sizeof(*idx->absorbed));
-    if (!idx->band_count || !idx->cand || !idx->votes || !idx->absorbed) {
+    if (!idx->band_count || !idx->cand || !idx->seen || !idx->votes || !idx->absorbed) {
         wc_cluster_index_free(idx);
         return NULL;
     }
@@ -542,9 +791,10 @@ void wc_cluster_index_free(wc_cluster_index *idx)
     free(idx->docmap.slot);
     free(idx->clmap.slot);
     free(idx->exactmap.slot);
-    free(idx->band_slots);
+    slots_free(idx->band_slots, idx->band_cap * idx->ntables);
     free(idx->band_count);
     free(idx->cand);
+    free(idx->seen);
     free(idx->votes);
     free(idx->absorbed);
     free(idx);
@@ -565,8 +815,8 @@ size_t wc_cluster_index_memory(const wc_cluster_index *idx)
     m += (idx->docmap.cap + idx->clmap.cap + idx->exactmap.cap) * sizeof(uint32_t);
     m += idx->band_cap * idx->ntables * sizeof(*idx->band_slots);
     m += idx->ntables * sizeof(*idx->band_count);
-    m += idx->cand_cap * sizeof(*idx->cand) + idx->votes_cap * sizeof(*idx->votes) +
-         idx->absorbed_cap * sizeof(*idx->absorbed);
+    m += idx->cand_cap * sizeof(*idx->cand) + idx->seen_cap * sizeof(*idx->seen) +
+         idx->votes_cap * sizeof(*idx->votes) + idx->absorbed_cap * sizeof(*idx->absorbed);
     return m;
 }
 
@@ -690,8 +940,12 @@ wc_status wc_cluster_index_load(wc_cluster_index *idx, int64_t doc_id, int64_t c
     if (c == UINT32_MAX)
         c = cluster_new(idx, cluster_id, d);
     cluster_add(idx, find_root(idx, c), d);
-    if (same == UINT32_MAX && fp->shingles)
-        bands_walk(idx, d, false, true);
+    if (same == UINT32_MAX && fp->shingles) {
+        /* its bands go in with the rest of the load (finish_load) */
+        idx->docs[d].flags |= DOC_PENDING;
+        if (!idx->npending++)
+            idx->pend_from = d;
+    }
     return WC_OK;
 }
 
@@ -699,6 +953,63 @@ static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : x > y;
+}
+
+/*
+ * The candidates, each once, in ascending doc index: how many. A document
+ * shares several bands with its copies, so the list repeats a few members
+ * many times (on the benchmark's corpus 91 entries for 3.5 members, on
+ * average): the repeats go first, through a small open-addressing set
+ * cleared per call, and the few members left are sorted by insertion.
+ */
+static size_t unique_candidates(wc_cluster_index *idx)
+{
+    uint32_t *c = idx->cand, *seen = idx->seen;
+    size_t n = idx->ncand, size = 16, mask, i, u = 0;
+    unsigned bits = 4;
+
+    while (size < 2 * n) {
+        size *= 2;
+        bits++;
+    }
+    mask = size - 1;
+    memset(seen, 0, size * sizeof(*seen));
+    for (i = 0; i < n; i++) {
+        uint32_t m = c[i];
+        size_t j = (uint32_t)((m + 1) * 0x9e3779b1u) >> (32 - bits);
+        while (seen[j] && seen[j] != m + 1)
+            j = (j + 1) & mask;
+        if (!seen[j]) {
+            seen[j] = m + 1;
+            c[u++] = m; /* u <= i: writes only entries already read */
+        }
+    }
+    if (u > 64) {
+        qsort(c, u, sizeof(*c), cmp_u32);
+        return u;
+    }
+    for (i = 1; i < u; i++) {
+        uint32_t m = c[i];
+        size_t j = i;
+        for (; j > 0 && c[j - 1] > m; j--)
+            c[j] = c[j - 1];
+        c[j] = m;
+    }
+    return u;
+}
+
+/* Ask for what comparing with document d reads: its record and both signatures. */
+static inline void prefetch_doc(const wc_cluster_index *idx, uint32_t d)
+{
+    const char *sig = (const char *)doc_sig(idx, d), *lead = (const char *)doc_lead(idx, d);
+    size_t o;
+
+    __builtin_prefetch(&idx->docs[d]);
+    for (o = 0; o < idx->perm * sizeof(uint16_t); o += 64)
+        __builtin_prefetch(sig + o);
+    if (lead)
+        for (o = 0; o < idx->lperm * sizeof(uint16_t); o += 64)
+            __builtin_prefetch(lead + o);
 }
 
 static void compare_docs(const wc_cluster_index *idx, uint32_t a, uint32_t b, wc_similarity *s)
@@ -740,14 +1051,11 @@ static void collect_votes(wc_cluster_index *idx, uint32_t d)
 {
     size_t i, n, k;
 
-    qsort(idx->cand, idx->ncand, sizeof(*idx->cand), cmp_u32);
-    for (i = 0, n = 0; i < idx->ncand; i++)
-        if (!n || idx->cand[n - 1] != idx->cand[i])
-            idx->cand[n++] = idx->cand[i];
+    n = unique_candidates(idx);
     if (n > VERIFY_CAP)
         n = VERIFY_CAP;
     for (i = 0; i < n; i++)
-        __builtin_prefetch(doc_sig(idx, idx->cand[i]));
+        prefetch_doc(idx, idx->cand[i]);
     idx->nvotes = 0;
     for (i = 0; i < n; i++) {
         uint32_t m = idx->cand[i], root;
@@ -817,6 +1125,7 @@ wc_status wc_cluster_assign(wc_cluster_index *idx, int64_t doc_id, const wc_fpri
     memset(out, 0, sizeof(*out));
     out->doc_id = doc_id;
     idx->nabsorbed = 0;
+    finish_load(idx);
     if (doc_id <= 0)
         return wc_error_set(err, WC_ERR_USAGE, "document id %lld is not a rowid",
                             (long long)doc_id);

@@ -1,8 +1,12 @@
 /*
  * test_cluster.c - the cluster index API: exact and near matches, new
  * clusters, errors that leave the index as it was, bulk load, merges with
- * absorbed ids, recluster = fresh ingest, lookups and memory.
+ * absorbed ids, recluster = fresh ingest, lookups and memory; and band
+ * tables built by several threads (after a bulk load, and when they grow)
+ * deciding exactly as tables built by one.
  */
+#define _GNU_SOURCE /* sched_setaffinity, CPU_COUNT */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -310,6 +314,272 @@ static void test_memory_reported(void **state)
     assert_true((wc_cluster_index_memory(f->idx) - empty) / 3000 < 1400);
 }
 
+/* --- band tables built by several threads ------------------------------------------------ */
+
+/*
+ * A crawl of PAR_DOCS documents in which buckets overflow: stories with
+ * near copies close behind them, exact re-scrapes, empty texts, a lead
+ * paragraph that hundreds of otherwise unrelated pages open with (every
+ * lead bucket of theirs fills past the cap) and texts repeated with one
+ * word changed (most or all of their buckets fill past the cap). The
+ * index shares a build among threads past 4096 documents (BUILD_PAR_MIN in
+ * cluster.c), so loading PAR_LOADED documents and growing the tables
+ * through 5,000-10,000 documents both take the parallel path when the
+ * process may use two CPUs.
+ */
+#define PAR_DOCS 10000
+#define PAR_LOADED 5000
+
+/* Paragraph `id`, with word `edit` (when < 35) replaced by x<tag>. */
+static void paragraph_edit(wc_buf *b, uint64_t id, unsigned edit, uint64_t tag)
+{
+    uint64_t s = id * 7919 + 1;
+    unsigned i;
+
+    for (i = 0; i < 35; i++) {
+        uint64_t word = rng_next(&s) % 60000;
+        if (i == edit)
+            wc_buf_addf(b, "x%llu", (unsigned long long)tag);
+        else
+            wc_buf_addf(b, "w%llu", (unsigned long long)word);
+        wc_buf_addstr(b, i + 1 < 35 ? " " : ".");
+    }
+    wc_buf_addstr(b, "\n\n");
+}
+
+static wc_fprint *crowded_crawl(wc_fp_worker *w, size_t n)
+{
+    wc_fprint *fps = malloc(n * sizeof(*fps));
+    uint64_t s = 42, next_para = 1000000, recent[50][2];
+    size_t nrecent = 0, i, k;
+    wc_buf b = WC_BUF_INIT;
+    wc_error err = WC_ERROR_INIT;
+
+    assert_non_null(fps);
+    for (i = 0; i < n; i++) {
+        unsigned r = (unsigned)(rng_next(&s) % 100);
+        wc_buf_reset(&b);
+        if (r < 8 && i > 0) { /* an exact re-scrape of any earlier page */
+            fps[i] = fps[rng_next(&s) % i];
+            continue;
+        }
+        if (r < 12) { /* the shared lead, then a story of its own */
+            paragraph_edit(&b, 7, 99, 0);
+            for (k = 0; k < 4; k++)
+                paragraph_edit(&b, next_para++, 99, 0);
+        } else if (r < 15) { /* the long text, one word changed */
+            unsigned word = (unsigned)(rng_next(&s) % 350);
+            for (k = 0; k < 10; k++)
+                paragraph_edit(&b, 500 + k, word / 35 == k ? word % 35 : 99, i);
+        } else if (r < 16) { /* nothing to compare */
+        } else if (r < 26) { /* a long text, one word of its end changed: all its buckets fill */
+            unsigned word = (unsigned)(rng_next(&s) % 35);
+            for (k = 0; k < 40; k++)
+                paragraph_edit(&b, 800 + k, k == 39 ? word : 99, i);
+        } else if (r < 50 &&
+                   nrecent) { /* a copy of a recent story: one paragraph changed, or cut */
+            uint64_t *st = recent[rng_next(&s) % nrecent];
+            size_t len = r < 40 ? st[1] : 3, changed = rng_next(&s) % st[1];
+            for (k = 0; k < len; k++)
+                paragraph_edit(&b, k == changed ? next_para++ : st[0] + k, 99, 0);
+        } else { /* a new story */
+            uint64_t len = 6 + rng_next(&s) % 4;
+            uint64_t *st = recent[nrecent < 50 ? nrecent++ : rng_next(&s) % 50];
+            st[0] = next_para;
+            st[1] = len;
+            for (k = 0; k < len; k++)
+                paragraph_edit(&b, next_para++, 99, 0);
+        }
+        assert_int_equal(wc_fp_compute(w, b.buf, b.len, &fps[i], &err), WC_OK);
+    }
+    wc_buf_release(&b);
+    return fps;
+}
+
+/* Everything a decision says, in one number. */
+static uint64_t match_digest(const wc_match *m)
+{
+    uint64_t h = 1469598103934665603ULL, v[7];
+    size_t i;
+
+    v[0] = (uint64_t)m->doc_id;
+    v[1] = (uint64_t)m->cluster_id;
+    v[2] = (uint64_t)m->kind;
+    v[3] = (uint64_t)m->best_doc;
+    memcpy(&v[4], &m->similarity, 8);
+    memcpy(&v[5], &m->jaccard, 8);
+    memcpy(&v[6], &m->containment, 8);
+    for (i = 0; i < 7; i++)
+        h = (h ^ v[i]) * 0x100000001b3ULL;
+    for (i = 0; i < m->nabsorbed; i++)
+        h = (h ^ (uint64_t)m->absorbed[i]) * 0x100000001b3ULL;
+    return h ^ m->nabsorbed;
+}
+
+/* What one way of building the index decided. */
+struct outcome {
+    uint64_t dig[PAR_DOCS];    /* each assignment (0 for loaded documents) */
+    int64_t at_load[PAR_DOCS]; /* cluster of documents 1..PAR_LOADED after that many */
+    int64_t end[PAR_DOCS];     /* cluster of every document at the end */
+    size_t merges;             /* assignments that absorbed a cluster */
+    size_t memory[PAR_DOCS];   /* wc_cluster_index_memory after each assignment: when the
+                                  tables grew, which follows how many members they took */
+};
+
+/*
+ * Assign fps[first..n) to idx (documents first+1..n), recording, and the
+ * clusters at the end.
+ */
+static void assign_rest(wc_cluster_index *idx, const wc_fprint *fps, size_t first,
+                        struct outcome *o)
+{
+    wc_error err = WC_ERROR_INIT;
+    size_t i;
+
+    for (i = first; i < PAR_DOCS; i++) {
+        wc_match m;
+        assert_int_equal(wc_cluster_assign(idx, (int64_t)i + 1, &fps[i], &m, &err), WC_OK);
+        o->dig[i] = match_digest(&m);
+        o->merges += m.nabsorbed > 0;
+        o->memory[i] = wc_cluster_index_memory(idx);
+        if (i + 1 == PAR_LOADED) {
+            size_t j;
+            for (j = 0; j < PAR_LOADED; j++)
+                o->at_load[j] = cluster_of(idx, (int64_t)j + 1);
+        }
+    }
+    for (i = 0; i < PAR_DOCS; i++)
+        o->end[i] = cluster_of(idx, (int64_t)i + 1);
+}
+
+/* Every document assigned, the tables growing (and rebuilt) on the way. */
+static void run_assign(const wc_fp_params *p, const wc_fprint *fps, struct outcome *o)
+{
+    wc_cluster_index *idx = wc_cluster_index_new(p);
+
+    assert_non_null(idx);
+    memset(o, 0, sizeof(*o));
+    assign_rest(idx, fps, 0, o);
+    wc_cluster_index_free(idx);
+}
+
+/*
+ * Start-up: the first PAR_LOADED documents loaded with the clusters
+ * `stored` gave them (in arrival order, or in reverse), after reserving
+ * room or not, then the rest assigned.
+ */
+static void run_load(const wc_fp_params *p, const wc_fprint *fps, const struct outcome *stored,
+                     bool reserve, bool reverse, struct outcome *o)
+{
+    wc_cluster_index *idx = wc_cluster_index_new(p);
+    wc_error err = WC_ERROR_INIT;
+    size_t k;
+
+    assert_non_null(idx);
+    memset(o, 0, sizeof(*o));
+    if (reserve)
+        assert_int_equal(wc_cluster_index_reserve(idx, PAR_LOADED, &err), WC_OK);
+    for (k = 0; k < PAR_LOADED; k++) {
+        size_t i = reverse ? PAR_LOADED - 1 - k : k;
+        assert_int_equal(
+            wc_cluster_index_load(idx, (int64_t)i + 1, stored->at_load[i], &fps[i], &err), WC_OK);
+    }
+    /* lookups and the memory figure work before the first assignment */
+    assert_int_equal(cluster_of(idx, 1), stored->at_load[0]);
+    assert_true(wc_cluster_index_memory(idx) > (size_t)PAR_LOADED * 100);
+    assign_rest(idx, fps, PAR_LOADED, o);
+    wc_cluster_index_free(idx);
+}
+
+/*
+ * b decided as a from document from+1 on. A bucket's members past the cap
+ * are never seen by a probe, so whether a build turned the same documents
+ * away shows only in how full the tables got, and so in when they grew:
+ * the memory figures, compared when a and b were built the same way
+ * (same_growth).
+ */
+static void assert_same_outcome(const struct outcome *a, const struct outcome *b, size_t from,
+                                bool same_growth)
+{
+    size_t i;
+
+    for (i = from; same_growth && i < PAR_DOCS; i++)
+        if (a->memory[i] != b->memory[i])
+            fail_msg("the tables grew differently at document %zu", i + 1);
+
+    for (i = from; i < PAR_DOCS; i++)
+        if (a->dig[i] != b->dig[i])
+            fail_msg("document %zu was decided differently", i + 1);
+    for (i = 0; i < PAR_DOCS; i++)
+        if (a->end[i] != b->end[i])
+            fail_msg("document %zu ended in cluster %lld, not %lld", i + 1, (long long)b->end[i],
+                     (long long)a->end[i]);
+}
+
+/* Pin this thread (and the threads it starts) to its first CPU; false when it has only one. */
+static bool pin_one_cpu(const cpu_set_t *all)
+{
+    cpu_set_t one;
+    int c;
+
+    CPU_ZERO(&one);
+    for (c = 0; c < CPU_SETSIZE && !CPU_ISSET(c, all); c++)
+        ;
+    CPU_SET(c, &one);
+    assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+    return CPU_COUNT(all) > 1;
+}
+
+static void test_parallel_build_decides_as_serial(void **state)
+{
+    struct fixture *f = *state;
+    wc_fprint *fps = crowded_crawl(f->w, PAR_DOCS);
+    struct outcome *serial = malloc(sizeof(*serial)), *par = malloc(sizeof(*par));
+    struct outcome *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b)), *c = malloc(sizeof(*c));
+    cpu_set_t all;
+    bool two;
+    size_t i, near = 0;
+
+    assert_true(serial && par && a && b && c);
+    assert_int_equal(sched_getaffinity(0, sizeof(all), &all), 0);
+
+    /* one CPU: every build on this thread */
+    two = pin_one_cpu(&all);
+    run_assign(&f->p, fps, serial);
+    run_load(&f->p, fps, serial, true, false, a);
+    assert_same_outcome(serial, a, PAR_LOADED, false);
+    run_load(&f->p, fps, serial, false, false, c);
+    assert_same_outcome(serial, c, PAR_LOADED, false);
+    run_load(&f->p, fps, serial, true, true, b); /* reverse: its own reference */
+    assert_int_equal(sched_setaffinity(0, sizeof(all), &all), 0);
+    if (!two)
+        print_message("# only one CPU: the parallel build is not exercised\n");
+
+    /* every CPU: rebuilds past 4096 documents and the load's build share the tables */
+    run_assign(&f->p, fps, par);
+    assert_same_outcome(serial, par, 0, true);
+    for (i = 0; i < PAR_LOADED; i++)
+        assert_int_equal(par->at_load[i], serial->at_load[i]);
+    run_load(&f->p, fps, serial, true, false, par);
+    assert_same_outcome(a, par, PAR_LOADED, true);
+    run_load(&f->p, fps, serial, false, false, par); /* no reserve: tables grow while loading */
+    assert_same_outcome(c, par, PAR_LOADED, true);
+    run_load(&f->p, fps, serial, true, true, par);
+    assert_same_outcome(b, par, PAR_LOADED, true);
+
+    /* the crawl is what it claims: copies found, clusters merged */
+    for (i = 0; i < PAR_DOCS; i++)
+        near += serial->end[i] != (int64_t)i + 1;
+    assert_true(near > PAR_DOCS / 4);
+    assert_true(serial->merges > 0);
+    free(fps);
+    free(serial);
+    free(par);
+    free(a);
+    free(b);
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +589,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_recluster_equals_fresh_ingest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_then_assign, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parallel_build_decides_as_serial, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
