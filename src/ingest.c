@@ -127,6 +127,7 @@ struct refresher {
     const wc_fp_params *params;
     wc_buf rep_blob, mem_blob; /* fingerprints read back */
     wc_fprint rep_fp, mem_fp;
+    int64_t rep_id;            /* whose fingerprint rep_fp holds (0: none) */
 };
 
 /* A cluster changed in the open transaction, and the document that changed it. */
@@ -413,8 +414,10 @@ static wc_status refresh_cluster(struct refresher *r, int64_t cid, const int64_t
     } else if ((st = wc_store_cluster_member_ids(r->store, cid, &ids, &n, err))) {
         return st;
     }
+    r->rep_id = 0;
     if ((st = load_fp(r, rep, &r->rep_blob, &r->rep_fp, err)))
         goto out;
+    r->rep_id = rep;
     for (i = 0; i < n; i++) {
         sim.score = 1.0;
         if (ids[i] != rep) {
@@ -428,6 +431,61 @@ static wc_status refresh_cluster(struct refresher *r, int64_t cid, const int64_t
 out:
     free(ids);
     return st;
+}
+
+/*
+ * The common join, done at once: a member that sorts after its cluster's
+ * representative (ST_CLUSTER_SCAN's order: dated before undated, then
+ * time, then more words first, then id; a newcomer has the largest id)
+ * leaves the representative as it is, so its similarity to it is known
+ * now and the cluster row only grows (wc_store_cluster_grow). That spares
+ * the commit a scan of every member of the cluster and an UPDATE of the
+ * new row. *fast says whether it applies; when it does not (the newcomer
+ * may come first, or the cluster has no row yet) the commit's refresh
+ * works it out as before.
+ *
+ * Inside one transaction the cluster row can be behind: a member that
+ * went the slow way is only folded in at commit. That is safe: if the
+ * commit's refresh finds another representative than the row named, it
+ * recomputes every member's similarity, these included; if not, the row
+ * named the right one.
+ */
+static wc_status join_fast(wc_ingest *ing, const struct slot *sl, int64_t cid, int64_t t,
+                           int64_t words, double *sim_out, bool *fast, wc_error *err)
+{
+    struct refresher *r = &ing->ref;
+    int64_t rep, first, rep_words;
+    wc_similarity sim;
+    wc_status st;
+    bool after;
+
+    *fast = false;
+    st = wc_store_cluster_head(ing->store, cid, &rep, &first, &rep_words, err);
+    if (st == WC_ERR_NOTFOUND)
+        return WC_OK;
+    if (st)
+        return st;
+    if (t == WC_TIME_NONE)
+        after = first != WC_TIME_NONE || words <= rep_words;
+    else if (first == WC_TIME_NONE)
+        after = false; /* the first dated member of an undated cluster comes first */
+    else
+        after = t > first || (t == first && words <= rep_words);
+    if (!after)
+        return WC_OK;
+    if (r->rep_id != rep) {
+        r->rep_id = 0;
+        if ((st = load_fp(r, rep, &r->rep_blob, &r->rep_fp, err)))
+            return st;
+        r->rep_id = rep;
+    }
+    /* the stored form, exactly what a refresh would read back */
+    if ((st = wc_fprint_unpack(sl->blob.buf, sl->blob.len, r->params, &r->mem_fp, err)))
+        return st;
+    wc_fprint_similarity(&r->mem_fp, &r->rep_fp, &sim);
+    *sim_out = sim.score;
+    *fast = true;
+    return WC_OK;
 }
 
 static void refresher_init(struct refresher *r, wc_store *s, const wc_fp_params *p)
@@ -553,6 +611,7 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     wc_match m;
     wc_doc d;
     wc_status st;
+    int64_t t;
     int kind;
 
     if (sl->call) {
@@ -638,6 +697,13 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     d.similarity = m.kind == WC_MATCH_NEW ? 1.0 : m.similarity;
     d.fprint = sl->blob.buf;
     d.fprint_len = sl->blob.len;
+    t = d.published_at != WC_TIME_NONE ? d.published_at : d.fetched_at;
+    if (m.kind != WC_MATCH_NEW && !m.nabsorbed &&
+        (st = join_fast(ing, sl, m.cluster_id, t, (int64_t)d.word_count, &d.rep_similarity,
+                        &d.rep_known, err))) {
+        free(host);
+        return st;
+    }
     st = wc_store_insert_doc(ing->store, &d, err);
     free(host);
     if (st)
@@ -649,10 +715,10 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     }
     if (m.kind == WC_MATCH_NEW && !m.nabsorbed) {
         /* a new singleton: its row is known, no need to read it back */
-        if ((st = wc_store_add_cluster(ing->store, m.cluster_id, d.id,
-                                       d.published_at != WC_TIME_NONE ? d.published_at
-                                                                      : d.fetched_at,
-                                       err)))
+        if ((st = wc_store_add_cluster(ing->store, m.cluster_id, d.id, t, err)))
+            return st;
+    } else if (d.rep_known) {
+        if ((st = wc_store_cluster_grow(ing->store, m.cluster_id, t, err)))
             return st;
     } else if ((st = touch(ing, m.cluster_id, d.id, err))) {
         return st;

@@ -86,6 +86,8 @@ enum stmt_id {
     ST_SET_SIM,
     ST_CLUSTER_GET,
     ST_SITES,
+    ST_CLUSTER_HEAD,
+    ST_CLUSTER_GROW,
     ST_COUNT
 };
 
@@ -107,7 +109,7 @@ static const char *const stmt_sql[ST_COUNT] = {
         "modified_at, title, author, site, lang, description, image, text, word_count, "
         "cluster_id, match_kind, match_similarity, similarity, added_at) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-        "?20, ?21, ?22, ?23, ?24, ?25, ?26, CASE WHEN ?25 = 0 THEN 1.0 END, ?27)",
+        "?20, ?21, ?22, ?23, ?24, ?25, ?26, CASE WHEN ?25 = 0 THEN 1.0 ELSE ?28 END, ?27)",
     [ST_INSERT_SIG] = "INSERT INTO signatures(doc_id, fprint) VALUES (?1, ?2)",
     [ST_MERGE] = "UPDATE documents SET cluster_id = ?2 WHERE cluster_id = ?1",
     [ST_SET_CLUSTER] = "UPDATE documents SET cluster_id = ?2, match_kind = ?3, "
@@ -131,6 +133,12 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_CLUSTER_ADD] = "INSERT INTO clusters(id, rep_id, size, first_seen, last_seen) "
                        "VALUES (?1, ?2, 1, ?3, ?3)",
     [ST_SET_SIM] = "UPDATE documents SET similarity = ?2 WHERE id = ?1",
+    [ST_CLUSTER_HEAD] = "SELECT c.rep_id, c.first_seen, d.word_count FROM clusters c "
+                        "JOIN documents d ON d.id = c.rep_id WHERE c.id = ?1",
+    /* a member that sorts after the representative: size and last time only */
+    [ST_CLUSTER_GROW] = "UPDATE clusters SET size = size + 1, last_seen = CASE "
+                        "WHEN ?2 IS NULL THEN last_seen WHEN last_seen IS NULL OR ?2 > last_seen "
+                        "THEN ?2 ELSE last_seen END WHERE id = ?1",
     [ST_CLUSTER_GET] = "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen "
                        "FROM clusters c LEFT JOIN documents d ON d.id = c.rep_id WHERE c.id = ?1",
     [ST_SITES] = "SELECT site FROM documents WHERE cluster_id = ?1 AND site IS NOT NULL "
@@ -921,6 +929,8 @@ wc_status wc_store_insert_doc(wc_store *s, const wc_doc *d, wc_error *err)
     sqlite3_bind_int(q, 25, d->match_kind);
     sqlite3_bind_double(q, 26, d->similarity);
     sqlite3_bind_int64(q, 27, wc_time_now());
+    if (d->rep_known)
+        sqlite3_bind_double(q, 28, d->rep_similarity);
     if ((st = store_run(s, q, err, "storing a document")))
         return st;
     if (!d->fprint)
@@ -1095,6 +1105,40 @@ wc_status wc_store_refresh_cluster(wc_store *s, int64_t cluster_id, int64_t *rep
     store_bind_time(u, 4, first);
     store_bind_time(u, 5, last);
     return store_run(s, u, err, "updating a cluster");
+}
+
+wc_status wc_store_cluster_head(wc_store *s, int64_t cluster_id, int64_t *rep_id,
+                                int64_t *first_seen, int64_t *rep_words, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_CLUSTER_HEAD, err);
+    int rc;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, cluster_id);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *rep_id = sqlite3_column_int64(q, 0);
+        *first_seen = store_col_time(q, 1);
+        *rep_words = sqlite3_column_int64(q, 2);
+    }
+    store_done(q);
+    if (rc == SQLITE_DONE)
+        return WC_ERR_NOTFOUND;
+    if (rc != SQLITE_ROW)
+        return store_db_error(s, rc, err, "reading a cluster");
+    return WC_OK;
+}
+
+wc_status wc_store_cluster_grow(wc_store *s, int64_t cluster_id, int64_t t, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_CLUSTER_GROW, err);
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, cluster_id);
+    store_bind_time(q, 2, t);
+    return store_run(s, q, err, "updating a cluster");
 }
 
 wc_status wc_store_add_cluster(wc_store *s, int64_t cluster_id, int64_t rep_id, int64_t t,

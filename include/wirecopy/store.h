@@ -89,6 +89,10 @@ typedef struct wc_doc {
     int64_t cluster_id;        /* cluster the document joined */
     int match_kind;            /* 0 new cluster, 1 exact copy, 2 near copy */
     double similarity;         /* to the document it matched (1 for new) */
+    bool rep_known;            /* rep_similarity holds its similarity to the cluster's
+                                  representative (else it is set when the cluster is
+                                  refreshed; a founder's is 1) */
+    double rep_similarity;
     const void *fprint;        /* packed fingerprint blob */
     size_t fprint_len;
 } wc_doc;
@@ -167,6 +171,22 @@ wc_status wc_store_refresh_cluster(wc_store *s, int64_t cluster_id, int64_t *rep
  */
 wc_status wc_store_add_cluster(wc_store *s, int64_t cluster_id, int64_t rep_id, int64_t t,
                                wc_error *err);
+
+/*
+ * What a member joining a cluster needs to know whether it becomes the
+ * representative: the representative's id, the cluster's first_seen
+ * (INT64_MIN when undated) and the representative's word count.
+ * WC_ERR_NOTFOUND when the cluster has no row.
+ */
+wc_status wc_store_cluster_head(wc_store *s, int64_t cluster_id, int64_t *rep_id,
+                                int64_t *first_seen, int64_t *rep_words, wc_error *err);
+
+/*
+ * One more member, seen at t (INT64_MIN when undated), that sorts after the
+ * representative: the size grows by one and last_seen takes t if later.
+ * The incremental form of wc_store_refresh_cluster for the common join.
+ */
+wc_status wc_store_cluster_grow(wc_store *s, int64_t cluster_id, int64_t t, wc_error *err);
 
 /* Member ids of a cluster, in time order (caller frees *ids). */
 wc_status wc_store_cluster_member_ids(wc_store *s, int64_t cluster_id, int64_t **ids, size_t *n,

@@ -213,6 +213,124 @@ static void test_stop_commits_what_was_queued(void **state)
     wc_store_close(s);
 }
 
+/*
+ * Cluster rows are kept up to date two ways: a member that sorts after the
+ * representative only grows the row and gets its similarity at once; any
+ * other join is folded in at commit by a scan of the cluster. Whatever the
+ * mix (dated, undated, equal times, longer and shorter texts, small
+ * transactions, two runs), the rows and similarities must be what a full
+ * refresh computes from scratch.
+ */
+static void test_cluster_rows_equal_a_full_refresh(void **state)
+{
+    struct wc_test_tmpdir *f = *state;
+    wc_store *s = NULL;
+    wc_ingest *ing = NULL;
+    wc_ingest_opts o;
+    wc_error err = WC_ERROR_INIT;
+    wc_fp_params p = wc_fp_params_default();
+    wc_buf blob = WC_BUF_INIT;
+    char text[4096], id[32];
+    sqlite3 *h;
+    sqlite3_stmt *q;
+    int run_no, i, clusters = 0, members = 0;
+
+    memset(&o, 0, sizeof(o));
+    o.threads = 2;
+    o.batch = 7;
+    for (run_no = 0; run_no < 2; run_no++) {
+        assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+        assert_int_equal(wc_ingest_new(&ing, s, &o, &err), WC_OK);
+        for (i = run_no * 150; i < run_no * 150 + 150; i++) {
+            int story = i % 11, words = 40 + i * 7 % 31, k, len = 0;
+            wc_record r;
+            for (k = 0; k < words; k++)
+                len += snprintf(text + len, sizeof(text) - (size_t)len, "s%dw%d ", story,
+                                k * 17 % 101);
+            snprintf(id, sizeof(id), "d%d", i);
+            r = text_record(id, text);
+            /* a quarter undated; the rest on five days, so times tie often */
+            if (i % 4)
+                r.published_at = 1700000000 + (int64_t)(i * 13 % 5) * 86400;
+            assert_int_equal(wc_ingest_add(ing, &r, NULL, NULL, &err), WC_OK);
+        }
+        assert_int_equal(wc_ingest_finish(ing, &err), WC_OK);
+        wc_store_close(s);
+        s = NULL;
+    }
+
+    /* every row as stored, then refreshed from scratch: nothing may change */
+    assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(sqlite3_prepare_v2(h,
+                                        "SELECT id, rep_id, size, first_seen, last_seen FROM "
+                                        "clusters ORDER BY id",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        int64_t cid = sqlite3_column_int64(q, 0), rep = 0;
+        bool changed = true;
+        sqlite3_stmt *c, *m;
+        wc_fprint rep_fp, fp;
+        wc_similarity sim;
+
+        assert_int_equal(wc_store_begin(s, &err), WC_OK);
+        assert_int_equal(wc_store_refresh_cluster(s, cid, &rep, &changed, &err), WC_OK);
+        assert_false(changed);
+        assert_int_equal(rep, sqlite3_column_int64(q, 1));
+        assert_int_equal(wc_store_commit(s, &err), WC_OK);
+        /* the refreshed row holds what the stored one held */
+        assert_int_equal(sqlite3_prepare_v2(h,
+                                            "SELECT rep_id, size, first_seen IS ?3, "
+                                            "last_seen IS ?4 FROM clusters WHERE id = ?1 "
+                                            "AND ?2 = ?2",
+                                            -1, &c, NULL),
+                         SQLITE_OK);
+        sqlite3_bind_int64(c, 1, cid);
+        sqlite3_bind_int64(c, 2, 0);
+        sqlite3_bind_value(c, 3, sqlite3_column_value(q, 3));
+        sqlite3_bind_value(c, 4, sqlite3_column_value(q, 4));
+        assert_int_equal(sqlite3_step(c), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int64(c, 0), rep);
+        assert_int_equal(sqlite3_column_int64(c, 1), sqlite3_column_int64(q, 2));
+        assert_int_equal(sqlite3_column_int(c, 2), 1);
+        assert_int_equal(sqlite3_column_int(c, 3), 1);
+        sqlite3_finalize(c);
+        /* each member's similarity is its fingerprint's against the representative's */
+        assert_int_equal(wc_store_get_fprint(s, rep, &blob, &err), WC_OK);
+        assert_int_equal(wc_fprint_unpack(blob.buf, blob.len, &p, &rep_fp, &err), WC_OK);
+        assert_int_equal(sqlite3_prepare_v2(h,
+                                            "SELECT id, similarity FROM documents WHERE "
+                                            "cluster_id = ?1",
+                                            -1, &m, NULL),
+                         SQLITE_OK);
+        sqlite3_bind_int64(m, 1, cid);
+        while (sqlite3_step(m) == SQLITE_ROW) {
+            int64_t doc = sqlite3_column_int64(m, 0);
+            double want = 1.0;
+            assert_int_equal(sqlite3_column_type(m, 1), SQLITE_FLOAT);
+            if (doc != rep) {
+                wc_buf_reset(&blob);
+                assert_int_equal(wc_store_get_fprint(s, doc, &blob, &err), WC_OK);
+                assert_int_equal(wc_fprint_unpack(blob.buf, blob.len, &p, &fp, &err), WC_OK);
+                wc_fprint_similarity(&fp, &rep_fp, &sim);
+                want = sim.score;
+            }
+            assert_true(sqlite3_column_double(m, 1) == want);
+            members++;
+        }
+        sqlite3_finalize(m);
+        wc_buf_reset(&blob);
+        clusters++;
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    wc_store_close(s);
+    wc_buf_release(&blob);
+    assert_int_equal(clusters, 11); /* eleven stories */
+    assert_int_equal(members, 300);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +338,7 @@ int main(void)
         WC_TEST_IN_TMPDIR(test_copies_are_clustered),
         WC_TEST_IN_TMPDIR(test_again_adds_nothing),
         WC_TEST_IN_TMPDIR(test_thread_count_does_not_change_the_result),
+        WC_TEST_IN_TMPDIR(test_cluster_rows_equal_a_full_refresh),
         WC_TEST_IN_TMPDIR(test_stop_commits_what_was_queued),
     };
     int rc;
