@@ -1256,6 +1256,54 @@ size_t ex_fold(const char *p, size_t len, char *out, size_t outcap)
 /* Fold buffer for titles (headlines are short; longer text is compared by prefix). */
 #define FOLD_MAX 512
 
+/*
+ * Labels of a summary box: "Story highlights", "Key points". The list
+ * under such a label retells the article in a few bullets for skimmers;
+ * the article's text is the paragraphs it sums up.
+ */
+static const char *const summary_labels[] = {
+    "story highlights", "highlights", "key points", "main points", "key facts", "at a glance",
+};
+
+bool ex_is_summary_label(const char *p, size_t len)
+{
+    char f[64];
+    size_t i;
+
+    if (len >= 40)
+        return false;
+    fold_phrase(p, len, f, sizeof(f));
+    for (i = 0; i < WC_ARRAY_SIZE(summary_labels); i++)
+        if (!strcmp(f, summary_labels[i]))
+            return true;
+    return false;
+}
+
+/* The <ul>/<ol> holding node n, or EX_NONE. */
+static uint32_t list_holding(const ex_doc *d, uint32_t n)
+{
+    for (; n != EX_NONE; n = d->nodes[n].parent)
+        if (d->nodes[n].tag == T_UL || d->nodes[n].tag == T_OL)
+            return n;
+    return EX_NONE;
+}
+
+/* A summary box's label and the list right under it are flagged as debris. */
+static void flag_summary_box(ex_doc *d, size_t label)
+{
+    size_t i = label + 1;
+    uint32_t list;
+
+    if (i >= d->n_blocks || d->blocks[i].kind != K_LI ||
+        (list = list_holding(d, d->blocks[i].node)) == EX_NONE)
+        return;
+    d->blocks[label].flags |= BF_DEBRIS;
+    for (;
+         i < d->n_blocks && d->blocks[i].kind == K_LI && list_holding(d, d->blocks[i].node) == list;
+         i++)
+        d->blocks[i].flags |= BF_DEBRIS;
+}
+
 void ex_clean_flag(ex_doc *d, const char *title)
 {
     char ft[FOLD_MAX], fb[FOLD_MAX];
@@ -1273,6 +1321,8 @@ void ex_clean_flag(ex_doc *d, const char *title)
             b->flags |= BF_BYLINE;
         if ((b->kind == K_HEADING || b->words <= 12) && ex_is_comments_heading(p, b->len))
             b->flags |= BF_COMMENTS_AFTER;
+        if (b->words <= 3 && b->kind != K_LI && ex_is_summary_label(p, b->len))
+            flag_summary_box(d, i);
         if (nt >= 8 && b->len < FOLD_MAX) {
             size_t nb = ex_fold(p, b->len, fb, sizeof(fb));
             if (nb >= 8 && (nb == nt && !memcmp(fb, ft, nt)))

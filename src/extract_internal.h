@@ -430,6 +430,8 @@ bool ex_is_toggle(const char *p, size_t len);
 bool ex_is_bio(const char *p, size_t len, char *const *authors, unsigned n_authors);
 /* Is this block's text a "Comments" heading (start of the comment section)? */
 bool ex_is_comments_heading(const char *p, size_t len);
+/* Is this block's text the label of a summary box ("Story highlights", "Key points")? */
+bool ex_is_summary_label(const char *p, size_t len);
 
 /* extract_score.c */
 void ex_score_classify(ex_doc *d);

@@ -172,6 +172,32 @@ static const struct inline_case inline_cases[] = {
      "its engines.\n\nCommuters had to drive around the bay in the meantime, a trip that takes "
      "more than an hour each way when the coast road is busy, and many of them said they would "
      "be glad to have the boat back."},
+    /* a summary box (a "Story highlights" label and the list under it) retells the
+       article for skimmers: the article is the paragraphs; a list further down stays */
+    {"inline_summary_box", "Harbour bridge to close for repairs",
+     "<div class=\"story\"><h1>Harbour bridge to close for repairs</h1>"
+     "<div class=\"box\"><div>STORY HIGHLIGHTS</div><ul class=\"bullets\">"
+     "<li>The bridge closes for six weeks from March</li>"
+     "<li>Buses will run a detour through the old town</li>"
+     "<li>The repairs cost 12 million</li></ul></div>"
+     "<p>The harbour bridge will close for six weeks from the first of March while engineers "
+     "replace the bearings that carry its deck, the city council said on Thursday.</p>\n"
+     "<p>Buses that use the bridge will run a detour through the old town, which the council "
+     "said would add about ten minutes to most trips during the morning rush hour.</p>\n"
+     "<p>The work will be done in three stages:</p>\n"
+     "<ul><li>the north ramp, in the first two weeks;</li><li>the main span, in the next "
+     "three;</li><li>the south ramp, in the last week.</li></ul>\n"
+     "<p>The repairs will cost 12 million, most of it paid for by the regional government, "
+     "which owns the bridge and the roads that lead to it on both sides of the harbour.</p>"
+     "</div>",
+     "The harbour bridge will close for six weeks from the first of March while engineers "
+     "replace the bearings that carry its deck, the city council said on Thursday.\n\nBuses "
+     "that use the bridge will run a detour through the old town, which the council said would "
+     "add about ten minutes to most trips during the morning rush hour.\n\nThe work will be "
+     "done in three stages:\n\nthe north ramp, in the first two weeks;\nthe main span, in "
+     "the next three;\nthe south ramp, in the last week.\n\nThe repairs will cost 12 "
+     "million, most of it paid for by the regional government, which owns the bridge and the "
+     "roads that lead to it on both sides of the harbour."},
 };
 
 #define N_INLINE (sizeof(inline_cases) / sizeof(inline_cases[0]))

@@ -150,6 +150,16 @@ static void test_comments_heading(void **state)
     assert_false(ex_is_comments_heading(S("Comments by the minister angered the unions")));
 }
 
+static void test_summary_label(void **state)
+{
+    (void)state;
+    assert_true(ex_is_summary_label(S("STORY HIGHLIGHTS")));
+    assert_true(ex_is_summary_label(S("Key points:")));
+    assert_true(ex_is_summary_label(S("Highlights")));
+    assert_false(ex_is_summary_label(S("Highlights of the season")));
+    assert_false(ex_is_summary_label(S("The key points of the plan were leaked on Monday.")));
+}
+
 static void test_bio_and_toggle(void **state)
 {
     char a1[] = "Lena Hoff", a2[] = "Tomas Berg";
@@ -192,13 +202,10 @@ static void test_fold(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vocabulary),
-        cmocka_unit_test(test_vocabulary_cache),
-        cmocka_unit_test(test_debris),
-        cmocka_unit_test(test_byline_dateline),
-        cmocka_unit_test(test_comments_heading),
-        cmocka_unit_test(test_bio_and_toggle),
-        cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_vocabulary),       cmocka_unit_test(test_vocabulary_cache),
+        cmocka_unit_test(test_debris),           cmocka_unit_test(test_byline_dateline),
+        cmocka_unit_test(test_comments_heading), cmocka_unit_test(test_summary_label),
+        cmocka_unit_test(test_bio_and_toggle),   cmocka_unit_test(test_fold),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
