@@ -1259,10 +1259,15 @@ size_t ex_fold(const char *p, size_t len, char *out, size_t outcap)
 /*
  * Labels of a summary box: "Story highlights", "Key points". The list
  * under such a label retells the article in a few bullets for skimmers;
- * the article's text is the paragraphs it sums up.
+ * the article's text is the paragraphs it sums up. Fact boxes ("Key
+ * facts", "At a glance") are left alone: they often say what the
+ * paragraphs do not.
  */
 static const char *const summary_labels[] = {
-    "story highlights", "highlights", "key points", "main points", "key facts", "at a glance",
+    "story highlights",
+    "highlights",
+    "key points",
+    "main points",
 };
 
 bool ex_is_summary_label(const char *p, size_t len)
