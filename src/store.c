@@ -186,9 +186,9 @@ wc_status store_db_error(wc_store *s, int rc, wc_error *err, const char *what)
                             s ? s->path : "?", msg);
     if (st == WC_ERR_BUSY)
         return wc_error_set(err, st,
-                            "database '%s' stayed busy for %d s while %s: another program "
-                            "(a running wirecopy ingest or follow?) is writing to it; try again "
-                            "when it is done (%s)",
+                            "database '%s' stayed busy (waited up to %d s) while %s: another "
+                            "program (a running wirecopy ingest or follow?) is writing to it; "
+                            "try again when it is done (%s)",
                             s ? s->path : "?", STORE_BUSY_TIMEOUT_MS / 1000, what, msg);
     return wc_error_set(err, st, "database error while %s in '%s': %s", what, s ? s->path : "?",
                         msg);
@@ -528,8 +528,17 @@ static void *checkpointer_main(void *arg)
         if (s->ckpt_stop || !db)
             continue;
         pthread_mutex_unlock(&s->ckpt_mu);
-        /* a PASSIVE checkpoint never blocks the writer; a failed one is retried next time */
+        /*
+         * A PASSIVE checkpoint never blocks the writer; a failed one is
+         * retried next time. The read before it is what makes it work: a
+         * connection that has not read since it opened does not know the
+         * database is in WAL mode (the writer switches it after this
+         * connection opened a new file) and its checkpoint is a no-op
+         * that answers log = -1. That was the case for every pass until
+         * 2026-11-23: the writer's restart did all the copying itself.
+         */
         pthread_mutex_lock(&s->ckpt_pass_mu);
+        sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL);
         sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done_frames);
         pthread_mutex_unlock(&s->ckpt_pass_mu);
         pthread_mutex_lock(&s->ckpt_mu);
@@ -670,6 +679,8 @@ wc_status wc_store_open(wc_store **out, const char *path, unsigned flags, int lo
     int rc, oflags;
     struct stat sb;
     char pragmas[256];
+    double deadline;
+    struct timespec pause = {0, 20 * 1000 * 1000};
 
     *out = NULL;
     s = calloc(1, sizeof(*s));
@@ -704,9 +715,22 @@ wc_status wc_store_open(wc_store **out, const char *path, unsigned flags, int lo
              "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY;%s",
              STORE_CACHE_KIB,
              s->readonly ? "" : " PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
-    if ((st = exec_sql(s, pragmas, err, "opening")))
-        goto fail;
-    if ((st = migrate(s, err)))
+    /*
+     * SQLite answers BUSY at once, without calling the busy handler, when
+     * waiting could deadlock: two processes creating one database (an
+     * ingest and a `feeds add`), one switching it to WAL while the other
+     * reads it, failed now and then (1 in ~100 such races). Both steps can
+     * be run again, so they are, until the busy timeout has passed.
+     */
+    deadline = wc_time_mono() + STORE_BUSY_TIMEOUT_MS / 1000.0;
+    for (;;) {
+        if (!(st = exec_sql(s, pragmas, err, "opening")))
+            st = migrate(s, err);
+        if (st != WC_ERR_BUSY || wc_time_mono() >= deadline)
+            break;
+        nanosleep(&pause, NULL);
+    }
+    if (st)
         goto fail;
     if (flags & WC_STORE_WRITER)
         checkpointer_start(s);

@@ -331,6 +331,54 @@ static void test_cluster_rows_equal_a_full_refresh(void **state)
     assert_int_equal(members, 300);
 }
 
+/*
+ * Big records among small ones: the slots that held one give the memory
+ * back before a small record (SLOT_KEEP_BYTES), and every record is still
+ * stored, in order, whatever its size.
+ */
+static void test_big_and_small_records(void **state)
+{
+    struct wc_test_tmpdir *f = *state;
+    struct seen seen = {0, 0, 1, -1};
+    wc_store *s = NULL;
+    wc_ingest *ing = NULL;
+    wc_ingest_opts o;
+    wc_ingest_stats st;
+    wc_error err = WC_ERROR_INIT;
+    size_t big = (size_t)600 << 10, k, len;
+    char *text = malloc(big + 64), id[32];
+    int i;
+
+    assert_non_null(text);
+    memset(&o, 0, sizeof(o));
+    o.threads = 2;
+    o.on_result = on_result;
+    o.result_ctx = &seen;
+    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_ingest_new(&ing, s, &o, &err), WC_OK);
+    for (i = 0; i < 60; i++) {
+        wc_record r;
+        if (i % 3 == 0) { /* 600 KB of distinct words */
+            for (len = 0, k = 0; len + 16 < big; k++)
+                len += (size_t)snprintf(text + len, big + 64 - len, "b%dw%zu ", i, k);
+        } else {
+            article(i, text, 2048);
+        }
+        snprintf(id, sizeof(id), "r%d", i);
+        r = text_record(id, text);
+        assert_int_equal(wc_ingest_add(ing, &r, NULL, (void *)(intptr_t)(i + 1), &err), WC_OK);
+    }
+    assert_int_equal(wc_ingest_flush(ing, &err), WC_OK);
+    wc_ingest_get_stats(ing, &st);
+    assert_int_equal(wc_ingest_finish(ing, &err), WC_OK);
+    wc_store_close(s);
+    free(text);
+    assert_int_equal(st.records, 60);
+    assert_int_equal(st.stored, 60);
+    assert_int_equal(seen.n, 60);
+    assert_true(seen.in_order);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +387,7 @@ int main(void)
         WC_TEST_IN_TMPDIR(test_again_adds_nothing),
         WC_TEST_IN_TMPDIR(test_thread_count_does_not_change_the_result),
         WC_TEST_IN_TMPDIR(test_cluster_rows_equal_a_full_refresh),
+        WC_TEST_IN_TMPDIR(test_big_and_small_records),
         WC_TEST_IN_TMPDIR(test_stop_commits_what_was_queued),
     };
     int rc;
