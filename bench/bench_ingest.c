@@ -8,7 +8,7 @@
  * debris, cuts and changed words) as one JSONL file, then:
  *   floor   the bare single-core loop every MinHash deduplicator runs
  *           (tokenise, xxh3 of word 3-shingles, 128 minima) over 20,000
- *           of the same texts, in memory: articles/s;
+ *           of the same texts, in memory: articles/s, best of 3 passes;
  *   ingest  `wirecopy ingest` through the library, in this process: read the
  *           JSONL, normalise, fingerprint, cluster, store in SQLite, commit:
  *           articles/s, MB/s, peak memory, database size, index bytes per
@@ -120,11 +120,16 @@ int main(int argc, char **argv)
     bench_floor_init(&floor);
     for (i = 0; i < floor_n; i++)
         bench_floor_reserve(&floor, docs[i].len);
-    t0 = bench_cpu();
-    for (i = 0; i < floor_n; i++)
-        sum += bench_floor_minhash(&floor, docs[i].text, docs[i].len);
-    t1 = bench_cpu();
-    floor_rate = (double)floor_n / (t1 - t0);
+    /* the best of three passes: the fastest the bare loop goes here */
+    floor_rate = 0;
+    for (int pass = 0; pass < 3; pass++) {
+        t0 = bench_cpu();
+        for (i = 0; i < floor_n; i++)
+            sum += bench_floor_minhash(&floor, docs[i].text, docs[i].len);
+        t1 = bench_cpu();
+        if ((double)floor_n / (t1 - t0) > floor_rate)
+            floor_rate = (double)floor_n / (t1 - t0);
+    }
     bench_docs_free(docs, floor_n);
     bench_floor_release(&floor);
 
