@@ -78,9 +78,13 @@
  */
 #define INGEST_SLOTS_PER_WORKER 128
 #define INGEST_SLOTS_RESERVE 256
-/* At most this many bytes of records wait in the ring (one record always fits). */
+/*
+ * At most this many bytes of records wait in the ring (one record always
+ * fits). Each record in flight also has its text (or article) and its
+ * fingerprint scratch, so the memory in flight is up to about 3x this.
+ */
 #define INGEST_QUEUE_BYTES ((size_t)256 << 20)
-/* A slot that held a record larger than this gives the memory back before a smaller one. */
+/* A stored slot keeps buffers up to this size; larger ones go back (slot_trim). */
 #define SLOT_KEEP_BYTES ((size_t)256 << 10)
 /* Commit an idle transaction after this many seconds. */
 #define WRITER_IDLE_COMMIT 1.0
@@ -852,6 +856,36 @@ static void *assigner_main(void *arg)
 
 /* --- writer ----------------------------------------------------------------------- */
 
+/* A buffer grown past SLOT_KEEP_BYTES goes back to the allocator. */
+static void buf_trim(wc_buf *b)
+{
+    if (b->cap > SLOT_KEEP_BYTES) {
+        wc_buf_release(b);
+        wc_buf_init(b, 0);
+    }
+}
+
+/*
+ * What a stored slot keeps until the ring comes round to it again (511
+ * records later): buffers of at most SLOT_KEEP_BYTES, no article. Done by
+ * the writer before it frees the slot; without it every slot ends up
+ * holding the largest record it has seen, and the queue cap bounds
+ * nothing (512 x the record size: 1 GB held after 600 records of 1 MiB).
+ */
+static void slot_trim(struct slot *sl)
+{
+    buf_trim(&sl->body);
+    buf_trim(&sl->text);
+    buf_trim(&sl->blob);
+    buf_trim(&sl->origin_id);
+    buf_trim(&sl->url);
+    buf_trim(&sl->title);
+    buf_trim(&sl->charset);
+    buf_trim(&sl->extra_buf);
+    buf_trim(&sl->key);
+    wc_article_release(&sl->art);
+}
+
 static void *writer_main(void *arg)
 {
     wc_ingest *ing = arg;
@@ -869,6 +903,7 @@ static void *writer_main(void *arg)
             st = store_slot(ing, sl, &err);
             if (!st && ing->tx_docs >= ing->opts.batch)
                 st = commit(ing, &err);
+            slot_trim(sl);
             pthread_mutex_lock(&ing->mu);
             sl->state = SLOT_FREE;
             ing->queued_bytes -= sl->bytes;
@@ -1263,15 +1298,6 @@ static wc_status fill_slot(wc_ingest *ing, struct slot *sl, const wc_record *rec
         (st = buf_set(&sl->title, rec->title, &sl->has_title)) ||
         (st = buf_set(&sl->charset, rec->charset, &sl->has_charset)))
         return st;
-    /* a big record's buffers are not kept for the small ones after it */
-    if (rec->len <= SLOT_KEEP_BYTES && sl->body.cap > SLOT_KEEP_BYTES) {
-        wc_buf_release(&sl->body);
-        wc_buf_init(&sl->body, 0);
-    }
-    if (rec->len <= SLOT_KEEP_BYTES && sl->text.cap > SLOT_KEEP_BYTES) {
-        wc_buf_release(&sl->text);
-        wc_buf_init(&sl->text, 0);
-    }
     wc_buf_reset(&sl->body);
     if ((st = wc_buf_add(&sl->body, rec->body, rec->len)))
         return st;
@@ -1427,6 +1453,7 @@ wc_status wc_ingest_paths(wc_ingest *ing, const char *const *paths, size_t n, wc
     wc_status st = WC_OK, first = WC_OK;
     size_t i;
     uint64_t total = 0;
+    bool failed;
 
     memset(&dopts, 0, sizeof(dopts));
     dopts.max_record = ing->opts.max_record;
@@ -1468,7 +1495,10 @@ wc_status wc_ingest_paths(wc_ingest *ing, const char *const *paths, size_t n, wc
         wc_dump_free(d);
         if (st == WC_DONE)
             continue;
-        if (st == WC_ERR_INTERRUPTED || ing->failed) {
+        pthread_mutex_lock(&ing->mu);
+        failed = ing->failed;
+        pthread_mutex_unlock(&ing->mu);
+        if (st == WC_ERR_INTERRUPTED || failed) {
             if (err)
                 *err = e;
             return st;
