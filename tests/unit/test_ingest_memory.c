@@ -11,7 +11,8 @@
  * 600 records of 1 MiB), whatever the cap.
  *
  * Memory is measured with mallinfo2() (bytes in use over every arena and
- * mmap), which sanitizer builds do not fill in: the test is skipped there.
+ * mmap), which sanitizer builds do not fill in: the test says so and
+ * measures nothing there; the normal build measures.
  */
 #define _GNU_SOURCE
 #include <malloc.h>
@@ -96,8 +97,12 @@ static void test_slots_give_big_buffers_back(void **state)
     char *text, id[32];
     int i;
 
-    if (!mallinfo_works())
-        skip();
+    if (!mallinfo_works()) {
+        /* cmocka's skip() reads as a failure to meson's TAP parser */
+        print_message("# mallinfo2 does not see allocations here (a sanitizer build): "
+                      "not measured\n");
+        return;
+    }
     text = malloc(big);
     assert_non_null(text);
     memset(&o, 0, sizeof(o));
