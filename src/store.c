@@ -724,12 +724,16 @@ wc_status wc_store_open(wc_store **out, const char *path, unsigned flags, int lo
      */
     deadline = wc_time_mono() + STORE_BUSY_TIMEOUT_MS / 1000.0;
     for (;;) {
+        /* each try waits in SQLite's busy handler only for what is left of the one timeout */
+        double left = deadline - wc_time_mono();
+        sqlite3_busy_timeout(s->db, left > 0 ? (int)(left * 1000) : 0);
         if (!(st = exec_sql(s, pragmas, err, "opening")))
             st = migrate(s, err);
         if (st != WC_ERR_BUSY || wc_time_mono() >= deadline)
             break;
         nanosleep(&pause, NULL);
     }
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     if (st)
         goto fail;
     if (flags & WC_STORE_WRITER)
