@@ -710,7 +710,6 @@ wc_status wc_store_open(wc_store **out, const char *path, unsigned flags, int lo
     sqlite3_extended_result_codes(s->db, 1);
     if (s->readonly && (st = readonly_fallback(s, err)))
         goto fail;
-    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     snprintf(pragmas, sizeof(pragmas),
              "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY;%s",
              STORE_CACHE_KIB,

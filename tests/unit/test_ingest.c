@@ -35,17 +35,7 @@ static void article(int i, char *out, size_t n)
 
 static wc_record text_record(const char *id, const char *text)
 {
-    wc_record r;
-
-    memset(&r, 0, sizeof(r));
-    r.source = WC_SOURCE_JSONL;
-    r.origin = "/unit/test.jsonl";
-    r.origin_id = id;
-    r.published_at = INT64_MIN;
-    r.fetched_at = INT64_MIN;
-    r.body = text;
-    r.len = strlen(text);
-    return r;
+    return wc_test_text_record(id, text, strlen(text));
 }
 
 struct seen {

@@ -62,21 +62,6 @@ static bool mallinfo_works(void)
     return ok;
 }
 
-static wc_record text_record(const char *id, const char *text, size_t len)
-{
-    wc_record r;
-
-    memset(&r, 0, sizeof(r));
-    r.source = WC_SOURCE_JSONL;
-    r.origin = "/unit/memory.jsonl";
-    r.origin_id = id;
-    r.published_at = INT64_MIN;
-    r.fetched_at = INT64_MIN;
-    r.body = text;
-    r.len = len;
-    return r;
-}
-
 /*
  * 600 records of 1 MiB (a sentence, a NUL, then blanks: cheap to
  * fingerprint, but the NUL sends the text through the repair into the
@@ -117,7 +102,7 @@ static void test_slots_give_big_buffers_back(void **state)
         len = (size_t)snprintf(text, 128, "record %d of the big kind says hello to the world", i);
         text[len] = '\0'; /* a NUL inside the text: it is repaired */
         snprintf(id, sizeof(id), "big%d", i);
-        r = text_record(id, text, big);
+        r = wc_test_text_record(id, text, big);
         assert_int_equal(wc_ingest_add(ing, &r, NULL, NULL, &err), WC_OK);
     }
     assert_int_equal(wc_ingest_flush(ing, &err), WC_OK);
@@ -127,7 +112,7 @@ static void test_slots_give_big_buffers_back(void **state)
         wc_record r;
         len = (size_t)snprintf(text, big, "small record %d: a short text about nothing much", i);
         snprintf(id, sizeof(id), "small%d", i);
-        r = text_record(id, text, len);
+        r = wc_test_text_record(id, text, len);
         assert_int_equal(wc_ingest_add(ing, &r, NULL, NULL, &err), WC_OK);
     }
     assert_int_equal(wc_ingest_flush(ing, &err), WC_OK);

@@ -277,6 +277,22 @@ static inline void wc_test_run_free(struct wc_test_run *r)
     free(r);
 }
 
+/* A plain-text JSONL record with origin id `id`, undated, of text[0..len). */
+static inline wc_record wc_test_text_record(const char *id, const char *text, size_t len)
+{
+    wc_record r;
+
+    memset(&r, 0, sizeof(r));
+    r.source = WC_SOURCE_JSONL;
+    r.origin = "/unit/test.jsonl";
+    r.origin_id = id;
+    r.published_at = INT64_MIN;
+    r.fetched_at = INT64_MIN;
+    r.body = text;
+    r.len = len;
+    return r;
+}
+
 /* $WC_TEST_DATA/dump/NAME, malloc'd (the variable must be set). */
 static inline char *wc_test_dump_path(const char *name)
 {
