@@ -1,6 +1,6 @@
 /*
- * extract_output.c - the kept blocks as text, and an article as Markdown
- * or JSON.
+ * extract_output.c - the kept blocks as text, and an article as plain
+ * text, Markdown or JSON.
  *
  * Plain text is what every consumer of wc_article reads: one line per
  * paragraph, heading, list item, quote paragraph or code line, joined by
@@ -241,6 +241,20 @@ static wc_status md_text(wc_buf *o, const char *p, size_t n, bool line_start)
         start = i;
     }
     return wc_buf_add(o, p + start, n - start);
+}
+
+wc_status wc_article_to_text(const wc_article *a, unsigned flags, wc_buf *o)
+{
+    wc_status st;
+
+    if (!a->text_len)
+        return WC_OK;
+    if ((flags & WC_TEXT_TITLE) && a->title && a->title[0] &&
+        ((st = wc_buf_addstr(o, a->title)) || (st = wc_buf_addstr(o, "\n\n"))))
+        return st;
+    if ((st = wc_buf_add(o, a->text, a->text_len)))
+        return st;
+    return wc_buf_addch(o, '\n');
 }
 
 wc_status wc_article_to_markdown(const wc_article *a, wc_buf *o)

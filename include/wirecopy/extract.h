@@ -90,6 +90,17 @@ wc_status wc_extract_html(const char *html, size_t len, const wc_extract_opts *o
                           wc_article *out, wc_error *err);
 
 /*
+ * Render an article as plain text: with WC_TEXT_TITLE the title on the
+ * first line and a blank line, then the body (a->text) and a newline, so
+ * a printed article reads like the page; without it the body alone,
+ * which is what ingest stores and fingerprints (outlets retitle the
+ * stories they copy). An article without a body renders as nothing.
+ * Appends to out; WC_ERR_NOMEM / WC_ERR_LIMIT from the buffer.
+ */
+#define WC_TEXT_TITLE 1u
+wc_status wc_article_to_text(const wc_article *a, unsigned flags, wc_buf *out);
+
+/*
  * Render an article: Markdown ("# title", sub-headings, lists, quotes) or
  * one JSON object with the metadata, the text and its blocks. `url` (may
  * be NULL) is written as the JSON "url" field. Appends to out;

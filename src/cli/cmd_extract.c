@@ -41,16 +41,19 @@
 #include "fmt.h"
 
 const char help_extract[] =
-    "usage: wirecopy extract [--format text|json|markdown] [--url URL] [--charset CS] FILE|URL|-\n"
+    "usage: wirecopy extract [--format text|json|markdown] [--body-only] [--url URL] [--charset CS]\n"
+    "                        FILE|URL|-\n"
     "   or: wirecopy extract [--format FMT] [-j N] DIR --out-dir OUT\n"
     "\n"
-    "Print the article of a web page: its text without navigation, teasers,\n"
-    "share bars, promos, captions or comments, and with --format json its\n"
-    "metadata (title, author, dates, site, canonical URL, language,\n"
+    "Print the article of a web page: its headline and text without navigation,\n"
+    "teasers, share bars, promos, captions or comments, and with --format json\n"
+    "its metadata (title, author, dates, site, canonical URL, language,\n"
     "description, image).\n"
     "\n"
-    "  -f, --format FMT   text (default: paragraphs separated by blank lines),\n"
-    "                     json (one object), markdown\n"
+    "  -f, --format FMT   text (default: the headline, then the body's paragraphs,\n"
+    "                     separated by blank lines), json (one object), markdown\n"
+    "  -b, --body-only    text: the body alone, without the headline (what ingest\n"
+    "                     stores and compares)\n"
     "      --url URL      the page's address, for relative links and the site name\n"
     "      --charset CS   the page's encoding, as an HTTP header would give it\n"
     "  -o, --out-dir OUT  with a folder: write OUT/<name>.txt|.json|.md per page\n"
@@ -85,12 +88,22 @@ enum format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN };
 
 static const char *const format_ext[] = {".txt", ".json", ".md"};
 
+struct opts {
+    enum format fmt;
+    const char *url;
+    const char *charset;
+    const char *out_dir;
+    unsigned jobs;
+    bool verbose;   /* DIR: name each page without an article */
+    bool body_only; /* text: no headline line */
+};
+
 /* Render an article in the chosen format into out. */
-static wc_status render(const wc_article *a, enum format fmt, const char *url, wc_buf *out)
+static wc_status render(const wc_article *a, const struct opts *o, const char *url, wc_buf *out)
 {
     wc_status st;
 
-    switch (fmt) {
+    switch (o->fmt) {
     case FMT_JSON:
         if ((st = wc_article_to_json(a, url, out)))
             return st;
@@ -98,9 +111,7 @@ static wc_status render(const wc_article *a, enum format fmt, const char *url, w
     case FMT_MARKDOWN:
         return wc_article_to_markdown(a, out);
     default:
-        if ((st = wc_buf_add(out, a->text, a->text_len)))
-            return st;
-        return wc_buf_addch(out, '\n');
+        return wc_article_to_text(a, o->body_only ? 0 : WC_TEXT_TITLE, out);
     }
 }
 
@@ -222,14 +233,6 @@ out:
 
 /* --- one page ---------------------------------------------------------------------- */
 
-struct opts {
-    enum format fmt;
-    const char *url;
-    const char *charset;
-    const char *out_dir;
-    unsigned jobs;
-    bool verbose; /* DIR: name each page without an article */
-};
 
 static int extract_one(const char *src, const struct opts *o, struct cli_ctx *ctx)
 {
@@ -272,7 +275,7 @@ static int extract_one(const char *src, const struct opts *o, struct cli_ctx *ct
         cli_error("no article in '%s': %s", name, err.msg[0] ? err.msg : wc_strerror(st));
         rc = WC_EXIT_PARTIAL;
         /* JSON readers get an object all the same: what metadata there is, "text": "" */
-        if (o->fmt == FMT_JSON && !(st = render(&a, FMT_JSON, eo.url, &out)) &&
+        if (o->fmt == FMT_JSON && !(st = render(&a, o, eo.url, &out)) &&
             fwrite(out.buf, 1, out.len, stdout) != out.len && errno != EPIPE) {
             cli_error("cannot write output: %s", strerror(errno));
             rc = WC_EXIT_FATAL;
@@ -286,7 +289,7 @@ static int extract_one(const char *src, const struct opts *o, struct cli_ctx *ct
         rc = st == WC_ERR_NOMEM ? WC_EXIT_FATAL : WC_EXIT_PARTIAL;
         goto out;
     }
-    if ((st = render(&a, o->fmt, eo.url, &out))) {
+    if ((st = render(&a, o, eo.url, &out))) {
         cli_error("cannot render '%s': %s", name, wc_strerror(st));
         rc = cli_exit_for(st);
         goto out;
@@ -570,7 +573,7 @@ static void batch_page(struct batch *b, size_t idx, wc_buf *page, wc_buf *out)
         }
         return;
     }
-    if (st || (st = render(&a, b->o->fmt, NULL, out))) {
+    if (st || (st = render(&a, b->o, NULL, out))) {
         batch_error(b, &err, "cannot extract", in);
         atomic_fetch_add(&b->failed, 1);
         if (st == WC_ERR_NOMEM)
@@ -703,17 +706,18 @@ int cmd_extract(int argc, char **argv, struct cli_ctx *ctx)
         {"charset", required_argument, NULL, OPT_CHARSET},
         {"out-dir", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
+        {"body-only", no_argument, NULL, 'b'},
         CLI_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     const struct cli_cmd *cmd = cli_find("extract");
-    struct opts o = {FMT_TEXT, NULL, NULL, NULL, 2, false};
+    struct opts o = {FMT_TEXT, NULL, NULL, NULL, 2, false, false};
     struct stat sb;
     uint64_t v;
     int c, r;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:j:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:j:b" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             if (!strcmp(optarg, "text") || !strcmp(optarg, "txt"))
@@ -739,6 +743,9 @@ int cmd_extract(int argc, char **argv, struct cli_ctx *ctx)
             break;
         case 'o':
             o.out_dir = optarg;
+            break;
+        case 'b':
+            o.body_only = true;
             break;
         case 'j':
             if (!cli_parse_uint(optarg, JOBS_MAX, &v) || v == 0)

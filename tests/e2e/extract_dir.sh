@@ -16,7 +16,15 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
-echo "1..23"
+echo "1..24"
+
+# what a page's .txt holds: its headline, a blank line, then the body the fixture gives
+mkdir -p "$T/exp"
+expect() { { printf '%s\n\n' "$2"; cat "$D/$1.expected.txt"; } >"$T/exp/$1.txt"; }
+expect basic 'Harbour bridge reopens after nine months of repairs'
+expect lang_de 'Alter Bahnhof wird Kulturzentrum'
+expect debris_plain 'County to plant ten thousand trees along rivers'
+expect structure_lists_headings 'What the new parking rules mean for you'
 
 # a tree of pages: nested folders, .htm, a non-HTML file, a page without an article
 mkdir -p "$T/in/a/b" "$T/in/c"
@@ -32,10 +40,10 @@ rc=$?
 check "exit 0" "[ $rc -eq 0 ]"
 check "nothing on stdout" "[ ! -s '$T/stdout' ]"
 check "summary counts pages" "grep -q '5 pages, 4 extracted, 1 without an article, 0 failed' '$T/err'"
-check "basic.txt" "cmp -s '$T/out1/basic.txt' '$D/basic.expected.txt'"
-check "nested .htm" "cmp -s '$T/out1/a/lang_de.txt' '$D/lang_de.expected.txt'"
-check "deeper folder" "cmp -s '$T/out1/a/b/debris.txt' '$D/debris_plain.expected.txt'"
-check "upper-case extension" "cmp -s '$T/out1/c/structure.txt' '$D/structure_lists_headings.expected.txt'"
+check "basic.txt" "cmp -s '$T/out1/basic.txt' '$T/exp/basic.txt'"
+check "nested .htm" "cmp -s '$T/out1/a/lang_de.txt' '$T/exp/lang_de.txt'"
+check "deeper folder" "cmp -s '$T/out1/a/b/debris.txt' '$T/exp/debris_plain.txt'"
+check "upper-case extension" "cmp -s '$T/out1/c/structure.txt' '$T/exp/structure_lists_headings.txt'"
 check "no file for a page without an article" "[ ! -e '$T/out1/c/gone.txt' ] && [ ! -e '$T/out1/c/notes.txt' ]"
 check "without -v, pages without an article are not named" "! grep -q 'no article in' '$T/err'"
 "$W" -v extract "$T/in" --out-dir "$T/outv" >/dev/null 2>"$T/errv"
@@ -45,6 +53,9 @@ check "-v names the page without an article" "grep -q \"no article in '.*c/gone.
 "$W" extract -q -j 1 "$T/in" --out-dir "$T/out2" 2>/dev/null
 "$W" extract -q -j 4 "$T/in" --out-dir "$T/out3" 2>/dev/null
 check "-j 1 and -j 4 agree with the default" "diff -r '$T/out1' '$T/out2' >/dev/null && diff -r '$T/out1' '$T/out3' >/dev/null"
+
+"$W" extract -q --body-only "$T/in" --out-dir "$T/outb" 2>/dev/null
+check "--body-only: the bodies alone" "cmp -s '$T/outb/basic.txt' '$D/basic.expected.txt' && cmp -s '$T/outb/c/structure.txt' '$D/structure_lists_headings.expected.txt'"
 
 "$W" extract -q --format json "$T/in" --out-dir "$T/outj" 2>/dev/null
 check "json files" "[ -s '$T/outj/a/b/debris.json' ] && grep -q '\"title\":' '$T/outj/basic.json'"
@@ -68,8 +79,8 @@ cp "$D/basic.html" "$T/col/a.html"
 "$W" extract "$T/col" --out-dir "$T/outc" >/dev/null 2>"$T/err"
 rc=$?
 check "same output name: exit 0, both counted" "[ $rc -eq 0 ] && grep -q '2 pages, 2 extracted' '$T/err'"
-check "same output name: the first page keeps a.txt" "cmp -s '$T/outc/a.txt' '$D/lang_de.expected.txt'"
-check "same output name: the later is written to a.html.txt" "cmp -s '$T/outc/a.html.txt' '$D/basic.expected.txt'"
+check "same output name: the first page keeps a.txt" "cmp -s '$T/outc/a.txt' '$T/exp/lang_de.txt'"
+check "same output name: the later is written to a.html.txt" "cmp -s '$T/outc/a.html.txt' '$T/exp/basic.txt'"
 check "same output name: the warning names both pages and the new name" \
     "grep -q \"warning: '$T/col/a.htm' and '$T/col/a.html' both make '$T/outc/a.txt': '$T/col/a.html' is written to '$T/outc/a.html.txt'\" '$T/err'"
 # a third page whose own name is the second's new one: it steps aside too, whatever -j is
@@ -77,7 +88,7 @@ cp "$D/debris_plain.html" "$T/col/a.html.htm"
 "$W" extract -q -j 4 "$T/col" --out-dir "$T/outc4" 2>/dev/null
 "$W" extract -q -j 1 "$T/col" --out-dir "$T/outc1" 2>/dev/null
 check "three pages, three files, none overwritten" \
-    "[ \"\$(ls '$T/outc4' | tr '\n' ' ')\" = 'a.html.htm.txt a.html.txt a.txt ' ] && cmp -s '$T/outc4/a.html.htm.txt' '$D/debris_plain.expected.txt'"
+    "[ \"\$(ls '$T/outc4' | tr '\n' ' ')\" = 'a.html.htm.txt a.html.txt a.txt ' ] && cmp -s '$T/outc4/a.html.htm.txt' '$T/exp/debris_plain.txt'"
 check "the same names with -j 1 and -j 4" "diff -r '$T/outc1' '$T/outc4' >/dev/null"
 
 "$W" extract "$T/in" >/dev/null 2>&1

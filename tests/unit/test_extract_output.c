@@ -1,7 +1,8 @@
 /*
  * test_extract_output.c - rendering a wc_article: JSON escaping and field
- * order, nulls for unknown fields, Markdown for every block kind, and
- * escaping of text that Markdown would otherwise read as markup.
+ * order, nulls for unknown fields, Markdown for every block kind,
+ * escaping of text that Markdown would otherwise read as markup, and
+ * plain text with and without its title line.
  */
 #include <jansson.h>
 #include <setjmp.h>
@@ -119,11 +120,43 @@ static void test_markdown_kinds(void **state)
     wc_article_release(&a);
 }
 
+/* Plain text: the title line only when asked for, and nothing for an article without a body. */
+static void test_text_title(void **state)
+{
+    static const struct line lines[] = {
+        {"First paragraph.", WC_BLOCK_PARAGRAPH, 0, false, false},
+        {"Second.", WC_BLOCK_PARAGRAPH, 0, false, false},
+    };
+    wc_article a;
+    wc_buf b = WC_BUF_INIT;
+
+    (void)state;
+    make(&a, lines, WC_ARRAY_SIZE(lines));
+    assert_int_equal(wc_article_to_text(&a, WC_TEXT_TITLE, &b), WC_OK);
+    assert_string_equal(b.buf, "First paragraph.\n\nSecond.\n"); /* no title known */
+    a.title = wc_strdup("Headline");
+    wc_buf_reset(&b);
+    assert_int_equal(wc_article_to_text(&a, WC_TEXT_TITLE, &b), WC_OK);
+    assert_string_equal(b.buf, "Headline\n\nFirst paragraph.\n\nSecond.\n");
+    wc_buf_reset(&b);
+    assert_int_equal(wc_article_to_text(&a, 0, &b), WC_OK);
+    assert_string_equal(b.buf, "First paragraph.\n\nSecond.\n");
+    wc_article_release(&a);
+    wc_article_init(&a);
+    a.title = wc_strdup("A gallery without text");
+    wc_buf_reset(&b);
+    assert_int_equal(wc_article_to_text(&a, WC_TEXT_TITLE, &b), WC_OK);
+    assert_int_equal(b.len, 0);
+    wc_buf_release(&b);
+    wc_article_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_escaping),
         cmocka_unit_test(test_markdown_kinds),
+        cmocka_unit_test(test_text_title),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
