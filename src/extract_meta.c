@@ -828,12 +828,16 @@ static void hcard_author(ex_doc *d, uint32_t n, const char *v, size_t l)
     }
 }
 
-/* Heading candidates for the title: h1s and elements the template calls titles. */
+/* Heading candidates for the title: h1s and elements the template calls
+   titles (heads); other <h2>/<h3>, which blogs use for the post's headline (subs). */
 #define MAX_HEADS 12
+#define MAX_SUBS 32
 
 struct title_ctx {
     uint32_t heads[MAX_HEADS];
     unsigned n_heads;
+    uint32_t subs[MAX_SUBS];
+    unsigned n_subs;
     char *doc_title; /* <title> */
 };
 
@@ -897,6 +901,8 @@ static void collect(ex_doc *d, struct title_ctx *tc)
             (nd->tag == T_H1 ||
              ((nd->cls & EXC_TITLE) && (ex_tag_flags(nd->tag) & TF_HEADING) && nd->tag <= T_H3)))
             tc->heads[tc->n_heads++] = n;
+        else if (tc->n_subs < MAX_SUBS && (nd->tag == T_H2 || nd->tag == T_H3))
+            tc->subs[tc->n_subs++] = n;
     }
 }
 
@@ -1148,6 +1154,155 @@ static void site_beside_headline(ex_doc *d, const char *doc, const char *head)
         ex_meta_set(d, M_SITE, rest, rl, 25);
 }
 
+/* Classes around a heading that say it is not this page's headline. */
+#define NOT_HEADLINE_BITS                                                                      \
+    (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_COMMENT | EXC_PROMO | EXC_LEAD |   \
+     EXC_AD | EXC_PAGER | EXC_HIDDEN)
+
+static bool headline_place(const ex_doc *d, uint32_t n)
+{
+    unsigned up;
+
+    for (up = 0; n != EX_NONE && n != 0 && up < 8; up++, n = d->nodes[n].parent)
+        if (d->nodes[n].cls & NOT_HEADLINE_BITS)
+            return false;
+    return true;
+}
+
+/*
+ * No <h1> matched: a blog's linked <h2> ("Category  Headline") that holds
+ * the <title>'s or og:title's headline whole, or an <h1> that goes on where
+ * a <title> cut the headline short ("Long headline that goes - Site").
+ * The title is the clean one, not the heading's extra words.
+ */
+static void headline_by_title(ex_doc *d, struct title_ctx *tc, const char *doc_t, const char *meta_t)
+{
+    char fc[512], fh[512], text[512];
+    size_t nc, nh, tl;
+    unsigned i, k;
+
+    for (k = 0; k < 2; k++) {
+        const char *t = k ? meta_t : doc_t;
+        if (!t || (nc = ex_fold(t, strlen(t), fc, sizeof(fc))) < 16 || words_in(t, strlen(t)) < 3)
+            continue;
+        for (i = 0; i < tc->n_subs; i++) {
+            tl = node_text(d, tc->subs[i], text, sizeof(text));
+            nh = ex_fold(text, tl, fh, sizeof(fh));
+            if (nh >= nc && nh <= nc + 40 && memmem(fh, nh, fc, nc) &&
+                headline_place(d, tc->subs[i])) {
+                d->h1 = tc->subs[i];
+                ex_meta_set(d, M_TITLE, t, strlen(t), 1000);
+                return;
+            }
+        }
+    }
+    if (tc->doc_title) {
+        struct seg segs[MAX_SEGS];
+        split_title(tc->doc_title, segs);
+        if (segs[0].sep_len && words_in(tc->doc_title, segs[0].len) >= 4 &&
+            (nc = ex_fold(tc->doc_title, segs[0].len, fc, sizeof(fc))) >= 16)
+            for (i = 0; i < tc->n_heads; i++) {
+                tl = node_text(d, tc->heads[i], text, sizeof(text));
+                nh = ex_fold(text, tl, fh, sizeof(fh));
+                if (nh > nc && !memcmp(fh, fc, nc) && words_in(text, tl) <= 30 &&
+                    headline_place(d, tc->heads[i])) {
+                    d->h1 = tc->heads[i];
+                    ex_meta_set(d, M_TITLE, text, tl, 1000);
+                    return;
+                }
+            }
+    }
+}
+
+/* Is the folded heading fh the site's name (og:site_name, or the part a <title> was cut of)? */
+static bool names_site(const char *fh, size_t nh, const char *site, const char *cut)
+{
+    char fs[256];
+    unsigned i;
+
+    for (i = 0; i < 2; i++) {
+        const char *sn = i ? cut : site;
+        size_t ns;
+        if (sn && (ns = ex_fold(sn, strlen(sn), fs, sizeof(fs))) >= 3 && memmem(fh, nh, fs, ns) &&
+            nh <= ns + 8)
+            return true;
+    }
+    return false;
+}
+
+/* Does some word of text (4+ folded characters) occur in the folded string f? */
+static bool shares_word(const char *text, size_t tl, const char *f, size_t nf)
+{
+    size_t i = 0, j;
+    char fw[128];
+
+    while (i < tl) {
+        while (i < tl && (text[i] == ' ' || text[i] == ','))
+            i++;
+        for (j = i; j < tl && text[j] != ' '; j++)
+            ;
+        if (j > i && ex_fold(text + i, j - i, fw, sizeof(fw)) >= 4 && memmem(f, nf, fw, strlen(fw)))
+            return true;
+        i = j;
+    }
+    return false;
+}
+
+/*
+ * Still nothing: the page's own headline element, when one stands out,
+ * beats a social or SEO title written for another place ("China Data
+ * Hint at Improvement" in og:title over the printed "Data Hint Chinese
+ * Economy Is Better Off"): the first heading the template calls a
+ * headline, else the page's one <h1> text when it shares a word with
+ * the other titles. Not a dek, nothing in a menu, sidebar or comment
+ * thread, 4 to 30 words, and not the site's name.
+ */
+static void headline_element(ex_doc *d, struct title_ctx *tc, const char *meta_t, const char *doc_t,
+                             const char *site, const char *cut)
+{
+    char fh[512], fo[512], text[512];
+    size_t nh, tl, w;
+    uint32_t pick = EX_NONE, h1 = EX_NONE;
+    unsigned i;
+    bool one_h1 = true;
+
+    for (i = 0; i < tc->n_heads && pick == EX_NONE; i++) {
+        const ex_node *nd = &d->nodes[tc->heads[i]];
+        if (nd->tag == T_H1) {
+            if (h1 == EX_NONE) {
+                h1 = tc->heads[i];
+            } else {
+                char o[512];
+                size_t ol = node_text(d, h1, o, sizeof(o));
+                tl = node_text(d, tc->heads[i], text, sizeof(text));
+                nh = ex_fold(text, tl, fh, sizeof(fh));
+                if (nh && (ex_fold(o, ol, fo, sizeof(fo)) != nh || memcmp(fo, fh, nh)))
+                    one_h1 = false;
+            }
+        }
+        if ((nd->cls & EXC_TITLE) && !(nd->cls & (EXC_HEADER | EXC_LEAD)))
+            pick = tc->heads[i];
+    }
+    if (pick == EX_NONE && h1 != EX_NONE && one_h1) {
+        tl = node_text(d, h1, text, sizeof(text));
+        nh = ex_fold(text, tl, fh, sizeof(fh));
+        if ((meta_t && shares_word(text, tl, fo, ex_fold(meta_t, strlen(meta_t), fo, sizeof(fo)))) ||
+            (doc_t && shares_word(text, tl, fo, ex_fold(doc_t, strlen(doc_t), fo, sizeof(fo)))))
+            pick = h1;
+    }
+    if (pick == EX_NONE || !headline_place(d, pick))
+        return;
+    tl = node_text(d, pick, text, sizeof(text));
+    w = words_in(text, tl);
+    if (w < 4 || w > 30)
+        return;
+    nh = ex_fold(text, tl, fh, sizeof(fh));
+    if (names_site(fh, nh, site, cut))
+        return;
+    d->h1 = pick;
+    ex_meta_set(d, M_TITLE, text, tl, 1000);
+}
+
 static void decide_title(ex_doc *d, struct title_ctx *tc)
 {
     char fm[512], fd[512], fh[512], text[512];
@@ -1170,14 +1325,19 @@ static void decide_title(ex_doc *d, struct title_ctx *tc)
         nh = ex_fold(text, tl, fh, sizeof(fh));
         if (nh < 8)
             continue;
-        if ((nm && nh == nm && !memcmp(fh, fm, nh)) || (nm && nh >= 16 && memmem(fm, nm, fh, nh)) ||
-            (nd && nh >= 16 && memmem(fd, nd, fh, nh)) ||
-            (nm >= 16 && nh > nm && memmem(fh, nh, fm, nm))) {
+        if (((nm && nh == nm && !memcmp(fh, fm, nh)) || (nm && nh >= 16 && memmem(fm, nm, fh, nh)) ||
+             (nd && nh >= 16 && memmem(fd, nd, fh, nh)) ||
+             (nm >= 16 && nh > nm && memmem(fh, nh, fm, nm))) &&
+            !names_site(fh, nh, site, cut2 ? cut2 : cut)) {
             d->h1 = tc->heads[i];
             ex_meta_set(d, M_TITLE, text, tl, 1000);
             break;
         }
     }
+    if (d->h1 == EX_NONE)
+        headline_by_title(d, tc, doc_t, meta_t);
+    if (d->h1 == EX_NONE)
+        headline_element(d, tc, meta_t, doc_t, site, cut2 ? cut2 : cut);
     if (d->h1 == EX_NONE) {
         if (meta_t)
             ex_meta_set(d, M_TITLE, meta_t, strlen(meta_t), 1000);

@@ -121,6 +121,72 @@ static void test_title_dash_inside_headline_kept(void **state)
     wc_article_release(&a);
 }
 
+static void test_title_blog_h2_over_sitewide_og(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    /* og:title names the blog on every page; the post's linked <h2> holds the <title>'s headline */
+    extract(&a, NULL,
+            "<title>Board backs a second reservoir after six years - Valley Blogs</title>"
+            "<meta property=\"og:title\" content=\"The official blog of the Valley Courier\">",
+            "<h2><span class=\"cat\">Local</span> <a href=\"/p/1\">Board backs a second reservoir "
+            "after six years</a></h2>",
+            body_en);
+    assert_string_equal(a.title, "Board backs a second reservoir after six years");
+    assert_null(strstr(a.text, "Board backs a second"));
+    wc_article_release(&a);
+}
+
+static void test_title_cut_short_in_title_tag(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    /* the <title> stops mid-headline before a long site suffix; the <h1> has it whole */
+    extract(&a, NULL,
+            "<title>Water board backs second reservoir north - News, Weather and Sport for the "
+            "Valley</title>",
+            "<h1>Water board backs second reservoir north of the valley</h1>", body_en);
+    assert_string_equal(a.title, "Water board backs second reservoir north of the valley");
+    wc_article_release(&a);
+}
+
+static void test_title_printed_headline_over_social(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    /* og:title and <title> were written for sharing; the page's headline element differs */
+    extract(&a, NULL,
+            "<title>Reservoir row ends - Courier</title>"
+            "<meta property=\"og:title\" content=\"Reservoir row ends\">",
+            "<h1 itemprop=\"headline\">Farmers and town settle six-year fight over the valley</h1>",
+            body_en);
+    assert_string_equal(a.title, "Farmers and town settle six-year fight over the valley");
+    wc_article_release(&a);
+    /* a plain <h1> only when it shares a word with the other titles */
+    extract(&a, NULL,
+            "<title>Reservoir row ends - Courier</title>"
+            "<meta property=\"og:title\" content=\"Reservoir row ends\">",
+            "<h1>A second reservoir for the valley at last</h1>", body_en);
+    assert_string_equal(a.title, "A second reservoir for the valley at last");
+    wc_article_release(&a);
+    extract(&a, NULL,
+            "<title>Reservoir row ends - Courier</title>"
+            "<meta property=\"og:title\" content=\"Reservoir row ends\">",
+            "<h1>Farmers and town settle their old fight</h1>", body_en);
+    assert_string_equal(a.title, "Reservoir row ends");
+    wc_article_release(&a);
+    /* nor is the site's name in a masthead <h1> a headline */
+    extract(&a, NULL,
+            "<title>Reservoir row ends - The Valley Evening Courier</title>"
+            "<meta property=\"og:site_name\" content=\"The Valley Evening Courier\">",
+            "<h1 class=\"site-title\">The Valley Evening Courier</h1>", body_en);
+    assert_string_equal(a.title, "Reservoir row ends");
+    wc_article_release(&a);
+}
+
 static void test_title_jsonld_over_og(void **state)
 {
     wc_article a;
@@ -406,6 +472,9 @@ int main(void)
         cmocka_unit_test(test_title_from_h1_inside_title),
         cmocka_unit_test(test_title_dash_inside_headline_kept),
         cmocka_unit_test(test_title_jsonld_over_og),
+        cmocka_unit_test(test_title_blog_h2_over_sitewide_og),
+        cmocka_unit_test(test_title_cut_short_in_title_tag),
+        cmocka_unit_test(test_title_printed_headline_over_social),
         cmocka_unit_test(test_authors_jsonld_list),
         cmocka_unit_test(test_authors_meta_caps),
         cmocka_unit_test(test_authors_byline_text),
