@@ -141,6 +141,7 @@ struct wc_cluster_index {
     unsigned perm;    /* values per body signature */
     unsigned lperm;   /* values per lead signature */
     unsigned ntables; /* body bands + lead bands */
+    unsigned threads; /* band-build threads allowed; 0: the CPUs usable */
 
     struct doc *docs; /* ndocs records */
     uint64_t *exact;  /* first 8 bytes of each exact hash */
@@ -585,7 +586,7 @@ static void build_bands(wc_cluster_index *idx, enum build_mode mode, size_t from
     uint8_t *bits = NULL;
 
     if (work >= BUILD_PAR_MIN) {
-        nt = WC_MIN(cpus_usable(), BUILD_THREADS_MAX);
+        nt = WC_MIN(idx->threads ? idx->threads : cpus_usable(), BUILD_THREADS_MAX);
         nt = WC_MIN(nt, idx->ntables);
     }
     if (nt > 1 && mode == BUILD_PENDING && !(bits = calloc(nt, nbytes)))
@@ -779,9 +780,13 @@ wc_cluster_index *wc_cluster_index_new(const wc_fp_params *p)
     return idx;
 }
 
+void wc_cluster_index_set_threads(wc_cluster_index *idx, unsigned threads)
+{
+    idx->threads = threads;
+}
+
 void wc_cluster_index_free(wc_cluster_index *idx)
 {
-
     if (!idx)
         return;
     free(idx->docs);

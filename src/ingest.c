@@ -1209,6 +1209,7 @@ wc_status wc_ingest_new(wc_ingest **out, wc_store *store, const wc_ingest_opts *
         st = wc_error_set(err, WC_ERR_NOMEM, "out of memory");
         goto fail;
     }
+    wc_cluster_index_set_threads(ing->index, opts->threads); /* --threads caps band builds too */
     if (!(ing->keys = wc_keyset_new())) {
         st = wc_error_set(err, WC_ERR_NOMEM, "out of memory");
         goto fail;

@@ -76,6 +76,13 @@ wc_cluster_index *wc_cluster_index_new(const wc_fp_params *p);
 void wc_cluster_index_free(wc_cluster_index *idx);
 
 /*
+ * Threads that may build the band tables at once (after a bulk load, and
+ * when the tables grow): 0, the default, means as many as this thread's
+ * CPU affinity allows. The tables come out the same whatever the number.
+ */
+void wc_cluster_index_set_threads(wc_cluster_index *idx, unsigned threads);
+
+/*
  * Make room for ndocs documents in all (before a bulk load of a known
  * number of stored rows), so the tables do not grow and rebuild on the
  * way. Optional: the index grows by itself. WC_ERR_LIMIT, WC_ERR_NOMEM.

@@ -51,7 +51,7 @@ typedef struct wc_ingest_result {
 } wc_ingest_result;
 
 typedef struct wc_ingest_opts {
-    unsigned threads;          /* worker threads; 0 = one per CPU */
+    unsigned threads;          /* worker threads (and band-build threads); 0 = one per CPU */
     size_t batch;              /* documents per transaction; 0 = default */
     const wc_fp_params *params; /* fingerprint/cluster parameters; NULL = stored or default */
     size_t max_record;         /* cap on one record's bytes (0 = dump default) */

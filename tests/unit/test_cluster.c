@@ -452,12 +452,16 @@ static void assign_rest(wc_cluster_index *idx, const wc_fprint *fps, size_t firs
         o->end[i] = cluster_of(idx, (int64_t)i + 1);
 }
 
+/* Band-build threads the run_* helpers allow (wc_cluster_index_set_threads; 0: the CPUs). */
+static unsigned build_threads;
+
 /* Every document assigned, the tables growing (and rebuilt) on the way. */
 static void run_assign(const wc_fp_params *p, const wc_fprint *fps, struct outcome *o)
 {
     wc_cluster_index *idx = wc_cluster_index_new(p);
 
     assert_non_null(idx);
+    wc_cluster_index_set_threads(idx, build_threads);
     memset(o, 0, sizeof(*o));
     assign_rest(idx, fps, 0, o);
     wc_cluster_index_free(idx);
@@ -476,6 +480,7 @@ static void run_load(const wc_fp_params *p, const wc_fprint *fps, const struct o
     size_t k;
 
     assert_non_null(idx);
+    wc_cluster_index_set_threads(idx, build_threads);
     memset(o, 0, sizeof(*o));
     if (reserve)
         assert_int_equal(wc_cluster_index_reserve(idx, PAR_LOADED, &err), WC_OK);
@@ -566,6 +571,17 @@ static void test_parallel_build_decides_as_serial(void **state)
     assert_same_outcome(c, par, PAR_LOADED, true);
     run_load(&f->p, fps, serial, true, true, par);
     assert_same_outcome(b, par, PAR_LOADED, true);
+
+    /* a thread limit (ingest --threads) of one, or of more than there are CPUs: the same */
+    build_threads = 1;
+    run_assign(&f->p, fps, par);
+    assert_same_outcome(serial, par, 0, true);
+    run_load(&f->p, fps, serial, true, false, par);
+    assert_same_outcome(a, par, PAR_LOADED, true);
+    build_threads = 3;
+    run_load(&f->p, fps, serial, true, false, par);
+    assert_same_outcome(a, par, PAR_LOADED, true);
+    build_threads = 0;
 
     /* the crawl is what it claims: copies found, clusters merged */
     for (i = 0; i < PAR_DOCS; i++)
