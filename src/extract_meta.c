@@ -1159,14 +1159,54 @@ static void site_beside_headline(ex_doc *d, const char *doc, const char *head)
     (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_COMMENT | EXC_PROMO | EXC_LEAD |   \
      EXC_AD | EXC_PAGER | EXC_HIDDEN)
 
+/* A link to the site's front page ("/", "http://host/"): a masthead's, not a headline's. */
+static bool links_home(const ex_doc *d, uint32_t n)
+{
+    uint32_t k;
+    const char *v;
+    size_t l, i;
+
+    for (k = n + 1; k < d->n_nodes && d->nodes[k].depth > d->nodes[n].depth; k++) {
+        if (d->nodes[k].tag != T_A || !(v = ex_attr_get(d, k, A_HREF, &l)))
+            continue;
+        while (l && (v[l - 1] == ' ' || v[l - 1] == '/'))
+            l--;
+        if (l == 0 || (l == 1 && v[0] == '.'))
+            return true;
+        for (i = 0; i + 1 < l && !(v[i] == '/' && v[i + 1] == '/'); i++)
+            ;
+        if (i + 1 < l && !memchr(v + i + 2, '/', l - i - 2) && !memchr(v, '?', l))
+            return true;
+    }
+    return false;
+}
+
+/* Not in a menu, sidebar, comment thread or dek, and not a masthead linking home. */
 static bool headline_place(const ex_doc *d, uint32_t n)
 {
+    uint32_t h = n;
     unsigned up;
 
     for (up = 0; n != EX_NONE && n != 0 && up < 8; up++, n = d->nodes[n].parent)
         if (d->nodes[n].cls & NOT_HEADLINE_BITS)
             return false;
-    return true;
+    return !links_home(d, h);
+}
+
+/* Is the folded heading fh the site's name (og:site_name, or the part a <title> was cut of)? */
+static bool names_site(const char *fh, size_t nh, const char *site, const char *cut)
+{
+    char fs[256];
+    unsigned i;
+
+    for (i = 0; i < 2; i++) {
+        const char *sn = i ? cut : site;
+        size_t ns;
+        if (sn && (ns = ex_fold(sn, strlen(sn), fs, sizeof(fs))) >= 3 && memmem(fh, nh, fs, ns) &&
+            nh <= ns + 8)
+            return true;
+    }
+    return false;
 }
 
 /*
@@ -1175,7 +1215,8 @@ static bool headline_place(const ex_doc *d, uint32_t n)
  * a <title> cut the headline short ("Long headline that goes - Site").
  * The title is the clean one, not the heading's extra words.
  */
-static void headline_by_title(ex_doc *d, struct title_ctx *tc, const char *doc_t, const char *meta_t)
+static void headline_by_title(ex_doc *d, struct title_ctx *tc, const char *doc_t, const char *meta_t,
+                              const char *site, const char *cut)
 {
     char fc[512], fh[512], text[512];
     size_t nc, nh, tl;
@@ -1196,38 +1237,24 @@ static void headline_by_title(ex_doc *d, struct title_ctx *tc, const char *doc_t
             }
         }
     }
-    if (tc->doc_title) {
+    if (tc->doc_title && doc_t) {
         struct seg segs[MAX_SEGS];
         split_title(tc->doc_title, segs);
-        if (segs[0].sep_len && words_in(tc->doc_title, segs[0].len) >= 4 &&
+        /* the first segment is the headline's start, not a site name cut off before it */
+        if (segs[0].sep_len && !strncmp(doc_t, tc->doc_title, segs[0].len) &&
+            words_in(tc->doc_title, segs[0].len) >= 4 &&
             (nc = ex_fold(tc->doc_title, segs[0].len, fc, sizeof(fc))) >= 16)
             for (i = 0; i < tc->n_heads; i++) {
                 tl = node_text(d, tc->heads[i], text, sizeof(text));
                 nh = ex_fold(text, tl, fh, sizeof(fh));
                 if (nh > nc && !memcmp(fh, fc, nc) && words_in(text, tl) <= 30 &&
-                    headline_place(d, tc->heads[i])) {
+                    headline_place(d, tc->heads[i]) && !names_site(fh, nh, site, cut)) {
                     d->h1 = tc->heads[i];
                     ex_meta_set(d, M_TITLE, text, tl, 1000);
                     return;
                 }
             }
     }
-}
-
-/* Is the folded heading fh the site's name (og:site_name, or the part a <title> was cut of)? */
-static bool names_site(const char *fh, size_t nh, const char *site, const char *cut)
-{
-    char fs[256];
-    unsigned i;
-
-    for (i = 0; i < 2; i++) {
-        const char *sn = i ? cut : site;
-        size_t ns;
-        if (sn && (ns = ex_fold(sn, strlen(sn), fs, sizeof(fs))) >= 3 && memmem(fh, nh, fs, ns) &&
-            nh <= ns + 8)
-            return true;
-    }
-    return false;
 }
 
 /* Does some word of text (4+ folded characters) occur in the folded string f? */
@@ -1335,7 +1362,7 @@ static void decide_title(ex_doc *d, struct title_ctx *tc)
         }
     }
     if (d->h1 == EX_NONE)
-        headline_by_title(d, tc, doc_t, meta_t);
+        headline_by_title(d, tc, doc_t, meta_t, site, cut2 ? cut2 : cut);
     if (d->h1 == EX_NONE)
         headline_element(d, tc, meta_t, doc_t, site, cut2 ? cut2 : cut);
     if (d->h1 == EX_NONE) {

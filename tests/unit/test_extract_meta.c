@@ -185,6 +185,14 @@ static void test_title_printed_headline_over_social(void **state)
             "<h1 class=\"site-title\">The Valley Evening Courier</h1>", body_en);
     assert_string_equal(a.title, "Reservoir row ends");
     wc_article_release(&a);
+    /* nor a masthead <h1> linking to the front page, even when the <title> starts with it */
+    extract(&a, NULL,
+            "<title>The Valley Evening Courier - Reservoir row ends</title>"
+            "<meta property=\"og:title\" content=\"Reservoir row ends at last\">",
+            "<h1><a href=\"https://courier.example/\">The Valley Evening Courier Online</a></h1>",
+            body_en);
+    assert_string_equal(a.title, "Reservoir row ends at last");
+    wc_article_release(&a);
 }
 
 static void test_title_jsonld_over_og(void **state)
