@@ -41,9 +41,8 @@
 #include "fmt.h"
 
 const char help_extract[] =
-    "usage: wirecopy extract [--format text|json|markdown] [--body-only] [--url URL] [--charset CS]\n"
-    "                        FILE|URL|-\n"
-    "   or: wirecopy extract [--format FMT] [-j N] DIR --out-dir OUT\n"
+    "usage: wirecopy extract [-f FMT] [-b] [--url URL] [--charset CS] FILE|URL|-\n"
+    "   or: wirecopy extract [-f FMT] [-b] [-j N] DIR --out-dir OUT\n"
     "\n"
     "Print the article of a web page: its headline and text without navigation,\n"
     "teasers, share bars, promos, captions or comments, and with --format json\n"
