@@ -1159,38 +1159,122 @@ static void site_beside_headline(ex_doc *d, const char *doc, const char *head)
     (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_COMMENT | EXC_PROMO | EXC_LEAD |   \
      EXC_AD | EXC_PAGER | EXC_HIDDEN)
 
-/* A link to the site's front page ("/", "http://host/"): a masthead's, not a headline's. */
+/* Host part of a URL ("https://www.a.example:8080/x" -> "www.a.example"); 0 when there is none. */
+static size_t url_host(const char *v, size_t l, const char **host)
+{
+    size_t i, e;
+
+    for (i = 0; i + 1 < l && !(v[i] == '/' && v[i + 1] == '/'); i++)
+        ;
+    if (i + 1 >= l)
+        return 0;
+    i += 2;
+    for (e = i; e < l && v[e] != '/' && v[e] != ':' && v[e] != '?' && v[e] != '#'; e++)
+        ;
+    *host = v + i;
+    return e - i;
+}
+
+/*
+ * Does href point at the site's front page ("/", "./", "index.html",
+ * "https://host/")? With the page's URL known, a bare address counts only
+ * on the page's own host ("Acme launches..." may link to acme.example).
+ */
+static bool href_home(const ex_doc *d, const char *v, size_t l)
+{
+    const char *h, *ph;
+    size_t hl, phl, i;
+
+    while (l && v[0] == ' ')
+        v++, l--;
+    while (l && (v[l - 1] == ' '))
+        l--;
+    if (!l) /* href="": this very page */
+        return false;
+    while (l && v[l - 1] == '/')
+        l--;
+    if (l >= 10 && wc_mem_ieq(v + l - 10, 10, "index.html"))
+        l -= 10;
+    else if (l >= 9 && wc_mem_ieq(v + l - 9, 9, "index.php"))
+        l -= 9;
+    while (l && v[l - 1] == '/')
+        l--;
+    if (l == 0 || (l == 1 && v[0] == '.'))
+        return true;
+    if (!(hl = url_host(v, l, &h)) || (size_t)(h - v) + hl != l)
+        return false; /* a path follows the host */
+    if (!d->url || !(phl = url_host(d->url, strlen(d->url), &ph)))
+        return true;
+    /* the same host, give or take a "www." */
+    if (hl > 4 && wc_mem_istarts(h, hl, "www."))
+        h += 4, hl -= 4;
+    if (phl > 4 && wc_mem_istarts(ph, phl, "www."))
+        ph += 4, phl -= 4;
+    for (i = 0; i < hl && i < phl; i++)
+        if ((h[i] | 0x20) != (ph[i] | 0x20))
+            break;
+    return i == hl && i == phl;
+}
+
+/* A heading linking to the front page, inside or around it: a masthead's, not a headline's. */
 static bool links_home(const ex_doc *d, uint32_t n)
 {
     uint32_t k;
     const char *v;
-    size_t l, i;
+    size_t l;
+    unsigned up;
 
-    for (k = n + 1; k < d->n_nodes && d->nodes[k].depth > d->nodes[n].depth; k++) {
-        if (d->nodes[k].tag != T_A || !(v = ex_attr_get(d, k, A_HREF, &l)))
-            continue;
-        while (l && (v[l - 1] == ' ' || v[l - 1] == '/'))
-            l--;
-        if (l == 0 || (l == 1 && v[0] == '.'))
+    for (k = n + 1; k < d->n_nodes && d->nodes[k].depth > d->nodes[n].depth; k++)
+        if (d->nodes[k].tag == T_A && (v = ex_attr_get(d, k, A_HREF, &l)) && href_home(d, v, l))
             return true;
-        for (i = 0; i + 1 < l && !(v[i] == '/' && v[i + 1] == '/'); i++)
-            ;
-        if (i + 1 < l && !memchr(v + i + 2, '/', l - i - 2) && !memchr(v, '?', l))
+    for (k = d->nodes[n].parent, up = 0; k != EX_NONE && k != 0 && up < 3;
+         k = d->nodes[k].parent, up++)
+        if (d->nodes[k].tag == T_A && (v = ex_attr_get(d, k, A_HREF, &l)) && href_home(d, v, l))
+            return true;
+    return false;
+}
+
+/*
+ * Inside the page's masthead: a <header> (or an element the template calls
+ * a header) that also holds a link to the front page. A blog's tagline
+ * <h2> beside its name is not a headline; an article's own <header> with
+ * its permalink headline is left alone.
+ */
+static bool in_masthead(const ex_doc *d, uint32_t n)
+{
+    uint32_t k;
+    unsigned up;
+
+    for (k = d->nodes[n].parent, up = 0; k != EX_NONE && k != 0 && up < 6;
+         k = d->nodes[k].parent, up++) {
+        const ex_node *a = &d->nodes[k];
+        if (a->tag == T_ARTICLE || (a->cls & (EXC_ARTICLE | EXC_BODY | EXC_MAIN)))
+            return false;
+        if ((a->tag == T_HEADER || (a->cls & EXC_HEADER)) && links_home(d, k))
             return true;
     }
     return false;
 }
 
-/* Not in a menu, sidebar, comment thread or dek, and not a masthead linking home. */
-static bool headline_place(const ex_doc *d, uint32_t n)
+/* Classes around a heading that say it is not this page's headline. */
+#define NOT_HEADLINE_BITS                                                                      \
+    (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_COMMENT | EXC_PROMO | EXC_LEAD |   \
+     EXC_AD | EXC_PAGER | EXC_HIDDEN)
+
+/*
+ * Could heading n (text[0..tl)) be the page's headline? Not in a menu,
+ * sidebar, comment thread or dek, not a comments heading ("3 responses to
+ * <headline>"), not the masthead or a heading linking home.
+ */
+static bool headline_place(const ex_doc *d, uint32_t n, const char *text, size_t tl)
 {
     uint32_t h = n;
     unsigned up;
 
-    for (up = 0; n != EX_NONE && n != 0 && up < 8; up++, n = d->nodes[n].parent)
+    for (up = 0; n != EX_NONE && n != 0 && up < 12; up++, n = d->nodes[n].parent)
         if (d->nodes[n].cls & NOT_HEADLINE_BITS)
             return false;
-    return !links_home(d, h);
+    return !ex_is_comments_heading(text, tl) && !links_home(d, h) && !in_masthead(d, h);
 }
 
 /* Is the folded heading fh the site's name (og:site_name, or the part a <title> was cut of)? */
@@ -1209,11 +1293,23 @@ static bool names_site(const char *fh, size_t nh, const char *site, const char *
     return false;
 }
 
+/* Is heading n one run of text (in links or not), with no badge or label element beside it? */
+static bool one_text_run(const ex_doc *d, uint32_t n)
+{
+    uint32_t k;
+    unsigned runs = 0;
+
+    for (k = n + 1; k < d->n_nodes && d->nodes[k].depth > d->nodes[n].depth; k++)
+        if (d->nodes[k].tag == T_TEXT && d->nodes[k].len && ++runs > 1)
+            return false;
+    return runs == 1;
+}
+
 /*
  * No <h1> matched: a blog's linked <h2> ("Category  Headline") that holds
- * the <title>'s or og:title's headline whole, or an <h1> that goes on where
- * a <title> cut the headline short ("Long headline that goes - Site").
- * The title is the clean one, not the heading's extra words.
+ * og:title's or the <title>'s headline whole, or an <h1> that goes on
+ * where a long <title> cut the headline short ("Long headline that goes -
+ * Site"). The title is the clean one, not the heading's extra words.
  */
 static void headline_by_title(ex_doc *d, struct title_ctx *tc, const char *doc_t, const char *meta_t,
                               const char *site, const char *cut)
@@ -1223,21 +1319,21 @@ static void headline_by_title(ex_doc *d, struct title_ctx *tc, const char *doc_t
     unsigned i, k;
 
     for (k = 0; k < 2; k++) {
-        const char *t = k ? meta_t : doc_t;
+        const char *t = k ? doc_t : meta_t;
         if (!t || (nc = ex_fold(t, strlen(t), fc, sizeof(fc))) < 16 || words_in(t, strlen(t)) < 3)
             continue;
         for (i = 0; i < tc->n_subs; i++) {
             tl = node_text(d, tc->subs[i], text, sizeof(text));
             nh = ex_fold(text, tl, fh, sizeof(fh));
             if (nh >= nc && nh <= nc + 40 && memmem(fh, nh, fc, nc) &&
-                headline_place(d, tc->subs[i])) {
-                d->h1 = tc->subs[i];
+                headline_place(d, tc->subs[i], text, tl) && !names_site(fh, nh, site, cut)) {
                 ex_meta_set(d, M_TITLE, t, strlen(t), 1000);
+                d->h1 = tc->subs[i];
                 return;
             }
         }
     }
-    if (tc->doc_title && doc_t) {
+    if (tc->doc_title && doc_t && strlen(tc->doc_title) >= 60) {
         struct seg segs[MAX_SEGS];
         split_title(tc->doc_title, segs);
         /* the first segment is the headline's start, not a site name cut off before it */
@@ -1248,31 +1344,114 @@ static void headline_by_title(ex_doc *d, struct title_ctx *tc, const char *doc_t
                 tl = node_text(d, tc->heads[i], text, sizeof(text));
                 nh = ex_fold(text, tl, fh, sizeof(fh));
                 if (nh > nc && !memcmp(fh, fc, nc) && words_in(text, tl) <= 30 &&
-                    headline_place(d, tc->heads[i]) && !names_site(fh, nh, site, cut)) {
-                    d->h1 = tc->heads[i];
+                    one_text_run(d, tc->heads[i]) && headline_place(d, tc->heads[i], text, tl) &&
+                    !names_site(fh, nh, site, cut)) {
                     ex_meta_set(d, M_TITLE, text, tl, 1000);
+                    d->h1 = tc->heads[i];
                     return;
                 }
             }
     }
 }
 
-/* Does some word of text (4+ folded characters) occur in the folded string f? */
-static bool shares_word(const char *text, size_t tl, const char *f, size_t nf)
+/* Folded words of 4+ characters of s, each ending in a space, into out. */
+static size_t fold_words(const char *s, size_t sl, char *out, size_t cap)
 {
-    size_t i = 0, j;
+    size_t i = 0, j, n = 0, k;
     char fw[128];
 
-    while (i < tl) {
-        while (i < tl && (text[i] == ' ' || text[i] == ','))
+    if (cap)
+        out[0] = '\0';
+    while (i < sl) {
+        while (i < sl && s[i] == ' ')
             i++;
-        for (j = i; j < tl && text[j] != ' '; j++)
+        for (j = i; j < sl && s[j] != ' '; j++)
             ;
-        if (j > i && ex_fold(text + i, j - i, fw, sizeof(fw)) >= 4 && memmem(f, nf, fw, strlen(fw)))
-            return true;
+        if (j > i && (k = ex_fold(s + i, j - i, fw, sizeof(fw))) >= 4 && n + k + 2 < cap) {
+            memcpy(out + n, fw, k);
+            n += k;
+            out[n++] = ' ';
+            out[n] = '\0';
+        }
         i = j;
     }
+    return n;
+}
+
+/* Is word w (with its trailing space) one of the words in list (each ending in a space)? */
+static bool has_word(const char *list, size_t nl, const char *w, size_t wl)
+{
+    const char *p = list, *e = list + nl;
+
+    while (p < e && (p = memmem(p, (size_t)(e - p), w, wl))) {
+        if (p == list || p[-1] == ' ')
+            return true;
+        p++;
+    }
     return false;
+}
+
+/*
+ * Does the heading share a whole word (4+ characters) with one of the
+ * page's titles, other than a word of the site's name? "Town" does not
+ * match "downtown", nor "Courier" a title that ends "- Daily Courier".
+ */
+static bool shares_word(const char *text, size_t tl, const char *const *titles, unsigned nt,
+                        const char *site, const char *cut)
+{
+    char hw[600], tw[600], sw[600];
+    size_t nh = fold_words(text, tl, hw, sizeof(hw)), ns = 0, i, j, n;
+    unsigned t;
+
+    if (site)
+        ns = fold_words(site, strlen(site), sw, sizeof(sw));
+    if (cut && ns + 1 < sizeof(sw))
+        ns += fold_words(cut, strlen(cut), sw + ns, sizeof(sw) - ns);
+    for (t = 0; t < nt; t++) {
+        if (!titles[t])
+            continue;
+        n = fold_words(titles[t], strlen(titles[t]), tw, sizeof(tw));
+        for (i = 0; i < nh; i = j + 1) {
+            for (j = i; j < nh && hw[j] != ' '; j++)
+                ;
+            if (has_word(tw, n, hw + i, j - i + 1) && !has_word(sw, ns, hw + i, j - i + 1))
+                return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Heading n as a headline of its own: placed like one, 4 to 30 words, not
+ * the site, and sharing a word with the titles unless microdata names it
+ * the headline. When a title is part of it ("Headline" + a "Live" badge),
+ * that title is the text: *text gets what to use.
+ */
+static bool fits_headline(ex_doc *d, uint32_t n, const char *const *titles, const char *site,
+                          const char *cut, char *text, size_t cap, size_t *tlp)
+{
+    char fh[512], ft[512];
+    size_t tl = node_text(d, n, text, cap), w = words_in(text, tl), nh, nt, pl;
+    const char *prop = ex_attr_get(d, n, A_ITEMPROP, &pl);
+    unsigned t;
+
+    *tlp = tl;
+    if (w < 4 || w > 30 || !headline_place(d, n, text, tl))
+        return false;
+    nh = ex_fold(text, tl, fh, sizeof(fh));
+    if (names_site(fh, nh, site, cut))
+        return false;
+    if (!(prop && wc_mem_istr(prop, pl, "headline")) &&
+        !shares_word(text, tl, titles, 2, site, cut))
+        return false;
+    for (t = 0; t < 2; t++)
+        if (titles[t] && (nt = ex_fold(titles[t], strlen(titles[t]), ft, sizeof(ft))) >= 16 &&
+            nt < nh && memmem(fh, nh, ft, nt) && strlen(titles[t]) < cap) {
+            *tlp = strlen(titles[t]);
+            memcpy(text, titles[t], *tlp + 1);
+            break;
+        }
+    return true;
 }
 
 /*
@@ -1280,54 +1459,47 @@ static bool shares_word(const char *text, size_t tl, const char *f, size_t nf)
  * beats a social or SEO title written for another place ("China Data
  * Hint at Improvement" in og:title over the printed "Data Hint Chinese
  * Economy Is Better Off"): the first heading the template calls a
- * headline, else the page's one <h1> text when it shares a word with
- * the other titles. Not a dek, nothing in a menu, sidebar or comment
- * thread, 4 to 30 words, and not the site's name.
+ * headline, else the page's one <h1> text. Either must fit as a headline
+ * and share a whole word (not the site's) with the other titles, so a
+ * "card-title" teaser or a tagline does not pass.
  */
 static void headline_element(ex_doc *d, struct title_ctx *tc, const char *meta_t, const char *doc_t,
                              const char *site, const char *cut)
 {
-    char fh[512], fo[512], text[512];
-    size_t nh, tl, w;
-    uint32_t pick = EX_NONE, h1 = EX_NONE;
+    char text[512], o[512], fo[512], fh[512];
+    const char *titles[2] = {meta_t, doc_t};
+    size_t tl, ol, no, nh;
+    uint32_t h1 = EX_NONE;
     unsigned i;
     bool one_h1 = true;
 
-    for (i = 0; i < tc->n_heads && pick == EX_NONE; i++) {
+    for (i = 0; i < tc->n_heads; i++) {
         const ex_node *nd = &d->nodes[tc->heads[i]];
-        if (nd->tag == T_H1) {
-            if (h1 == EX_NONE) {
-                h1 = tc->heads[i];
-            } else {
-                char o[512];
-                size_t ol = node_text(d, h1, o, sizeof(o));
-                tl = node_text(d, tc->heads[i], text, sizeof(text));
-                nh = ex_fold(text, tl, fh, sizeof(fh));
-                if (nh && (ex_fold(o, ol, fo, sizeof(fo)) != nh || memcmp(fo, fh, nh)))
-                    one_h1 = false;
-            }
+        if ((nd->cls & EXC_TITLE) && !(nd->cls & (EXC_HEADER | EXC_LEAD)) &&
+            fits_headline(d, tc->heads[i], titles, site, cut, text, sizeof(text), &tl)) {
+            ex_meta_set(d, M_TITLE, text, tl, 1000);
+            d->h1 = tc->heads[i];
+            return;
         }
-        if ((nd->cls & EXC_TITLE) && !(nd->cls & (EXC_HEADER | EXC_LEAD)))
-            pick = tc->heads[i];
     }
-    if (pick == EX_NONE && h1 != EX_NONE && one_h1) {
-        tl = node_text(d, h1, text, sizeof(text));
+    for (i = 0; i < tc->n_heads && one_h1; i++) {
+        if (d->nodes[tc->heads[i]].tag != T_H1)
+            continue;
+        if (h1 == EX_NONE) {
+            h1 = tc->heads[i];
+            ol = node_text(d, h1, o, sizeof(o));
+            no = ex_fold(o, ol, fo, sizeof(fo));
+            continue;
+        }
+        tl = node_text(d, tc->heads[i], text, sizeof(text));
         nh = ex_fold(text, tl, fh, sizeof(fh));
-        if ((meta_t && shares_word(text, tl, fo, ex_fold(meta_t, strlen(meta_t), fo, sizeof(fo)))) ||
-            (doc_t && shares_word(text, tl, fo, ex_fold(doc_t, strlen(doc_t), fo, sizeof(fo)))))
-            pick = h1;
+        if (nh && (nh != no || memcmp(fo, fh, nh)))
+            one_h1 = false;
     }
-    if (pick == EX_NONE || !headline_place(d, pick))
-        return;
-    tl = node_text(d, pick, text, sizeof(text));
-    w = words_in(text, tl);
-    if (w < 4 || w > 30)
-        return;
-    nh = ex_fold(text, tl, fh, sizeof(fh));
-    if (names_site(fh, nh, site, cut))
-        return;
-    d->h1 = pick;
-    ex_meta_set(d, M_TITLE, text, tl, 1000);
+    if (h1 != EX_NONE && one_h1 && fits_headline(d, h1, titles, site, cut, text, sizeof(text), &tl)) {
+        ex_meta_set(d, M_TITLE, text, tl, 1000);
+        d->h1 = h1;
+    }
 }
 
 static void decide_title(ex_doc *d, struct title_ctx *tc)
@@ -1355,9 +1527,10 @@ static void decide_title(ex_doc *d, struct title_ctx *tc)
         if (((nm && nh == nm && !memcmp(fh, fm, nh)) || (nm && nh >= 16 && memmem(fm, nm, fh, nh)) ||
              (nd && nh >= 16 && memmem(fd, nd, fh, nh)) ||
              (nm >= 16 && nh > nm && memmem(fh, nh, fm, nm))) &&
-            !names_site(fh, nh, site, cut2 ? cut2 : cut)) {
-            d->h1 = tc->heads[i];
+            !names_site(fh, nh, site, cut2 ? cut2 : cut) && !links_home(d, tc->heads[i]) &&
+            !ex_is_comments_heading(text, tl)) {
             ex_meta_set(d, M_TITLE, text, tl, 1000);
+            d->h1 = tc->heads[i];
             break;
         }
     }
@@ -1370,13 +1543,15 @@ static void decide_title(ex_doc *d, struct title_ctx *tc)
             ex_meta_set(d, M_TITLE, meta_t, strlen(meta_t), 1000);
         else if (doc_t)
             ex_meta_set(d, M_TITLE, doc_t, strlen(doc_t), 1000);
-        else if (tc->n_heads) {
-            tl = node_text(d, tc->heads[0], text, sizeof(text));
-            if (tl) {
-                d->h1 = tc->heads[0];
-                ex_meta_set(d, M_TITLE, text, tl, 1000);
+        else
+            for (i = 0; i < tc->n_heads; i++) { /* no title at all: the first heading not a masthead */
+                tl = node_text(d, tc->heads[i], text, sizeof(text));
+                if (tl && !links_home(d, tc->heads[i]) && !in_masthead(d, tc->heads[i])) {
+                    ex_meta_set(d, M_TITLE, text, tl, 1000);
+                    d->h1 = tc->heads[i];
+                    break;
+                }
             }
-        }
     }
     if (!d->meta[M_SITE].s) {
         const char *c = cut2 ? cut2 : cut;

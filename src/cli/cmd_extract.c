@@ -762,6 +762,9 @@ int cmd_extract(int argc, char **argv, struct cli_ctx *ctx)
             break;
         }
     }
+    if (o.body_only && o.fmt != FMT_TEXT)
+        return cli_usage_error(cmd, "--body-only goes with --format text (json has \"text\", "
+                                    "markdown its \"# title\")");
     if (optind >= argc)
         return cli_usage_error(cmd, "give a file, a URL, '-' or a folder");
     if (argc - optind > 1)

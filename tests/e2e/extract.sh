@@ -21,7 +21,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
-echo "1..29"
+echo "1..30"
 
 # 1-5: a file and stdin give the expected text: the headline, a blank line, the body
 "$W" extract "$D/basic.html" >"$T/out.txt" 2>"$T/err.txt"
@@ -97,6 +97,8 @@ check "--help: exit 0 and usage" "[ $? -eq 0 ] && grep -q '^usage: wirecopy extr
 check "bad format: exit 2" "[ $? -eq 2 ] && grep -q usage '$T/err.txt'"
 "$W" extract --bogus "$D/basic.html" >/dev/null 2>&1
 check "unknown option: exit 2" "[ $? -eq 2 ]"
+"$W" extract -b -f json "$D/basic.html" >"$T/out.txt" 2>"$T/err.txt"
+check "--body-only with json: exit 2, says why" "[ $? -eq 2 ] && [ ! -s '$T/out.txt' ] && grep -q 'body-only goes with' '$T/err.txt'"
 "$W" extract >/dev/null 2>&1
 check "no argument: exit 2" "[ $? -eq 2 ]"
 "$W" extract --charset bogus-cs "$D/basic.html" >"$T/out.txt" 2>"$T/err.txt"

@@ -195,6 +195,65 @@ static void test_title_printed_headline_over_social(void **state)
     wc_article_release(&a);
 }
 
+/* Extract a whole page given as one string (a masthead outside the article, say). */
+static void extract_page(wc_article *a, const char *html)
+{
+    wc_error err = WC_ERROR_INIT;
+    wc_extract_opts o = {"https://garden.example/2024/05/tomatoes/", NULL, 0};
+
+    wc_article_init(a);
+    assert_int_equal(wc_extract_html(html, strlen(html), &o, a, &err), WC_OK);
+}
+
+#define GARDEN_BODY                                                                            \
+    "<p>Tomatoes grow well in containers if you give them a sunny spot, a deep pot and water "  \
+    "every single evening through the hottest weeks of the summer.</p><p>Choose a bush variety " \
+    "rather than a climbing one, and feed the plants once a week as soon as the first flowers "  \
+    "open on the lowest trusses.</p><p>Pick the fruit as it ripens and the plants will go on "   \
+    "cropping until the first cold nights of the autumn arrive.</p>"
+
+static void test_title_not_from_masthead_teaser_or_comments(void **state)
+{
+    wc_article a;
+
+    (void)state;
+    /* a blog's tagline <h2> sits in the masthead beside the name linking home */
+    extract_page(&a, "<html><head><title>Kitchen Garden | Notes from a small urban allotment</title>"
+                     "<meta property=\"og:title\" content=\"How to grow tomatoes in pots\">"
+                     "</head><body><header id=\"branding\"><h1><a href=\"https://garden.example/\">"
+                     "Kitchen Garden</a></h1><h2>Notes from a small urban allotment</h2></header>"
+                     "<article><h1 class=\"entry-title\"><a href=\"/2024/05/tomatoes/\">Growing "
+                     "tomatoes in pots on a sunny balcony</a></h1><div class=\"entry-content\">"
+                     GARDEN_BODY "</div></article></body></html>");
+    assert_string_equal(a.title, "Growing tomatoes in pots on a sunny balcony");
+    wc_article_release(&a);
+    /* a teaser's "card-title" shares nothing with the titles; "town" is not "downtown" */
+    extract_page(&a, "<html><head><title>Bakery opens downtown at last - Daily Courier</title>"
+                     "<meta property=\"og:title\" content=\"Bakery opens downtown at last\"></head>"
+                     "<body><div class=\"strip\"><h3 class=\"card-title\"><a href=\"/libraries\">"
+                     "Council votes to close three libraries</a></h3></div><div class=\"top\"><h1>"
+                     "Our Town and its Evening Paper</h1></div><div class=\"story\">" GARDEN_BODY
+                     "</div></body></html>");
+    assert_string_equal(a.title, "Bakery opens downtown at last");
+    wc_article_release(&a);
+    /* a badge inside the <h1> is not part of the headline */
+    extract_page(&a, "<html><head><title>Storm hits the coast as thousands flee - Example News"
+                     "</title></head><body><div class=\"story\"><h1>Storm hits the coast as "
+                     "thousands flee <span class=\"badge\">Live updates</span></h1>" GARDEN_BODY
+                     "</div></body></html>");
+    assert_string_equal(a.title, "Storm hits the coast as thousands flee");
+    wc_article_release(&a);
+    /* "2 responses to <headline>" holds the headline, and is still the comment thread's heading */
+    extract_page(&a, "<html><head><title>Growing tomatoes in pots on a sunny balcony</title></head>"
+                     "<body><div class=\"post\"><h2>Growing tomatoes in pots on a sunny balcony</h2>"
+                     GARDEN_BODY "</div><div class=\"box\"><h3>2 responses to &ldquo;Growing "
+                     "tomatoes in pots on a sunny balcony&rdquo;</h3><p>Lovely post!</p></div>"
+                     "</body></html>");
+    assert_string_equal(a.title, "Growing tomatoes in pots on a sunny balcony");
+    assert_null(strstr(a.text, "Growing tomatoes in pots on a sunny"));
+    wc_article_release(&a);
+}
+
 static void test_title_jsonld_over_og(void **state)
 {
     wc_article a;
@@ -483,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_title_blog_h2_over_sitewide_og),
         cmocka_unit_test(test_title_cut_short_in_title_tag),
         cmocka_unit_test(test_title_printed_headline_over_social),
+        cmocka_unit_test(test_title_not_from_masthead_teaser_or_comments),
         cmocka_unit_test(test_authors_jsonld_list),
         cmocka_unit_test(test_authors_meta_caps),
         cmocka_unit_test(test_authors_byline_text),
