@@ -1328,6 +1328,9 @@ void ex_clean_flag(ex_doc *d, const char *title)
             b->flags |= BF_COMMENTS_AFTER;
         if (b->words <= 3 && b->kind != K_LI && ex_is_summary_label(p, b->len))
             flag_summary_box(d, i);
+        /* every line of the headline element ("Storm hits the coast<br>as thousands flee") */
+        if (d->h1 != EX_NONE && b->kind == K_HEADING && ex_is_ancestor(d, d->h1, b->node))
+            b->flags |= BF_TITLE;
         if (nt >= 8 && b->len < FOLD_MAX) {
             size_t nb = ex_fold(p, b->len, fb, sizeof(fb));
             if (nb >= 8 && (nb == nt && !memcmp(fb, ft, nt)))

@@ -252,6 +252,13 @@ static void test_title_not_from_masthead_teaser_or_comments(void **state)
     assert_string_equal(a.title, "Growing tomatoes in pots on a sunny balcony");
     assert_null(strstr(a.text, "Growing tomatoes in pots on a sunny"));
     wc_article_release(&a);
+    /* a headline broken over two lines leaves neither line in the body */
+    extract_page(&a, "<html><head><title>Storm hits the coast as thousands flee - Example News"
+                     "</title></head><body><div class=\"story\"><h1>Storm hits the coast<br>as "
+                     "thousands flee</h1>" GARDEN_BODY "</div></body></html>");
+    assert_string_equal(a.title, "Storm hits the coast as thousands flee");
+    assert_true(!strncmp(a.text, "Tomatoes grow well", 18));
+    wc_article_release(&a);
 }
 
 static void test_title_jsonld_over_og(void **state)
