@@ -831,7 +831,7 @@ static void hcard_author(ex_doc *d, uint32_t n, const char *v, size_t l)
 /* Heading candidates for the title: h1s and elements the template calls
    titles (heads); other <h2>/<h3>, which blogs use for the post's headline (subs). */
 #define MAX_HEADS 12
-#define MAX_SUBS 32
+#define MAX_SUBS 96
 
 struct title_ctx {
     uint32_t heads[MAX_HEADS];
