@@ -13,6 +13,8 @@ WC_PACKAGES=(
     libjansson-dev libutf8proc-dev libbrotli-dev
     # tests: unit framework, real HTTP server and clients, WARC writer, sqlite3 shell
     libcmocka-dev nginx-light wget curl python3 sqlite3 ca-certificates
+    # tests: the zsh completion script is loaded by a real zsh
+    zsh
 )
 
 wc_missing_packages() {

@@ -1,8 +1,9 @@
 /*
- * cmd_completion.c - `wirecopy completion bash`: a bash completion script
- * made from the command table, so it never falls behind the commands: the
- * commands come from the table, each command's options from its help text
- * (every "--name" it mentions).
+ * cmd_completion.c - `wirecopy completion bash|zsh`: a bash completion
+ * script made from the command table, so it never falls behind the
+ * commands: the commands come from the table, each command's options from
+ * its help text (every "--name" it mentions). zsh gets the same script
+ * behind its bashcompinit layer, which runs bash completion functions.
  */
 #include <ctype.h>
 #include <string.h>
@@ -10,11 +11,12 @@
 #include "cli.h"
 
 const char help_completion[] =
-    "usage: wirecopy completion bash\n"
+    "usage: wirecopy completion bash|zsh\n"
     "\n"
-    "Print a bash completion script for wirecopy. Install it with\n"
+    "Print a completion script for wirecopy. For bash, install it with\n"
     "  wirecopy completion bash > /etc/bash_completion.d/wirecopy\n"
-    "or add `source <(wirecopy completion bash)` to ~/.bashrc.\n";
+    "or add `source <(wirecopy completion bash)` to ~/.bashrc; for zsh, add\n"
+    "`source <(wirecopy completion zsh)` to ~/.zshrc (after compinit).\n";
 
 /* Print the distinct "--name" words of a help text, space-separated. */
 static void print_options(const char *help)
@@ -67,8 +69,13 @@ int cmd_completion(int argc, char **argv, struct cli_ctx *ctx)
         if (r != 0)
             return cli_usage_error(self, "unexpected option");
     }
-    if (optind != argc - 1 || strcmp(argv[optind], "bash"))
-        return cli_usage_error(self, "only 'bash' is supported");
+    if (optind != argc - 1 || (strcmp(argv[optind], "bash") && strcmp(argv[optind], "zsh")))
+        return cli_usage_error(self, "give 'bash' or 'zsh'");
+    if (!strcmp(argv[optind], "zsh"))
+        printf("# zsh completion for wirecopy (made by `wirecopy completion zsh`): the bash\n"
+               "# completion below, run by zsh's bashcompinit\n"
+               "autoload -U +X compinit && { (( $+functions[compdef] )) || compinit -u; }\n"
+               "autoload -U +X bashcompinit && bashcompinit\n");
 
     printf("# bash completion for wirecopy (made by `wirecopy completion bash`)\n"
            "_wirecopy() {\n"

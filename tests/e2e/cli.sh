@@ -5,7 +5,7 @@
 
 cmds=$(wcx help | awk '/^Commands:/{f=1;next} f&&/^  [a-z]/{print $1} /^$/{if(f)exit}')
 ncmd=$(echo "$cmds" | wc -w)
-plan $((ncmd * 2 + 24))
+plan $((ncmd * 2 + 29))
 
 for c in $cmds; do
     out=$(wcx "$c" --help 2>&1); rc=$?
@@ -54,4 +54,15 @@ is "$(comp wirecopy export --format "")" "jsonl csv html" "it completes --format
 is "$(comp wirecopy feeds "")" "list add remove" "and feeds' subcommands"
 is "$(bash -c '. "$1"; COMP_WORDS=(wirecopy follow --); COMP_CWORD=2; _wirecopy; printf "%s\n" "${COMPREPLY[@]}"' _ "$T/c.bash" | sort | uniq -d)" "" \
    "no option is offered twice"
+wcx completion zsh > "$T/c.zsh"; is $? 0 "completion zsh exits 0"
+if command -v zsh >/dev/null; then
+    out=$(zsh -f -c '. "$1" && whence -w _wirecopy && print -r -- "${_comps[wirecopy]}"' _ "$T/c.zsh" 2>&1)
+    like "$out" "_wirecopy: function" "zsh loads the script: _wirecopy is defined"
+    like "$out" "_bash_complete -o filenames -F _wirecopy" "and registered for wirecopy through bashcompinit"
+    out=$(zsh -f -c '. "$1"; setopt ksharrays; COMP_WORDS=(wirecopy export --format ""); COMP_CWORD=3; _wirecopy; print -r -- "${COMPREPLY[*]}"' _ "$T/c.zsh" 2>&1)
+    is "$out" "jsonl csv html" "under zsh it completes --format values for the command"
+else
+    for i in 1 2 3; do _report 0 "zsh completion # SKIP no zsh"; done
+fi
+wcx completion fish >/dev/null 2>&1; is $? 2 "completion fish is a usage error"
 done_testing
