@@ -1524,11 +1524,14 @@ static void decide_title(ex_doc *d, struct title_ctx *tc)
         nh = ex_fold(text, tl, fh, sizeof(fh));
         if (nh < 8)
             continue;
-        if (((nm && nh == nm && !memcmp(fh, fm, nh)) || (nm && nh >= 16 && memmem(fm, nm, fh, nh)) ||
-             (nd && nh >= 16 && memmem(fd, nd, fh, nh)) ||
-             (nm >= 16 && nh > nm && memmem(fh, nh, fm, nm))) &&
-            !names_site(fh, nh, site, cut2 ? cut2 : cut) && !links_home(d, tc->heads[i]) &&
-            !ex_is_comments_heading(text, tl)) {
+        /* the heading is og:title, or holds or is held by a title and is not the site's name
+           ("Apple sues Epic" on a site named Apple is a headline when og:title says so) */
+        if (((nm && nh == nm && !memcmp(fh, fm, nh)) ||
+             (((nm && nh >= 16 && memmem(fm, nm, fh, nh)) ||
+               (nd && nh >= 16 && memmem(fd, nd, fh, nh)) ||
+               (nm >= 16 && nh > nm && memmem(fh, nh, fm, nm))) &&
+              !names_site(fh, nh, site, cut2 ? cut2 : cut))) &&
+            !links_home(d, tc->heads[i]) && !ex_is_comments_heading(text, tl)) {
             ex_meta_set(d, M_TITLE, text, tl, 1000);
             d->h1 = tc->heads[i];
             break;
