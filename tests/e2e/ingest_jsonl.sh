@@ -36,7 +36,8 @@ PY
 out=$(wcx ingest "$T/in.jsonl" 2>&1); is $? 0 "JSONL ingest exits 0"
 like "$out" "4 records read, 4 articles stored" "four records stored"
 out=$(wcx ingest "$T/more.data" 2>&1); is $? 0 "gzip JSONL detected from its content"
-like "$out" "1 article stored \\(0 exact copies, 1 near copy\\)" "the HTML reprint is a near copy"
+like "$out" "1 article stored \\(1 exact copy, 0 near copies\\)" \
+    "the HTML reprint, its <h1> headline left out of the body, is an exact copy"
 out=$(wcx ingest - < "$T/in.jsonl" 2>&1); is $? 0 "JSONL on stdin"
 like "$out" "4 already stored" "the same items again add nothing"
 is "$(sql 'SELECT count(*) FROM documents')" 5 "five documents in all"
