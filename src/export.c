@@ -129,17 +129,27 @@ out:
 
 /* --- CSV ---------------------------------------------------------------- */
 
-static void csv_field(FILE *out, const char *s)
+/*
+ * One text field, RFC 4180 quoted when needed. Scraped pages are written
+ * by strangers, and a spreadsheet runs a field that starts with = + - @
+ * (or a tab or CR before one) as a formula ("=HYPERLINK(...)"): unless
+ * raw, such a field is written quoted behind an apostrophe, which
+ * spreadsheets show as text (OWASP's advice for CSV injection).
+ */
+static void csv_field(FILE *out, const char *s, bool raw)
 {
     const char *p;
+    bool formula = !raw && s && s[0] && strchr("=+-@\t\r", s[0]);
 
     if (!s)
         return;
-    if (!strpbrk(s, ",\"\r\n")) {
+    if (!formula && !strpbrk(s, ",\"\r\n")) {
         fputs(s, out);
         return;
     }
     fputc('"', out);
+    if (formula)
+        fputc('\'', out);
     for (p = s; *p; p++) {
         if (*p == '"')
             fputc('"', out);
@@ -160,8 +170,8 @@ const char wc_export_csv_header[] = "cluster,cluster_size,cluster_title,first_se
                                     "member_id,doc_id,url,site,title,published,fetched,"
                                     "similarity,is_original\n";
 
-static wc_status csv_cluster(wc_store *s, const wc_cluster_row *c, FILE *out, int64_t *nmem,
-                             wc_error *err)
+static wc_status csv_cluster(wc_store *s, const wc_cluster_row *c, bool raw, FILE *out,
+                             int64_t *nmem, wc_error *err)
 {
     wc_member_iter *it = NULL;
     wc_member_row m;
@@ -173,20 +183,20 @@ static wc_status csv_cluster(wc_store *s, const wc_cluster_row *c, FILE *out, in
     errno = 0;
     while ((st = wc_member_iter_next(it, &m, err)) == WC_OK) {
         fprintf(out, "%lld,%lld,", (long long)c->id, (long long)c->size);
-        csv_field(out, c->title);
+        csv_field(out, c->title, raw);
         fputc(',', out);
         csv_time(out, c->first_seen);
         fputc(',', out);
         csv_time(out, c->last_seen);
         fputc(',', out);
         snprintf(idbuf, sizeof(idbuf), "%lld", (long long)m.doc_id);
-        csv_field(out, m.origin_id ? m.origin_id : m.url ? m.url : idbuf);
+        csv_field(out, m.origin_id ? m.origin_id : m.url ? m.url : idbuf, raw);
         fprintf(out, ",%lld,", (long long)m.doc_id);
-        csv_field(out, m.url);
+        csv_field(out, m.url, raw);
         fputc(',', out);
-        csv_field(out, m.site);
+        csv_field(out, m.site, raw);
         fputc(',', out);
-        csv_field(out, m.title);
+        csv_field(out, m.title, raw);
         fputc(',', out);
         csv_time(out, m.published_at);
         fputc(',', out);
@@ -313,7 +323,7 @@ wc_status wc_export(wc_store *s, const wc_export_opts *opts, FILE *out, int64_t 
         if (opts->format == WC_EXPORT_JSONL)
             st = jsonl_cluster(s, &c, out, &nmem, err);
         else if (opts->format == WC_EXPORT_CSV)
-            st = csv_cluster(s, &c, out, &nmem, err);
+            st = csv_cluster(s, &c, opts->csv_raw, out, &nmem, err);
         else
             st = html_cluster(s, &c, out, &nmem, err);
         if (st)
@@ -351,7 +361,7 @@ wc_status wc_export_cluster(wc_store *s, int64_t cluster_id, wc_export_format fo
     if (format == WC_EXPORT_JSONL)
         st = jsonl_cluster(s, &c, out, &nmem, err);
     else if (format == WC_EXPORT_CSV)
-        st = csv_cluster(s, &c, out, &nmem, err);
+        st = csv_cluster(s, &c, false, out, &nmem, err);
     else
         st = html_cluster(s, &c, out, &nmem, err);
 out:

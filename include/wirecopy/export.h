@@ -8,6 +8,7 @@
 #ifndef WIRECOPY_EXPORT_H
 #define WIRECOPY_EXPORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -25,6 +26,9 @@ typedef struct wc_export_opts {
     int64_t min_size;            /* clusters with at least this many members (default 2) */
     enum wc_cluster_order order; /* WC_ORDER_ID by default */
     int64_t limit;               /* at most this many clusters; 0 = all */
+    bool csv_raw;                /* CSV: text fields exactly as stored; by default a field a
+                                    spreadsheet would run as a formula (= + - @ first) is
+                                    written behind an apostrophe */
 } wc_export_opts;
 
 /* Parse "jsonl", "csv" or "html"; false when unknown. */
@@ -41,7 +45,7 @@ wc_status wc_export(wc_store *s, const wc_export_opts *opts, FILE *out, int64_t 
 /* The CSV header row wc_export writes (with its newline), for CSV rows written alone. */
 extern const char wc_export_csv_header[];
 
-/* Write one cluster (by id) as one JSONL line or as CSV rows without header. */
+/* Write one cluster (by id) as one JSONL line or as CSV rows without header (formulas guarded). */
 wc_status wc_export_cluster(wc_store *s, int64_t cluster_id, wc_export_format format, FILE *out,
                             wc_error *err);
 

@@ -14,7 +14,7 @@
 
 const char help_export[] =
     "usage: wirecopy export [--format jsonl|csv|html] [--min-size N] [--order id|size|recent]\n"
-    "                       [--limit N] [-o FILE] [--db PATH]\n"
+    "                       [--limit N] [--csv-raw] [-o FILE] [--db PATH]\n"
     "\n"
     "Write the clusters of copies found so far.\n"
     "\n"
@@ -26,6 +26,9 @@ const char help_export[] =
     "  -n, --limit N     at most N clusters (0, the default: no limit)\n"
     "  -o, --output FILE write to FILE instead of stdout ('-' is stdout); the file is\n"
     "                    written in full or not at all\n"
+    "      --csv-raw     csv: text exactly as stored (by default a field starting with\n"
+    "                    = + - or @, which a spreadsheet would run as a formula, gets\n"
+    "                    a leading ')\n"
     "\n"
     "JSONL record: {\"cluster\", \"size\", \"title\", \"first_seen\", \"last_seen\", \"members\":\n"
     "[{\"id\", \"url\", \"site\", \"title\", \"published\", \"fetched\", \"similarity\"}]}; members\n"
@@ -55,10 +58,10 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"min-size", required_argument, NULL, 'm'},
         {"order", required_argument, NULL, 'O'},  {"limit", required_argument, NULL, 'n'},
-        {"output", required_argument, NULL, 'o'}, CLI_COMMON_LONGOPTS,
-        {NULL, 0, NULL, 0}};
+        {"output", required_argument, NULL, 'o'}, {"csv-raw", no_argument, NULL, 'R'},
+        CLI_COMMON_LONGOPTS,                      {NULL, 0, NULL, 0}};
     const struct cli_cmd *self = cli_find("export");
-    wc_export_opts opts = {WC_EXPORT_JSONL, 2, WC_ORDER_ID, 0};
+    wc_export_opts opts = {WC_EXPORT_JSONL, 2, WC_ORDER_ID, 0, false};
     const char *outpath = NULL;
     char *tmppath = NULL;
     wc_store *store = NULL;
@@ -87,6 +90,9 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
                 return cli_usage_error(self, "--min-size needs a whole number >= 1, not '%s'",
                                        optarg);
             opts.min_size = (int64_t)v;
+            break;
+        case 'R':
+            opts.csv_raw = true;
             break;
         case 'O':
             if (!strcmp(optarg, "id"))

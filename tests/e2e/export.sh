@@ -4,7 +4,7 @@
 # written (named as given, exit 1).
 . "$(dirname "$0")/lib.sh"
 
-plan 16
+plan 20
 
 wcx ingest -q "$WC_TEST_DATA/dump/good.jsonl" || {
     echo "Bail out! ingest of the fixture failed"
@@ -58,4 +58,21 @@ wcx export -f csv -m 1 >"$T/export.csv"
 is "$(head -1 "$T/show.csv")" "$(head -1 "$T/export.csv")" "show -f csv starts with export's header row"
 is "$(tail -n +2 "$T/show.csv")" "$(grep '^1,' "$T/export.csv")" "then the cluster's rows, as export writes them"
 
+# --- CSV: a field a spreadsheet would run as a formula is written as text ------------------
+cat >"$T/formula.jsonl" <<'EOF'
+{"id":"f1","url":"https://a.example/1","title":"=HYPERLINK(\"https://evil.example\",\"Click\")","text":"The county council voted on Tuesday to keep the old library open for another two years while it looks for a new building near the station, after more than a thousand people signed a letter asking it to stay."}
+{"id":"f2","url":"https://b.example/2","title":"@SUM(A1:A9) and friends","text":"The county council voted on Tuesday to keep the old library open for another two years while it looks for a new building near the station, after more than a thousand people signed a letter asking it to stay."}
+EOF
+export WIRECOPY_DB="$T/f.db"
+wcx ingest -q "$T/formula.jsonl"
+wcx export -f csv >"$T/safe.csv"
+py='import csv,sys; print("|".join(sorted(r["title"] for r in csv.DictReader(open(sys.argv[1])))))'
+is "$(python3 -c "$py" "$T/safe.csv")" "'=HYPERLINK(\"https://evil.example\",\"Click\")|'@SUM(A1:A9) and friends" \
+    "formula-like titles get a leading apostrophe"
+wcx export -f csv --csv-raw >"$T/raw.csv"
+is "$(python3 -c "$py" "$T/raw.csv")" "=HYPERLINK(\"https://evil.example\",\"Click\")|@SUM(A1:A9) and friends" \
+    "--csv-raw writes them as stored"
+is "$(grep -c "https://a.example/1" "$T/safe.csv")" 1 "URLs are left alone"
+wcx show -f csv 1 >"$T/show.csv"
+like "$(cat "$T/show.csv")" "\"'" "show -f csv guards them too"
 done_testing
