@@ -13,8 +13,9 @@
 #include "fmt.h"
 
 const char help_export[] =
-    "usage: wirecopy export [--format jsonl|csv|html] [--min-size N] [--order id|size|recent]\n"
-    "                       [--limit N] [--csv-raw] [-o FILE] [--db PATH]\n"
+    "usage: wirecopy export [--format jsonl|csv|html] [--min-size N]\n"
+    "                       [--order id|size|recent] [--limit N] [--csv-raw]\n"
+    "                       [-o FILE] [--db PATH]\n"
     "\n"
     "Write the clusters of copies found so far.\n"
     "\n"
@@ -22,16 +23,18 @@ const char help_export[] =
     "                    csv: one row per member; html: a report to open in a browser\n"
     "  -m, --min-size N  only clusters with at least N members (default 2; 1 includes\n"
     "                    documents without copies)\n"
-    "      --order O     id (default), size (largest first) or recent (last seen first)\n"
+    "      --order O     id (default), size (largest first) or recent\n"
+    "                    (last seen first)\n"
     "  -n, --limit N     at most N clusters (0, the default: no limit)\n"
     "  -o, --output FILE write to FILE instead of stdout ('-' is stdout); the file is\n"
     "                    written in full or not at all\n"
-    "      --csv-raw     csv: text exactly as stored (by default a field starting with\n"
-    "                    = + - or @, which a spreadsheet would run as a formula, gets\n"
-    "                    a leading ')\n"
+    "      --csv-raw     csv: text exactly as stored (by default a field starting\n"
+    "                    with = + - or @, which a spreadsheet would run as a formula,\n"
+    "                    gets a leading ')\n"
     "\n"
     "JSONL record: {\"cluster\", \"size\", \"title\", \"first_seen\", \"last_seen\", \"members\":\n"
-    "[{\"id\", \"url\", \"site\", \"title\", \"published\", \"fetched\", \"similarity\"}]}; members\n"
+    "[{\"id\", \"url\", \"site\", \"title\", \"published\", \"fetched\", \"similarity\"}]}; "
+    "members\n"
     "are in time order, the first is the likely original, similarity is to it.\n";
 
 /*

@@ -35,8 +35,8 @@
 #define FEED_MAX_REDIRECTS 5L
 
 const char help_feed[] =
-    "usage: wirecopy feed FILE|URL|- [--url U] [--content-type T] [--content-location L]\n"
-    "                     [--headers FILE]\n"
+    "usage: wirecopy feed FILE|URL|- [--url U] [--content-type T]\n"
+    "                     [--content-location L] [--headers FILE]\n"
     "\n"
     "Parse one RSS, RDF, Atom or JSON Feed document and print it as one JSON object.\n"
     "\n"
