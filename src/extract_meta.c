@@ -1154,11 +1154,6 @@ static void site_beside_headline(ex_doc *d, const char *doc, const char *head)
         ex_meta_set(d, M_SITE, rest, rl, 25);
 }
 
-/* Classes around a heading that say it is not this page's headline. */
-#define NOT_HEADLINE_BITS                                                                      \
-    (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_COMMENT | EXC_PROMO | EXC_LEAD |   \
-     EXC_AD | EXC_PAGER | EXC_HIDDEN)
-
 /* Host part of a URL ("https://www.a.example:8080/x" -> "www.a.example"); 0 when there is none. */
 static size_t url_host(const char *v, size_t l, const char **host)
 {
@@ -1257,8 +1252,8 @@ static bool in_masthead(const ex_doc *d, uint32_t n)
 }
 
 /* Classes around a heading that say it is not this page's headline. */
-#define NOT_HEADLINE_BITS                                                                      \
-    (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_COMMENT | EXC_PROMO | EXC_LEAD |   \
+#define NOT_HEADLINE_BITS                                                                          \
+    (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_COMMENT | EXC_PROMO | EXC_LEAD |       \
      EXC_AD | EXC_PAGER | EXC_HIDDEN)
 
 /*
@@ -1311,8 +1306,8 @@ static bool one_text_run(const ex_doc *d, uint32_t n)
  * where a long <title> cut the headline short ("Long headline that goes -
  * Site"). The title is the clean one, not the heading's extra words.
  */
-static void headline_by_title(ex_doc *d, struct title_ctx *tc, const char *doc_t, const char *meta_t,
-                              const char *site, const char *cut)
+static void headline_by_title(ex_doc *d, struct title_ctx *tc, const char *doc_t,
+                              const char *meta_t, const char *site, const char *cut)
 {
     char fc[512], fh[512], text[512];
     size_t nc, nh, tl;
@@ -1496,7 +1491,8 @@ static void headline_element(ex_doc *d, struct title_ctx *tc, const char *meta_t
         if (nh && (nh != no || memcmp(fo, fh, nh)))
             one_h1 = false;
     }
-    if (h1 != EX_NONE && one_h1 && fits_headline(d, h1, titles, site, cut, text, sizeof(text), &tl)) {
+    if (h1 != EX_NONE && one_h1 &&
+        fits_headline(d, h1, titles, site, cut, text, sizeof(text), &tl)) {
         ex_meta_set(d, M_TITLE, text, tl, 1000);
         d->h1 = h1;
     }
@@ -1547,7 +1543,8 @@ static void decide_title(ex_doc *d, struct title_ctx *tc)
         else if (doc_t)
             ex_meta_set(d, M_TITLE, doc_t, strlen(doc_t), 1000);
         else
-            for (i = 0; i < tc->n_heads; i++) { /* no title at all: the first heading not a masthead */
+            /* no title at all: the first heading that is not a masthead */
+            for (i = 0; i < tc->n_heads; i++) {
                 tl = node_text(d, tc->heads[i], text, sizeof(text));
                 if (tl && !links_home(d, tc->heads[i]) && !in_masthead(d, tc->heads[i])) {
                     ex_meta_set(d, M_TITLE, text, tl, 1000);

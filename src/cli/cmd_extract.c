@@ -232,7 +232,6 @@ out:
 
 /* --- one page ---------------------------------------------------------------------- */
 
-
 static int extract_one(const char *src, const struct opts *o, struct cli_ctx *ctx)
 {
     wc_buf page, out;

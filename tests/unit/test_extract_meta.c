@@ -205,11 +205,11 @@ static void extract_page(wc_article *a, const char *html)
     assert_int_equal(wc_extract_html(html, strlen(html), &o, a, &err), WC_OK);
 }
 
-#define GARDEN_BODY                                                                            \
-    "<p>Tomatoes grow well in containers if you give them a sunny spot, a deep pot and water "  \
-    "every single evening through the hottest weeks of the summer.</p><p>Choose a bush variety " \
-    "rather than a climbing one, and feed the plants once a week as soon as the first flowers "  \
-    "open on the lowest trusses.</p><p>Pick the fruit as it ripens and the plants will go on "   \
+#define GARDEN_BODY                                                                                \
+    "<p>Tomatoes grow well in containers if you give them a sunny spot, a deep pot and water "     \
+    "every single evening through the hottest weeks of the summer.</p><p>Choose a bush variety "   \
+    "rather than a climbing one, and feed the plants once a week as soon as the first flowers "    \
+    "open on the lowest trusses.</p><p>Pick the fruit as it ripens and the plants will go on "     \
     "cropping until the first cold nights of the autumn arrive.</p>"
 
 static void test_title_not_from_masthead_teaser_or_comments(void **state)
@@ -218,13 +218,14 @@ static void test_title_not_from_masthead_teaser_or_comments(void **state)
 
     (void)state;
     /* a blog's tagline <h2> sits in the masthead beside the name linking home */
-    extract_page(&a, "<html><head><title>Kitchen Garden | Notes from a small urban allotment</title>"
-                     "<meta property=\"og:title\" content=\"How to grow tomatoes in pots\">"
-                     "</head><body><header id=\"branding\"><h1><a href=\"https://garden.example/\">"
-                     "Kitchen Garden</a></h1><h2>Notes from a small urban allotment</h2></header>"
-                     "<article><h1 class=\"entry-title\"><a href=\"/2024/05/tomatoes/\">Growing "
-                     "tomatoes in pots on a sunny balcony</a></h1><div class=\"entry-content\">"
-                     GARDEN_BODY "</div></article></body></html>");
+    extract_page(
+        &a, "<html><head><title>Kitchen Garden | Notes from a small urban allotment</title>"
+            "<meta property=\"og:title\" content=\"How to grow tomatoes in pots\">"
+            "</head><body><header id=\"branding\"><h1><a href=\"https://garden.example/\">"
+            "Kitchen Garden</a></h1><h2>Notes from a small urban allotment</h2></header>"
+            "<article><h1 class=\"entry-title\"><a href=\"/2024/05/tomatoes/\">Growing "
+            "tomatoes in pots on a sunny balcony</a></h1><div class=\"entry-content\">" GARDEN_BODY
+            "</div></article></body></html>");
     assert_string_equal(a.title, "Growing tomatoes in pots on a sunny balcony");
     wc_article_release(&a);
     /* a teaser's "card-title" shares nothing with the titles; "town" is not "downtown" */
@@ -244,11 +245,13 @@ static void test_title_not_from_masthead_teaser_or_comments(void **state)
     assert_string_equal(a.title, "Storm hits the coast as thousands flee");
     wc_article_release(&a);
     /* "2 responses to <headline>" holds the headline, and is still the comment thread's heading */
-    extract_page(&a, "<html><head><title>Growing tomatoes in pots on a sunny balcony</title></head>"
-                     "<body><div class=\"post\"><h2>Growing tomatoes in pots on a sunny balcony</h2>"
-                     GARDEN_BODY "</div><div class=\"box\"><h3>2 responses to &ldquo;Growing "
-                     "tomatoes in pots on a sunny balcony&rdquo;</h3><p>Lovely post!</p></div>"
-                     "</body></html>");
+    extract_page(
+        &a,
+        "<html><head><title>Growing tomatoes in pots on a sunny balcony</title></head>"
+        "<body><div class=\"post\"><h2>Growing tomatoes in pots on a sunny balcony</h2>" GARDEN_BODY
+        "</div><div class=\"box\"><h3>2 responses to &ldquo;Growing "
+        "tomatoes in pots on a sunny balcony&rdquo;</h3><p>Lovely post!</p></div>"
+        "</body></html>");
     assert_string_equal(a.title, "Growing tomatoes in pots on a sunny balcony");
     assert_null(strstr(a.text, "Growing tomatoes in pots on a sunny"));
     wc_article_release(&a);
