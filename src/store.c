@@ -407,21 +407,30 @@ static wc_status user_version(wc_store *s, int *v, wc_error *err)
     return WC_OK;
 }
 
-/* A database at version 0 must be empty: otherwise it is some other program's file. */
+/*
+ * A database at version 0 must be empty: otherwise it is some other
+ * program's file. The tables and the version are read in one statement,
+ * so from one snapshot: read apart, another process's migration could
+ * commit between the two, and its new tables would look foreign.
+ */
 static wc_status check_foreign(wc_store *s, wc_error *err)
 {
     sqlite3_stmt *q;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema", -1, &q, NULL);
-    int n;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT (SELECT count(*) FROM sqlite_schema),"
+                                " (SELECT user_version FROM pragma_user_version)",
+                                -1, &q, NULL);
+    int n, v;
 
     if (rc != SQLITE_OK)
         return store_db_error(s, rc, err, "reading the schema");
     rc = sqlite3_step(q);
     n = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+    v = rc == SQLITE_ROW ? sqlite3_column_int(q, 1) : -1;
     sqlite3_finalize(q);
     if (rc != SQLITE_ROW)
         return store_db_error(s, rc, err, "reading the schema");
-    if (n > 0)
+    if (n > 0 && v == 0)
         return wc_error_set(err, WC_ERR_CORRUPT,
                             "'%s' is an SQLite database but not a wirecopy one (it has %d "
                             "table%s or index%s of its own and no wirecopy version)",
