@@ -455,6 +455,11 @@ static wc_status migrate(wc_store *s, wc_error *err)
         return WC_OK;
     if (v == 0 && (st = check_foreign(s, err)))
         return st;
+    /* a reader may have met the file while a writer was creating it: look again */
+    if (s->readonly && (st = user_version(s, &v, err)))
+        return st;
+    if (s->readonly && v == target)
+        return WC_OK;
     if (s->readonly)
         return wc_error_set(err, WC_ERR_MISMATCH,
                             "database '%s' has schema version %d and needs migrating to %d: run "
