@@ -27,11 +27,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/uri.h>
 #include <libxml/xmlmemory.h>
 
 #include "wirecopy/date.h"
+#include "wirecopy/url.h"
 
 #include "extract_internal.h"
 #include "internal.h"
@@ -1154,62 +1156,64 @@ static void site_beside_headline(ex_doc *d, const char *doc, const char *head)
         ex_meta_set(d, M_SITE, rest, rl, 25);
 }
 
-/* Host part of a URL ("https://www.a.example:8080/x" -> "www.a.example"); 0 when there is none. */
-static size_t url_host(const char *v, size_t l, const char **host)
+/* url's host without a leading "www.", into *h; its length, 0 when there is none. */
+static size_t site_host(const char *url, size_t len, const char **h)
 {
-    size_t i, e;
+    wc_url_parts u;
+    size_t n;
 
-    for (i = 0; i + 1 < l && !(v[i] == '/' && v[i + 1] == '/'); i++)
-        ;
-    if (i + 1 >= l)
-        return 0;
-    i += 2;
-    for (e = i; e < l && v[e] != '/' && v[e] != ':' && v[e] != '?' && v[e] != '#'; e++)
-        ;
-    *host = v + i;
-    return e - i;
+    wc_url_split(url, len, &u);
+    *h = url + u.host.off;
+    n = u.host.len;
+    if (n > 4 && wc_mem_istarts(*h, n, "www.")) {
+        *h += 4;
+        n -= 4;
+    }
+    return n;
 }
 
 /*
  * Does href point at the site's front page ("/", "./", "index.html",
- * "https://host/")? With the page's URL known, a bare address counts only
- * on the page's own host ("Acme launches..." may link to acme.example).
+ * "https://host/")? With the page's URL known, an address with a host
+ * counts only on the page's own host ("Acme launches..." may link to
+ * acme.example).
  */
 static bool href_home(const ex_doc *d, const char *v, size_t l)
 {
-    const char *h, *ph;
-    size_t hl, phl, i;
+    wc_url_parts u;
+    const char *path, *h, *ph;
+    size_t pl, hl, phl;
 
     while (l && v[0] == ' ')
         v++, l--;
-    while (l && (v[l - 1] == ' '))
+    while (l && v[l - 1] == ' ')
         l--;
-    if (!l) /* href="": this very page */
+    if (!l || v[0] == '#') /* href="" or "#top": this very page */
         return false;
-    while (l && v[l - 1] == '/')
-        l--;
-    if (l >= 10 && wc_mem_ieq(v + l - 10, 10, "index.html"))
-        l -= 10;
-    else if (l >= 9 && wc_mem_ieq(v + l - 9, 9, "index.php"))
-        l -= 9;
-    while (l && v[l - 1] == '/')
-        l--;
-    if (l == 0 || (l == 1 && v[0] == '.'))
+    wc_url_split(v, l, &u);
+    if (u.query.present || (u.scheme.present && !u.authority.present))
+        return false; /* "?page=2", "mailto:", "javascript:" */
+    path = v + u.path.off;
+    pl = u.path.len;
+    while (pl && path[pl - 1] == '/')
+        pl--;
+    if (pl >= 10 && wc_mem_ieq(path + pl - 10, 10, "index.html"))
+        pl -= 10;
+    else if (pl >= 9 && wc_mem_ieq(path + pl - 9, 9, "index.php"))
+        pl -= 9;
+    while (pl && path[pl - 1] == '/')
+        pl--;
+    if (pl > 1 || (pl == 1 && path[0] != '.'))
+        return false; /* a path below the front page */
+    if (!u.authority.present || !d->url)
         return true;
-    if (!(hl = url_host(v, l, &h)) || (size_t)(h - v) + hl != l)
-        return false; /* a path follows the host */
-    if (!d->url || !(phl = url_host(d->url, strlen(d->url), &ph)))
-        return true;
-    /* the same host, give or take a "www." */
-    if (hl > 4 && wc_mem_istarts(h, hl, "www."))
-        h += 4, hl -= 4;
-    if (phl > 4 && wc_mem_istarts(ph, phl, "www."))
-        ph += 4, phl -= 4;
-    for (i = 0; i < hl && i < phl; i++)
-        if ((h[i] | 0x20) != (ph[i] | 0x20))
-            break;
-    return i == hl && i == phl;
+    hl = site_host(v, l, &h);
+    phl = site_host(d->url, strlen(d->url), &ph);
+    return !phl || (hl == phl && !strncasecmp(h, ph, hl));
 }
+
+/* Nodes below an element that links_home looks through. */
+#define HOME_SCAN_MAX 4096
 
 /* A heading linking to the front page, inside or around it: a masthead's, not a headline's. */
 static bool links_home(const ex_doc *d, uint32_t n)
@@ -1219,7 +1223,10 @@ static bool links_home(const ex_doc *d, uint32_t n)
     size_t l;
     unsigned up;
 
-    for (k = n + 1; k < d->n_nodes && d->nodes[k].depth > d->nodes[n].depth; k++)
+    /* a masthead is small: the walk stops after HOME_SCAN_MAX nodes, so up to
+       MAX_HEADS + MAX_SUBS headings, each looking at a few ancestors, stay cheap */
+    for (k = n + 1;
+         k < d->n_nodes && k - n <= HOME_SCAN_MAX && d->nodes[k].depth > d->nodes[n].depth; k++)
         if (d->nodes[k].tag == T_A && (v = ex_attr_get(d, k, A_HREF, &l)) && href_home(d, v, l))
             return true;
     for (k = d->nodes[n].parent, up = 0; k != EX_NONE && k != 0 && up < 3;
