@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dump_internal.h"
+#include "dump/dump_internal.h"
 
 /* 1 MiB of decoded output at most. */
 #define FUZZ_CAP ((size_t)1 << 20)

@@ -14,7 +14,7 @@
 
 #include "wirecopy/dump.h"
 
-#include "dump_internal.h"
+#include "dump/dump_internal.h"
 
 /* 64 KiB lines at most: the cap path runs, inputs stay cheap. */
 #define FUZZ_MAX_RECORD ((size_t)64 << 10)

@@ -11,7 +11,7 @@
 
 #include "wirecopy/dump.h"
 
-#include "dump_internal.h"
+#include "dump/dump_internal.h"
 
 /* 256 KiB: small enough to reach the cap, large enough for real pages. */
 #define FUZZ_MAX_RECORD ((size_t)256 << 10)

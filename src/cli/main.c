@@ -26,40 +26,18 @@ static const char help_version[] = "usage: wirecopy version\n"
                                    "Print wirecopy's version.\n";
 
 static const struct cli_cmd commands[] = {
-#ifdef WC_HAVE_CMD_INGEST
     {"ingest", cmd_ingest, "read dumps (WARC, .html folders, JSONL) and store every article",
      help_ingest},
-#endif
-#ifdef WC_HAVE_CMD_FOLLOW
     {"follow", cmd_follow, "poll a feed list and store every new article", help_follow},
-#endif
-#ifdef WC_HAVE_CMD_FEEDS
     {"feeds", cmd_feeds, "list, add or remove followed feeds", help_feeds},
-#endif
-#ifdef WC_HAVE_CMD_FEED
     {"feed", cmd_feed, "parse one feed and print it as JSON", help_feed},
-#endif
-#ifdef WC_HAVE_CMD_EXTRACT
     {"extract", cmd_extract, "print the article of a page (text, JSON or Markdown)", help_extract},
-#endif
-#ifdef WC_HAVE_CMD_CLUSTERS
     {"clusters", cmd_clusters, "list clusters of copies", help_clusters},
-#endif
-#ifdef WC_HAVE_CMD_SHOW
     {"show", cmd_show, "show one cluster and its members", help_show},
-#endif
-#ifdef WC_HAVE_CMD_EXPORT
     {"export", cmd_export, "write clusters as JSONL, CSV or an HTML report", help_export},
-#endif
-#ifdef WC_HAVE_CMD_RECLUSTER
     {"recluster", cmd_recluster, "rebuild all clusters from stored signatures", help_recluster},
-#endif
-#ifdef WC_HAVE_CMD_STATS
     {"stats", cmd_stats, "print counts about the database", help_stats},
-#endif
-#ifdef WC_HAVE_CMD_COMPLETION
     {"completion", cmd_completion, "print a shell completion script", help_completion},
-#endif
     {"help", cmd_help, "show help for wirecopy or a command", help_help},
     {"version", cmd_version, "print the version", help_version},
 };

@@ -20,7 +20,7 @@
 #include "wirecopy/extract.h"
 #include "wirecopy/wirecopy.h"
 
-#include "extract_internal.h"
+#include "extract/extract_internal.h"
 #include "internal.h"
 
 #define P1                                                                                         \

@@ -15,7 +15,7 @@
 #include "wirecopy/extract.h"
 #include "wirecopy/wirecopy.h"
 
-#include "extract_internal.h"
+#include "extract/extract_internal.h"
 #include "internal.h"
 
 static wc_charset sniff(const char *html, char *canon)

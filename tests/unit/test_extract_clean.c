@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "extract_internal.h"
+#include "extract/extract_internal.h"
 
 static uint32_t v(const char *s)
 {

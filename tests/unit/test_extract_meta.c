@@ -18,7 +18,7 @@
 #include "wirecopy/extract.h"
 #include "wirecopy/wirecopy.h"
 
-#include "extract_internal.h"
+#include "extract/extract_internal.h"
 
 /* An article body long enough to be extracted, in English. */
 static const char body_en[] =

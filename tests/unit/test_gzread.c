@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "dump_internal.h"
+#include "dump/dump_internal.h"
 
 /* gzip one member of in[0..len) onto out (growing), returning the member's offset. */
 static size_t add_member(unsigned char **out, size_t *olen, const void *in, size_t len)

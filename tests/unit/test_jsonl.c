@@ -21,7 +21,7 @@
 
 #include "wirecopy/dump.h"
 
-#include "dump_internal.h"
+#include "dump/dump_internal.h"
 #include "wc_test.h"
 
 /* Every JSONL record: no HTTP side (no fetch time, no Content-Type). */

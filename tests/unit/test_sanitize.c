@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "wirecopy/feed.h"
-#include "feed_impl.h"
+#include "feed/feed_internal.h"
 
 static void check_sanitize(const char *in, const char *base, const char *want)
 {

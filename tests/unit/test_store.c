@@ -18,7 +18,7 @@
 #include <sqlite3.h>
 
 #include "wirecopy/store.h"
-#include "store_internal.h"
+#include "store/store_internal.h"
 #include "wc_test.h"
 
 static int sql_int(const char *path, const char *sql)

@@ -25,7 +25,7 @@
 #include "wirecopy/date.h"
 #include "wirecopy/dump.h"
 
-#include "dump_internal.h"
+#include "dump/dump_internal.h"
 #include "wc_test.h"
 
 /* --- harness (wc_test.h runs a dump to its end): what every WARC record is --- */

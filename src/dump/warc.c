@@ -1,0 +1,726 @@
+/*
+ * warc.c - the WARC reader: article pages out of web archives.
+ *
+ * A WARC file (ISO 28500; WARC 1.0 and 1.1 share the framing) is a
+ * sequence of records, each
+ *
+ *     WARC/1.1 CRLF
+ *     Named-Field: value CRLF ...          (the WARC header)
+ *     CRLF
+ *     <Content-Length bytes of block>
+ *     CRLF CRLF
+ *
+ * and a .warc.gz is the same with each record compressed as its own gzip
+ * member (wget --warc-file, Heritrix, Common Crawl), so a record can be
+ * found and read by the offset of its member. The byte source (gzread.c)
+ * inflates member by member and tells which member a position lies in;
+ * a file compressed as one member (gzip crawl.warc) reads the same way,
+ * its records all sitting in member 0 (stream_offset then locates them).
+ *
+ * Only `response` records with a 200 HTML payload become records (see
+ * dump.h for what is skipped and why); their block is an HTTP response,
+ * decoded by http_payload.c.
+ *
+ * Memory: a record is held in the window only when it is wanted (an HTML
+ * response, at most max_record) or small (a request or metadata record
+ * under KEEP_SMALL, held so that a wrong length can be undone). Anything
+ * else streams through: a 4 GB video response costs a few hundred KiB.
+ *
+ * Recovery. Lengths are the only framing, so a wrong one would derail
+ * the rest of the file; every block is therefore checked to be followed
+ * by CRLF CRLF (or, leniently, by fewer line ends and the next "WARC/1."
+ * or the end of file). When it is not, the record is reported, the reader
+ * goes back to the start of the block when it still holds it, and looks
+ * for the next line starting with "WARC/1.", the resynchronisation point.
+ * The same scan skips garbage between records. A damaged gzip member is
+ * reported and reading goes on at the next gzip header. A file that ends
+ * inside a record or a gzip member ends the input with an error; the
+ * records before it have been handed out.
+ *
+ * Not done: ARC (the pre-WARC format), segmented records (continuations
+ * are skipped), revisit records (no payload: skipped), request-side
+ * information, and payload digests (not verified).
+ */
+#define _GNU_SOURCE
+#include "dump_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wirecopy/date.h"
+
+#include "internal.h"
+
+/* 256 KiB: a WARC header; real ones are under 2 KiB (long URIs, many fields). */
+#define WARC_MAX_HEADER ((size_t)256 << 10)
+/* 1 MiB: skipped blocks up to this size are held so a wrong Content-Length can be undone. */
+#define KEEP_SMALL ((size_t)1 << 20)
+/* Bytes after a block that decide whether its length was right: CRLF CRLF + "WARC/1.". */
+#define TRAILER_PEEK 11
+
+enum warc_type { WT_NONE, WT_RESPONSE, WT_OTHER };
+
+/* What the reader keeps between calls; every record pointer is borrowed from here. */
+struct warc_state {
+    wc_buf body;    /* decoded payload of the record handed out */
+    wc_buf tmp;     /* decoding scratch */
+    wc_buf url;     /* WARC-Target-URI without <> */
+    wc_buf ctype;   /* HTTP Content-Type, folding undone */
+    wc_buf charset; /* its charset parameter */
+};
+
+/* The WARC header fields the reader uses, parsed out of the header bytes. */
+struct warc_fields {
+    enum warc_type type;
+    bool has_type;
+    bool has_len;
+    bool bad_len;      /* Content-Length present but not a number, or given twice differently */
+    uint64_t len;      /* Content-Length */
+    char len_text[24]; /* its text, for messages */
+    bool http;         /* Content-Type application/http, or none given */
+    bool segmented;    /* WARC-Segment-Number present */
+    int64_t date;      /* WARC-Date, WC_TIME_NONE when absent or unparsable */
+};
+
+/* The record being read: where it is (worked out before the window moves on) and its header. */
+struct rec_ctx {
+    uint64_t pos;         /* decoded stream offset of "WARC/1." */
+    uint64_t off;         /* file offset: pos, or its gzip member's offset */
+    char at[96];          /* "offset N" for messages */
+    struct warc_fields f; /* the header fields */
+};
+
+/* What one step of the loop came to. */
+enum step { STEP_AGAIN, STEP_RECORD, STEP_END };
+
+static bool is_warc_start(const char *p, size_t avail)
+{
+    return avail >= 7 && memcmp(p, "WARC/1.", 7) == 0;
+}
+
+/* "offset N" for decoded position pos, and where it is in the stream when that helps. */
+static void where(const wc_dump *d, uint64_t pos, char *out, size_t outlen)
+{
+    uint64_t mdpos, off = wc_in_file_offset(&d->in, pos, &mdpos);
+
+    if (d->in.gz && mdpos != pos)
+        snprintf(out, outlen, "offset %llu (byte %llu decompressed)", (unsigned long long)off,
+                 (unsigned long long)pos);
+    else
+        snprintf(out, outlen, "offset %llu", (unsigned long long)off);
+}
+
+static enum step end_with(wc_dump *d, wc_status *status, wc_error *err, wc_status code,
+                          const char *msg)
+{
+    d->finished = true;
+    *status = wc_error_set(err, code, "%s", msg);
+    if (err && code == WC_ERR_IO)
+        err->sys = d->in.stop_errno;
+    return STEP_END;
+}
+
+/*
+ * The stream stopped where a record should start, or inside one. EOF at a
+ * boundary is the end; a damaged gzip member is reported and skipped;
+ * truncation and read errors end the input.
+ */
+static enum step on_stop(wc_dump *d, const struct rec_ctx *rc, wc_status *status, wc_error *err)
+{
+    char msg[WC_ERROR_MSG_MAX];
+
+    switch (d->in.state) {
+    case WC_IN_CORRUPT:
+        wc_in_describe_stop(&d->in, msg, sizeof(msg));
+        if (rc) {
+            wc_dump_problem(d, WC_ERR_PARSE, "%s; record at %s lost", msg, rc->at);
+        } else {
+            wc_dump_problem(d, WC_ERR_PARSE, "%s", msg);
+        }
+        wc_in_unmark(&d->in);
+        wc_in_resume(&d->in);
+        return STEP_AGAIN;
+    case WC_IN_TRUNCATED:
+        wc_in_describe_stop(&d->in, msg, sizeof(msg));
+        return end_with(d, status, err, WC_ERR_PARSE, msg);
+    case WC_IN_FAILED:
+        wc_in_describe_stop(&d->in, msg, sizeof(msg));
+        return end_with(d, status, err, WC_ERR_IO, msg);
+    default:
+        if (!rc) {
+            d->finished = true;
+            *status = WC_DONE;
+            return STEP_END;
+        }
+        snprintf(msg, sizeof(msg), "truncated WARC record in '%s' at %s", d->origin, rc->at);
+        return end_with(d, status, err, WC_ERR_PARSE, msg);
+    }
+}
+
+/* Skip the line ends between records. */
+static wc_status skip_blank(wc_in *in)
+{
+    wc_status st;
+
+    for (;;) {
+        const char *p = wc_in_ptr(in);
+        size_t avail = wc_in_avail(in), i = 0;
+
+        while (i < avail && (p[i] == '\r' || p[i] == '\n'))
+            i++;
+        wc_in_consume(in, i);
+        if (i < avail)
+            return WC_OK;
+        if (in->state != WC_IN_RUN)
+            return WC_OK;
+        if ((st = wc_in_fill(in, 1)) != WC_OK)
+            return st;
+        if (!wc_in_avail(in) && in->state != WC_IN_RUN)
+            return WC_OK;
+    }
+}
+
+/*
+ * Move to the next line that starts with "WARC/1." (at the current
+ * position too when here_ok: the caller knows a line starts there), or
+ * to where the stream stops.
+ */
+static wc_status resync(wc_in *in, bool here_ok)
+{
+    wc_status st;
+
+    wc_in_unmark(in);
+    for (;;) {
+        const char *p = wc_in_ptr(in);
+        size_t avail = wc_in_avail(in), i = here_ok ? 0 : 1, keep;
+
+        while (i + 7 <= avail) {
+            const char *hit = memmem(p + i, avail - i, "WARC/1.", 7);
+            size_t j;
+
+            if (!hit)
+                break;
+            j = (size_t)(hit - p);
+            if ((j == 0 && here_ok) || (j > 0 && p[j - 1] == '\n')) {
+                wc_in_consume(in, j);
+                return WC_OK;
+            }
+            i = j + 1;
+        }
+        if (in->state != WC_IN_RUN) {
+            wc_in_consume(in, avail);
+            return WC_OK;
+        }
+        /* keep the last bytes: a match may straddle the refill */
+        keep = avail < 7 ? avail : 7;
+        if (avail > keep) {
+            here_ok = p[avail - keep - 1] == '\n';
+            wc_in_consume(in, avail - keep);
+        }
+        if ((st = wc_in_fill(in, keep + 1)) != WC_OK)
+            return st;
+    }
+}
+
+/*
+ * Find the blank line that ends the WARC header at the current position.
+ * WC_OK with *hlen; WC_ERR_LIMIT when over WARC_MAX_HEADER; WC_DONE when
+ * the stream stops first.
+ */
+static wc_status find_header_end(wc_in *in, size_t *hlen)
+{
+    size_t scan = 0;
+    wc_status st;
+
+    for (;;) {
+        const char *p = wc_in_ptr(in);
+        size_t avail = wc_in_avail(in);
+
+        while (scan < avail) {
+            const char *nl = memchr(p + scan, '\n', avail - scan);
+            size_t i;
+
+            if (!nl) {
+                scan = avail;
+                break;
+            }
+            i = (size_t)(nl - p);
+            if (i + 1 < avail && p[i + 1] == '\n') {
+                *hlen = i + 2;
+                return WC_OK;
+            }
+            if (i + 2 < avail && p[i + 1] == '\r' && p[i + 2] == '\n') {
+                *hlen = i + 3;
+                return WC_OK;
+            }
+            if ((i + 1 >= avail || (p[i + 1] == '\r' && i + 2 >= avail)) &&
+                in->state == WC_IN_RUN) {
+                scan = i; /* need the next bytes to decide */
+                break;
+            }
+            scan = i + 1;
+        }
+        if (avail >= WARC_MAX_HEADER)
+            return WC_ERR_LIMIT;
+        if (in->state != WC_IN_RUN)
+            return WC_DONE;
+        if ((st = wc_in_fill(in, avail + 1)) != WC_OK)
+            return st;
+    }
+}
+
+/* The fields of the WARC header p[0..len) the reader needs (folded lines are ignored). */
+static void parse_fields(const char *p, size_t len, struct warc_fields *f)
+{
+    const char *end = p + len, *line, *nl;
+    const char *date = NULL;
+    size_t date_len = 0;
+
+    memset(f, 0, sizeof(*f));
+    f->http = true;
+    f->date = WC_TIME_NONE;
+    nl = memchr(p, '\n', len);
+    line = nl ? nl + 1 : end;
+    while (line < end) {
+        const char *colon, *name, *val;
+        size_t llen, nlen, vlen;
+
+        nl = memchr(line, '\n', (size_t)(end - line));
+        llen = nl ? (size_t)(nl - line) : (size_t)(end - line);
+        if (llen && line[llen - 1] == '\r')
+            llen--;
+        colon = llen && line[0] != ' ' && line[0] != '\t' ? memchr(line, ':', llen) : NULL;
+        if (colon) {
+            name = line;
+            nlen = (size_t)(colon - line);
+            val = colon + 1;
+            vlen = llen - nlen - 1;
+            wc_mem_trim(&name, &nlen);
+            wc_mem_trim(&val, &vlen);
+            if (wc_mem_ieq(name, nlen, "WARC-Type")) {
+                f->has_type = true;
+                f->type = wc_mem_ieq(val, vlen, "response") ? WT_RESPONSE : WT_OTHER;
+            } else if (wc_mem_ieq(name, nlen, "Content-Length")) {
+                uint64_t v;
+                bool ok = wc_parse_u64(val, vlen, &v);
+
+                if (!f->has_len || f->bad_len) {
+                    snprintf(f->len_text, sizeof(f->len_text), "%.*s",
+                             (int)WC_MIN(vlen, sizeof(f->len_text) - 1), val);
+                    f->bad_len = !ok;
+                    f->len = v;
+                } else if (!ok || v != f->len) {
+                    f->bad_len = true;
+                }
+                if (!ok)
+                    f->bad_len = true;
+                f->has_len = true;
+            } else if (wc_mem_ieq(name, nlen, "WARC-Date")) {
+                date = val;
+                date_len = vlen;
+            } else if (wc_mem_ieq(name, nlen, "Content-Type")) {
+                f->http = wc_mem_istarts(val, vlen, "application/http");
+            } else if (wc_mem_ieq(name, nlen, "WARC-Segment-Number")) {
+                f->segmented = true;
+            }
+        }
+        line = nl ? nl + 1 : end;
+    }
+    if (date)
+        wc_date_parse(date, date_len, &f->date);
+}
+
+/* Copy WARC-Target-URI into ws->url (without the <> some writers add). */
+static wc_status take_uri(struct warc_state *ws, const char *p, size_t len)
+{
+    const char *end = p + len, *line, *nl;
+
+    wc_buf_reset(&ws->url);
+    nl = memchr(p, '\n', len);
+    line = nl ? nl + 1 : end;
+    while (line < end) {
+        const char *colon, *val;
+        size_t llen, vlen, nlen;
+        const char *name;
+
+        nl = memchr(line, '\n', (size_t)(end - line));
+        llen = nl ? (size_t)(nl - line) : (size_t)(end - line);
+        colon = memchr(line, ':', llen);
+        if (colon && line[0] != ' ' && line[0] != '\t') {
+            name = line;
+            nlen = (size_t)(colon - line);
+            wc_mem_trim(&name, &nlen);
+            if (wc_mem_ieq(name, nlen, "WARC-Target-URI")) {
+                val = colon + 1;
+                vlen = (size_t)(line + llen - val);
+                wc_mem_trim(&val, &vlen);
+                if (vlen >= 2 && val[0] == '<' && val[vlen - 1] == '>') {
+                    val++;
+                    vlen -= 2;
+                    wc_mem_trim(&val, &vlen);
+                }
+                return wc_buf_add(&ws->url, val, vlen);
+            }
+        }
+        line = nl ? nl + 1 : end;
+    }
+    return WC_OK;
+}
+
+/*
+ * Check the bytes after a block of len bytes at the current position.
+ * Returns how many line-end bytes to consume, or -1 when the length was
+ * evidently wrong. Needs len + TRAILER_PEEK bytes available (or the stream
+ * to have stopped).
+ */
+static long trailer_len(const wc_in *in, uint64_t len)
+{
+    const char *p = wc_in_ptr(in) + len;
+    size_t avail = wc_in_avail(in) - (size_t)len, k = 0;
+
+    if (avail >= 4 && memcmp(p, "\r\n\r\n", 4) == 0)
+        return 4;
+    while (k < 4 && k < avail && (p[k] == '\r' || p[k] == '\n'))
+        k++;
+    if (k == avail && in->state != WC_IN_RUN)
+        return (long)k; /* the file ends after the block */
+    if (k > 0 && is_warc_start(p + k, avail - k))
+        return (long)k; /* a writer that skimps on line ends: lenient */
+    return -1;
+}
+
+/*
+ * The block of a record is not followed by the record end. Report it; go
+ * back to the block start when still held, and find the next record.
+ */
+static wc_status bad_length(wc_dump *d, const struct rec_ctx *rc, bool held)
+{
+    wc_dump_problem(d, WC_ERR_PARSE,
+                    "bad Content-Length %llu in '%s' at %s: the block is not followed by "
+                    "the record end",
+                    (unsigned long long)rc->f.len, d->origin, rc->at);
+    if (held)
+        wc_in_rewind(&d->in);
+    return resync(&d->in, held);
+}
+
+/*
+ * The stream stopped inside a block. A damaged gzip member is reported
+ * and skipped; when the block is held and another record starts inside
+ * it, the length was wrong; otherwise the file is truncated.
+ */
+static enum step short_block(wc_dump *d, const struct rec_ctx *rc, bool held, wc_status *status,
+                             wc_error *err)
+{
+    if (d->in.state == WC_IN_CORRUPT || d->in.state == WC_IN_FAILED)
+        return on_stop(d, rc, status, err);
+    if (held) {
+        const char *p, *hit;
+        size_t avail, i = 0;
+
+        wc_in_rewind(&d->in);
+        p = wc_in_ptr(&d->in);
+        avail = wc_in_avail(&d->in);
+        while (i + 7 <= avail && (hit = memmem(p + i, avail - i, "WARC/1.", 7))) {
+            size_t j = (size_t)(hit - p);
+
+            if (j == 0 || p[j - 1] == '\n') {
+                wc_dump_problem(d, WC_ERR_PARSE,
+                                "bad Content-Length %llu in '%s' at %s: the block runs into "
+                                "the next record",
+                                (unsigned long long)rc->f.len, d->origin, rc->at);
+                wc_in_unmark(&d->in);
+                wc_in_consume(&d->in, j);
+                return STEP_AGAIN;
+            }
+            i = j + 1;
+        }
+    }
+    wc_in_unmark(&d->in);
+    return on_stop(d, rc, status, err);
+}
+
+/* Pass over the block of a record that is not handed out. */
+static enum step skip_block(wc_dump *d, const struct rec_ctx *rc, wc_status *status, wc_error *err)
+{
+    wc_in *in = &d->in;
+    const struct warc_fields *f = &rc->f;
+    wc_status st;
+    long t;
+
+    if (f->len + TRAILER_PEEK <= WC_MIN(KEEP_SMALL, in->max)) {
+        if (!in->marked)
+            wc_in_set_mark(in);
+        if ((st = wc_in_fill(in, (size_t)f->len + TRAILER_PEEK)) != WC_OK)
+            return end_with(d, status, err, st, "out of memory reading WARC");
+        if (wc_in_avail(in) < f->len)
+            return short_block(d, rc, true, status, err);
+        t = trailer_len(in, f->len);
+        if (t < 0) {
+            if ((st = bad_length(d, rc, true)) != WC_OK)
+                return end_with(d, status, err, st, "out of memory reading WARC");
+            return STEP_AGAIN;
+        }
+        wc_in_unmark(in);
+        wc_in_consume(in, (size_t)f->len + (size_t)t);
+        return STEP_AGAIN;
+    }
+    {
+        uint64_t done;
+
+        wc_in_unmark(in);
+        if ((st = wc_in_skip(in, f->len, &done)) != WC_OK)
+            return end_with(d, status, err, st, "out of memory reading WARC");
+        if (done < f->len)
+            return short_block(d, rc, false, status, err);
+        if ((st = wc_in_fill(in, TRAILER_PEEK)) != WC_OK)
+            return end_with(d, status, err, st, "out of memory reading WARC");
+        t = trailer_len(in, 0);
+        if (t < 0) {
+            if ((st = bad_length(d, rc, false)) != WC_OK)
+                return end_with(d, status, err, st, "out of memory reading WARC");
+            return STEP_AGAIN;
+        }
+        wc_in_consume(in, (size_t)t);
+        return STEP_AGAIN;
+    }
+}
+
+/* Copy a Content-Type value with folding undone (line ends and tabs become spaces). */
+static wc_status take_ctype(struct warc_state *ws, const char *p, size_t len)
+{
+    size_t i;
+    wc_status st;
+    const char *cs;
+    size_t cslen;
+
+    wc_buf_reset(&ws->ctype);
+    wc_buf_reset(&ws->charset);
+    if ((st = wc_buf_grow(&ws->ctype, len)) != WC_OK)
+        return st;
+    for (i = 0; i < len; i++) {
+        char c = p[i];
+
+        if (c == '\r' || c == '\n' || c == '\t')
+            c = ' ';
+        if (c == ' ' && ws->ctype.len && ws->ctype.buf[ws->ctype.len - 1] == ' ')
+            continue;
+        if (c == '\0')
+            continue;
+        ws->ctype.buf[ws->ctype.len++] = c;
+    }
+    ws->ctype.buf[ws->ctype.len] = '\0';
+    if (wc_http_type_charset(ws->ctype.buf, ws->ctype.len, &cs, &cslen))
+        return wc_buf_add(&ws->charset, cs, cslen);
+    return WC_OK;
+}
+
+/* A response record: peek at the HTTP head, then hold and decode the wanted ones. */
+static enum step response(wc_dump *d, const struct rec_ctx *rc, wc_record *rec, wc_status *status,
+                          wc_error *err)
+{
+    struct warc_state *ws = d->state;
+    wc_in *in = &d->in;
+    const struct warc_fields *f = &rc->f;
+    wc_http_head h;
+    wc_error herr = WC_ERROR_INIT;
+    size_t peek = (size_t)WC_MIN(f->len, (uint64_t)WC_HTTP_MAX_HEAD);
+    bool have_type;
+    wc_status st;
+    long t;
+
+    wc_in_set_mark(in);
+    if ((st = wc_in_fill(in, peek)) != WC_OK)
+        return end_with(d, status, err, st, "out of memory reading WARC");
+    if (wc_in_avail(in) < peek)
+        return short_block(d, rc, true, status, err);
+    st = wc_http_parse_head(wc_in_ptr(in), peek, &h, &herr);
+    if (st != WC_OK) {
+        if (st == WC_ERR_LIMIT && peek < f->len)
+            wc_dump_problem(d, WC_ERR_LIMIT,
+                            "HTTP header over %zu bytes in response record in '%s' at %s",
+                            WC_HTTP_MAX_HEAD, d->origin, rc->at);
+        else
+            wc_dump_problem(d, WC_ERR_PARSE, "bad HTTP response in '%s' at %s: %s", d->origin,
+                            rc->at, herr.msg);
+        return skip_block(d, rc, status, err);
+    }
+    if (h.status != 200 || (h.ctype && !wc_http_type_is_html(h.ctype, h.ctype_len))) {
+        d->stats.skipped++;
+        return skip_block(d, rc, status, err);
+    }
+    if (f->len > d->max_record) {
+        wc_dump_problem(d, WC_ERR_LIMIT, "record of %llu bytes over the cap of %zu in '%s' at %s",
+                        (unsigned long long)f->len, d->max_record, d->origin, rc->at);
+        return skip_block(d, rc, status, err);
+    }
+    have_type = h.ctype != NULL;
+    if (have_type && take_ctype(ws, h.ctype, h.ctype_len) != WC_OK)
+        return end_with(d, status, err, WC_ERR_NOMEM, "out of memory reading WARC");
+    if (!have_type) {
+        wc_buf_reset(&ws->ctype);
+        wc_buf_reset(&ws->charset);
+    }
+    /* the whole block, then the bytes that prove its length right */
+    if ((st = wc_in_fill(in, (size_t)f->len + TRAILER_PEEK)) != WC_OK)
+        return end_with(d, status, err, st, "out of memory reading WARC");
+    if (wc_in_avail(in) < f->len)
+        return short_block(d, rc, true, status, err);
+    t = trailer_len(in, f->len);
+    if (t < 0) {
+        if ((st = bad_length(d, rc, true)) != WC_OK)
+            return end_with(d, status, err, st, "out of memory reading WARC");
+        return STEP_AGAIN;
+    }
+    /*
+     * A gzip member that failed its CRC check after giving out this
+     * record's last bytes: the bytes cannot be trusted, drop the record.
+     */
+    if (in->state == WC_IN_CORRUPT &&
+        wc_in_file_offset(in, wc_in_pos(in) + f->len - 1, NULL) == in->stop_off)
+        return on_stop(d, rc, status, err);
+    /* the window moved: parse the head again where it now is */
+    if (wc_http_parse_head(wc_in_ptr(in), peek, &h, &herr) != WC_OK)
+        return end_with(d, status, err, WC_ERR_PARSE, "HTTP head changed under the reader");
+    st = wc_http_decode_body(&h, wc_in_ptr(in) + h.head_len, (size_t)f->len - h.head_len, &ws->body,
+                             &ws->tmp, d->max_record, &herr);
+    wc_in_unmark(in);
+    wc_in_consume(in, (size_t)f->len + (size_t)t);
+    if (st == WC_ERR_NOMEM)
+        return end_with(d, status, err, st, "out of memory decoding a WARC payload");
+    if (st != WC_OK) {
+        wc_dump_problem(d, st, "%s in '%s' at %s", herr.msg, d->origin, rc->at);
+        return STEP_AGAIN;
+    }
+    if (!have_type && !wc_http_sniff_html(ws->body.buf, ws->body.len)) {
+        d->stats.skipped++;
+        return STEP_AGAIN;
+    }
+    memset(rec, 0, sizeof(*rec));
+    rec->source = WC_SOURCE_WARC;
+    rec->origin = d->origin;
+    rec->offset = rc->off;
+    rec->stream_offset = rc->pos;
+    rec->url = ws->url.len ? ws->url.buf : NULL;
+    rec->published_at = WC_TIME_NONE;
+    rec->fetched_at = f->date;
+    rec->content_type = have_type ? ws->ctype.buf : NULL;
+    rec->charset = ws->charset.len ? ws->charset.buf : NULL;
+    rec->body = ws->body.buf;
+    rec->len = ws->body.len;
+    rec->is_html = true;
+    return STEP_RECORD;
+}
+
+/* One record, or a reason to go round again, or the end. */
+static enum step step(wc_dump *d, wc_record *rec, wc_status *status, wc_error *err)
+{
+    struct warc_state *ws = d->state;
+    wc_in *in = &d->in;
+    struct rec_ctx rc;
+    size_t hlen;
+    wc_status st;
+
+    if ((st = skip_blank(in)) != WC_OK)
+        return end_with(d, status, err, st, "out of memory reading WARC");
+    if (!wc_in_avail(in))
+        return on_stop(d, NULL, status, err);
+    if ((st = wc_in_fill(in, 8)) != WC_OK)
+        return end_with(d, status, err, st, "out of memory reading WARC");
+    rc.pos = wc_in_pos(in);
+    rc.off = wc_in_file_offset(in, rc.pos, NULL);
+    where(d, rc.pos, rc.at, sizeof(rc.at));
+    if (!is_warc_start(wc_in_ptr(in), wc_in_avail(in))) {
+        wc_dump_problem(d, WC_ERR_PARSE, "garbage in '%s' at %s: not a WARC record", d->origin,
+                        rc.at);
+        if ((st = resync(in, false)) != WC_OK)
+            return end_with(d, status, err, st, "out of memory reading WARC");
+        return STEP_AGAIN;
+    }
+    st = find_header_end(in, &hlen);
+    if (st == WC_DONE)
+        return on_stop(d, &rc, status, err);
+    if (st == WC_ERR_LIMIT) {
+        wc_dump_problem(d, WC_ERR_LIMIT, "WARC header over %zu bytes in '%s' at %s",
+                        WARC_MAX_HEADER, d->origin, rc.at);
+        if ((st = resync(in, false)) != WC_OK)
+            return end_with(d, status, err, st, "out of memory reading WARC");
+        return STEP_AGAIN;
+    }
+    if (st != WC_OK)
+        return end_with(d, status, err, st, "out of memory reading WARC");
+    parse_fields(wc_in_ptr(in), hlen, &rc.f);
+    if (take_uri(ws, wc_in_ptr(in), hlen) != WC_OK)
+        return end_with(d, status, err, WC_ERR_NOMEM, "out of memory reading WARC");
+    wc_in_consume(in, hlen);
+    if (!rc.f.has_len || rc.f.bad_len) {
+        if (rc.f.has_len)
+            wc_dump_problem(d, WC_ERR_PARSE, "bad Content-Length '%s' in '%s' at %s", rc.f.len_text,
+                            d->origin, rc.at);
+        else
+            wc_dump_problem(d, WC_ERR_PARSE, "missing Content-Length in '%s' at %s", d->origin,
+                            rc.at);
+        if ((st = resync(in, true)) != WC_OK)
+            return end_with(d, status, err, st, "out of memory reading WARC");
+        return STEP_AGAIN;
+    }
+    if (!rc.f.has_type) {
+        wc_dump_problem(d, WC_ERR_PARSE, "missing WARC-Type in '%s' at %s", d->origin, rc.at);
+        return skip_block(d, &rc, status, err);
+    }
+    if (rc.f.type != WT_RESPONSE || !rc.f.http || rc.f.segmented || rc.f.len == 0) {
+        d->stats.skipped++;
+        return skip_block(d, &rc, status, err);
+    }
+    return response(d, &rc, rec, status, err);
+}
+
+static wc_status warc_next(wc_dump *d, wc_record *rec, wc_error *err)
+{
+    wc_status status = WC_OK;
+
+    for (;;) {
+        switch (step(d, rec, &status, err)) {
+        case STEP_RECORD:
+            return WC_OK;
+        case STEP_END:
+            return status;
+        case STEP_AGAIN:
+            break;
+        }
+    }
+}
+
+static void warc_release(wc_dump *d)
+{
+    struct warc_state *ws = d->state;
+
+    if (!ws)
+        return;
+    wc_buf_release(&ws->body);
+    wc_buf_release(&ws->tmp);
+    wc_buf_release(&ws->url);
+    wc_buf_release(&ws->ctype);
+    wc_buf_release(&ws->charset);
+    free(ws);
+    d->state = NULL;
+}
+
+static const wc_dump_reader warc_reader = {WC_SOURCE_WARC, warc_next, warc_release};
+
+wc_status wc_warc_start(wc_dump *d, wc_error *err)
+{
+    struct warc_state *ws = calloc(1, sizeof(*ws));
+
+    if (!ws)
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory opening '%s'", d->origin);
+    wc_buf_init(&ws->body, 0);
+    wc_buf_init(&ws->tmp, 0);
+    wc_buf_init(&ws->url, 0);
+    wc_buf_init(&ws->ctype, 0);
+    wc_buf_init(&ws->charset, 0);
+    d->state = ws;
+    d->reader = &warc_reader;
+    return WC_OK;
+}

@@ -1,0 +1,455 @@
+/*
+ * extract_internal.h - what the extract_*.c files share: the compact
+ * document tree built from libxml2's SAX events, the text blocks the
+ * tree is cut into, and the pass functions of the pipeline.
+ *
+ * The pipeline (extract.c runs it, one page at a time, no shared state):
+ *
+ *   bytes --charset--> UTF-8 --dom (SAX)--> ex_doc tree --dom--> blocks
+ *     --jsonld/meta--> metadata   --stopwords/lang--> word statistics
+ *     --score--> the article container and the blocks kept
+ *     --clean--> in-article debris dropped --output--> wc_article
+ *
+ * Never installed; only src/extract*.c include it.
+ */
+#ifndef WC_EXTRACT_INTERNAL_H
+#define WC_EXTRACT_INTERNAL_H
+
+#include "wirecopy/extract.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wirecopy/buf.h"
+#include "wirecopy/charset.h"
+#include "wirecopy/error.h"
+
+/* --- caps ------------------------------------------------------------- */
+
+/*
+ * Element nesting kept in the tree. Real pages stay under ~60 levels;
+ * deeper elements are folded into their ancestor at this depth, so
+ * hostile nesting costs neither stack nor quadratic walks.
+ */
+#define EX_MAX_DEPTH 160
+/* Open elements tracked for matching end tags; beyond, only counted. */
+#define EX_MAX_STACK 4096
+/* Nodes (elements + text runs) kept: ~25x a heavy 2 MB page. */
+#define EX_MAX_NODES (1u << 20)
+/* Bytes of text kept from one page (all text nodes together). */
+#define EX_MAX_TEXT ((size_t)16 << 20)
+/* Bytes kept of one attribute value (URLs, meta content). */
+#define EX_MAX_ATTR 4096
+/* Bytes of JSON-LD scripts kept. */
+#define EX_MAX_JSONLD ((size_t)2 << 20)
+/* Bytes of one output line (paragraph); longer ones are cut at a word. */
+#define EX_MAX_LINE ((size_t)64 << 10)
+/* Bytes of <title> kept. */
+#define EX_MAX_TITLE 2048
+
+#define EX_NONE UINT32_MAX
+
+/* --- tags -------------------------------------------------------------- */
+
+enum ex_tag {
+    T_OTHER = 0,
+    T_TEXT,
+    T_ROOT,
+    T_A,
+    T_ADDRESS,
+    T_ARTICLE,
+    T_ASIDE,
+    T_AUDIO,
+    T_B,
+    T_BASE,
+    T_BLOCKQUOTE,
+    T_BODY,
+    T_BR,
+    T_BUTTON,
+    T_CANVAS,
+    T_CAPTION,
+    T_CENTER,
+    T_CODE,
+    T_DD,
+    T_DETAILS,
+    T_DIALOG,
+    T_DIV,
+    T_DL,
+    T_DT,
+    T_EM,
+    T_EMBED,
+    T_FIELDSET,
+    T_FIGCAPTION,
+    T_FIGURE,
+    T_FOOTER,
+    T_FORM,
+    T_FRAMESET,
+    T_H1,
+    T_H2,
+    T_H3,
+    T_H4,
+    T_H5,
+    T_H6,
+    T_HEAD,
+    T_HEADER,
+    T_HGROUP,
+    T_HR,
+    T_HTML,
+    T_I,
+    T_IFRAME,
+    T_IMG,
+    T_INPUT,
+    T_LABEL,
+    T_LEGEND,
+    T_LI,
+    T_LINK,
+    T_MAIN,
+    T_MAP,
+    T_MATH,
+    T_MENU,
+    T_META,
+    T_NAV,
+    T_NOSCRIPT,
+    T_OBJECT,
+    T_OL,
+    T_OPTION,
+    T_P,
+    T_PICTURE,
+    T_PRE,
+    T_Q,
+    T_SCRIPT,
+    T_SECTION,
+    T_SELECT,
+    T_SMALL,
+    T_SOURCE,
+    T_SPAN,
+    T_STRONG,
+    T_STYLE,
+    T_SUMMARY,
+    T_SVG,
+    T_TABLE,
+    T_TBODY,
+    T_TD,
+    T_TEMPLATE,
+    T_TEXTAREA,
+    T_TFOOT,
+    T_TH,
+    T_THEAD,
+    T_TIME,
+    T_TITLE,
+    T_TR,
+    T_UL,
+    T_VIDEO,
+    T_COUNT
+};
+
+/* Tag properties. */
+enum {
+    TF_BLOCK = 1 << 0,   /* starts and ends a text block */
+    TF_SKIP = 1 << 1,    /* subtree holds no readable text (script, style, svg, form controls) */
+    TF_HEADING = 1 << 2, /* h1-h6 */
+    TF_VOID = 1 << 3,    /* no content */
+    TF_CELL = 1 << 4,    /* td, th */
+};
+
+unsigned ex_tag_flags(unsigned tag);
+const char *ex_tag_name(unsigned tag);
+
+/* --- class/id vocabulary (extract_clean.c) ------------------------------ */
+
+/* What an element's class, id, role, itemprop or tag says it is. */
+enum {
+    EXC_BODY = 1u << 0,    /* article body: "article-body", "entry-content", itemprop=articleBody */
+    EXC_CONTENT = 1u << 1, /* weaker content words: "content", "story", "post", "text" */
+    EXC_ARTICLE = 1u << 2, /* <article>, role=article, schema.org Article scope */
+    EXC_MAIN = 1u << 3,    /* <main>, role=main */
+    EXC_NAV = 1u << 4,     /* navigation, menus, breadcrumbs */
+    EXC_HEADER = 1u << 5,  /* page or article header (masthead, headline block) */
+    EXC_FOOTER = 1u << 6,  /* footers, copyright */
+    EXC_SIDEBAR = 1u << 7, /* sidebars, rails, asides, widgets */
+    EXC_RELATED = 1u << 8, /* related / recommended / more stories / popular */
+    EXC_SHARE = 1u << 9,   /* share and follow bars, social widgets, print/email tools */
+    EXC_AD = 1u << 10,     /* advertising, sponsors */
+    EXC_PROMO = 1u << 11,  /* newsletter, subscribe, paywall, donate, calls to action */
+    EXC_COMMENT = 1u << 12, /* reader comments, discussion */
+    EXC_BYLINE = 1u << 13,  /* byline, author, dateline, timestamps, article meta */
+    EXC_CAPTION = 1u << 14, /* captions and credits of images and videos */
+    EXC_MODAL = 1u << 15,   /* cookie banners, consent, pop-ups, overlays */
+    EXC_BIO = 1u << 16,     /* author biography box */
+    EXC_PAGER = 1u << 17,   /* previous/next article, pagination */
+    EXC_HIDDEN = 1u << 18,  /* visually hidden (sr-only, hidden, hide) */
+    EXC_TAGS = 1u << 19,    /* tags, topics, categories, keywords */
+    EXC_TITLE = 1u << 20,   /* headline / title containers */
+    EXC_MEDIA = 1u << 21,   /* figures, galleries, video players */
+    EXC_FORM = 1u << 22,    /* forms (search, sign-up, comment forms) */
+    EXC_LEAD = 1u << 23,    /* standfirst / summary / dek: article text in most gold */
+    EXC_EMBED = 1u << 24,   /* embedded posts of social networks, pull quotes */
+};
+
+/* Bits that mark a subtree as not part of an article's text. */
+#define EXC_BOILER                                                                                 \
+    (EXC_NAV | EXC_HEADER | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_SHARE | EXC_AD |          \
+     EXC_PROMO | EXC_COMMENT | EXC_MODAL | EXC_BIO | EXC_PAGER | EXC_HIDDEN | EXC_TAGS)
+/* Bits that mark a subtree as (likely) article text. */
+#define EXC_GOOD (EXC_BODY | EXC_CONTENT | EXC_ARTICLE | EXC_MAIN)
+
+struct ex_vocab_cache;
+/* Bits for one class or id attribute value (cached per document). */
+uint32_t ex_vocab_classify(struct ex_vocab_cache *c, const char *p, size_t len);
+struct ex_vocab_cache *ex_vocab_cache_new(void);
+void ex_vocab_cache_free(struct ex_vocab_cache *c);
+
+/* --- the tree (extract_dom.c) ------------------------------------------ */
+
+/* Attributes worth keeping. */
+enum ex_attr_key {
+    A_CLASS = 0,
+    A_ID,
+    A_HREF,
+    A_SRC,
+    A_DATA_SRC,
+    A_SRCSET,
+    A_ITEMPROP,
+    A_ITEMTYPE,
+    A_DATETIME,
+    A_CONTENT,
+    A_PROPERTY,
+    A_NAME,
+    A_REL,
+    A_LANG,
+    A_ROLE,
+    A_HTTP_EQUIV,
+    A_CHARSET,
+    A_ALT,
+    A_TITLE,
+    A_VALUE,
+    A_COUNT
+};
+
+typedef struct ex_attr {
+    uint32_t off; /* bytes in ex_doc.abuf */
+    uint32_t len;
+    uint8_t key; /* enum ex_attr_key */
+} ex_attr;
+
+/* Node flags. */
+enum {
+    NF_LINK = 1 << 0,        /* <a href> */
+    NF_ITEMSCOPE = 1 << 1,   /* itemscope */
+    NF_PUBDATE = 1 << 2,     /* <time pubdate> */
+    NF_ARTICLEBODY = 1 << 3, /* itemprop="articleBody": the page says where its article is */
+};
+
+typedef struct ex_node {
+    uint32_t parent; /* EX_NONE for the root */
+    uint32_t first;  /* first child or EX_NONE */
+    uint32_t last;   /* last child or EX_NONE */
+    uint32_t next;   /* next sibling or EX_NONE */
+    uint32_t off;    /* text runs: bytes in ex_doc.text; elements: first attribute index */
+    uint32_t len;    /* text runs: length; elements: number of attributes */
+    uint32_t cls;    /* EXC_* bits of this element */
+    uint16_t tag;    /* enum ex_tag */
+    uint16_t depth;
+    uint16_t flags; /* NF_* */
+} ex_node;
+
+/* A JSON-LD script's bytes in ex_doc.jsonld. */
+typedef struct ex_span {
+    uint32_t off, len;
+} ex_span;
+
+/* Language ids for stopword statistics (extract_stopwords.c). */
+enum ex_lang { L_EN = 0, L_DE, L_FR, L_ES, L_IT, L_PT, L_NL, L_SV, L_PL, L_RU, EX_NLANG };
+#define EX_LANG_NONE (-1)
+
+/* Kinds of text blocks (more than wc_block_kind: scoring wants them). */
+enum ex_kind { K_PARA = 0, K_HEADING, K_LI, K_QUOTE, K_PRE, K_CAPTION, K_CELL, K_DT, K_DD };
+
+/* Block flags. */
+enum {
+    BF_AFTER_BR = 1 << 0,       /* began at a <br> inside the same element */
+    BF_ORDERED = 1 << 1,        /* list item of an <ol> */
+    BF_IN_LINK = 1 << 2,        /* all of the text is inside one link */
+    BF_TITLE = 1 << 3,          /* same text as the headline */
+    BF_BYLINE = 1 << 4,         /* looks like a byline or dateline */
+    BF_DEBRIS = 1 << 5,         /* matches a debris pattern ("Related:", "Share this") */
+    BF_JSONLD = 1 << 6,         /* most of its words appear in JSON-LD articleBody */
+    BF_IN_HEAD = 1 << 7,        /* inside <head> (broken pages) */
+    BF_COMMENTS_AFTER = 1 << 8, /* a "Comments" heading starts here */
+    BF_BOILER_PHRASE = 1 << 9,  /* copyright, "All rights reserved", cookie text */
+};
+
+/* jusText-style classes of a block. */
+enum ex_class { C_BAD = 0, C_SHORT, C_NEARGOOD, C_GOOD };
+
+typedef struct ex_block {
+    uint32_t off, len;   /* text in ex_doc.btext (trimmed, spaces collapsed) */
+    uint32_t node;       /* innermost block-level element holding the text */
+    uint32_t chars;      /* code points */
+    uint32_t link_chars; /* code points inside <a href> */
+    uint32_t words;      /* \w+ tokens */
+    uint32_t stops;      /* stopwords of the page's language */
+    uint32_t cls_path;   /* EXC_* bits of every ancestor, up to the root */
+    uint16_t flags;      /* BF_* */
+    uint8_t kind;        /* enum ex_kind */
+    uint8_t level;       /* heading level, list depth */
+    uint8_t klass;       /* enum ex_class, context-free */
+    uint8_t final;       /* enum ex_class after context */
+    uint8_t keep;        /* in the output */
+    uint8_t pad;
+    float jsonld_cover;            /* share of its word pairs found in JSON-LD articleBody */
+    uint16_t lang_stops[EX_NLANG]; /* stopwords per language, for detection */
+} ex_block;
+
+/* Metadata gathered before choosing, in priority slots. */
+enum ex_meta_slot {
+    M_TITLE = 0,
+    M_AUTHOR,
+    M_SITE,
+    M_CANONICAL,
+    M_DESCRIPTION,
+    M_IMAGE,
+    M_PUBLISHED,
+    M_MODIFIED,
+    M_LANG,
+    M_SECTION,
+    M_COUNT
+};
+
+typedef struct ex_meta_val {
+    char *s;  /* malloc'd UTF-8, whitespace-normalised */
+    int prio; /* higher wins; 0 = unset */
+} ex_meta_val;
+
+typedef struct ex_doc {
+    /* input */
+    const char *url;  /* opts->url or NULL */
+    wc_buf utf8;      /* the page converted to UTF-8, when it needed converting */
+    const char *page; /* the UTF-8 page: utf8.buf, or the caller's bytes if clean */
+    size_t page_len;
+
+    /* tree */
+    ex_node *nodes;
+    uint32_t n_nodes, cap_nodes;
+    ex_attr *attrs;
+    uint32_t n_attrs, cap_attrs;
+    wc_buf text;   /* text of text runs */
+    wc_buf abuf;   /* attribute values */
+    uint32_t body; /* <body> node or EX_NONE */
+    uint32_t html; /* <html> node or EX_NONE */
+    wc_buf title;  /* <title> text */
+    wc_buf jsonld; /* ld+json scripts, concatenated */
+    ex_span *ld;   /* one span per script */
+    uint32_t n_ld, cap_ld;
+    struct ex_vocab_cache *vocab;
+    bool truncated; /* a cap cut the page short */
+    wc_status oom;  /* first allocation failure in a SAX callback */
+
+    /* blocks */
+    ex_block *blocks;
+    uint32_t n_blocks, cap_blocks;
+    wc_buf btext; /* block texts */
+
+    /* language */
+    int lang;           /* enum ex_lang or EX_LANG_NONE */
+    char html_lang[16]; /* <html lang>, primary subtag, lower case */
+
+    /* metadata */
+    ex_meta_val meta[M_COUNT];
+    char *authors[8]; /* collected author names, deduplicated */
+    int author_prio;
+    unsigned n_authors;
+    char *ld_body;  /* JSON-LD articleBody (malloc'd) or NULL */
+    char *base_url; /* <base href> resolved, or NULL */
+    uint32_t h1;    /* the headline <h1> chosen as title, or EX_NONE */
+
+    /* choice */
+    uint32_t container; /* element holding the article, or EX_NONE */
+    double *debug_sum;  /* tests/diagnostics: receives every node's subtree weight */
+} ex_doc;
+
+/* Attribute `key` of element n, or NULL (len in *len). */
+const char *ex_attr_get(const ex_doc *d, uint32_t n, unsigned key, size_t *len);
+bool ex_attr_has(const ex_doc *d, uint32_t n, unsigned key);
+
+/* extract_dom.c */
+wc_status ex_dom_parse(ex_doc *d, const char *utf8, size_t len, wc_error *err);
+wc_status ex_dom_blocks(ex_doc *d);
+/* Append the text of subtree n (spaces collapsed) to out, at most max bytes. */
+wc_status ex_dom_text(const ex_doc *d, uint32_t n, wc_buf *out, size_t max);
+bool ex_is_ancestor(const ex_doc *d, uint32_t anc, uint32_t n);
+/* Lowest common ancestor of nodes a and b. */
+uint32_t ex_common_ancestor(const ex_doc *d, uint32_t a, uint32_t b);
+
+/* extract_charset.c: decide the page's encoding; d->page gets it as UTF-8. */
+wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char *http_charset,
+                            wc_error *err);
+/* Charset named by the page itself (BOM, <meta>, <?xml?>), for tests. */
+wc_charset ex_charset_sniff(const char *html, size_t len, char *canon, size_t *bom_len);
+
+/* extract_stopwords.c */
+/* Count words and per-language stopwords of p[0..len). */
+void ex_words_count(const char *p, size_t len, uint32_t *words, uint16_t lang_stops[EX_NLANG]);
+/* Is the lower-case word w[0..len) a stopword of lang? */
+bool ex_is_stopword(int lang, const char *w, size_t len);
+const char *ex_lang_code(int lang);
+/* Expected stopword density of lang's prose relative to English (thresholds scale by it). */
+double ex_lang_stop_scale(int lang);
+int ex_lang_from_code(const char *p, size_t len);
+/* Number of stopwords of lang (for tests). */
+size_t ex_stopword_count(int lang);
+
+/* extract_lang.c */
+void ex_lang_detect(ex_doc *d);
+
+/* extract_jsonld.c */
+void ex_jsonld_read(ex_doc *d);
+
+/* extract_meta.c */
+void ex_meta_set(ex_doc *d, unsigned slot, const char *p, size_t len, int prio);
+void ex_meta_add_author(ex_doc *d, const char *p, size_t len, int prio);
+void ex_meta_collect(ex_doc *d);
+void ex_meta_finish(ex_doc *d, wc_article *a);
+/* Normalise title text for comparisons (lower case, alnum only); returns length. */
+size_t ex_fold(const char *p, size_t len, char *out, size_t outcap);
+/* Parse a date as pages write it (ISO, RFC 822, "July 4, 2012", "4 July 2012"). */
+bool ex_date_parse(const char *p, size_t len, int64_t *out);
+/* Resolve ref against the page's base; malloc'd absolute URL or NULL. */
+char *ex_resolve_url(const ex_doc *d, const char *ref, size_t len);
+
+/* extract_clean.c */
+/* Flag blocks that are bylines, datelines, debris phrases, headline copies. */
+void ex_clean_flag(ex_doc *d, const char *title);
+/* Does p[0..len) look like a byline / dateline / debris line? */
+bool ex_is_byline(const char *p, size_t len);
+bool ex_is_dateline(const char *p, size_t len);
+bool ex_is_debris(const char *p, size_t len);
+/* Is p[0..len) a toggle label ("Show full text") whose next sibling is collapsed? */
+bool ex_is_toggle(const char *p, size_t len);
+/* Does p[0..len) open like a biography of one of the authors? */
+bool ex_is_bio(const char *p, size_t len, char *const *authors, unsigned n_authors);
+/* Is this block's text a "Comments" heading (start of the comment section)? */
+bool ex_is_comments_heading(const char *p, size_t len);
+/* Is this block's text the label of a summary box ("Story highlights", "Key points")? */
+bool ex_is_summary_label(const char *p, size_t len);
+
+/* extract_score.c */
+void ex_score_classify(ex_doc *d);
+void ex_score_select(ex_doc *d);
+
+/* extract_output.c */
+wc_status ex_output_build(ex_doc *d, wc_article *a);
+size_t ex_count_words(const char *p, size_t len);
+
+/* util */
+static inline size_t ex_utf8_chars(const char *p, size_t len)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < len; i++)
+        n += ((unsigned char)p[i] & 0xC0) != 0x80;
+    return n;
+}
+
+#endif

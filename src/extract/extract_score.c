@@ -1,0 +1,1328 @@
+/*
+ * extract_score.c - which element holds the article, and which of its
+ * lines are the article's text.
+ *
+ * Three layers of evidence, each correcting the blind spots of the other:
+ *
+ * 1. Blocks on their own (jusText, Pomikálek 2011). Each block is
+ *    classed by length, link density and stopword density:
+ *      bad      - mostly link text, a blob without spaces, debris phrases;
+ *      short    - under LEN_LOW characters: cannot tell alone;
+ *      neargood - some prose signal (or prose that carries many links);
+ *      good     - long, with the stopword density of real sentences.
+ *    Without a stopword list for the page's language only length and
+ *    links count.
+ *
+ * 2. The tree. Every block gets a weight (good: +its length; link text
+ *    costs its length, short or stopword-poor lines a little) damped when
+ *    an ancestor's class/id says comments, related links, sidebar,
+ *    navigation... Summed bottom-up, each element gets the net weight of
+ *    its subtree, and the article container is the element with the
+ *    largest sum: the smallest subtree that takes in the article's text
+ *    and leaves out what outweighs it (a maximum-weight subtree, in the
+ *    spirit of the "maximum subsequence" extractors and Readability's
+ *    ancestor scoring). Strong witnesses decide or add weight:
+ *    itemprop=articleBody names the container outright; "article-body"
+ *    classes boost; the JSON-LD articleBody's word pairs mark the blocks
+ *    that are the article. Then the choice is corrected both ways: down
+ *    into a child that holds nearly all the weight, up (Readability's
+ *    sibling rule) while the parent holds markedly more article-like text
+ *    and what it adds is not a column of teasers, and up to an element
+ *    just above that the page names as its article body ("article-content":
+ *    a long first paragraph can outweigh a body split by a list or a stray
+ *    <div>). Names are believed only where they are plausible: an
+ *    element holding the headline, or a wrapper around most of the page,
+ *    is not a sidebar whatever its class ("content-sidebar", "leftRail",
+ *    "with-navbar"). A page whose best
+ *    text sits in a footer, a bio box or a comment thread, or that is a
+ *    listing of teasers, has no article.
+ *
+ *    An element right after the container that nothing marks as anything
+ *    else (no boilerplate name, hardly any links, no byline, copyright or
+ *    comments line) continues the article: blogs cut posts at "read more"
+ *    into a body and a "more" part.
+ *
+ * 3. Inside the container. Blocks under a boilerplate-named element
+ *    (share bar, related box, newsletter promo, author bio, caption,
+ *    social embed, the description in a video player or gallery), the
+ *    headline, bylines and datelines, debris phrases, text behind a
+ *    "Show full ..." toggle, teaser pairs (a linked headline
+ *    and its summary in their own item), an author's bio ("Jane Doe is a
+ *    reporter who...") and everything after a "Comments" heading are
+ *    dropped; what is left is classified again with jusText's context
+ *    rules (a paragraph that reads as prose is kept however many of its
+ *    words are links, unless a label or bars make it a row of links, and
+ *    so is a list after good text whose items have words of their own
+ *    besides their link (products, sources, dates); a short line
+ *    between good paragraphs is a paragraph; a short line among link
+ *    lists is not; link-free short lines right after the text
+ *    are its fact box or track list), with the start of the container
+ *    counting as good and its end as bad, since articles open with short
+ *    datelines and close with debris. A standfirst between the headline
+ *    and the container is taken along.
+ *
+ * What it does not do: render CSS, run scripts, or learn weights from
+ * data. The constants are round numbers chosen from reading pages, not
+ * fitted to a test set.
+ */
+#define _GNU_SOURCE
+#include "extract_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* jusText's length limits, in characters (code points, spaces excluded). */
+#define LEN_LOW 60
+#define LEN_HIGH 180
+/* Stopword share limits, for our short lists (jusText uses 0.30/0.32 with long ones). */
+#define STOP_LOW 0.22
+#define STOP_HIGH 0.28
+/* Link text share above which a block is navigation. */
+#define LINK_MAX 0.25
+/* ...unless the block reads as prose (many stopwords): then up to this share. */
+#define LINK_MAX_PROSE 0.5
+/* Inside the chosen container links in prose are common: a looser limit. */
+#define LINK_MAX_INSIDE 0.5
+/* ...and up to this share for a paragraph that reads as prose (linked_prose()). */
+#define LINK_MAX_LINKED_PROSE 0.85
+/* Words a linked paragraph needs to be judged as prose. */
+#define LINKED_PROSE_WORDS 10
+/* A label before a colon: at most this many words within this many bytes. */
+#define LABEL_MAX_WORDS 4
+#define LABEL_MAX_CHARS 40
+/* How far (characters) a heading may be from the good text it introduces. */
+#define HEADING_REACH 300
+/* Positive weight kept under a boilerplate-named element. */
+#define BOILER_DAMP 0.15
+/* On the page, a name on an element with more than this share of all good text is wrong. */
+#define BOILER_TRUST_ALL 0.8
+/* Weight multiplier for blocks under articleBody-like names. */
+#define BODY_BOOST 1.6
+/* ...and for blocks whose words are in the JSON-LD articleBody. */
+#define JSONLD_BOOST 2.5
+/* Prefer a child holding this share of its parent's weight. */
+#define DESCEND_SHARE 0.97
+/* Share of the JSON-LD body's word pairs found on the page for it to count as complete. */
+#define LD_COMPLETE 0.7
+/* Share of the page's good text an itemprop=articleBody element must hold to be believed. */
+#define MARKED_MIN_SHARE 0.1
+/* Climb to the parent when it holds this many times the article-like text. */
+#define GROW_RATIO 1.5
+/* Most climbing steps (each scans the page's blocks; real pages need a handful). */
+#define GROW_MAX_STEPS 40
+/* ...or when it keeps this share of the element's weight while adding article text. */
+#define KEEP_SHARE 0.5
+/* Minimum words of body text for a page to count as an article. */
+#define MIN_ARTICLE_WORDS 20
+/* ...or characters, for scripts without spaces between words. */
+#define MIN_ARTICLE_CHARS 100
+/* Levels above the chosen container searched for an element named as the article body. */
+#define NAMED_BODY_REACH 4
+/* Words outside links that make a list item more than a link to elsewhere. */
+#define LIST_ITEM_WORDS 4
+/* Siblings after the container taken as the article's continuation, at most. */
+#define CONT_MAX 2
+/* ...with at most this share of their text in links. */
+#define CONT_LINK_MAX 0.1
+/* Marks in the per-node array of ex_score_select(). */
+#define COLLAPSED_MARK 1 /* hidden behind a "Show more" toggle */
+#define CONT_MARK 2      /* continuation of the article after the container */
+/* Teaser items (headline link + summary) that make a page a listing. */
+#define LISTING_MIN_ITEMS 3
+
+/* Class bits that damp weight and drop blocks inside the container. */
+#define DAMP_BITS                                                                                  \
+    (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_SHARE | EXC_AD | EXC_PROMO |           \
+     EXC_COMMENT | EXC_MODAL | EXC_BIO | EXC_PAGER | EXC_HIDDEN)
+#define DROP_BITS                                                                                  \
+    (DAMP_BITS | EXC_TAGS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER | EXC_EMBED | EXC_MEDIA)
+/* Names that never wrap an article: only a page-wide wrapper escapes them. */
+#define HARD_BITS (EXC_COMMENT | EXC_BIO | EXC_FOOTER | EXC_NAV | EXC_MODAL)
+
+static double link_density(const ex_block *b)
+{
+    return b->chars ? (double)b->link_chars / (double)b->chars : 0.0;
+}
+
+/* Stopword share, scaled to the English-calibrated thresholds. */
+static double stop_density(const ex_doc *d, const ex_block *b)
+{
+    return b->words ? (double)b->stops / (double)b->words / ex_lang_stop_scale(d->lang) : 0.0;
+}
+
+/*
+ * Is the block written in a script without spaces between words (Chinese,
+ * Japanese, Thai)? Half its characters in those blocks of Unicode.
+ */
+static bool unspaced_script(const ex_doc *d, const ex_block *b)
+{
+    const unsigned char *p = (const unsigned char *)d->btext.buf + b->off;
+    size_t i, n = 0;
+
+    for (i = 0; i + 2 < b->len; i++)
+        if ((p[i] >= 0xE3 && p[i] <= 0xE9) ||
+            (p[i] == 0xE0 && (p[i + 1] == 0xB8 || p[i + 1] == 0xB9)))
+            n++;
+    return n * 2 >= b->chars;
+}
+
+static int classify_one(const ex_doc *d, const ex_block *b, double link_max)
+{
+    double ld = link_density(b);
+
+    /* hundreds of letters without a space between them is a token or an encoded blob */
+    if (b->words && b->chars / b->words > 30 && !unspaced_script(d, b))
+        return C_BAD;
+
+    if (b->flags & (BF_IN_HEAD | BF_DEBRIS))
+        return C_BAD;
+    if (ld > link_max) {
+        /* a blog's sentences carry links too: prose with many links is near-good */
+        if (ld <= LINK_MAX_PROSE && d->lang != EX_LANG_NONE && b->chars >= LEN_LOW &&
+            stop_density(d, b) >= STOP_HIGH)
+            return C_NEARGOOD;
+        return C_BAD;
+    }
+    if (b->chars < LEN_LOW)
+        return ld > 0 && b->chars < 20 ? C_BAD : C_SHORT;
+    if (d->lang == EX_LANG_NONE)
+        return b->chars >= LEN_HIGH ? C_GOOD : C_NEARGOOD;
+    if (stop_density(d, b) >= STOP_HIGH && b->chars >= LEN_HIGH)
+        return C_GOOD;
+    if (stop_density(d, b) >= STOP_LOW)
+        return C_NEARGOOD;
+    /* long text with few stopwords: lists of names, tables, captions... */
+    return b->chars >= 3 * LEN_HIGH && stop_density(d, b) >= STOP_LOW / 2 ? C_NEARGOOD : C_BAD;
+}
+
+void ex_score_classify(ex_doc *d)
+{
+    uint32_t i;
+
+    for (i = 0; i < d->n_blocks; i++)
+        d->blocks[i].klass = (uint8_t)classify_one(d, &d->blocks[i], LINK_MAX);
+}
+
+/* Does the block end like a sentence (. ! ? possibly inside quotes or brackets)? */
+static bool ends_sentence(const ex_doc *d, const ex_block *b)
+{
+    const char *p = d->btext.buf + b->off;
+    size_t n = b->len;
+
+    while (n && (p[n - 1] == '"' || p[n - 1] == '\'' || p[n - 1] == ')' ||
+                 (n >= 3 && (unsigned char)p[n - 3] == 0xE2 && (unsigned char)p[n - 2] == 0x80 &&
+                  ((unsigned char)p[n - 1] == 0x9D || (unsigned char)p[n - 1] == 0x99)))) {
+        if ((unsigned char)p[n - 1] >= 0x80)
+            n -= 3;
+        else
+            n--;
+    }
+    return n && (p[n - 1] == '.' || p[n - 1] == '!' || p[n - 1] == '?');
+}
+
+/*
+ * Does the text open with a short label and a colon ("Related:", "More
+ * on this story:", "See also:")? Such lines introduce links to other
+ * pages, however they are worded.
+ */
+static bool opens_with_label(const char *p, size_t len)
+{
+    size_t i, words = 0;
+    bool in_word = false;
+
+    for (i = 0; i < len && i < LABEL_MAX_CHARS; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == ':')
+            return words >= 1 && words <= LABEL_MAX_WORDS;
+        if (c == '.' || c == ',' || c == '!' || c == '?')
+            return false;
+        if (c == ' ')
+            in_word = false;
+        else if (!in_word) {
+            in_word = true;
+            words++;
+        }
+    }
+    return false;
+}
+
+/* Does the text separate items with bars or bullets ("A | B | C")? */
+static bool has_item_separators(const char *p, size_t len)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < len; i++) {
+        if (p[i] == '|')
+            n++;
+        else if (i + 1 < len && (unsigned char)p[i] == 0xC2 && (unsigned char)p[i + 1] == 0xB7)
+            n++; /* U+00B7 middle dot */
+        else if (i + 2 < len && (unsigned char)p[i] == 0xE2 && (unsigned char)p[i + 1] == 0x80 &&
+                 (unsigned char)p[i + 2] == 0xA2)
+            n++; /* U+2022 bullet */
+    }
+    return n >= 2;
+}
+
+/*
+ * A paragraph that reads as prose (the stopword density of sentences,
+ * counted over its link text too) although links cover most of it: a
+ * blog's roundup ("Jeremy Page dug into the case at The Wall Street
+ * Journal..."), a patent list in a sentence. Inside the article it is
+ * the article; a labelled line of links ("Related: ...") or a row of
+ * links between bars is not.
+ */
+static bool linked_prose(const ex_doc *d, const ex_block *b)
+{
+    const char *p = d->btext.buf + b->off;
+
+    if ((b->kind != K_PARA && b->kind != K_QUOTE) || (b->flags & (BF_DEBRIS | BF_IN_LINK)) ||
+        d->lang == EX_LANG_NONE || b->words < LINKED_PROSE_WORDS)
+        return false;
+    if (link_density(b) > LINK_MAX_LINKED_PROSE || stop_density(d, b) < STOP_HIGH)
+        return false;
+    return !opens_with_label(p, b->len) && !has_item_separators(p, b->len);
+}
+
+/* --- jusText context rules over a sequence of block indices ---------------------- */
+
+/* Nearest class before/after i among seq, skipping short (and neargood if asked). */
+static int neighbour(const uint8_t *cls, size_t n, size_t i, int dir, bool skip_neargood, int edge)
+{
+    size_t k = i;
+
+    for (;;) {
+        if (dir < 0) {
+            if (k == 0)
+                return edge;
+            k--;
+        } else {
+            if (k + 1 >= n)
+                return edge;
+            k++;
+        }
+        if (cls[k] == C_SHORT || (skip_neargood && cls[k] == C_NEARGOOD))
+            continue;
+        return cls[k];
+    }
+}
+
+/*
+ * cls[0..n) holds context-free classes of the container's blocks; on
+ * return every entry is C_GOOD or C_BAD. Inside a container the tree has
+ * already vouched for, near-good blocks are paragraphs (jusText's rule
+ * that a near-good block needs a good neighbour loses whole live blogs
+ * of two-line paragraphs after one embedded tweet). Short blocks follow
+ * jusText: good between good text, bad between bad, and when the two
+ * sides disagree, good only if the line reads like a sentence. Where
+ * jusText loses the end of many articles (a fact box, a track list, a
+ * closing "More when we have it..." between the last paragraph and the
+ * links below it) a run of link-free short lines, headings included,
+ * right after good text is good.
+ * head_edge / tail_edge say what lies beyond the ends.
+ */
+static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n, int head_edge,
+                   int tail_edge)
+{
+    uint8_t *out;
+    size_t i;
+    bool run_ok = false;
+
+    if (!n)
+        return;
+    for (i = 0; i < n; i++)
+        if (cls[i] == C_NEARGOOD)
+            cls[i] = C_GOOD;
+    out = malloc(n);
+    if (!out) {
+        for (i = 0; i < n; i++)
+            cls[i] = cls[i] == C_GOOD ? C_GOOD : C_BAD;
+        return;
+    }
+    memcpy(out, cls, n);
+    for (i = 0; i < n; i++) {
+        const ex_block *b = &d->blocks[seq[i]];
+        int p, q;
+        /* a heading without links ("Profile") does not end a run of link-free lines */
+        if (cls[i] != C_SHORT && !(b->kind == K_HEADING && !b->link_chars && run_ok))
+            run_ok = cls[i] == C_GOOD;
+        if (cls[i] != C_SHORT)
+            continue;
+        p = neighbour(cls, n, i, -1, true, head_edge);
+        q = neighbour(cls, n, i, +1, true, tail_edge);
+        if (p == C_GOOD && q == C_GOOD)
+            out[i] = C_GOOD;
+        else if (run_ok && b->link_chars == 0)
+            out[i] = C_GOOD;
+        else if (p == C_BAD && q == C_BAD)
+            out[i] = C_BAD;
+        else
+            out[i] =
+                (link_density(b) < LINK_MAX_INSIDE && (b->link_chars == 0 || b->words >= 8) &&
+                 (d->lang == EX_LANG_NONE ? b->chars >= LEN_LOW / 2
+                                          : (stop_density(d, b) >= STOP_LOW && b->words >= 4) ||
+                                                (ends_sentence(d, b) && b->words >= 8 &&
+                                                 stop_density(d, b) >= STOP_LOW / 2)))
+                    ? C_GOOD
+                    : C_BAD;
+        /* right after kept text, a sentence continues the article, a linked name in it or not */
+        if (out[i] == C_BAD && i > 0 && out[i - 1] == C_GOOD && link_density(b) < 0.25 &&
+            !(b->flags & BF_IN_LINK) && b->words >= 5 && ends_sentence(d, b))
+            out[i] = C_GOOD;
+    }
+    /* a label ("Tour dates:", "Our rating:") introduces the next line: it goes when that does;
+       a heading that starts a run of kept lines stays with them */
+    for (i = n; i-- > 0;) {
+        const ex_block *b = &d->blocks[seq[i]];
+        if (out[i] == C_BAD && b->kind == K_HEADING && !b->link_chars && i + 1 < n &&
+            out[i + 1] == C_GOOD && d->blocks[seq[i + 1]].kind != K_HEADING)
+            out[i] = C_GOOD;
+        if (out[i] == C_GOOD && cls[i] == C_SHORT && b->words <= LABEL_MAX_WORDS + 2 && b->len &&
+            d->btext.buf[b->off + b->len - 1] == ':' && (i + 1 == n || out[i + 1] != C_GOOD))
+            out[i] = C_BAD;
+    }
+    /* a link-free short line with kept lines right before and after it ("Why?" between
+       two paragraphs) is one of them, whatever lies further away */
+    for (i = 1; i + 1 < n; i++) {
+        const ex_block *b = &d->blocks[seq[i]];
+        if (out[i] == C_BAD && cls[i] == C_SHORT && !b->link_chars && b->kind != K_HEADING &&
+            out[i - 1] == C_GOOD && out[i + 1] == C_GOOD)
+            out[i] = C_GOOD;
+    }
+    /* a sentence that ends in a colon between kept paragraphs introduces the next one
+       ("Here's Stephen:" before his quote), even with a linked name in it */
+    for (i = 1; i + 1 < n; i++) {
+        const ex_block *b = &d->blocks[seq[i]];
+        if (out[i] == C_BAD && b->kind == K_PARA && !(b->flags & BF_DEBRIS) && b->len &&
+            d->btext.buf[b->off + b->len - 1] == ':' && link_density(b) < 0.7 &&
+            out[i - 1] == C_GOOD && out[i + 1] == C_GOOD)
+            out[i] = C_GOOD;
+    }
+    memcpy(cls, out, n);
+    free(out);
+}
+
+/* --- JSON-LD articleBody coverage ----------------------------------------------- */
+
+/* Hashes of adjacent word pairs, lower-cased ASCII, in a small open-addressing set. */
+struct pairset {
+    uint64_t *slots;
+    size_t mask;
+    size_t n;
+};
+
+static uint64_t word_hash(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* Call fn for each word-pair hash of p[0..len). */
+static void each_pair(const char *p, size_t len, void (*fn)(void *, uint64_t), void *ctx)
+{
+    size_t i = 0;
+    uint64_t prev = 0;
+    bool have = false;
+
+    while (i < len) {
+        size_t s;
+        unsigned char c = (unsigned char)p[i];
+        bool w = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0xC3;
+        if (!w) {
+            i++;
+            continue;
+        }
+        s = i;
+        while (i < len) {
+            c = (unsigned char)p[i];
+            if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80))
+                break;
+            if (c == 0xE2) /* punctuation of U+2000... ends a word */
+                break;
+            i++;
+        }
+        if (i == s) {
+            i++;
+            continue;
+        }
+        {
+            uint64_t h = word_hash(p + s, i - s);
+            if (have)
+                fn(ctx, prev * 31 + h + 1);
+            prev = h;
+            have = true;
+        }
+    }
+}
+
+static void pair_add(void *ctx, uint64_t h)
+{
+    struct pairset *ps = ctx;
+    size_t i = h & ps->mask;
+
+    if (!h)
+        h = 1;
+    while (ps->slots[i] && ps->slots[i] != h)
+        i = (i + 1) & ps->mask;
+    if (!ps->slots[i] && ps->n < ps->mask / 2) {
+        ps->slots[i] = h;
+        ps->n++;
+    }
+}
+
+struct pair_count {
+    const struct pairset *ps;
+    uint32_t total, hit;
+};
+
+static void pair_check(void *ctx, uint64_t h)
+{
+    struct pair_count *pc = ctx;
+    size_t i;
+
+    if (!h)
+        h = 1;
+    pc->total++;
+    for (i = h & pc->ps->mask; pc->ps->slots[i]; i = (i + 1) & pc->ps->mask)
+        if (pc->ps->slots[i] == h) {
+            pc->hit++;
+            return;
+        }
+}
+
+/*
+ * Share of each block's word pairs found in the JSON-LD body; returns the
+ * pairs matched in well-covered blocks, and in *total the body's pairs.
+ */
+static uint32_t jsonld_cover(ex_doc *d, uint32_t *total)
+{
+    struct pairset ps;
+    size_t len, cap = 1024, i;
+    uint32_t matched = 0;
+
+    *total = 0;
+    if (!d->ld_body)
+        return 0;
+    len = strlen(d->ld_body);
+    while (cap < len / 2 && cap < ((size_t)1 << 22))
+        cap <<= 1;
+    ps.slots = calloc(cap, sizeof(*ps.slots));
+    if (!ps.slots)
+        return 0;
+    ps.mask = cap - 1;
+    ps.n = 0;
+    each_pair(d->ld_body, len, pair_add, &ps);
+    *total = (uint32_t)ps.n;
+    for (i = 0; i < d->n_blocks; i++) {
+        ex_block *b = &d->blocks[i];
+        struct pair_count pc = {&ps, 0, 0};
+        each_pair(d->btext.buf + b->off, b->len, pair_check, &pc);
+        b->jsonld_cover = pc.total ? (float)pc.hit / (float)pc.total : 0.0f;
+        if (pc.total >= 3 && b->jsonld_cover >= 0.6f) {
+            b->flags |= BF_JSONLD;
+            matched += pc.hit;
+        }
+    }
+    free(ps.slots);
+    return matched;
+}
+
+/* Does a JSON-LD body stop short ("...", "…", no final punctuation)? */
+static bool ld_body_truncated(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t'))
+        n--;
+    if (!n)
+        return false;
+    if (n >= 3 && !memcmp(s + n - 3, "\xE2\x80\xA6", 3))
+        return true;
+    if (n >= 3 && !memcmp(s + n - 3, "...", 3))
+        return true;
+    return !(s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?' || s[n - 1] == '"' ||
+             (n >= 3 && (unsigned char)s[n - 3] == 0xE2));
+}
+
+/* --- choosing the container ------------------------------------------------------ */
+
+/*
+ * Weight of a block for choosing the container. Link text is the mark
+ * of boilerplate (menus, teaser lists, tag clouds) and costs in full; a
+ * block that is merely short or poor in stopwords (a list of names, a
+ * figure) costs little, since articles have those too.
+ */
+static double base_weight(const ex_block *b)
+{
+    double c = (double)b->chars, ld = link_density(b);
+
+    if (b->kind == K_HEADING)
+        return 0;
+    switch (b->klass) {
+    case C_GOOD:
+        return c;
+    case C_NEARGOOD:
+        return 0.5 * c;
+    case C_SHORT:
+        return -0.1 * c;
+    default:
+        return -c * (0.1 + 1.5 * ld);
+    }
+}
+
+/* Good-text mass (good: chars, neargood: half) of every subtree, into gm[]. */
+static void good_mass(const ex_doc *d, double *gm)
+{
+    uint32_t i, n;
+
+    for (n = 0; n < d->n_nodes; n++)
+        gm[n] = 0;
+    for (i = 0; i < d->n_blocks; i++) {
+        const ex_block *b = &d->blocks[i];
+        gm[b->node] += b->klass == C_GOOD ? b->chars : b->klass == C_NEARGOOD ? 0.5 * b->chars : 0;
+    }
+    for (n = d->n_nodes; n-- > 1;)
+        gm[d->nodes[n].parent] += gm[n];
+}
+
+/*
+ * Class bits of every node's ancestors, counting a boilerplate name only
+ * where it is believable. An element that holds the page's headline is
+ * not a sidebar or a comment thread, whatever its class says
+ * ("content-sidebar" on <body>, "leftRail" around a post), and neither is
+ * one holding nearly all of the page's good text.
+ */
+static void trusted_paths(const ex_doc *d, const double *gm, uint32_t *pe, uint8_t *untrusted)
+{
+    uint32_t n, a, i;
+    double total = gm[0];
+    double *all = calloc(d->n_nodes, sizeof(*all)); /* every block's characters, per subtree */
+
+    if (d->h1 != EX_NONE)
+        for (a = d->h1; a != EX_NONE; a = d->nodes[a].parent)
+            untrusted[a] = 1;
+    if (all) {
+        for (i = 0; i < d->n_blocks; i++)
+            all[d->blocks[i].node] += d->blocks[i].chars;
+        for (n = d->n_nodes; n-- > 1;)
+            all[d->nodes[n].parent] += all[n];
+    }
+    for (n = 0; n < d->n_nodes; n++) {
+        uint32_t c = d->nodes[n].cls;
+        /* a wrapper around most of the page, good text and all (not a footer that
+           happens to hold the only prose of an empty page) */
+        if (gm[n] > BOILER_TRUST_ALL * total && total > 0 && all &&
+            all[n] > ((c & HARD_BITS) ? 0.9 : 0.5) * all[0])
+            untrusted[n] = 1;
+        if (untrusted[n])
+            c &= ~(uint32_t)DROP_BITS;
+        pe[n] = (d->nodes[n].parent == EX_NONE ? 0 : pe[d->nodes[n].parent]) | c;
+    }
+    free(all);
+}
+
+/*
+ * EXC bits of the ancestors of node n strictly below c (n itself
+ * included), leaving out boilerplate names trusted_paths() found wrong.
+ */
+static uint32_t path_below(const ex_doc *d, const uint8_t *untrusted, uint32_t n, uint32_t c)
+{
+    uint32_t bits = 0;
+
+    while (n != EX_NONE && n != c) {
+        uint32_t x = d->nodes[n].cls;
+        if (untrusted[n])
+            x &= ~(uint32_t)DROP_BITS;
+        bits |= x;
+        n = d->nodes[n].parent;
+    }
+    return bits;
+}
+
+/* Element with the largest subtree weight; EX_NONE when nothing is positive. */
+static uint32_t choose_container(ex_doc *d, double *w, double *sum, const uint32_t *pe,
+                                 bool ld_matched)
+{
+    uint32_t i, n, best = EX_NONE;
+
+    for (n = 0; n < d->n_nodes; n++)
+        sum[n] = 0;
+    for (i = 0; i < d->n_blocks; i++) {
+        const ex_block *b = &d->blocks[i];
+        double x = base_weight(b);
+        if (x > 0) {
+            if (pe[b->node] & DAMP_BITS)
+                x *= BOILER_DAMP;
+            if (pe[b->node] & EXC_BODY)
+                x *= BODY_BOOST;
+            if (ld_matched)
+                x *= (b->flags & BF_JSONLD) ? JSONLD_BOOST : 0.5;
+        } else if ((b->flags & BF_JSONLD) && ld_matched) {
+            x = (double)b->chars * 0.5 * JSONLD_BOOST;
+        }
+        w[i] = x;
+        sum[b->node] += x;
+    }
+    for (n = d->n_nodes; n-- > 1;)
+        if (d->nodes[n].parent != EX_NONE)
+            sum[d->nodes[n].parent] += sum[n];
+    for (n = 0; n < d->n_nodes; n++) {
+        if (d->nodes[n].tag == T_TEXT)
+            continue;
+        if (best == EX_NONE || sum[n] > sum[best] ||
+            (sum[n] == sum[best] && ex_is_ancestor(d, best, n)))
+            best = n;
+    }
+    if (best == EX_NONE || sum[best] <= 0)
+        return EX_NONE;
+    /* a child with nearly the same weight says the rest of the parent adds nothing */
+    for (;;) {
+        uint32_t k, next = EX_NONE;
+        for (k = d->nodes[best].first; k != EX_NONE; k = d->nodes[k].next)
+            if (d->nodes[k].tag != T_TEXT && sum[k] >= DESCEND_SHARE * sum[best])
+                next = k;
+        if (next == EX_NONE)
+            break;
+        best = next;
+    }
+    return best;
+}
+
+/* A teaser's headline: a few words, mostly link (a timestamp may share the line). */
+static bool teaser_headline(const ex_block *b)
+{
+    return b->words >= 3 && b->link_chars * 10 >= b->chars * 6;
+}
+
+/*
+ * Is the text that ancestor a adds to c mostly teasers, a summary line
+ * right after a headline that is a link ("more stories" columns)? At
+ * least LISTING_MIN_ITEMS such pairs, and half or more of the added
+ * prose blocks.
+ */
+static bool teasers_added(const ex_doc *d, uint32_t a, uint32_t c)
+{
+    uint32_t i, prose = 0, teasers = 0;
+    bool after_headline = false;
+
+    for (i = 0; i < d->n_blocks; i++) {
+        const ex_block *b = &d->blocks[i];
+        bool headline;
+        if (!ex_is_ancestor(d, a, b->node) || ex_is_ancestor(d, c, b->node)) {
+            after_headline = false;
+            continue;
+        }
+        headline = teaser_headline(b);
+        if (!headline && (b->klass == C_GOOD || b->klass == C_NEARGOOD)) {
+            prose++;
+            teasers += after_headline;
+        }
+        /* a timestamp or a kicker between headline and summary does not break the pair */
+        if (!headline && ((b->flags & BF_BYLINE) || (b->klass == C_SHORT && b->words <= 10)))
+            continue;
+        after_headline = headline;
+    }
+    return teasers >= LISTING_MIN_ITEMS && teasers * 2 >= prose;
+}
+
+/*
+ * itemprop="articleBody" is the page saying where its article is. The
+ * marked element holding the most good text is the container when it
+ * holds a fair share of the page's good text (a stray empty or teaser
+ * articleBody does not count).
+ */
+static uint32_t marked_body(const ex_doc *d, const double *gm)
+{
+    uint32_t n, best = EX_NONE;
+
+    /* some sites mark every paragraph: the body is then what they share */
+    for (n = 1; n < d->n_nodes; n++) {
+        if (!(d->nodes[n].flags & NF_ARTICLEBODY) || gm[n] <= 0)
+            continue;
+        best = best == EX_NONE ? n : ex_common_ancestor(d, best, n);
+    }
+    if (best == EX_NONE || gm[best] < MARKED_MIN_SHARE * gm[0] || gm[best] < LEN_LOW ||
+        d->nodes[best].tag == T_BODY || d->nodes[best].tag == T_HTML || best == 0)
+        return EX_NONE;
+    return best;
+}
+
+/*
+ * Readability's lesson: the best-scoring element is often one paragraph
+ * or one part of the article, its siblings held back by a few link lists
+ * between them. Climb while the parent holds markedly more article-like
+ * text (good and near-good blocks, sentence-like short lines; text under
+ * boilerplate names counts for little) than the element itself: link
+ * lists and named boilerplate that come along are filtered afterwards.
+ */
+static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uint32_t c,
+                     bool ld_matched)
+{
+    double *gmd = calloc(d->n_nodes, sizeof(*gmd));
+    uint32_t *nb = calloc(d->n_nodes, sizeof(*nb));
+    uint32_t i, n, steps;
+
+    if (!gmd || !nb) {
+        free(gmd);
+        free(nb);
+        return c;
+    }
+    for (i = 0; i < d->n_blocks; i++) {
+        const ex_block *b = &d->blocks[i];
+        double v = 0;
+        if (b->flags & (BF_TITLE | BF_BYLINE | BF_DEBRIS | BF_IN_HEAD) || b->kind == K_HEADING ||
+            b->kind == K_CAPTION || (pe[b->node] & EXC_CAPTION))
+            continue;
+        if (b->klass == C_GOOD)
+            v = b->chars;
+        else if (b->klass == C_NEARGOOD)
+            v = 0.5 * b->chars;
+        else if (b->klass == C_SHORT && b->link_chars == 0 &&
+                 (d->lang == EX_LANG_NONE ? b->chars >= LEN_LOW / 2
+                                          : b->words >= 4 && stop_density(d, b) >= STOP_LOW))
+            v = 0.25 * b->chars;
+        if (pe[b->node] & DAMP_BITS)
+            v = 0; /* climbing into a sidebar or footer is never the point */
+        if (ld_matched && !(b->flags & BF_JSONLD))
+            v *= 0.2; /* JSON-LD says what the article's text is */
+        gmd[b->node] += v;
+        nb[b->node]++;
+    }
+    for (n = d->n_nodes; n-- > 1;) {
+        gmd[d->nodes[n].parent] += gmd[n];
+        nb[d->nodes[n].parent] += nb[n];
+    }
+    for (steps = 0; steps < GROW_MAX_STEPS; steps++) {
+        /* the first ancestor holding more than c (wrappers around c alone are skipped) */
+        uint32_t a = d->nodes[c].parent;
+        while (a != EX_NONE && gmd[a] <= gmd[c] * 1.001)
+            a = d->nodes[a].parent;
+        if (a == EX_NONE)
+            break;
+        /*
+         * markedly more article text; or, for a lone paragraph (never the
+         * whole of an article with siblings), more text at little cost
+         */
+        if (gmd[a] < GROW_RATIO * gmd[c] &&
+            !(nb[c] <= 1 && sum[a] >= KEEP_SHARE * sum[c] && sum[a] > 0))
+            break;
+        /* what the climb adds is a column of teasers: stay */
+        if (teasers_added(d, a, c))
+            break;
+        c = a;
+    }
+    free(gmd);
+    free(nb);
+    return c;
+}
+
+/*
+ * The page's own name for its article body ("article-content",
+ * "entry-content", "story-body") on an element just above the chosen
+ * container says the container is only part of the body: a paragraph
+ * that won alone, or the half of a body split by a stray <div>, a list
+ * or an ad. Climb to it; named boilerplate and link lists inside it are
+ * filtered afterwards like in any container.
+ */
+static uint32_t named_body(const ex_doc *d, uint32_t c)
+{
+    uint32_t a = c, steps;
+
+    for (steps = 0; steps < NAMED_BODY_REACH && a != EX_NONE; steps++, a = d->nodes[a].parent) {
+        unsigned tag = d->nodes[a].tag;
+        if (tag == T_BODY || tag == T_HTML || a == 0)
+            break;
+        if (d->nodes[a].cls & EXC_BODY)
+            return a;
+    }
+    return c;
+}
+
+/*
+ * A paragraph is never the article's container, only a part of it: when
+ * one long <p> outweighs everything (a short post of one paragraph and a
+ * closing line, "You can also get the instrumental here."), the element
+ * holding it is the container, and its other lines are judged by their
+ * neighbours like in any container. A wrapper around that paragraph alone
+ * is climbed through; <body> is never taken.
+ */
+static uint32_t above_paragraph(const ex_doc *d, uint32_t c)
+{
+    uint32_t a, first = 0, after;
+
+    if (d->nodes[c].tag != T_P)
+        return c;
+    /* blocks are in document order: the paragraph's first one, and the first past it */
+    while (first < d->n_blocks && !ex_is_ancestor(d, c, d->blocks[first].node))
+        first++;
+    for (after = first; after < d->n_blocks && ex_is_ancestor(d, c, d->blocks[after].node);)
+        after++;
+    for (a = d->nodes[c].parent; a != EX_NONE; a = d->nodes[a].parent) {
+        unsigned tag = d->nodes[a].tag;
+        if (a == 0 || tag == T_BODY || tag == T_HTML)
+            return c;
+        /* a holds a block besides c's: the blocks right before and after c tell */
+        if ((first > 0 && ex_is_ancestor(d, a, d->blocks[first - 1].node)) ||
+            (after < d->n_blocks && ex_is_ancestor(d, a, d->blocks[after].node)))
+            return a;
+    }
+    return c;
+}
+
+/*
+ * The standfirst. Templates often put the dek ("Pro-tourism demonstrators
+ * plan rally...") and sometimes the first paragraph between the headline
+ * and the body's container, inside the article's wrapper. Lines there are
+ * kept when they read as article text: a subtitle heading, a named lead,
+ * or prose without links; bylines, captions, share bars and named
+ * boilerplate stay out. Without an <h1> that matches the title, a heading
+ * with the headline's text (a linked <h2> on many blogs) marks the start.
+ */
+static void keep_lead(ex_doc *d, const uint8_t *untrusted, uint32_t c, uint32_t first)
+{
+    uint32_t region, i, h1_block = EX_NONE, head = d->h1;
+
+    /* no <h1> matched the title: a heading with the headline's text anchors the region */
+    for (i = 0; i < first && head == EX_NONE; i++)
+        if (d->blocks[i].kind == K_HEADING && (d->blocks[i].flags & BF_TITLE))
+            head = d->blocks[i].node;
+    if (head == EX_NONE || ex_is_ancestor(d, c, head))
+        return;
+    region = ex_common_ancestor(d, head, c);
+    if (region == 0 || d->nodes[region].tag == T_BODY || d->nodes[region].tag == T_HTML)
+        return;
+    for (i = 0; i < first; i++) {
+        ex_block *b = &d->blocks[i];
+        uint32_t below;
+        bool ok;
+        if (h1_block == EX_NONE) {
+            if (ex_is_ancestor(d, head, b->node))
+                h1_block = i;
+            continue;
+        }
+        if (!ex_is_ancestor(d, region, b->node) || ex_is_ancestor(d, c, b->node))
+            continue;
+        if (b->flags & (BF_TITLE | BF_BYLINE | BF_DEBRIS | BF_IN_HEAD) || b->kind == K_CAPTION ||
+            link_density(b) > 0.2)
+            continue;
+        below = path_below(d, untrusted, b->node, region);
+        if (below & (DAMP_BITS | EXC_CAPTION | EXC_BYLINE | EXC_TAGS | EXC_MEDIA))
+            continue;
+        if (b->kind == K_HEADING)
+            ok = b->words >= 6;
+        else
+            ok = b->klass == C_GOOD || b->klass == C_NEARGOOD ||
+                 ((below & EXC_LEAD) && b->words >= 5) ||
+                 (b->klass == C_SHORT && b->words >= 8 && stop_density(d, b) >= STOP_LOW);
+        if (ok) {
+            b->keep = 1;
+            b->final = C_GOOD;
+        }
+    }
+}
+
+/*
+ * A section front or a list of search results looks like prose to a
+ * block classifier: every teaser has a sentence of summary. What gives it
+ * away is the repetition: each kept line sits in its own item (a child of
+ * the container) next to a headline that is a link. When at least
+ * LISTING_MIN_ITEMS items look like that and they are half or more of the
+ * items with kept text, the page is a listing, not an article.
+ */
+static bool is_listing(const ex_doc *d, uint32_t c)
+{
+    uint8_t *mark = calloc(d->n_nodes, 1); /* 1: kept text, 2: headline link, 3: both */
+    uint32_t i, n, kept_items = 0, teaser_items = 0;
+
+    if (!mark)
+        return false;
+    for (i = 0; i < d->n_blocks; i++) {
+        const ex_block *b = &d->blocks[i];
+        uint32_t item = b->node;
+        bool headline = teaser_headline(b);
+        if (!b->keep && !headline)
+            continue;
+        if (item == c || !ex_is_ancestor(d, c, item))
+            continue;
+        while (d->nodes[item].parent != c)
+            item = d->nodes[item].parent;
+        mark[item] |= b->keep ? 1 : 2;
+    }
+    for (n = 0; n < d->n_nodes; n++) {
+        kept_items += (mark[n] & 1) != 0;
+        teaser_items += mark[n] == 3;
+    }
+    free(mark);
+    return teaser_items >= LISTING_MIN_ITEMS && teaser_items * 2 >= kept_items;
+}
+
+/*
+ * Teasers inside the container: a summary line right after a headline
+ * that is a link (a timestamp may sit between), repeated at least
+ * LISTING_MIN_ITEMS times, while the pairs hold under half of the
+ * container's prose (a listicle of linked items is the article itself).
+ */
+static void drop_teasers(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n)
+{
+    size_t i, pairs = 0, pass;
+    double pair_chars = 0, prose_chars = 0;
+    uint32_t head = EX_NONE;   /* node of the last headline seen */
+    uint32_t region = EX_NONE; /* common ancestor of the pairs */
+    bool apart = true;         /* no other prose inside that region */
+    uint32_t *prose = calloc(d->n_nodes, sizeof(*prose));
+    uint8_t *pair_of = calloc(n ? n : 1, 1);
+
+    if (!prose || !pair_of) {
+        free(prose);
+        free(pair_of);
+        return;
+    }
+    /* prose blocks per subtree, so that a pair's common element can be judged small */
+    for (i = 0; i < n; i++)
+        if (cls[i] == C_GOOD || cls[i] == C_NEARGOOD)
+            prose[d->blocks[seq[i]].node]++;
+    for (i = d->n_nodes; i-- > 1;)
+        prose[d->nodes[i].parent] += prose[i];
+    for (pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            /* a column of its own goes whatever its size; pairs mixed with the
+               article's paragraphs go only when they are the smaller part */
+            if (pairs < LISTING_MIN_ITEMS)
+                break;
+            for (i = 0; i < n && region != EX_NONE; i++) {
+                const ex_block *b = &d->blocks[seq[i]];
+                if ((cls[i] == C_GOOD || cls[i] == C_NEARGOOD) && !pair_of[i] &&
+                    !teaser_headline(b) && ex_is_ancestor(d, region, b->node))
+                    apart = false;
+            }
+            if (!apart && pair_chars * 2 >= prose_chars)
+                break;
+        }
+        head = EX_NONE;
+        for (i = 0; i < n; i++) {
+            const ex_block *b = &d->blocks[seq[i]];
+            bool headline = teaser_headline(b);
+            if (!headline && (cls[i] == C_GOOD || cls[i] == C_NEARGOOD)) {
+                /* a pair lives in its own small item: nothing else of prose around it */
+                bool pair = head != EX_NONE && prose[ex_common_ancestor(d, head, b->node)] <= 1;
+                if (pass == 0) {
+                    prose_chars += b->chars;
+                    pairs += pair;
+                    pair_chars += pair ? b->chars : 0;
+                    pair_of[i] = pair;
+                    if (pair)
+                        region =
+                            region == EX_NONE ? b->node : ex_common_ancestor(d, region, b->node);
+                } else if (pair) {
+                    cls[i] = C_BAD;
+                }
+            }
+            if (!headline && ((b->flags & BF_BYLINE) || (cls[i] == C_SHORT && b->words <= 10)))
+                continue;
+            head = headline ? b->node : EX_NONE;
+        }
+    }
+    free(prose);
+    free(pair_of);
+}
+
+/* The <ul>/<ol> a list item belongs to, or EX_NONE. */
+static uint32_t list_of(const ex_doc *d, uint32_t n)
+{
+    for (; n != EX_NONE; n = d->nodes[n].parent)
+        if (d->nodes[n].tag == T_UL || d->nodes[n].tag == T_OL)
+            return n;
+    return EX_NONE;
+}
+
+/*
+ * A list inside the article whose items carry words of their own
+ * besides their link ("<a>Portable drive, 2 TB</a> for 89 euros with free
+ * shipping") is the article's list of products, sources or dates; a list
+ * of related stories is links and little else. When most items of a
+ * list have LIST_ITEM_WORDS words outside links, and good text comes
+ * before the list, its items are near-good however many links they hold.
+ */
+static void keep_item_lists(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n)
+{
+    size_t i = 0, k, j;
+
+    while (i < n) {
+        const ex_block *b = &d->blocks[seq[i]];
+        uint32_t list;
+        size_t items = 0, worded = 0;
+        int before = C_BAD;
+        if (b->kind != K_LI || (list = list_of(d, b->node)) == EX_NONE) {
+            i++;
+            continue;
+        }
+        for (k = i;
+             k < n && d->blocks[seq[k]].kind == K_LI && list_of(d, d->blocks[seq[k]].node) == list;
+             k++) {
+            const ex_block *it = &d->blocks[seq[k]];
+            items++;
+            worded += (double)it->words * (1.0 - link_density(it)) >= LIST_ITEM_WORDS;
+        }
+        for (j = i; j-- > 0;)
+            if (cls[j] != C_SHORT) {
+                before = cls[j];
+                break;
+            }
+        if ((items >= 3 ? worded * 3 >= items * 2 : worded == items) &&
+            (before == C_GOOD || before == C_NEARGOOD))
+            for (j = i; j < k; j++)
+                if (cls[j] == C_BAD && !(d->blocks[seq[j]].flags & BF_DEBRIS))
+                    cls[j] = C_NEARGOOD;
+        i = k;
+    }
+}
+
+/*
+ * Mark the element that follows a toggle label ("Show full PR text") as
+ * collapsed: pages hide it until clicked, so it is not shown text.
+ */
+static void mark_collapsed(const ex_doc *d, uint32_t c, uint8_t *collapsed)
+{
+    uint32_t i;
+
+    for (i = 0; i < d->n_blocks; i++) {
+        const ex_block *b = &d->blocks[i];
+        uint32_t s;
+        if (b->words > 6 || !ex_is_ancestor(d, c, b->node) ||
+            !ex_is_toggle(d->btext.buf + b->off, b->len))
+            continue;
+        for (s = d->nodes[b->node].next; s != EX_NONE; s = d->nodes[s].next)
+            if (d->nodes[s].tag != T_TEXT) {
+                collapsed[s] = COLLAPSED_MARK;
+                break;
+            }
+    }
+}
+
+/*
+ * Blogs cut a post at a "read more" mark into two elements (Movable
+ * Type's entry body and "more" parts, a body and its continuation after
+ * an inline ad or a separator line), and the container holds only the
+ * first. The element right after the container continues the article
+ * when nothing marks it as something else: no boilerplate name, hardly
+ * any link text, no copyright, comments or byline line, no author bio.
+ * Up to CONT_MAX such siblings are marked CONT_MARK in mark[].
+ */
+static bool continuation(const ex_doc *d, uint32_t c, uint8_t *mark)
+{
+    uint32_t s, i, n = 0, first = 0;
+    bool any = false;
+
+    if (d->nodes[c].tag == T_BODY || d->nodes[c].tag == T_HTML || c == 0)
+        return false;
+    /* blocks are in document order: the first one past the container */
+    while (first < d->n_blocks && !ex_is_ancestor(d, c, d->blocks[first].node))
+        first++;
+    while (first < d->n_blocks && ex_is_ancestor(d, c, d->blocks[first].node))
+        first++;
+    for (s = d->nodes[c].next; s != EX_NONE && n < CONT_MAX; s = d->nodes[s].next) {
+        const ex_node *sn = &d->nodes[s];
+        uint32_t chars = 0, links = 0, blocks = 0;
+        bool bad = false;
+        if (sn->tag == T_TEXT || (ex_tag_flags(sn->tag) & TF_SKIP))
+            continue;
+        for (i = first; i < d->n_blocks && ex_is_ancestor(d, s, d->blocks[i].node); i++) {
+            const ex_block *b = &d->blocks[i];
+            blocks++;
+            chars += b->chars;
+            links += b->link_chars;
+            if (b->flags & (BF_BYLINE | BF_COMMENTS_AFTER | BF_BOILER_PHRASE | BF_TITLE) ||
+                (b->words >= 8 &&
+                 ex_is_bio(d->btext.buf + b->off, b->len, d->authors, d->n_authors)))
+                bad = true;
+        }
+        first = i;
+        if (!blocks)
+            continue; /* an image, an empty wrapper, an ad slot without text */
+        if (bad ||
+            (sn->cls & (EXC_BOILER | EXC_BYLINE | EXC_CAPTION | EXC_EMBED | EXC_FORM | EXC_TITLE |
+                        EXC_MEDIA)) ||
+            (double)links > CONT_LINK_MAX * chars)
+            break;
+        mark[s] |= CONT_MARK;
+        any = true;
+        n++;
+    }
+    return any;
+}
+
+/* --- inside the container ------------------------------------------------------- */
+
+void ex_score_select(ex_doc *d)
+{
+    double *w = NULL, *sum = NULL, *gm = NULL;
+    uint32_t *seq = NULL, *pe = NULL, i, n_seq = 0, c, ld_pairs, ld_total;
+    uint8_t *cls = NULL, *untrusted = NULL, *collapsed = NULL;
+    bool ld_matched, ld_complete, ld_truncated, comments = false;
+    uint32_t ld_last;
+    size_t words = 0, chars = 0;
+    bool unspaced = false;
+    double good_total = 0;
+
+    d->container = EX_NONE;
+    if (!d->n_blocks)
+        return;
+    w = malloc(d->n_blocks * sizeof(*w));
+    sum = malloc(d->n_nodes * sizeof(*sum));
+    seq = malloc(d->n_blocks * sizeof(*seq));
+    cls = malloc(d->n_blocks);
+    gm = calloc(d->n_nodes, sizeof(*gm));
+    pe = malloc(d->n_nodes * sizeof(*pe));
+    untrusted = calloc(d->n_nodes, 1);
+    if (!w || !sum || !seq || !cls || !gm || !pe || !untrusted)
+        goto out;
+    ld_pairs = jsonld_cover(d, &ld_total);
+    ld_matched = ld_pairs >= 20;
+    /* the whole JSON-LD body is on the page: text it lacks is not the article's */
+    ld_complete = ld_matched && ld_pairs >= LD_COMPLETE * ld_total;
+    ld_truncated = ld_complete && ld_body_truncated(d->ld_body);
+    for (i = 0, ld_last = 0; i < d->n_blocks; i++)
+        if (d->blocks[i].flags & BF_JSONLD)
+            ld_last = i;
+    good_mass(d, gm);
+    trusted_paths(d, gm, pe, untrusted);
+    c = marked_body(d, gm);
+    if (c == EX_NONE) {
+        c = choose_container(d, w, sum, pe, ld_matched);
+        if (c != EX_NONE)
+            c = grow(d, pe, sum, c, ld_matched);
+        if (c != EX_NONE)
+            c = named_body(d, c);
+        if (c != EX_NONE)
+            c = above_paragraph(d, c);
+    }
+    /* the best the page has sits in a sidebar, a bio box, a comment thread: no article */
+    if (c != EX_NONE && (pe[c] & HARD_BITS))
+        c = EX_NONE;
+    d->container = c;
+    if (d->debug_sum)
+        memcpy(d->debug_sum, sum, d->n_nodes * sizeof(*sum));
+    if (c == EX_NONE)
+        goto out;
+
+    collapsed = calloc(d->n_nodes, 1);
+    if (!collapsed)
+        goto out;
+    mark_collapsed(d, c, collapsed);
+    for (i = 1; i < d->n_nodes; i++)
+        collapsed[i] |= collapsed[d->nodes[i].parent] & COLLAPSED_MARK;
+    /* the article's text may go on in the container's next siblings ("read more" parts) */
+    if (continuation(d, c, collapsed))
+        for (i = 1; i < d->n_nodes; i++)
+            collapsed[i] |= collapsed[d->nodes[i].parent] & CONT_MARK;
+    /* the container's blocks, minus what names and phrases rule out */
+    for (i = 0; i < d->n_blocks; i++) {
+        ex_block *b = &d->blocks[i];
+        uint32_t below;
+        bool cont = (collapsed[b->node] & CONT_MARK) != 0;
+        if (!cont && !ex_is_ancestor(d, c, b->node))
+            continue;
+        /* a "Comments" line after most of the article's text starts the thread */
+        if ((b->flags & BF_COMMENTS_AFTER) && link_density(b) < 0.5 && good_total > 0 &&
+            good_total >= 0.5 * gm[c])
+            comments = true;
+        good_total += b->klass == C_GOOD ? b->chars : b->klass == C_NEARGOOD ? 0.5 * b->chars : 0;
+        if (comments)
+            continue;
+        if (b->flags & (BF_TITLE | BF_BYLINE | BF_DEBRIS | BF_IN_HEAD))
+            continue;
+        /* past the middle of the article, "<author> is a reporter who..." is the bio box */
+        if (good_total >= 0.5 * gm[c] && b->words >= 8 &&
+            ex_is_bio(d->btext.buf + b->off, b->len, d->authors, d->n_authors))
+            continue;
+        if (b->kind == K_CAPTION || (collapsed[b->node] & COLLAPSED_MARK) ||
+            (b->words <= 6 && ex_is_toggle(d->btext.buf + b->off, b->len)))
+            continue;
+        below = path_below(d, untrusted, b->node, cont ? d->nodes[c].parent : c);
+        if ((below & DROP_BITS) && !((below & DROP_BITS) == EXC_HEADER && (below & EXC_LEAD)))
+            continue;
+        /* prose the complete JSON-LD body lacks is not the article's; a truncated
+           body ("... Subscribe to read more") only speaks up to its last line */
+        if (ld_complete && b->words >= 15 && b->jsonld_cover < 0.3f &&
+            (!ld_truncated || i < ld_last))
+            continue;
+        seq[n_seq] = i;
+        cls[n_seq] = (uint8_t)classify_one(d, b, LINK_MAX_INSIDE);
+        /*
+         * inside the article a sentence poor in stopwords (a cast list, a
+         * row of figures) is not boilerplate: let its neighbours decide
+         */
+        if (cls[n_seq] == C_BAD && !(b->flags & BF_DEBRIS) &&
+            (link_density(b) < 0.15 ||
+             (link_density(b) < LINK_MAX_INSIDE && b->words >= 8 && ends_sentence(d, b))))
+            cls[n_seq] = C_SHORT;
+        /* a blog's sentences may link most of their words: still the article */
+        if (cls[n_seq] == C_BAD && linked_prose(d, b))
+            cls[n_seq] = C_NEARGOOD;
+        if (ld_matched && (b->flags & BF_JSONLD) && cls[n_seq] != C_BAD)
+            cls[n_seq] = C_GOOD;
+        n_seq++;
+    }
+    drop_teasers(d, seq, cls, n_seq);
+    keep_item_lists(d, seq, cls, n_seq);
+    /* headings: kept when good text follows within HEADING_REACH characters */
+    for (i = 0; i < n_seq; i++) {
+        const ex_block *b = &d->blocks[seq[i]];
+        uint32_t k, dist = 0;
+        if (b->kind != K_HEADING)
+            continue;
+        cls[i] = C_BAD;
+        if (link_density(b) > 0.5)
+            continue;
+        for (k = i + 1; k < n_seq && dist <= HEADING_REACH; k++) {
+            const ex_block *nb = &d->blocks[seq[k]];
+            if (nb->kind == K_HEADING)
+                break;
+            if (cls[k] == C_GOOD || cls[k] == C_NEARGOOD) {
+                cls[i] = C_SHORT;
+                break;
+            }
+            dist += nb->chars;
+        }
+    }
+    smooth(d, seq, cls, n_seq, C_GOOD, C_BAD);
+    for (i = 0; i < n_seq; i++) {
+        ex_block *b = &d->blocks[seq[i]];
+        b->final = cls[i];
+        if (cls[i] == C_GOOD) {
+            b->keep = 1;
+            words += b->words;
+            chars += b->chars;
+            unspaced = unspaced || unspaced_script(d, b);
+        }
+    }
+    if (n_seq)
+        keep_lead(d, untrusted, c, seq[0]);
+    /* scripts written without spaces (Chinese, Japanese, Thai) count characters */
+    if ((words < MIN_ARTICLE_WORDS &&
+         !(chars >= MIN_ARTICLE_CHARS && words * 8 < chars && unspaced)) ||
+        is_listing(d, c)) {
+        for (i = 0; i < d->n_blocks; i++)
+            d->blocks[i].keep = 0;
+    }
+out:
+    free(w);
+    free(sum);
+    free(seq);
+    free(cls);
+    free(gm);
+    free(pe);
+    free(untrusted);
+    free(collapsed);
+}

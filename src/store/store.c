@@ -1,0 +1,1511 @@
+/*
+ * store.c - the SQLite database (see store.h): schema and migrations,
+ * the writer lock, and every SQL statement wirecopy runs.
+ *
+ * Design:
+ *  - Schema changes are forward migrations, each one transaction, applied
+ *    in order from PRAGMA user_version up to WC_STORE_SCHEMA_VERSION. A
+ *    database from a newer wirecopy is refused rather than guessed at.
+ *  - WAL journal with synchronous=NORMAL: a killed process loses at most
+ *    the transaction it had open, never what was committed before, and
+ *    readers see a consistent snapshot while a writer works. (Power loss
+ *    can drop the last commits but never corrupts; FULL would cost an
+ *    fsync per batch for that guarantee.)
+ *  - Writers take an exclusive flock() on the database file for their whole
+ *    run, kept on a descriptor that stays open until after sqlite3_close()
+ *    so SQLite's own POSIX locks on the file are never dropped by our close.
+ *  - A writer never checkpoints on its own thread: copying WAL frames back
+ *    into a multi-gigabyte database means random writes and an fdatasync,
+ *    which at a million documents took half of the writer's time (measured
+ *    with gdb samples: the other threads sat idle). Its connection has
+ *    auto-checkpoint off, and a checkpointer thread with a connection of
+ *    its own runs PASSIVE checkpoints beside it; closing runs a last
+ *    TRUNCATE checkpoint so the WAL does not outlive the run.
+ *  - Statements are prepared once per handle and reset after each use.
+ *  - Times are INTEGER seconds since the epoch (NULL = unknown); the views
+ *    at the bottom of the schema show them as ISO 8601 for people using
+ *    the sqlite3 shell or Datasette.
+ */
+#define _GNU_SOURCE
+#include "store_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <limits.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "internal.h"
+
+/* 64 MiB page cache: enough for the hot B-tree pages of a million-document corpus. */
+#define STORE_CACHE_KIB 65536
+/* How long a reader waits for a writer's checkpoint before giving up. */
+#define STORE_BUSY_TIMEOUT_MS 10000
+/* The checkpointer copies committed WAL frames back this often, milliseconds. */
+#define STORE_CKPT_POLL_MS 250
+/*
+ * The writer restarts the WAL from its beginning once it holds this many
+ * frames (4 KiB pages: 256 MiB). The background checkpointer copies frames
+ * back but can never reset the log while the writer keeps it busy, so
+ * without this the WAL grows with the whole ingest (2 GB for 200,000
+ * articles into a million), and every write lands in new file space that
+ * the kernel must allocate and zero.
+ */
+#define STORE_WAL_RESTART_FRAMES 65536
+int store_wal_restart_frames = STORE_WAL_RESTART_FRAMES;
+/* Sites listed per cluster in `clusters` before "...". */
+#define STORE_MAX_SITES 6
+
+enum stmt_id {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_META_GET,
+    ST_META_SET,
+    ST_NEXT_ID,
+    ST_FIND_DOC,
+    ST_INSERT_DOC,
+    ST_INSERT_SIG,
+    ST_MERGE,
+    ST_SET_CLUSTER,
+    ST_SET_FPRINT,
+    ST_GET_FPRINT,
+    ST_CLUSTER_SCAN,
+    ST_CLUSTER_OLD_REP,
+    ST_CLUSTER_UPSERT,
+    ST_CLUSTER_DELETE,
+    ST_CLUSTER_ADD,
+    ST_SET_SIM,
+    ST_CLUSTER_GET,
+    ST_SITES,
+    ST_CLUSTER_HEAD,
+    ST_CLUSTER_GROW,
+    ST_COUNT
+};
+
+_Static_assert(ST_COUNT <= 32, "grow wc_store.st in store_internal.h");
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [ST_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [ST_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM documents",
+    [ST_FIND_DOC] = "SELECT id FROM documents WHERE key_hash = ?1 AND content_hash = ?2 "
+                    "AND doc_key = ?3 LIMIT 1",
+    [ST_INSERT_DOC] =
+        "INSERT INTO documents(id, doc_key, key_hash, content_hash, source, origin, origin_offset, "
+        "origin_line, origin_id, feed_id, url, canonical_url, fetched_at, published_at, "
+        "modified_at, title, author, site, lang, description, image, text, word_count, "
+        "cluster_id, match_kind, match_similarity, similarity, added_at) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+        "?20, ?21, ?22, ?23, ?24, ?25, ?26, CASE WHEN ?25 = 0 THEN 1.0 ELSE ?28 END, ?27)",
+    [ST_INSERT_SIG] = "INSERT INTO signatures(doc_id, fprint) VALUES (?1, ?2)",
+    [ST_MERGE] = "UPDATE documents SET cluster_id = ?2 WHERE cluster_id = ?1",
+    [ST_SET_CLUSTER] = "UPDATE documents SET cluster_id = ?2, match_kind = ?3, "
+                       "match_similarity = ?4 WHERE id = ?1",
+    [ST_SET_FPRINT] = "INSERT INTO signatures(doc_id, fprint) VALUES (?1, ?2) "
+                      "ON CONFLICT(doc_id) DO UPDATE SET fprint = excluded.fprint",
+    [ST_GET_FPRINT] = "SELECT fprint FROM signatures WHERE doc_id = ?1",
+    /*
+     * members in time order: published, else fetched; undated last. Among
+     * equal times the longest text comes first: a cut copy is derived from
+     * the full one, not the other way round.
+     */
+    [ST_CLUSTER_SCAN] = "SELECT id, coalesce(published_at, fetched_at) AS t FROM documents "
+                        "WHERE cluster_id = ?1 ORDER BY t IS NULL, t, word_count DESC, id",
+    [ST_CLUSTER_OLD_REP] = "SELECT rep_id FROM clusters WHERE id = ?1",
+    [ST_CLUSTER_UPSERT] =
+        "INSERT INTO clusters(id, rep_id, size, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT(id) DO UPDATE SET rep_id = excluded.rep_id, size = excluded.size, "
+        "first_seen = excluded.first_seen, last_seen = excluded.last_seen",
+    [ST_CLUSTER_DELETE] = "DELETE FROM clusters WHERE id = ?1",
+    [ST_CLUSTER_ADD] = "INSERT INTO clusters(id, rep_id, size, first_seen, last_seen) "
+                       "VALUES (?1, ?2, 1, ?3, ?3)",
+    [ST_SET_SIM] = "UPDATE documents SET similarity = ?2 WHERE id = ?1",
+    [ST_CLUSTER_HEAD] = "SELECT c.rep_id, c.first_seen, d.word_count FROM clusters c "
+                        "JOIN documents d ON d.id = c.rep_id WHERE c.id = ?1",
+    /* a member that sorts after the representative: size and last time only */
+    [ST_CLUSTER_GROW] = "UPDATE clusters SET size = size + 1, last_seen = CASE "
+                        "WHEN ?2 IS NULL THEN last_seen WHEN last_seen IS NULL OR ?2 > last_seen "
+                        "THEN ?2 ELSE last_seen END WHERE id = ?1",
+    [ST_CLUSTER_GET] = "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen "
+                       "FROM clusters c LEFT JOIN documents d ON d.id = c.rep_id WHERE c.id = ?1",
+    [ST_SITES] = "SELECT site FROM documents WHERE cluster_id = ?1 AND site IS NOT NULL "
+                 "GROUP BY site ORDER BY min(coalesce(published_at, fetched_at)) IS NULL, "
+                 "min(coalesce(published_at, fetched_at)), site",
+};
+
+/* --- errors ---------------------------------------------------------------- */
+
+static wc_status db_status(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_NOMEM:
+        return WC_ERR_NOMEM;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return WC_ERR_BUSY;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return WC_ERR_CORRUPT;
+    case SQLITE_FULL:
+        return WC_ERR_FULL;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+        return WC_ERR_IO;
+    default:
+        return WC_ERR_DB;
+    }
+}
+
+wc_status store_db_error(wc_store *s, int rc, wc_error *err, const char *what)
+{
+    wc_status st = db_status(rc);
+    const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+
+    if (st == WC_ERR_FULL)
+        return wc_error_set(err, st, "disk full while %s in '%s': %s", what,
+                            s ? s->path : "?", msg);
+    if (st == WC_ERR_CORRUPT)
+        return wc_error_set(err, st, "database '%s' is damaged or not a wirecopy database (%s)",
+                            s ? s->path : "?", msg);
+    if (st == WC_ERR_BUSY)
+        return wc_error_set(err, st,
+                            "database '%s' stayed busy (waited up to %d s) while %s: another "
+                            "program (a running wirecopy ingest or follow?) is writing to it; "
+                            "try again when it is done (%s)",
+                            s ? s->path : "?", STORE_BUSY_TIMEOUT_MS / 1000, what, msg);
+    return wc_error_set(err, st, "database error while %s in '%s': %s", what, s ? s->path : "?",
+                        msg);
+}
+
+sqlite3_stmt *store_prepare(wc_store *s, sqlite3_stmt **slot, const char *sql, wc_error *err)
+{
+    int rc;
+
+    if (!*slot) {
+        rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
+        if (rc != SQLITE_OK) {
+            store_db_error(s, rc, err, "preparing a statement");
+            return NULL;
+        }
+    }
+    return *slot;
+}
+
+static sqlite3_stmt *stmt(wc_store *s, enum stmt_id id, wc_error *err)
+{
+    int rc;
+
+    if (!s->st[id]) {
+        rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->st[id],
+                                NULL);
+        if (rc != SQLITE_OK) {
+            store_db_error(s, rc, err, "preparing a statement");
+            return NULL;
+        }
+    }
+    return s->st[id];
+}
+
+void store_done(sqlite3_stmt *q)
+{
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+}
+
+/* Run a statement that returns no rows. */
+wc_status store_run(wc_store *s, sqlite3_stmt *q, wc_error *err, const char *what)
+{
+    int rc = sqlite3_step(q);
+
+    store_done(q);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return store_db_error(s, rc, err, what);
+    return WC_OK;
+}
+
+void store_bind_text(sqlite3_stmt *q, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, i);
+}
+
+void store_bind_time(sqlite3_stmt *q, int i, int64_t t)
+{
+    if (t == WC_TIME_NONE)
+        sqlite3_bind_null(q, i);
+    else
+        sqlite3_bind_int64(q, i, t);
+}
+
+int64_t store_col_time(sqlite3_stmt *q, int i)
+{
+    return sqlite3_column_type(q, i) == SQLITE_NULL ? WC_TIME_NONE : sqlite3_column_int64(q, i);
+}
+
+const char *store_col_text(sqlite3_stmt *q, int i)
+{
+    return (const char *)sqlite3_column_text(q, i);
+}
+
+/* --- schema ------------------------------------------------------------------ */
+
+/*
+ * Migration N takes a database at user_version N-1 to N. Never edit a
+ * migration that has shipped: add a new one.
+ */
+static const char *const migrations[] = {
+    /* 1: documents, fingerprints, clusters */
+    "CREATE TABLE meta (\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  value TEXT NOT NULL\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE documents (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  doc_key TEXT NOT NULL,          -- origin id, else URL, else path#offset\n"
+    "  key_hash INTEGER NOT NULL,      -- xxh3-64 of doc_key (indexed)\n"
+    "  content_hash BLOB NOT NULL,     -- xxh3-128 of the normalised text\n"
+    "  source TEXT NOT NULL,           -- warc | dir | jsonl | feed | page\n"
+    "  origin TEXT,                    -- file path or feed URL\n"
+    "  origin_offset INTEGER,          -- byte offset of the record in origin\n"
+    "  origin_line INTEGER,            -- line of the record in origin\n"
+    "  origin_id TEXT,                 -- the input's own id\n"
+    "  feed_id INTEGER,\n"
+    "  url TEXT,\n"
+    "  canonical_url TEXT,\n"
+    "  fetched_at INTEGER,             -- seconds since 1970 UTC\n"
+    "  published_at INTEGER,\n"
+    "  modified_at INTEGER,\n"
+    "  title TEXT,\n"
+    "  author TEXT,\n"
+    "  site TEXT,\n"
+    "  lang TEXT,\n"
+    "  description TEXT,\n"
+    "  image TEXT,\n"
+    "  text TEXT NOT NULL,\n"
+    "  word_count INTEGER NOT NULL,\n"
+    "  cluster_id INTEGER NOT NULL,\n"
+    "  match_kind INTEGER NOT NULL,    -- 0 founded its cluster, 1 exact copy, 2 near copy\n"
+    "  match_similarity REAL,          -- similarity to the document it matched on arrival\n"
+    "  similarity REAL,                -- similarity to its cluster's representative\n"
+    "  added_at INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX documents_key ON documents(key_hash);\n"
+    "CREATE INDEX documents_cluster ON documents(cluster_id);\n"
+    "CREATE INDEX documents_content ON documents(content_hash);\n"
+    "CREATE TABLE signatures (\n"
+    "  doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,\n"
+    "  fprint BLOB NOT NULL            -- packed fingerprint: MinHash signature(s), counts\n"
+    ");\n"
+    "CREATE TABLE clusters (\n"
+    "  id INTEGER PRIMARY KEY,         -- id of the document that founded it\n"
+    "  rep_id INTEGER NOT NULL,        -- earliest member: the likely original\n"
+    "  size INTEGER NOT NULL,\n"
+    "  first_seen INTEGER,\n"
+    "  last_seen INTEGER\n"
+    ");\n"
+    "CREATE INDEX clusters_size ON clusters(size);\n"
+    "CREATE VIEW cluster_members AS\n"
+    "  SELECT d.cluster_id, d.id AS doc_id, coalesce(d.origin_id, d.url, d.id) AS member,\n"
+    "         d.url, d.site, d.title, datetime(d.published_at, 'unixepoch') AS published,\n"
+    "         datetime(d.fetched_at, 'unixepoch') AS fetched, d.similarity,\n"
+    "         d.id = c.rep_id AS is_original, d.source, d.origin\n"
+    "  FROM documents d JOIN clusters c ON c.id = d.cluster_id;\n"
+    "CREATE VIEW cluster_list AS\n"
+    "  SELECT c.id, c.size, d.title, datetime(c.first_seen, 'unixepoch') AS first_seen,\n"
+    "         datetime(c.last_seen, 'unixepoch') AS last_seen, c.rep_id, d.url AS original_url\n"
+    "  FROM clusters c JOIN documents d ON d.id = c.rep_id;\n",
+
+    /* 2: followed feeds and the entries seen in them */
+    "CREATE TABLE feeds (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  url TEXT NOT NULL UNIQUE,       -- current URL (updated by permanent redirects)\n"
+    "  title TEXT,\n"
+    "  site_url TEXT,\n"
+    "  list_origin TEXT,               -- the list file it came from, if any\n"
+    "  etag TEXT,\n"
+    "  last_modified TEXT,\n"
+    "  last_fetch_at INTEGER,\n"
+    "  last_success_at INTEGER,\n"
+    "  next_fetch_at INTEGER,\n"
+    "  interval_s INTEGER,             -- learned polling interval\n"
+    "  error_count INTEGER NOT NULL DEFAULT 0,\n"
+    "  last_status INTEGER,            -- HTTP status of the last fetch (0 = no answer)\n"
+    "  last_error TEXT,\n"
+    "  state TEXT NOT NULL DEFAULT 'active', -- active | retired\n"
+    "  fetch_pages INTEGER,            -- 1 entries are teasers: fetch article pages\n"
+    "  added_at INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE TABLE feed_entries (\n"
+    "  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,\n"
+    "  entry_key TEXT NOT NULL,        -- entry id, else link\n"
+    "  link TEXT,\n"
+    "  doc_id INTEGER,\n"
+    "  first_seen INTEGER NOT NULL,\n"
+    "  state TEXT,                     -- stored | failed | skipped\n"
+    "  PRIMARY KEY (feed_id, entry_key)\n"
+    ") WITHOUT ROWID;\n",
+
+    /*
+     * 3: start-up reads (id, cluster_id) from a covering index instead of
+     * the document rows (4 GB at a million articles: 20 s -> 11 s), and the
+     * content-hash index goes: exact copies are found in memory, nothing
+     * queries it, and random 16-byte keys made every insert slower.
+     */
+    "CREATE INDEX IF NOT EXISTS documents_id_cluster ON documents(id, cluster_id);\n"
+    "DROP INDEX IF EXISTS documents_content;\n",
+};
+
+static wc_status exec_sql(wc_store *s, const char *sql, wc_error *err, const char *what)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+
+    if (rc != SQLITE_OK) {
+        wc_status st = db_status(rc);
+        if (st == WC_ERR_DB)
+            wc_error_set(err, st, "database error while %s in '%s': %s", what, s->path,
+                         msg ? msg : sqlite3_errstr(rc));
+        else
+            store_db_error(s, rc, err, what);
+        sqlite3_free(msg);
+        return st;
+    }
+    return WC_OK;
+}
+
+static wc_status user_version(wc_store *s, int *v, wc_error *err)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_db_error(s, rc, err, "reading the schema version");
+    rc = sqlite3_step(q);
+    *v = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+    sqlite3_finalize(q);
+    if (rc != SQLITE_ROW)
+        return store_db_error(s, rc, err, "reading the schema version");
+    return WC_OK;
+}
+
+/*
+ * A database at version 0 must be empty: otherwise it is some other
+ * program's file. The tables and the version are read in one statement,
+ * so from one snapshot: read apart, another process's migration could
+ * commit between the two, and its new tables would look foreign.
+ */
+static wc_status check_foreign(wc_store *s, wc_error *err)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT (SELECT count(*) FROM sqlite_schema),"
+                                " (SELECT user_version FROM pragma_user_version)",
+                                -1, &q, NULL);
+    int n, v;
+
+    if (rc != SQLITE_OK)
+        return store_db_error(s, rc, err, "reading the schema");
+    rc = sqlite3_step(q);
+    n = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+    v = rc == SQLITE_ROW ? sqlite3_column_int(q, 1) : -1;
+    sqlite3_finalize(q);
+    if (rc != SQLITE_ROW)
+        return store_db_error(s, rc, err, "reading the schema");
+    if (n > 0 && v == 0)
+        return wc_error_set(err, WC_ERR_CORRUPT,
+                            "'%s' is an SQLite database but not a wirecopy one (it has %d "
+                            "table%s or index%s of its own and no wirecopy version)",
+                            s->path, n, n == 1 ? "" : "s", n == 1 ? "" : "es");
+    return WC_OK;
+}
+
+static wc_status migrate(wc_store *s, wc_error *err)
+{
+    int v, target = (int)WC_ARRAY_SIZE(migrations);
+    wc_status st;
+    char pragma[64];
+
+    if ((st = user_version(s, &v, err)))
+        return st;
+    if (v > target)
+        return wc_error_set(err, WC_ERR_MISMATCH,
+                            "database '%s' has schema version %d, newer than this wirecopy "
+                            "knows (%d): upgrade wirecopy",
+                            s->path, v, target);
+    if (v == target)
+        return WC_OK;
+    if (v == 0 && (st = check_foreign(s, err)))
+        return st;
+    /* a reader may have met the file while a writer was creating it: look again */
+    if (s->readonly && (st = user_version(s, &v, err)))
+        return st;
+    if (s->readonly && v == target)
+        return WC_OK;
+    if (s->readonly)
+        return wc_error_set(err, WC_ERR_MISMATCH,
+                            "database '%s' has schema version %d and needs migrating to %d: run "
+                            "a writing command (ingest) once",
+                            s->path, v, target);
+    for (;;) {
+        if ((st = exec_sql(s, "BEGIN IMMEDIATE", err, "starting a migration")))
+            return st;
+        /* read again under the write lock: another process may have migrated meanwhile
+         * (a `feeds add` while an ingest creates the database) */
+        if ((st = user_version(s, &v, err)) || (v == 0 && (st = check_foreign(s, err)))) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return st;
+        }
+        if (v >= target) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            break;
+        }
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+        if ((st = exec_sql(s, migrations[v], err, "migrating the schema")) ||
+            (st = exec_sql(s, pragma, err, "migrating the schema")) ||
+            (st = exec_sql(s, "COMMIT", err, "migrating the schema"))) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return st;
+        }
+    }
+    return WC_OK;
+}
+
+/* --- open / close ----------------------------------------------------------- */
+
+static wc_status take_writer_lock(wc_store *s, int wait_ms, wc_error *err)
+{
+    double deadline;
+    struct timespec ts = {0, 50 * 1000 * 1000};
+
+    s->lock_fd = open(s->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (s->lock_fd < 0)
+        return wc_error_sys(err, WC_ERR_IO, errno, "cannot open database '%s'", s->path);
+    deadline = wc_time_mono() + wait_ms / 1000.0;
+    for (;;) {
+        if (flock(s->lock_fd, LOCK_EX | LOCK_NB) == 0)
+            return WC_OK;
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return wc_error_sys(err, WC_ERR_IO, errno, "cannot lock database '%s'", s->path);
+        if (wc_time_mono() >= deadline)
+            return wc_error_set(err, WC_ERR_BUSY,
+                                "database '%s' is in use by another wirecopy writer (ingest, "
+                                "follow or recluster); waited %d ms",
+                                s->path, wait_ms);
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* --- checkpointer --------------------------------------------------------------- */
+
+static void *checkpointer_main(void *arg)
+{
+    wc_store *s = arg;
+    sqlite3 *db = NULL;
+    struct timespec ts;
+    int log = 0, done_frames = 0;
+
+    if (sqlite3_open_v2(s->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        sqlite3_close(db);
+        db = NULL; /* the writer's connection then checkpoints on close only */
+    }
+    if (db)
+        sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+    pthread_mutex_lock(&s->ckpt_mu);
+    while (!s->ckpt_stop) {
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += STORE_CKPT_POLL_MS * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->ckpt_cv, &s->ckpt_mu, &ts);
+        if (s->ckpt_stop || !db)
+            continue;
+        pthread_mutex_unlock(&s->ckpt_mu);
+        /*
+         * A PASSIVE checkpoint never blocks the writer; a failed one is
+         * retried next time. The read before it is what makes it work: a
+         * connection that has not read since it opened does not know the
+         * database is in WAL mode (the writer switches it after this
+         * connection opened a new file) and its checkpoint is a no-op
+         * that answers log = -1. That was the case for every pass until
+         * 2026-11-23: the writer's restart did all the copying itself.
+         */
+        pthread_mutex_lock(&s->ckpt_pass_mu);
+        sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL);
+        sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done_frames);
+        pthread_mutex_unlock(&s->ckpt_pass_mu);
+        pthread_mutex_lock(&s->ckpt_mu);
+    }
+    pthread_mutex_unlock(&s->ckpt_mu);
+    sqlite3_close(db);
+    return NULL;
+}
+
+static int wal_hook(void *ctx, sqlite3 *db, const char *name, int frames)
+{
+    (void)db;
+    (void)name;
+    ((wc_store *)ctx)->wal_frames = frames;
+    return SQLITE_OK;
+}
+
+/*
+ * After a commit: when the WAL has grown past the mark, finish what the
+ * checkpointer has not copied yet and make the next transaction start the
+ * log again at its beginning (RESTART), reusing the file's blocks. The
+ * pass mutex waits out the checkpointer thread's own pass (SQLite would
+ * answer BUSY at once, without calling the busy handler, while another
+ * connection checkpoints). A reader that holds an old snapshot (an export
+ * in another process) makes it give up after a second; the mark then
+ * doubles so a long reader does not stall every commit.
+ */
+static void wal_restart(wc_store *s)
+{
+    int log = 0, done = 0, rc;
+
+    if (!s->ckpt_running || s->wal_frames < s->wal_restart_at)
+        return;
+    /* waits for the checkpointer's current pass; a reader gets one second */
+    sqlite3_busy_timeout(s->db, 1000);
+    pthread_mutex_lock(&s->ckpt_pass_mu);
+    rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
+    pthread_mutex_unlock(&s->ckpt_pass_mu);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+    if (rc == SQLITE_OK) {
+        s->wal_restart_at = store_wal_restart_frames;
+    } else if (s->wal_restart_at < INT_MAX / 2) {
+        s->wal_restart_at *= 2;
+    }
+}
+
+static void checkpointer_start(wc_store *s)
+{
+    pthread_mutex_init(&s->ckpt_mu, NULL);
+    pthread_mutex_init(&s->ckpt_pass_mu, NULL);
+    pthread_cond_init(&s->ckpt_cv, NULL);
+    s->ckpt_stop = false;
+    /* without the thread, SQLite's own auto-checkpoint stays on: slower, never wrong */
+    if (wc_thread_create(&s->ckpt_thread, checkpointer_main, s) == 0) {
+        s->ckpt_running = true;
+        sqlite3_wal_autocheckpoint(s->db, 0);
+        s->wal_frames = 0;
+        s->wal_restart_at = store_wal_restart_frames;
+        sqlite3_wal_hook(s->db, wal_hook, s); /* replaces the (disabled) auto-checkpoint hook */
+    }
+}
+
+static void checkpointer_stop(wc_store *s)
+{
+    if (!s->ckpt_running)
+        return;
+    pthread_mutex_lock(&s->ckpt_mu);
+    s->ckpt_stop = true;
+    pthread_cond_signal(&s->ckpt_cv);
+    pthread_mutex_unlock(&s->ckpt_mu);
+    pthread_join(s->ckpt_thread, NULL);
+    s->ckpt_running = false;
+    pthread_mutex_destroy(&s->ckpt_mu);
+    pthread_mutex_destroy(&s->ckpt_pass_mu);
+    pthread_cond_destroy(&s->ckpt_cv);
+}
+
+/*
+ * A reader of a WAL database needs to create the -shm file beside it. On a
+ * read-only mount or in a directory it may not write, that fails; when no
+ * -wal file is there (the last writer closed cleanly) the database file
+ * alone is the whole truth, and SQLite can read it as immutable.
+ */
+static wc_status readonly_fallback(wc_store *s, wc_error *err)
+{
+    char *wal, *uri;
+    size_t n, i, o;
+    int rc = sqlite3_exec(s->db, "PRAGMA user_version", NULL, NULL, NULL), missing;
+
+    if (rc != SQLITE_READONLY_DIRECTORY && rc != SQLITE_READONLY_CANTINIT &&
+        rc != SQLITE_CANTOPEN && rc != SQLITE_READONLY)
+        return WC_OK; /* fine, or a problem the real queries will report */
+    n = strlen(s->path);
+    if (!(wal = malloc(n + 5)))
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory opening '%s'", s->path);
+    memcpy(wal, s->path, n);
+    memcpy(wal + n, "-wal", 5);
+    missing = access(wal, F_OK) != 0 && errno == ENOENT;
+    free(wal);
+    if (!missing)
+        return wc_error_set(err, WC_ERR_IO,
+                            "cannot read database '%s': its directory is not writable and a "
+                            "writer's -wal file is beside it (open it once where it can be "
+                            "written, or copy it with `sqlite3 .backup`)",
+                            s->path);
+    /* file:PATH?immutable=1, with the URI's special characters escaped */
+    if (!(uri = malloc(3 * n + 32)))
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory opening '%s'", s->path);
+    memcpy(uri, "file:", 5);
+    o = 5;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s->path[i];
+        if (c == '%' || c == '?' || c == '#' || c <= ' ' || c >= 0x7f) {
+            uri[o++] = '%';
+            uri[o++] = "0123456789ABCDEF"[c >> 4];
+            uri[o++] = "0123456789ABCDEF"[c & 15];
+        } else {
+            uri[o++] = (char)c;
+        }
+    }
+    memcpy(uri + o, "?immutable=1", 13);
+    sqlite3_close(s->db);
+    s->db = NULL;
+    rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                         NULL);
+    free(uri);
+    if (rc != SQLITE_OK)
+        return store_db_error(s, rc, err, "opening");
+    sqlite3_extended_result_codes(s->db, 1);
+    return WC_OK;
+}
+
+wc_status wc_store_open(wc_store **out, const char *path, unsigned flags, int lock_wait_ms,
+                        wc_error *err)
+{
+    wc_store *s;
+    wc_status st;
+    int rc, oflags;
+    struct stat sb;
+    char pragmas[256];
+    double deadline;
+    struct timespec pause = {0, 20 * 1000 * 1000};
+
+    *out = NULL;
+    s = calloc(1, sizeof(*s));
+    if (!s || !(s->path = wc_strdup(path))) {
+        free(s);
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory opening '%s'", path);
+    }
+    s->lock_fd = -1;
+    s->readonly = (flags & WC_STORE_READONLY) != 0;
+    if (s->readonly) {
+        if (stat(path, &sb) != 0) {
+            st = wc_error_sys(err, errno == ENOENT ? WC_ERR_NOTFOUND : WC_ERR_IO, errno,
+                              "cannot open database '%s'", path);
+            goto fail;
+        }
+        oflags = SQLITE_OPEN_READONLY;
+    } else {
+        oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    }
+    if ((flags & WC_STORE_WRITER) && (st = take_writer_lock(s, lock_wait_ms, err)))
+        goto fail;
+    rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        st = store_db_error(s, rc, err, "opening");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    if (s->readonly && (st = readonly_fallback(s, err)))
+        goto fail;
+    snprintf(pragmas, sizeof(pragmas),
+             "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY;%s",
+             STORE_CACHE_KIB,
+             s->readonly ? "" : " PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+    /*
+     * SQLite answers BUSY at once, without calling the busy handler, when
+     * waiting could deadlock: two processes creating one database (an
+     * ingest and a `feeds add`), one switching it to WAL while the other
+     * reads it, failed now and then (1 in ~100 such races). Both steps can
+     * be run again, so they are, until the busy timeout has passed.
+     */
+    deadline = wc_time_mono() + STORE_BUSY_TIMEOUT_MS / 1000.0;
+    for (;;) {
+        /* each try waits in SQLite's busy handler only for what is left of the one timeout */
+        double left = deadline - wc_time_mono();
+        sqlite3_busy_timeout(s->db, left > 0 ? (int)(left * 1000) : 0);
+        if (!(st = exec_sql(s, pragmas, err, "opening")))
+            st = migrate(s, err);
+        if (st != WC_ERR_BUSY || wc_time_mono() >= deadline)
+            break;
+        nanosleep(&pause, NULL);
+    }
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+    if (st)
+        goto fail;
+    if (flags & WC_STORE_WRITER)
+        checkpointer_start(s);
+    *out = s;
+    return WC_OK;
+fail:
+    wc_store_close(s);
+    return st;
+}
+
+void wc_store_close(wc_store *s)
+{
+    size_t i;
+
+    if (!s)
+        return;
+    if (s->in_tx && s->db)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    checkpointer_stop(s);
+    if (s->db && !s->readonly) {
+        /* leave no WAL behind; a reader still open makes it give up at once, harmlessly */
+        sqlite3_busy_timeout(s->db, 0);
+        sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    }
+    for (i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(s->st[i]);
+    for (i = 0; i < STORE_EXTRA_STMTS; i++)
+        sqlite3_finalize(s->xst[i]);
+    if (s->db)
+        sqlite3_close_v2(s->db);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd); /* after sqlite3_close: see the top of this file */
+    free(s->path);
+    free(s);
+}
+
+const char *wc_store_path(const wc_store *s)
+{
+    return s->path;
+}
+
+/* --- transactions -------------------------------------------------------------- */
+
+wc_status wc_store_begin(wc_store *s, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_BEGIN, err);
+    wc_status st;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    if ((st = store_run(s, q, err, "starting a transaction")))
+        return st;
+    s->in_tx = true;
+    return WC_OK;
+}
+
+wc_status wc_store_commit(wc_store *s, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_COMMIT, err);
+    wc_status st;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    if ((st = store_run(s, q, err, "committing"))) {
+        wc_store_rollback(s);
+        return st;
+    }
+    s->in_tx = false;
+    wal_restart(s);
+    return WC_OK;
+}
+
+void wc_store_rollback(wc_store *s)
+{
+    if (!s->in_tx)
+        return;
+    if (sqlite3_get_autocommit(s->db) == 0)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_tx = false;
+}
+
+/* --- meta -------------------------------------------------------------------- */
+
+wc_status wc_store_meta_get(wc_store *s, const char *key, char **val, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_META_GET, err);
+    int rc;
+
+    *val = NULL;
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *val = wc_strdup(store_col_text(q, 0) ? store_col_text(q, 0) : "");
+        store_done(q);
+        return *val ? WC_OK : wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+    }
+    store_done(q);
+    if (rc != SQLITE_DONE)
+        return store_db_error(s, rc, err, "reading settings");
+    return WC_OK;
+}
+
+wc_status wc_store_meta_set(wc_store *s, const char *key, const char *val, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_META_SET, err);
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, val, -1, SQLITE_STATIC);
+    return store_run(s, q, err, "saving settings");
+}
+
+/* --- documents ------------------------------------------------------------------ */
+
+static int64_t key_hash(const char *key)
+{
+    return (int64_t)XXH3_64bits(key, strlen(key));
+}
+
+uint64_t wc_store_key_hash(const char *doc_key)
+{
+    return (uint64_t)key_hash(doc_key);
+}
+
+wc_status wc_store_each_key(wc_store *s, wc_store_key_fn fn, void *ctx, wc_error *err)
+{
+    sqlite3_stmt *q;
+    wc_status st = WC_OK;
+    int rc;
+
+    rc = sqlite3_prepare_v2(s->db, "SELECT id, key_hash FROM documents INDEXED BY documents_key",
+                            -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_db_error(s, rc, err, "reading document keys");
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        st = fn(ctx, sqlite3_column_int64(q, 0), (uint64_t)sqlite3_column_int64(q, 1));
+        if (st)
+            break;
+    }
+    if (!st && rc != SQLITE_DONE)
+        st = store_db_error(s, rc, err, "reading document keys");
+    sqlite3_finalize(q);
+    return st;
+}
+
+wc_status wc_store_next_doc_id(wc_store *s, int64_t *out, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_NEXT_ID, err);
+    int rc;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(q, 0);
+    store_done(q);
+    return rc == SQLITE_ROW ? WC_OK : store_db_error(s, rc, err, "reading document ids");
+}
+
+wc_status wc_store_find_doc(wc_store *s, const char *doc_key, const uint8_t hash[16], int64_t *id,
+                            wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_FIND_DOC, err);
+    int rc;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, key_hash(doc_key));
+    sqlite3_bind_blob(q, 2, hash, 16, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, doc_key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(q, 0);
+        store_done(q);
+        return WC_OK;
+    }
+    store_done(q);
+    if (rc != SQLITE_DONE)
+        return store_db_error(s, rc, err, "looking up a document");
+    return WC_ERR_NOTFOUND;
+}
+
+wc_status wc_store_insert_doc(wc_store *s, const wc_doc *d, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_INSERT_DOC, err), *sig;
+    wc_status st;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, d->id);
+    sqlite3_bind_text(q, 2, d->doc_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, key_hash(d->doc_key));
+    sqlite3_bind_blob(q, 4, d->content_hash, 16, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, wc_source_name(d->source), -1, SQLITE_STATIC);
+    store_bind_text(q, 6, d->origin);
+    if (d->origin_offset || d->source == WC_SOURCE_WARC)
+        sqlite3_bind_int64(q, 7, (int64_t)d->origin_offset);
+    if (d->origin_line)
+        sqlite3_bind_int64(q, 8, (int64_t)d->origin_line);
+    store_bind_text(q, 9, d->origin_id);
+    if (d->feed_id)
+        sqlite3_bind_int64(q, 10, d->feed_id);
+    store_bind_text(q, 11, d->url);
+    store_bind_text(q, 12, d->canonical_url);
+    store_bind_time(q, 13, d->fetched_at);
+    store_bind_time(q, 14, d->published_at);
+    store_bind_time(q, 15, d->modified_at);
+    store_bind_text(q, 16, d->title);
+    store_bind_text(q, 17, d->author);
+    store_bind_text(q, 18, d->site);
+    store_bind_text(q, 19, d->lang);
+    store_bind_text(q, 20, d->description);
+    store_bind_text(q, 21, d->image);
+    sqlite3_bind_text(q, 22, d->text, (int)d->text_len, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 23, (int64_t)d->word_count);
+    sqlite3_bind_int64(q, 24, d->cluster_id);
+    sqlite3_bind_int(q, 25, d->match_kind);
+    sqlite3_bind_double(q, 26, d->similarity);
+    sqlite3_bind_int64(q, 27, wc_time_now());
+    if (d->rep_known)
+        sqlite3_bind_double(q, 28, d->rep_similarity);
+    if ((st = store_run(s, q, err, "storing a document")))
+        return st;
+    if (!d->fprint)
+        return WC_OK;
+    sig = stmt(s, ST_INSERT_SIG, err);
+    if (!sig)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(sig, 1, d->id);
+    sqlite3_bind_blob(sig, 2, d->fprint, (int)d->fprint_len, SQLITE_STATIC);
+    return store_run(s, sig, err, "storing a fingerprint");
+}
+
+wc_status wc_store_merge_clusters(wc_store *s, int64_t from, int64_t into, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_MERGE, err);
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, from);
+    sqlite3_bind_int64(q, 2, into);
+    return store_run(s, q, err, "merging clusters");
+}
+
+wc_status wc_store_set_doc_cluster(wc_store *s, int64_t doc_id, int64_t cluster_id, int kind,
+                                   double similarity, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_SET_CLUSTER, err);
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, doc_id);
+    sqlite3_bind_int64(q, 2, cluster_id);
+    sqlite3_bind_int(q, 3, kind);
+    sqlite3_bind_double(q, 4, similarity);
+    return store_run(s, q, err, "assigning a cluster");
+}
+
+wc_status wc_store_set_fprint(wc_store *s, int64_t doc_id, const void *blob, size_t len,
+                              wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_SET_FPRINT, err);
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, doc_id);
+    sqlite3_bind_blob(q, 2, blob, (int)len, SQLITE_STATIC);
+    return store_run(s, q, err, "storing a fingerprint");
+}
+
+wc_status wc_store_get_fprint(wc_store *s, int64_t doc_id, wc_buf *out, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_GET_FPRINT, err);
+    wc_status st = WC_OK;
+    int rc;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, doc_id);
+    rc = sqlite3_step(q);
+    wc_buf_reset(out);
+    if (rc == SQLITE_ROW) {
+        if (wc_buf_add(out, sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0)))
+            st = wc_error_set(err, WC_ERR_NOMEM, "out of memory reading a fingerprint");
+    } else if (rc == SQLITE_DONE) {
+        st = wc_error_set(err, WC_ERR_NOTFOUND, "document %lld has no fingerprint in '%s'",
+                          (long long)doc_id, s->path);
+    } else {
+        st = store_db_error(s, rc, err, "reading a fingerprint");
+    }
+    store_done(q);
+    return st;
+}
+
+wc_status wc_store_each_fprint(wc_store *s, wc_store_fprint_fn fn, void *ctx, wc_error *err)
+{
+    sqlite3_stmt *q;
+    wc_status st = WC_OK;
+    int rc;
+
+    rc = sqlite3_prepare_v2(s->db,
+                            "SELECT s.doc_id, d.cluster_id, s.fprint FROM signatures s "
+                            "JOIN documents d INDEXED BY documents_id_cluster ON d.id = s.doc_id "
+                            "ORDER BY s.doc_id",
+                            -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_db_error(s, rc, err, "reading fingerprints");
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        st = fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                sqlite3_column_blob(q, 2), (size_t)sqlite3_column_bytes(q, 2));
+        if (st)
+            break;
+    }
+    if (!st && rc != SQLITE_DONE)
+        st = store_db_error(s, rc, err, "reading fingerprints");
+    sqlite3_finalize(q);
+    return st;
+}
+
+wc_status wc_store_each_text(wc_store *s, wc_store_text_fn fn, void *ctx, wc_error *err)
+{
+    sqlite3_stmt *q;
+    wc_status st = WC_OK;
+    int rc;
+
+    rc = sqlite3_prepare_v2(s->db, "SELECT id, text FROM documents ORDER BY id", -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_db_error(s, rc, err, "reading texts");
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *t = store_col_text(q, 1);
+        st = fn(ctx, sqlite3_column_int64(q, 0), t ? t : "", (size_t)sqlite3_column_bytes(q, 1));
+        if (st)
+            break;
+    }
+    if (!st && rc != SQLITE_DONE)
+        st = store_db_error(s, rc, err, "reading texts");
+    sqlite3_finalize(q);
+    return st;
+}
+
+/* --- clusters ---------------------------------------------------------------- */
+
+wc_status wc_store_refresh_cluster(wc_store *s, int64_t cluster_id, int64_t *rep_out,
+                                   bool *rep_changed, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_CLUSTER_SCAN, err), *u;
+    int64_t rep = 0, old_rep = 0, size = 0, first = WC_TIME_NONE, last = WC_TIME_NONE, t;
+    int rc;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, cluster_id);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (!size++)
+            rep = sqlite3_column_int64(q, 0);
+        t = store_col_time(q, 1);
+        if (t != WC_TIME_NONE) {
+            if (first == WC_TIME_NONE || t < first)
+                first = t;
+            if (last == WC_TIME_NONE || t > last)
+                last = t;
+        }
+    }
+    store_done(q);
+    if (rc != SQLITE_DONE)
+        return store_db_error(s, rc, err, "reading a cluster");
+
+    if (!(u = stmt(s, ST_CLUSTER_OLD_REP, err)))
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(u, 1, cluster_id);
+    rc = sqlite3_step(u);
+    if (rc == SQLITE_ROW)
+        old_rep = sqlite3_column_int64(u, 0);
+    store_done(u);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_db_error(s, rc, err, "reading a cluster");
+
+    if (rep_out)
+        *rep_out = rep;
+    if (rep_changed)
+        *rep_changed = rep != old_rep;
+    if (!size) {
+        if (!(u = stmt(s, ST_CLUSTER_DELETE, err)))
+            return err ? err->code : WC_ERR_DB;
+        sqlite3_bind_int64(u, 1, cluster_id);
+        return store_run(s, u, err, "deleting an empty cluster");
+    }
+    if (!(u = stmt(s, ST_CLUSTER_UPSERT, err)))
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(u, 1, cluster_id);
+    sqlite3_bind_int64(u, 2, rep);
+    sqlite3_bind_int64(u, 3, size);
+    store_bind_time(u, 4, first);
+    store_bind_time(u, 5, last);
+    return store_run(s, u, err, "updating a cluster");
+}
+
+wc_status wc_store_cluster_head(wc_store *s, int64_t cluster_id, int64_t *rep_id,
+                                int64_t *first_seen, int64_t *rep_words, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_CLUSTER_HEAD, err);
+    int rc;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, cluster_id);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *rep_id = sqlite3_column_int64(q, 0);
+        *first_seen = store_col_time(q, 1);
+        *rep_words = sqlite3_column_int64(q, 2);
+    }
+    store_done(q);
+    if (rc == SQLITE_DONE)
+        return WC_ERR_NOTFOUND;
+    if (rc != SQLITE_ROW)
+        return store_db_error(s, rc, err, "reading a cluster");
+    return WC_OK;
+}
+
+wc_status wc_store_cluster_grow(wc_store *s, int64_t cluster_id, int64_t t, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_CLUSTER_GROW, err);
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, cluster_id);
+    store_bind_time(q, 2, t);
+    return store_run(s, q, err, "updating a cluster");
+}
+
+wc_status wc_store_add_cluster(wc_store *s, int64_t cluster_id, int64_t rep_id, int64_t t,
+                               wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_CLUSTER_ADD, err);
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, cluster_id);
+    sqlite3_bind_int64(q, 2, rep_id);
+    store_bind_time(q, 3, t);
+    return store_run(s, q, err, "adding a cluster");
+}
+
+wc_status wc_store_cluster_member_ids(wc_store *s, int64_t cluster_id, int64_t **ids, size_t *n,
+                                      wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_CLUSTER_SCAN, err);
+    int64_t *v = NULL, *tmp;
+    size_t cap = 0, len = 0;
+    int rc;
+
+    *ids = NULL;
+    *n = 0;
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, cluster_id);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 16;
+            tmp = realloc(v, cap * sizeof(*v));
+            if (!tmp) {
+                free(v);
+                store_done(q);
+                return wc_error_set(err, WC_ERR_NOMEM, "out of memory reading a cluster");
+            }
+            v = tmp;
+        }
+        v[len++] = sqlite3_column_int64(q, 0);
+    }
+    store_done(q);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return store_db_error(s, rc, err, "reading a cluster");
+    }
+    *ids = v;
+    *n = len;
+    return WC_OK;
+}
+
+wc_status wc_store_set_similarity(wc_store *s, int64_t doc_id, double similarity, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_SET_SIM, err);
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, doc_id);
+    sqlite3_bind_double(q, 2, similarity);
+    return store_run(s, q, err, "storing a similarity");
+}
+
+wc_status wc_store_clear_clusters(wc_store *s, wc_error *err)
+{
+    return exec_sql(s, "DELETE FROM clusters; UPDATE documents SET similarity = NULL;", err,
+                    "clearing clusters");
+}
+
+/* Distinct member sites of a cluster, earliest first, into out. */
+static wc_status cluster_sites(wc_store *s, int64_t id, wc_buf *out, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_SITES, err);
+    int rc, n = 0;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, id);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n == STORE_MAX_SITES) {
+            wc_buf_addstr(out, ", ...");
+            break;
+        }
+        if (n++)
+            wc_buf_addstr(out, ", ");
+        wc_buf_addstr(out, store_col_text(q, 0));
+    }
+    store_done(q);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return store_db_error(s, rc, err, "reading cluster sites");
+    return WC_OK;
+}
+
+struct wc_cluster_iter {
+    wc_store *s;
+    sqlite3_stmt *q;
+    bool with_sites;
+    wc_buf title, sites, lead;
+};
+
+wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order order,
+                            int64_t limit, bool with_sites, wc_cluster_iter **out, wc_error *err)
+{
+    static const char *const order_sql[] = {
+        [WC_ORDER_ID] = "c.id",
+        [WC_ORDER_SIZE] = "c.size DESC, c.id",
+        [WC_ORDER_RECENT] = "c.last_seen IS NULL, c.last_seen DESC, c.id",
+    };
+    wc_cluster_iter *it;
+    char sql[512];
+    int rc;
+
+    *out = NULL;
+    it = calloc(1, sizeof(*it));
+    if (!it)
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+    wc_buf_init(&it->title, 0);
+    wc_buf_init(&it->sites, 0);
+    wc_buf_init(&it->lead, 0);
+    snprintf(sql, sizeof(sql),
+             "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen, %s FROM clusters c "
+             "LEFT JOIN documents d ON d.id = c.rep_id WHERE c.size >= ?1 ORDER BY %s%s",
+             /* the start of an untitled original's text, for people; exports need none */
+             with_sites ? "CASE WHEN d.title IS NULL THEN substr(d.text, 1, 100) END" : "NULL",
+             order_sql[order], limit > 0 ? " LIMIT ?2" : "");
+    rc = sqlite3_prepare_v2(s->db, sql, -1, &it->q, NULL);
+    if (rc != SQLITE_OK) {
+        free(it);
+        return store_db_error(s, rc, err, "listing clusters");
+    }
+    sqlite3_bind_int64(it->q, 1, min_size);
+    if (limit > 0)
+        sqlite3_bind_int64(it->q, 2, limit);
+    it->s = s;
+    it->with_sites = with_sites;
+    *out = it;
+    return WC_OK;
+}
+
+wc_status wc_cluster_iter_next(wc_cluster_iter *it, wc_cluster_row *row, wc_error *err)
+{
+    int rc = sqlite3_step(it->q);
+    wc_status st;
+
+    if (rc == SQLITE_DONE)
+        return WC_DONE;
+    if (rc != SQLITE_ROW)
+        return store_db_error(it->s, rc, err, "listing clusters");
+    memset(row, 0, sizeof(*row));
+    row->id = sqlite3_column_int64(it->q, 0);
+    row->size = sqlite3_column_int64(it->q, 1);
+    row->rep_id = sqlite3_column_int64(it->q, 2);
+    wc_buf_reset(&it->title);
+    if (store_col_text(it->q, 3))
+        wc_buf_addstr(&it->title, store_col_text(it->q, 3));
+    row->title = store_col_text(it->q, 3) ? it->title.buf : NULL;
+    row->first_seen = store_col_time(it->q, 4);
+    row->last_seen = store_col_time(it->q, 5);
+    wc_buf_reset(&it->lead);
+    if (store_col_text(it->q, 6)) {
+        wc_buf_addstr(&it->lead, store_col_text(it->q, 6));
+        row->lead = it->lead.buf;
+    }
+    wc_buf_reset(&it->sites);
+    if (it->with_sites) {
+        if ((st = cluster_sites(it->s, row->id, &it->sites, err)))
+            return st;
+        row->sites = it->sites.buf;
+    }
+    return WC_OK;
+}
+
+void wc_cluster_iter_free(wc_cluster_iter *it)
+{
+    if (!it)
+        return;
+    sqlite3_finalize(it->q);
+    wc_buf_release(&it->title);
+    wc_buf_release(&it->sites);
+    wc_buf_release(&it->lead);
+    free(it);
+}
+
+wc_status wc_store_cluster_get(wc_store *s, int64_t id, wc_cluster_row *row, wc_buf *strings,
+                               wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_CLUSTER_GET, err);
+    size_t title_at = 0, sites_at;
+    bool has_title;
+    wc_status st;
+    int rc;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, id);
+    rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW) {
+        store_done(q);
+        if (rc == SQLITE_DONE)
+            return wc_error_set(err, WC_ERR_NOTFOUND, "no cluster %lld in '%s'", (long long)id,
+                                s->path);
+        return store_db_error(s, rc, err, "reading a cluster");
+    }
+    memset(row, 0, sizeof(*row));
+    row->id = sqlite3_column_int64(q, 0);
+    row->size = sqlite3_column_int64(q, 1);
+    row->rep_id = sqlite3_column_int64(q, 2);
+    row->first_seen = store_col_time(q, 4);
+    row->last_seen = store_col_time(q, 5);
+    wc_buf_reset(strings);
+    has_title = store_col_text(q, 3) != NULL;
+    if (has_title)
+        wc_buf_add(strings, store_col_text(q, 3), (size_t)sqlite3_column_bytes(q, 3) + 1);
+    store_done(q);
+    sites_at = strings->len;
+    if ((st = cluster_sites(s, id, strings, err)))
+        return st;
+    /* strings may have moved while growing: point into it only now */
+    row->title = has_title ? strings->buf + title_at : NULL;
+    row->sites = strings->buf + sites_at;
+    return WC_OK;
+}
+
+struct wc_member_iter {
+    wc_store *s;
+    sqlite3_stmt *q;
+};
+
+wc_status wc_store_members(wc_store *s, int64_t cluster_id, wc_member_iter **out, wc_error *err)
+{
+    wc_member_iter *it = calloc(1, sizeof(*it));
+    int rc;
+
+    *out = NULL;
+    if (!it)
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+    rc = sqlite3_prepare_v2(
+        s->db,
+        "SELECT id, origin_id, url, site, title, source, origin, published_at, fetched_at, "
+        "similarity, match_kind, word_count, coalesce(published_at, fetched_at) AS t "
+        "FROM documents WHERE cluster_id = ?1 ORDER BY t IS NULL, t, word_count DESC, id",
+        -1, &it->q, NULL);
+    if (rc != SQLITE_OK) {
+        free(it);
+        return store_db_error(s, rc, err, "reading cluster members");
+    }
+    sqlite3_bind_int64(it->q, 1, cluster_id);
+    it->s = s;
+    *out = it;
+    return WC_OK;
+}
+
+wc_status wc_member_iter_next(wc_member_iter *it, wc_member_row *row, wc_error *err)
+{
+    sqlite3_stmt *q = it->q;
+    int rc = sqlite3_step(q);
+
+    if (rc == SQLITE_DONE)
+        return WC_DONE;
+    if (rc != SQLITE_ROW)
+        return store_db_error(it->s, rc, err, "reading cluster members");
+    row->doc_id = sqlite3_column_int64(q, 0);
+    row->origin_id = store_col_text(q, 1);
+    row->url = store_col_text(q, 2);
+    row->site = store_col_text(q, 3);
+    row->title = store_col_text(q, 4);
+    row->source = store_col_text(q, 5);
+    row->origin = store_col_text(q, 6);
+    row->published_at = store_col_time(q, 7);
+    row->fetched_at = store_col_time(q, 8);
+    row->similarity = sqlite3_column_type(q, 9) == SQLITE_NULL ? 1.0 : sqlite3_column_double(q, 9);
+    row->match_kind = sqlite3_column_int(q, 10);
+    row->word_count = (size_t)sqlite3_column_int64(q, 11);
+    return WC_OK;
+}
+
+void wc_member_iter_free(wc_member_iter *it)
+{
+    if (!it)
+        return;
+    sqlite3_finalize(it->q);
+    free(it);
+}
+
+/* --- stats ----------------------------------------------------------------- */
+
+static wc_status scalar(wc_store *s, const char *sql, int64_t *out, wc_error *err)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_db_error(s, rc, err, "counting");
+    rc = sqlite3_step(q);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? WC_OK : store_db_error(s, rc, err, "counting");
+}
+
+wc_status wc_store_stats_get(wc_store *s, wc_store_stats *st, wc_error *err)
+{
+    wc_status rc;
+    int64_t pages = 0, page_size = 0;
+    bool snapshot;
+
+    memset(st, 0, sizeof(*st));
+    /* one read transaction: the counts agree with each other while a writer runs */
+    snapshot = sqlite3_get_autocommit(s->db) != 0;
+    if (snapshot && (rc = exec_sql(s, "BEGIN", err, "reading statistics")))
+        return rc;
+    if ((rc = scalar(s, "SELECT count(*) FROM documents", &st->documents, err)) ||
+        (rc = scalar(s, "SELECT count(*) FROM clusters", &st->clusters, err)) ||
+        (rc = scalar(s, "SELECT count(*) FROM clusters WHERE size >= 2", &st->clusters_multi,
+                     err)) ||
+        (rc = scalar(s, "SELECT count(*) FROM documents WHERE match_kind = 1", &st->exact_copies,
+                     err)) ||
+        (rc = scalar(s, "SELECT count(*) FROM documents WHERE match_kind = 2", &st->near_copies,
+                     err)) ||
+        (rc = scalar(s, "SELECT coalesce(max(size), 0) FROM clusters", &st->largest_cluster,
+                     err)) ||
+        (rc = scalar(s, "SELECT count(*) FROM feeds", &st->feeds, err)) ||
+        (rc = scalar(s, "PRAGMA page_count", &pages, err)) ||
+        (rc = scalar(s, "PRAGMA page_size", &page_size, err))) {
+        if (snapshot)
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    if (snapshot && (rc = exec_sql(s, "COMMIT", err, "reading statistics")))
+        return rc;
+    st->copies = st->exact_copies + st->near_copies;
+    st->db_bytes = pages * page_size;
+    return WC_OK;
+}
