@@ -136,8 +136,8 @@ int main(int argc, char **argv)
     memset(&opts, 0, sizeof(opts));
     opts.threads = threads;
     t0 = bench_wall();
-    if (wc_store_open(&store, db, WC_STORE_WRITER, 0, &err) ||
-        wc_ingest_new(&ing, store, &opts, &err)) {
+    if (wc_store_open(db, WC_STORE_WRITER, 0, &store, &err) ||
+        wc_ingest_new(store, &opts, &ing, &err)) {
         fprintf(stderr, "bench_ingest: %s\n", err.msg);
         return 1;
     }
@@ -147,7 +147,7 @@ int main(int argc, char **argv)
         return 1;
     }
     wc_ingest_get_stats(ing, &st);
-    wc_ingest_finish(ing, NULL);
+    wc_ingest_free(ing);
     ingest_s = bench_wall() - t0;
     score(store, stories, n, &prec, &rec);
     wc_store_close(store);

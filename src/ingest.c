@@ -172,6 +172,7 @@ struct wc_ingest {
     uint64_t head, work, mid, tail; /* see the top of the file */
     size_t queued_bytes;            /* record bytes in slots not yet stored */
     bool closing;              /* no more records will come: threads finish */
+    bool stopped;              /* stop_threads() has joined every thread (caller's thread only) */
     int flushing;              /* callers waiting in flush: commit as soon as caught up */
     unsigned idle_workers;     /* workers waiting for a record */
     bool assigner_waiting;     /* the assigner waits for the slot at mid */
@@ -1134,6 +1135,9 @@ static void stop_threads(wc_ingest *ing)
 {
     unsigned i;
 
+    if (ing->stopped)
+        return;
+    ing->stopped = true;
     pthread_mutex_lock(&ing->mu);
     ing->closing = true;
     pthread_cond_broadcast(&ing->can_work);
@@ -1180,7 +1184,7 @@ static void ingest_free(wc_ingest *ing)
     free(ing);
 }
 
-wc_status wc_ingest_new(wc_ingest **out, wc_store *store, const wc_ingest_opts *opts,
+wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest **out,
                         wc_error *err)
 {
     wc_ingest *ing;
@@ -1360,6 +1364,8 @@ static struct slot *acquire_slot(wc_ingest *ing, size_t bytes, wc_status *st, wc
         *st = ing->fatal.code;
     } else if (ing->opts.stop && *ing->opts.stop) {
         *st = wc_error_set(err, WC_ERR_INTERRUPTED, "interrupted");
+    } else if (ing->closing) {
+        *st = wc_error_set(err, WC_ERR_USAGE, "record queued after wc_ingest_finish");
     } else {
         sl = &ing->slots[ing->head % ing->nslots];
     }
@@ -1473,7 +1479,7 @@ wc_status wc_ingest_paths(wc_ingest *ing, const char *const *paths, size_t n, wc
         /* absolute origins: provenance that still means something elsewhere, and the same
            item read through another relative path is recognised as already stored */
         char *abs = strcmp(paths[i], "-") ? realpath(paths[i], NULL) : NULL;
-        st = wc_dump_open(&d, abs ? abs : paths[i], &dopts, &e);
+        st = wc_dump_open(abs ? abs : paths[i], &dopts, &d, &e);
         free(abs);
         if (st) {
             dump_problem(ing, &e);
@@ -1552,8 +1558,16 @@ wc_status wc_ingest_finish(wc_ingest *ing, wc_error *err)
         return WC_OK;
     st = wc_ingest_flush(ing, err);
     stop_threads(ing);
-    ingest_free(ing);
     return st;
+}
+
+void wc_ingest_free(wc_ingest *ing)
+{
+    if (!ing)
+        return;
+    if (!ing->stopped)
+        wc_ingest_finish(ing, NULL);
+    ingest_free(ing);
 }
 
 /* --- recluster ------------------------------------------------------------------- */
@@ -1572,7 +1586,7 @@ struct recluster_ctx {
     wc_buf blob;
     struct assignment *v;
     size_t n, cap;
-    volatile int *stop;
+    const volatile sig_atomic_t *stop;
     wc_error *err;
     uint64_t refp;
 };
@@ -1626,7 +1640,7 @@ static wc_status assign_one(void *p, int64_t doc_id, int64_t cluster_id, const v
     return WC_OK;
 }
 
-wc_status wc_recluster(wc_store *s, const wc_fp_params *params, volatile int *stop,
+wc_status wc_recluster(wc_store *s, const wc_fp_params *params, const volatile sig_atomic_t *stop,
                        wc_recluster_stats *out, wc_error *err)
 {
     struct recluster_ctx rc;

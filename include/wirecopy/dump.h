@@ -47,6 +47,7 @@
 #ifndef WIRECOPY_DUMP_H
 #define WIRECOPY_DUMP_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -101,7 +102,7 @@ typedef struct wc_dump_opts {
     size_t max_record;        /* cap on one record's decoded bytes; 0 = default */
     wc_problem_fn on_problem; /* called for each bad record (may be NULL) */
     void *problem_ctx;        /* passed to on_problem */
-    volatile int *stop;       /* may be NULL; once non-zero, a read that a signal
+    const volatile sig_atomic_t *stop;       /* may be NULL; once non-zero, a read that a signal
                                  interrupts fails instead of waiting on (an idle pipe) */
 } wc_dump_opts;
 
@@ -127,7 +128,7 @@ typedef struct wc_dump_stats {
  * A single .html file (or HTML on stdin) gives one WC_SOURCE_DIR record.
  * Not thread-safe per handle; separate handles are independent.
  */
-wc_status wc_dump_open(wc_dump **out, const char *path, const wc_dump_opts *opts, wc_error *err);
+wc_status wc_dump_open(const char *path, const wc_dump_opts *opts, wc_dump **out, wc_error *err);
 
 /* Kind of the opened input: WC_SOURCE_WARC, WC_SOURCE_DIR or WC_SOURCE_JSONL. */
 wc_source wc_dump_source(const wc_dump *d);

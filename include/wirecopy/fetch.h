@@ -176,7 +176,7 @@ typedef struct wc_fetch_stats {
     uint64_t ok, not_modified, failed, disallowed; /* answers by outcome */
 } wc_fetch_stats;
 
-void wc_fetcher_stats(const wc_fetcher *f, wc_fetch_stats *out);
+void wc_fetcher_get_stats(const wc_fetcher *f, wc_fetch_stats *out);
 
 /* A word for a result ("ok", "not-modified", "timeout", ...); never NULL. */
 const char *wc_fetch_result_name(wc_fetch_result r);

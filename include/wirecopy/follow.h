@@ -15,7 +15,7 @@
  *
  *     wc_follow_opts o;
  *     wc_follow_opts_init(&o);                       then change what you need
- *     wc_follow_new(&f, store, &o, &err);
+ *     wc_follow_new(store, &o, &f, &err);
  *     wc_follow_add_list(f, "news.opml", &n, &err);  optional, before the first round
  *     do { wc_follow_round(f, &err); sleep until wc_follow_next_due(f); } while (watching);
  *     wc_follow_finish(f, &err);
@@ -101,7 +101,7 @@ typedef struct wc_follow_stats {
  * caller until wc_follow_free). Copies opts (its strings must outlive f).
  * Reads nothing yet. WC_ERR_NOMEM, WC_ERR_NET (libcurl).
  */
-wc_status wc_follow_new(wc_follow **out, wc_store *store, const wc_follow_opts *opts,
+wc_status wc_follow_new(wc_store *store, const wc_follow_opts *opts, wc_follow **out,
                         wc_error *err);
 
 /*

@@ -14,6 +14,7 @@
 #ifndef WIRECOPY_INGEST_H
 #define WIRECOPY_INGEST_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,7 +64,7 @@ typedef struct wc_ingest_opts {
        (may be NULL). It may call wc_store functions on the store being written. */
     void (*on_result)(void *ctx, const wc_ingest_result *r);
     void *result_ctx;
-    volatile int *stop;        /* when it becomes non-zero: stop reading, commit, return */
+    const volatile sig_atomic_t *stop;        /* when it becomes non-zero: stop reading, commit, return */
     /* Called from the reading thread about ten times a second (may be NULL). */
     void (*on_progress)(void *ctx, const wc_ingest_stats *s);
     void *progress_ctx;
@@ -76,7 +77,7 @@ typedef struct wc_ingest_opts {
  * opts->params differ from the stored ones in a way that would mix
  * incompatible signatures.
  */
-wc_status wc_ingest_new(wc_ingest **out, wc_store *store, const wc_ingest_opts *opts,
+wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest **out,
                         wc_error *err);
 
 /*
@@ -120,8 +121,15 @@ wc_status wc_ingest_flush(wc_ingest *ing, wc_error *err);
 /* Counters so far (thread-safe snapshot). */
 void wc_ingest_get_stats(wc_ingest *ing, wc_ingest_stats *out);
 
-/* Flush, stop the threads and free. Returns the flush status. NULL is a no-op. */
+/*
+ * Flush and stop the threads; nothing can be queued afterwards
+ * (WC_ERR_USAGE). Returns the flush status, as often as it is called.
+ * NULL is a no-op.
+ */
 wc_status wc_ingest_finish(wc_ingest *ing, wc_error *err);
+
+/* Free the run; one not finished is finished first (its status lost). NULL is a no-op. */
+void wc_ingest_free(wc_ingest *ing);
 
 /* --- recluster ------------------------------------------------------------ */
 
@@ -140,7 +148,7 @@ typedef struct wc_recluster_stats {
  * from the stored text first (no re-extraction). One transaction: on any
  * failure the database is left as it was. The store must be a writer.
  */
-wc_status wc_recluster(wc_store *s, const wc_fp_params *params, volatile int *stop,
+wc_status wc_recluster(wc_store *s, const wc_fp_params *params, const volatile sig_atomic_t *stop,
                        wc_recluster_stats *out, wc_error *err);
 
 #endif

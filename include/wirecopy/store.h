@@ -41,7 +41,7 @@ enum wc_store_flags {
  * then fails with WC_ERR_BUSY. A file that is not a wirecopy database, or
  * one written by a newer wirecopy, fails with WC_ERR_CORRUPT / WC_ERR_MISMATCH.
  */
-wc_status wc_store_open(wc_store **out, const char *path, unsigned flags, int lock_wait_ms,
+wc_status wc_store_open(const char *path, unsigned flags, int lock_wait_ms, wc_store **out,
                         wc_error *err);
 /* Close (rolling back an open transaction); NULL is a no-op. */
 void wc_store_close(wc_store *s);
@@ -260,6 +260,6 @@ typedef struct wc_store_stats {
     int64_t documents, clusters, clusters_multi, copies, exact_copies, near_copies, feeds;
     int64_t largest_cluster, db_bytes;
 } wc_store_stats;
-wc_status wc_store_stats_get(wc_store *s, wc_store_stats *st, wc_error *err);
+wc_status wc_store_get_stats(wc_store *s, wc_store_stats *st, wc_error *err);
 
 #endif

@@ -10,6 +10,7 @@
 #define WC_CLI_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -122,6 +123,6 @@ void cli_progress_end(struct cli_progress *p);
 
 /* Signals: SIGINT/SIGTERM set a flag that long commands poll. */
 void cli_signals_install(void);
-extern volatile int cli_interrupted; /* set by the signal handler */
+extern volatile sig_atomic_t cli_interrupted; /* set by the signal handler */
 
 #endif

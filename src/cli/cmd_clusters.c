@@ -80,7 +80,7 @@ int cmd_clusters(int argc, char **argv, struct cli_ctx *ctx)
     if (optind < argc)
         return cli_usage_error(self, "unexpected argument '%s'", argv[optind]);
 
-    if ((st = wc_store_open(&store, ctx->db_path, WC_STORE_READONLY, 0, &err)) ||
+    if ((st = wc_store_open(ctx->db_path, WC_STORE_READONLY, 0, &store, &err)) ||
         (st = wc_store_clusters(store, min_size, order, limit, true, &it, &err))) {
         cli_report(&err, st);
         wc_store_close(store);

@@ -130,7 +130,7 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
         if (!S_ISREG(sb.st_mode))
             direct = true; /* a device or pipe (/dev/stdout) is written, never replaced */
     }
-    if ((st = wc_store_open(&store, ctx->db_path, WC_STORE_READONLY, 0, &err))) {
+    if ((st = wc_store_open(ctx->db_path, WC_STORE_READONLY, 0, &store, &err))) {
         cli_report(&err, st);
         return WC_EXIT_FATAL;
     }

@@ -65,7 +65,7 @@ static int list_feeds(struct cli_ctx *ctx, bool tsv)
     int shown = 0;
     char a[40], b[40], status[24];
 
-    st = wc_store_open(&store, ctx->db_path, WC_STORE_READONLY, 0, &err);
+    st = wc_store_open(ctx->db_path, WC_STORE_READONLY, 0, &store, &err);
     if (st == WC_ERR_NOTFOUND) {
         if (tsv)
             printf("id\turl\ttitle\tstate\tlast_fetch\tlast_status\tnext_due\terrors\tlast_error\t"
@@ -178,7 +178,7 @@ static int add_feed(struct cli_ctx *ctx, const char *url, const char *title, boo
         cli_error("out of memory");
         return WC_EXIT_FATAL;
     }
-    if ((st = wc_store_open(&store, ctx->db_path, 0, 0, &err)) ||
+    if ((st = wc_store_open(ctx->db_path, 0, 0, &store, &err)) ||
         (st = wc_store_feed_add(store, feed_url, title ? title : found_title, NULL,
                                 WC_FEED_ADD_REACTIVATE, (int64_t)time(NULL), &id, &res, &err))) {
         cli_report(&err, st);
@@ -232,7 +232,7 @@ static int remove_feed(struct cli_ctx *ctx, const char *arg)
     uint64_t id;
     int rc = WC_EXIT_OK;
 
-    if ((st = wc_store_open(&store, ctx->db_path, 0, 0, &err))) {
+    if ((st = wc_store_open(ctx->db_path, 0, 0, &store, &err))) {
         cli_report(&err, st);
         return WC_EXIT_FATAL;
     }

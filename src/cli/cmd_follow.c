@@ -329,11 +329,11 @@ int cmd_follow(int argc, char **argv, struct cli_ctx *ctx)
     o.stop = &cli_interrupted;
     start = cli_time_mono();
 
-    if ((st = wc_store_open(&store, ctx->db_path, WC_STORE_WRITER, (int)lock_wait, &err))) {
+    if ((st = wc_store_open(ctx->db_path, WC_STORE_WRITER, (int)lock_wait, &store, &err))) {
         cli_report(&err, st);
         return WC_EXIT_FATAL;
     }
-    if ((st = wc_follow_new(&fl, store, &o, &err))) {
+    if ((st = wc_follow_new(store, &o, &fl, &err))) {
         cli_report(&err, st);
         wc_store_close(store);
         return WC_EXIT_FATAL;

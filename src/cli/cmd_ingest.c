@@ -156,7 +156,7 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
     opts.progress_ctx = &ui;
     start = cli_time_mono();
 
-    if ((st = wc_store_open(&store, ctx->db_path, WC_STORE_WRITER, (int)lock_wait, &err))) {
+    if ((st = wc_store_open(ctx->db_path, WC_STORE_WRITER, (int)lock_wait, &store, &err))) {
         cli_report(&err, st);
         return WC_EXIT_FATAL;
     }
@@ -168,7 +168,7 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
         }
         opts.params = &params;
     }
-    if ((st = wc_ingest_new(&ui.ing, store, &opts, &err))) {
+    if ((st = wc_ingest_new(store, &opts, &ui.ing, &err))) {
         cli_report(&err, st);
         wc_store_close(store);
         if (st == WC_ERR_INTERRUPTED)
@@ -187,7 +187,7 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
         st = st2;
     }
     wc_ingest_get_stats(ui.ing, &stats);
-    wc_ingest_finish(ui.ing, NULL);
+    wc_ingest_free(ui.ing);
     cli_progress_end(&ui.prog);
     wc_store_close(store);
     if (!ctx->quiet)

@@ -69,7 +69,7 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
         return cli_usage_error(self, "unexpected argument '%s'", argv[optind]);
     cli_signals_install();
     start = cli_time_mono();
-    if ((st = wc_store_open(&store, ctx->db_path, WC_STORE_WRITER, (int)lock_wait, &err))) {
+    if ((st = wc_store_open(ctx->db_path, WC_STORE_WRITER, (int)lock_wait, &store, &err))) {
         cli_report(&err, st);
         return WC_EXIT_FATAL;
     }

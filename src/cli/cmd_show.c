@@ -72,7 +72,7 @@ int cmd_show(int argc, char **argv, struct cli_ctx *ctx)
     if (!cli_parse_uint(argv[optind], INT64_MAX, &id))
         return cli_usage_error(self, "'%s' is not a cluster id", argv[optind]);
 
-    if ((st = wc_store_open(&store, ctx->db_path, WC_STORE_READONLY, 0, &err))) {
+    if ((st = wc_store_open(ctx->db_path, WC_STORE_READONLY, 0, &store, &err))) {
         cli_report(&err, st);
         return WC_EXIT_FATAL;
     }

@@ -32,8 +32,8 @@ int cmd_stats(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (optind < argc)
         return cli_usage_error(self, "unexpected argument '%s'", argv[optind]);
-    if ((st = wc_store_open(&store, ctx->db_path, WC_STORE_READONLY, 0, &err)) ||
-        (st = wc_store_stats_get(store, &s, &err)) ||
+    if ((st = wc_store_open(ctx->db_path, WC_STORE_READONLY, 0, &store, &err)) ||
+        (st = wc_store_get_stats(store, &s, &err)) ||
         (st = wc_store_meta_get(store, "fingerprint", &params, &err))) {
         cli_report(&err, st);
         wc_store_close(store);

@@ -11,7 +11,7 @@
 
 #include "cli.h"
 
-volatile int cli_interrupted;
+volatile sig_atomic_t cli_interrupted;
 
 double cli_time_mono(void)
 {

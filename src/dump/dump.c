@@ -201,7 +201,7 @@ static wc_dump *new_dump(const char *origin, const wc_dump_opts *opts)
     return d;
 }
 
-wc_status wc_dump_open(wc_dump **out, const char *path, const wc_dump_opts *opts, wc_error *err)
+wc_status wc_dump_open(const char *path, const wc_dump_opts *opts, wc_dump **out, wc_error *err)
 {
     bool is_stdin = strcmp(path, "-") == 0;
     wc_dump *d;

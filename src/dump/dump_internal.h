@@ -51,7 +51,7 @@ typedef struct wc_in {
     const char *name; /* file name for messages (borrowed) */
     int fd;           /* -1 when reading from memory */
     bool own_fd;      /* close fd on release */
-    volatile int *stop; /* when non-zero, a read cut short by a signal is not retried */
+    const volatile sig_atomic_t *stop; /* when non-zero, a read cut short by a signal is not retried */
     bool gz;          /* the file starts with the gzip magic */
     size_t chunk; /* bytes per read(2) / inflate step: WC_IN_CHUNK, less for small memory inputs */
 
@@ -96,7 +96,7 @@ typedef struct wc_in {
  * fails instead of waiting on (Ctrl-C on an idle pipe).
  */
 wc_status wc_in_init_fd(wc_in *in, int fd, bool own_fd, const char *name, size_t max,
-                        volatile int *stop, wc_error *err);
+                        const volatile sig_atomic_t *stop, wc_error *err);
 /* Set up in over data[0..len) (not copied; must outlive in). */
 wc_status wc_in_init_mem(wc_in *in, const void *data, size_t len, const char *name, size_t max,
                          wc_error *err);
@@ -266,7 +266,7 @@ struct wc_dump {
     size_t max_record;            /* cap on one record's bytes */
     wc_problem_fn on_problem;     /* caller's callback, may be NULL */
     void *problem_ctx;
-    volatile int *stop;  /* caller's stop flag, may be NULL */
+    const volatile sig_atomic_t *stop;  /* caller's stop flag, may be NULL */
     wc_dump_stats stats; /* counters for wc_dump_get_stats */
     bool finished;       /* the input ended (after an error too) */
     bool has_in;         /* `in` is set up (files, stdin, memory) */

@@ -169,7 +169,7 @@ static wc_status start(wc_in *in, wc_error *err)
 }
 
 wc_status wc_in_init_fd(wc_in *in, int fd, bool own_fd, const char *name, size_t max,
-                        volatile int *stop, wc_error *err)
+                        const volatile sig_atomic_t *stop, wc_error *err)
 {
     wc_status st;
 

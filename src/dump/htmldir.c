@@ -392,7 +392,7 @@ static wc_status nested_next(wc_dump *d, wc_record *rec, wc_error *err)
         o.problem_ctx = d->problem_ctx;
         o.stop = d->stop;
         ds->base = d->stats; /* counts so far; the next dump's are added to them */
-        st = wc_dump_open(&ds->sub, ds->nested[ds->nested_pos++], &o, &e);
+        st = wc_dump_open(ds->nested[ds->nested_pos++], &o, &ds->sub, &e);
         if (st == WC_ERR_NOMEM)
             return wc_error_set(err, st, "%s", e.msg);
         if (st != WC_OK) {

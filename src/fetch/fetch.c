@@ -1260,7 +1260,7 @@ void wc_fetcher_wakeup(wc_fetcher *f)
         curl_multi_wakeup(f->multi);
 }
 
-void wc_fetcher_stats(const wc_fetcher *f, wc_fetch_stats *out)
+void wc_fetcher_get_stats(const wc_fetcher *f, wc_fetch_stats *out)
 {
     if (!out)
         return;

@@ -355,7 +355,7 @@ static wc_status start_pipeline(wc_follow *f, wc_error *err)
     io.problem_ctx = f->o.problem_ctx;
     io.on_result = follow_on_result;
     io.result_ctx = f;
-    return wc_ingest_new(&f->ing, f->store, &io, err);
+    return wc_ingest_new(f->store, &io, &f->ing, err);
 }
 
 /* --- lists --------------------------------------------------------------------------------- */
@@ -451,7 +451,7 @@ out:
 
 /* --- rounds ------------------------------------------------------------------------ */
 
-wc_status wc_follow_new(wc_follow **out, wc_store *store, const wc_follow_opts *opts, wc_error *err)
+wc_status wc_follow_new(wc_store *store, const wc_follow_opts *opts, wc_follow **out, wc_error *err)
 {
     wc_follow *f;
     wc_status st;
@@ -648,6 +648,7 @@ wc_status wc_follow_finish(wc_follow *f, wc_error *err)
 
     if (f->ing) {
         st = wc_ingest_finish(f->ing, err);
+        wc_ingest_free(f->ing);
         f->ing = NULL;
     }
     if (!st && f->fatal) {
@@ -662,8 +663,7 @@ void wc_follow_free(wc_follow *f)
 {
     if (!f)
         return;
-    if (f->ing)
-        wc_ingest_finish(f->ing, NULL);
+    wc_ingest_free(f->ing);
     wc_fetcher_free(f->fetcher);
     round_free(f);
     feeds_free(f->feeds, f->nfeeds);

@@ -682,7 +682,7 @@ static wc_status readonly_fallback(wc_store *s, wc_error *err)
     return WC_OK;
 }
 
-wc_status wc_store_open(wc_store **out, const char *path, unsigned flags, int lock_wait_ms,
+wc_status wc_store_open(const char *path, unsigned flags, int lock_wait_ms, wc_store **out,
                         wc_error *err)
 {
     wc_store *s;
@@ -1475,7 +1475,7 @@ static wc_status scalar(wc_store *s, const char *sql, int64_t *out, wc_error *er
     return rc == SQLITE_ROW ? WC_OK : store_db_error(s, rc, err, "counting");
 }
 
-wc_status wc_store_stats_get(wc_store *s, wc_store_stats *st, wc_error *err)
+wc_status wc_store_get_stats(wc_store *s, wc_store_stats *st, wc_error *err)
 {
     wc_status rc;
     int64_t pages = 0, page_size = 0;

@@ -83,7 +83,7 @@ static size_t count(const char *path, wc_source kind, wc_dump_stats *stats)
     wc_status st;
 
     problems = 0;
-    if (wc_dump_open(&d, path, &o, &err) != WC_OK)
+    if (wc_dump_open(path, &o, &d, &err) != WC_OK)
         fail_msg("open %s: %s", path, err.msg);
     assert_int_equal(wc_dump_source(d), kind);
     while ((st = wc_dump_next(d, &rec, &err)) == WC_OK) {
@@ -164,7 +164,7 @@ static void test_name_fallback(void **state)
     assert_int_equal(count(j, WC_SOURCE_JSONL, NULL), 0);
     assert_int_equal(problems, 0);
     assert_int_equal(count(g, WC_SOURCE_JSONL, NULL), 0);
-    assert_int_equal(wc_dump_open(&d, u, NULL, &err), WC_ERR_UNSUPPORTED);
+    assert_int_equal(wc_dump_open(u, NULL, &d, &err), WC_ERR_UNSUPPORTED);
     assert_null(d);
     snprintf(want, sizeof(want), "cannot tell the format of '%s': not WARC, JSONL or HTML", u);
     assert_string_equal(err.msg, want);
@@ -185,7 +185,7 @@ static void test_open_errors(void **state)
     char *p = tmp_path("absent.warc"), want[300];
 
     (void)state;
-    assert_int_equal(wc_dump_open(&d, p, NULL, &err), WC_ERR_IO);
+    assert_int_equal(wc_dump_open(p, NULL, &d, &err), WC_ERR_IO);
     assert_null(d);
     snprintf(want, sizeof(want), "cannot open '%s': No such file or directory", p);
     assert_string_equal(err.msg, want);
@@ -193,7 +193,7 @@ static void test_open_errors(void **state)
     if (geteuid() != 0) {
         p = write_tmp("locked.jsonl", "{}\n", 3);
         chmod(p, 0);
-        assert_int_equal(wc_dump_open(&d, p, NULL, &err), WC_ERR_IO);
+        assert_int_equal(wc_dump_open(p, NULL, &d, &err), WC_ERR_IO);
         snprintf(want, sizeof(want), "cannot open '%s': Permission denied", p);
         assert_string_equal(err.msg, want);
         free(p);
@@ -214,7 +214,7 @@ static void test_single_html(void **state)
     struct stat sb;
 
     (void)state;
-    assert_int_equal(wc_dump_open(&d, p, NULL, &err), WC_OK);
+    assert_int_equal(wc_dump_open(p, NULL, &d, &err), WC_OK);
     assert_int_equal(wc_dump_next(d, &rec, &err), WC_OK);
     assert_int_equal(rec.source, WC_SOURCE_DIR);
     assert_string_equal(rec.origin, p);
@@ -269,7 +269,7 @@ static void test_stdin(void **state)
     saved = dup(0);
     assert_true(dup2(fds[0], 0) == 0);
     close(fds[0]);
-    assert_int_equal(wc_dump_open(&d, "-", NULL, &err), WC_OK);
+    assert_int_equal(wc_dump_open("-", NULL, &d, &err), WC_OK);
     assert_int_equal(wc_dump_source(d), WC_SOURCE_WARC);
     while (wc_dump_next(d, &rec, &err) == WC_OK) {
         assert_string_equal(rec.origin, "<stdin>");
@@ -303,7 +303,7 @@ static void test_after_error(void **state)
     int n = 0;
 
     (void)state;
-    assert_int_equal(wc_dump_open(&d, p, NULL, &err), WC_OK);
+    assert_int_equal(wc_dump_open(p, NULL, &d, &err), WC_OK);
     while ((s = wc_dump_next(d, &rec, &err)) == WC_OK)
         n++;
     assert_int_equal(s, WC_ERR_PARSE);

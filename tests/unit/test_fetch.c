@@ -803,7 +803,7 @@ static void test_robots_for_pages_not_feeds(void **state)
     assert_int_equal(wc_fetcher_run(f, NULL, NULL), WC_OK);
     {
         wc_fetch_stats st;
-        wc_fetcher_stats(f, &st);
+        wc_fetcher_get_stats(f, &st);
         assert_int_equal(st.robots, 2);
         assert_int_equal(st.disallowed, 1);
         assert_int_equal(st.ok, 5);

@@ -263,8 +263,8 @@ static void open_follower(struct fx *f, bool all_now, size_t max_new)
     f->stop = 0;
     f->problems = 0;
     f->problems_text[0] = '\0';
-    assert_int_equal(wc_store_open(&f->store, f->db, WC_STORE_WRITER, 1000, &err), WC_OK);
-    assert_int_equal(wc_follow_new(&f->fl, f->store, &o, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->db, WC_STORE_WRITER, 1000, &f->store, &err), WC_OK);
+    assert_int_equal(wc_follow_new(f->store, &o, &f->fl, &err), WC_OK);
 }
 
 static wc_status round_once(struct fx *f, wc_follow_stats *s)

@@ -56,7 +56,7 @@ static struct run *walk(const char *root, size_t max_record)
     wc_error err = WC_ERROR_INIT;
     wc_status st;
 
-    assert_int_equal(wc_dump_open(&d, root, &o, &err), WC_OK);
+    assert_int_equal(wc_dump_open(root, &o, &d, &err), WC_OK);
     assert_int_equal(wc_dump_source(d), WC_SOURCE_DIR);
     while ((st = wc_dump_next(d, &rec, &err)) == WC_OK) {
         assert_true(r->nrecs < 32);
@@ -232,7 +232,7 @@ static void test_missing_root(void **state)
 
     (void)state;
     snprintf(path, sizeof(path), "%s/no-such-dir", root);
-    assert_int_equal(wc_dump_open(&d, path, NULL, &err), WC_ERR_IO);
+    assert_int_equal(wc_dump_open(path, NULL, &d, &err), WC_ERR_IO);
     assert_null(d);
     assert_int_equal(err.sys, 2);
     snprintf(path, sizeof(path), "cannot open '%s/no-such-dir': No such file or directory", root);

@@ -60,7 +60,7 @@ static wc_status count_docs(void *ctx, wc_store *st, wc_error *err)
 {
     struct seen *s = ctx;
     wc_store_stats stats;
-    wc_status rc = wc_store_stats_get(st, &stats, err);
+    wc_status rc = wc_store_get_stats(st, &stats, err);
 
     s->docs_at_call = stats.documents;
     return rc;
@@ -81,8 +81,8 @@ static int64_t run(const char *db, unsigned threads, int n, struct seen *seen, i
     o.batch = 5;
     o.on_result = on_result;
     o.result_ctx = seen;
-    assert_int_equal(wc_store_open(&s, db, WC_STORE_WRITER, 0, &err), WC_OK);
-    assert_int_equal(wc_ingest_new(&ing, s, &o, &err), WC_OK);
+    assert_int_equal(wc_store_open(db, WC_STORE_WRITER, 0, &s, &err), WC_OK);
+    assert_int_equal(wc_ingest_new(s, &o, &ing, &err), WC_OK);
     for (i = 0; i < n; i++) {
         wc_record r;
         if (i == call_at)
@@ -95,6 +95,13 @@ static int64_t run(const char *db, unsigned threads, int n, struct seen *seen, i
     assert_int_equal(wc_ingest_flush(ing, &err), WC_OK);
     wc_ingest_get_stats(ing, &st);
     assert_int_equal(wc_ingest_finish(ing, &err), WC_OK);
+    {
+        /* a finished run takes nothing more, and finishing again says the same */
+        wc_record r = text_record("late", "a record queued after the run finished");
+        assert_int_equal(wc_ingest_add(ing, &r, NULL, NULL, &err), WC_ERR_USAGE);
+        assert_int_equal(wc_ingest_finish(ing, &err), WC_OK);
+    }
+    wc_ingest_free(ing);
     wc_store_close(s);
     return (int64_t)st.stored;
 }
@@ -141,8 +148,8 @@ static void test_copies_are_clustered(void **state)
     wc_error err = WC_ERROR_INIT;
 
     run(f->path, 2, 35, &seen, -1);
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_READONLY, 0, &err), WC_OK);
-    assert_int_equal(wc_store_stats_get(s, &st, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_READONLY, 0, &s, &err), WC_OK);
+    assert_int_equal(wc_store_get_stats(s, &st, &err), WC_OK);
     assert_int_equal(st.documents, 35);
     assert_int_equal(st.clusters, 7); /* seven stories, five copies each */
     assert_int_equal(st.largest_cluster, 5);
@@ -181,15 +188,15 @@ static void test_stop_commits_what_was_queued(void **state)
     wc_ingest *ing = NULL;
     wc_ingest_opts o;
     wc_error err = WC_ERROR_INIT;
-    volatile int stop = 0;
+    volatile sig_atomic_t stop = 0;
     char text[2048];
     wc_record r;
     wc_store_stats st;
 
     memset(&o, 0, sizeof(o));
     o.stop = &stop;
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
-    assert_int_equal(wc_ingest_new(&ing, s, &o, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
+    assert_int_equal(wc_ingest_new(s, &o, &ing, &err), WC_OK);
     article(1, text, sizeof(text));
     r = text_record("one", text);
     assert_int_equal(wc_ingest_add(ing, &r, NULL, NULL, &err), WC_OK);
@@ -197,8 +204,8 @@ static void test_stop_commits_what_was_queued(void **state)
     r = text_record("two", text);
     assert_int_equal(wc_ingest_add(ing, &r, NULL, NULL, &err), WC_ERR_INTERRUPTED);
     assert_int_equal(wc_ingest_flush(ing, &err), WC_ERR_INTERRUPTED);
-    wc_ingest_finish(ing, NULL);
-    assert_int_equal(wc_store_stats_get(s, &st, &err), WC_OK);
+    wc_ingest_free(ing);
+    assert_int_equal(wc_store_get_stats(s, &st, &err), WC_OK);
     assert_int_equal(st.documents, 1);
     wc_store_close(s);
 }
@@ -229,8 +236,8 @@ static void test_cluster_rows_equal_a_full_refresh(void **state)
     o.threads = 2;
     o.batch = 7;
     for (run_no = 0; run_no < 2; run_no++) {
-        assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
-        assert_int_equal(wc_ingest_new(&ing, s, &o, &err), WC_OK);
+        assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
+        assert_int_equal(wc_ingest_new(s, &o, &ing, &err), WC_OK);
         for (i = run_no * 150; i < run_no * 150 + 150; i++) {
             int story = i % 11, words = 40 + i * 7 % 31, k, len = 0;
             wc_record r;
@@ -245,13 +252,14 @@ static void test_cluster_rows_equal_a_full_refresh(void **state)
             assert_int_equal(wc_ingest_add(ing, &r, NULL, NULL, &err), WC_OK);
         }
         assert_int_equal(wc_ingest_finish(ing, &err), WC_OK);
+        wc_ingest_free(ing);
         wc_store_close(s);
         s = NULL;
     }
 
     /* every row as stored, then refreshed from scratch: nothing may change */
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     assert_int_equal(sqlite3_prepare_v2(h,
                                         "SELECT id, rep_id, size, first_seen, last_seen FROM "
                                         "clusters ORDER BY id",
@@ -344,8 +352,8 @@ static void test_big_and_small_records(void **state)
     o.threads = 2;
     o.on_result = on_result;
     o.result_ctx = &seen;
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
-    assert_int_equal(wc_ingest_new(&ing, s, &o, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
+    assert_int_equal(wc_ingest_new(s, &o, &ing, &err), WC_OK);
     for (i = 0; i < 60; i++) {
         wc_record r;
         if (i % 3 == 0) { /* 600 KB of distinct words */
@@ -361,6 +369,7 @@ static void test_big_and_small_records(void **state)
     assert_int_equal(wc_ingest_flush(ing, &err), WC_OK);
     wc_ingest_get_stats(ing, &st);
     assert_int_equal(wc_ingest_finish(ing, &err), WC_OK);
+    wc_ingest_free(ing);
     wc_store_close(s);
     free(text);
     assert_int_equal(st.records, 60);

@@ -92,8 +92,8 @@ static void test_slots_give_big_buffers_back(void **state)
     assert_non_null(text);
     memset(&o, 0, sizeof(o));
     o.threads = 2; /* 2 x 128 + 256 = 512 slots */
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
-    assert_int_equal(wc_ingest_new(&ing, s, &o, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
+    assert_int_equal(wc_ingest_new(s, &o, &ing, &err), WC_OK);
     base = in_use();
 
     for (i = 0; i < 600; i++) {
@@ -122,6 +122,7 @@ static void test_slots_give_big_buffers_back(void **state)
     print_message("# held after 600 x 1 MiB: %zu MiB; after 600 small ones: %zu MiB\n",
                   after_big / MIB, after_small / MIB);
     assert_int_equal(wc_ingest_finish(ing, &err), WC_OK);
+    wc_ingest_free(ing);
     wc_store_close(s);
     free(text);
     assert_int_equal(st.stored, 1200);

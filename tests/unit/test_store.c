@@ -95,7 +95,7 @@ static void test_create_migrates_to_current_version(void **state)
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
 
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     wc_store_close(s);
     assert_int_equal(sql_int(f->path, "PRAGMA user_version"), WC_STORE_SCHEMA_VERSION);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE name IN "
@@ -103,7 +103,7 @@ static void test_create_migrates_to_current_version(void **state)
                                       "'feed_entries','meta')"),
                      6);
     /* reopening does nothing more */
-    assert_int_equal(wc_store_open(&s, f->path, 0, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, 0, 0, &s, &err), WC_OK);
     wc_store_close(s);
     sql_text_is(f->path, "PRAGMA journal_mode", "wal");
 }
@@ -115,14 +115,14 @@ static void test_migrates_an_older_database(void **state)
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
 
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     wc_store_close(s);
     sql_exec(f->path, "DROP INDEX documents_id_cluster; "
                       "CREATE INDEX documents_content ON documents(content_hash); "
                       "PRAGMA user_version = 2");
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_READONLY, 0, &err), WC_ERR_MISMATCH);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_READONLY, 0, &s, &err), WC_ERR_MISMATCH);
     assert_non_null(strstr(err.msg, "needs migrating"));
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     wc_store_close(s);
     assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 3);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE name = "
@@ -140,21 +140,21 @@ static void test_refuses_foreign_and_newer_databases(void **state)
     wc_error err = WC_ERROR_INIT;
 
     sql_exec(f->path, "CREATE TABLE other(x)");
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_ERR_CORRUPT);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_ERR_CORRUPT);
     assert_null(s);
     assert_non_null(strstr(err.msg, "not a wirecopy"));
     /* a reader says the same, not "needs migrating" */
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_READONLY, 0, &err), WC_ERR_CORRUPT);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_READONLY, 0, &s, &err), WC_ERR_CORRUPT);
     assert_null(s);
     assert_non_null(strstr(err.msg, "not a wirecopy"));
     /* the other program's table is untouched */
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM other"), 0);
 
     unlink(f->path);
-    assert_int_equal(wc_store_open(&s, f->path, 0, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, 0, 0, &s, &err), WC_OK);
     wc_store_close(s);
     sql_exec(f->path, "PRAGMA user_version = 99");
-    assert_int_equal(wc_store_open(&s, f->path, 0, 0, &err), WC_ERR_MISMATCH);
+    assert_int_equal(wc_store_open(f->path, 0, 0, &s, &err), WC_ERR_MISMATCH);
     assert_non_null(strstr(err.msg, "newer"));
 }
 
@@ -169,7 +169,7 @@ static void test_not_a_database_is_corrupt(void **state)
     for (int i = 0; i < 200; i++)
         fputs("this is a text file, not a database\n", fp);
     fclose(fp);
-    assert_int_equal(wc_store_open(&s, f->path, 0, 0, &err), WC_ERR_CORRUPT);
+    assert_int_equal(wc_store_open(f->path, 0, 0, &s, &err), WC_ERR_CORRUPT);
     assert_non_null(strstr(err.msg, f->path));
 }
 
@@ -179,7 +179,7 @@ static void test_readonly_missing_file(void **state)
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
 
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_READONLY, 0, &err), WC_ERR_NOTFOUND);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_READONLY, 0, &s, &err), WC_ERR_NOTFOUND);
     assert_int_equal(access(f->path, F_OK), -1); /* and it was not created */
 }
 
@@ -189,14 +189,14 @@ static void test_second_writer_is_refused(void **state)
     wc_store *a = NULL, *b = NULL, *r = NULL;
     wc_error err = WC_ERROR_INIT;
 
-    assert_int_equal(wc_store_open(&a, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
-    assert_int_equal(wc_store_open(&b, f->path, WC_STORE_WRITER, 200, &err), WC_ERR_BUSY);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &a, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 200, &b, &err), WC_ERR_BUSY);
     assert_non_null(strstr(err.msg, "in use"));
     /* readers are not blocked by a writer */
-    assert_int_equal(wc_store_open(&r, f->path, WC_STORE_READONLY, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_READONLY, 0, &r, &err), WC_OK);
     wc_store_close(r);
     wc_store_close(a);
-    assert_int_equal(wc_store_open(&b, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &b, &err), WC_OK);
     wc_store_close(b);
 }
 
@@ -209,7 +209,7 @@ static void test_documents_and_dedup_key(void **state)
     wc_doc d;
     wc_buf blob = WC_BUF_INIT;
 
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     assert_int_equal(wc_store_next_doc_id(s, &id, &err), WC_OK);
     assert_int_equal(id, 1);
     assert_int_equal(wc_store_begin(s, &err), WC_OK);
@@ -238,7 +238,7 @@ static void test_rollback_keeps_earlier_commits(void **state)
     wc_error err = WC_ERROR_INIT;
     wc_doc d;
 
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     assert_int_equal(wc_store_begin(s, &err), WC_OK);
     d = doc(1, "id:a", hash_a, 1, 1000, NULL);
     assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
@@ -270,7 +270,7 @@ static void test_cluster_rows_rep_and_member_order(void **state)
     int64_t order[4];
     int n = 0;
 
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     assert_int_equal(wc_store_begin(s, &err), WC_OK);
     /* cluster 1: doc 1 (t=500), doc 2 (t=100: the original), doc 3 (undated) */
     d = doc(1, "id:1", hash_a, 1, 500, "beta.example");
@@ -343,7 +343,7 @@ static void test_merge_moves_members_and_drops_empty(void **state)
     int64_t rep;
     wc_store_stats st;
 
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     assert_int_equal(wc_store_begin(s, &err), WC_OK);
     d = doc(1, "id:1", hash_a, 1, 10, NULL);
     assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
@@ -358,7 +358,7 @@ static void test_merge_moves_members_and_drops_empty(void **state)
     assert_int_equal(wc_store_refresh_cluster(s, 1, &rep, NULL, &err), WC_OK);
     assert_int_equal(rep, 1);
     assert_int_equal(wc_store_commit(s, &err), WC_OK);
-    assert_int_equal(wc_store_stats_get(s, &st, &err), WC_OK);
+    assert_int_equal(wc_store_get_stats(s, &st, &err), WC_OK);
     assert_int_equal(st.documents, 2);
     assert_int_equal(st.clusters, 1);
     assert_int_equal(st.clusters_multi, 1);
@@ -374,7 +374,7 @@ static void test_meta_roundtrip(void **state)
     wc_error err = WC_ERROR_INIT;
     char *v = NULL;
 
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     assert_int_equal(wc_store_meta_get(s, "k", &v, &err), WC_OK);
     assert_null(v);
     assert_int_equal(wc_store_meta_set(s, "k", "one", &err), WC_OK);
@@ -424,7 +424,7 @@ static void test_wal_is_restarted_during_long_writes(void **state)
     assert_non_null(text);
     store_wal_restart_frames = 32;
     snprintf(wal, sizeof(wal), "%s-wal", f->path);
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     for (i = 0; i < 200; i++) {
         commit_big_doc(s, i, text);
         if (stat(wal, &st) == 0 && st.st_size > max_wal)
@@ -458,7 +458,7 @@ static void test_wal_restart_waits_out_a_reader(void **state)
 
     assert_non_null(text);
     store_wal_restart_frames = 32;
-    assert_int_equal(wc_store_open(&s, f->path, WC_STORE_WRITER, 0, &err), WC_OK);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     for (i = 0; i < 120; i++) {
         if (i == 10) { /* a reader opens a snapshot and keeps it */
             assert_int_equal(sqlite3_open(f->path, &rd), SQLITE_OK);

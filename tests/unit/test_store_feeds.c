@@ -38,7 +38,7 @@ static int setup(void **state)
     if (!mkdtemp(f->dir))
         return -1;
     snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-    if (wc_store_open(&f->s, f->path, WC_STORE_WRITER, 1000, &err) != WC_OK)
+    if (wc_store_open(f->path, WC_STORE_WRITER, 1000, &f->s, &err) != WC_OK)
         return -1;
     *state = f;
     return 0;

@@ -252,7 +252,7 @@ static inline struct wc_test_run *wc_test_collect(const char *path, size_t max_r
     wc_error err = WC_ERROR_INIT;
 
     assert_non_null(r);
-    if (wc_dump_open(&d, path, &o, &err) != WC_OK)
+    if (wc_dump_open(path, &o, &d, &err) != WC_OK)
         fail_msg("open %s: %s", path, err.msg);
     assert_int_equal(wc_dump_source(d), kind->source);
     wc_test_run_dump(r, d, kind);
