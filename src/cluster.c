@@ -170,16 +170,6 @@ struct wc_cluster_index {
     size_t nabsorbed, absorbed_cap;
 };
 
-static inline uint64_t fmix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
 static uint64_t exact8(const uint8_t *e)
 {
     uint64_t v;
@@ -262,7 +252,7 @@ static uint32_t map_find(const wc_cluster_index *idx, const struct table *t, enu
 
     if (!t->cap)
         return UINT32_MAX;
-    for (i = fmix64(key) & mask; t->slot[i]; i = (i + 1) & mask)
+    for (i = wc_mix64(key) & mask; t->slot[i]; i = (i + 1) & mask)
         if (map_key(idx, kind, t->slot[i] - 1) == key)
             return t->slot[i] - 1;
     return UINT32_MAX;
@@ -273,7 +263,7 @@ static void map_put(const wc_cluster_index *idx, struct table *t, enum map_kind 
 {
     size_t i, mask = t->cap - 1;
 
-    for (i = fmix64(map_key(idx, kind, v)) & mask; t->slot[i]; i = (i + 1) & mask)
+    for (i = wc_mix64(map_key(idx, kind, v)) & mask; t->slot[i]; i = (i + 1) & mask)
         ;
     t->slot[i] = v + 1;
     t->count++;
@@ -324,7 +314,7 @@ static uint64_t band_hash(unsigned b, const uint16_t *v, unsigned rows)
 
     for (i = 0; i < rows; i++)
         h = (h ^ v[i]) * 0x100000001b3ULL;
-    return fmix64(h);
+    return wc_mix64(h);
 }
 
 static inline uint32_t slot_tag(uint64_t h)

@@ -114,8 +114,7 @@ static wc_status jsonl_cluster(wc_store *s, const wc_cluster_row *c, FILE *out, 
         goto out;
     json_object_set(obj, "members", members);
     errno = 0;
-    if (json_dumpf(obj, out, JSON_COMPACT | JSON_REAL_PRECISION(6)) ||
-        fputc('\n', out) == EOF) {
+    if (json_dumpf(obj, out, JSON_COMPACT | JSON_REAL_PRECISION(6)) || fputc('\n', out) == EOF) {
         st = write_failed(err);
         goto out;
     }
@@ -212,31 +211,18 @@ static wc_status csv_cluster(wc_store *s, const wc_cluster_row *c, bool raw, FIL
 
 /* --- HTML --------------------------------------------------------------- */
 
-static void html_text(FILE *out, const char *s)
+/* Write s escaped for HTML text and attribute values (tmp is scratch); NULL writes nothing. */
+static wc_status html_text(FILE *out, wc_buf *tmp, const char *s)
 {
+    wc_status st;
+
     if (!s)
-        return;
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        case '\'':
-            fputs("&#39;", out);
-            break;
-        default:
-            fputc(*s, out);
-        }
-    }
+        return WC_OK;
+    wc_buf_reset(tmp);
+    st = wc_html_escape(tmp, s, strlen(s), WC_HTML_ESC_QUOT | WC_HTML_ESC_APOS);
+    if (!st)
+        fwrite(tmp->buf, 1, tmp->len, out);
+    return st;
 }
 
 /* Only http(s) links become clickable: a javascript: URL from a page must not run. */
@@ -248,18 +234,19 @@ static int safe_href(const char *url)
 
 static void html_head(FILE *out)
 {
-    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-          "<title>wirecopy: story clusters</title>\n<style>\n"
-          "body{font:15px/1.45 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;"
-          "color:#222}\n"
-          "h1{font-size:1.4rem}section{border-top:1px solid #ccc;padding:.6rem 0}\n"
-          "h2{font-size:1.05rem;margin:.2rem 0}.meta{color:#666;font-size:.85rem}\n"
-          "table{border-collapse:collapse;width:100%;font-size:.9rem}"
-          "td,th{text-align:left;padding:.15rem .5rem;vertical-align:top}\n"
-          "tr.orig td{font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
-          "</style></head><body>\n<h1>Story clusters</h1>\n",
-          out);
+    fputs(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<title>wirecopy: story clusters</title>\n<style>\n"
+        "body{font:15px/1.45 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;"
+        "color:#222}\n"
+        "h1{font-size:1.4rem}section{border-top:1px solid #ccc;padding:.6rem 0}\n"
+        "h2{font-size:1.05rem;margin:.2rem 0}.meta{color:#666;font-size:.85rem}\n"
+        "table{border-collapse:collapse;width:100%;font-size:.9rem}"
+        "td,th{text-align:left;padding:.15rem .5rem;vertical-align:top}\n"
+        "tr.orig td{font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+        "</style></head><body>\n<h1>Story clusters</h1>\n",
+        out);
 }
 
 static wc_status html_cluster(wc_store *s, const wc_cluster_row *c, FILE *out, int64_t *nmem,
@@ -267,37 +254,46 @@ static wc_status html_cluster(wc_store *s, const wc_cluster_row *c, FILE *out, i
 {
     wc_member_iter *it = NULL;
     wc_member_row m;
-    wc_status st;
+    wc_status st, est;
+    wc_buf esc = WC_BUF_INIT;
     char a[32], b[32];
 
     wc_time_format(c->first_seen, a, sizeof(a));
     wc_time_format(c->last_seen, b, sizeof(b));
     fprintf(out, "<section id=\"c%lld\"><h2>", (long long)c->id);
-    html_text(out, c->title ? c->title : "(untitled)");
-    fprintf(out, "</h2>\n<p class=\"meta\">cluster %lld &middot; %lld copies &middot; %s &ndash; %s</p>\n",
-            (long long)c->id, (long long)c->size, a[0] ? a : "?", b[0] ? b : "?");
+    est = html_text(out, &esc, c->title ? c->title : "(untitled)");
+    fprintf(
+        out,
+        "</h2>\n<p class=\"meta\">cluster %lld &middot; %lld copies &middot; %s &ndash; %s</p>\n",
+        (long long)c->id, (long long)c->size, a[0] ? a : "?", b[0] ? b : "?");
     fputs("<table><tr><th>published</th><th>site</th><th>title</th><th>similarity</th></tr>\n",
           out);
-    if ((st = wc_store_members(s, c->id, &it, err)))
+    if ((st = wc_store_members(s, c->id, &it, err))) {
+        wc_buf_release(&esc);
         return st;
-    while ((st = wc_member_iter_next(it, &m, err)) == WC_OK) {
+    }
+    while (!est && (st = wc_member_iter_next(it, &m, err)) == WC_OK) {
         wc_time_format(m.published_at != WC_TIME_NONE ? m.published_at : m.fetched_at, a,
                        sizeof(a));
         fprintf(out, "<tr%s><td>%s</td><td>", m.doc_id == c->rep_id ? " class=\"orig\"" : "", a);
-        html_text(out, m.site);
+        est = html_text(out, &esc, m.site);
         fputs("</td><td>", out);
-        if (safe_href(m.url)) {
+        if (!est && safe_href(m.url)) {
             fputs("<a href=\"", out);
-            html_text(out, m.url);
+            est = html_text(out, &esc, m.url);
             fputs("\">", out);
         }
-        html_text(out, m.title ? m.title : m.url ? m.url : m.origin_id);
+        if (!est)
+            est = html_text(out, &esc, m.title ? m.title : m.url ? m.url : m.origin_id);
         if (safe_href(m.url))
             fputs("</a>", out);
         fprintf(out, "</td><td class=\"num\">%.3f</td></tr>\n", m.similarity);
         (*nmem)++;
     }
     wc_member_iter_free(it);
+    wc_buf_release(&esc);
+    if (est)
+        return wc_error_set(err, est, "out of memory writing the HTML report");
     if (st != WC_DONE)
         return st;
     fputs("</table></section>\n", out);
@@ -334,8 +330,9 @@ wc_status wc_export(wc_store *s, const wc_export_opts *opts, FILE *out, int64_t 
     if (st == WC_DONE) {
         st = WC_OK;
         if (opts->format == WC_EXPORT_HTML)
-            fprintf(out, "<p class=\"meta\">%lld clusters, %lld documents. Made by wirecopy.</p>\n"
-                         "</body></html>\n",
+            fprintf(out,
+                    "<p class=\"meta\">%lld clusters, %lld documents. Made by wirecopy.</p>\n"
+                    "</body></html>\n",
                     (long long)nclu, (long long)nmem);
         if (fflush(out) == EOF || ferror(out))
             st = write_failed(err);

@@ -15,6 +15,7 @@
 
 #include "wirecopy/buf.h"
 #include "wirecopy/error.h"
+#include "wirecopy/wirecopy.h" /* wc_time_mono */
 
 #define WC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define WC_MIN(a, b) ((a) < (b) ? (a) : (b))
@@ -63,6 +64,59 @@ size_t wc_utf8_encode(uint32_t cp, char *out);
  */
 bool wc_looks_binary(const char *p, size_t len);
 
+/* --- hashing ------------------------------------------------------------ */
+
+/*
+ * MurmurHash3's 64-bit finaliser: every input bit moves every output bit.
+ * For hash tables keyed by values that are already hashes or ids, and for
+ * mixing a few words into one (shingles); byte strings go to xxhash.
+ */
+static inline uint64_t wc_mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+/* --- HTML text (html.c) ------------------------------------------------ */
+
+/* Named HTML/XML entity (no '&' or ';') to a code point; false when unknown. */
+bool wc_html_entity(const char *name, size_t len, uint32_t *cp);
+/* Append p[0..len) with its character references decoded (see html.c for the rules). */
+wc_status wc_html_decode(wc_buf *out, const char *p, size_t len);
+/* Append plain text escaped for HTML: & < > always, " and ' as flags ask (attribute values). */
+#define WC_HTML_ESC_QUOT 1u /* '"' as &quot; */
+#define WC_HTML_ESC_APOS 2u /* '\'' as &#39; */
+wc_status wc_html_escape(wc_buf *out, const char *p, size_t len, unsigned flags);
+/* Append the visible text of an HTML fragment, entities decoded, blanks collapsed. */
+wc_status wc_html_to_text(wc_buf *out, const char *p, size_t len);
+/* Collapse runs of blanks (no-break space included) to one space and trim, in place. */
+void wc_text_squeeze(wc_buf *b);
+/* Is this (lower-case) element dropped with its content from text (script, style, ...)? */
+bool wc_html_is_dropped(const char *name);
+
+/* One token of an HTML fragment (wc_html_token). */
+enum wc_htok_kind { WC_HT_TEXT, WC_HT_START, WC_HT_END, WC_HT_CDATA, WC_HT_SKIP };
+struct wc_htok {
+    enum wc_htok_kind kind;
+    const char *p; /* text: the bytes; tags: the attribute region */
+    size_t len;
+    char name[24]; /* tags: lower-cased name (truncated names never match a list) */
+    bool self_close;
+};
+/* The next token of p[0..len) from *i (advanced); false at the end. */
+bool wc_html_token(const char *p, size_t len, size_t *i, struct wc_htok *t);
+/* One attribute of a tag's attribute region (t.p, t.len) from *i; false when none is left. */
+struct wc_hattr {
+    char name[24]; /* lower case */
+    const char *v; /* raw value (entities not decoded), NULL when it has none */
+    size_t vlen;
+};
+bool wc_html_attr(const char *p, size_t len, size_t *i, struct wc_hattr *a);
+
 /* --- time (timeutil.c) ------------------------------------------------- */
 
 /* "No time known": stored times are seconds since the Unix epoch, UTC. */
@@ -76,8 +130,6 @@ void wc_time_to_civil(int64_t t, int *year, int *month, int *day, int *hour, int
 void wc_time_format(int64_t t, char *out, size_t outlen);
 /* Current time, seconds since the epoch. */
 int64_t wc_time_now(void);
-/* Monotonic clock in seconds, for rates and timeouts. */
-double wc_time_mono(void);
 
 /*
  * pthread_create with every signal blocked in the new thread, so that the

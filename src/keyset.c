@@ -31,12 +31,7 @@ struct wc_keyset {
 
 static size_t home(uint64_t key, uint32_t text, size_t cap)
 {
-    uint64_t h = key ^ ((uint64_t)text * 0x9e3779b97f4a7c15ULL);
-
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return (size_t)h & (cap - 1);
+    return (size_t)wc_mix64(key ^ ((uint64_t)text * 0x9e3779b97f4a7c15ULL)) & (cap - 1);
 }
 
 wc_keyset *wc_keyset_new(void)
@@ -98,8 +93,8 @@ wc_status wc_keyset_add(wc_keyset *ks, uint64_t key, uint32_t text, int64_t id, 
         return wc_error_set(err, WC_ERR_USAGE, "document id %lld is not a rowid", (long long)id);
     if (id > (int64_t)UINT32_MAX)
         return wc_error_set(err, WC_ERR_LIMIT,
-                            "document id %lld is over the key set's limit of %lu",
-                            (long long)id, (unsigned long)UINT32_MAX);
+                            "document id %lld is over the key set's limit of %lu", (long long)id,
+                            (unsigned long)UINT32_MAX);
     if ((st = grow_to(ks, ks->n + 1, err)))
         return st;
     x.key = key;

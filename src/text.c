@@ -28,7 +28,7 @@
  * Words are hashed with xxh3-64 as they are finished. Shingles are never
  * spelled out: wc_text_shingles() mixes k neighbouring word hashes, each
  * rotated by its position, through a 64-bit finaliser (MurmurHash3's
- * fmix64), which is as good as hashing the shingle's text and k times
+ * fmix64, wc_mix64 here), which is as good as hashing the shingle's text and k times
  * cheaper.
  */
 #include "wirecopy/text.h"
@@ -576,17 +576,6 @@ static inline uint64_t rotl64(uint64_t x, unsigned r)
     return r ? (x << r) | (x >> (64 - r)) : x;
 }
 
-/* MurmurHash3's 64-bit finaliser: every input bit moves every output bit. */
-static inline uint64_t fmix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
 static inline uint64_t shingle_of(const uint64_t *tok, unsigned k)
 {
     uint64_t h = k;
@@ -594,7 +583,7 @@ static inline uint64_t shingle_of(const uint64_t *tok, unsigned k)
 
     for (j = 0; j < k; j++)
         h ^= rotl64(tok[j], (21 * j) & 63);
-    return fmix64(h);
+    return wc_mix64(h);
 }
 
 size_t wc_text_shingles(const uint64_t *tok, size_t n, unsigned k, uint64_t *out)

@@ -19,4 +19,7 @@ void wc_global_cleanup(void);
 /* The library version string. */
 const char *wc_version(void);
 
+/* A monotonic clock in seconds (for rates and timeouts, not dates). Thread-safe. */
+double wc_time_mono(void);
+
 #endif

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "wirecopy/error.h"
+#include "wirecopy/wirecopy.h"
 
 /* Exit codes (see README "Exit status"). */
 enum {
@@ -43,8 +44,11 @@ struct cli_cmd {
 /* Options every command accepts (append to each command's long options). */
 enum { CLI_OPT_DB = 0x1000, CLI_OPT_QUIET, CLI_OPT_HELP };
 #define CLI_COMMON_LONGOPTS                                                                        \
-    {"db", required_argument, NULL, CLI_OPT_DB}, {"quiet", no_argument, NULL, 'q'},                 \
-        {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'}
+    {"db", required_argument, NULL, CLI_OPT_DB}, {"quiet", no_argument, NULL, 'q'},                \
+        {"verbose", no_argument, NULL, 'v'},                                                       \
+    {                                                                                              \
+        "help", no_argument, NULL, 'h'                                                             \
+    }
 #define CLI_COMMON_SHORTOPTS "qvh"
 
 /*
@@ -112,12 +116,11 @@ struct cli_progress {
 };
 
 /* Monotonic clock, seconds. */
-double cli_time_mono(void);
 
 void cli_progress_start(struct cli_progress *p, const struct cli_ctx *ctx);
 /* Redraw (at most ~5 times a second) "label: N records, R/s, X of Y MB". */
-void cli_progress_update(struct cli_progress *p, const char *label, uint64_t items,
-                         uint64_t bytes, uint64_t bytes_total);
+void cli_progress_update(struct cli_progress *p, const char *label, uint64_t items, uint64_t bytes,
+                         uint64_t bytes_total);
 /* Erase the progress line. */
 void cli_progress_end(struct cli_progress *p);
 

@@ -25,10 +25,12 @@ const char help_clusters[] =
 
 int cmd_clusters(int argc, char **argv, struct cli_ctx *ctx)
 {
-    static const struct option longopts[] = {
-        {"min-size", required_argument, NULL, 'm'}, {"order", required_argument, NULL, 'O'},
-        {"limit", required_argument, NULL, 'n'},    {"tsv", no_argument, NULL, 'T'},
-        CLI_COMMON_LONGOPTS,                        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"min-size", required_argument, NULL, 'm'},
+                                             {"order", required_argument, NULL, 'O'},
+                                             {"limit", required_argument, NULL, 'n'},
+                                             {"tsv", no_argument, NULL, 'T'},
+                                             CLI_COMMON_LONGOPTS,
+                                             {NULL, 0, NULL, 0}};
     const struct cli_cmd *self = cli_find("clusters");
     enum wc_cluster_order order = WC_ORDER_SIZE;
     int64_t min_size = 2, limit = 0, shown = 0;
@@ -89,8 +91,7 @@ int cmd_clusters(int argc, char **argv, struct cli_ctx *ctx)
     if (tsv)
         printf("cluster\tsize\tfirst_seen\tlast_seen\ttitle\tsites\n");
     else
-        printf("%8s %5s  %-10s  %-10s  %s\n", "CLUSTER", "SIZE", "FIRST", "LAST",
-               "TITLE / SITES");
+        printf("%8s %5s  %-10s  %-10s  %s\n", "CLUSTER", "SIZE", "FIRST", "LAST", "TITLE / SITES");
     while ((st = wc_cluster_iter_next(it, &row, &err)) == WC_OK) {
         cli_fmt_time(row.first_seen, a, sizeof(a), tsv);
         cli_fmt_time(row.last_seen, b, sizeof(b), tsv);

@@ -58,11 +58,14 @@ static int output_error(const char *path, int sys)
 
 int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'}, {"min-size", required_argument, NULL, 'm'},
-        {"order", required_argument, NULL, 'O'},  {"limit", required_argument, NULL, 'n'},
-        {"output", required_argument, NULL, 'o'}, {"csv-raw", no_argument, NULL, 'R'},
-        CLI_COMMON_LONGOPTS,                      {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"format", required_argument, NULL, 'f'},
+                                             {"min-size", required_argument, NULL, 'm'},
+                                             {"order", required_argument, NULL, 'O'},
+                                             {"limit", required_argument, NULL, 'n'},
+                                             {"output", required_argument, NULL, 'o'},
+                                             {"csv-raw", no_argument, NULL, 'R'},
+                                             CLI_COMMON_LONGOPTS,
+                                             {NULL, 0, NULL, 0}};
     const struct cli_cmd *self = cli_find("export");
     wc_export_opts opts = {WC_EXPORT_JSONL, 2, WC_ORDER_ID, 0, false};
     const char *outpath = NULL;

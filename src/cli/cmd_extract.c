@@ -75,14 +75,6 @@ const char help_extract[] =
 /* Worker threads allowed with -j. */
 #define JOBS_MAX 64
 
-static double mono_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 enum format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN };
 
 static const char *const format_ext[] = {".txt", ".json", ".md"};
@@ -659,7 +651,7 @@ static int extract_dir(const char *root, const struct opts *o, struct cli_ctx *c
     atomic_init(&b.fatal, false);
     pthread_mutex_init(&b.msg, NULL);
     cli_signals_install();
-    t0 = mono_now();
+    t0 = wc_time_mono();
     for (i = 0; i < o->jobs && i < files.n; i++) {
         if (pthread_create(&th[i], NULL, batch_worker, &b) != 0)
             break;
@@ -674,7 +666,7 @@ static int extract_dir(const char *root, const struct opts *o, struct cli_ctx *c
         fprintf(stderr,
                 "wirecopy: %zu %s, %u extracted, %u without an article, %u failed (%.1f s)\n",
                 files.n, cli_plural(files.n, "page", "pages"), atomic_load(&b.done),
-                atomic_load(&b.empty), atomic_load(&b.failed) + errors, mono_now() - t0);
+                atomic_load(&b.empty), atomic_load(&b.failed) + errors, wc_time_mono() - t0);
     if (atomic_load(&b.fatal))
         rc = WC_EXIT_FATAL;
     else if (cli_interrupted)

@@ -91,7 +91,7 @@ static void on_progress(void *p, const wc_follow_progress *pr)
 
     if (!pg->on)
         return;
-    now = cli_time_mono();
+    now = wc_time_mono();
     if (now - pg->last_draw < 0.2)
         return;
     pthread_mutex_lock(&ui->mu);
@@ -327,7 +327,7 @@ int cmd_follow(int argc, char **argv, struct cli_ctx *ctx)
     o.on_progress = on_progress;
     o.progress_ctx = &ui;
     o.stop = &cli_interrupted;
-    start = cli_time_mono();
+    start = wc_time_mono();
 
     if ((st = wc_store_open(ctx->db_path, WC_STORE_WRITER, (int)lock_wait, &store, &err))) {
         cli_report(&err, st);
@@ -353,7 +353,7 @@ int cmd_follow(int argc, char **argv, struct cli_ctx *ctx)
 
     memset(&round_base, 0, sizeof(round_base));
     for (;;) {
-        round_start = cli_time_mono();
+        round_start = wc_time_mono();
         st = wc_follow_round(fl, &err);
         cli_progress_end(&ui.prog);
         wc_follow_get_stats(fl, &stats);
@@ -362,7 +362,7 @@ int cmd_follow(int argc, char **argv, struct cli_ctx *ctx)
         if (!watch)
             break;
         if (stats.feeds_due != round_base.feeds_due && !ctx->quiet)
-            print_summary(&stats, &round_base, cli_time_mono() - round_start);
+            print_summary(&stats, &round_base, wc_time_mono() - round_start);
         round_base = stats;
         {
             int64_t next = wc_follow_next_due(fl);
@@ -397,7 +397,7 @@ done:
     cli_progress_end(&ui.prog);
     if (!ctx->quiet) {
         memset(&round_base, 0, sizeof(round_base));
-        print_summary(&stats, &round_base, cli_time_mono() - start);
+        print_summary(&stats, &round_base, wc_time_mono() - start);
     }
     if ((st == WC_ERR_INTERRUPTED || cli_interrupted) && !watch)
         fprintf(stderr, "wirecopy: interrupted: %llu %s stored; run again to continue\n",

@@ -87,15 +87,14 @@ static void print_summary(const wc_ingest_stats *s, double secs)
 
 int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
 {
-    static const struct option longopts[] = {
-        {"threads", required_argument, NULL, 'j'},
-        {"batch", required_argument, NULL, 'B'},
-        {"threshold", required_argument, NULL, 'T'},
-        {"shingle", required_argument, NULL, 'S'},
-        {"perms", required_argument, NULL, 'P'},
-        {"lock-wait", required_argument, NULL, 'L'},
-        CLI_COMMON_LONGOPTS,
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"threads", required_argument, NULL, 'j'},
+                                             {"batch", required_argument, NULL, 'B'},
+                                             {"threshold", required_argument, NULL, 'T'},
+                                             {"shingle", required_argument, NULL, 'S'},
+                                             {"perms", required_argument, NULL, 'P'},
+                                             {"lock-wait", required_argument, NULL, 'L'},
+                                             CLI_COMMON_LONGOPTS,
+                                             {NULL, 0, NULL, 0}};
     const struct cli_cmd *self = cli_find("ingest");
     wc_ingest_opts opts;
     wc_fp_params params;
@@ -154,7 +153,7 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
     opts.stop = &cli_interrupted;
     opts.on_progress = on_progress;
     opts.progress_ctx = &ui;
-    start = cli_time_mono();
+    start = wc_time_mono();
 
     if ((st = wc_store_open(ctx->db_path, WC_STORE_WRITER, (int)lock_wait, &store, &err))) {
         cli_report(&err, st);
@@ -175,8 +174,7 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
             return WC_EXIT_INTERRUPTED; /* nothing was read yet */
         return cli_exit_for(st) == WC_EXIT_PARTIAL ? WC_EXIT_FATAL : cli_exit_for(st);
     }
-    st = wc_ingest_paths(ui.ing, (const char *const *)argv + optind, (size_t)(argc - optind),
-                         &err);
+    st = wc_ingest_paths(ui.ing, (const char *const *)argv + optind, (size_t)(argc - optind), &err);
     if (st && st != WC_ERR_INTERRUPTED)
         cli_report(&err, st);
     st2 = wc_ingest_flush(ui.ing, &err);
@@ -191,7 +189,7 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
     cli_progress_end(&ui.prog);
     wc_store_close(store);
     if (!ctx->quiet)
-        print_summary(&stats, cli_time_mono() - start);
+        print_summary(&stats, wc_time_mono() - start);
 
     if (st == WC_ERR_INTERRUPTED || cli_interrupted) {
         /* always said, even with -q: the run did not finish */

@@ -29,10 +29,12 @@ const char help_recluster[] =
 
 int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
 {
-    static const struct option longopts[] = {
-        {"threshold", required_argument, NULL, 'T'}, {"shingle", required_argument, NULL, 'S'},
-        {"perms", required_argument, NULL, 'P'},     {"lock-wait", required_argument, NULL, 'L'},
-        CLI_COMMON_LONGOPTS,                         {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"threshold", required_argument, NULL, 'T'},
+                                             {"shingle", required_argument, NULL, 'S'},
+                                             {"perms", required_argument, NULL, 'P'},
+                                             {"lock-wait", required_argument, NULL, 'L'},
+                                             CLI_COMMON_LONGOPTS,
+                                             {NULL, 0, NULL, 0}};
     const struct cli_cmd *self = cli_find("recluster");
     wc_fp_params params;
     struct fpopt fo = {0};
@@ -68,7 +70,7 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
     if (optind < argc)
         return cli_usage_error(self, "unexpected argument '%s'", argv[optind]);
     cli_signals_install();
-    start = cli_time_mono();
+    start = wc_time_mono();
     if ((st = wc_store_open(ctx->db_path, WC_STORE_WRITER, (int)lock_wait, &store, &err))) {
         cli_report(&err, st);
         return WC_EXIT_FATAL;
@@ -95,7 +97,7 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
                 "copies, in %.1f s\nrecluster: settings %s\n",
                 (unsigned long long)rs.documents, (unsigned long long)rs.refingerprinted,
                 (unsigned long long)rs.clusters, (unsigned long long)rs.multi,
-                cli_time_mono() - start, stored ? stored : "");
+                wc_time_mono() - start, stored ? stored : "");
     free(stored);
     return WC_EXIT_OK;
 }

@@ -32,7 +32,10 @@ static void print_member(int i, const wc_member_row *m, bool original)
     cli_fmt_clip(stdout, m->site ? m->site : "-", 22);
     printf("\n      ");
     cli_fmt_clip(stdout, m->title ? m->title : "(untitled)", 90);
-    printf("\n      %s\n", m->url ? m->url : m->origin_id ? m->origin_id : m->origin ? m->origin : "");
+    printf("\n      %s\n", m->url         ? m->url
+                           : m->origin_id ? m->origin_id
+                           : m->origin    ? m->origin
+                                          : "");
 }
 
 int cmd_show(int argc, char **argv, struct cli_ctx *ctx)
@@ -86,9 +89,9 @@ int cmd_show(int argc, char **argv, struct cli_ctx *ctx)
         fputs(wc_export_csv_header, stdout);
     }
     if (strcmp(format, "text")) {
-        st = wc_export_cluster(store, (int64_t)id, !strcmp(format, "json") ? WC_EXPORT_JSONL
-                                                                            : WC_EXPORT_CSV,
-                               stdout, &err);
+        st = wc_export_cluster(store, (int64_t)id,
+                               !strcmp(format, "json") ? WC_EXPORT_JSONL : WC_EXPORT_CSV, stdout,
+                               &err);
         if (st) {
             cli_report(&err, st);
             rc = st == WC_ERR_NOTFOUND ? WC_EXIT_PARTIAL : WC_EXIT_FATAL;

@@ -13,19 +13,11 @@
 
 volatile sig_atomic_t cli_interrupted;
 
-double cli_time_mono(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void cli_progress_start(struct cli_progress *p, const struct cli_ctx *ctx)
 {
     memset(p, 0, sizeof(*p));
     p->on = !ctx->quiet && isatty(STDERR_FILENO);
-    p->start = cli_time_mono();
+    p->start = wc_time_mono();
 }
 
 static void human_bytes(uint64_t b, char *out, size_t n)
@@ -36,8 +28,8 @@ static void human_bytes(uint64_t b, char *out, size_t n)
         snprintf(out, n, "%.1f MB", (double)b / 1e6);
 }
 
-void cli_progress_update(struct cli_progress *p, const char *label, uint64_t items,
-                         uint64_t bytes, uint64_t bytes_total)
+void cli_progress_update(struct cli_progress *p, const char *label, uint64_t items, uint64_t bytes,
+                         uint64_t bytes_total)
 {
     double now, el;
     char line[160], a[32], b[32];
@@ -45,7 +37,7 @@ void cli_progress_update(struct cli_progress *p, const char *label, uint64_t ite
 
     if (!p->on)
         return;
-    now = cli_time_mono();
+    now = wc_time_mono();
     if (now - p->last_draw < 0.2)
         return;
     p->last_draw = now;

@@ -149,7 +149,7 @@ wc_status wc_fb_set_html(char **dst, const struct ftext *t, const char *base)
 
     wc_buf_init(&b, WC_FEED_MAX_BYTES * 4);
     wc_mem_trim(&p, &len);
-    st = t->html ? wc_html_sanitize(&b, p, len, base) : wc_html_escape(&b, p, len);
+    st = t->html ? wc_html_sanitize(&b, p, len, base) : wc_html_escape(&b, p, len, 0);
     if (st) {
         wc_buf_release(&b);
         return st;

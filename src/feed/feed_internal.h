@@ -130,8 +130,6 @@ wc_status wc_xml_inner(const struct xnode *n, wc_buf *out);
 
 /* --- HTML fragments (sanitize.c) ----------------------------------------- */
 
-/* Named HTML/XML entity (no '&' or ';') to a code point; false when unknown. */
-bool wc_html_entity(const char *name, size_t len, uint32_t *cp);
 /* Does the text look like HTML markup (a known tag or an entity)? */
 bool wc_html_looks_like(const char *p, size_t len);
 /*
@@ -141,12 +139,6 @@ bool wc_html_looks_like(const char *p, size_t len);
  * (may be NULL), open elements closed.
  */
 wc_status wc_html_sanitize(wc_buf *out, const char *p, size_t len, const char *base);
-/* Append plain text escaped for HTML (&, <, >). */
-wc_status wc_html_escape(wc_buf *out, const char *p, size_t len);
-/* Append the visible text of an HTML fragment, entities decoded, blanks collapsed. */
-wc_status wc_html_to_text(wc_buf *out, const char *p, size_t len);
-/* Collapse runs of blanks to one space and trim, in place. */
-void wc_text_squeeze(wc_buf *b);
 
 /* --- building a wc_feed (feed.c) ----------------------------------------- */
 

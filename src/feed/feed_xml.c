@@ -1291,7 +1291,7 @@ static wc_status serialize(const struct xnode *n, wc_buf *out, int depth)
 
     for (c = n->first; c && !st; c = c->next) {
         if (c->is_text) {
-            st = wc_html_escape(out, c->text, c->len);
+            st = wc_html_escape(out, c->text, c->len, 0);
             continue;
         }
         st = wc_buf_addch(out, '<');

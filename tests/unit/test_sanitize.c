@@ -1,6 +1,7 @@
 /*
- * test_sanitize.c - HTML fragments: the allow-list, URL resolution,
- * escaping, visible text, and "does this look like HTML".
+ * test_sanitize.c - HTML fragments from feeds: the allow-list, URL
+ * resolution, and "does this look like HTML" (the shared primitives under
+ * them are tested in test_html.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -47,20 +48,6 @@ static void test_sanitize(void **state)
     check_sanitize("<div", NULL, "");
 }
 
-static void test_to_text_and_escape(void **state)
-{
-    wc_buf b = WC_BUF_INIT;
-    const char *in = "<p>One&nbsp;<b>two</b></p><p>three<br>four</p><script>x</script> &lt;b&gt;";
-
-    (void)state;
-    assert_int_equal(wc_html_to_text(&b, in, strlen(in)), WC_OK);
-    assert_string_equal(b.buf, "One two three four <b>");
-    wc_buf_reset(&b);
-    assert_int_equal(wc_html_escape(&b, "a<b>&c", 6), WC_OK);
-    assert_string_equal(b.buf, "a&lt;b&gt;&amp;c");
-    wc_buf_release(&b);
-}
-
 static void test_looks_like_html(void **state)
 {
     (void)state;
@@ -76,26 +63,11 @@ static void test_looks_like_html(void **state)
     assert_false(wc_html_looks_like("plain", 5));
 }
 
-static void test_entities(void **state)
-{
-    uint32_t cp = 0;
-
-    (void)state;
-    assert_true(wc_html_entity("eacute", 6, &cp));
-    assert_int_equal(cp, 0xE9);
-    assert_true(wc_html_entity("apos", 4, &cp));
-    assert_int_equal(cp, '\'');
-    assert_false(wc_html_entity("nosuch", 6, &cp));
-    assert_false(wc_html_entity("", 0, &cp));
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sanitize),
-        cmocka_unit_test(test_to_text_and_escape),
         cmocka_unit_test(test_looks_like_html),
-        cmocka_unit_test(test_entities),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
