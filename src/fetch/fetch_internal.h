@@ -1,6 +1,12 @@
 /*
- * fetch_internal.h - private to the fetch wing (fetch.c, fetch_host.c, robots.c):
- * per-host politeness queues and the per-origin robots.txt cache (fetch_host.c). No curl here.
+ * fetch_internal.h - private to the fetch wing: the per-host politeness
+ * queues and the per-origin robots.txt cache (fetch_host.c), and the
+ * request and fetcher structs the request's life is split over: fetch.c
+ * (queueing, robots gate, starting, answering, the public API),
+ * fetch_transfer.c (one HTTP exchange on a curl easy handle: options,
+ * header and body callbacks) and fetch_url.c (URL checks and redirects).
+ * fetch_one.c builds the one-URL call on the public API alone. Curl types
+ * appear here and in those files only, never in a public header.
  */
 #ifndef WC_FETCH_INTERNAL_H
 #define WC_FETCH_INTERNAL_H
@@ -11,6 +17,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <curl/curl.h>
+
+#include "wirecopy/buf.h"
+#include "wirecopy/error.h"
 
 /* Intrusive link: the first member of fetch.c's request struct. */
 typedef struct fh_node {
@@ -89,5 +100,84 @@ void fh_ready_prune(fh_table *t);
 bool fh_host_may_start(const fh_host *h, double now, unsigned max_per_host);
 void fh_host_started(fh_host *h, double now);
 void fh_host_finished(fh_host *h, double now);
+
+/* --- requests (fetch.c, fetch_transfer.c, fetch_url.c) ----------------- */
+
+typedef struct request {
+    fh_node node;                /* link in a host queue, origin waiters or `finished` */
+    struct request *prev, *next; /* in the fetcher's list of transfers in flight */
+    wc_fetch_kind kind;          /* as added */
+    void *user;                  /* as added */
+    bool internal;               /* a robots.txt we fetch for an origin: no callback */
+    fh_origin *robots_for;       /* internal: the origin whose rules it fetches */
+    fh_host *robots_host;        /* internal: the host whose delay Crawl-delay raises */
+    char *url;                   /* as added */
+    char *cur;                   /* the current hop's URL (normalised by curl) */
+    char *moved_to;              /* end of the leading run of 301/308 hops, or NULL */
+    bool perm_chain;             /* every hop so far was 301/308 */
+    unsigned redirects;          /* hops followed */
+    char *if_none_match;         /* conditional headers to send, or NULL */
+    char *if_modified_since;
+    size_t max_body;              /* decoded-byte cap */
+    fh_host *host;                /* host of cur */
+    char *origin;                 /* "scheme://host:port" of cur */
+    char *path;                   /* path[?query] of cur, for robots */
+    CURL *easy;                   /* while in flight */
+    struct curl_slist *hdrs;      /* request headers while in flight */
+    char errbuf[CURL_ERROR_SIZE]; /* curl's detailed message */
+    long status;                  /* HTTP status of the current hop, 0 before one */
+    wc_buf body;                  /* decoded body (2xx only) */
+    size_t discarded;             /* body bytes of a non-2xx answer dropped */
+    bool too_large;               /* the body passed max_body */
+    bool truncated;               /* robots.txt cut at its cap (kept) */
+    bool error_body_cut;          /* hung up on a long non-2xx body */
+    char *r_etag, *r_last_modified, *r_content_type, *r_content_location;
+    int64_t max_age, retry_after; /* -1 when absent */
+    double started;               /* monotonic start of the first hop, 0 before */
+    wc_fetch_result result;       /* when answered */
+    wc_error err;                 /* when answered */
+} request;
+
+struct wc_fetcher {
+    wc_fetch_opts o;       /* options, strings below owned */
+    char *user_agent;      /* User-Agent sent */
+    char *robots_agent;    /* token looked up in robots.txt */
+    char *proxy;           /* proxy URL or NULL */
+    wc_fetch_done_fn done; /* the caller's callback */
+    void *ctx;             /* its context */
+    CURLM *multi;          /* one multi handle: shared connection and DNS caches */
+    fh_table tbl;          /* hosts and origins */
+    fh_queue finished;     /* answered, to deliver on the next step */
+    request *active;       /* transfers in flight (doubly linked) */
+    unsigned nactive;      /* their number, internal robots included */
+    size_t pending;        /* caller's requests not yet delivered */
+    wc_fetch_stats stats;  /* counters */
+};
+
+/* Answer r without a transfer (or after one): delivered on the next step (fetch.c). */
+void fetch_answer(wc_fetcher *f, request *r, wc_fetch_result res, wc_status code, const char *fmt,
+                  ...) __attribute__((format(printf, 5, 6)));
+/* Put r (its cur URL) on its host's queue, or answer it when the URL is unusable (fetch.c). */
+void fetch_enqueue(wc_fetcher *f, request *r);
+
+/*
+ * Split r->cur into host, origin and robots path and replace it by curl's
+ * normalised form (fetch_url.c). Returns 0, or -1 after answering r
+ * (REFUSED) when the URL is unusable.
+ */
+int fetch_parse_url(wc_fetcher *f, request *r);
+/* Is s a redirect status whose Location is followed (301, 302, 303, 307, 308)? */
+bool fetch_is_redirect(long s);
+/* Follow one hop to target (r's transfer is detached): re-queued or answered (fetch_url.c). */
+void fetch_follow_redirect(wc_fetcher *f, request *r, const char *target);
+
+/* Start r's current hop (fetch_transfer.c). Returns 0, or -1 after answering r. */
+int fetch_start_transfer(wc_fetcher *f, request *r, double now);
+/* Take r out of the in-flight list and free its curl handles (fetch_transfer.c). */
+void fetch_detach_transfer(wc_fetcher *f, request *r);
+/* Free the response headers kept for r and mark max_age/retry_after absent. */
+void fetch_free_headers(request *r);
+/* The reason phrase of a common error status ("Not Found"), "" for others. */
+const char *fetch_reason_phrase(long s);
 
 #endif
