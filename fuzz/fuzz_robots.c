@@ -37,7 +37,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)wc_robots_allowed(r, (const char *)data + i, n);
     }
     (void)wc_robots_crawl_delay(r);
-    (void)wc_robots_rule_count(r);
     wc_robots_free(r);
     return 0;
 }

@@ -40,7 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (parts.path.off + parts.path.len > strlen(buf))
         abort();
     r = wc_url_resolve(base, ref);
-    if (r && wc_url_is_absolute(r) && !strpbrk(r, " \t\r\n\f")) {
+    if (r)
+        wc_url_split(r, strlen(r), &parts);
+    if (r && parts.scheme.present && !strpbrk(r, " \t\r\n\f")) {
         /* once resolved as an absolute reference, its dot segments are gone
          * (the first result may keep a base path's, which RFC 3986 allows) */
         char *r3;
@@ -61,7 +63,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     h = wc_url_host(ref);
     if (wc_url_is_http(ref) && !h)
         abort();
-    (void)wc_url_port(ref);
     free(h);
     free(n1);
     free(r);

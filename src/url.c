@@ -340,16 +340,6 @@ out:
     return res;
 }
 
-bool wc_url_is_absolute(const char *url)
-{
-    wc_url_parts p;
-
-    if (!url)
-        return false;
-    wc_url_split(url, strnlen(url, WC_URL_MAX_LEN + 1), &p);
-    return p.scheme.present;
-}
-
 bool wc_url_is_http(const char *url)
 {
     wc_url_parts p;
@@ -385,32 +375,6 @@ char *wc_url_host(const char *url)
         for (i = 0; h[i]; i++)
             h[i] = lower(h[i]);
     return h;
-}
-
-int wc_url_port(const char *url)
-{
-    wc_url_parts p;
-    uint64_t v;
-    size_t len;
-
-    if (!url)
-        return -1;
-    len = strnlen(url, WC_URL_MAX_LEN + 1);
-    if (len > WC_URL_MAX_LEN)
-        return -1;
-    wc_url_split(url, len, &p);
-    if (p.port.present && p.port.len) {
-        if (!wc_parse_u64(url + p.port.off, p.port.len, &v) || v > 65535)
-            return -1;
-        return (int)v;
-    }
-    if (!p.scheme.present)
-        return -1;
-    if (wc_mem_ieq(url, p.scheme.len, "http"))
-        return 80;
-    if (wc_mem_ieq(url, p.scheme.len, "https"))
-        return 443;
-    return -1;
 }
 
 static bool is_hex(char c)

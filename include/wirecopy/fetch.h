@@ -21,7 +21,7 @@
  *
  * Every request added is answered exactly once through on_done, whatever
  * happens (bad URL, robots, cancel), unless the fetcher is freed first.
- * Not thread-safe except wc_fetcher_wakeup().
+ * Not thread-safe: one fetcher belongs to one thread.
  */
 #ifndef WIRECOPY_FETCH_H
 #define WIRECOPY_FETCH_H
@@ -165,9 +165,6 @@ size_t wc_fetcher_pending(const wc_fetcher *f);
 
 /* Answer every pending request now as WC_FETCH_CANCELLED (transfers are aborted). */
 void wc_fetcher_cancel(wc_fetcher *f);
-
-/* Make a wc_fetcher_step() blocked in another thread return early. Thread-safe. */
-void wc_fetcher_wakeup(wc_fetcher *f);
 
 typedef struct wc_fetch_stats {
     uint64_t requests; /* HTTP requests sent (redirect hops and robots.txt included) */

@@ -54,10 +54,4 @@ bool wc_robots_allowed(const wc_robots *r, const char *path, size_t len);
 /* The Crawl-delay for the agent in seconds, or a negative value when none was given. */
 double wc_robots_crawl_delay(const wc_robots *r);
 
-/* Number of Allow/Disallow rules kept for the agent (for tests and diagnostics). */
-size_t wc_robots_rule_count(const wc_robots *r);
-
-/* True when the rules came from a group naming the agent, false when from "*" or none. */
-bool wc_robots_agent_matched(const wc_robots *r);
-
 #endif

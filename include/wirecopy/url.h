@@ -47,17 +47,11 @@ void wc_url_split(const char *url, size_t len, wc_url_parts *out);
  */
 char *wc_url_resolve(const char *base, const char *ref);
 
-/* True when url starts with a scheme ("http:", "urn:", ...). */
-bool wc_url_is_absolute(const char *url);
-
 /* True when url is absolute with scheme http or https (any case) and has a host. */
 bool wc_url_is_http(const char *url);
 
 /* The host of url, lower-cased (brackets of an IPv6 literal kept); malloc'd, NULL if none. */
 char *wc_url_host(const char *url);
-
-/* The port of url, or the scheme's default (80, 443) when not written; -1 if unknown. */
-int wc_url_port(const char *url);
 
 /*
  * A normalised copy for comparing URLs (RFC 3986 section 6.2.2 plus the

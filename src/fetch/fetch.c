@@ -717,12 +717,6 @@ wc_status wc_fetcher_run(wc_fetcher *f, const volatile sig_atomic_t *stop, wc_er
     return WC_OK;
 }
 
-void wc_fetcher_wakeup(wc_fetcher *f)
-{
-    if (f && f->multi)
-        curl_multi_wakeup(f->multi);
-}
-
 void wc_fetcher_get_stats(const wc_fetcher *f, wc_fetch_stats *out)
 {
     if (!out)

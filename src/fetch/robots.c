@@ -65,8 +65,7 @@ typedef struct rule_list {
 } rule_list;
 
 struct wc_robots {
-    rule_list rules;    /* the rules that apply to the agent */
-    bool agent_matched; /* rules came from a group naming the agent */
+    rule_list rules; /* the rules that apply to the agent */
 };
 
 static bool is_hex(unsigned char c)
@@ -352,7 +351,6 @@ wc_status wc_robots_parse(const char *p, size_t len, const char *agent, wc_robot
     }
     if (found_ours) {
         r->rules = ours;
-        r->agent_matched = true;
         ours.v = NULL;
         ours.n = ours.cap = 0;
     } else {
@@ -442,14 +440,4 @@ bool wc_robots_allowed(const wc_robots *r, const char *path, size_t len)
 double wc_robots_crawl_delay(const wc_robots *r)
 {
     return r ? r->rules.crawl_delay : -1.0;
-}
-
-size_t wc_robots_rule_count(const wc_robots *r)
-{
-    return r ? r->rules.n : 0;
-}
-
-bool wc_robots_agent_matched(const wc_robots *r)
-{
-    return r && r->agent_matched;
 }

@@ -1017,7 +1017,6 @@ static void test_api_misuse(void **state)
     assert_int_equal(wc_fetcher_add(f, NULL, NULL), WC_ERR_USAGE);
     assert_int_equal(wc_fetcher_step(f, 10, NULL), WC_OK);
     assert_int_equal(wc_fetcher_run(f, NULL, NULL), WC_OK);
-    wc_fetcher_wakeup(f);
     wc_fetcher_cancel(f);
     wc_fetcher_free(f);
     wc_fetcher_free(NULL);

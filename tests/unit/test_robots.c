@@ -33,7 +33,6 @@ static void test_empty_allows_everything(void **state)
     (void)state;
     assert_true(allowed(r, "/"));
     assert_true(allowed(r, "/anything?x=1"));
-    assert_int_equal(wc_robots_rule_count(r), 0);
     assert_true(wc_robots_crawl_delay(r) < 0);
     assert_true(allowed(NULL, "/x"));
     wc_robots_free(r);
@@ -45,7 +44,6 @@ static void test_star_group(void **state)
     wc_robots *r = parse("User-agent: *\nDisallow: /private/\nDisallow: /tmp\n");
 
     (void)state;
-    assert_false(wc_robots_agent_matched(r));
     assert_false(allowed(r, "/private/a.html"));
     assert_true(allowed(r, "/private"));
     assert_false(allowed(r, "/tmp"));
@@ -62,11 +60,9 @@ static void test_own_group_replaces_star(void **state)
                          "User-agent: wirecopy\nDisallow: /nocopy/\nAllow: /nocopy/ok.html\n");
 
     (void)state;
-    assert_true(wc_robots_agent_matched(r));
-    assert_true(allowed(r, "/private/x.html"));
+    assert_true(allowed(r, "/private/x.html")); /* the * group does not apply */
     assert_false(allowed(r, "/nocopy/secret.html"));
     assert_true(allowed(r, "/nocopy/ok.html"));
-    assert_int_equal(wc_robots_rule_count(r), 2);
     wc_robots_free(r);
 }
 
@@ -227,7 +223,6 @@ static void test_syntax_tolerance(void **state)
     assert_false(allowed(r, "/nospace"));
     assert_false(allowed(r, "/relative"));
     assert_true(allowed(r, "/other"));
-    assert_int_equal(wc_robots_rule_count(r), 3);
     wc_robots_free(r);
     /* Rules before any User-agent line belong to nobody. */
     r = parse("Disallow: /\nUser-agent: *\nDisallow: /x\n");
@@ -239,7 +234,7 @@ static void test_syntax_tolerance(void **state)
 static void test_caps(void **state)
 {
     size_t n = WC_ROBOTS_MAX_BYTES + 4096, i, len;
-    char *text = malloc(n + 64);
+    char *text = malloc(n + 64), path[32];
     wc_robots *r = NULL;
 
     (void)state;
@@ -252,7 +247,11 @@ static void test_caps(void **state)
     memset(text + len, 'x', n - len);
     memcpy(text + n - 14, "\nDisallow: /\n", 13);
     assert_int_equal(wc_robots_parse(text, n, "wirecopy", &r, NULL), WC_OK);
-    assert_int_equal(wc_robots_rule_count(r), WC_ROBOTS_MAX_RULES);
+    /* The first WC_ROBOTS_MAX_RULES rules hold, the later ones are not kept. */
+    snprintf(path, sizeof(path), "/d%05d", WC_ROBOTS_MAX_RULES - 1);
+    assert_false(allowed(r, path));
+    snprintf(path, sizeof(path), "/d%05d", WC_ROBOTS_MAX_RULES);
+    assert_true(allowed(r, path));
     assert_false(allowed(r, "/d00001"));
     assert_true(allowed(r, "/elsewhere"));
     wc_robots_free(r);
