@@ -21,6 +21,9 @@
  *
  * Every request added is answered exactly once through on_done, whatever
  * happens (bad URL, robots, cancel), unless the fetcher is freed first.
+ *
+ * For one URL, wc_fetch_one() does all of that and waits for the answer:
+ * the same policy for a command that looks at a single page or feed.
  * Not thread-safe: one fetcher belongs to one thread.
  */
 #ifndef WIRECOPY_FETCH_H
@@ -111,6 +114,8 @@ typedef struct wc_response {
     const char *etag;             /* response ETag, NULL when absent */
     const char *last_modified;    /* response Last-Modified, NULL when absent */
     const char *content_type;     /* e.g. "application/rss+xml; charset=utf-8", NULL when absent */
+    const char *charset;          /* content_type's charset parameter, unquoted ("utf-8"), NULL
+                                     when absent (wc_fetch_content_type_charset) */
     const char *content_location; /* Content-Location as sent (may be relative), NULL when absent */
     int64_t max_age;              /* Cache-Control max-age, seconds; -1 when absent */
     int64_t retry_after; /* Retry-After, seconds from now (delta or HTTP-date); -1 when absent */
@@ -177,5 +182,65 @@ void wc_fetcher_get_stats(const wc_fetcher *f, wc_fetch_stats *out);
 
 /* A word for a result ("ok", "not-modified", "timeout", ...); never NULL. */
 const char *wc_fetch_result_name(wc_fetch_result r);
+
+/* --- one URL ---------------------------------------------------------------- */
+
+/*
+ * What wc_fetch_one() got. The caller owns it and everything in it
+ * (wc_fetched_free). Strings are NUL-terminated, NULL when absent.
+ */
+typedef struct wc_fetched {
+    wc_fetch_result result; /* how it ended */
+    long http_status;       /* status of the last response, 0 when none arrived */
+    char *url;              /* the URL as asked */
+    char *final_url;        /* the last hop's URL, as curl normalised it (== url without
+                               redirects, give or take a "/" path): the page's address */
+    char *moved_to;         /* where a leading run of 301/308 led, else NULL (wc_response) */
+    unsigned redirects;     /* hops followed */
+    char *content_type;     /* Content-Type as sent */
+    char *charset;          /* its charset parameter, unquoted ("windows-1251") */
+    char *content_location; /* Content-Location as sent (may be relative to final_url) */
+    char *body;             /* decoded body, NUL-terminated; never NULL, "" unless
+                               result is WC_FETCH_OK */
+    size_t body_len;        /* bytes in body */
+    int64_t fetched_at;     /* wall-clock time the answer came, epoch seconds */
+} wc_fetched;
+
+/*
+ * Fetch one URL of the given kind and wait for the answer, through a
+ * fetcher of its own made with opts (NULL = defaults): its User-Agent,
+ * redirects hop by hop (http and https only, max_redirects), max_body on
+ * the decoded body, gzip/deflate/br, timeouts, and for WC_FETCH_PAGE
+ * robots.txt when opts.robots (fetched first; host_delay_ms and
+ * Crawl-delay then space it and the page, as for any two requests to one
+ * host). A feed is not checked against robots.txt.
+ *
+ * WC_OK when the body arrived (result WC_FETCH_OK). Otherwise the status
+ * is the answer's err.code and err names the URL: WC_ERR_HTTP (4xx/5xx, or
+ * a 304 nobody asked for), WC_ERR_NET (network, timeout, or a robots.txt
+ * that could not be read), WC_ERR_LIMIT (body over max_body, too many
+ * redirects), WC_ERR_UNSUPPORTED (a scheme or redirect other than http(s),
+ * or disallowed by robots.txt), WC_ERR_USAGE (a malformed URL),
+ * WC_ERR_INTERRUPTED (*stop became non-zero; stop may be NULL). In all
+ * these cases *out is set too, with result and http_status saying what
+ * happened: free it either way. WC_ERR_NOMEM, or WC_ERR_USAGE for a NULL
+ * url or out: *out is NULL. Thread-safe after wc_global_init() (nothing is
+ * shared between calls).
+ */
+wc_status wc_fetch_one(const char *url, wc_fetch_kind kind, const wc_fetch_opts *opts,
+                       const volatile sig_atomic_t *stop, wc_fetched **out, wc_error *err);
+
+/* Free r and everything in it; NULL is a no-op. */
+void wc_fetched_free(wc_fetched *r);
+
+/* --- Content-Type ------------------------------------------------------------ */
+
+/*
+ * The charset parameter of a Content-Type value ct[0..len): for
+ * `text/html; charset="koi8-r"` *cs points at koi8-r inside ct and
+ * *cs_len is 6. false when there is none, or it is empty, longer than 40
+ * bytes, or holds a byte no charset label has. Thread-safe.
+ */
+bool wc_fetch_content_type_charset(const char *ct, size_t len, const char **cs, size_t *cs_len);
 
 #endif

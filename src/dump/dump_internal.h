@@ -26,6 +26,7 @@
 
 #include "wirecopy/buf.h"
 #include "wirecopy/error.h"
+#include "wirecopy/fetch.h"
 
 /* --- byte source (gzread.c) -------------------------------------------- */
 
@@ -51,8 +52,9 @@ typedef struct wc_in {
     const char *name; /* file name for messages (borrowed) */
     int fd;           /* -1 when reading from memory */
     bool own_fd;      /* close fd on release */
-    const volatile sig_atomic_t *stop; /* when non-zero, a read cut short by a signal is not retried */
-    bool gz;          /* the file starts with the gzip magic */
+    const volatile sig_atomic_t
+        *stop;    /* when non-zero, a read cut short by a signal is not retried */
+    bool gz;      /* the file starts with the gzip magic */
     size_t chunk; /* bytes per read(2) / inflate step: WC_IN_CHUNK, less for small memory inputs */
 
     /* decoded window: win[keep..end) is held, cur is the reader's position */
@@ -215,7 +217,10 @@ wc_status wc_http_decode_body(const wc_http_head *h, const char *p, size_t len, 
 bool wc_http_type_is_html(const char *ct, size_t len);
 
 /* The charset= parameter of a Content-Type value, unquoted; false when absent or odd. */
-bool wc_http_type_charset(const char *ct, size_t len, const char **cs, size_t *cs_len);
+static inline bool wc_http_type_charset(const char *ct, size_t len, const char **cs, size_t *cs_len)
+{
+    return wc_fetch_content_type_charset(ct, len, cs, cs_len); /* HTTP's one parser */
+}
 
 /* Does a payload with no Content-Type look like HTML (WHATWG sniffing patterns)? */
 bool wc_http_sniff_html(const char *p, size_t len);
@@ -266,14 +271,14 @@ struct wc_dump {
     size_t max_record;            /* cap on one record's bytes */
     wc_problem_fn on_problem;     /* caller's callback, may be NULL */
     void *problem_ctx;
-    const volatile sig_atomic_t *stop;  /* caller's stop flag, may be NULL */
-    wc_dump_stats stats; /* counters for wc_dump_get_stats */
-    bool finished;       /* the input ended (after an error too) */
-    bool has_in;         /* `in` is set up (files, stdin, memory) */
-    wc_in in;            /* byte source of file inputs */
-    uint64_t file_size;  /* size of a regular file, else 0 */
-    int64_t file_mtime;  /* its modification time, WC_TIME_NONE for stdin */
-    void *state;         /* the reader's own state */
+    const volatile sig_atomic_t *stop; /* caller's stop flag, may be NULL */
+    wc_dump_stats stats;               /* counters for wc_dump_get_stats */
+    bool finished;                     /* the input ended (after an error too) */
+    bool has_in;                       /* `in` is set up (files, stdin, memory) */
+    wc_in in;                          /* byte source of file inputs */
+    uint64_t file_size;                /* size of a regular file, else 0 */
+    int64_t file_mtime;                /* its modification time, WC_TIME_NONE for stdin */
+    void *state;                       /* the reader's own state */
 };
 
 /* Report a bad record through on_problem and count it (WC_ERR_ENCODING is not counted). */

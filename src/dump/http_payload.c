@@ -513,52 +513,6 @@ bool wc_http_type_is_html(const char *ct, size_t len)
     return wc_mem_ieq(ct, len, "text/html") || wc_mem_ieq(ct, len, "application/xhtml+xml");
 }
 
-static bool charset_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_' || c == '.' || c == ':' || c == '+';
-}
-
-bool wc_http_type_charset(const char *ct, size_t len, const char **cs, size_t *cs_len)
-{
-    size_t i = 0;
-
-    while (i < len) {
-        const char *semi = memchr(ct + i, ';', len - i), *name, *eq, *val;
-        size_t plen, nlen, vlen, k;
-
-        if (!semi)
-            return false;
-        i = (size_t)(semi - ct) + 1;
-        semi = memchr(ct + i, ';', len - i);
-        plen = semi ? (size_t)(semi - (ct + i)) : len - i;
-        name = ct + i;
-        eq = memchr(name, '=', plen);
-        if (!eq)
-            continue;
-        nlen = (size_t)(eq - name);
-        trim(&name, &nlen);
-        if (!wc_mem_ieq(name, nlen, "charset"))
-            continue;
-        val = eq + 1;
-        vlen = (size_t)(ct + i + plen - val);
-        trim(&val, &vlen);
-        if (vlen >= 2 && (val[0] == '"' || val[0] == '\'') && val[vlen - 1] == val[0]) {
-            val++;
-            vlen -= 2;
-        }
-        if (vlen == 0 || vlen > 40)
-            return false;
-        for (k = 0; k < vlen; k++)
-            if (!charset_char(val[k]))
-                return false;
-        *cs = val;
-        *cs_len = vlen;
-        return true;
-    }
-    return false;
-}
-
 /* WHATWG MIME sniffing, "rules for identifying an unknown MIME type", the HTML patterns. */
 bool wc_http_sniff_html(const char *p, size_t len)
 {

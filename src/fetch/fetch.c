@@ -420,6 +420,7 @@ static void deliver(wc_fetcher *f, request *r)
     resp.etag = r->r_etag;
     resp.last_modified = r->r_last_modified;
     resp.content_type = r->r_content_type;
+    resp.charset = r->r_charset;
     resp.content_location = r->r_content_location;
     resp.max_age = r->max_age;
     resp.retry_after = r->retry_after;

@@ -132,6 +132,7 @@ typedef struct request {
     bool truncated;               /* robots.txt cut at its cap (kept) */
     bool error_body_cut;          /* hung up on a long non-2xx body */
     char *r_etag, *r_last_modified, *r_content_type, *r_content_location;
+    char *r_charset;              /* charset parameter of r_content_type, or NULL */
     int64_t max_age, retry_after; /* -1 when absent */
     double started;               /* monotonic start of the first hop, 0 before */
     wc_fetch_result result;       /* when answered */

@@ -47,7 +47,7 @@ EOF
 mkdir -p "$tmp/root"
 echo "custom root" >"$tmp/root/hello.txt"
 
-echo "1..34"
+echo "1..35"
 
 WC_NGINX_HOSTS=3 WC_NGINX_EXTRA=$extra wc_nginx_start
 ok $? "wc_nginx_start starts nginx"
@@ -67,6 +67,7 @@ check "410 Gone" test "$(status "$WC_NGINX_URL/status/410")" = 410
 check "429 carries Retry-After: 120" test "$(header "$WC_NGINX_URL/status/429" Retry-After)" = 120
 check "503-short carries Retry-After: 1" test "$(header "$WC_NGINX_URL/status/503-short" Retry-After)" = 1
 check "503 carries an HTTP-date Retry-After" test "$(header "$WC_NGINX_URL/status/503-date" Retry-After)" = "Fri, 31 Dec 2099 23:59:59 GMT"
+check "/charset/ adds a charset to Content-Type" test "$(header "$WC_NGINX_URL/charset/page.html" Content-Type)" = "text/html; charset=windows-1251"
 check "Cache-Control max-age on /cache/feed.xml" test "$(header "$WC_NGINX_URL/cache/feed.xml" Cache-Control)" = "public, max-age=600"
 check "robots.txt of host 1 names wirecopy" grep -q "User-agent: wirecopy" <(curl -s "$WC_NGINX_URL/robots.txt")
 check "host 2 has no robots.txt (404)" test "$(status "$WC_NGINX_URL2/robots.txt")" = 404

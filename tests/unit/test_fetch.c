@@ -2,7 +2,8 @@
  * test_fetch.c - the fetcher against a real nginx on 127.0.0.1..3
  * (tests/helpers/nginx.sh), asserting what the server saw from its access
  * log: conditional headers, User-Agent, request timing per host, which URLs
- * were (not) requested. Skipped when nginx is not installed.
+ * were (not) requested; and wc_fetch_one, the one-URL call on top of it.
+ * Skipped when nginx is not installed.
  */
 #define _GNU_SOURCE /* mkdtemp, popen */
 #include <setjmp.h>
@@ -997,6 +998,286 @@ static void test_stop_cancel_and_queue_cap(void **state)
     assert_int_equal(res[6].calls, 0);
 }
 
+/* --- wc_fetch_one ----------------------------------------------------------- */
+
+/* wc_fetch_one on srv-relative (or absolute) url; *out must be freed. */
+static wc_status one(const wc_fetch_opts *o, wc_fetch_kind kind, const char *url, wc_fetched **out,
+                     wc_error *err)
+{
+    char full[512];
+
+    snprintf(full, sizeof(full), "%s%s", url[0] == '/' ? srv_url : "", url);
+    wc_error_clear(err);
+    return wc_fetch_one(full, kind, o, NULL, out, err);
+}
+
+static void test_one_page(void **state)
+{
+    wc_fetch_opts o = test_opts();
+    wc_error err = WC_ERROR_INIT;
+    wc_fetched *g = NULL;
+    char path[512], want[256], expect_ua[128], *page;
+    size_t page_len;
+    int n;
+
+    (void)state;
+    NEED_SERVER();
+    snprintf(path, sizeof(path), "%s/www/page.html", wc_test_data_dir());
+    page = read_file(path, &page_len);
+    assert_int_equal(one(&o, WC_FETCH_PAGE, "/page.html", &g, &err), WC_OK);
+    assert_int_equal(err.code, WC_OK);
+    assert_int_equal(g->result, WC_FETCH_OK);
+    assert_int_equal(g->http_status, 200);
+    snprintf(want, sizeof(want), "%s/page.html", srv_url);
+    assert_string_equal(g->url, want);
+    assert_string_equal(g->final_url, want);
+    assert_null(g->moved_to);
+    assert_int_equal(g->redirects, 0);
+    assert_non_null(strstr(g->content_type, "text/html"));
+    assert_null(g->charset); /* nginx names no charset unless told */
+    assert_null(g->content_location);
+    assert_int_equal(g->body_len, page_len);
+    assert_memory_equal(g->body, page, page_len);
+    assert_true(g->fetched_at > 1700000000);
+    wc_fetched_free(g);
+    /* The fetcher's policy: its User-Agent, and robots.txt before the page. */
+    n = read_log(2);
+    assert_int_equal(n, 2);
+    assert_string_equal(ent[0].uri, "/robots.txt");
+    assert_string_equal(ent[1].uri, "/page.html");
+    snprintf(expect_ua, sizeof(expect_ua), "wirecopy/%s (+https://github.com/wirecopy/wirecopy)",
+             wc_version());
+    assert_string_equal(ent[1].ua, expect_ua);
+    assert_non_null(strstr(ent[1].ae, "br"));
+
+    /* Content codings are undone: brotli on the wire, page.html in the body. */
+    assert_int_equal(one(&o, WC_FETCH_PAGE, "/enc/page.html.br", &g, &err), WC_OK);
+    assert_int_equal(g->body_len, page_len);
+    assert_memory_equal(g->body, page, page_len);
+    wc_fetched_free(g);
+    free(page);
+    wc_fetched_free(NULL);
+}
+
+static void test_one_headers(void **state)
+{
+    wc_fetch_opts o = test_opts();
+    wc_error err = WC_ERROR_INIT;
+    wc_fetched *g = NULL;
+
+    (void)state;
+    NEED_SERVER();
+    /* The charset parameter of Content-Type, on its own. */
+    assert_int_equal(one(&o, WC_FETCH_PAGE, "/charset/page.html", &g, &err), WC_OK);
+    assert_non_null(strstr(g->content_type, "charset=windows-1251"));
+    assert_string_equal(g->charset, "windows-1251");
+    wc_fetched_free(g);
+    /* Content-Location as sent, for a feed's base. */
+    assert_int_equal(one(&o, WC_FETCH_FEED, "/cache/feed.xml", &g, &err), WC_OK);
+    assert_string_equal(g->content_location, "/feeds/canonical.xml");
+    assert_non_null(strstr(g->body, "<rss"));
+    wc_fetched_free(g);
+}
+
+static void test_one_http_errors(void **state)
+{
+    wc_fetch_opts o = test_opts();
+    wc_error err = WC_ERROR_INIT;
+    wc_fetched *g = NULL;
+
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(one(&o, WC_FETCH_PAGE, "/no/such/page.html", &g, &err), WC_ERR_HTTP);
+    assert_int_equal(err.code, WC_ERR_HTTP);
+    assert_non_null(strstr(err.msg, "404 Not Found"));
+    assert_non_null(strstr(err.msg, "/no/such/page.html"));
+    assert_non_null(g); /* what happened is there to see */
+    assert_int_equal(g->result, WC_FETCH_HTTP_ERROR);
+    assert_int_equal(g->http_status, 404);
+    assert_string_equal(g->body, ""); /* nginx's error page is not the body */
+    assert_int_equal(g->body_len, 0);
+    wc_fetched_free(g);
+    assert_int_equal(one(&o, WC_FETCH_FEED, "/status/410", &g, &err), WC_ERR_HTTP);
+    assert_int_equal(g->http_status, 410);
+    assert_non_null(strstr(err.msg, "410 Gone"));
+    wc_fetched_free(g);
+    assert_int_equal(one(&o, WC_FETCH_FEED, "/status/500", &g, &err), WC_ERR_HTTP);
+    assert_int_equal(g->http_status, 500);
+    wc_fetched_free(g);
+    /* Nothing listens on port 1: a network error naming the URL. */
+    assert_int_equal(one(&o, WC_FETCH_FEED, "http://127.0.0.1:1/feed.xml", &g, &err), WC_ERR_NET);
+    assert_int_equal(g->result, WC_FETCH_NET_ERROR);
+    assert_int_equal(g->http_status, 0);
+    assert_non_null(strstr(err.msg, "http://127.0.0.1:1/feed.xml"));
+    wc_fetched_free(g);
+}
+
+static void test_one_redirects(void **state)
+{
+    wc_fetch_opts o = test_opts();
+    wc_error err = WC_ERROR_INIT;
+    wc_fetched *g = NULL;
+    char want[256];
+    int n;
+
+    (void)state;
+    NEED_SERVER();
+    /* Followed to another host: the final URL is the page's address. */
+    assert_int_equal(
+        one(&o, WC_FETCH_PAGE, "/redirect/302/redirect/other-host/page.html", &g, &err), WC_OK);
+    snprintf(want, sizeof(want), "%s/page.html", srv_url2);
+    assert_string_equal(g->final_url, want);
+    assert_int_equal(g->redirects, 2);
+    assert_null(g->moved_to); /* the chain began with a 302 */
+    assert_non_null(strstr(g->body, "Harbour cranes"));
+    wc_fetched_free(g);
+    /* robots.txt is asked of each origin the page passes through. */
+    n = read_log(5);
+    assert_int_equal(count_uri(n, "/robots.txt"), 2);
+    /* A redirect to file:// is refused, naming both URLs; file:///etc/passwd is never read. */
+    assert_int_equal(one(&o, WC_FETCH_PAGE, "/redirect/file", &g, &err), WC_ERR_UNSUPPORTED);
+    assert_int_equal(g->result, WC_FETCH_REFUSED);
+    assert_non_null(strstr(err.msg, "file:///etc/passwd"));
+    assert_non_null(strstr(err.msg, "/redirect/file"));
+    assert_string_equal(g->body, "");
+    wc_fetched_free(g);
+    assert_int_equal(one(&o, WC_FETCH_FEED, "/redirect/ftp", &g, &err), WC_ERR_UNSUPPORTED);
+    assert_non_null(strstr(err.msg, "ftp://127.0.0.1/pub/feed.xml"));
+    wc_fetched_free(g);
+    /* The redirect cap. */
+    o.max_redirects = 2;
+    assert_int_equal(one(&o, WC_FETCH_FEED, "/redirect/loop", &g, &err), WC_ERR_LIMIT);
+    assert_int_equal(g->result, WC_FETCH_REFUSED);
+    assert_non_null(strstr(err.msg, "too many redirects"));
+    wc_fetched_free(g);
+}
+
+static void test_one_robots_for_a_page_not_a_feed(void **state)
+{
+    wc_fetch_opts o = test_opts();
+    wc_error err = WC_ERROR_INIT;
+    wc_fetched *g = NULL;
+    int n;
+
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(one(&o, WC_FETCH_PAGE, "/nocopy/secret.html", &g, &err), WC_ERR_UNSUPPORTED);
+    assert_int_equal(g->result, WC_FETCH_DISALLOWED);
+    assert_non_null(strstr(err.msg, "disallowed by robots.txt"));
+    assert_non_null(strstr(err.msg, "/nocopy/secret.html"));
+    assert_int_equal(g->http_status, 0);
+    wc_fetched_free(g);
+    n = read_log(1);
+    assert_int_equal(count_uri(n, "/robots.txt"), 1);
+    assert_int_equal(count_uri(n, "/nocopy/secret.html"), 0); /* never asked */
+
+    /* The same URL as a feed: robots.txt is not consulted, not even fetched. */
+    clear_log(NULL);
+    assert_int_equal(one(&o, WC_FETCH_FEED, "/nocopy/secret.html", &g, &err), WC_OK);
+    assert_true(g->body_len > 0);
+    wc_fetched_free(g);
+    n = read_log(1);
+    assert_int_equal(n, 1);
+    assert_int_equal(count_uri(n, "/robots.txt"), 0);
+
+    /* A robots.txt that cannot be read keeps the page unfetched: a passing problem. */
+    assert_int_equal(one(&o, WC_FETCH_PAGE, "http://127.0.0.1:1/page.html", &g, &err), WC_ERR_NET);
+    assert_int_equal(g->result, WC_FETCH_DISALLOWED);
+    assert_non_null(strstr(err.msg, "could not be read"));
+    wc_fetched_free(g);
+}
+
+static void test_one_size_cap_and_gzip_bomb(void **state)
+{
+    wc_fetch_opts o = test_opts();
+    wc_error err = WC_ERROR_INIT;
+    wc_fetched *g = NULL;
+
+    (void)state;
+    NEED_SERVER();
+    o.max_body = 1 << 20;
+    /* 3 MiB declared: refused before the body is read. */
+    assert_int_equal(one(&o, WC_FETCH_FEED, "/gen/big.bin", &g, &err), WC_ERR_LIMIT);
+    assert_int_equal(g->result, WC_FETCH_TOO_LARGE);
+    assert_non_null(strstr(err.msg, "1048576-byte cap"));
+    assert_string_equal(g->body, "");
+    wc_fetched_free(g);
+    /* 64 MiB from 64 KiB of gzip: stopped at the cap on decoded bytes. */
+    assert_int_equal(one(&o, WC_FETCH_PAGE, "/bomb.html", &g, &err), WC_ERR_LIMIT);
+    assert_int_equal(g->result, WC_FETCH_TOO_LARGE);
+    assert_non_null(strstr(err.msg, "/bomb.html"));
+    assert_int_equal(g->body_len, 0);
+    wc_fetched_free(g);
+}
+
+static void test_one_bad_urls_timeout_and_stop(void **state)
+{
+    wc_fetch_opts o = test_opts();
+    wc_error err = WC_ERROR_INIT;
+    wc_fetched *g = NULL;
+    volatile sig_atomic_t stop = 1;
+
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(one(&o, WC_FETCH_PAGE, "not a url at all", &g, &err), WC_ERR_USAGE);
+    assert_int_equal(g->result, WC_FETCH_REFUSED);
+    assert_non_null(strstr(err.msg, "not a url at all"));
+    wc_fetched_free(g);
+    assert_int_equal(one(&o, WC_FETCH_PAGE, "http://", &g, &err), WC_ERR_USAGE);
+    wc_fetched_free(g);
+    assert_int_equal(one(&o, WC_FETCH_FEED, "file:///etc/passwd", &g, &err), WC_ERR_UNSUPPORTED);
+    assert_int_equal(g->result, WC_FETCH_REFUSED);
+    assert_non_null(strstr(err.msg, "only http and https"));
+    wc_fetched_free(g);
+    /* Misuse: nothing to free. */
+    g = (wc_fetched *)&stop;
+    assert_int_equal(wc_fetch_one(NULL, WC_FETCH_PAGE, &o, NULL, &g, &err), WC_ERR_USAGE);
+    assert_null(g);
+    assert_int_equal(wc_fetch_one("http://x/", WC_FETCH_PAGE, &o, NULL, NULL, NULL), WC_ERR_USAGE);
+    /* The timeout of each hop. */
+    o.timeout_ms = 1000;
+    assert_int_equal(one(&o, WC_FETCH_FEED, "/slow/feed.xml", &g, &err), WC_ERR_NET);
+    assert_int_equal(g->result, WC_FETCH_TIMEOUT);
+    assert_non_null(strstr(err.msg, "timed out"));
+    wc_fetched_free(g);
+    /* A stop flag raised: nothing fetched, the request answered as cancelled. */
+    assert_int_equal(wc_fetch_one(srv_url, WC_FETCH_FEED, &o, &stop, &g, &err), WC_ERR_INTERRUPTED);
+    assert_int_equal(g->result, WC_FETCH_CANCELLED);
+    assert_non_null(strstr(err.msg, srv_url));
+    wc_fetched_free(g);
+}
+
+static void test_content_type_charset(void **state)
+{
+    static const struct {
+        const char *ct, *want; /* want NULL: no charset */
+    } cases[] = {
+        {"text/html; charset=utf-8", "utf-8"},
+        {"text/html;charset=\"KOI8-R\"", "KOI8-R"},
+        {"text/html; q=1; Charset = 'shift_jis' ; x=2", "shift_jis"},
+        {"application/rss+xml", NULL},
+        {"text/html; charset=", NULL},
+        {"text/html; charset=\"a b\"", NULL},
+        {"text/html; charsetx=utf-8", NULL},
+        {"text/html; charset=0123456789012345678901234567890123456789x", NULL},
+        {"", NULL},
+    };
+    const char *cs;
+    size_t i, len;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bool found = wc_fetch_content_type_charset(cases[i].ct, strlen(cases[i].ct), &cs, &len);
+        if (!cases[i].want) {
+            assert_false(found);
+            continue;
+        }
+        assert_true(found);
+        assert_int_equal(len, strlen(cases[i].want));
+        assert_memory_equal(cs, cases[i].want, len);
+    }
+}
+
 static void test_api_misuse(void **state)
 {
     wc_fetcher *f = NULL;
@@ -1028,6 +1309,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_api_misuse),
+        cmocka_unit_test(test_content_type_charset),
         cmocka_unit_test_setup(test_ok_headers_and_user_agent, clear_log),
         cmocka_unit_test_setup(test_user_agent_override, clear_log),
         cmocka_unit_test_setup(test_conditional_get_304, clear_log),
@@ -1048,6 +1330,13 @@ int main(void)
         cmocka_unit_test_setup(test_proxy_only_when_asked, clear_log),
         cmocka_unit_test_setup(test_callback_adds_requests, clear_log),
         cmocka_unit_test_setup(test_stop_cancel_and_queue_cap, clear_log),
+        cmocka_unit_test_setup(test_one_page, clear_log),
+        cmocka_unit_test_setup(test_one_headers, clear_log),
+        cmocka_unit_test_setup(test_one_http_errors, clear_log),
+        cmocka_unit_test_setup(test_one_redirects, clear_log),
+        cmocka_unit_test_setup(test_one_robots_for_a_page_not_a_feed, clear_log),
+        cmocka_unit_test_setup(test_one_size_cap_and_gzip_bomb, clear_log),
+        cmocka_unit_test_setup(test_one_bad_urls_timeout_and_stop, clear_log),
     };
     int rc = cmocka_run_group_tests(tests, server_start, server_stop);
 
