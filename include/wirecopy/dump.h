@@ -99,11 +99,11 @@ typedef struct wc_dump wc_dump;
 #define WC_DUMP_DEFAULT_MAX_RECORD ((size_t)64 << 20)
 
 typedef struct wc_dump_opts {
-    size_t max_record;        /* cap on one record's decoded bytes; 0 = default */
-    wc_problem_fn on_problem; /* called for each bad record (may be NULL) */
-    void *problem_ctx;        /* passed to on_problem */
-    const volatile sig_atomic_t *stop;       /* may be NULL; once non-zero, a read that a signal
-                                 interrupts fails instead of waiting on (an idle pipe) */
+    size_t max_record;                 /* cap on one record's decoded bytes; 0 = default */
+    wc_problem_fn on_problem;          /* called for each bad record (may be NULL) */
+    void *problem_ctx;                 /* passed to on_problem */
+    const volatile sig_atomic_t *stop; /* may be NULL; once non-zero, a read that a signal
+                           interrupts fails instead of waiting on (an idle pipe) */
 } wc_dump_opts;
 
 typedef struct wc_dump_stats {
@@ -129,6 +129,17 @@ typedef struct wc_dump_stats {
  * Not thread-safe per handle; separate handles are independent.
  */
 wc_status wc_dump_open(const char *path, const wc_dump_opts *opts, wc_dump **out, wc_error *err);
+
+/*
+ * Open the directory dir for its HTML pages alone: the walk of
+ * wc_dump_open (same files, same order, same caps and problems) but the
+ * WARC and JSONL files inside are skipped and counted, not read; a
+ * gzipped page (.html.gz) is read, after the walk as there. For commands
+ * that make one output per page file (`extract DIR`). WC_ERR_USAGE when
+ * dir is not a directory, else as wc_dump_open.
+ */
+wc_status wc_dump_open_pages(const char *dir, const wc_dump_opts *opts, wc_dump **out,
+                             wc_error *err);
 
 /* Kind of the opened input: WC_SOURCE_WARC, WC_SOURCE_DIR or WC_SOURCE_JSONL. */
 wc_source wc_dump_source(const wc_dump *d);

@@ -109,6 +109,13 @@ bool wc_dump_nested_name(const char *name)
            (k == KIND_HTML && n > 3 && wc_mem_ieq(name + n - 3, 3, ".gz"));
 }
 
+bool wc_dump_nested_page_name(const char *name)
+{
+    size_t n = strlen(name);
+
+    return kind_from_name(name) == KIND_HTML && n > 3 && wc_mem_ieq(name + n - 3, 3, ".gz");
+}
+
 /* Look at the first decoded bytes (left in the window for the reader). */
 static wc_status detect(wc_dump *d, const char *name, enum kind *kind, wc_error *err)
 {
@@ -201,6 +208,30 @@ static wc_dump *new_dump(const char *origin, const wc_dump_opts *opts)
     return d;
 }
 
+wc_status wc_dump_open_pages(const char *dir, const wc_dump_opts *opts, wc_dump **out,
+                             wc_error *err)
+{
+    struct stat st;
+    wc_dump *d;
+    wc_status s;
+
+    *out = NULL;
+    if (stat(dir, &st) != 0)
+        return wc_error_sys(err, WC_ERR_IO, errno, "cannot open '%s'", dir);
+    if (!S_ISDIR(st.st_mode))
+        return wc_error_set(err, WC_ERR_USAGE, "'%s' is not a directory", dir);
+    d = new_dump(dir, opts);
+    if (!d)
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory opening '%s'", dir);
+    d->pages_only = true;
+    if ((s = wc_htmldir_start(d, err)) != WC_OK) {
+        wc_dump_free(d);
+        return s;
+    }
+    *out = d;
+    return WC_OK;
+}
+
 wc_status wc_dump_open(const char *path, const wc_dump_opts *opts, wc_dump **out, wc_error *err)
 {
     bool is_stdin = strcmp(path, "-") == 0;
@@ -241,8 +272,8 @@ wc_status wc_dump_open(const char *path, const wc_dump_opts *opts, wc_dump **out
         s = wc_error_set(err, WC_ERR_IO, "cannot open '%s': it became a directory", path);
         goto fail;
     }
-    if ((s = wc_in_init_fd(&d->in, fd, !is_stdin, d->origin, d->max_record + WINDOW_SLACK,
-                           d->stop, err)) != WC_OK)
+    if ((s = wc_in_init_fd(&d->in, fd, !is_stdin, d->origin, d->max_record + WINDOW_SLACK, d->stop,
+                           err)) != WC_OK)
         goto fail;
     d->has_in = true;
     if ((s = start_reader(d, is_stdin ? NULL : path, WC_SOURCE_UNKNOWN, err)) != WC_OK)

@@ -275,6 +275,7 @@ struct wc_dump {
     wc_dump_stats stats;               /* counters for wc_dump_get_stats */
     bool finished;                     /* the input ended (after an error too) */
     bool has_in;                       /* `in` is set up (files, stdin, memory) */
+    bool pages_only;                   /* a walk hands out page files, no WARC/JSONL inside */
     wc_in in;                          /* byte source of file inputs */
     uint64_t file_size;                /* size of a regular file, else 0 */
     int64_t file_mtime;                /* its modification time, WC_TIME_NONE for stdin */
@@ -307,5 +308,7 @@ wc_status wc_dump_open_mem(wc_dump **out, const void *data, size_t len, const ch
  * reads those after the folder's pages, each through its own reader.
  */
 bool wc_dump_nested_name(const char *name);
+/* Is it one of those that holds one page (a gzipped .html, .htm or .xhtml)? */
+bool wc_dump_nested_page_name(const char *name);
 
 #endif

@@ -376,8 +376,7 @@ static wc_status produce_plain(wc_in *in)
     ssize_t n = read_some(in, in->win + in->end, in->cap - in->end - 1);
 
     if (n < 0) {
-        fail(in, errno, in->base + in->end,
-             errno == EINTR ? "stopped by a signal" : "read error");
+        fail(in, errno, in->base + in->end, errno == EINTR ? "stopped by a signal" : "read error");
         return WC_OK;
     }
     if (n == 0) {

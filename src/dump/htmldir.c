@@ -21,6 +21,12 @@
  * link, an I/O error) is reported with its path and the system's reason,
  * and the walk goes on.
  *
+ * WARC and JSONL files found in the walk, and gzipped pages, are read
+ * after it, each through a reader of its own, in walk order. A walk
+ * opened with wc_dump_open_pages takes only the gzipped pages of those
+ * (and only when their content is a page too): the others are skipped
+ * and counted, for callers that write one output per page file.
+ *
  * fetched_at is the file's modification time; the url is left NULL (a
  * file:// URL, if wanted, is the caller's to make from origin).
  *
@@ -76,8 +82,8 @@ struct dir_state {
     /* dumps found in the walk (WARC, JSONL files), read after it, in walk order */
     char **nested;
     size_t nnested, nested_cap, nested_pos;
-    wc_dump *sub;        /* the one being read */
-    wc_dump_stats base;  /* this walk's own counts before sub's */
+    wc_dump *sub;       /* the one being read */
+    wc_dump_stats base; /* this walk's own counts before sub's */
 };
 
 /* --- the set of directories entered ------------------------------------ */
@@ -398,6 +404,10 @@ static wc_status nested_next(wc_dump *d, wc_record *rec, wc_error *err)
         if (st != WC_OK) {
             ds->sub = NULL;
             wc_dump_problem(d, st, "%s", e.msg);
+        } else if (d->pages_only && wc_dump_source(ds->sub) != WC_SOURCE_DIR) {
+            wc_dump_free(ds->sub); /* a .html.gz holding a WARC or JSONL: not a page */
+            ds->sub = NULL;
+            d->stats.skipped++;
         }
     }
 }
@@ -447,14 +457,14 @@ static wc_status dir_next(wc_dump *d, wc_record *rec, wc_error *err)
             continue;
         }
         if (S_ISREG(st.st_mode) && wc_dump_nested_name(strrchr(path, '/') + 1) &&
-            ds->nnested < MAX_NESTED) {
+            ds->nnested < MAX_NESTED &&
+            (!d->pages_only || wc_dump_nested_page_name(strrchr(path, '/') + 1))) {
             if (ds->nnested == ds->nested_cap) {
                 size_t ncap = ds->nested_cap ? ds->nested_cap * 2 : 16;
                 char **v = realloc(ds->nested, ncap * sizeof(*v));
                 if (!v) {
                     free(path);
-                    return wc_error_set(err, WC_ERR_NOMEM, "out of memory walking '%s'",
-                                        d->origin);
+                    return wc_error_set(err, WC_ERR_NOMEM, "out of memory walking '%s'", d->origin);
                 }
                 ds->nested = v;
                 ds->nested_cap = ncap;

@@ -240,6 +240,74 @@ static void test_missing_root(void **state)
 }
 
 /*
+ * wc_dump_open_pages: the pages of a folder (gzipped ones too, after the
+ * walk), not the records of the WARC and JSONL files beside them, which
+ * wc_dump_open reads.
+ */
+static void test_pages_only(void **state)
+{
+    const char *data = getenv("WC_TEST_DATA");
+    static const char *const want[] = {"a.html", "b.xhtml", "c.html.gz"};
+    char dir[64], path[128];
+    wc_dump_opts o = {0, on_problem, NULL, NULL};
+    struct run r;
+    wc_dump *d = NULL;
+    wc_record rec;
+    wc_error err = WC_ERROR_INIT;
+    wc_dump_stats ds;
+    wc_status st;
+    size_t n = 0, warc = 0;
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    o.problem_ctx = &r;
+    snprintf(dir, sizeof(dir), "/tmp/wc-pages-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    sh("cd '%s' && cp '%s/dump/tree/index.html' a.html && cp a.html b.xhtml && "
+       "gzip -c a.html > c.html.gz && cp '%s/dump/site.warc' d.warc && "
+       "cp '%s/dump/good.jsonl' e.jsonl && gzip -c d.warc > f.html.gz",
+       dir, data, data, data);
+    assert_int_equal(wc_dump_open_pages(dir, &o, &d, &err), WC_OK);
+    while ((st = wc_dump_next(d, &rec, &err)) == WC_OK) {
+        assert_true(n < 3);
+        snprintf(path, sizeof(path), "%s/%s", dir, want[n++]);
+        assert_string_equal(rec.origin, path);
+        assert_int_equal(rec.source, WC_SOURCE_DIR);
+        assert_non_null(strstr(rec.body, "<title>index</title>"));
+    }
+    assert_int_equal(st, WC_DONE);
+    assert_int_equal(n, 3);
+    wc_dump_get_stats(d, &ds);
+    assert_int_equal(ds.skipped, 3); /* d.warc, e.jsonl, and f.html.gz that holds a WARC */
+    assert_int_equal(r.nproblems, 0);
+    wc_dump_free(d);
+
+    /* wc_dump_open reads the same pages in the same order, and the dumps too. */
+    n = 0;
+    assert_int_equal(wc_dump_open(dir, &o, &d, &err), WC_OK);
+    while ((st = wc_dump_next(d, &rec, &err)) == WC_OK) {
+        if (n < 2) {
+            snprintf(path, sizeof(path), "%s/%s", dir, want[n]);
+            assert_string_equal(rec.origin, path);
+        }
+        n++;
+        warc += rec.source == WC_SOURCE_WARC;
+    }
+    assert_int_equal(st, WC_DONE);
+    assert_true(n > 3);
+    assert_true(warc > 0);
+    wc_dump_free(d);
+
+    /* Not a directory. */
+    snprintf(path, sizeof(path), "%s/a.html", dir);
+    d = (wc_dump *)&r;
+    assert_int_equal(wc_dump_open_pages(path, &o, &d, &err), WC_ERR_USAGE);
+    assert_null(d);
+    assert_non_null(strstr(err.msg, "is not a directory"));
+    sh("rm -rf '%s'", dir);
+}
+
+/*
  * The junk rule: random bytes are junk even when no NUL happens to be among
  * them (the e2e test that used /dev/urandom failed about once in 200 runs
  * while a NUL was what decided); text in legacy encodings, ISO-2022-JP's
@@ -266,8 +334,8 @@ static void test_binary_rule(void **state)
     }
     for (i = 0; i < sizeof(buf); i++)
         buf[i] = (char)(0xA0 + i % 0x5F); /* Latin-1 / cp1251 letters */
-    buf[100] = '\0';                        /* one stray NUL */
-    buf[200] = '\x0b';                      /* and a vertical tab */
+    buf[100] = '\0';                      /* one stray NUL */
+    buf[200] = '\x0b';                    /* and a vertical tab */
     assert_false(wc_looks_binary(buf, sizeof(buf)));
     for (i = 0; i + sizeof(jis) - 1 <= sizeof(buf); i += sizeof(jis) - 1)
         memcpy(buf + i, jis, sizeof(jis) - 1);
@@ -282,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_walk),         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_cap),          cmocka_unit_test(test_root_slash),
         cmocka_unit_test(test_missing_root), cmocka_unit_test(test_binary_rule),
+        cmocka_unit_test(test_pages_only),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
