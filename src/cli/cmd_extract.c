@@ -5,24 +5,29 @@
  *   wirecopy extract page.html             text of the article on stdout
  *   wirecopy extract --format json URL     fetch it, print metadata + text
  *   wirecopy extract - < page.html
- *   wirecopy extract DIR --out-dir OUT     every .html/.htm below DIR into
+ *   wirecopy extract DIR --out-dir OUT     every page below DIR into
  *                                          OUT/<relative name>.txt|.json|.md
  *                                          (a name two pages make goes to the
  *                                          first; the next gets a.html.txt)
  *
- * A URL is fetched with one libcurl easy transfer (redirects followed,
- * size and time capped, http/https only); crawling politely is the fetch
- * module's job, not this command's. A folder is extracted in one process
- * by -j worker threads (2 by default: the cores of the target machine),
- * each taking the next file from a shared counter; results are written as
- * each page finishes, so memory stays at one page per worker.
+ * A URL is fetched by the library's wc_fetch_one, with the policy follow
+ * fetches pages with: its User-Agent, redirects hop by hop (http and https
+ * only), the extractor's input cap on the decoded body, timeouts, and
+ * robots.txt (a page it disallows is not fetched).
+ *
+ * A folder is walked by the dump module's walker, the one `ingest DIR`
+ * uses (wc_dump_open_pages), so both read the same page files
+ * (.html, .htm, .xhtml, gzipped ones too) in the same order. The walk runs
+ * on this thread and names each page's output as it comes, in walk order,
+ * so the names do not depend on -j; -j worker threads (2 by default: the
+ * cores of the target machine) extract and write. A page waits in one of
+ * 2 x -j slots between the two, so memory stays at a few pages per worker.
  *
  * Exit: 0 when every page was handled, 1 when a page could not be read
- * or written (or the single page given has no article), 2 usage, 3 fatal.
+ * or written (or the single page given has no article, or could not be
+ * fetched), 2 usage, 3 fatal, 130 interrupted.
  */
 #define _GNU_SOURCE
-#include <curl/curl.h>
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -35,7 +40,9 @@
 #include <unistd.h>
 
 #include "wirecopy/charset.h"
+#include "wirecopy/dump.h"
 #include "wirecopy/extract.h"
+#include "wirecopy/fetch.h"
 #include "wirecopy/wirecopy.h"
 #include "cli.h"
 #include "fmt.h"
@@ -62,18 +69,25 @@ const char help_extract[] =
     "\n"
     "A page without an article (a section front, an error page) prints nothing\n"
     "(with --format json: one object with the metadata found and \"text\": \"\");\n"
-    "for a single page that is exit status 1.\n";
+    "for a single page that is exit status 1.\n"
+    "\n"
+    "A URL is fetched as follow fetches pages: robots.txt is honoured (a page it\n"
+    "disallows is not fetched: exit 1), at most 5 redirects, http and https only.\n"
+    "A folder's pages are the files ingest reads there (.html, .htm, .xhtml, also\n"
+    "gzipped), in the same order; WARC and JSONL files in it are left to ingest.\n";
 
 /* Largest page we fetch or read (the extractor's own cap). */
 #define PAGE_MAX WC_EXTRACT_MAX_INPUT
-/* Seconds for one fetch: to connect, and in all. */
-#define FETCH_CONNECT_TIMEOUT 15L
-#define FETCH_TIMEOUT 60L
-/* Folder walk: nesting followed, files taken. */
-#define WALK_MAX_DEPTH 64
-#define WALK_MAX_FILES 10000000
+/*
+ * Largest rendering of one article: its text is at most WC_EXTRACT_MAX_TEXT
+ * (2 MiB), which JSON holds twice ("text" and "blocks"), escaped; 32 MiB
+ * is that with room for the worst escaping and the metadata.
+ */
+#define RENDER_MAX ((size_t)32 << 20)
 /* Worker threads allowed with -j. */
 #define JOBS_MAX 64
+/* Pages read ahead per worker: one waiting while one is extracted keeps every worker busy. */
+#define SLOTS_PER_JOB 2
 
 enum format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN };
 
@@ -144,82 +158,33 @@ static wc_status read_file(const char *path, wc_buf *b, wc_error *err)
 
 /* --- fetching one URL ------------------------------------------------------------- */
 
-static size_t on_body(char *p, size_t size, size_t n, void *ctx)
-{
-    wc_buf *b = ctx;
-
-    n *= size;
-    if (b->len + n > PAGE_MAX || wc_buf_add(b, p, n))
-        return 0; /* aborts the transfer */
-    return n;
-}
-
 static bool is_url(const char *s)
 {
     return !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8);
 }
 
-/* Fetch url into b; *charset and *final get malloc'd header charset and final URL. */
-static wc_status fetch(const char *url, wc_buf *b, char **charset, char **final, wc_error *err)
+/* Exit status for a page that could not be fetched (or read): the message is printed already. */
+static int exit_for_input(wc_status st)
 {
-    CURL *h = curl_easy_init();
-    CURLcode rc;
-    long code = 0;
-    char *ct = NULL, *eff = NULL;
-    wc_status st = WC_OK;
+    if (st == WC_ERR_NOMEM)
+        return WC_EXIT_FATAL;
+    if (st == WC_ERR_INTERRUPTED)
+        return WC_EXIT_INTERRUPTED;
+    return WC_EXIT_PARTIAL; /* HTTP error, network, robots.txt, too large, refused: this input */
+}
 
-    *charset = *final = NULL;
-    if (!h)
-        return wc_error_set(err, WC_ERR_NOMEM, "cannot start a transfer");
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 8L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, FETCH_CONNECT_TIMEOUT);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, FETCH_TIMEOUT);
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "wirecopy/" WIRECOPY_VERSION);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)PAGE_MAX);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
-    rc = curl_easy_perform(h);
-    if (rc != CURLE_OK) {
-        if (rc == CURLE_WRITE_ERROR || rc == CURLE_FILESIZE_EXCEEDED)
-            st = wc_error_set(err, WC_ERR_LIMIT, "'%s' is larger than %zu bytes", url,
-                              (size_t)PAGE_MAX);
-        else
-            st =
-                wc_error_set(err, WC_ERR_NET, "cannot fetch '%s': %s", url, curl_easy_strerror(rc));
-        goto out;
-    }
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-    if (code >= 400) {
-        st = wc_error_set(err, WC_ERR_HTTP, "cannot fetch '%s': HTTP status %ld", url, code);
-        goto out;
-    }
-    if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) {
-        const char *c = strcasestr(ct, "charset=");
-        if (c) {
-            size_t n;
-            c += 8;
-            while (*c == '"' || *c == ' ')
-                c++;
-            n = strcspn(c, "\"; ");
-            *charset = strndup(c, n);
-        }
-    }
-    if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK && eff)
-        *final = strdup(eff);
-out:
-    curl_easy_cleanup(h);
-    return st;
+/*
+ * Fetch url as follow fetches a page (wc_fetch_one: robots.txt honoured,
+ * the decoded body capped at what the extractor takes); Ctrl-C stops it.
+ */
+static wc_status fetch_page(const char *url, wc_fetched **got, wc_error *err)
+{
+    wc_fetch_opts fo;
+
+    wc_fetch_opts_init(&fo);
+    fo.max_body = PAGE_MAX;
+    cli_signals_install();
+    return wc_fetch_one(url, WC_FETCH_PAGE, &fo, &cli_interrupted, got, err);
 }
 
 /* --- one page ---------------------------------------------------------------------- */
@@ -230,14 +195,15 @@ static int extract_one(const char *src, const struct opts *o, struct cli_ctx *ct
     wc_error err = WC_ERROR_INIT;
     wc_article a;
     wc_extract_opts eo = {o->url, o->charset, 0};
-    char *hdr_charset = NULL, *final = NULL;
-    const char *name = src;
+    wc_fetched *got = NULL;
+    const char *name = src, *html;
+    size_t html_len;
     wc_status st;
     int rc = WC_EXIT_OK;
 
     (void)ctx;
-    wc_buf_init(&page, PAGE_MAX + 1);
-    wc_buf_init(&out, 0);
+    wc_buf_init(&page, PAGE_MAX + 1); /* one byte over the cap: an oversized page is noticed */
+    wc_buf_init(&out, RENDER_MAX);
     wc_article_init(&a);
     if (!strcmp(src, "-")) {
         name = "stdin";
@@ -247,20 +213,24 @@ static int extract_one(const char *src, const struct opts *o, struct cli_ctx *ct
         else if (st)
             wc_error_sys(&err, st, errno, "cannot read stdin");
     } else if (is_url(src)) {
-        st = fetch(src, &page, &hdr_charset, &final, &err);
-        if (!eo.url)
-            eo.url = final ? final : src;
-        if (!eo.charset)
-            eo.charset = hdr_charset;
+        st = fetch_page(src, &got, &err);
+        if (st == WC_OK) {
+            if (!eo.url)
+                eo.url = got->final_url;
+            if (!eo.charset)
+                eo.charset = got->charset;
+        }
     } else {
         st = read_file(src, &page, &err);
     }
     if (st) {
         cli_report(&err, st);
-        rc = st == WC_ERR_NOMEM ? WC_EXIT_FATAL : WC_EXIT_PARTIAL;
+        rc = exit_for_input(st);
         goto out;
     }
-    st = wc_extract_html(page.buf, page.len, &eo, &a, &err);
+    html = got ? got->body : page.buf;
+    html_len = got ? got->body_len : page.len;
+    st = wc_extract_html(html, html_len, &eo, &a, &err);
     if (st == WC_ERR_EMPTY) {
         cli_error("no article in '%s': %s", name, err.msg[0] ? err.msg : wc_strerror(st));
         rc = WC_EXIT_PARTIAL;
@@ -292,86 +262,8 @@ out:
     wc_article_release(&a);
     wc_buf_release(&page);
     wc_buf_release(&out);
-    free(hdr_charset);
-    free(final);
+    wc_fetched_free(got);
     return rc;
-}
-
-/* --- a folder ----------------------------------------------------------------------- */
-
-struct file_list {
-    char **paths; /* relative to the root */
-    char **outs;  /* output name of each, relative to --out-dir (assign_outputs) */
-    size_t n, cap;
-};
-
-static bool html_name(const char *name)
-{
-    size_t n = strlen(name);
-
-    return (n > 5 && !strcasecmp(name + n - 5, ".html")) ||
-           (n > 4 && !strcasecmp(name + n - 4, ".htm"));
-}
-
-static int list_add(struct file_list *l, const char *rel)
-{
-    if (l->n >= WALK_MAX_FILES)
-        return -1;
-    if (l->n == l->cap) {
-        size_t ncap = l->cap ? l->cap * 2 : 256;
-        char **p = realloc(l->paths, ncap * sizeof(*p));
-        if (!p)
-            return -1;
-        l->paths = p;
-        l->cap = ncap;
-    }
-    if (!(l->paths[l->n] = strdup(rel)))
-        return -1;
-    l->n++;
-    return 0;
-}
-
-/* Collect .html/.htm files below root/rel; returns -1 on out of memory. */
-static int walk_dir(const char *root, const char *rel, int depth, struct file_list *l,
-                    unsigned *errors)
-{
-    char path[4096], sub[4096];
-    DIR *dir;
-    struct dirent *de;
-    int rc = 0;
-
-    if (depth > WALK_MAX_DEPTH)
-        return 0;
-    snprintf(path, sizeof(path), "%s%s%s", root, *rel ? "/" : "", rel);
-    dir = opendir(path);
-    if (!dir) {
-        cli_warn("cannot open folder '%s': %s", path, strerror(errno));
-        (*errors)++;
-        return 0;
-    }
-    while ((de = readdir(dir)) && rc == 0) {
-        struct stat sb;
-        char full[8192];
-        if (de->d_name[0] == '.')
-            continue;
-        if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", de->d_name) >=
-            sizeof(sub))
-            continue;
-        snprintf(full, sizeof(full), "%s/%s", root, sub);
-        if (lstat(full, &sb) != 0)
-            continue;
-        if (S_ISDIR(sb.st_mode))
-            rc = walk_dir(root, sub, depth + 1, l, errors);
-        else if ((S_ISREG(sb.st_mode) || S_ISLNK(sb.st_mode)) && html_name(de->d_name))
-            rc = list_add(l, sub);
-    }
-    closedir(dir);
-    return rc;
-}
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* --- output names: one page per file, never an overwrite ---------------------------- */
@@ -379,11 +271,17 @@ static int by_name(const void *a, const void *b)
 /* Most numbered names tried for one page ("a.html.2.txt" ...) before giving up. */
 #define OUT_NAME_TRIES 1000
 
-/* An open-addressing set of output names, each with the index of the page holding it. */
+/* An output name taken, and the page (its path) that holds it. */
+struct name_slot {
+    char *name;  /* relative to --out-dir; NULL: empty slot */
+    char *owner; /* the page's path, for the warning when another page wants the name */
+};
+
+/* An open-addressing set of the output names given so far (grows at half full). */
 struct name_set {
-    const char **names;
-    size_t *owner;
-    size_t mask;
+    struct name_slot *v;
+    size_t mask; /* slots - 1 (slots: a power of two) */
+    size_t n;    /* names held */
 };
 
 static size_t name_hash(const char *s)
@@ -396,95 +294,131 @@ static size_t name_hash(const char *s)
 }
 
 /* The slot of name: where it is, or the empty slot where it would go. */
-static size_t name_slot(const struct name_set *set, const char *name)
+static size_t name_find(const struct name_set *set, const char *name)
 {
     size_t i = name_hash(name) & set->mask;
 
-    while (set->names[i] && strcmp(set->names[i], name))
+    while (set->v[i].name && strcmp(set->v[i].name, name))
         i = (i + 1) & set->mask;
     return i;
 }
 
-/* rel without its .html/.htm, then ext: "a/b.htm" -> "a/b.txt" */
+/* Room for one more name; -1 when out of memory. */
+static int name_reserve(struct name_set *set)
+{
+    struct name_slot *old = set->v;
+    size_t oldn = set->v ? set->mask + 1 : 0, ncap = oldn ? oldn * 2 : 256, i;
+
+    if (set->v && (set->n + 1) * 2 <= oldn)
+        return 0;
+    if (!(set->v = calloc(ncap, sizeof(*set->v)))) {
+        set->v = old;
+        return -1;
+    }
+    set->mask = ncap - 1;
+    for (i = 0; i < oldn; i++)
+        if (old[i].name)
+            set->v[name_find(set, old[i].name)] = old[i];
+    free(old);
+    return 0;
+}
+
+static void name_set_release(struct name_set *set)
+{
+    size_t i;
+
+    for (i = 0; set->v && i <= set->mask; i++) {
+        free(set->v[i].name);
+        free(set->v[i].owner);
+    }
+    free(set->v);
+}
+
+/* Does name[0..n) end in suffix, any case? */
+static bool ends_with(const char *name, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+
+    return n > k && !strncasecmp(name + n - k, suffix, k);
+}
+
+/* rel without .gz and its .html/.htm/.xhtml, then ext: "a/b.htm" -> "a/b.txt" */
 static char *base_name(const char *rel, const char *ext)
 {
     size_t n = strlen(rel);
     char *s;
 
-    n -= (n > 5 && !strcasecmp(rel + n - 5, ".html")) ? 5 : 4;
+    if (ends_with(rel, n, ".gz"))
+        n -= 3;
+    if (ends_with(rel, n, ".xhtml"))
+        n -= 6;
+    else if (ends_with(rel, n, ".html"))
+        n -= 5;
+    else if (ends_with(rel, n, ".htm"))
+        n -= 4;
     if (asprintf(&s, "%.*s%s", (int)n, rel, ext) < 0)
         return NULL;
     return s;
 }
 
 /*
- * Give every page its output name, in name order so the result does not
- * depend on -j: OUT/<rel without .html|.htm>.<ext>, and when an earlier
- * page holds that name already (a.htm and a.html both make a.txt) the
- * whole input name, OUT/a.html.txt, then a.html.2.txt, ... with a warning
- * naming both pages. Returns -1 when out of memory.
+ * The output name of the page at path (rel below the folder): OUT/<rel
+ * without its extension>.<ext>, and when an earlier page holds that name
+ * already (a.htm and a.html both make a.txt) the whole input name,
+ * OUT/a.html.txt, then a.html.2.txt, ... with a warning naming both
+ * pages. Pages come in walk order, so the names do not depend on -j.
+ * *name = NULL (after a warning) when no name is free. -1: out of memory.
  */
-static int assign_outputs(struct file_list *l, const char *root, const char *out_dir,
-                          const char *ext)
+static int name_output(struct name_set *set, const char *path, const char *rel, const char *out_dir,
+                       const char *ext, const char **name)
 {
-    struct name_set set = {NULL, NULL, 0};
-    size_t cap = 16, i;
-    int rc = -1;
+    char *want = base_name(rel, ext), *alt = NULL;
+    size_t slot;
+    unsigned k;
 
-    while (cap < 2 * l->n)
-        cap *= 2;
-    set.mask = cap - 1;
-    if (!(l->outs = calloc(l->n ? l->n : 1, sizeof(*l->outs))) ||
-        !(set.names = calloc(cap, sizeof(*set.names))) ||
-        !(set.owner = calloc(cap, sizeof(*set.owner))))
-        goto out;
-    for (i = 0; i < l->n; i++) {
-        char *name = base_name(l->paths[i], ext);
-        size_t slot, first_owner;
-        unsigned k;
+    *name = NULL;
+    if (!want || name_reserve(set) != 0)
+        goto nomem;
+    slot = name_find(set, want);
+    if (set->v[slot].name) {
+        const char *first = set->v[slot].owner;
 
-        if (!name)
-            goto out;
-        slot = name_slot(&set, name);
-        if (set.names[slot]) {
-            char *taken = name;
-            first_owner = set.owner[slot];
-            name = NULL;
-            for (k = 1; k <= OUT_NAME_TRIES && !name; k++) {
-                char *alt;
-                if ((k == 1 ? asprintf(&alt, "%s%s", l->paths[i], ext)
-                            : asprintf(&alt, "%s.%u%s", l->paths[i], k, ext)) < 0) {
-                    free(taken);
-                    goto out;
-                }
-                slot = name_slot(&set, alt);
-                if (set.names[slot])
-                    free(alt);
-                else
-                    name = alt;
+        for (k = 1; k <= OUT_NAME_TRIES; k++) {
+            if ((k == 1 ? asprintf(&alt, "%s%s", rel, ext)
+                        : asprintf(&alt, "%s.%u%s", rel, k, ext)) < 0) {
+                alt = NULL;
+                goto nomem;
             }
-            if (name)
-                cli_warn("'%s/%s' and '%s/%s' both make '%s/%s': '%s/%s' is written to "
-                         "'%s/%s'",
-                         root, l->paths[first_owner], root, l->paths[i], out_dir, taken, root,
-                         l->paths[i], out_dir, name);
-            else
-                cli_warn("'%s/%s' is skipped: '%s/%s' and %d other names are taken", root,
-                         l->paths[i], out_dir, taken, OUT_NAME_TRIES);
-            free(taken);
-            if (!name)
-                continue; /* outs[i] stays NULL: counted as failed */
+            slot = name_find(set, alt);
+            if (!set->v[slot].name)
+                break;
+            free(alt);
+            alt = NULL;
         }
-        l->outs[i] = name;
-        set.names[slot] = name;
-        set.owner[slot] = i;
+        if (!alt) {
+            cli_warn("'%s' is skipped: '%s/%s' and %d other names are taken", path, out_dir, want,
+                     OUT_NAME_TRIES);
+            free(want);
+            return 0;
+        }
+        cli_warn("'%s' and '%s' both make '%s/%s': '%s' is written to '%s/%s'", first, path,
+                 out_dir, want, path, out_dir, alt);
+        free(want);
+        want = alt;
     }
-    rc = 0;
-out:
-    free(set.names);
-    free(set.owner);
-    return rc;
+    if (!(set->v[slot].owner = strdup(path)))
+        goto nomem;
+    set->v[slot].name = want;
+    set->n++;
+    *name = want;
+    return 0;
+nomem:
+    free(want);
+    free(alt);
+    return -1;
 }
+
+/* --- a folder ----------------------------------------------------------------------- */
 
 /* mkdir -p for the folders of path (not the last component). */
 static int make_parents(char *path)
@@ -504,16 +438,33 @@ static int make_parents(char *path)
     return 0;
 }
 
+/* One page on its way from the walk to a worker. */
+struct job {
+    wc_buf page;                           /* its bytes (at most PAGE_MAX) */
+    char *in;                              /* its path, as the walk named it */
+    const char *out;                       /* its output name (held by the name set) */
+    char charset[WC_CHARSET_NAME_MAX + 1]; /* the walk's charset (a UTF-16 BOM), "" if none */
+};
+
 struct batch {
-    const char *root;
     const struct opts *o;
-    struct file_list *files;
-    atomic_size_t next;  /* index of the next file to take */
-    atomic_uint done;    /* pages with an article written */
-    atomic_uint empty;   /* pages without an article */
-    atomic_uint failed;  /* pages that could not be read, extracted or written */
-    atomic_bool fatal;   /* out of memory: stop */
-    pthread_mutex_t msg; /* one message at a time on stderr */
+    struct job *jobs;         /* njobs slots */
+    size_t njobs;             /* SLOTS_PER_JOB x -j */
+    size_t *ready;            /* ring of jobs waiting for a worker (indices) */
+    size_t ready_head;        /* index in ready of the oldest */
+    size_t ready_n;           /* jobs in the ring */
+    size_t *idle;             /* stack of free jobs (indices) */
+    size_t idle_n;            /* free jobs */
+    bool closed;              /* the walk is over: workers end when the ring is empty */
+    pthread_mutex_t mu;       /* guards ready, idle and closed */
+    pthread_cond_t has_ready; /* a job was queued, or closed */
+    pthread_cond_t has_idle;  /* a job came back */
+    atomic_uint pages;        /* pages met: handed out by the walk, or reported by it */
+    atomic_uint done;         /* pages with an article written */
+    atomic_uint empty;        /* pages without an article */
+    atomic_uint failed;       /* pages that could not be read, extracted or written */
+    atomic_bool fatal;        /* out of memory: stop */
+    pthread_mutex_t msg;      /* one message at a time on stderr */
 };
 
 /* Report err's message, else "<what> '<path>'". */
@@ -527,44 +478,52 @@ static void batch_error(struct batch *b, const wc_error *err, const char *what, 
     pthread_mutex_unlock(&b->msg);
 }
 
-static void batch_page(struct batch *b, size_t idx, wc_buf *page, wc_buf *out)
+/* What the walk could not hand out: an unreadable file or folder, a page over the cap, junk. */
+static void on_walk_problem(void *ctx, const wc_error *e)
 {
-    const char *rel = b->files->paths[idx], *out_name = b->files->outs[idx];
-    char in[8192], dst[8192];
+    struct batch *b = ctx;
+
+    atomic_fetch_add(&b->pages, 1);
+    if (e->code == WC_ERR_EMPTY) { /* binary junk named like a page: no article in it */
+        atomic_fetch_add(&b->empty, 1);
+        if (b->o->verbose) {
+            pthread_mutex_lock(&b->msg);
+            fprintf(stderr, "wirecopy: %s\n", e->msg);
+            pthread_mutex_unlock(&b->msg);
+        }
+        return;
+    }
+    atomic_fetch_add(&b->failed, 1);
+    batch_error(b, e, "cannot read", "");
+}
+
+/* Extract one page and write its output file; out is the worker's rendering buffer. */
+static void run_job(struct batch *b, struct job *j, wc_buf *out)
+{
+    char dst[8192];
     wc_error err = WC_ERROR_INIT;
     wc_article a;
     wc_extract_opts eo = {NULL, b->o->charset, 0};
     wc_status st;
     FILE *f;
 
-    wc_buf_reset(page);
+    if (!eo.charset && j->charset[0])
+        eo.charset = j->charset;
     wc_buf_reset(out);
-    snprintf(in, sizeof(in), "%s/%s", b->root, rel);
-    if (!out_name) { /* no free output name (assign_outputs said so) */
-        atomic_fetch_add(&b->failed, 1);
-        return;
-    }
-    if ((st = read_file(in, page, &err))) {
-        batch_error(b, &err, "cannot read", in);
-        atomic_fetch_add(&b->failed, 1);
-        if (st == WC_ERR_NOMEM)
-            atomic_store(&b->fatal, true);
-        return;
-    }
     wc_article_init(&a);
-    st = wc_extract_html(page->buf, page->len, &eo, &a, &err);
+    st = wc_extract_html(j->page.buf, j->page.len, &eo, &a, &err);
     if (st == WC_ERR_EMPTY) {
         atomic_fetch_add(&b->empty, 1);
         wc_article_release(&a); /* the metadata found is kept, even without an article */
         if (b->o->verbose) {
             pthread_mutex_lock(&b->msg);
-            fprintf(stderr, "wirecopy: no article in '%s'\n", in);
+            fprintf(stderr, "wirecopy: no article in '%s'\n", j->in);
             pthread_mutex_unlock(&b->msg);
         }
         return;
     }
     if (st || (st = render(&a, b->o, NULL, out))) {
-        batch_error(b, &err, "cannot extract", in);
+        batch_error(b, &err, "cannot extract", j->in);
         atomic_fetch_add(&b->failed, 1);
         if (st == WC_ERR_NOMEM)
             atomic_store(&b->fatal, true);
@@ -572,8 +531,8 @@ static void batch_page(struct batch *b, size_t idx, wc_buf *page, wc_buf *out)
         return;
     }
     wc_article_release(&a);
-    if ((size_t)snprintf(dst, sizeof(dst), "%s/%s", b->o->out_dir, out_name) >= sizeof(dst)) {
-        batch_error(b, NULL, "output name too long for", in);
+    if ((size_t)snprintf(dst, sizeof(dst), "%s/%s", b->o->out_dir, j->out) >= sizeof(dst)) {
+        batch_error(b, NULL, "output name too long for", j->in);
         atomic_fetch_add(&b->failed, 1);
         return;
     }
@@ -592,31 +551,201 @@ static void batch_page(struct batch *b, size_t idx, wc_buf *page, wc_buf *out)
     atomic_fetch_add(&b->done, 1);
 }
 
+/* A free job for the walk to fill (waits for a worker to give one back). */
+static struct job *take_idle(struct batch *b)
+{
+    struct job *j;
+
+    pthread_mutex_lock(&b->mu);
+    while (b->idle_n == 0)
+        pthread_cond_wait(&b->has_idle, &b->mu);
+    j = &b->jobs[b->idle[--b->idle_n]];
+    pthread_mutex_unlock(&b->mu);
+    return j;
+}
+
+static void give_idle(struct batch *b, struct job *j)
+{
+    free(j->in);
+    j->in = NULL;
+    pthread_mutex_lock(&b->mu);
+    b->idle[b->idle_n++] = (size_t)(j - b->jobs);
+    pthread_cond_signal(&b->has_idle);
+    pthread_mutex_unlock(&b->mu);
+}
+
+static void give_ready(struct batch *b, struct job *j)
+{
+    pthread_mutex_lock(&b->mu);
+    b->ready[(b->ready_head + b->ready_n++) % b->njobs] = (size_t)(j - b->jobs);
+    pthread_cond_signal(&b->has_ready);
+    pthread_mutex_unlock(&b->mu);
+}
+
 static void *batch_worker(void *arg)
 {
     struct batch *b = arg;
-    wc_buf page, out;
+    wc_buf out;
 
-    wc_buf_init(&page, PAGE_MAX + 1);
-    wc_buf_init(&out, 0);
+    wc_buf_init(&out, RENDER_MAX);
     for (;;) {
-        size_t i = atomic_fetch_add(&b->next, 1);
-        if (i >= b->files->n || atomic_load(&b->fatal) || cli_interrupted)
+        struct job *j;
+
+        pthread_mutex_lock(&b->mu);
+        while (b->ready_n == 0 && !b->closed)
+            pthread_cond_wait(&b->has_ready, &b->mu);
+        if (b->ready_n == 0) {
+            pthread_mutex_unlock(&b->mu);
             break;
-        batch_page(b, i, &page, &out);
+        }
+        j = &b->jobs[b->ready[b->ready_head]];
+        b->ready_head = (b->ready_head + 1) % b->njobs;
+        b->ready_n--;
+        pthread_mutex_unlock(&b->mu);
+        if (!atomic_load(&b->fatal) && !cli_interrupted)
+            run_job(b, j, &out);
+        give_idle(b, j);
     }
-    wc_buf_release(&page);
     wc_buf_release(&out);
     return NULL;
 }
 
+/* Set up b's jobs and queues for -j workers; -1 when out of memory. */
+static int batch_init(struct batch *b, const struct opts *o)
+{
+    size_t i;
+
+    memset(b, 0, sizeof(*b));
+    b->o = o;
+    b->njobs = (size_t)o->jobs * SLOTS_PER_JOB;
+    b->jobs = calloc(b->njobs, sizeof(*b->jobs));
+    b->ready = calloc(b->njobs, sizeof(*b->ready));
+    b->idle = calloc(b->njobs, sizeof(*b->idle));
+    if (!b->jobs || !b->ready || !b->idle) {
+        free(b->jobs);
+        free(b->ready);
+        free(b->idle);
+        return -1;
+    }
+    for (i = 0; i < b->njobs; i++) {
+        wc_buf_init(&b->jobs[i].page, PAGE_MAX);
+        b->idle[b->idle_n++] = i;
+    }
+    atomic_init(&b->pages, 0);
+    atomic_init(&b->done, 0);
+    atomic_init(&b->empty, 0);
+    atomic_init(&b->failed, 0);
+    atomic_init(&b->fatal, false);
+    pthread_mutex_init(&b->mu, NULL);
+    pthread_mutex_init(&b->msg, NULL);
+    pthread_cond_init(&b->has_ready, NULL);
+    pthread_cond_init(&b->has_idle, NULL);
+    return 0;
+}
+
+static void batch_release(struct batch *b)
+{
+    size_t i;
+
+    for (i = 0; i < b->njobs; i++) {
+        wc_buf_release(&b->jobs[i].page);
+        free(b->jobs[i].in);
+    }
+    free(b->jobs);
+    free(b->ready);
+    free(b->idle);
+    pthread_mutex_destroy(&b->mu);
+    pthread_mutex_destroy(&b->msg);
+    pthread_cond_destroy(&b->has_ready);
+    pthread_cond_destroy(&b->has_idle);
+}
+
+/* The path of a page relative to the folder the walk began at. */
+static const char *relative(const char *root, const char *path)
+{
+    size_t n = strlen(root);
+    const char *slash;
+
+    if (!strncmp(path, root, n)) {
+        path += n;
+        while (*path == '/')
+            path++;
+        return path;
+    }
+    slash = strrchr(path, '/'); /* not below root (cannot happen): its own name */
+    return slash ? slash + 1 : path;
+}
+
+/*
+ * The walk: each page the dump walker hands out gets its output name and
+ * a job, which a worker takes (or, with no worker thread, this one runs).
+ */
+static void walk_pages(struct batch *b, wc_dump *d, const char *root, unsigned threads, wc_buf *out)
+{
+    struct name_set names = {NULL, 0, 0};
+    wc_record rec;
+    wc_error err = WC_ERROR_INIT;
+    wc_status st = WC_DONE;
+    size_t k;
+
+    while (!atomic_load(&b->fatal) && !cli_interrupted &&
+           (st = wc_dump_next(d, &rec, &err)) == WC_OK) {
+        const char *name;
+        struct job *j;
+
+        atomic_fetch_add(&b->pages, 1);
+        if (name_output(&names, rec.origin, relative(root, rec.origin), b->o->out_dir,
+                        format_ext[b->o->fmt], &name) != 0) {
+            cli_error("out of memory naming the outputs of '%s'", root);
+            atomic_store(&b->fatal, true);
+            break;
+        }
+        if (!name) { /* no free output name (the warning said so) */
+            atomic_fetch_add(&b->failed, 1);
+            continue;
+        }
+        j = take_idle(b);
+        j->out = name;
+        snprintf(j->charset, sizeof(j->charset), "%s", rec.charset ? rec.charset : "");
+        wc_buf_reset(&j->page);
+        if (!(j->in = strdup(rec.origin)) || wc_buf_add(&j->page, rec.body, rec.len) != WC_OK) {
+            cli_error("out of memory reading '%s'", rec.origin);
+            atomic_store(&b->fatal, true);
+            give_idle(b, j);
+            break;
+        }
+        if (threads) {
+            give_ready(b, j);
+        } else {
+            run_job(b, j, out);
+            give_idle(b, j);
+        }
+    }
+    if (!atomic_load(&b->fatal) && !cli_interrupted && st != WC_DONE) {
+        cli_report(&err, st); /* out of memory: the walk cannot go on */
+        atomic_store(&b->fatal, true);
+    }
+    /* Workers drain the ring, then end; the names they write to are freed after them. */
+    pthread_mutex_lock(&b->mu);
+    b->closed = true;
+    pthread_cond_broadcast(&b->has_ready);
+    pthread_mutex_unlock(&b->mu);
+    if (threads) /* wait for the jobs still out before the names go */
+        for (k = 0; k < b->njobs; k++)
+            (void)take_idle(b);
+    name_set_release(&names);
+}
+
 static int extract_dir(const char *root, const struct opts *o, struct cli_ctx *ctx)
 {
-    struct file_list files = {NULL, NULL, 0, 0};
+    wc_dump_opts dopts;
+    wc_dump *d = NULL;
+    wc_error err = WC_ERROR_INIT;
     struct batch b;
     pthread_t th[JOBS_MAX];
-    unsigned errors = 0, i, started = 0;
+    unsigned i, started = 0;
     struct stat sb;
+    wc_buf out;
     double t0;
     int rc;
 
@@ -628,59 +757,46 @@ static int extract_dir(const char *root, const struct opts *o, struct cli_ctx *c
         cli_error("'%s' is not a folder", o->out_dir);
         return WC_EXIT_FATAL;
     }
-    if (walk_dir(root, "", 0, &files, &errors) != 0) {
-        cli_error("out of memory while listing '%s'", root);
-        rc = WC_EXIT_FATAL;
-        goto out;
+    if (batch_init(&b, o) != 0) {
+        cli_error("out of memory extracting '%s'", root);
+        return WC_EXIT_FATAL;
     }
-    if (files.n)
-        qsort(files.paths, files.n, sizeof(*files.paths), by_name);
-    if (assign_outputs(&files, root, o->out_dir, format_ext[o->fmt]) != 0) {
-        cli_error("out of memory while naming the outputs of '%s'", root);
-        rc = WC_EXIT_FATAL;
-        goto out;
-    }
-    memset(&b, 0, sizeof(b));
-    b.root = root;
-    b.o = o;
-    b.files = &files;
-    atomic_init(&b.next, 0);
-    atomic_init(&b.done, 0);
-    atomic_init(&b.empty, 0);
-    atomic_init(&b.failed, 0);
-    atomic_init(&b.fatal, false);
-    pthread_mutex_init(&b.msg, NULL);
     cli_signals_install();
+    memset(&dopts, 0, sizeof(dopts));
+    dopts.max_record = PAGE_MAX;
+    dopts.on_problem = on_walk_problem;
+    dopts.problem_ctx = &b;
+    dopts.stop = &cli_interrupted;
+    if (wc_dump_open_pages(root, &dopts, &d, &err) != WC_OK) {
+        cli_report(&err, err.code);
+        batch_release(&b);
+        return err.code == WC_ERR_NOMEM ? WC_EXIT_FATAL : WC_EXIT_PARTIAL;
+    }
+    wc_buf_init(&out, RENDER_MAX);
     t0 = wc_time_mono();
-    for (i = 0; i < o->jobs && i < files.n; i++) {
+    for (i = 0; i < o->jobs; i++) {
         if (pthread_create(&th[i], NULL, batch_worker, &b) != 0)
             break;
         started++;
     }
-    if (!started && files.n)
-        batch_worker(&b);
+    walk_pages(&b, d, root, started, &out);
     for (i = 0; i < started; i++)
         pthread_join(th[i], NULL);
-    pthread_mutex_destroy(&b.msg);
+    wc_dump_free(d);
+    wc_buf_release(&out);
     if (!ctx->quiet)
         fprintf(stderr,
-                "wirecopy: %zu %s, %u extracted, %u without an article, %u failed (%.1f s)\n",
-                files.n, cli_plural(files.n, "page", "pages"), atomic_load(&b.done),
-                atomic_load(&b.empty), atomic_load(&b.failed) + errors, wc_time_mono() - t0);
+                "wirecopy: %u %s, %u extracted, %u without an article, %u failed (%.1f s)\n",
+                atomic_load(&b.pages), cli_plural(atomic_load(&b.pages), "page", "pages"),
+                atomic_load(&b.done), atomic_load(&b.empty), atomic_load(&b.failed),
+                wc_time_mono() - t0);
     if (atomic_load(&b.fatal))
         rc = WC_EXIT_FATAL;
     else if (cli_interrupted)
         rc = WC_EXIT_INTERRUPTED;
     else
-        rc = (atomic_load(&b.failed) + errors) ? WC_EXIT_PARTIAL : WC_EXIT_OK;
-out:
-    for (size_t k = 0; k < files.n; k++) {
-        free(files.paths[k]);
-        if (files.outs)
-            free(files.outs[k]);
-    }
-    free(files.paths);
-    free(files.outs);
+        rc = atomic_load(&b.failed) ? WC_EXIT_PARTIAL : WC_EXIT_OK;
+    batch_release(&b);
     return rc;
 }
 

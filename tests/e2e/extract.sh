@@ -1,16 +1,23 @@
 #!/bin/bash
 # extract.sh - `wirecopy extract` on one page: a file, stdin, a URL served
 # on 127.0.0.1 (with an HTTP charset), the three formats, and the exit
-# codes for pages without an article, missing files and bad usage.
-# Prints TAP. Needs $WIRECOPY and $WC_TEST_DATA; the URL cases need python3.
+# codes for pages without an article, missing files and bad usage. URLs are
+# fetched with the fetcher's policy (wc_fetch_one): robots.txt, User-Agent,
+# http/https-only redirects, the decoded-size cap, checked against the
+# loopback nginx of tests/helpers/nginx.sh.
+# Prints TAP. Needs $WIRECOPY and $WC_TEST_DATA; the URL cases need python3
+# and nginx (skipped without them).
 
 set -u
 W=${WIRECOPY:?}
 D=${WC_TEST_DATA:?}/extract
 T=$(mktemp -d)
 SERVER_PID=
+HELPERS=${WC_HELPERS:-$(cd "$(dirname "$0")/../helpers" && pwd)}
+. "$HELPERS/nginx.sh"
 cleanup() {
     [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
+    wc_nginx_stop
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -21,7 +28,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
-echo "1..30"
+echo "1..39"
 
 # 1-5: a file and stdin give the expected text: the headline, a blank line, the body
 "$W" extract "$D/basic.html" >"$T/out.txt" 2>"$T/err.txt"
@@ -105,9 +112,38 @@ check "no argument: exit 2" "[ $? -eq 2 ]"
 check "unknown --charset: exit 2, nothing printed" "[ $? -eq 2 ] && [ ! -s '$T/out.txt' ]"
 check "unknown --charset: named in the message" "grep -q \"unknown charset 'bogus-cs'\" '$T/err.txt'"
 
-# 22-27: URLs from a server on 127.0.0.1
+# 22-30: URLs through the fetcher's policy, against the loopback nginx
+if wc_nginx_available && WC_NGINX_HOSTS=1 wc_nginx_start; then
+    NG=$WC_NGINX_URL
+    "$W" extract -b "$NG/page.html" >"$T/out.txt" 2>"$T/err.txt"
+    check "nginx: a page robots.txt allows: exit 0, its text" "[ $? -eq 0 ] && grep -q 'Three container cranes' '$T/out.txt'"
+    sleep 0.2
+    check "nginx: robots.txt asked before the page" "[ \"\$(wc_nginx_field 8 | tr '\n' ' ')\" = '/robots.txt /page.html ' ]"
+    check "nginx: the fetcher's User-Agent" "wc_nginx_field 11 /page.html | grep -q '^wirecopy/.* (+https://github.com/wirecopy/wirecopy)\$'"
+    wc_nginx_clear_log
+    "$W" extract -f json "$NG/nocopy/secret.html" >"$T/out.txt" 2>"$T/err.txt"
+    rc=$?
+    check "nginx: robots.txt disallows: exit 1, nothing printed" "[ $rc -eq 1 ] && [ ! -s '$T/out.txt' ]"
+    check "nginx: robots.txt disallows: the message says so and names the page" "grep -q \"error: '$NG/nocopy/secret.html' disallowed by robots.txt\" '$T/err.txt'"
+    sleep 0.2
+    check "nginx: robots.txt disallows: the page is never requested" "[ \"\$(wc_nginx_requests /nocopy/secret.html)\" = 0 ]"
+    "$W" extract "$NG/status/410" >/dev/null 2>"$T/err.txt"
+    rc=$?
+    check "nginx: HTTP 410: exit 1, the status and URL named" "[ $rc -eq 1 ] && grep -q \"HTTP 410 Gone from '$NG/status/410'\" '$T/err.txt'"
+    "$W" extract "$NG/redirect/file" >"$T/out.txt" 2>"$T/err.txt"
+    rc=$?
+    check "nginx: a redirect to file:// is refused: exit 1" "[ $rc -eq 1 ] && [ ! -s '$T/out.txt' ] && grep -q 'only http and https' '$T/err.txt'"
+    "$W" extract "$NG/bomb.html" >/dev/null 2>"$T/err.txt"
+    rc=$?
+    check "nginx: a gzip bomb stops at the page cap: exit 1" "[ $rc -eq 1 ] && grep -q 'larger than the 33554432-byte cap' '$T/err.txt'"
+    wc_nginx_stop
+else
+    for i in 1 2 3 4 5 6 7 8 9; do ok "nginx # SKIP nginx not installed or would not start"; done
+fi
+
+# 31-39: URLs from a server on 127.0.0.1
 if ! command -v python3 >/dev/null; then
-    for i in 1 2 3 4 5 6; do ok "url # SKIP no python3"; done
+    for i in 1 2 3 4 5 6 7 8 9; do ok "url # SKIP no python3"; done
     exit 0
 fi
 cp "$D"/*.html "$T/"
@@ -117,6 +153,8 @@ root = sys.argv[1]
 class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
     def do_GET(self):
+        with open(os.path.join(root, 'paths'), 'a') as log:
+            log.write(self.path + '\n')
         if self.path.startswith('/moved'):
             self.send_response(301); self.send_header('Location', '/basic.html'); self.end_headers(); return
         p = os.path.join(root, self.path.lstrip('/').split('?')[0])
@@ -151,4 +189,11 @@ check "url: 404 is exit 1 with the status" "[ $rc -eq 1 ] && grep -q 404 '$T/err
 "$W" extract "http://127.0.0.1:1/x.html" >/dev/null 2>"$T/err.txt"
 rc=$?
 check "url: connection refused is exit 1" "[ $rc -eq 1 ] && grep -q 'cannot fetch' '$T/err.txt'"
+check "url: ... and the page is not asked for when its robots.txt cannot be read" "grep -q \"'http://127.0.0.1:1/x.html' not fetched: robots.txt of 'http://127.0.0.1:1' could not be read\" '$T/err.txt'"
+"$W" extract "http://" >/dev/null 2>"$T/err.txt"
+rc=$?
+check "url: a URL without a host: exit 1, named" "[ $rc -eq 1 ] && grep -q \"bad URL 'http://'\" '$T/err.txt'"
+: >"$T/paths"
+"$W" extract "$U/basic.html" >/dev/null 2>&1
+check "url: robots.txt (a 404 here: all allowed) asked before the page" "[ \"\$(tr '\n' ' ' <'$T/paths')\" = '/robots.txt /basic.html ' ]"
 exit 0

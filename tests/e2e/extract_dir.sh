@@ -1,8 +1,10 @@
 #!/bin/bash
-# extract_dir.sh - `wirecopy extract DIR --out-dir OUT`: every .html/.htm
-# below DIR becomes OUT/<relative name>.txt (or .json/.md), with worker
-# threads, the same results whatever -j is, pages without an article
-# skipped and counted, unreadable pages reported with exit 1.
+# extract_dir.sh - `wirecopy extract DIR --out-dir OUT`: every page below
+# DIR becomes OUT/<relative name>.txt (or .json/.md), with worker threads,
+# the same results whatever -j is, pages without an article skipped and
+# counted, unreadable pages reported with exit 1. The pages are the ones
+# `ingest DIR` reads (the dump walker's): .html, .htm, .xhtml, gzipped ones,
+# hidden folders too; a WARC in the folder is left to ingest.
 # Prints TAP. Needs $WIRECOPY and $WC_TEST_DATA.
 
 set -u
@@ -16,7 +18,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
-echo "1..24"
+echo "1..30"
 
 # what a page's .txt holds: its headline, a blank line, then the body the fixture gives
 mkdir -p "$T/exp"
@@ -90,6 +92,32 @@ cp "$D/debris_plain.html" "$T/col/a.html.htm"
 check "three pages, three files, none overwritten" \
     "[ \"\$(ls '$T/outc4' | tr '\n' ' ')\" = 'a.html.htm.txt a.html.txt a.txt ' ] && cmp -s '$T/outc4/a.html.htm.txt' '$T/exp/debris_plain.txt'"
 check "the same names with -j 1 and -j 4" "diff -r '$T/outc1' '$T/outc4' >/dev/null"
+
+# the files ingest DIR reads: .xhtml, a gzipped page (read after the walk, as ingest does), a
+# hidden folder; not the records of a WARC beside them
+mkdir -p "$T/x/.hidden"
+cp "$D/lang_de.html" "$T/x/a.htm"
+gzip -c "$D/basic.html" >"$T/x/a.html.gz"
+cp "$D/structure_lists_headings.html" "$T/x/page.xhtml"
+cp "$D/debris_plain.html" "$T/x/.hidden/h.html"
+cp "$WC_TEST_DATA/dump/site.warc" "$T/x/site.warc"
+"$W" extract "$T/x" --out-dir "$T/outx" >/dev/null 2>"$T/err"
+rc=$?
+check "ingest's files: exit 0, four pages" "[ $rc -eq 0 ] && grep -q '4 pages, 4 extracted, 0 without an article, 0 failed' '$T/err'"
+check "an .xhtml page is extracted" "cmp -s '$T/outx/page.txt' '$T/exp/structure_lists_headings.txt'"
+check "a gzipped page comes after the walk: a.htm keeps a.txt, a.html.gz gets its whole name" \
+    "cmp -s '$T/outx/a.txt' '$T/exp/lang_de.txt' && cmp -s '$T/outx/a.html.gz.txt' '$T/exp/basic.txt'"
+check "a hidden folder is walked" "cmp -s '$T/outx/.hidden/h.txt' '$T/exp/debris_plain.txt'"
+check "the WARC is left to ingest: four files, nothing else" \
+    "[ \"\$(cd '$T/outx' && find . -type f | sort | tr '\n' ' ')\" = './.hidden/h.txt ./a.html.gz.txt ./a.txt ./page.txt ' ]"
+WIRECOPY_DB="$T/x.db" "$W" -q ingest "$T/x" >/dev/null 2>&1
+if command -v sqlite3 >/dev/null; then
+    sqlite3 "$T/x.db" "select origin from documents where source = 'dir' order by id" >"$T/ingested"
+    check "ingest DIR read the same four pages, in the walk's order" \
+        "[ \"\$(tr '\n' ' ' <'$T/ingested')\" = '$T/x/.hidden/h.html $T/x/a.htm $T/x/page.xhtml $T/x/a.html.gz ' ]"
+else
+    ok "ingest DIR read the same four pages # SKIP no sqlite3"
+fi
 
 "$W" extract "$T/in" >/dev/null 2>&1
 check "folder without --out-dir: exit 2" "[ $? -eq 2 ]"
