@@ -8,10 +8,14 @@
  * and categories. A few extra keys (version, self, ttl, bozo_message)
  * are printed too; consumers of the contract ignore them.
  *
- * An http(s) argument is fetched here with one plain libcurl transfer:
- * size cap, timeouts, bounded redirects, http/https only, an honest
- * User-Agent. The polite fetcher with schedules and conditional GETs is
- * the fetch module's job; this is for looking at one feed by hand.
+ * An http(s) argument is fetched by the library's wc_fetch_one, as follow
+ * fetches a feed: its User-Agent, redirects hop by hop (http and https
+ * only), the feed parser's input cap on the decoded body, timeouts; no
+ * robots.txt (a feed is subscribed to by hand). The final URL is the base
+ * for relative links, the response's Content-Type gives the charset and
+ * its Content-Location the base when sent, unless options say otherwise.
+ * Schedules and conditional GETs are follow's; this is for looking at one
+ * feed by hand.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -20,19 +24,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "wirecopy/buf.h"
 #include "wirecopy/date.h"
 #include "wirecopy/feed.h"
+#include "wirecopy/fetch.h"
 #include "wirecopy/wirecopy.h"
 #include "cli.h"
-
-/* A single look at a feed: generous, but it must end. */
-#define FEED_CONNECT_TIMEOUT_S 15L
-#define FEED_TOTAL_TIMEOUT_S 60L
-#define FEED_MAX_REDIRECTS 5L
 
 const char help_feed[] =
     "usage: wirecopy feed FILE|URL|- [--url U] [--content-type T]\n"
@@ -41,7 +40,8 @@ const char help_feed[] =
     "Parse one RSS, RDF, Atom or JSON Feed document and print it as one JSON object.\n"
     "\n"
     "  FILE | -                 read the document from a file, or from stdin\n"
-    "  URL                      fetch an http(s) URL once (no database, no schedule)\n"
+    "  URL                      fetch an http(s) URL once, as follow fetches feeds\n"
+    "                           (no database, no schedule, no robots.txt)\n"
     "      --url U              the URL the document came from: the base for relative\n"
     "                           links when it has no xml:base\n"
     "      --content-type T     the HTTP Content-Type it was served with; its charset\n"
@@ -57,98 +57,23 @@ const char help_feed[] =
     "summary, content, enclosures[], categories[]). Times are ISO 8601 UTC or null.\n"
     "Exit status 1 when the input is not a feed or cannot be read.\n";
 
-struct fetched {
-    wc_buf body;
-    char *content_location; /* from the response headers */
-};
-
-static size_t on_body(char *p, size_t size, size_t n, void *ud)
+/* Fetch url once, as follow fetches a feed; *got is the caller's to free either way. */
+static int fetch_url(const char *url, wc_fetched **got)
 {
-    struct fetched *f = ud;
+    wc_fetch_opts fo;
+    wc_error err = WC_ERROR_INIT;
+    wc_status st;
 
-    if (wc_buf_add(&f->body, p, size * n))
-        return 0; /* over the cap: curl stops with CURLE_WRITE_ERROR */
-    return size * n;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *ud)
-{
-    struct fetched *f = ud;
-    size_t len = size * n;
-    static const char name[] = "content-location:";
-
-    if (len > sizeof(name) - 1 && !strncasecmp(p, name, sizeof(name) - 1)) {
-        const char *v = p + sizeof(name) - 1;
-        size_t vl = len - (sizeof(name) - 1);
-        while (vl && (*v == ' ' || *v == '\t')) {
-            v++;
-            vl--;
-        }
-        while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
-            vl--;
-        free(f->content_location);
-        f->content_location = strndup(v, vl);
-    }
-    return len;
-}
-
-/* One GET; fills f, *final_url and *ctype (malloc'd). */
-static int fetch_url(const char *url, struct fetched *f, char **final_url, char **ctype)
-{
-    CURL *h = curl_easy_init();
-    char ua[64], errbuf[CURL_ERROR_SIZE] = "";
-    CURLcode rc;
-    long status = 0;
-    char *eff = NULL, *ct = NULL;
-
-    if (!h) {
-        cli_error("cannot start a transfer for '%s'", url);
+    wc_fetch_opts_init(&fo);
+    fo.max_body = WC_FEED_MAX_BYTES;
+    cli_signals_install();
+    st = wc_fetch_one(url, WC_FETCH_FEED, &fo, &cli_interrupted, got, &err);
+    if (st == WC_OK)
+        return WC_EXIT_OK;
+    cli_report(&err, st); /* names the URL: HTTP status, network, cap, refused redirect */
+    if (st == WC_ERR_NOMEM)
         return WC_EXIT_FATAL;
-    }
-    snprintf(ua, sizeof(ua), "wirecopy/%s", wc_version());
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, ua);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, FEED_MAX_REDIRECTS);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, FEED_CONNECT_TIMEOUT_S);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, FEED_TOTAL_TIMEOUT_S);
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, f);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    rc = curl_easy_perform(h);
-    if (rc == CURLE_WRITE_ERROR && f->body.len + CURL_MAX_WRITE_SIZE > WC_FEED_MAX_BYTES) {
-        cli_error("'%s' is larger than %zu bytes", url, (size_t)WC_FEED_MAX_BYTES);
-        curl_easy_cleanup(h);
-        return WC_EXIT_PARTIAL;
-    }
-    if (rc != CURLE_OK) {
-        cli_error("cannot fetch '%s': %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
-        curl_easy_cleanup(h);
-        return WC_EXIT_PARTIAL;
-    }
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    if (status >= 400) {
-        cli_error("cannot fetch '%s': HTTP status %ld", url, status);
-        curl_easy_cleanup(h);
-        return WC_EXIT_PARTIAL;
-    }
-    curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff);
-    curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct);
-    *final_url = strdup(eff ? eff : url);
-    *ctype = ct ? strdup(ct) : NULL;
-    curl_easy_cleanup(h);
-    return WC_EXIT_OK;
+    return st == WC_ERR_INTERRUPTED ? WC_EXIT_INTERRUPTED : WC_EXIT_PARTIAL;
 }
 
 /* Read a whole file (or stdin for "-") into b, up to the feed cap. */
@@ -310,8 +235,8 @@ int cmd_feed(int argc, char **argv, struct cli_ctx *ctx)
                                              {NULL, 0, NULL, 0}};
     const struct cli_cmd *self = cli_find("feed");
     const char *url = NULL, *ctype = NULL, *cloc = NULL, *hpath = NULL, *src;
-    struct fetched got = {WC_BUF_INIT, NULL};
-    char *fetched_url = NULL, *fetched_ct = NULL;
+    wc_buf body;
+    wc_fetched *got = NULL;
     json_t *headers = NULL, *out = NULL;
     wc_feed_input in = {0};
     wc_feed *feed = NULL;
@@ -359,24 +284,26 @@ int cmd_feed(int argc, char **argv, struct cli_ctx *ctx)
     if (!cloc || !*cloc)
         cloc = header(headers, "Content-Location");
 
-    wc_buf_init(&got.body, WC_FEED_MAX_BYTES);
+    wc_buf_init(&body, WC_FEED_MAX_BYTES); /* what the parser takes, no more */
     if (!strncasecmp(src, "http://", 7) || !strncasecmp(src, "https://", 8)) {
-        rc = fetch_url(src, &got, &fetched_url, &fetched_ct);
+        rc = fetch_url(src, &got);
         if (rc)
             goto out;
         if (!url || !*url)
-            url = fetched_url;
-        if ((!ctype || !*ctype) && fetched_ct)
-            ctype = fetched_ct;
-        if ((!cloc || !*cloc) && got.content_location)
-            cloc = got.content_location;
+            url = got->final_url;
+        if ((!ctype || !*ctype) && got->content_type)
+            ctype = got->content_type;
+        if ((!cloc || !*cloc) && got->content_location)
+            cloc = got->content_location;
+        in.data = got->body;
+        in.len = got->body_len;
     } else {
-        rc = read_input(src, &got.body);
+        rc = read_input(src, &body);
         if (rc)
             goto out;
+        in.data = body.buf;
+        in.len = body.len;
     }
-    in.data = got.body.buf;
-    in.len = got.body.len;
     in.url = url && *url ? url : NULL;
     in.name = strcmp(src, "-") ? src : "stdin";
     in.content_type = ctype && *ctype ? ctype : NULL;
@@ -402,9 +329,7 @@ out:
     json_decref(out);
     json_decref(headers);
     wc_feed_free(feed);
-    wc_buf_release(&got.body);
-    free(got.content_location);
-    free(fetched_url);
-    free(fetched_ct);
+    wc_buf_release(&body);
+    wc_fetched_free(got);
     return rc;
 }

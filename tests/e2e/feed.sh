@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # feed.sh - `wirecopy feed`: files, stdin, the HTTP context options, a real
 # HTTP server on 127.0.0.1 for URL arguments (size cap, redirects, errors),
-# and the exit codes for what is not a feed.
+# and the exit codes for what is not a feed. URLs are fetched with the
+# fetcher's policy (wc_fetch_one), checked against the loopback nginx of
+# tests/helpers/nginx.sh: its User-Agent, no robots.txt for a feed, the
+# final URL, Content-Type charset and Content-Location of the response.
 . "$(dirname "$0")/lib.sh"
 
 D="$WC_TEST_DATA/feed"
 # jget JSON-FILE PYTHON-EXPR: evaluate an expression over the parsed JSON `j`
 jget() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); v=eval(sys.argv[2]); print("null" if v is None else v)' "$1" "$2"; }
 
-plan 41
+plan 49
 
 wcx feed "$D/rss2.xml" --url https://news.example.org/feed.xml >"$T/o.json"; ok $? "an RSS 2.0 file parses"
 is "$(jget "$T/o.json" 'j["format"]')" rss "format is rss"
@@ -80,4 +83,41 @@ like "$(cat "$T/http.log")" "GET /feed.xml" "the server saw the request"
 out=$(wcx feed "http://127.0.0.1:$port/nope.xml" 2>&1); is $? 1 "HTTP 404: exit 1"
 out=$(wcx feed "http://127.0.0.1:$port/huge.xml" 2>&1); rc=$?
 is "$rc:$(echo "$out" | grep -c 'larger than')" "1:1" "a body over the cap is cut with a clear error"
+
+# the loopback nginx: what the fetcher's policy means for a feed
+HELPERS=${WC_HELPERS:-$(cd "$(dirname "$0")/../helpers" && pwd)}
+. "$HELPERS/nginx.sh"
+cat >"$T/extra.conf" <<EOF
+location = /elsewhere/feed.xml {
+    alias $WC_TEST_DATA/www/feed.xml;
+    add_header Content-Location "http://mirror.example/feeds/feed.xml";
+}
+EOF
+if wc_nginx_available && WC_NGINX_EXTRA="$T/extra.conf" wc_nginx_start; then
+    trap 'kill $srv 2>/dev/null; wc_nginx_stop; rm -rf "$T"' EXIT
+    NG=$WC_NGINX_URL
+    wcx feed "$NG/feed.xml" >"$T/o.json"; ok $? "nginx: a feed is fetched"
+    sleep 0.2
+    like "$(wc_nginx_field 11 /feed.xml)" '^wirecopy/.* \(\+https://github.com/wirecopy/wirecopy\)$' "nginx: with the fetcher's User-Agent"
+    wcx feed "$NG/nocopy/secret.html" >/dev/null 2>&1
+    sleep 0.2
+    is "$(wc_nginx_requests /robots.txt):$(wc_nginx_requests /nocopy/secret.html)" "0:1" \
+        "nginx: robots.txt is not consulted for a feed (a path it disallows is fetched)"
+    wcx feed "$NG/redirect/other-host/feed.xml" >"$T/o.json"
+    is "$(jget "$T/o.json" 'j["entries"][0]["link"]')" "$WC_NGINX_URL2/page.html" \
+        "nginx: links resolve against the URL the redirect led to"
+    wcx feed "$NG/elsewhere/feed.xml" >"$T/o.json"
+    is "$(jget "$T/o.json" 'j["entries"][0]["link"]')" "http://mirror.example/page.html" \
+        "nginx: the response's Content-Location is the base"
+    wcx feed "$NG/charset/feed.xml" >"$T/o.json"
+    is "$(jget "$T/o.json" 'j["encoding"]')" windows-1251 "nginx: the charset of the response's Content-Type"
+    out=$(wcx feed "$NG/redirect/ftp" 2>&1); rc=$?
+    is "$rc:$(echo "$out" | grep -c "to 'ftp://127.0.0.1/pub/feed.xml' refused: only http and https")" "1:1" \
+        "nginx: a redirect to ftp:// is refused (exit 1), naming it"
+    out=$(wcx feed "$NG/bomb.html" 2>&1); rc=$?
+    is "$rc:$(echo "$out" | grep -c 'larger than the 33554432-byte cap (decoded)')" "1:1" \
+        "nginx: a gzip bomb stops at the cap on decoded bytes (exit 1)"
+else
+    for i in 1 2 3 4 5 6 7 8; do ok 0 "nginx # SKIP nginx not installed or would not start"; done
+fi
 done_testing
