@@ -524,7 +524,7 @@ wc_status wc_htmldir_start(wc_dump *d, wc_error *err)
 
     if (!ds)
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory opening '%s'", d->origin);
-    wc_buf_init(&ds->body, 0);
+    wc_buf_init(&ds->body, d->max_record + 1); /* one byte past the cap: a page over it is seen */
     d->state = ds;
     d->reader = &dir_reader;
     if (stat(d->origin, &st) != 0)
@@ -603,7 +603,7 @@ wc_status wc_htmlfile_start(wc_dump *d, wc_error *err)
 
     if (!ds)
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory opening '%s'", d->origin);
-    wc_buf_init(&ds->body, 0);
+    wc_buf_init(&ds->body, d->max_record + 1); /* unused: one file is read from d->in */
     ds->single = true;
     d->state = ds;
     d->reader = &file_reader;

@@ -46,6 +46,10 @@
 #define RUN_SLICE_MS 200
 
 #define DEFAULT_UA_URL "https://github.com/wirecopy/wirecopy"
+/* The default User-Agent, "wirecopy/VERSION (+DEFAULT_UA_URL)", is some 60 bytes. */
+#define DEFAULT_UA_MAX 256
+/* An origin's robots.txt URL: the origin (at most a URL) and "/robots.txt". */
+#define ROBOTS_URL_MAX (FETCH_MAX_URL + sizeof("/robots.txt"))
 
 static const char *const result_names[] = {
     "ok",      "not-modified", "http-error", "timeout",   "too-large",
@@ -157,7 +161,7 @@ static int robots_gate(wc_fetcher *f, request *r, double now)
 {
     fh_origin *o;
     request *rr;
-    wc_buf b = WC_BUF_INIT;
+    wc_buf b;
 
     if (r->kind != WC_FETCH_PAGE || !f->o.robots)
         return 1;
@@ -195,6 +199,7 @@ static int robots_gate(wc_fetcher *f, request *r, double now)
         break;
     }
     /* First page of this origin: fetch its robots.txt in the page's slot. */
+    wc_buf_init(&b, ROBOTS_URL_MAX);
     if (wc_buf_addf(&b, "%s/robots.txt", o->name) != WC_OK ||
         !(rr = request_new(b.buf, WC_ROBOTS_MAX_BYTES))) {
         wc_buf_release(&b);
@@ -470,11 +475,12 @@ wc_status wc_fetcher_new(const wc_fetch_opts *opts, wc_fetch_done_fn done, void 
                          wc_fetcher **out, wc_error *err)
 {
     wc_fetcher *f;
-    wc_buf ua = WC_BUF_INIT;
+    wc_buf ua;
 
     if (!out)
         return wc_error_set(err, WC_ERR_USAGE, "wc_fetcher_new: no output pointer");
     *out = NULL;
+    wc_buf_init(&ua, DEFAULT_UA_MAX);
     f = calloc(1, sizeof(*f));
     if (!f)
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory creating a fetcher");

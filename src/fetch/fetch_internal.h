@@ -103,6 +103,9 @@ void fh_host_finished(fh_host *h, double now);
 
 /* --- requests (fetch.c, fetch_transfer.c, fetch_url.c) ----------------- */
 
+/* URLs longer than this are refused: browsers and servers stop near 8 KiB too. */
+#define FETCH_MAX_URL 8192
+
 typedef struct request {
     fh_node node;                /* link in a host queue, origin waiters or `finished` */
     struct request *prev, *next; /* in the fetcher's list of transfers in flight */

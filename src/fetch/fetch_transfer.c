@@ -35,8 +35,10 @@
 
 #include "internal.h"
 
-/* Response header values longer than this are ignored. */
+/* Response header values longer than this are ignored (and stored ones not sent back). */
 #define MAX_HEADER_VALUE 4096
+/* One request header line: a name of ours and a value of at most MAX_HEADER_VALUE bytes. */
+#define REQUEST_HEADER_MAX (MAX_HEADER_VALUE + 64)
 /* Body bytes of a non-2xx answer read (and dropped) before hanging up. */
 #define ERROR_BODY_MAX (64 * 1024)
 /* Wire bytes allowed beyond the decoded cap (compressed data can be slightly larger). */
@@ -232,8 +234,10 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
     if (n > r->max_body - r->body.len) {
         if (r->kind == WC_FETCH_ROBOTS) {
             /* RFC 9309 2.5: parse what fits, ignore the rest. */
-            (void)wc_buf_add(&r->body, ptr, r->max_body - r->body.len);
-            r->truncated = true;
+            if (wc_buf_add(&r->body, ptr, r->max_body - r->body.len) != WC_OK)
+                r->too_large = true; /* out of memory: as below */
+            else
+                r->truncated = true;
         } else {
             r->too_large = true;
         }
@@ -265,12 +269,16 @@ static const char *accept_for(wc_fetch_kind kind)
 
 static int add_header(struct curl_slist **l, const char *name, const char *value)
 {
-    wc_buf b = WC_BUF_INIT;
+    wc_buf b;
     struct curl_slist *n;
 
-    /* A stored value with a line break would inject headers: never send it. */
-    if (strpbrk(value, "\r\n"))
+    /*
+     * A stored value with a line break would inject headers, and one longer than any
+     * value we keep is not one we got: never send them (the GET is then unconditional).
+     */
+    if (strpbrk(value, "\r\n") || strlen(value) > MAX_HEADER_VALUE)
         return 0;
+    wc_buf_init(&b, REQUEST_HEADER_MAX);
     if (wc_buf_addf(&b, "%s: %s", name, value) != WC_OK)
         return -1;
     n = curl_slist_append(*l, b.buf);

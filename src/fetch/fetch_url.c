@@ -21,8 +21,12 @@
 
 #include "internal.h"
 
-/* URLs longer than this are refused: browsers and servers stop near 8 KiB too. */
-#define MAX_URL 8192
+/*
+ * The origin or the path of a URL of at most FETCH_MAX_URL bytes, as curl
+ * gives them back: twice the URL leaves room for what curl's normalising
+ * adds (a default port, percent-encoded bytes).
+ */
+#define URL_PART_MAX (2 * FETCH_MAX_URL)
 
 int fetch_parse_url(wc_fetcher *f, request *r)
 {
@@ -31,13 +35,14 @@ int fetch_parse_url(wc_fetcher *f, request *r)
     CURLUcode uc;
     int rc = -1;
     size_t i;
-    wc_buf b = WC_BUF_INIT;
+    wc_buf b;
 
-    if (strlen(r->cur) > MAX_URL) {
+    if (strlen(r->cur) > FETCH_MAX_URL) {
         fetch_answer(f, r, WC_FETCH_REFUSED, WC_ERR_LIMIT, "URL longer than %d bytes: '%.200s...'",
-                     MAX_URL, r->cur);
+                     FETCH_MAX_URL, r->cur);
         return -1;
     }
+    wc_buf_init(&b, URL_PART_MAX);
     u = curl_url();
     if (!u) {
         fetch_answer(f, r, WC_FETCH_REFUSED, WC_ERR_NOMEM, "out of memory parsing '%s'", r->cur);

@@ -446,6 +446,37 @@ static void test_conditional_get_304(void **state)
     free(lm);
 }
 
+/* A stored validator no response could have given (over 4 KiB, or with a line break) is not sent.
+ */
+static void test_odd_validators_not_sent(void **state)
+{
+    wc_fetch_opts o = test_opts();
+    wc_fetcher *f = NULL;
+    char url[256], *long_etag = malloc(5001);
+    wc_fetch_req req = {url, WC_FETCH_FEED, NULL, NULL, 0, (void *)0};
+    int n;
+
+    (void)state;
+    NEED_SERVER();
+    assert_non_null(long_etag);
+    memset(long_etag, 'e', 5000);
+    long_etag[5000] = '\0';
+    reset_results();
+    snprintf(url, sizeof(url), "%s/feed.xml", srv_url);
+    req.etag = long_etag;
+    req.last_modified = "Tue, 10 Mar 2026 09:00:00 GMT\r\nX-Injected: 1";
+    assert_int_equal(wc_fetcher_new(&o, on_done, NULL, &f, NULL), WC_OK);
+    assert_int_equal(wc_fetcher_add(f, &req, NULL), WC_OK);
+    assert_int_equal(wc_fetcher_run(f, NULL, NULL), WC_OK);
+    wc_fetcher_free(f);
+    assert_int_equal(res[0].result, WC_FETCH_OK); /* an unconditional GET */
+    n = read_log(1);
+    assert_int_equal(n, 1);
+    assert_string_equal(ent[0].inm, "-");
+    assert_string_equal(ent[0].ims, "-");
+    free(long_etag);
+}
+
 static void test_redirects_and_permanent_moves(void **state)
 {
     wc_fetch_opts o = test_opts();
@@ -1313,6 +1344,7 @@ int main(void)
         cmocka_unit_test_setup(test_ok_headers_and_user_agent, clear_log),
         cmocka_unit_test_setup(test_user_agent_override, clear_log),
         cmocka_unit_test_setup(test_conditional_get_304, clear_log),
+        cmocka_unit_test_setup(test_odd_validators_not_sent, clear_log),
         cmocka_unit_test_setup(test_redirects_and_permanent_moves, clear_log),
         cmocka_unit_test_setup(test_refused_redirects_and_schemes, clear_log),
         cmocka_unit_test_setup(test_gone_and_errors, clear_log),
