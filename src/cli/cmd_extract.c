@@ -20,8 +20,9 @@
  * (.html, .htm, .xhtml, gzipped ones too) in the same order. The walk runs
  * on this thread and names each page's output as it comes, in walk order,
  * so the names do not depend on -j; -j worker threads (2 by default: the
- * cores of the target machine) extract and write. A page waits in one of
- * 2 x -j slots between the two, so memory stays at a few pages per worker.
+ * cores of the target machine) extract and write. Pages pass from the walk
+ * to the workers in -j + 1 slots (one each, and one the walk fills while
+ * they work), so memory stays at about one page per worker.
  *
  * Exit: 0 when every page was handled, 1 when a page could not be read
  * or written (or the single page given has no article, or could not be
@@ -86,8 +87,8 @@ const char help_extract[] =
 #define RENDER_MAX ((size_t)32 << 20)
 /* Worker threads allowed with -j. */
 #define JOBS_MAX 64
-/* Pages read ahead per worker: one waiting while one is extracted keeps every worker busy. */
-#define SLOTS_PER_JOB 2
+/* Pages the walk may read ahead of the workers: one, filled while they extract theirs. */
+#define PAGES_AHEAD 1
 
 enum format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN };
 
@@ -449,7 +450,7 @@ struct job {
 struct batch {
     const struct opts *o;
     struct job *jobs;         /* njobs slots */
-    size_t njobs;             /* SLOTS_PER_JOB x -j */
+    size_t njobs;             /* -j + PAGES_AHEAD */
     size_t *ready;            /* ring of jobs waiting for a worker (indices) */
     size_t ready_head;        /* index in ready of the oldest */
     size_t ready_n;           /* jobs in the ring */
@@ -617,7 +618,7 @@ static int batch_init(struct batch *b, const struct opts *o)
 
     memset(b, 0, sizeof(*b));
     b->o = o;
-    b->njobs = (size_t)o->jobs * SLOTS_PER_JOB;
+    b->njobs = (size_t)o->jobs + PAGES_AHEAD;
     b->jobs = calloc(b->njobs, sizeof(*b->jobs));
     b->ready = calloc(b->njobs, sizeof(*b->ready));
     b->idle = calloc(b->njobs, sizeof(*b->idle));
