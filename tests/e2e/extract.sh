@@ -28,7 +28,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
-echo "1..39"
+echo "1..42"
 
 # 1-5: a file and stdin give the expected text: the headline, a blank line, the body
 "$W" extract "$D/basic.html" >"$T/out.txt" 2>"$T/err.txt"
@@ -112,7 +112,7 @@ check "no argument: exit 2" "[ $? -eq 2 ]"
 check "unknown --charset: exit 2, nothing printed" "[ $? -eq 2 ] && [ ! -s '$T/out.txt' ]"
 check "unknown --charset: named in the message" "grep -q \"unknown charset 'bogus-cs'\" '$T/err.txt'"
 
-# 22-30: URLs through the fetcher's policy, against the loopback nginx
+# 25-33: URLs through the fetcher's policy, against the loopback nginx
 if wc_nginx_available && WC_NGINX_HOSTS=1 wc_nginx_start; then
     NG=$WC_NGINX_URL
     "$W" extract -b "$NG/page.html" >"$T/out.txt" 2>"$T/err.txt"
@@ -141,7 +141,7 @@ else
     for i in 1 2 3 4 5 6 7 8 9; do ok "nginx # SKIP nginx not installed or would not start"; done
 fi
 
-# 31-39: URLs from a server on 127.0.0.1
+# 34-42: URLs from a server on 127.0.0.1
 if ! command -v python3 >/dev/null; then
     for i in 1 2 3 4 5 6 7 8 9; do ok "url # SKIP no python3"; done
     exit 0
