@@ -184,6 +184,9 @@ static wc_status fetch_page(const char *url, wc_fetched **got, wc_error *err)
 
     wc_fetch_opts_init(&fo);
     fo.max_body = PAGE_MAX;
+    /* one page asked for by hand: robots.txt and the page go back to back, as
+       wget does; the delay between requests to a host is for crawls */
+    fo.host_delay_ms = 0;
     cli_signals_install();
     return wc_fetch_one(url, WC_FETCH_PAGE, &fo, &cli_interrupted, got, err);
 }
