@@ -276,7 +276,7 @@ wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char 
         cs = WC_CHARSET_UTF8;
     html += bom;
     len -= bom;
-    if (cs == WC_CHARSET_UTF8 && wc_charset_utf8_clean(html, len)) {
+    if (cs == WC_CHARSET_UTF8 && wc_utf8_clean(html, len)) {
         /* the common case: clean UTF-8 is parsed in place, no copy */
         d->page = html;
         d->page_len = len;
@@ -292,7 +292,7 @@ wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char 
         if (d->page != html) {
             wc_buf fixed = d->utf8;
             wc_buf_init(&d->utf8, fixed.len * 3 + 16);
-            st = wc_charset_convert(cs, canon, fixed.buf, fixed.len, &d->utf8, NULL);
+            st = wc_charset_convert(cs, canon, fixed.buf, fixed.len, 0, &d->utf8, NULL);
             wc_buf_release(&fixed);
             if (st)
                 return wc_error_set(err, st, "cannot convert the page to UTF-8: %s",
@@ -304,7 +304,7 @@ wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char 
     }
     /* UTF-8 grows at most 3x from single-byte encodings (and 1.5x from UTF-16) */
     wc_buf_init(&d->utf8, len * 3 + 16);
-    st = wc_charset_convert(cs, canon, html, len, &d->utf8, NULL);
+    st = wc_charset_convert(cs, canon, html, len, 0, &d->utf8, NULL);
     if (st)
         return wc_error_set(err, st, "cannot convert the page to UTF-8: %s", wc_strerror(st));
     d->page = d->utf8.buf;

@@ -39,14 +39,13 @@
  */
 #include "feed_internal.h"
 
-#include <errno.h>
-#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
 
+#include "wirecopy/charset.h"
 #include "wirecopy/url.h"
 
 #include "internal.h"
@@ -287,99 +286,49 @@ static void xml_decl_charset(const char *p, size_t len, char *out, size_t outlen
     }
 }
 
-static bool is_utf8_label(const char *l)
-{
-    return !strcmp(l, "utf-8") || !strcmp(l, "utf8") || !strcmp(l, "unicode-1-1-utf-8");
-}
-
 static bool is_wide_label(const char *l)
 {
     return !strncmp(l, "utf-16", 6) || !strncmp(l, "utf-32", 6) || !strncmp(l, "ucs-", 4) ||
            !strcmp(l, "utf16") || !strcmp(l, "utf32") || !strcmp(l, "unicode");
 }
 
-/* The iconv name to decode a label with: supersets where publishers mislabel. */
-static const char *iconv_name(const char *label)
+/* ASCII's labels: WHATWG reads them as windows-1252, XML (RFC 3023) means 7 bits. */
+static bool is_ascii_label(const char *l)
 {
-    if (!strcmp(label, "gb2312") || !strcmp(label, "gbk") || !strcmp(label, "x-gbk") ||
-        !strcmp(label, "euc-cn"))
-        return "gb18030";
-    if (!strcmp(label, "iso-8859-1") || !strcmp(label, "latin1") || !strcmp(label, "latin-1") ||
-        !strcmp(label, "iso8859-1") || !strcmp(label, "l1"))
-        return "windows-1252"; /* what browsers do: the C1 range is cp1252's punctuation */
-    if (!strcmp(label, "shift_jis") || !strcmp(label, "x-sjis") || !strcmp(label, "sjis"))
-        return "cp932";
-    if (!strcmp(label, "euc-kr") || !strcmp(label, "ks_c_5601-1987"))
-        return "cp949";
-    return label;
+    return !strcmp(l, "us-ascii") || !strcmp(l, "ascii") || !strcmp(l, "ansi_x3.4-1968") ||
+           !strcmp(l, "iso646-us") || !strcmp(l, "csascii");
 }
 
 /*
- * Convert p[0..len) from charset label into out (UTF-8). strict: fail
- * with WC_ERR_PARSE at the first undecodable byte; otherwise replace it
- * with U+FFFD. WC_ERR_ENCODING when iconv does not know the label.
+ * Convert p[0..len) from charset label into out (UTF-8) with charset.c,
+ * the project's one converter: the WHATWG label table, and for a name it
+ * does not list (XML allows any IANA name) whatever iconv knows by that
+ * name. strict: fail with WC_ERR_PARSE at the first undecodable byte;
+ * otherwise repair (utf8.c's policy). WC_ERR_ENCODING when nothing knows
+ * the label (strict only: the last candidate, never strict, is one every
+ * decoder knows). Controls are kept: the tokenizer reports them.
  */
 static wc_status convert(const char *label, const char *p, size_t len, wc_buf *out, bool strict,
                          size_t *replaced)
 {
-    iconv_t cd;
-    char tmp[8192];
-    char *in = (char *)p;
-    size_t inleft = len;
-    wc_status st = WC_OK;
+    char canon[WC_CHARSET_NAME_MAX];
+    unsigned flags = WC_CHARSET_KEEP_CONTROLS | (strict ? WC_CHARSET_STRICT : 0);
+    wc_charset cs;
 
-    if (is_utf8_label(label)) {
-        if (strict && !wc_utf8_valid(p, len))
-            return WC_ERR_PARSE;
-        return wc_utf8_sanitize(out, p, len, replaced);
+    if (is_ascii_label(label)) {
+        size_t i;
+        for (i = 0; i < len; i++)
+            if ((unsigned char)p[i] >= 0x80)
+                return WC_ERR_PARSE; /* never the last candidate: strict */
+        cs = WC_CHARSET_UTF8;
+    } else if (!strcmp(label, "utf-32le") || !strcmp(label, "utf-32be")) {
+        cs = WC_CHARSET_OTHER; /* from a BOM or the layout of "<?": no WHATWG label */
+        snprintf(canon, sizeof(canon), "%s", label);
+    } else if ((cs = wc_charset_lookup(label, strlen(label), canon)) == WC_CHARSET_UNKNOWN) {
+        cs = WC_CHARSET_OTHER;
+        snprintf(canon, sizeof(canon), "%s", label);
     }
-    cd = iconv_open("UTF-8", iconv_name(label));
-    if (cd == (iconv_t)-1)
-        return WC_ERR_ENCODING;
-    while (inleft && !st) {
-        char *o = tmp;
-        size_t oleft = sizeof(tmp);
-        size_t r = iconv(cd, &in, &inleft, &o, &oleft);
-        int e = errno;
-        st = wc_buf_add(out, tmp, sizeof(tmp) - oleft);
-        if (st || r != (size_t)-1)
-            continue;
-        if (e == E2BIG)
-            continue;
-        if (strict) {
-            st = WC_ERR_PARSE;
-        } else if (e == EILSEQ || e == EINVAL) {
-            st = wc_buf_add(out, "\xEF\xBF\xBD", 3);
-            (*replaced)++;
-            in++;
-            inleft--;
-            if (e == EINVAL) { /* incomplete sequence at the end */
-                inleft = 0;
-            }
-        } else {
-            st = WC_ERR_PARSE;
-        }
-    }
-    if (!st) {
-        char *o = tmp;
-        size_t oleft = sizeof(tmp);
-        iconv(cd, NULL, NULL, &o, &oleft);
-        st = wc_buf_add(out, tmp, sizeof(tmp) - oleft);
-    }
-    iconv_close(cd);
-    if (!st && !strict) {
-        /* iconv output is UTF-8, but make sure: NULs and anything odd go */
-        if (!wc_utf8_valid(out->buf, out->len) || memchr(out->buf, 0, out->len)) {
-            wc_buf clean = WC_BUF_INIT;
-            st = wc_utf8_sanitize(&clean, out->buf, out->len, replaced);
-            if (!st) {
-                wc_buf_reset(out);
-                st = wc_buf_add(out, clean.buf, clean.len);
-            }
-            wc_buf_release(&clean);
-        }
-    }
-    return st;
+    return wc_charset_convert(cs, canon, p, len, flags, out, replaced);
 }
 
 /* Decide the charset and decode the document into out; fills doc->encoding and bozo. */
@@ -1148,7 +1097,7 @@ wc_status wc_xml_parse(const char *data, size_t len, const char *content_type, c
     }
     if (st) { /* no charset worked: read it as UTF-8 with replacements */
         wc_buf_reset(&text);
-        st = wc_utf8_sanitize(&text, data, len, NULL);
+        st = wc_utf8_repair(&text, data, len, WC_UTF8_KEEP_CONTROLS, NULL);
         snprintf(doc->encoding, sizeof(doc->encoding), "utf-8");
         if (st) {
             wc_buf_release(&text);
