@@ -378,24 +378,27 @@ static const char *input_name(const wc_feed_input *in)
 /*
  * Two repairs every string gets before it leaves the parser, as feed
  * readers have long made them:
- *  - C1 controls U+0080..U+009F are windows-1252's punctuation that went
- *    through a latin-1 decoder (or a numeric reference like &#150;): they
- *    become what the publisher typed (HTML5 does the same for references).
  *  - In a UTF-8 document, text whose code points all fit in latin-1 and
  *    whose latin-1 bytes are valid UTF-8 was encoded twice ("CafÃ©"): it
- *    is decoded once more ("Café").
+ *    is decoded once more ("Café"). This must come first: the C1
+ *    controls it may hold ("â\u0080\u0099" for ’) are bytes of it.
+ *  - What is left goes through the project's one repair (utf8.c): C1
+ *    controls U+0080..U+009F are windows-1252's punctuation that went
+ *    through a latin-1 decoder (or a numeric reference like &#150;), so
+ *    they become what the publisher typed (HTML5 does the same for
+ *    references); controls the tokenizer let through (DEL) go.
  */
-static const uint16_t cp1252_c1[32] = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+/* Cap of a tidied string: never longer than 1.5 times the string, which is capped itself. */
+#define TIDY_CAP (WC_FEED_MAX_BYTES * 6 + 64)
 
 static wc_status tidy(char **sp, bool utf8_doc)
 {
     char *s = *sp, *out;
     size_t len, i, n, k = 0;
-    bool high = false, latin1 = true, c1 = false;
+    bool high = false, latin1 = true;
     uint32_t cp;
+    wc_buf b;
+    wc_status st;
 
     if (!s)
         return WC_OK;
@@ -408,15 +411,11 @@ static wc_status tidy(char **sp, bool utf8_doc)
             high = true;
         if (cp > 0xFF)
             latin1 = false;
-        if (cp >= 0x80 && cp <= 0x9F)
-            c1 = true;
     }
-    if (!high)
-        return WC_OK;
-    out = malloc(len * 2 + 1); /* a 2-byte C1 becomes at most 3 bytes */
-    if (!out)
-        return WC_ERR_NOMEM;
-    if (utf8_doc && latin1) {
+    if (high && utf8_doc && latin1) {
+        out = malloc(len + 1);
+        if (!out)
+            return WC_ERR_NOMEM;
         for (i = 0; i < len; i += n) {
             n = wc_utf8_decode(s + i, len - i, &cp);
             out[k++] = (char)cp;
@@ -426,24 +425,20 @@ static wc_status tidy(char **sp, bool utf8_doc)
             free(s);
             *sp = s = out;
             len = k;
-            out = malloc(len * 2 + 1);
-            if (!out)
-                return WC_ERR_NOMEM;
-            c1 = true; /* check again below */
+        } else {
+            free(out);
         }
-        k = 0;
     }
-    if (!c1) {
-        free(out);
+    if (wc_utf8_clean(s, len))
         return WC_OK;
+    wc_buf_init(&b, TIDY_CAP);
+    if ((st = wc_utf8_repair(&b, s, len, 0, NULL))) {
+        wc_buf_release(&b);
+        return st;
     }
-    for (i = 0; i < len; i += n) {
-        n = wc_utf8_decode(s + i, len - i, &cp);
-        if (cp >= 0x80 && cp <= 0x9F)
-            cp = cp1252_c1[cp - 0x80];
-        k += wc_utf8_encode(cp, out + k);
-    }
-    out[k] = '\0';
+    out = wc_buf_detach(&b, NULL);
+    if (!out)
+        return WC_ERR_NOMEM;
     free(s);
     *sp = out;
     return WC_OK;

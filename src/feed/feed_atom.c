@@ -133,8 +133,10 @@ static wc_status read_construct(struct atom *a, const struct xnode *x, struct ft
             st = base64_decode(raw.buf, raw.len, &b->tmp);
         wc_buf_release(&raw);
         if (!st && !wc_utf8_valid(b->tmp.buf, b->tmp.len)) {
+            /* decoded bytes are not UTF-8: the one repair (utf8.c); controls are left to
+               feed.c's tidy, which must see C1 ones before it undoes double encoding */
             wc_buf clean = WC_BUF_INIT;
-            st = wc_utf8_sanitize(&clean, b->tmp.buf, b->tmp.len, NULL);
+            st = wc_utf8_repair(&clean, b->tmp.buf, b->tmp.len, WC_UTF8_KEEP_CONTROLS, NULL);
             wc_buf_reset(&b->tmp);
             if (!st)
                 st = wc_buf_add(&b->tmp, clean.buf, clean.len);

@@ -131,6 +131,29 @@ static void test_charsets(void **state)
     wc_feed_free(f);
 }
 
+/* Strings leave the parser through the one repair: C1 references are windows-1252, DEL goes. */
+static void test_strings_repaired(void **state)
+{
+    wc_feed *f;
+
+    (void)state;
+    f = parse_ct("<rss><channel><title>a&#150;b&#127;c&#157;d</title>"
+                 "<item><title>it&#146;s \xC2\x93ok\xC2\x94</title></item></channel></rss>",
+                 NULL);
+    assert_string_equal(f->title, "a\xE2\x80\x93"
+                                  "bc\xEF\xBF\xBD"
+                                  "d");
+    assert_string_equal(f->entries[0].title, "it\xE2\x80\x99s \xE2\x80\x9Cok\xE2\x80\x9D");
+    wc_feed_free(f);
+    /* double encoding through latin-1 is undone before C1 controls are read: "\u00e2\u0080\u0099"
+     */
+    f = parse_ct("<rss><channel><title>it\xC3\xA2\xC2\x80\xC2\x99s caf\xC3\x83\xC2\xA9</title>"
+                 "</channel></rss>",
+                 NULL);
+    assert_string_equal(f->title, "it\xE2\x80\x99s caf\xC3\xA9");
+    wc_feed_free(f);
+}
+
 static void test_malformed_recovers(void **state)
 {
     wc_feed *f = parse_file("malformed.xml", NULL);
@@ -303,6 +326,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_charsets),
+        cmocka_unit_test(test_strings_repaired),
         cmocka_unit_test(test_malformed_recovers),
         cmocka_unit_test(test_xxe_is_never_loaded),
         cmocka_unit_test(test_billion_laughs_is_bounded),
