@@ -307,7 +307,7 @@ static wc_status load_entry(void *ctx, const wc_feed_entry_row *r)
     int64_t v = 0;
     int64_t *cur;
 
-    if (r->state && strcmp(r->state, "failed") == 0) {
+    if (r->state == WC_ENTRY_FAILED) {
         v = (r->first_seen > 0 ? r->first_seen : f->now) + f->o.retry_window;
         cur = follow_map_get(&f->retry, (uint64_t)r->feed_id);
         if (!cur || *cur < v)
