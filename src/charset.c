@@ -291,6 +291,64 @@ wc_status wc_charset_to_utf8(const char *label, const char *p, size_t len, wc_bu
     return wc_charset_convert(cs, canon, p, len, 0, out, replaced);
 }
 
+/* --- the charset parameter of a Content-Type ------------------------------ */
+
+static bool label_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == ':' || c == '+';
+}
+
+static void trim_blanks(const char **p, size_t *len)
+{
+    while (*len && (**p == ' ' || **p == '\t')) {
+        (*p)++;
+        (*len)--;
+    }
+    while (*len && ((*p)[*len - 1] == ' ' || (*p)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+bool wc_charset_param(const char *ct, size_t len, const char **label, size_t *label_len)
+{
+    size_t i = 0;
+
+    while (ct && i < len) {
+        const char *semi = memchr(ct + i, ';', len - i), *name, *eq, *val;
+        size_t plen, nlen, vlen, k;
+
+        if (!semi)
+            return false;
+        i = (size_t)(semi - ct) + 1;
+        semi = memchr(ct + i, ';', len - i);
+        plen = semi ? (size_t)(semi - (ct + i)) : len - i;
+        name = ct + i;
+        eq = memchr(name, '=', plen);
+        if (!eq)
+            continue;
+        nlen = (size_t)(eq - name);
+        trim_blanks(&name, &nlen);
+        if (!wc_mem_ieq(name, nlen, "charset"))
+            continue;
+        val = eq + 1;
+        vlen = (size_t)(ct + i + plen - val);
+        trim_blanks(&val, &vlen);
+        if (vlen >= 2 && (val[0] == '"' || val[0] == '\'') && val[vlen - 1] == val[0]) {
+            val++;
+            vlen -= 2;
+        }
+        if (vlen == 0 || vlen >= WC_CHARSET_NAME_MAX)
+            return false;
+        for (k = 0; k < vlen; k++)
+            if (!label_char(val[k]))
+                return false;
+        *label = val;
+        *label_len = vlen;
+        return true;
+    }
+    return false;
+}
+
 /* --- labels ------------------------------------------------------------ */
 
 struct label {

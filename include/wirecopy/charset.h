@@ -37,6 +37,15 @@ typedef enum wc_charset {
 wc_charset wc_charset_lookup(const char *p, size_t len, char *canon);
 
 /*
+ * The charset parameter of a Content-Type value ct[0..len) ("text/html;
+ * charset=\"utf-8\""): *label and *label_len point into ct at the value,
+ * quotes stripped. False when there is none, or when it is empty, longer
+ * than a label can be, or holds characters no label has (so it never
+ * reaches a converter). Thread-safe.
+ */
+bool wc_charset_param(const char *ct, size_t len, const char **label, size_t *label_len);
+
+/*
  * Append p[0..len), encoded in `label` (NULL or unknown: treated as
  * UTF-8), to out as valid UTF-8. UTF-8 input is repaired byte by byte:
  * a byte that does not start a well-formed sequence is read as

@@ -48,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wirecopy/charset.h"
 #include "wirecopy/date.h"
 
 #include "internal.h"
@@ -511,7 +512,7 @@ static wc_status take_ctype(struct warc_state *ws, const char *p, size_t len)
         ws->ctype.buf[ws->ctype.len++] = c;
     }
     ws->ctype.buf[ws->ctype.len] = '\0';
-    if (wc_http_type_charset(ws->ctype.buf, ws->ctype.len, &cs, &cslen))
+    if (wc_charset_param(ws->ctype.buf, ws->ctype.len, &cs, &cslen))
         return wc_buf_add(&ws->charset, cs, cslen);
     return WC_OK;
 }

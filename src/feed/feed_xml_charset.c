@@ -65,27 +65,12 @@ static void clean_label(const char *p, size_t len, char *out, size_t outlen)
 
 void wc_xml_http_charset(const char *ct, char *out, size_t outlen)
 {
-    const char *p, *e;
+    const char *l;
+    size_t n;
 
     out[0] = '\0';
-    if (!ct)
-        return;
-    for (p = ct; (p = strchr(p, ';'));) {
-        p++;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!wc_mem_istarts(p, strlen(p), "charset"))
-            continue;
-        p += 7;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p != '=')
-            continue;
-        p++;
-        e = strchr(p, ';');
-        clean_label(p, e ? (size_t)(e - p) : strlen(p), out, outlen);
-        return;
-    }
+    if (ct && wc_charset_param(ct, strlen(ct), &l, &n))
+        clean_label(l, n, out, outlen);
 }
 
 /* The media type of a Content-Type, lower-cased, without parameters. */

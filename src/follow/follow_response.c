@@ -49,6 +49,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "wirecopy/charset.h"
 #include "wirecopy/dump.h"
 #include "wirecopy/feed.h"
 #include "wirecopy/ingest.h"
@@ -188,22 +189,17 @@ static void job_queued(wc_follow *f, struct job *j)
     }
 }
 
-/* The charset parameter of a Content-Type, copied into out ("" when none). */
+/* The charset parameter of a Content-Type (charset.c), copied into out ("" when none). */
 static void content_charset(const char *ct, char *out, size_t outlen)
 {
-    const char *p = ct ? wc_mem_istr(ct, strlen(ct), "charset=") : NULL;
-    size_t n = 0;
+    const char *l;
+    size_t n;
 
     out[0] = '\0';
-    if (!p)
-        return;
-    p += 8;
-    if (*p == '"' || *p == '\'')
-        p++;
-    while (p[n] && p[n] != ';' && p[n] != '"' && p[n] != '\'' && p[n] != ' ' && n + 1 < outlen)
-        n++;
-    memcpy(out, p, n);
-    out[n] = '\0';
+    if (ct && wc_charset_param(ct, strlen(ct), &l, &n) && n < outlen) {
+        memcpy(out, l, n);
+        out[n] = '\0';
+    }
 }
 
 /* Hand an article to the pipeline: the page's body, else the entry's own text. */

@@ -288,6 +288,36 @@ static void test_one_policy(void **state)
     wc_buf_release(&b);
 }
 
+/* The charset parameter of a Content-Type: the one parser WARC, feed and follow use. */
+static void test_param(void **state)
+{
+    static const struct {
+        const char *ct, *want; /* want NULL: none */
+    } cases[] = {
+        {"text/html; charset=utf-8", "utf-8"},
+        {"text/html;charset=\"ISO-8859-1\"", "ISO-8859-1"},
+        {"text/html; Charset = 'koi8-r' ; q=1", "koi8-r"},
+        {"application/rss+xml; version=2; charset=windows-1252", "windows-1252"},
+        {"text/html", NULL},
+        {"text/html; charset=", NULL},
+        {"text/html; xcharset=utf-8", NULL},
+        {"charset=utf-8", NULL}, /* a parameter follows a ';' */
+        {"text/html; charset=utf-8\"><script>", NULL},
+        {"text/html; charset=a-label-far-too-long-to-name-any-encoding-at-all", NULL},
+    };
+    size_t i, n;
+    const char *l;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bool got = wc_charset_param(cases[i].ct, strlen(cases[i].ct), &l, &n);
+        if (got != (cases[i].want != NULL) ||
+            (got && (n != strlen(cases[i].want) || memcmp(l, cases[i].want, n))))
+            fail_msg("'%s': got %d '%.*s'", cases[i].ct, got, got ? (int)n : 0, got ? l : "");
+    }
+    assert_false(wc_charset_param(NULL, 0, &l, &n));
+}
+
 static void test_cap(void **state)
 {
     wc_buf b;
@@ -305,7 +335,8 @@ int main(void)
         cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_utf16),
         cmocka_unit_test(test_iconv),       cmocka_unit_test(test_mojibake),
         cmocka_unit_test(test_strict),      cmocka_unit_test(test_keep_controls),
-        cmocka_unit_test(test_one_policy),  cmocka_unit_test(test_cap),
+        cmocka_unit_test(test_one_policy),  cmocka_unit_test(test_param),
+        cmocka_unit_test(test_cap),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
