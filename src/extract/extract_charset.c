@@ -31,6 +31,11 @@
 
 #include "internal.h"
 
+/* A page converted to UTF-8 grows at most 3 times (single-byte encodings; UTF-16 1.5). */
+#define EX_UTF8_CAP(len) ((len)*3 + 16)
+/* Undoing double encoding only ever shortens the text. */
+#define EX_DEMOJIBAKE_CAP(len) ((len) + 16)
+
 /* Bytes looked at for a <meta> declaration (WHATWG says 1024; real pages put it later). */
 #define EX_PRESCAN 16384
 
@@ -239,7 +244,7 @@ static wc_status demojibake(ex_doc *d)
 
     if (!likely_mojibake(d->page, d->page_len))
         return WC_OK;
-    wc_buf_init(&fixed, d->page_len + 16);
+    wc_buf_init(&fixed, EX_DEMOJIBAKE_CAP(d->page_len));
     if (!wc_charset_fix_mojibake(d->page, d->page_len, &fixed, &st) || st) {
         wc_buf_release(&fixed);
         return st;
@@ -291,7 +296,7 @@ wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char 
             return wc_error_set(err, st, "cannot repair the page's text: %s", wc_strerror(st));
         if (d->page != html) {
             wc_buf fixed = d->utf8;
-            wc_buf_init(&d->utf8, fixed.len * 3 + 16);
+            wc_buf_init(&d->utf8, EX_UTF8_CAP(fixed.len));
             st = wc_charset_convert(cs, canon, fixed.buf, fixed.len, 0, &d->utf8, NULL);
             wc_buf_release(&fixed);
             if (st)
@@ -302,8 +307,7 @@ wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char 
             return WC_OK;
         }
     }
-    /* UTF-8 grows at most 3x from single-byte encodings (and 1.5x from UTF-16) */
-    wc_buf_init(&d->utf8, len * 3 + 16);
+    wc_buf_init(&d->utf8, EX_UTF8_CAP(len));
     st = wc_charset_convert(cs, canon, html, len, 0, &d->utf8, NULL);
     if (st)
         return wc_error_set(err, st, "cannot convert the page to UTF-8: %s", wc_strerror(st));

@@ -111,7 +111,7 @@ wc_status wc_fb_set_str(char **dst, const char *p, size_t len)
     wc_buf b;
     wc_status st;
 
-    wc_buf_init(&b, WC_FEED_MAX_BYTES * 4);
+    wc_buf_init(&b, WC_FEED_TEXT_CAP);
     wc_mem_trim(&p, &len);
     st = wc_buf_add(&b, p, len);
     if (st) {
@@ -126,7 +126,7 @@ wc_status wc_fb_set_plain(char **dst, const struct ftext *t)
     wc_buf b;
     wc_status st;
 
-    wc_buf_init(&b, WC_FEED_MAX_BYTES * 4);
+    wc_buf_init(&b, WC_FEED_TEXT_CAP);
     if (t->html) {
         st = wc_html_to_text(&b, t->p, t->len);
     } else {
@@ -147,7 +147,7 @@ wc_status wc_fb_set_html(char **dst, const struct ftext *t, const char *base)
     const char *p = t->p;
     size_t len = t->len;
 
-    wc_buf_init(&b, WC_FEED_MAX_BYTES * 4);
+    wc_buf_init(&b, WC_FEED_TEXT_CAP);
     wc_mem_trim(&p, &len);
     st = t->html ? wc_html_sanitize(&b, p, len, base) : wc_html_escape(&b, p, len, 0);
     if (st) {
@@ -388,8 +388,8 @@ static const char *input_name(const wc_feed_input *in)
  *    they become what the publisher typed (HTML5 does the same for
  *    references); controls the tokenizer let through (DEL) go.
  */
-/* Cap of a tidied string: never longer than 1.5 times the string, which is capped itself. */
-#define TIDY_CAP (WC_FEED_MAX_BYTES * 6 + 64)
+/* Cap of a tidied string: a 2-byte C1 control becomes at most 3 bytes, so 1.5 times a string. */
+#define TIDY_CAP (WC_FEED_TEXT_CAP / 2 * 3)
 
 static wc_status tidy(char **sp, bool utf8_doc)
 {
@@ -579,7 +579,7 @@ wc_status wc_feed_parse(const wc_feed_input *in, wc_feed **out, wc_error *err)
     b.feed = f;
     b.base = base;
     b.http_language = in->content_language;
-    wc_buf_init(&b.tmp, WC_FEED_MAX_BYTES * 4);
+    wc_buf_init(&b.tmp, WC_FEED_TEXT_CAP);
 
     lead = skip_lead(in->data ? in->data : "", in->len);
     if (lead < in->len && in->data[lead] == '{') {

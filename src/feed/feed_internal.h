@@ -21,6 +21,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Cap of a buffer that holds (part of) one document's text after
+ * decoding: its UTF-8 is at most 4 times the WC_FEED_MAX_BYTES of input
+ * (3 for a byte read as windows-1252, 1.5 for UTF-16), plus room for a
+ * few terminators. Every wc_buf of the feed wing is capped by it or by a
+ * named multiple of it.
+ */
+#define WC_FEED_TEXT_CAP (WC_FEED_MAX_BYTES * 4 + 64)
+
 /* --- arena (feed_xml_tree.c) ------------------------------------------------ */
 
 struct wc_arena_chunk;

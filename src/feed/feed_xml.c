@@ -774,7 +774,7 @@ wc_status wc_xml_parse(const char *data, size_t len, const char *content_type, c
     if (len > WC_FEED_MAX_BYTES)
         return wc_error_set(err, WC_ERR_LIMIT, "feed of %zu bytes is over the %zu byte cap", len,
                             WC_FEED_MAX_BYTES);
-    wc_buf_init(&text, WC_FEED_MAX_BYTES * 4 + 64);
+    wc_buf_init(&text, WC_FEED_TEXT_CAP);
     st = wc_xml_decode(data, len, content_type, doc, &text);
     if (st == WC_ERR_NOMEM || st == WC_ERR_LIMIT) {
         wc_buf_release(&text);
@@ -801,8 +801,8 @@ wc_status wc_xml_parse(const char *data, size_t len, const char *content_type, c
     ps->doc = doc;
     ps->base = base && *base ? wc_arena_strndup(&doc->arena, base, strlen(base)) : NULL;
     ps->ent_budget = XML_ENTITY_BUDGET;
-    wc_buf_init(&ps->text, WC_FEED_MAX_BYTES * 4 + 64);
-    wc_buf_init(&ps->scratch, WC_FEED_MAX_BYTES * 4 + 64);
+    wc_buf_init(&ps->text, WC_FEED_TEXT_CAP);
+    wc_buf_init(&ps->scratch, WC_FEED_TEXT_CAP);
     run(ps);
     st = ps->st;
     wc_buf_release(&ps->text);

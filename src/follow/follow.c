@@ -389,13 +389,14 @@ static wc_status read_all(const char *path, wc_buf *out, wc_error *err)
 
 wc_status wc_follow_add_list(wc_follow *f, const char *path, size_t *n_feeds, wc_error *err)
 {
-    wc_buf data = WC_BUF_INIT;
+    wc_buf data;
     wc_feed_list *list = NULL;
     char *origin = NULL, *url = NULL;
     wc_status st;
     size_t i;
     int64_t id, now = wc_time_now();
 
+    wc_buf_init(&data, LIST_MAX_BYTES); /* read_all refuses more */
     if (n_feeds)
         *n_feeds = 0;
     if (f->ing || f->loaded)
