@@ -192,7 +192,7 @@ static bool is_ascii_label(const char *l)
 static wc_status convert(const char *label, const char *p, size_t len, wc_buf *out, bool strict,
                          size_t *replaced)
 {
-    char canon[WC_CHARSET_NAME_MAX];
+    char canon[WC_CHARSET_NAME_MAX] = "";
     unsigned flags = WC_CHARSET_KEEP_CONTROLS | (strict ? WC_CHARSET_STRICT : 0);
     wc_charset cs;
 
