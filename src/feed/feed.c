@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wirecopy/charset.h"
 #include "wirecopy/date.h"
 #include "wirecopy/url.h"
 
@@ -378,10 +379,12 @@ static const char *input_name(const wc_feed_input *in)
 /*
  * Two repairs every string gets before it leaves the parser, as feed
  * readers have long made them:
- *  - In a UTF-8 document, text whose code points all fit in latin-1 and
- *    whose latin-1 bytes are valid UTF-8 was encoded twice ("CafÃ©"): it
- *    is decoded once more ("Café"). This must come first: the C1
- *    controls it may hold ("â\u0080\u0099" for ’) are bytes of it.
+ *  - In a UTF-8 document, text that was encoded twice, through latin-1
+ *    or windows-1252 ("CafÃ©", "itâ€™s"), is decoded once more ("Café",
+ *    "it’s") by charset.c's wc_charset_fix_mojibake, the repair pages
+ *    get too: a run is put back only where its bytes form one
+ *    well-formed character. This must come first: the C1 controls such
+ *    text may hold ("â\u0080\u0099" for ’) are bytes of it.
  *  - What is left goes through the project's one repair (utf8.c): C1
  *    controls U+0080..U+009F are windows-1252's punctuation that went
  *    through a latin-1 decoder (or a numeric reference like &#150;), so
@@ -391,57 +394,50 @@ static const char *input_name(const wc_feed_input *in)
 /* Cap of a tidied string: a 2-byte C1 control becomes at most 3 bytes, so 1.5 times a string. */
 #define TIDY_CAP (WC_FEED_TEXT_CAP / 2 * 3)
 
+/* Replace *sp with b's text (b is left empty). */
+static wc_status take_buf(char **sp, wc_buf *b)
+{
+    char *out = wc_buf_detach(b, NULL);
+
+    if (!out)
+        return WC_ERR_NOMEM;
+    free(*sp);
+    *sp = out;
+    return WC_OK;
+}
+
 static wc_status tidy(char **sp, bool utf8_doc)
 {
-    char *s = *sp, *out;
-    size_t len, i, n, k = 0;
-    bool high = false, latin1 = true;
-    uint32_t cp;
+    size_t len, fixed;
     wc_buf b;
     wc_status st;
 
-    if (!s)
+    if (!*sp)
         return WC_OK;
-    len = strlen(s);
-    for (i = 0; i < len; i += n) {
-        n = wc_utf8_decode(s + i, len - i, &cp);
-        if (!n)
-            return WC_OK; /* cannot happen: strings are valid UTF-8 */
-        if (cp >= 0x80)
-            high = true;
-        if (cp > 0xFF)
-            latin1 = false;
-    }
-    if (high && utf8_doc && latin1) {
-        out = malloc(len + 1);
-        if (!out)
-            return WC_ERR_NOMEM;
-        for (i = 0; i < len; i += n) {
-            n = wc_utf8_decode(s + i, len - i, &cp);
-            out[k++] = (char)cp;
+    len = strlen(*sp);
+    /* charset.c's repair of double encoding, the one pages get; a text encoded three
+       times is undone once per pass, and each pass shortens it */
+    while (utf8_doc && len) {
+        wc_buf_init(&b, TIDY_CAP);
+        fixed = wc_charset_fix_mojibake(*sp, len, &b, &st);
+        if (st || !fixed) {
+            wc_buf_release(&b);
+            if (st)
+                return st;
+            break;
         }
-        if (wc_utf8_valid(out, k) && !memchr(out, 0, k)) {
-            out[k] = '\0';
-            free(s);
-            *sp = s = out;
-            len = k;
-        } else {
-            free(out);
-        }
+        len = b.len;
+        if ((st = take_buf(sp, &b)))
+            return st;
     }
-    if (wc_utf8_clean(s, len))
+    if (wc_utf8_clean(*sp, len))
         return WC_OK;
     wc_buf_init(&b, TIDY_CAP);
-    if ((st = wc_utf8_repair(&b, s, len, 0, NULL))) {
+    if ((st = wc_utf8_repair(&b, *sp, len, 0, NULL))) {
         wc_buf_release(&b);
         return st;
     }
-    out = wc_buf_detach(&b, NULL);
-    if (!out)
-        return WC_ERR_NOMEM;
-    free(s);
-    *sp = out;
-    return WC_OK;
+    return take_buf(sp, &b);
 }
 
 static wc_status tidy_feed(wc_feed *f, bool utf8_doc)

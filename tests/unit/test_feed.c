@@ -152,6 +152,13 @@ static void test_strings_repaired(void **state)
                  NULL);
     assert_string_equal(f->title, "it\xE2\x80\x99s caf\xC3\xA9");
     wc_feed_free(f);
+    /* and through windows-1252, the commoner road ("â€™" for ’), as pages have it undone;
+       a text with real accents beside it keeps them */
+    f = parse_ct("<rss><channel><title>it\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2s na\xC3\xAFve</title>"
+                 "</channel></rss>",
+                 NULL);
+    assert_string_equal(f->title, "it\xE2\x80\x99s na\xC3\xAFve");
+    wc_feed_free(f);
 }
 
 static void test_malformed_recovers(void **state)
