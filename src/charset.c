@@ -9,17 +9,23 @@
  * ISO-8859-5, ...) goes through the C library's iconv, one descriptor per
  * call, so the module keeps no state and is thread-safe.
  *
- * UTF-8 repair. Pages that declare UTF-8 are often assembled from parts
- * in windows-1252 (a template edited on Windows, a pasted quote), so a
- * byte that does not begin a well-formed UTF-8 sequence is decoded as
- * windows-1252 instead of becoming U+FFFD: "\x93quoted\x94" comes out as
- * curly quotes, as a reader would want. The same holds for the C1
- * controls U+0080-U+009F, which no real text contains and which are
- * windows-1252 characters run through a latin1-to-UTF-8 step. Other
- * controls (NUL, C0 but tab, LF, CR, and DEL) are dropped.
+ * UTF-8 is repaired by utf8.c's wc_utf8_repair, the policy every source
+ * of text shares (a byte that begins no well-formed sequence is read as
+ * windows-1252, C1 controls too; see utf8.c for why), and the output of
+ * every other decoder goes through the same rules for controls. There is
+ * one converter in the project: pages (extract_charset.c) and feeds
+ * (feed_xml.c) both convert here, with the one label table below.
  *
- * What it does not do: guess an encoding (extract_charset.c decides), or
- * handle stateful encodings beyond what iconv offers.
+ * Two flags serve the feed reader, which tries encodings in turn the way
+ * feed readers do (RFC 7303, feedparser): WC_CHARSET_STRICT fails at the
+ * first byte the encoding cannot decode (WC_ERR_PARSE) or when no decoder
+ * knows the name (WC_ERR_ENCODING), so the caller can try the next
+ * candidate; WC_CHARSET_KEEP_CONTROLS leaves controls in place for the
+ * XML tokenizer, which reports them, and C1 controls for the feed
+ * builder, which must see them before it undoes double encoding.
+ *
+ * What it does not do: guess an encoding (extract_charset.c and the feed
+ * reader decide), or handle stateful encodings beyond what iconv offers.
  */
 #include "wirecopy/charset.h"
 
@@ -31,20 +37,6 @@
 
 #include "internal.h"
 
-/* windows-1252 0x80-0x9F; 0 marks the five unassigned bytes. */
-static const uint16_t cp1252_high[32] = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
-
-/* Code point of windows-1252 byte c, or 0 when unassigned. */
-static uint32_t cp1252(unsigned char c)
-{
-    if (c >= 0x80 && c < 0xA0)
-        return cp1252_high[c - 0x80];
-    return c;
-}
-
 static wc_status put_cp(wc_buf *out, uint32_t cp)
 {
     char tmp[4];
@@ -52,143 +44,64 @@ static wc_status put_cp(wc_buf *out, uint32_t cp)
     return wc_buf_add(out, tmp, wc_utf8_encode(cp, tmp));
 }
 
-/* Byte that is dropped from text: C0 controls but tab/LF/CR, and DEL. */
-static bool drop_byte(unsigned char c)
-{
-    return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
-}
-
 /*
- * Length of the prefix of s[0..len) made of bytes that pass unchanged:
- * printable ASCII, tab, LF, CR. Eight bytes at a time while no byte has
- * its high bit set or is below 0x20 (the usual "has less than" trick),
- * then byte by byte through the word that stopped the fast loop.
+ * Append one decoded code point under the repair policy (utf8.c): NUL
+ * dropped, other controls dropped unless the caller keeps them, C1
+ * controls read as windows-1252, U+FFFD counted.
  */
-static size_t ascii_run(const unsigned char *s, size_t len)
+static wc_status emit(wc_buf *out, uint32_t cp, unsigned flags, size_t *replaced)
 {
-    size_t i = 0;
+    bool keep = (flags & WC_CHARSET_KEEP_CONTROLS) != 0;
 
-    for (;;) {
-        while (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if ((w | ((w - 0x2020202020202020ULL) & ~w)) & 0x8080808080808080ULL)
-                break;
-            i += 8;
-        }
-        if (i >= len)
-            return len;
-        /* inspect up to 8 bytes one at a time */
-        {
-            size_t end = WC_MIN(len, i + 8);
-            for (; i < end; i++) {
-                unsigned char c = s[i];
-                if (c >= 0x80 || c == 0x7F || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
-                    return i;
-            }
+    if (cp == 0)
+        return WC_OK;
+    if (!keep && ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F))
+        return WC_OK;
+    if (!keep && cp >= 0x80 && cp < 0xA0) {
+        cp = wc_cp1252_decode((unsigned char)cp);
+        if (!cp) {
+            cp = 0xFFFD;
+            if (replaced)
+                (*replaced)++;
         }
     }
-}
-
-/* Length of the well-formed UTF-8 (no C1 controls) starting at s, 0 when none. */
-static size_t utf8_run(const char *p, size_t len)
-{
-    size_t i = 0, n;
-    uint32_t cp;
-
-    while (i < len && (unsigned char)p[i] >= 0x80) {
-        n = wc_utf8_decode(p + i, len - i, &cp);
-        if (!n || cp < 0xA0)
-            break;
-        i += n;
-    }
-    return i;
+    return put_cp(out, cp);
 }
 
 bool wc_charset_utf8_clean(const char *p, size_t len)
 {
-    const unsigned char *s = (const unsigned char *)p;
-    size_t i = 0;
-
-    while (i < len) {
-        i += ascii_run(s + i, len - i);
-        if (i >= len)
-            break;
-        if (s[i] < 0x80)
-            return false;
-        {
-            size_t n = utf8_run(p + i, len - i);
-            if (!n)
-                return false;
-            i += n;
-        }
-    }
-    return true;
+    return wc_utf8_clean(p, len);
 }
 
-static wc_status from_utf8(const char *p, size_t len, wc_buf *out, size_t *replaced)
+static wc_status from_utf8(const char *p, size_t len, unsigned flags, wc_buf *out, size_t *replaced)
 {
-    const unsigned char *s = (const unsigned char *)p;
-    size_t i = 0, start = 0, n;
-    uint32_t cp;
-    wc_status st;
-
-    if ((st = wc_buf_grow(out, len)))
-        return st;
-    while (i < len) {
-        unsigned char c;
-        i += ascii_run(s + i, len - i);
-        if (i >= len)
-            break;
-        if ((n = utf8_run(p + i, len - i))) {
-            i += n;
-            continue;
-        }
-        c = s[i];
-        /* a dropped control, an ill-formed byte or a C1 control: flush the clean run first */
-        if ((st = wc_buf_add(out, p + start, i - start)))
-            return st;
-        if (c < 0x80) {
-            start = ++i;
-            continue;
-        }
-        n = wc_utf8_decode(p + i, len - i, &cp);
-        if (n) { /* a C1 control: the windows-1252 character it stands for */
-            cp = cp1252((unsigned char)cp);
-            i += n;
-        } else {
-            cp = cp1252(c);
-            i++;
-        }
-        if (cp == 0) {
-            if (replaced)
-                (*replaced)++;
-            cp = 0xFFFD;
-        }
-        if ((st = put_cp(out, cp)))
-            return st;
-        start = i;
-    }
-    return wc_buf_add(out, p + start, len - start);
+    if ((flags & WC_CHARSET_STRICT) && !wc_utf8_valid(p, len))
+        return WC_ERR_PARSE;
+    return wc_utf8_repair(out, p, len,
+                          (flags & WC_CHARSET_KEEP_CONTROLS) ? WC_UTF8_KEEP_CONTROLS : 0, replaced);
 }
 
-static wc_status from_1252(const char *p, size_t len, wc_buf *out, size_t *replaced)
+static wc_status from_1252(const char *p, size_t len, unsigned flags, wc_buf *out, size_t *replaced)
 {
     const unsigned char *s = (const unsigned char *)p;
+    bool keep = (flags & WC_CHARSET_KEEP_CONTROLS) != 0;
     size_t i, start = 0;
     wc_status st;
 
     for (i = 0; i < len; i++) {
         unsigned char c = s[i];
         uint32_t cp;
-        if (c < 0x80 && !drop_byte(c))
+        if (c < 0x80 && c != 0 &&
+            (keep || (c >= 0x20 && c != 0x7F) || c == '\t' || c == '\n' || c == '\r'))
             continue;
+        if (c >= 0x80 && !wc_cp1252_decode(c) && (flags & WC_CHARSET_STRICT))
+            return WC_ERR_PARSE;
         if ((st = wc_buf_add(out, p + start, i - start)))
             return st;
         start = i + 1;
         if (c < 0x80)
-            continue;
-        cp = cp1252(c);
+            continue; /* a dropped control */
+        cp = wc_cp1252_decode(c);
         if (!cp) {
             cp = 0xFFFD;
             if (replaced)
@@ -200,7 +113,8 @@ static wc_status from_1252(const char *p, size_t len, wc_buf *out, size_t *repla
     return wc_buf_add(out, p + start, len - start);
 }
 
-static wc_status from_utf16(const char *p, size_t len, bool be, wc_buf *out, size_t *replaced)
+static wc_status from_utf16(const char *p, size_t len, bool be, unsigned flags, wc_buf *out,
+                            size_t *replaced)
 {
     const unsigned char *s = (const unsigned char *)p;
     size_t i;
@@ -217,35 +131,30 @@ static wc_status from_utf16(const char *p, size_t len, bool be, wc_buf *out, siz
             }
         }
         if (u >= 0xD800 && u <= 0xDFFF) {
+            if (flags & WC_CHARSET_STRICT)
+                return WC_ERR_PARSE;
             u = 0xFFFD;
             if (replaced)
                 (*replaced)++;
         }
-        if (u < 0x80 && drop_byte((unsigned char)u))
-            continue;
-        if (u >= 0x80 && u < 0xA0)
-            continue;
-        if ((st = put_cp(out, u)))
+        if ((st = emit(out, u, flags, replaced)))
             return st;
     }
-    if (i < len && replaced) /* odd trailing byte */
-        (*replaced)++;
+    if (i < len) { /* odd trailing byte */
+        if (flags & WC_CHARSET_STRICT)
+            return WC_ERR_PARSE;
+        if (replaced)
+            (*replaced)++;
+    }
     return WC_OK;
 }
 
-/* windows-1252 byte for code point cp, or -1 (the inverse of cp1252()). */
+/* windows-1252 byte for code point cp, or -1; a C1 control passed through is its own byte. */
 static int to_cp1252(uint32_t cp)
 {
-    int i;
-
-    if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
-        return (int)cp;
     if (cp >= 0x80 && cp < 0xA0)
-        return (int)cp; /* a C1 control passed through: its own byte */
-    for (i = 0; i < 32; i++)
-        if (cp1252_high[i] == cp)
-            return 0x80 + i;
-    return -1;
+        return (int)cp;
+    return wc_cp1252_encode(cp);
 }
 
 /*
@@ -307,29 +216,37 @@ size_t wc_charset_fix_mojibake(const char *p, size_t len, wc_buf *out, wc_status
 /* Chunk of converted text handed from iconv to the buffer at a time. */
 #define ICONV_CHUNK 4096
 
-static wc_status from_iconv(const char *canon, const char *p, size_t len, wc_buf *out,
-                            size_t *replaced)
+static wc_status from_iconv(const char *canon, const char *p, size_t len, unsigned flags,
+                            wc_buf *out, size_t *replaced)
 {
     iconv_t cd = iconv_open("UTF-8", canon);
     char chunk[ICONV_CHUNK];
     char *in = (char *)p;
     size_t inleft = len;
+    unsigned keep = (flags & WC_CHARSET_KEEP_CONTROLS) ? WC_UTF8_KEEP_CONTROLS : 0;
     wc_status st = WC_OK;
 
-    if (cd == (iconv_t)-1)
-        return from_utf8(p, len, out, replaced);
+    if (cd == (iconv_t)-1) {
+        if (flags & WC_CHARSET_STRICT)
+            return WC_ERR_ENCODING;
+        return from_utf8(p, len, flags, out, replaced);
+    }
     while (inleft > 0) {
         char *o = chunk;
         size_t oleft = sizeof(chunk);
         size_t r = iconv(cd, &in, &inleft, &o, &oleft);
         int e = errno;
-        /* iconv output is well-formed UTF-8; from_utf8 only drops controls */
-        if ((st = from_utf8(chunk, (size_t)(o - chunk), out, NULL)))
+        /* iconv output is well-formed UTF-8: the repair only sees to the controls */
+        if ((st = wc_utf8_repair(out, chunk, (size_t)(o - chunk), keep, NULL)))
             break;
         if (r != (size_t)-1)
             continue;
         if (e == E2BIG)
             continue;
+        if (flags & WC_CHARSET_STRICT) {
+            st = WC_ERR_PARSE;
+            break;
+        }
         /* EILSEQ or EINVAL (truncated at the end): one byte becomes U+FFFD */
         if ((st = put_cp(out, 0xFFFD)))
             break;
@@ -344,21 +261,21 @@ static wc_status from_iconv(const char *canon, const char *p, size_t len, wc_buf
 }
 
 wc_status wc_charset_convert(wc_charset cs, const char *canon, const char *p, size_t len,
-                             wc_buf *out, size_t *replaced)
+                             unsigned flags, wc_buf *out, size_t *replaced)
 {
     switch (cs) {
     case WC_CHARSET_WINDOWS_1252:
-        return from_1252(p, len, out, replaced);
+        return from_1252(p, len, flags, out, replaced);
     case WC_CHARSET_UTF16LE:
-        return from_utf16(p, len, false, out, replaced);
+        return from_utf16(p, len, false, flags, out, replaced);
     case WC_CHARSET_UTF16BE:
-        return from_utf16(p, len, true, out, replaced);
+        return from_utf16(p, len, true, flags, out, replaced);
     case WC_CHARSET_OTHER:
         if (canon && *canon)
-            return from_iconv(canon, p, len, out, replaced);
-        return from_utf8(p, len, out, replaced);
+            return from_iconv(canon, p, len, flags, out, replaced);
+        return from_utf8(p, len, flags, out, replaced);
     default:
-        return from_utf8(p, len, out, replaced);
+        return from_utf8(p, len, flags, out, replaced);
     }
 }
 
@@ -371,7 +288,65 @@ wc_status wc_charset_to_utf8(const char *label, const char *p, size_t len, wc_bu
     canon[0] = '\0';
     if (label)
         cs = wc_charset_lookup(label, strlen(label), canon);
-    return wc_charset_convert(cs, canon, p, len, out, replaced);
+    return wc_charset_convert(cs, canon, p, len, 0, out, replaced);
+}
+
+/* --- the charset parameter of a Content-Type ------------------------------ */
+
+static bool label_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == ':' || c == '+';
+}
+
+static void trim_blanks(const char **p, size_t *len)
+{
+    while (*len && (**p == ' ' || **p == '\t')) {
+        (*p)++;
+        (*len)--;
+    }
+    while (*len && ((*p)[*len - 1] == ' ' || (*p)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+bool wc_charset_param(const char *ct, size_t len, const char **label, size_t *label_len)
+{
+    size_t i = 0;
+
+    while (ct && i < len) {
+        const char *semi = memchr(ct + i, ';', len - i), *name, *eq, *val;
+        size_t plen, nlen, vlen, k;
+
+        if (!semi)
+            return false;
+        i = (size_t)(semi - ct) + 1;
+        semi = memchr(ct + i, ';', len - i);
+        plen = semi ? (size_t)(semi - (ct + i)) : len - i;
+        name = ct + i;
+        eq = memchr(name, '=', plen);
+        if (!eq)
+            continue;
+        nlen = (size_t)(eq - name);
+        trim_blanks(&name, &nlen);
+        if (!wc_mem_ieq(name, nlen, "charset"))
+            continue;
+        val = eq + 1;
+        vlen = (size_t)(ct + i + plen - val);
+        trim_blanks(&val, &vlen);
+        if (vlen >= 2 && (val[0] == '"' || val[0] == '\'') && val[vlen - 1] == val[0]) {
+            val++;
+            vlen -= 2;
+        }
+        if (vlen == 0 || vlen >= WC_CHARSET_NAME_MAX)
+            return false;
+        for (k = 0; k < vlen; k++)
+            if (!label_char(val[k]))
+                return false;
+        *label = val;
+        *label_len = vlen;
+        return true;
+    }
+    return false;
 }
 
 /* --- labels ------------------------------------------------------------ */

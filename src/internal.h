@@ -64,6 +64,27 @@ size_t wc_utf8_encode(uint32_t cp, char *out);
  */
 bool wc_looks_binary(const char *p, size_t len);
 
+/* --- UTF-8 repair and windows-1252 (utf8.c) --------------------------- */
+
+/*
+ * The one repair policy for text from every source (utf8.c's file-top
+ * comment says why): well-formed UTF-8 kept; a byte that begins no
+ * well-formed sequence read as windows-1252; C1 controls U+0080-U+009F
+ * read as the windows-1252 character of their byte; unassigned
+ * windows-1252 bytes become U+FFFD; NUL, other C0 controls but tab, LF,
+ * CR, and DEL dropped. wc_utf8_sanitize() above is this same repair under
+ * its old name (its comment predates the policy).
+ */
+#define WC_UTF8_KEEP_CONTROLS 1u /* leave controls but NUL (C1 ones too) for the caller */
+/* Append p[0..len) repaired to out; *fixed (may be NULL) += bytes and characters mended. */
+wc_status wc_utf8_repair(wc_buf *out, const char *p, size_t len, unsigned flags, size_t *fixed);
+/* True when wc_utf8_repair(.., 0, ..) would return p[0..len) unchanged. Fast on ASCII. */
+bool wc_utf8_clean(const char *p, size_t len);
+/* Code point of windows-1252 byte c; 0 for the five unassigned bytes. */
+uint32_t wc_cp1252_decode(unsigned char c);
+/* windows-1252 byte of cp (C1 controls have none), or -1. */
+int wc_cp1252_encode(uint32_t cp);
+
 /* --- hashing ------------------------------------------------------------ */
 
 /*

@@ -37,13 +37,23 @@ typedef enum wc_charset {
 wc_charset wc_charset_lookup(const char *p, size_t len, char *canon);
 
 /*
+ * The charset parameter of a Content-Type value ct[0..len) ("text/html;
+ * charset=\"utf-8\""): *label and *label_len point into ct at the value,
+ * quotes stripped. False when there is none, or when it is empty, longer
+ * than a label can be, or holds characters no label has (so it never
+ * reaches a converter). Thread-safe.
+ */
+bool wc_charset_param(const char *ct, size_t len, const char **label, size_t *label_len);
+
+/*
  * Append p[0..len), encoded in `label` (NULL or unknown: treated as
  * UTF-8), to out as valid UTF-8. UTF-8 input is repaired byte by byte:
  * a byte that does not start a well-formed sequence is read as
- * windows-1252, which is what such stray bytes almost always are. NUL and
- * other C0 controls but tab, LF and CR are dropped. *replaced (may be
- * NULL) counts characters that became U+FFFD. WC_ERR_LIMIT (out's cap),
- * WC_ERR_NOMEM. Thread-safe.
+ * windows-1252, which is what such stray bytes almost always are, and so
+ * are C1 controls. NUL and other C0 controls but tab, LF and CR, and DEL
+ * are dropped. *replaced (may be NULL) counts bytes and characters
+ * mended (read as windows-1252 or become U+FFFD). WC_ERR_LIMIT (out's
+ * cap), WC_ERR_NOMEM. Thread-safe.
  */
 wc_status wc_charset_to_utf8(const char *label, const char *p, size_t len, wc_buf *out,
                              size_t *replaced);
@@ -62,8 +72,21 @@ bool wc_charset_utf8_clean(const char *p, size_t len);
  */
 size_t wc_charset_fix_mojibake(const char *p, size_t len, wc_buf *out, wc_status *st);
 
-/* The same with an already classified charset (canon as wc_charset_lookup gave). */
+/* How wc_charset_convert() treats what it cannot keep as it is. */
+enum wc_charset_convert_flags {
+    /* fail instead of repairing: WC_ERR_PARSE at the first byte the encoding cannot
+       decode, WC_ERR_ENCODING when no decoder knows canon (so a caller can try another) */
+    WC_CHARSET_STRICT = 1 << 0,
+    /* leave controls but NUL (C1 ones too) for a caller that judges them itself */
+    WC_CHARSET_KEEP_CONTROLS = 1 << 1
+};
+
+/*
+ * The same with an already classified charset (canon as wc_charset_lookup
+ * gave, or any name iconv knows with WC_CHARSET_OTHER) and flags of enum
+ * wc_charset_convert_flags. Thread-safe.
+ */
 wc_status wc_charset_convert(wc_charset cs, const char *canon, const char *p, size_t len,
-                             wc_buf *out, size_t *replaced);
+                             unsigned flags, wc_buf *out, size_t *replaced);
 
 #endif

@@ -14,7 +14,9 @@
  * none), and its state: 'stored' (a document holds it), 'skipped' (there
  * was no article to store) or 'failed' (the article page could not be
  * fetched; follow may retry it for a while). Rows are only written in the
- * transaction that stores their documents, so a row means "done".
+ * transaction that stores their documents, so a row means "done". In
+ * code the state is a wc_entry_state; the column stays TEXT (databases
+ * written before keep working), converted here at the store's boundary.
  *
  * Same rules as the rest of the store: the handle is not thread-safe,
  * writes happen inside the caller's transaction (or autocommit), strings
@@ -115,15 +117,22 @@ wc_status wc_store_feed_defer(wc_store *s, int64_t id, int64_t until, wc_error *
 
 /* --- entries ------------------------------------------------------------- */
 
+/* What became of an entry (feed_entries.state holds 'skipped', 'stored', 'failed'). */
+typedef enum wc_entry_state {
+    WC_ENTRY_SKIPPED = 0, /* there was no article to store (the zero of a new job) */
+    WC_ENTRY_STORED,      /* a document holds it */
+    WC_ENTRY_FAILED       /* its article page could not be fetched: follow may retry it */
+} wc_entry_state;
+
 /*
- * Record that an entry was dealt with. doc_id 0 stores NULL; state is
- * "stored", "skipped" or "failed". A row already there keeps its
+ * Record that an entry was dealt with. doc_id 0 stores NULL. A row
+ * already there keeps its
  * first_seen and gets the new doc_id (when not 0), link and state. Nothing
  * is written (WC_OK) when the feed no longer exists.
  */
 wc_status wc_store_feed_entry_put(wc_store *s, int64_t feed_id, const char *entry_key,
-                                  const char *link, int64_t doc_id, const char *state, int64_t now,
-                                  wc_error *err);
+                                  const char *link, int64_t doc_id, wc_entry_state state,
+                                  int64_t now, wc_error *err);
 
 typedef struct wc_feed_entry_row {
     int64_t feed_id;
@@ -131,7 +140,7 @@ typedef struct wc_feed_entry_row {
     const char *link; /* or NULL */
     int64_t doc_id;   /* 0 when none */
     int64_t first_seen;
-    const char *state; /* "stored", "skipped", "failed" (NULL read as "stored") */
+    wc_entry_state state; /* a NULL or unknown column is read as WC_ENTRY_STORED */
 } wc_feed_entry_row;
 
 /*

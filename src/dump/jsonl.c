@@ -32,10 +32,23 @@
  *
  * Invalid UTF-8: jansson refuses a document with ill-formed UTF-8 in a
  * string (no decoding flag relaxes that; JSON_ALLOW_NUL only admits
- * \u0000). Losing an article to one stray Latin-1 byte would be a poor
- * trade, so such a line is repaired with wc_utf8_sanitize (each ill-formed
- * sequence becomes U+FFFD), parsed again, handed out, counted in
- * stats.repaired and reported as a WC_ERR_ENCODING warning.
+ * \u0000). Losing an article to one stray windows-1252 byte would be a
+ * poor trade, so such a line is repaired with the project's one policy
+ * (utf8.c's wc_utf8_repair: the byte is read as windows-1252, as the
+ * extractor reads the same byte in a WARC page, so both give one text),
+ * parsed again, handed out, counted in stats.repaired and reported as a
+ * WC_ERR_ENCODING warning. The repair never writes '"', '\' or a control
+ * byte, so it cannot change what the line means as JSON.
+ *
+ * A \u escape names a character, never a byte: a stray windows-1252 byte
+ * that a producer decoded as Latin-1 travels as "\u0093", which jansson
+ * accepts as the C1 control U+0093. The same policy reads C1 controls as
+ * windows-1252, so `text` and `title` strings that are not already clean
+ * go through the repair after decoding too (`html` is the extractor's:
+ * it repairs a page whatever source it came from). A producer that kept
+ * the byte with Python's "surrogateescape" writes "\uDC93", a lone
+ * surrogate jansson refuses: such escapes are mended before parsing
+ * again (see mend_surrogates), so that line is not lost either.
  *
  * Not done: JSON arrays of objects (a different format), objects spread
  * over several lines (JSONL is one per line, and the line cap relies on
@@ -55,10 +68,22 @@
 
 #include "internal.h"
 
+/*
+ * Caps of the reader's buffers, from the line cap: a repaired line or
+ * string grows at most 3 times (one byte read as windows-1252 is up to 3
+ * bytes of UTF-8); the fast path's arena holds the decoded strings of a
+ * line (never longer than the line) and an id printed from a number.
+ */
+#define JSONL_FIX_CAP(max_record) ((max_record)*3 + 64)
+#define JSONL_ARENA_CAP(max_record) ((max_record) + 256)
+
 struct jsonl_state {
     json_t *root;        /* jansson's object of the record handed out last (strings borrowed) */
     uint64_t line;       /* 1-based number of the last line read */
     wc_buf fix;          /* a line with its invalid UTF-8 repaired */
+    wc_buf fix2;         /* ... and its lone surrogate escapes (the second repair) */
+    wc_buf text_fix;     /* the record's `text` repaired (C1 controls, controls), when needed */
+    wc_buf title_fix;    /* the same for `title` */
     wc_buf arena;        /* the fast path's decoded strings (borrowed by the record) */
     char id[48];         /* a numeric `id` as text (jansson path) */
     uint64_t fast, slow; /* lines taken by each path, for tuning */
@@ -586,6 +611,117 @@ static wc_status at_stop(wc_dump *d, bool partial, wc_error *err, bool *again)
     }
 }
 
+/*
+ * A decoded string that is not clean text (a C1 control from a "\u0093",
+ * a control from "\u0001") repaired into fix, *p and *len pointed at it;
+ * clean ones, nearly all, are left where they are.
+ */
+static wc_status clean_string(wc_buf *fix, const char **p, size_t *len)
+{
+    wc_status st;
+
+    if (wc_utf8_clean(*p, *len))
+        return WC_OK;
+    wc_buf_reset(fix);
+    if ((st = wc_utf8_repair(fix, *p, *len, 0, NULL)) != WC_OK)
+        return st;
+    *p = fix->buf;
+    *len = fix->len;
+    return WC_OK;
+}
+
+/*
+ * Lone surrogate escapes: jansson refuses "\uDC93" without a high half
+ * before it (and a high half without its low one). Python's json.dumps
+ * writes exactly that for a byte its "surrogateescape" decoder could not
+ * read (PEP 383 keeps byte 0x93 as U+DC93), so U+DC80-U+DCFF is read as
+ * the windows-1252 byte it carries, the one policy again; any other lone
+ * surrogate is U+FFFD. p[0..len) is rewritten into out with those escapes
+ * replaced by their characters as UTF-8, which is never '"', '\' or a
+ * control byte, so the line means what it meant; *n counts them.
+ */
+static wc_status mend_surrogates(const char *p, size_t len, wc_buf *out, size_t *n)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    size_t i = 0, start = 0;
+    bool in_str = false;
+    wc_status st;
+
+    wc_buf_reset(out);
+    while (i < len) {
+        int u, lo;
+        uint32_t cp;
+        char enc[4];
+
+        if (!in_str || s[i] != '\\') {
+            if (s[i] == '"')
+                in_str = !in_str;
+            i++;
+            continue;
+        }
+        if (i + 6 > len || s[i + 1] != 'u' || (u = hex4(s + i + 2)) < 0xD800 || u > 0xDFFF) {
+            i += 2; /* any other escape, kept as it is */
+            continue;
+        }
+        if (u <= 0xDBFF && i + 12 <= len && s[i + 6] == '\\' && s[i + 7] == 'u' &&
+            (lo = hex4(s + i + 8)) >= 0xDC00 && lo <= 0xDFFF) {
+            i += 12; /* a pair: jansson's to decode */
+            continue;
+        }
+        cp = u >= 0xDC80 && u <= 0xDCFF ? wc_cp1252_decode((unsigned char)(u & 0xFF)) : 0;
+        if (!cp)
+            cp = 0xFFFD;
+        if ((st = wc_buf_add(out, p + start, i - start)) ||
+            (st = wc_buf_add(out, enc, wc_utf8_encode(cp, enc))))
+            return st;
+        (*n)++;
+        i += 6;
+        start = i;
+    }
+    return wc_buf_add(out, p + start, len - start);
+}
+
+/* Did jansson refuse a lone surrogate escape? (It says so only in its text.) */
+static bool lone_surrogate(const json_error_t *e)
+{
+    return json_error_code(e) == json_error_invalid_syntax &&
+           strncmp(e->text, "invalid Unicode '\\u", 18) == 0;
+}
+
+/*
+ * json_loadb on a line, with the two repairs when jansson refuses it for
+ * them: ill-formed UTF-8 (wc_utf8_repair), lone surrogate escapes
+ * (mend_surrogates), in whichever order they are met. *bytes and *surr
+ * count what each mended.
+ */
+static json_t *load_line(struct jsonl_state *js, const char *lp, size_t llen, json_error_t *jerr,
+                         size_t *bytes, size_t *surr, wc_status *st)
+{
+    json_t *obj = json_loadb(lp, llen, JSON_ALLOW_NUL | JSON_DECODE_ANY, jerr);
+    int round;
+
+    *st = WC_OK;
+    for (round = 0; !obj && round < 2; round++) {
+        wc_buf *into;
+        if (json_error_code(jerr) == json_error_invalid_utf8 && !*bytes) {
+            into = lp == js->fix.buf ? &js->fix2 : &js->fix;
+            wc_buf_reset(into);
+            *st = wc_utf8_repair(into, lp, llen, 0, bytes);
+        } else if (lone_surrogate(jerr) && !*surr) {
+            into = lp == js->fix.buf ? &js->fix2 : &js->fix;
+            *st = mend_surrogates(lp, llen, into, surr);
+        } else {
+            break;
+        }
+        if (*st)
+            return NULL;
+        lp = into->buf;
+        llen = into->len;
+        obj = json_loadb(lp, llen, JSON_ALLOW_NUL | JSON_DECODE_ANY, jerr);
+    }
+    return obj;
+}
+
 static wc_status jsonl_next(wc_dump *d, wc_record *rec, wc_error *err)
 {
     struct jsonl_state *js = d->state;
@@ -594,7 +730,7 @@ static wc_status jsonl_next(wc_dump *d, wc_record *rec, wc_error *err)
 
     for (;;) {
         const char *p, *nl = NULL, *lp;
-        size_t avail, scan = 0, llen, replaced = 0;
+        size_t avail, scan = 0, llen, replaced = 0, surrogates = 0;
         uint64_t pos;
         json_error_t jerr;
         json_t *obj;
@@ -669,14 +805,11 @@ static wc_status jsonl_next(wc_dump *d, wc_record *rec, wc_error *err)
             wc_in_consume(in, nl ? (size_t)(nl - p) + 1 : avail);
         } else {
             js->slow++;
-            obj = json_loadb(lp, llen, JSON_ALLOW_NUL | JSON_DECODE_ANY, &jerr);
-            if (!obj && json_error_code(&jerr) == json_error_invalid_utf8) {
-                wc_buf_reset(&js->fix);
-                if (wc_utf8_sanitize(&js->fix, lp, llen, &replaced) != WC_OK)
-                    return wc_error_set(err, WC_ERR_NOMEM, "out of memory reading '%s'", d->origin);
-                obj = json_loadb(js->fix.buf, js->fix.len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &jerr);
-                repaired = obj != NULL;
-            }
+            obj = load_line(js, lp, llen, &jerr, &replaced, &surrogates, &st);
+            if (st)
+                return wc_error_set(err, st, "cannot repair line %llu of '%s': %s",
+                                    (unsigned long long)js->line, d->origin, wc_strerror(st));
+            repaired = obj && (replaced || surrogates);
             wc_in_consume(in, nl ? (size_t)(nl - p) + 1 : avail);
             if (!obj) {
                 wc_dump_problem(d, WC_ERR_PARSE,
@@ -706,13 +839,29 @@ static wc_status jsonl_next(wc_dump *d, wc_record *rec, wc_error *err)
                             (unsigned long long)js->line, d->origin);
             continue;
         }
+        if (!is_html && (st = clean_string(&js->text_fix, &body, &blen)) != WC_OK)
+            return wc_error_set(err, st, "cannot repair the text of line %llu of '%s': %s",
+                                (unsigned long long)js->line, d->origin, wc_strerror(st));
+        if (f.title) {
+            size_t tlen = strlen(f.title);
+            if ((st = clean_string(&js->title_fix, &f.title, &tlen)) != WC_OK)
+                return wc_error_set(err, st, "cannot repair the title of line %llu of '%s': %s",
+                                    (unsigned long long)js->line, d->origin, wc_strerror(st));
+            if (!tlen)
+                f.title = NULL; /* nothing but controls */
+        }
         if (repaired) {
             d->stats.repaired++;
-            wc_dump_problem(d, WC_ERR_ENCODING,
-                            "invalid UTF-8 in '%s' at line %llu: %zu sequence%s replaced by "
-                            "U+FFFD",
-                            d->origin, (unsigned long long)js->line, replaced,
-                            replaced == 1 ? "" : "s");
+            if (replaced)
+                wc_dump_problem(d, WC_ERR_ENCODING,
+                                "invalid UTF-8 in '%s' at line %llu: %zu byte%s read as "
+                                "windows-1252",
+                                d->origin, (unsigned long long)js->line, replaced,
+                                replaced == 1 ? "" : "s");
+            if (surrogates)
+                wc_dump_problem(d, WC_ERR_ENCODING,
+                                "lone surrogate escapes in '%s' at line %llu: %zu repaired",
+                                d->origin, (unsigned long long)js->line, surrogates);
         }
         memset(rec, 0, sizeof(*rec));
         rec->source = WC_SOURCE_JSONL;
@@ -740,6 +889,9 @@ static void jsonl_release(wc_dump *d)
         return;
     json_decref(js->root);
     wc_buf_release(&js->fix);
+    wc_buf_release(&js->fix2);
+    wc_buf_release(&js->text_fix);
+    wc_buf_release(&js->title_fix);
     wc_buf_release(&js->arena);
     free(js);
     d->state = NULL;
@@ -753,8 +905,11 @@ wc_status wc_jsonl_start(wc_dump *d, wc_error *err)
 
     if (!js)
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory opening '%s'", d->origin);
-    wc_buf_init(&js->fix, 0);
-    wc_buf_init(&js->arena, 0);
+    wc_buf_init(&js->fix, JSONL_FIX_CAP(d->max_record));
+    wc_buf_init(&js->fix2, JSONL_FIX_CAP(d->max_record));
+    wc_buf_init(&js->text_fix, JSONL_FIX_CAP(d->max_record));
+    wc_buf_init(&js->title_fix, JSONL_FIX_CAP(d->max_record));
+    wc_buf_init(&js->arena, JSONL_ARENA_CAP(d->max_record));
     d->state = js;
     d->reader = &jsonl_reader;
     return WC_OK;

@@ -48,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wirecopy/charset.h"
 #include "wirecopy/date.h"
 
 #include "internal.h"
@@ -58,6 +59,18 @@
 #define KEEP_SMALL ((size_t)1 << 20)
 /* Bytes after a block that decide whether its length was right: CRLF CRLF + "WARC/1.". */
 #define TRAILER_PEEK 11
+
+/*
+ * Caps of the reader's buffers. A payload is decoded to at most max_record
+ * bytes (the decoder reaches one byte past the cap to see an overflow);
+ * the target URI is a WARC header value and the Content-Type an HTTP
+ * header value, so neither is longer than its header; a charset label
+ * that wc_charset_param accepts is shorter than WC_CHARSET_NAME_MAX.
+ */
+#define WARC_BODY_CAP(max_record) ((max_record) + 64)
+#define WARC_URL_CAP WARC_MAX_HEADER
+#define WARC_CTYPE_CAP WC_HTTP_MAX_HEAD
+#define WARC_CHARSET_CAP WC_CHARSET_NAME_MAX
 
 enum warc_type { WT_NONE, WT_RESPONSE, WT_OTHER };
 
@@ -511,7 +524,7 @@ static wc_status take_ctype(struct warc_state *ws, const char *p, size_t len)
         ws->ctype.buf[ws->ctype.len++] = c;
     }
     ws->ctype.buf[ws->ctype.len] = '\0';
-    if (wc_http_type_charset(ws->ctype.buf, ws->ctype.len, &cs, &cslen))
+    if (wc_charset_param(ws->ctype.buf, ws->ctype.len, &cs, &cslen))
         return wc_buf_add(&ws->charset, cs, cslen);
     return WC_OK;
 }
@@ -715,11 +728,11 @@ wc_status wc_warc_start(wc_dump *d, wc_error *err)
 
     if (!ws)
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory opening '%s'", d->origin);
-    wc_buf_init(&ws->body, 0);
-    wc_buf_init(&ws->tmp, 0);
-    wc_buf_init(&ws->url, 0);
-    wc_buf_init(&ws->ctype, 0);
-    wc_buf_init(&ws->charset, 0);
+    wc_buf_init(&ws->body, WARC_BODY_CAP(d->max_record));
+    wc_buf_init(&ws->tmp, WARC_BODY_CAP(d->max_record));
+    wc_buf_init(&ws->url, WARC_URL_CAP);
+    wc_buf_init(&ws->ctype, WARC_CTYPE_CAP);
+    wc_buf_init(&ws->charset, WARC_CHARSET_CAP);
     d->state = ws;
     d->reader = &warc_reader;
     return WC_OK;

@@ -31,6 +31,11 @@
 
 #include "internal.h"
 
+/* A page converted to UTF-8 grows at most 3 times (single-byte encodings; UTF-16 1.5). */
+#define EX_UTF8_CAP(len) ((len)*3 + 16)
+/* Undoing double encoding only ever shortens the text. */
+#define EX_DEMOJIBAKE_CAP(len) ((len) + 16)
+
 /* Bytes looked at for a <meta> declaration (WHATWG says 1024; real pages put it later). */
 #define EX_PRESCAN 16384
 
@@ -239,7 +244,7 @@ static wc_status demojibake(ex_doc *d)
 
     if (!likely_mojibake(d->page, d->page_len))
         return WC_OK;
-    wc_buf_init(&fixed, d->page_len + 16);
+    wc_buf_init(&fixed, EX_DEMOJIBAKE_CAP(d->page_len));
     if (!wc_charset_fix_mojibake(d->page, d->page_len, &fixed, &st) || st) {
         wc_buf_release(&fixed);
         return st;
@@ -276,7 +281,7 @@ wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char 
         cs = WC_CHARSET_UTF8;
     html += bom;
     len -= bom;
-    if (cs == WC_CHARSET_UTF8 && wc_charset_utf8_clean(html, len)) {
+    if (cs == WC_CHARSET_UTF8 && wc_utf8_clean(html, len)) {
         /* the common case: clean UTF-8 is parsed in place, no copy */
         d->page = html;
         d->page_len = len;
@@ -291,8 +296,8 @@ wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char 
             return wc_error_set(err, st, "cannot repair the page's text: %s", wc_strerror(st));
         if (d->page != html) {
             wc_buf fixed = d->utf8;
-            wc_buf_init(&d->utf8, fixed.len * 3 + 16);
-            st = wc_charset_convert(cs, canon, fixed.buf, fixed.len, &d->utf8, NULL);
+            wc_buf_init(&d->utf8, EX_UTF8_CAP(fixed.len));
+            st = wc_charset_convert(cs, canon, fixed.buf, fixed.len, 0, &d->utf8, NULL);
             wc_buf_release(&fixed);
             if (st)
                 return wc_error_set(err, st, "cannot convert the page to UTF-8: %s",
@@ -302,9 +307,8 @@ wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char 
             return WC_OK;
         }
     }
-    /* UTF-8 grows at most 3x from single-byte encodings (and 1.5x from UTF-16) */
-    wc_buf_init(&d->utf8, len * 3 + 16);
-    st = wc_charset_convert(cs, canon, html, len, &d->utf8, NULL);
+    wc_buf_init(&d->utf8, EX_UTF8_CAP(len));
+    st = wc_charset_convert(cs, canon, html, len, 0, &d->utf8, NULL);
     if (st)
         return wc_error_set(err, st, "cannot convert the page to UTF-8: %s", wc_strerror(st));
     d->page = d->utf8.buf;

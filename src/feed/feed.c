@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wirecopy/charset.h"
 #include "wirecopy/date.h"
 #include "wirecopy/url.h"
 
@@ -111,7 +112,7 @@ wc_status wc_fb_set_str(char **dst, const char *p, size_t len)
     wc_buf b;
     wc_status st;
 
-    wc_buf_init(&b, WC_FEED_MAX_BYTES * 4);
+    wc_buf_init(&b, WC_FEED_TEXT_CAP);
     wc_mem_trim(&p, &len);
     st = wc_buf_add(&b, p, len);
     if (st) {
@@ -126,7 +127,7 @@ wc_status wc_fb_set_plain(char **dst, const struct ftext *t)
     wc_buf b;
     wc_status st;
 
-    wc_buf_init(&b, WC_FEED_MAX_BYTES * 4);
+    wc_buf_init(&b, WC_FEED_TEXT_CAP);
     if (t->html) {
         st = wc_html_to_text(&b, t->p, t->len);
     } else {
@@ -147,7 +148,7 @@ wc_status wc_fb_set_html(char **dst, const struct ftext *t, const char *base)
     const char *p = t->p;
     size_t len = t->len;
 
-    wc_buf_init(&b, WC_FEED_MAX_BYTES * 4);
+    wc_buf_init(&b, WC_FEED_TEXT_CAP);
     wc_mem_trim(&p, &len);
     st = t->html ? wc_html_sanitize(&b, p, len, base) : wc_html_escape(&b, p, len, 0);
     if (st) {
@@ -378,75 +379,65 @@ static const char *input_name(const wc_feed_input *in)
 /*
  * Two repairs every string gets before it leaves the parser, as feed
  * readers have long made them:
- *  - C1 controls U+0080..U+009F are windows-1252's punctuation that went
- *    through a latin-1 decoder (or a numeric reference like &#150;): they
- *    become what the publisher typed (HTML5 does the same for references).
- *  - In a UTF-8 document, text whose code points all fit in latin-1 and
- *    whose latin-1 bytes are valid UTF-8 was encoded twice ("CafÃ©"): it
- *    is decoded once more ("Café").
+ *  - In a UTF-8 document, text that was encoded twice, through latin-1
+ *    or windows-1252 ("CafÃ©", "itâ€™s"), is decoded once more ("Café",
+ *    "it’s") by charset.c's wc_charset_fix_mojibake, the repair pages
+ *    get too: a run is put back only where its bytes form one
+ *    well-formed character. This must come first: the C1 controls such
+ *    text may hold ("â\u0080\u0099" for ’) are bytes of it.
+ *  - What is left goes through the project's one repair (utf8.c): C1
+ *    controls U+0080..U+009F are windows-1252's punctuation that went
+ *    through a latin-1 decoder (or a numeric reference like &#150;), so
+ *    they become what the publisher typed (HTML5 does the same for
+ *    references); controls the tokenizer let through (DEL) go.
  */
-static const uint16_t cp1252_c1[32] = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+/* Cap of a tidied string: a 2-byte C1 control becomes at most 3 bytes, so 1.5 times a string. */
+#define TIDY_CAP (WC_FEED_TEXT_CAP / 2 * 3)
+
+/* Replace *sp with b's text (b is left empty). */
+static wc_status take_buf(char **sp, wc_buf *b)
+{
+    char *out = wc_buf_detach(b, NULL);
+
+    if (!out)
+        return WC_ERR_NOMEM;
+    free(*sp);
+    *sp = out;
+    return WC_OK;
+}
 
 static wc_status tidy(char **sp, bool utf8_doc)
 {
-    char *s = *sp, *out;
-    size_t len, i, n, k = 0;
-    bool high = false, latin1 = true, c1 = false;
-    uint32_t cp;
+    size_t len, fixed;
+    wc_buf b;
+    wc_status st;
 
-    if (!s)
+    if (!*sp)
         return WC_OK;
-    len = strlen(s);
-    for (i = 0; i < len; i += n) {
-        n = wc_utf8_decode(s + i, len - i, &cp);
-        if (!n)
-            return WC_OK; /* cannot happen: strings are valid UTF-8 */
-        if (cp >= 0x80)
-            high = true;
-        if (cp > 0xFF)
-            latin1 = false;
-        if (cp >= 0x80 && cp <= 0x9F)
-            c1 = true;
-    }
-    if (!high)
-        return WC_OK;
-    out = malloc(len * 2 + 1); /* a 2-byte C1 becomes at most 3 bytes */
-    if (!out)
-        return WC_ERR_NOMEM;
-    if (utf8_doc && latin1) {
-        for (i = 0; i < len; i += n) {
-            n = wc_utf8_decode(s + i, len - i, &cp);
-            out[k++] = (char)cp;
+    len = strlen(*sp);
+    /* charset.c's repair of double encoding, the one pages get; a text encoded three
+       times is undone once per pass, and each pass shortens it */
+    while (utf8_doc && len) {
+        wc_buf_init(&b, TIDY_CAP);
+        fixed = wc_charset_fix_mojibake(*sp, len, &b, &st);
+        if (st || !fixed) {
+            wc_buf_release(&b);
+            if (st)
+                return st;
+            break;
         }
-        if (wc_utf8_valid(out, k) && !memchr(out, 0, k)) {
-            out[k] = '\0';
-            free(s);
-            *sp = s = out;
-            len = k;
-            out = malloc(len * 2 + 1);
-            if (!out)
-                return WC_ERR_NOMEM;
-            c1 = true; /* check again below */
-        }
-        k = 0;
+        len = b.len;
+        if ((st = take_buf(sp, &b)))
+            return st;
     }
-    if (!c1) {
-        free(out);
+    if (wc_utf8_clean(*sp, len))
         return WC_OK;
+    wc_buf_init(&b, TIDY_CAP);
+    if ((st = wc_utf8_repair(&b, *sp, len, 0, NULL))) {
+        wc_buf_release(&b);
+        return st;
     }
-    for (i = 0; i < len; i += n) {
-        n = wc_utf8_decode(s + i, len - i, &cp);
-        if (cp >= 0x80 && cp <= 0x9F)
-            cp = cp1252_c1[cp - 0x80];
-        k += wc_utf8_encode(cp, out + k);
-    }
-    out[k] = '\0';
-    free(s);
-    *sp = out;
-    return WC_OK;
+    return take_buf(sp, &b);
 }
 
 static wc_status tidy_feed(wc_feed *f, bool utf8_doc)
@@ -584,7 +575,7 @@ wc_status wc_feed_parse(const wc_feed_input *in, wc_feed **out, wc_error *err)
     b.feed = f;
     b.base = base;
     b.http_language = in->content_language;
-    wc_buf_init(&b.tmp, WC_FEED_MAX_BYTES * 4);
+    wc_buf_init(&b.tmp, WC_FEED_TEXT_CAP);
 
     lead = skip_lead(in->data ? in->data : "", in->len);
     if (lead < in->len && in->data[lead] == '{') {

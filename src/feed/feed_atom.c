@@ -127,14 +127,18 @@ static wc_status read_construct(struct atom *a, const struct xnode *x, struct ft
         /* out-of-line content: nothing inline to keep */
         wc_buf_reset(&b->tmp);
     } else if (b64) {
-        wc_buf raw = WC_BUF_INIT;
+        wc_buf raw;
+        wc_buf_init(&raw, WC_FEED_TEXT_CAP);
         st = wc_xml_text(x, &raw);
         if (!st)
             st = base64_decode(raw.buf, raw.len, &b->tmp);
         wc_buf_release(&raw);
         if (!st && !wc_utf8_valid(b->tmp.buf, b->tmp.len)) {
-            wc_buf clean = WC_BUF_INIT;
-            st = wc_utf8_sanitize(&clean, b->tmp.buf, b->tmp.len, NULL);
+            /* decoded bytes are not UTF-8: the one repair (utf8.c); controls are left to
+               feed.c's tidy, which must see C1 ones before it undoes double encoding */
+            wc_buf clean;
+            wc_buf_init(&clean, WC_FEED_TEXT_CAP);
+            st = wc_utf8_repair(&clean, b->tmp.buf, b->tmp.len, WC_UTF8_KEEP_CONTROLS, NULL);
             wc_buf_reset(&b->tmp);
             if (!st)
                 st = wc_buf_add(&b->tmp, clean.buf, clean.len);
@@ -220,7 +224,8 @@ static wc_status set_author(struct atom *a, char **dst, const struct xnode *n)
     if (x)
         return set_text(a, dst, x);
     if (!wc_xml_has_elements(au)) { /* <author>Jane</author>, seen in the wild */
-        wc_buf name = WC_BUF_INIT;
+        wc_buf name;
+        wc_buf_init(&name, WC_FEED_TEXT_CAP);
         wc_buf_reset(&a->b->tmp);
         st = wc_xml_text(au, &a->b->tmp);
         if (!st)

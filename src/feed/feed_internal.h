@@ -1,6 +1,7 @@
 /*
  * feed_internal.h - what the files of the feed module share and nobody else
- * sees: the tolerant XML tree (feed_xml.c), the HTML fragment helpers
+ * sees: the tolerant XML reader (feed_xml.c, its charset step in
+ * feed_xml_charset.c, the tree and arena in feed_xml_tree.c), the HTML fragment helpers
  * (sanitize.c), the builders of wc_feed (feed.c) and the per-format
  * readers (feed_rss.c, feed_atom.c, feed_json.c).
  *
@@ -20,7 +21,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* --- arena (feed_xml.c) ------------------------------------------------ */
+/*
+ * Cap of a buffer that holds (part of) one document's text after
+ * decoding: its UTF-8 is at most 4 times the WC_FEED_MAX_BYTES of input
+ * (3 for a byte read as windows-1252, 1.5 for UTF-16), plus room for a
+ * few terminators. Every wc_buf of the feed wing is capped by it or by a
+ * named multiple of it.
+ */
+#define WC_FEED_TEXT_CAP (WC_FEED_MAX_BYTES * 4 + 64)
+
+/* --- arena (feed_xml_tree.c) ------------------------------------------------ */
 
 struct wc_arena_chunk;
 struct wc_arena {
@@ -104,13 +114,22 @@ struct xdoc {
 wc_status wc_xml_parse(const char *data, size_t len, const char *content_type, const char *base,
                        struct xdoc *doc, wc_error *err);
 void wc_xml_release(struct xdoc *doc);
-/* Mark doc as not well-formed with a reason (first one kept). */
+/* Mark doc as not well-formed with a reason (first one kept; feed_xml_tree.c). */
 void wc_xml_bozo(struct xdoc *doc, const char *why);
 
 /* The charset label of a Content-Type ("" when none), lower case, quotes stripped. */
 void wc_xml_http_charset(const char *content_type, char *out, size_t outlen);
+/*
+ * Decide data[0..len)'s charset (BOM, layout, HTTP, declaration, UTF-8,
+ * windows-1252) and append the document as UTF-8 to out; fills
+ * doc->encoding and bozo (feed_xml_charset.c). WC_ERR_ENCODING when no
+ * candidate decodes it; NOMEM, LIMIT.
+ */
+wc_status wc_xml_decode(const char *data, size_t len, const char *content_type, struct xdoc *doc,
+                        wc_buf *out);
 
-/* Attribute value by namespace class and local name; NULL when absent. */
+/* Tree access (feed_xml_tree.c). Attribute value by namespace class and local name; NULL when
+ * absent. */
 const char *wc_xml_attr(const struct xnode *n, enum xns ns, const char *local);
 /* Is n an element of one of the classes in mask (bit 1 << xns) named local? */
 bool wc_xml_is(const struct xnode *n, unsigned mask, const char *local);

@@ -105,11 +105,12 @@ static wc_status set_text_from(struct fbuild *b, char **dst, const struct xnode 
 
 static wc_status set_author_from(struct fbuild *b, char **dst, const struct xnode *x)
 {
-    wc_buf name = WC_BUF_INIT;
+    wc_buf name;
     wc_status st;
 
     if (!x)
         return WC_OK;
+    wc_buf_init(&name, WC_FEED_TEXT_CAP);
     if (wc_xml_is(x, XM_ATOM, "author")) {
         const struct xnode *n = wc_xml_child(x, XM_ATOM, "name");
         if (!n)

@@ -8,13 +8,10 @@
  * cut off mid-way. Feed readers that users trust (feedparser's "loose"
  * mode, browsers) keep that text, so this reader does too, in one pass:
  *
- *  1. Charset (RFC 7303 / RFC 3023 as feed readers apply them): a BOM
- *     wins; else UTF-16/32 recognised from how "<?" is laid out; else the
- *     HTTP charset; else the XML declaration; else UTF-8. text/ types
- *     without a charset mean US-ASCII (RFC 3023), and when the chosen
- *     charset cannot decode the bytes the next candidate is tried
- *     (declaration, UTF-8, windows-1252) and the document marked bozo.
- *     Conversion is iconv's; the result is always valid UTF-8.
+ *  1. Charset (RFC 7303 / RFC 3023 as feed readers apply them; in
+ *     feed_xml_charset.c): a BOM, the layout of "<?", the HTTP charset,
+ *     the XML declaration, then UTF-8 and windows-1252, each tried in
+ *     turn through charset.c; the result is always valid UTF-8.
  *  2. A tokenizer over the UTF-8 text that builds elements, attributes and
  *     text. Entities: the five XML ones, numeric references, the HTML 4
  *     names (bozo, since XML without a DTD has none of them), and the
@@ -33,26 +30,28 @@
  *     knows the base its relative links resolve against (RFC 3986 and
  *     XML Base: a nested base resolves against its parent's).
  *
+ * The tree, its arena and its serialiser live in feed_xml_tree.c.
+ *
+ * Entities are XML's job here, not html.c's: the five predefined ones,
+ * the document's own DTD entities and numeric references follow XML's
+ * rules (a control character is dropped and reported, a reference
+ * without ';' is read but reported); only the HTML 4 names come from
+ * html.c's wc_html_entity, the one table of them in the project.
+ *
  * Caps: the arena (so the tree) is bounded, nesting past WC_FEED_MAX_DEPTH
  * is flattened, and node count is bounded; past a cap the rest of the
  * document is dropped and bozo says why.
  */
 #include "feed_internal.h"
 
-#include <errno.h>
-#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <libxml/HTMLparser.h>
 
 #include "wirecopy/url.h"
 
 #include "internal.h"
 
-/* Arena ceiling: the tree of a 32 MiB feed needs well under this. */
-#define XML_ARENA_LIMIT ((size_t)512 << 20)
 /* Elements and text nodes in one document. */
 #define XML_MAX_NODES 2000000
 /* DTD entities: how many are kept, how long each may be, how much they may expand in all. */
@@ -63,374 +62,9 @@
 /* Attributes on one element. */
 #define XML_MAX_ATTRS 256
 
-/* --- arena ------------------------------------------------------------- */
-
-struct wc_arena_chunk {
-    struct wc_arena_chunk *next;
-    size_t used, cap;
-    max_align_t data[]; /* aligned storage */
-};
-
-#define ARENA_CHUNK ((size_t)64 * 1024)
-
-void *wc_arena_alloc(struct wc_arena *a, size_t n)
-{
-    struct wc_arena_chunk *c = a->head;
-    size_t need = (n + 7) & ~(size_t)7;
-    void *p;
-
-    if (n > XML_ARENA_LIMIT)
-        return NULL;
-    if (!c || c->cap - c->used < need) {
-        size_t cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
-        size_t limit = a->limit ? a->limit : XML_ARENA_LIMIT;
-        if (a->total + cap > limit)
-            return NULL;
-        c = malloc(sizeof(*c) + cap);
-        if (!c)
-            return NULL;
-        c->next = a->head;
-        c->used = 0;
-        c->cap = cap;
-        a->head = c;
-        a->total += cap;
-    }
-    p = (char *)c->data + c->used;
-    c->used += need;
-    memset(p, 0, n);
-    return p;
-}
-
-char *wc_arena_strndup(struct wc_arena *a, const char *p, size_t len)
-{
-    char *s = wc_arena_alloc(a, len + 1);
-
-    if (s) {
-        if (len)
-            memcpy(s, p, len);
-        s[len] = '\0';
-    }
-    return s;
-}
-
-void wc_arena_release(struct wc_arena *a)
-{
-    struct wc_arena_chunk *c = a->head, *next;
-
-    while (c) {
-        next = c->next;
-        free(c);
-        c = next;
-    }
-    a->head = NULL;
-    a->total = 0;
-}
-
-void wc_xml_bozo(struct xdoc *doc, const char *why)
-{
-    if (!doc->bozo) {
-        doc->bozo = true;
-        snprintf(doc->bozo_msg, sizeof(doc->bozo_msg), "%s", why);
-    }
-}
-
-/* --- charset ----------------------------------------------------------- */
-
 static char lower(char c)
 {
     return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
-/* Copy a charset label, lower-cased, if it is a plausible name; "" otherwise. */
-static void clean_label(const char *p, size_t len, char *out, size_t outlen)
-{
-    size_t i, n = 0;
-
-    out[0] = '\0';
-    wc_mem_trim(&p, &len);
-    while (len && (p[0] == '"' || p[0] == '\'')) {
-        p++;
-        len--;
-    }
-    while (len && (p[len - 1] == '"' || p[len - 1] == '\'' || p[len - 1] == ' '))
-        len--;
-    if (!len || len >= outlen || len > 40)
-        return;
-    for (i = 0; i < len; i++) {
-        char c = p[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.' || c == ':')) {
-            out[0] = '\0'; /* iconv would read "//" as options: refuse odd names */
-            return;
-        }
-        out[n++] = lower(c);
-    }
-    out[n] = '\0';
-}
-
-void wc_xml_http_charset(const char *ct, char *out, size_t outlen)
-{
-    const char *p, *e;
-
-    out[0] = '\0';
-    if (!ct)
-        return;
-    for (p = ct; (p = strchr(p, ';'));) {
-        p++;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!wc_mem_istarts(p, strlen(p), "charset"))
-            continue;
-        p += 7;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p != '=')
-            continue;
-        p++;
-        e = strchr(p, ';');
-        clean_label(p, e ? (size_t)(e - p) : strlen(p), out, outlen);
-        return;
-    }
-}
-
-/* The media type of a Content-Type, lower-cased, without parameters. */
-static void media_type(const char *ct, char *out, size_t outlen)
-{
-    size_t n = 0;
-
-    out[0] = '\0';
-    if (!ct)
-        return;
-    while (*ct == ' ' || *ct == '\t')
-        ct++;
-    while (*ct && *ct != ';' && *ct != ' ' && n + 1 < outlen)
-        out[n++] = lower(*ct++);
-    out[n] = '\0';
-}
-
-/* BOM: the charset and its length, or NULL. */
-static const char *bom_charset(const unsigned char *p, size_t len, size_t *bom)
-{
-    if (len >= 4 && p[0] == 0xFF && p[1] == 0xFE && p[2] == 0 && p[3] == 0) {
-        *bom = 4;
-        return "utf-32le";
-    }
-    if (len >= 4 && p[0] == 0 && p[1] == 0 && p[2] == 0xFE && p[3] == 0xFF) {
-        *bom = 4;
-        return "utf-32be";
-    }
-    if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
-        *bom = 3;
-        return "utf-8";
-    }
-    if (len >= 2 && p[0] == 0xFE && p[1] == 0xFF) {
-        *bom = 2;
-        return "utf-16be";
-    }
-    if (len >= 2 && p[0] == 0xFF && p[1] == 0xFE) {
-        *bom = 2;
-        return "utf-16le";
-    }
-    *bom = 0;
-    return NULL;
-}
-
-/* UTF-16/32 without a BOM, told by where the zero bytes of "<" fall (XML 1.0 appendix F). */
-static const char *sniff_wide(const unsigned char *p, size_t len)
-{
-    if (len < 4)
-        return NULL;
-    if (p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == '<')
-        return "utf-32be";
-    if (p[0] == '<' && p[1] == 0 && p[2] == 0 && p[3] == 0)
-        return "utf-32le";
-    /* ASCII in 16-bit units: zero high bytes ("<?", or blanks before it) */
-    if (p[0] == 0 && p[1] != 0 && p[1] < 0x80 && p[2] == 0 && p[3] != 0 && p[3] < 0x80)
-        return "utf-16be";
-    if (p[0] != 0 && p[0] < 0x80 && p[1] == 0 && p[2] != 0 && p[2] < 0x80 && p[3] == 0)
-        return "utf-16le";
-    return NULL;
-}
-
-/* encoding="..." of an ASCII-compatible XML declaration. */
-static void xml_decl_charset(const char *p, size_t len, char *out, size_t outlen)
-{
-    const char *e, *enc;
-    size_t i = 0;
-
-    out[0] = '\0';
-    while (i < len && i < 1024 && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
-        i++;
-    if (len - i < 6 || memcmp(p + i, "<?xml", 5))
-        return;
-    p += i;
-    len -= i;
-    e = memchr(p, '>', WC_MIN(len, 512));
-    if (!e)
-        return;
-    enc = wc_mem_istr(p, (size_t)(e - p), "encoding");
-    if (!enc)
-        return;
-    enc += 8;
-    while (enc < e && (*enc == ' ' || *enc == '\t' || *enc == '\r' || *enc == '\n'))
-        enc++;
-    if (enc >= e || *enc != '=')
-        return;
-    enc++;
-    while (enc < e && (*enc == ' ' || *enc == '\t'))
-        enc++;
-    if (enc < e && (*enc == '"' || *enc == '\'')) {
-        char q = *enc++;
-        const char *end = memchr(enc, q, (size_t)(e - enc));
-        if (end)
-            clean_label(enc, (size_t)(end - enc), out, outlen);
-    }
-}
-
-static bool is_utf8_label(const char *l)
-{
-    return !strcmp(l, "utf-8") || !strcmp(l, "utf8") || !strcmp(l, "unicode-1-1-utf-8");
-}
-
-static bool is_wide_label(const char *l)
-{
-    return !strncmp(l, "utf-16", 6) || !strncmp(l, "utf-32", 6) || !strncmp(l, "ucs-", 4) ||
-           !strcmp(l, "utf16") || !strcmp(l, "utf32") || !strcmp(l, "unicode");
-}
-
-/* The iconv name to decode a label with: supersets where publishers mislabel. */
-static const char *iconv_name(const char *label)
-{
-    if (!strcmp(label, "gb2312") || !strcmp(label, "gbk") || !strcmp(label, "x-gbk") ||
-        !strcmp(label, "euc-cn"))
-        return "gb18030";
-    if (!strcmp(label, "iso-8859-1") || !strcmp(label, "latin1") || !strcmp(label, "latin-1") ||
-        !strcmp(label, "iso8859-1") || !strcmp(label, "l1"))
-        return "windows-1252"; /* what browsers do: the C1 range is cp1252's punctuation */
-    if (!strcmp(label, "shift_jis") || !strcmp(label, "x-sjis") || !strcmp(label, "sjis"))
-        return "cp932";
-    if (!strcmp(label, "euc-kr") || !strcmp(label, "ks_c_5601-1987"))
-        return "cp949";
-    return label;
-}
-
-/*
- * Convert p[0..len) from charset label into out (UTF-8). strict: fail
- * with WC_ERR_PARSE at the first undecodable byte; otherwise replace it
- * with U+FFFD. WC_ERR_ENCODING when iconv does not know the label.
- */
-static wc_status convert(const char *label, const char *p, size_t len, wc_buf *out, bool strict,
-                         size_t *replaced)
-{
-    iconv_t cd;
-    char tmp[8192];
-    char *in = (char *)p;
-    size_t inleft = len;
-    wc_status st = WC_OK;
-
-    if (is_utf8_label(label)) {
-        if (strict && !wc_utf8_valid(p, len))
-            return WC_ERR_PARSE;
-        return wc_utf8_sanitize(out, p, len, replaced);
-    }
-    cd = iconv_open("UTF-8", iconv_name(label));
-    if (cd == (iconv_t)-1)
-        return WC_ERR_ENCODING;
-    while (inleft && !st) {
-        char *o = tmp;
-        size_t oleft = sizeof(tmp);
-        size_t r = iconv(cd, &in, &inleft, &o, &oleft);
-        int e = errno;
-        st = wc_buf_add(out, tmp, sizeof(tmp) - oleft);
-        if (st || r != (size_t)-1)
-            continue;
-        if (e == E2BIG)
-            continue;
-        if (strict) {
-            st = WC_ERR_PARSE;
-        } else if (e == EILSEQ || e == EINVAL) {
-            st = wc_buf_add(out, "\xEF\xBF\xBD", 3);
-            (*replaced)++;
-            in++;
-            inleft--;
-            if (e == EINVAL) { /* incomplete sequence at the end */
-                inleft = 0;
-            }
-        } else {
-            st = WC_ERR_PARSE;
-        }
-    }
-    if (!st) {
-        char *o = tmp;
-        size_t oleft = sizeof(tmp);
-        iconv(cd, NULL, NULL, &o, &oleft);
-        st = wc_buf_add(out, tmp, sizeof(tmp) - oleft);
-    }
-    iconv_close(cd);
-    if (!st && !strict) {
-        /* iconv output is UTF-8, but make sure: NULs and anything odd go */
-        if (!wc_utf8_valid(out->buf, out->len) || memchr(out->buf, 0, out->len)) {
-            wc_buf clean = WC_BUF_INIT;
-            st = wc_utf8_sanitize(&clean, out->buf, out->len, replaced);
-            if (!st) {
-                wc_buf_reset(out);
-                st = wc_buf_add(out, clean.buf, clean.len);
-            }
-            wc_buf_release(&clean);
-        }
-    }
-    return st;
-}
-
-/* Decide the charset and decode the document into out; fills doc->encoding and bozo. */
-static wc_status decode(const char *data, size_t len, const char *content_type, struct xdoc *doc,
-                        wc_buf *out)
-{
-    const unsigned char *u = (const unsigned char *)data;
-    char http[48], decl[48], mt[96];
-    const char *cands[5];
-    size_t ncand = 0, bom = 0, i, replaced = 0;
-    const char *b = bom_charset(u, len, &bom);
-    wc_status st;
-
-    wc_xml_http_charset(content_type, http, sizeof(http));
-    media_type(content_type, mt, sizeof(mt));
-    if (b) {
-        cands[ncand++] = b;
-    } else if ((b = sniff_wide(u, len))) {
-        cands[ncand++] = b;
-    } else {
-        xml_decl_charset(data, len, decl, sizeof(decl));
-        if (decl[0] && is_wide_label(decl)) {
-            wc_xml_bozo(doc, "declared a 16/32-bit encoding the bytes are not in");
-            decl[0] = '\0';
-        }
-        if (http[0] && !is_wide_label(http)) {
-            cands[ncand++] = http;
-        } else if (!strncmp(mt, "text/", 5) && !http[0]) {
-            /* RFC 3023: text/xml without charset is US-ASCII */
-            cands[ncand++] = "us-ascii";
-        }
-        if (decl[0])
-            cands[ncand++] = decl;
-        cands[ncand++] = "utf-8";
-        cands[ncand++] = "windows-1252";
-    }
-    for (i = 0; i < ncand; i++) {
-        wc_buf_reset(out);
-        st = convert(cands[i], data + bom, len - bom, out, i + 1 < ncand, &replaced);
-        if (st == WC_ERR_NOMEM || st == WC_ERR_LIMIT)
-            return st;
-        if (st == WC_OK) {
-            snprintf(doc->encoding, sizeof(doc->encoding), "%s", cands[i]);
-            if (i > 0 || replaced)
-                wc_xml_bozo(doc, "document is not in its declared encoding");
-            return WC_OK;
-        }
-        if (st == WC_ERR_ENCODING)
-            wc_xml_bozo(doc, "unknown character encoding");
-    }
-    return WC_ERR_ENCODING;
 }
 
 /* --- namespaces -------------------------------------------------------- */
@@ -1140,15 +774,15 @@ wc_status wc_xml_parse(const char *data, size_t len, const char *content_type, c
     if (len > WC_FEED_MAX_BYTES)
         return wc_error_set(err, WC_ERR_LIMIT, "feed of %zu bytes is over the %zu byte cap", len,
                             WC_FEED_MAX_BYTES);
-    wc_buf_init(&text, WC_FEED_MAX_BYTES * 4 + 64);
-    st = decode(data, len, content_type, doc, &text);
+    wc_buf_init(&text, WC_FEED_TEXT_CAP);
+    st = wc_xml_decode(data, len, content_type, doc, &text);
     if (st == WC_ERR_NOMEM || st == WC_ERR_LIMIT) {
         wc_buf_release(&text);
         return wc_error_set(err, st, "cannot decode the document: %s", wc_strerror(st));
     }
     if (st) { /* no charset worked: read it as UTF-8 with replacements */
         wc_buf_reset(&text);
-        st = wc_utf8_sanitize(&text, data, len, NULL);
+        st = wc_utf8_repair(&text, data, len, WC_UTF8_KEEP_CONTROLS, NULL);
         snprintf(doc->encoding, sizeof(doc->encoding), "utf-8");
         if (st) {
             wc_buf_release(&text);
@@ -1167,8 +801,8 @@ wc_status wc_xml_parse(const char *data, size_t len, const char *content_type, c
     ps->doc = doc;
     ps->base = base && *base ? wc_arena_strndup(&doc->arena, base, strlen(base)) : NULL;
     ps->ent_budget = XML_ENTITY_BUDGET;
-    wc_buf_init(&ps->text, WC_FEED_MAX_BYTES * 4 + 64);
-    wc_buf_init(&ps->scratch, WC_FEED_MAX_BYTES * 4 + 64);
+    wc_buf_init(&ps->text, WC_FEED_TEXT_CAP);
+    wc_buf_init(&ps->scratch, WC_FEED_TEXT_CAP);
     run(ps);
     st = ps->st;
     wc_buf_release(&ps->text);
@@ -1186,157 +820,4 @@ void wc_xml_release(struct xdoc *doc)
 {
     wc_arena_release(&doc->arena);
     doc->root = NULL;
-}
-
-/* --- tree access ------------------------------------------------------- */
-
-const char *wc_xml_attr(const struct xnode *n, enum xns ns, const char *local)
-{
-    size_t i;
-
-    for (i = 0; n && i < n->nattrs; i++)
-        if (n->attrs[i].ns == ns && !strcmp(n->attrs[i].local, local))
-            return n->attrs[i].value;
-    return NULL;
-}
-
-bool wc_xml_is(const struct xnode *n, unsigned mask, const char *local)
-{
-    return n && !n->is_text && (mask & XM(n->ns)) && !strcmp(n->local, local);
-}
-
-struct xnode *wc_xml_child(const struct xnode *n, unsigned mask, const char *local)
-{
-    struct xnode *c;
-
-    for (c = n ? n->first : NULL; c; c = c->next)
-        if (wc_xml_is(c, mask, local))
-            return c;
-    return NULL;
-}
-
-bool wc_xml_has_elements(const struct xnode *n)
-{
-    const struct xnode *c;
-
-    for (c = n->first; c; c = c->next)
-        if (!c->is_text)
-            return true;
-    return false;
-}
-
-wc_status wc_xml_text(const struct xnode *n, wc_buf *out)
-{
-    const struct xnode *c = n->first;
-    wc_status st = WC_OK;
-
-    /* iterative walk: depth is bounded, but recursion is not needed */
-    while (c && !st) {
-        if (c->is_text)
-            st = wc_buf_add(out, c->text, c->len);
-        if (!c->is_text && c->first) {
-            c = c->first;
-            continue;
-        }
-        while (c && !c->next && c != n)
-            c = c->parent;
-        if (!c || c == n)
-            break;
-        c = c->next;
-    }
-    return st;
-}
-
-static bool is_void_element(const char *name)
-{
-    static const char *const v[] = {"area",  "base", "br",   "col",   "embed",  "hr",    "img",
-                                    "input", "link", "meta", "param", "source", "track", "wbr"};
-    size_t i;
-
-    for (i = 0; i < WC_ARRAY_SIZE(v); i++)
-        if (!strcmp(name, v[i]))
-            return true;
-    return false;
-}
-
-static bool is_url_attr(const char *name)
-{
-    return !strcmp(name, "href") || !strcmp(name, "src") || !strcmp(name, "cite") ||
-           !strcmp(name, "poster") || !strcmp(name, "longdesc") || !strcmp(name, "data") ||
-           !strcmp(name, "action") || !strcmp(name, "background");
-}
-
-static wc_status add_attr_escaped(wc_buf *out, const char *v)
-{
-    wc_status st = WC_OK;
-
-    for (; *v && !st; v++) {
-        if (*v == '&')
-            st = wc_buf_add(out, "&amp;", 5);
-        else if (*v == '"')
-            st = wc_buf_add(out, "&quot;", 6);
-        else if (*v == '<')
-            st = wc_buf_add(out, "&lt;", 4);
-        else
-            st = wc_buf_addch(out, *v);
-    }
-    return st;
-}
-
-static wc_status serialize(const struct xnode *n, wc_buf *out, int depth)
-{
-    const struct xnode *c;
-    wc_status st = WC_OK;
-    size_t i;
-
-    for (c = n->first; c && !st; c = c->next) {
-        if (c->is_text) {
-            st = wc_html_escape(out, c->text, c->len, 0);
-            continue;
-        }
-        st = wc_buf_addch(out, '<');
-        if (!st)
-            st = wc_buf_addstr(out, c->local);
-        for (i = 0; i < c->nattrs && !st; i++) {
-            const struct xattr *a = &c->attrs[i];
-            char *abs = NULL;
-            if (!strncmp(a->qname, "xmlns", 5) || a->ns == XNS_XML)
-                continue;
-            if (a->ns == XNS_NONE && is_url_attr(a->local) && c->base)
-                abs = wc_url_resolve(c->base, a->value);
-            st = wc_buf_addch(out, ' ');
-            if (!st)
-                st = wc_buf_addstr(out, a->ns == XNS_NONE ? a->local : a->qname);
-            if (!st)
-                st = wc_buf_add(out, "=\"", 2);
-            if (!st)
-                st = add_attr_escaped(out, abs ? abs : a->value);
-            if (!st)
-                st = wc_buf_addch(out, '"');
-            free(abs);
-        }
-        if (st)
-            break;
-        if (is_void_element(c->local)) {
-            st = wc_buf_add(out, " />", 3);
-            if (!st && c->first && depth < WC_FEED_MAX_DEPTH)
-                st = serialize(c, out, depth + 1); /* children of an unclosed <br> follow it */
-            continue;
-        }
-        st = wc_buf_addch(out, '>');
-        if (!st && depth < WC_FEED_MAX_DEPTH)
-            st = serialize(c, out, depth + 1);
-        if (!st)
-            st = wc_buf_add(out, "</", 2);
-        if (!st)
-            st = wc_buf_addstr(out, c->local);
-        if (!st)
-            st = wc_buf_addch(out, '>');
-    }
-    return st;
-}
-
-wc_status wc_xml_inner(const struct xnode *n, wc_buf *out)
-{
-    return serialize(n, out, 0);
 }

@@ -289,10 +289,11 @@ wc_status wc_html_sanitize(wc_buf *out, const char *p, size_t len, const char *b
     char stack[SAN_MAX_DEPTH][24];
     size_t depth = 0, i = 0;
     struct wc_htok t;
-    wc_buf tmp = WC_BUF_INIT;
+    wc_buf tmp; /* one attribute value, decoded: never longer than the fragment */
     wc_status st = WC_OK;
     char skipping[24] = "";
 
+    wc_buf_init(&tmp, WC_FEED_TEXT_CAP);
     while (!st && wc_html_token(p, len, &i, &t)) {
         if (skipping[0]) {
             if (t.kind == WC_HT_END && !strcmp(t.name, skipping))

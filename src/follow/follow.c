@@ -307,7 +307,7 @@ static wc_status load_entry(void *ctx, const wc_feed_entry_row *r)
     int64_t v = 0;
     int64_t *cur;
 
-    if (r->state && strcmp(r->state, "failed") == 0) {
+    if (r->state == WC_ENTRY_FAILED) {
         v = (r->first_seen > 0 ? r->first_seen : f->now) + f->o.retry_window;
         cur = follow_map_get(&f->retry, (uint64_t)r->feed_id);
         if (!cur || *cur < v)
@@ -389,13 +389,14 @@ static wc_status read_all(const char *path, wc_buf *out, wc_error *err)
 
 wc_status wc_follow_add_list(wc_follow *f, const char *path, size_t *n_feeds, wc_error *err)
 {
-    wc_buf data = WC_BUF_INIT;
+    wc_buf data;
     wc_feed_list *list = NULL;
     char *origin = NULL, *url = NULL;
     wc_status st;
     size_t i;
     int64_t id, now = wc_time_now();
 
+    wc_buf_init(&data, LIST_MAX_BYTES); /* read_all refuses more */
     if (n_feeds)
         *n_feeds = 0;
     if (f->ing || f->loaded)

@@ -38,6 +38,7 @@
 #include "wirecopy/feed.h"
 #include "wirecopy/fetch.h"
 #include "wirecopy/ingest.h"
+#include "wirecopy/store_feeds.h" /* wc_entry_state */
 
 /* Entry keys longer than this are replaced by a hash of them. */
 #define FOLLOW_MAX_KEY_BYTES 1024
@@ -125,8 +126,8 @@ struct job {
     int64_t feed_id;
     char *content; /* the entry's own HTML wrapped as a page, or NULL */
     /* written on the writer thread (or by main before any record is queued) */
-    int64_t doc_id;    /* stored document, 0 none */
-    const char *state; /* "stored", "skipped", "failed" */
+    int64_t doc_id;       /* stored document, 0 none */
+    wc_entry_state state; /* WC_ENTRY_SKIPPED until the writer says otherwise */
 };
 
 /* Memory of one round: freed together once everything is committed. */

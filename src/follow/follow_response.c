@@ -49,6 +49,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "wirecopy/charset.h"
 #include "wirecopy/dump.h"
 #include "wirecopy/feed.h"
 #include "wirecopy/ingest.h"
@@ -70,7 +71,7 @@ struct rowcall {
     int64_t feed_id;
     const char *key, *link;
     int64_t doc_id;
-    const char *state;
+    wc_entry_state state;
     int64_t now;
 };
 
@@ -90,10 +91,10 @@ void follow_on_result(void *ctx, const wc_ingest_result *r)
         return;
     if (r->status == WC_OK && r->doc_id > 0) {
         j->doc_id = r->doc_id;
-        j->state = "stored";
+        j->state = WC_ENTRY_STORED;
     } else {
         j->doc_id = 0;
-        j->state = "skipped";
+        j->state = WC_ENTRY_SKIPPED;
     }
 }
 
@@ -101,10 +102,9 @@ static wc_status write_row(void *ctx, wc_store *s, wc_error *err)
 {
     struct rowcall *rc = ctx;
     int64_t doc = rc->job ? rc->job->doc_id : rc->doc_id;
-    const char *state = rc->job ? rc->job->state : rc->state;
+    wc_entry_state state = rc->job ? rc->job->state : rc->state;
 
-    return wc_store_feed_entry_put(s, rc->feed_id, rc->key, rc->link, doc,
-                                   state ? state : "skipped", rc->now, err);
+    return wc_store_feed_entry_put(s, rc->feed_id, rc->key, rc->link, doc, state, rc->now, err);
 }
 
 static wc_status write_state(void *ctx, wc_store *s, wc_error *err)
@@ -189,22 +189,17 @@ static void job_queued(wc_follow *f, struct job *j)
     }
 }
 
-/* The charset parameter of a Content-Type, copied into out ("" when none). */
+/* The charset parameter of a Content-Type (charset.c), copied into out ("" when none). */
 static void content_charset(const char *ct, char *out, size_t outlen)
 {
-    const char *p = ct ? wc_mem_istr(ct, strlen(ct), "charset=") : NULL;
-    size_t n = 0;
+    const char *l;
+    size_t n;
 
     out[0] = '\0';
-    if (!p)
-        return;
-    p += 8;
-    if (*p == '"' || *p == '\'')
-        p++;
-    while (p[n] && p[n] != ';' && p[n] != '"' && p[n] != '\'' && p[n] != ' ' && n + 1 < outlen)
-        n++;
-    memcpy(out, p, n);
-    out[n] = '\0';
+    if (ct && wc_charset_param(ct, strlen(ct), &l, &n) && n < outlen) {
+        memcpy(out, l, n);
+        out[n] = '\0';
+    }
 }
 
 /* Hand an article to the pipeline: the page's body, else the entry's own text. */
@@ -440,7 +435,7 @@ static void take_entry(wc_follow *f, struct feed *fd, const wc_feed *doc, const 
             rc->key = key;
             rc->link = link;
             rc->doc_id = *doc_id;
-            rc->state = "stored";
+            rc->state = WC_ENTRY_STORED;
             rc->now = f->now;
             f->stats.already++;
             queue_call(f, write_row, rc);
@@ -511,7 +506,7 @@ static void take_entry(wc_follow *f, struct feed *fd, const wc_feed *doc, const 
     } else if (j->content) {
         queue_record(f, j, NULL);
     } else {
-        j->state = "skipped";
+        j->state = WC_ENTRY_SKIPPED;
         job_queued(f, j);
     }
 }
@@ -559,8 +554,8 @@ static wc_schedule_outcome feed_body(wc_follow *f, struct feed *fd, wc_response 
                                  "links to)"
                                : "";
         /* the parser's message is cut to leave room for the hint */
-        snprintf(u->msg, sizeof(u->msg), "not a feed: %.400s%s",
-                 e.msg[0] ? e.msg : wc_strerror(st), hint);
+        snprintf(u->msg, sizeof(u->msg), "not a feed: %.400s%s", e.msg[0] ? e.msg : wc_strerror(st),
+                 hint);
         u->u.error = u->msg;
         follow_problem(f, WC_ERR_PARSE, "feed '%s': %s", fd->url, u->msg);
         return WC_SCHED_FAILED;
@@ -853,7 +848,7 @@ static void on_page(wc_follow *f, struct job *j, wc_response *r)
         follow_problem(f, r->err.code ? r->err.code : WC_ERR_NET,
                        "article page of feed '%s': %s (tried again with the feed for a while)",
                        j->origin, r->err.msg);
-        j->state = "failed";
+        j->state = WC_ENTRY_FAILED;
         j->failed = true;
         for (rf = j->refs; rf; rf = rf->next)
             mark_retry(f, rf);
@@ -867,7 +862,7 @@ static void on_page(wc_follow *f, struct job *j, wc_response *r)
     if (j->content) {
         queue_record(f, j, NULL);
     } else {
-        j->state = "skipped";
+        j->state = WC_ENTRY_SKIPPED;
         job_queued(f, j);
     }
 }

@@ -2,10 +2,11 @@
  * follow_teaser.c - does a feed entry carry its article, or only a teaser
  * of it? (wc_follow_is_teaser in follow.h)
  *
- * The entry's HTML is reduced to lower-case text (tags dropped, the few
- * entities that teasers end with decoded, at most TEASER_SCAN_BYTES
- * written) and its words counted, ideographic characters two to a word as
- * those scripts write no spaces. The entry is a teaser when it has no
+ * The entry's HTML (its first TEASER_SCAN_BYTES) is reduced to its
+ * visible text by html.c's wc_html_to_text, the one HTML-to-text in the
+ * project (entities decoded, script and style dropped), lower-cased, and
+ * its words counted, ideographic characters two to a word as those
+ * scripts write no spaces. The entry is a teaser when it has no
  * words or fewer than the caller's minimum, when it ends in a truncation
  * mark ("...", "[…]", "(more...)", "more »"; a trailing arrow or
  * guillemet is stripped first), when its last 48 bytes hold a "read
@@ -19,7 +20,7 @@
  * only fetched when it is empty or visibly cut (minimum one word); see
  * follow_response.c.
  *
- * Deliberately cheap and not an HTML parser: it runs on every new entry,
+ * Deliberately cheap (a tokenizer, not a tree): it runs on every new entry,
  * and a wrong guess costs one page fetch too many, or an article stored
  * from the feed's shorter text.
  */
@@ -36,8 +37,11 @@
 
 /* Entries looked at when deciding whether a feed carries teasers. */
 #define TEASER_SAMPLE 50
-/* Text of an entry read when judging it (a longer one is no teaser). */
+/* HTML of an entry read when judging it (a longer one is no teaser). */
 #define TEASER_SCAN_BYTES ((size_t)256 * 1024)
+/* Its text: never longer than the HTML it comes from (a reference is longer than its
+   character, a block tag than its space), plus room for the terminator. */
+#define TEASER_TEXT_CAP (TEASER_SCAN_BYTES + 64)
 
 /* Does s end with suffix? */
 static bool ends_with(const char *s, size_t len, const char *suffix)
@@ -47,67 +51,37 @@ static bool ends_with(const char *s, size_t len, const char *suffix)
     return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
 
-/* Append the text of an HTML fragment to out (tags dropped, a few entities decoded), lower case. */
-static void fragment_text(const char *p, size_t len, wc_buf *out, size_t *words)
+/*
+ * The visible text of an entry's HTML (html.c's wc_html_to_text: tags
+ * dropped, block elements and blanks one space, entities decoded, script
+ * and style gone), ASCII lower-cased, its words counted into *words.
+ */
+static wc_status entry_text(const char *p, size_t len, wc_buf *out, size_t *words)
 {
-    static const struct {
-        const char *name;
-        const char *text;
-    } ents[] = {{"&hellip;", "\xe2\x80\xa6"},
-                {"&#8230;", "\xe2\x80\xa6"},
-                {"&#x2026;", "\xe2\x80\xa6"},
-                {"&nbsp;", " "},
-                {"&#160;", " "},
-                {"&amp;", "&"},
-                {"&raquo;", "\xc2\xbb"},
-                {"&rarr;", "\xe2\x86\x92"},
-                {"&#8594;", "\xe2\x86\x92"},
-                {"&#187;", "\xc2\xbb"},
-                {"&#91;", "["},
-                {"&#93;", "]"}};
-    size_t i = 0, k;
+    size_t i;
     bool in_word = false;
     double cjk = 0;
+    wc_status st;
 
-    while (i < len && out->len < TEASER_SCAN_BYTES) {
-        unsigned char c = (unsigned char)p[i];
-        if (c == '<') {
-            const char *gt = memchr(p + i, '>', len - i);
-            /* a tag separates words: "<p>a</p><p>b</p>" is two */
-            i = gt ? (size_t)(gt - p) + 1 : len;
-            if (out->len && out->buf[out->len - 1] != ' ')
-                wc_buf_addch(out, ' ');
+    if ((st = wc_html_to_text(out, p, WC_MIN(len, TEASER_SCAN_BYTES))))
+        return st;
+    for (i = 0; i < out->len; i++) {
+        unsigned char c = (unsigned char)out->buf[i];
+        if (c == ' ') {
             in_word = false;
             continue;
         }
-        if (c == '&') {
-            for (k = 0; k < WC_ARRAY_SIZE(ents); k++) {
-                if (wc_mem_istarts(p + i, len - i, ents[k].name)) {
-                    wc_buf_addstr(out, ents[k].text);
-                    i += strlen(ents[k].name);
-                    in_word = ents[k].text[0] != ' ' && in_word;
-                    break;
-                }
-            }
-            if (k < WC_ARRAY_SIZE(ents))
-                continue;
-        }
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-            if (out->len && out->buf[out->len - 1] != ' ')
-                wc_buf_addch(out, ' ');
-            in_word = false;
-        } else {
-            if (!in_word && (c >= 0x80 || c > ' '))
-                (*words)++;
-            in_word = true;
-            /* ideographic scripts write no spaces: count two characters as a word */
-            if (c >= 0xE3 && c <= 0xEF)
-                cjk += 0.5;
-            wc_buf_addch(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
-        }
-        i++;
+        if (!in_word)
+            (*words)++;
+        in_word = true;
+        /* ideographic scripts write no spaces: count two characters as a word */
+        if (c >= 0xE3 && c <= 0xEF)
+            cjk += 0.5;
+        if (c >= 'A' && c <= 'Z')
+            out->buf[i] = (char)(c + 32);
     }
     *words += (size_t)cjk;
+    return WC_OK;
 }
 
 bool wc_follow_is_teaser(const char *html, size_t len, size_t min_words)
@@ -127,14 +101,18 @@ bool wc_follow_is_teaser(const char *html, size_t len, size_t min_words)
                                              "read the rest", "read full",        "full story",
                                              "full article",  "read the full",    "weiterlesen",
                                              "lire la suite", "leer m\xc3\xa1s",  "leggi tutto"};
-    wc_buf text = WC_BUF_INIT;
+    wc_buf text;
     size_t words = 0, n, k, tail;
     const char *s;
     bool teaser = false;
 
     if (!html || !len)
         return true;
-    fragment_text(html, len, &text, &words);
+    wc_buf_init(&text, TEASER_TEXT_CAP);
+    if (entry_text(html, len, &text, &words)) {
+        wc_buf_release(&text);
+        return true; /* out of memory: a page fetch too many, never an article lost */
+    }
     s = text.buf;
     n = text.len;
     /* strip what trails a "Read more" link: blanks, arrows, guillemets, closing brackets */

@@ -179,8 +179,8 @@ void wc_schedule_next(const wc_schedule_policy *p, const wc_schedule_input *in, 
     } else {
         /* 3. Exponential backoff (also for a 429/503 that gave no Retry-After). */
         out->errors = in->errors + 1;
-        delay = backoff(interval < BACKOFF_BASE ? interval : BACKOFF_BASE, out->errors,
-                        p->backoff_max);
+        delay =
+            backoff(interval < BACKOFF_BASE ? interval : BACKOFF_BASE, out->errors, p->backoff_max);
         if (delay < p->min_interval)
             delay = p->min_interval;
         reason = WC_SCHED_BACKOFF;

@@ -306,9 +306,33 @@ wc_status wc_store_feed_defer(wc_store *s, int64_t id, int64_t until, wc_error *
 
 /* --- entries ------------------------------------------------------------------ */
 
+/* The column's text of a state: the only place the names are spelt. */
+static const char *entry_state_text(wc_entry_state st)
+{
+    switch (st) {
+    case WC_ENTRY_STORED:
+        return "stored";
+    case WC_ENTRY_FAILED:
+        return "failed";
+    case WC_ENTRY_SKIPPED:
+        break;
+    }
+    return "skipped";
+}
+
+/* And back; NULL or a name this version does not know reads as stored (as it always has). */
+static wc_entry_state entry_state_from_text(const char *t)
+{
+    if (t && !strcmp(t, "failed"))
+        return WC_ENTRY_FAILED;
+    if (t && !strcmp(t, "skipped"))
+        return WC_ENTRY_SKIPPED;
+    return WC_ENTRY_STORED;
+}
+
 wc_status wc_store_feed_entry_put(wc_store *s, int64_t feed_id, const char *entry_key,
-                                  const char *link, int64_t doc_id, const char *state, int64_t now,
-                                  wc_error *err)
+                                  const char *link, int64_t doc_id, wc_entry_state state,
+                                  int64_t now, wc_error *err)
 {
     sqlite3_stmt *q = xstmt(s, XS_ENTRY_PUT, err);
 
@@ -320,7 +344,7 @@ wc_status wc_store_feed_entry_put(wc_store *s, int64_t feed_id, const char *entr
     if (doc_id > 0)
         sqlite3_bind_int64(q, 4, doc_id);
     sqlite3_bind_int64(q, 5, now);
-    store_bind_text(q, 6, state ? state : "stored");
+    sqlite3_bind_text(q, 6, entry_state_text(state), -1, SQLITE_STATIC);
     return store_run(s, q, err, "recording a feed entry");
 }
 
@@ -341,7 +365,7 @@ wc_status wc_store_feed_entries(wc_store *s, wc_feed_entry_fn fn, void *ctx, wc_
         row.link = store_col_text(q, 2);
         row.doc_id = col_i64(q, 3, 0);
         row.first_seen = col_i64(q, 4, 0);
-        row.state = store_col_text(q, 5);
+        row.state = entry_state_from_text(store_col_text(q, 5));
         if (!row.entry_key)
             continue;
         if ((st = fn(ctx, &row)))

@@ -80,7 +80,7 @@ static void test_utf8_repair(void **state)
     s = conv("utf-8", "na\xC3\xAFve \x93ok\x94\x00\x01 it\x92s",
              sizeof("na\xC3\xAFve \x93ok\x94\x00\x01 it\x92s") - 1, &r);
     assert_string_equal(s, "na\xC3\xAFve \xE2\x80\x9Cok\xE2\x80\x9D it\xE2\x80\x99s");
-    assert_int_equal(r, 0);
+    assert_int_equal(r, 3); /* the three bytes read as windows-1252 */
     free(s);
     /* a C1 control encoded as UTF-8 is a 1252 character run through latin1 */
     s = conv(NULL, "it\xC2\x92s", 5, &r);
@@ -145,6 +145,179 @@ static void test_mojibake(void **state)
     wc_buf_release(&b);
 }
 
+/* Convert with flags through wc_charset_convert; returns its status, *out the text. */
+static wc_status conv_flags(wc_charset cs, const char *canon, const char *p, size_t len,
+                            unsigned flags, char **out, size_t *replaced)
+{
+    wc_buf b = WC_BUF_INIT;
+    wc_status st;
+
+    *replaced = 0;
+    st = wc_charset_convert(cs, canon, p, len, flags, &b, replaced);
+    if (!st)
+        assert_true(wc_utf8_valid(b.buf, b.len));
+    *out = wc_buf_detach(&b, NULL);
+    return st;
+}
+
+/* The flags the feed reader tries encodings with. */
+static void test_strict(void **state)
+{
+    size_t r;
+    char *s;
+
+    (void)state;
+    /* strict UTF-8: any ill-formed byte fails, so the caller can try another encoding */
+    assert_int_equal(conv_flags(WC_CHARSET_UTF8, NULL, "caf\xE9", 4, WC_CHARSET_STRICT, &s, &r),
+                     WC_ERR_PARSE);
+    free(s);
+    assert_int_equal(conv_flags(WC_CHARSET_UTF8, NULL, "caf\xC3\xA9", 5, WC_CHARSET_STRICT, &s, &r),
+                     WC_OK);
+    assert_string_equal(s, "caf\xC3\xA9");
+    free(s);
+    /* strict windows-1252: the five unassigned bytes fail, the others decode */
+    assert_int_equal(
+        conv_flags(WC_CHARSET_WINDOWS_1252, NULL, "a\x81", 2, WC_CHARSET_STRICT, &s, &r),
+        WC_ERR_PARSE);
+    free(s);
+    assert_int_equal(
+        conv_flags(WC_CHARSET_WINDOWS_1252, NULL, "\x93q\x94", 3, WC_CHARSET_STRICT, &s, &r),
+        WC_OK);
+    assert_string_equal(s, "\xE2\x80\x9Cq\xE2\x80\x9D");
+    free(s);
+    /* strict UTF-16: a lone surrogate or an odd last byte fails */
+    assert_int_equal(
+        conv_flags(WC_CHARSET_UTF16LE, NULL, "a\0\x00\xD8", 4, WC_CHARSET_STRICT, &s, &r),
+        WC_ERR_PARSE);
+    free(s);
+    assert_int_equal(conv_flags(WC_CHARSET_UTF16BE, NULL, "\0a\0", 3, WC_CHARSET_STRICT, &s, &r),
+                     WC_ERR_PARSE);
+    free(s);
+    /* strict iconv: an invalid byte fails; a name no decoder knows is WC_ERR_ENCODING */
+    assert_int_equal(
+        conv_flags(WC_CHARSET_OTHER, "CP932", "\x93\xfa\xff", 3, WC_CHARSET_STRICT, &s, &r),
+        WC_ERR_PARSE);
+    free(s);
+    assert_int_equal(
+        conv_flags(WC_CHARSET_OTHER, "X-NO-SUCH-CODE", "abc", 3, WC_CHARSET_STRICT, &s, &r),
+        WC_ERR_ENCODING);
+    free(s);
+    /* not strict, the unknown name falls back to the UTF-8 repair */
+    assert_int_equal(conv_flags(WC_CHARSET_OTHER, "X-NO-SUCH-CODE", "a\x93", 2, 0, &s, &r), WC_OK);
+    assert_string_equal(s, "a\xE2\x80\x9C");
+    free(s);
+    /* any name iconv knows works with WC_CHARSET_OTHER, WHATWG label or not (UTF-32) */
+    assert_int_equal(
+        conv_flags(WC_CHARSET_OTHER, "UTF-32LE", "h\0\0\0\xe9\0\0\0", 8, WC_CHARSET_STRICT, &s, &r),
+        WC_OK);
+    assert_string_equal(s, "h\xC3\xA9");
+    free(s);
+}
+
+static void test_keep_controls(void **state)
+{
+    size_t r;
+    char *s;
+
+    (void)state;
+    /* by default controls go and a C1 control is its windows-1252 character */
+    assert_int_equal(conv_flags(WC_CHARSET_UTF8, NULL, "a\x01\x7F\xC2\x93\0b", 7, 0, &s, &r),
+                     WC_OK);
+    assert_string_equal(s, "a\xE2\x80\x9C"
+                           "b");
+    assert_int_equal(r, 1);
+    free(s);
+    /* kept: everything but NUL stays for the caller to judge */
+    assert_int_equal(conv_flags(WC_CHARSET_UTF8, NULL, "a\x01\x7F\xC2\x93\0b", 7,
+                                WC_CHARSET_KEEP_CONTROLS, &s, &r),
+                     WC_OK);
+    assert_string_equal(s, "a\x01\x7F\xC2\x93"
+                           "b");
+    assert_int_equal(r, 0);
+    free(s);
+    /* the same rules after every decoder: windows-1252, UTF-16 and iconv */
+    assert_int_equal(conv_flags(WC_CHARSET_WINDOWS_1252, NULL,
+                                "a\x01"
+                                "b",
+                                3, 0, &s, &r),
+                     WC_OK);
+    assert_string_equal(s, "ab");
+    free(s);
+    assert_int_equal(conv_flags(WC_CHARSET_WINDOWS_1252, NULL,
+                                "a\x01"
+                                "b",
+                                3, WC_CHARSET_KEEP_CONTROLS, &s, &r),
+                     WC_OK);
+    assert_string_equal(s, "a\x01"
+                           "b");
+    free(s);
+    /* U+0093 in UTF-16: "“" by default, itself when kept */
+    assert_int_equal(conv_flags(WC_CHARSET_UTF16LE, NULL, "\x93\0x\0", 4, 0, &s, &r), WC_OK);
+    assert_string_equal(s, "\xE2\x80\x9Cx");
+    free(s);
+    assert_int_equal(
+        conv_flags(WC_CHARSET_UTF16LE, NULL, "\x93\0x\0", 4, WC_CHARSET_KEEP_CONTROLS, &s, &r),
+        WC_OK);
+    assert_string_equal(s, "\xC2\x93x");
+    free(s);
+    assert_int_equal(conv_flags(WC_CHARSET_OTHER, "KOI8-R",
+                                "a\x02"
+                                "b",
+                                3, 0, &s, &r),
+                     WC_OK);
+    assert_string_equal(s, "ab");
+    free(s);
+}
+
+/* A page and a JSONL line with the same stray byte read the same (the one policy). */
+static void test_one_policy(void **state)
+{
+    wc_buf a = WC_BUF_INIT, b = WC_BUF_INIT;
+    static const char in[] = "\x93Yes,\x94 caf\xE9 \x96 na\xC3\xAFve\x9D";
+    size_t r = 0;
+
+    (void)state;
+    assert_int_equal(wc_charset_to_utf8("utf-8", in, sizeof(in) - 1, &a, NULL), WC_OK);
+    assert_int_equal(wc_utf8_repair(&b, in, sizeof(in) - 1, 0, &r), WC_OK);
+    assert_string_equal(a.buf, b.buf);
+    assert_string_equal(a.buf, "\xE2\x80\x9CYes,\xE2\x80\x9D caf\xC3\xA9 \xE2\x80\x93 "
+                               "na\xC3\xAFve\xEF\xBF\xBD");
+    assert_int_equal(r, 5);
+    assert_true(wc_charset_utf8_clean(a.buf, a.len));
+    wc_buf_release(&a);
+    wc_buf_release(&b);
+}
+
+/* The charset parameter of a Content-Type: the one parser WARC, feed and follow use. */
+static void test_param(void **state)
+{
+    static const struct {
+        const char *ct, *want; /* want NULL: none */
+    } cases[] = {
+        {"text/html; charset=utf-8", "utf-8"},
+        {"text/html;charset=\"ISO-8859-1\"", "ISO-8859-1"},
+        {"text/html; Charset = 'koi8-r' ; q=1", "koi8-r"},
+        {"application/rss+xml; version=2; charset=windows-1252", "windows-1252"},
+        {"text/html", NULL},
+        {"text/html; charset=", NULL},
+        {"text/html; xcharset=utf-8", NULL},
+        {"charset=utf-8", NULL}, /* a parameter follows a ';' */
+        {"text/html; charset=utf-8\"><script>", NULL},
+        {"text/html; charset=a-label-far-too-long-to-name-any-encoding-at-all", NULL},
+    };
+    size_t i, n;
+    const char *l;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bool got = wc_charset_param(cases[i].ct, strlen(cases[i].ct), &l, &n);
+        if (got != (cases[i].want != NULL) ||
+            (got && (n != strlen(cases[i].want) || memcmp(l, cases[i].want, n))))
+            fail_msg("'%s': got %d '%.*s'", cases[i].ct, got, got ? (int)n : 0, got ? l : "");
+    }
+    assert_false(wc_charset_param(NULL, 0, &l, &n));
+}
+
 static void test_cap(void **state)
 {
     wc_buf b;
@@ -161,6 +334,8 @@ int main(void)
         cmocka_unit_test(test_labels),      cmocka_unit_test(test_windows_1252),
         cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_utf16),
         cmocka_unit_test(test_iconv),       cmocka_unit_test(test_mojibake),
+        cmocka_unit_test(test_strict),      cmocka_unit_test(test_keep_controls),
+        cmocka_unit_test(test_one_policy),  cmocka_unit_test(test_param),
         cmocka_unit_test(test_cap),
     };
 

@@ -41,7 +41,8 @@ static void test_charsets(void **state)
      * the HTTP charset wins over the declaration (RFC 7303) */
     p = slurp("wrongdecl.xml", &len);
     {
-        wc_feed_input in = {p, len, NULL, "application/rss+xml; charset=\"UTF-8\"", NULL, NULL, NULL};
+        wc_feed_input in = {p,    len,  NULL, "application/rss+xml; charset=\"UTF-8\"",
+                            NULL, NULL, NULL};
         wc_error err = WC_ERROR_INIT;
         assert_int_equal(wc_feed_parse(&in, &f, &err), WC_OK);
         assert_string_equal(f->encoding, "utf-8");
@@ -119,13 +120,44 @@ static void test_charsets(void **state)
     assert_string_equal(f->encoding, "windows-1252");
     assert_true(f->bozo);
     wc_feed_free(f);
-    /* a UTF-8 BOM leaves no choice: invalid bytes become U+FFFD, never invalid output */
+    /* a UTF-8 BOM leaves no choice: invalid bytes are repaired (read as windows-1252,
+       utf8.c's policy; an unassigned one becomes U+FFFD), never invalid output */
     f = parse_ct("\xEF\xBB\xBF<rss><channel><title>a\xFF"
-                 "b</title></channel></rss>",
+                 "b\x81</title></channel></rss>",
                  NULL);
-    assert_string_equal(f->title, "a\xEF\xBF\xBD"
-                                  "b");
+    assert_string_equal(f->title, "a\xC3\xBF"
+                                  "b\xEF\xBF\xBD");
     assert_true(f->bozo);
+    wc_feed_free(f);
+}
+
+/* Strings leave the parser through the one repair: C1 references are windows-1252, DEL goes. */
+static void test_strings_repaired(void **state)
+{
+    wc_feed *f;
+
+    (void)state;
+    f = parse_ct("<rss><channel><title>a&#150;b&#127;c&#157;d</title>"
+                 "<item><title>it&#146;s \xC2\x93ok\xC2\x94</title></item></channel></rss>",
+                 NULL);
+    assert_string_equal(f->title, "a\xE2\x80\x93"
+                                  "bc\xEF\xBF\xBD"
+                                  "d");
+    assert_string_equal(f->entries[0].title, "it\xE2\x80\x99s \xE2\x80\x9Cok\xE2\x80\x9D");
+    wc_feed_free(f);
+    /* double encoding through latin-1 is undone before C1 controls are read: "\u00e2\u0080\u0099"
+     */
+    f = parse_ct("<rss><channel><title>it\xC3\xA2\xC2\x80\xC2\x99s caf\xC3\x83\xC2\xA9</title>"
+                 "</channel></rss>",
+                 NULL);
+    assert_string_equal(f->title, "it\xE2\x80\x99s caf\xC3\xA9");
+    wc_feed_free(f);
+    /* and through windows-1252, the commoner road ("â€™" for ’), as pages have it undone;
+       a text with real accents beside it keeps them */
+    f = parse_ct("<rss><channel><title>it\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2s na\xC3\xAFve</title>"
+                 "</channel></rss>",
+                 NULL);
+    assert_string_equal(f->title, "it\xE2\x80\x99s na\xC3\xAFve");
     wc_feed_free(f);
 }
 
@@ -191,7 +223,8 @@ static void test_not_a_feed(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-        wc_feed_input in = {c[i].doc, strlen(c[i].doc), "http://x.example/", NULL, NULL, NULL, NULL};
+        wc_feed_input in = {c[i].doc, strlen(c[i].doc), "http://x.example/", NULL, NULL, NULL,
+                            NULL};
         wc_feed *f = NULL;
         wc_error err = WC_ERROR_INIT;
         assert_int_equal(wc_feed_parse(&in, &f, &err), WC_ERR_PARSE);
@@ -251,7 +284,7 @@ static void test_bases(void **state)
                       "<description>&lt;a href=\"x\"&gt;x&lt;/a&gt;</description></item>"
                       "</channel></rss>";
     wc_feed_input in = {
-        doc, strlen(doc), "http://feed.example/dir/feed.xml", NULL, "http://cdn.example/other/",
+        doc,  strlen(doc), "http://feed.example/dir/feed.xml", NULL, "http://cdn.example/other/",
         "de", NULL};
     wc_feed *f = NULL;
     wc_error err = WC_ERROR_INIT;
@@ -300,6 +333,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_charsets),
+        cmocka_unit_test(test_strings_repaired),
         cmocka_unit_test(test_malformed_recovers),
         cmocka_unit_test(test_xxe_is_never_loaded),
         cmocka_unit_test(test_billion_laughs_is_bounded),

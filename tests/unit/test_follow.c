@@ -85,6 +85,15 @@ static void test_teasers(void **state)
     /* min_words 1: only empty or marked entries (a full-content feed's short brief is kept) */
     assert_false(wc_follow_is_teaser("Short brief.", 12, 1));
     assert_true(wc_follow_is_teaser("Short brief...", 14, 1));
+    /* a script's text is no article text: a short entry with a long script is a teaser */
+    buf[0] = '\0';
+    strcat(buf, "<p>Councillors agreed to cut the money for road repairs.</p><script>");
+    for (i = 0; i < 150; i++)
+        strcat(buf, "track(); ");
+    strcat(buf, "</script>");
+    assert_true(wc_follow_is_teaser(buf, strlen(buf), 120));
+    /* any reference is decoded, not only a list of them: "&#x2026;" and "&hellip;" alike */
+    assert_true(wc_follow_is_teaser("Dock workers returned to work&#X2026;", 37, 1));
     /* ideographic text without spaces counts by characters */
     buf[0] = '\0';
     for (i = 0; i < 200; i++)

@@ -142,10 +142,10 @@ static void test_bad_lines(void **state)
     assert_string_equal(r->recs[1].id, "numhtml");
     assert_false(r->recs[1].is_html);
     assert_string_equal(r->recs[1].body, "text used when html is no string");
-    /* invalid UTF-8 repaired, the article kept */
+    /* invalid UTF-8 repaired (stray bytes read as windows-1252), the article kept */
     assert_string_equal(r->recs[2].id, "latin1");
     assert_int_equal(r->recs[2].line, 7);
-    assert_string_equal(r->recs[2].body, "caf\xef\xbf\xbd cr\xef\xbf\xbdme");
+    assert_string_equal(r->recs[2].body, "caf\xc3\xa9 cr\xc3\xa8me");
     /* \u0000 kept inside the body (length says so) */
     assert_string_equal(r->recs[3].id, "nul");
     assert_int_equal(r->recs[3].len, 3);
@@ -167,7 +167,7 @@ static void test_bad_lines(void **state)
     assert_string_equal(r->problems[2], want);
     snprintf(want, sizeof(want), "line 5 in '%s' has no \"html\" or \"text\" string", p);
     assert_string_equal(r->problems[3], want);
-    snprintf(want, sizeof(want), "invalid UTF-8 in '%s' at line 7: 2 sequences replaced by U+FFFD",
+    snprintf(want, sizeof(want), "invalid UTF-8 in '%s' at line 7: 2 bytes read as windows-1252",
              p);
     assert_string_equal(r->problems[4], want);
     assert_int_equal(r->pcodes[0], WC_ERR_PARSE);
@@ -215,6 +215,48 @@ static void test_truncated_gz(void **state)
  * so lines straddle every refill; written plain and gzip'ed in members of
  * 1000 lines; every line must come back whole with its number.
  */
+/*
+ * What JSON's \u escapes can carry of a stray windows-1252 byte: a C1
+ * control (a Latin-1 decoder's "\u0093", which jansson accepts) is read as
+ * windows-1252 in text and title; a lone surrogate (Python's
+ * surrogateescape "\udc93", which jansson refuses) is mended, not lost.
+ */
+static void test_escaped_bytes(void **state)
+{
+    char tmpl[] = "/tmp/wc-jsonl-XXXXXX", *path, want[700];
+    FILE *f;
+    struct wc_test_run *r;
+
+    (void)state;
+    assert_non_null(mkdtemp(tmpl));
+    assert_true(asprintf(&path, "%s/esc.jsonl", tmpl) > 0);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("{\"id\": \"c1\", \"title\": \"\\u0093Hi\\u0094\", \"text\": \"it\\u0092s\\u0001 ok\"}\n"
+          "{\"id\": \"pep383\", \"text\": \"caf\\udce9 \\udc93q\\udc94 \\ud800 \\ud83d\\ude00\"}\n"
+          "{\"id\": \"both\", \"text\": \"\\udc93a\x94 \\\\udc93\"}\n",
+          f);
+    fclose(f);
+    r = wc_test_collect(path, 0, &jsonl_kind);
+    assert_int_equal(r->end, WC_DONE);
+    assert_int_equal(r->nrecs, 3);
+    assert_string_equal(r->recs[0].title, "\xE2\x80\x9CHi\xE2\x80\x9D");
+    assert_string_equal(r->recs[0].body, "it\xE2\x80\x99s ok");
+    /* U+DCE9 is byte 0xE9 (e acute), a surrogate that stands for no byte is U+FFFD, a pair stays */
+    assert_string_equal(r->recs[1].body, "caf\xC3\xA9 \xE2\x80\x9Cq\xE2\x80\x9D \xEF\xBF\xBD "
+                                         "\xF0\x9F\x98\x80");
+    /* a raw byte and a lone surrogate on one line; an escaped backslash is no escape */
+    assert_string_equal(r->recs[2].body, "\xE2\x80\x9C"
+                                         "a\xE2\x80\x9D \\udc93");
+    assert_int_equal(r->stats.repaired, 2);
+    snprintf(want, sizeof(want), "lone surrogate escapes in '%s' at line 2: 4 repaired", path);
+    assert_string_equal(r->problems[0], want);
+    wc_test_run_free(r);
+    unlink(path);
+    rmdir(tmpl);
+    free(path);
+}
+
 static void test_many_lines(void **state)
 {
     char tmpl[] = "/tmp/wc-jsonl-XXXXXX", *plain, *gzp;
@@ -295,7 +337,8 @@ static void test_odd_inputs(void **state)
         "{\"text\": 1}\n",
         "{\"text\":\"t\",\"published\":-1.5,\"id\":-3}\n",
     };
-    static const size_t records[] = {0, 0, 0, 1, 2, 0, 1};
+    /* the lone surrogate is mended (U+FFFD), not a lost line */
+    static const size_t records[] = {0, 0, 1, 1, 2, 0, 1};
     size_t i;
 
     (void)state;
@@ -414,8 +457,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good),         cmocka_unit_test(test_good_gz),
         cmocka_unit_test(test_bad_lines),    cmocka_unit_test(test_line_cap),
-        cmocka_unit_test(test_truncated_gz), cmocka_unit_test(test_many_lines),
-        cmocka_unit_test(test_odd_inputs),   cmocka_unit_test(test_fast_path),
+        cmocka_unit_test(test_truncated_gz), cmocka_unit_test(test_escaped_bytes),
+        cmocka_unit_test(test_many_lines),   cmocka_unit_test(test_odd_inputs),
+        cmocka_unit_test(test_fast_path),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,8 @@
  * existing or retired row keeps), reading back every field, a fetch's
  * update (what NULL keeps and what it clears), permanent moves onto free
  * and taken URLs, Retry-After deferral, entry rows (upsert keeps
- * first_seen, rows for a removed feed vanish quietly), removal cascading.
+ * first_seen, rows for a removed feed vanish quietly), entry states (an
+ * enum in code, the same TEXT in the column as before), removal cascading.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -339,7 +340,8 @@ static void test_defer_only_raises(void **state)
 struct seen {
     int n;
     int64_t feed[8], doc[8], first[8];
-    char key[8][64], state[8][16], link[8][64];
+    char key[8][64], link[8][64];
+    wc_entry_state state[8];
     int stop_after;
 };
 
@@ -353,7 +355,7 @@ static wc_status collect(void *ctx, const wc_feed_entry_row *r)
     s->doc[s->n] = r->doc_id;
     s->first[s->n] = r->first_seen;
     snprintf(s->key[s->n], sizeof(s->key[0]), "%s", r->entry_key);
-    snprintf(s->state[s->n], sizeof(s->state[0]), "%s", r->state ? r->state : "(null)");
+    s->state[s->n] = r->state;
     snprintf(s->link[s->n], sizeof(s->link[0]), "%s", r->link ? r->link : "(null)");
     s->n++;
     return s->stop_after && s->n == s->stop_after ? WC_ERR_INTERRUPTED : WC_OK;
@@ -368,19 +370,23 @@ static void test_entries_upsert_and_listing(void **state)
     int64_t a = add(f->s, "http://a.example/feed", NULL, NULL, 0, NULL);
     int64_t b = add(f->s, "http://b.example/feed", NULL, NULL, 0, NULL);
 
-    assert_int_equal(
-        wc_store_feed_entry_put(f->s, b, "b-2", "http://b.example/2", 7, "stored", 100, &err),
-        WC_OK);
-    assert_int_equal(
-        wc_store_feed_entry_put(f->s, a, "a-1", "http://a.example/1", 0, "failed", 100, &err),
-        WC_OK);
-    assert_int_equal(wc_store_feed_entry_put(f->s, a, "a-0", NULL, 0, "skipped", 150, &err), WC_OK);
+    assert_int_equal(wc_store_feed_entry_put(f->s, b, "b-2", "http://b.example/2", 7,
+                                             WC_ENTRY_STORED, 100, &err),
+                     WC_OK);
+    assert_int_equal(wc_store_feed_entry_put(f->s, a, "a-1", "http://a.example/1", 0,
+                                             WC_ENTRY_FAILED, 100, &err),
+                     WC_OK);
+    assert_int_equal(wc_store_feed_entry_put(f->s, a, "a-0", NULL, 0, WC_ENTRY_SKIPPED, 150, &err),
+                     WC_OK);
     /* the failed entry is retried and stored: first_seen kept, doc and state new */
-    assert_int_equal(wc_store_feed_entry_put(f->s, a, "a-1", NULL, 9, "stored", 300, &err), WC_OK);
+    assert_int_equal(wc_store_feed_entry_put(f->s, a, "a-1", NULL, 9, WC_ENTRY_STORED, 300, &err),
+                     WC_OK);
     /* a row with a document keeps it when a later write has none */
-    assert_int_equal(wc_store_feed_entry_put(f->s, b, "b-2", NULL, 0, "stored", 400, &err), WC_OK);
+    assert_int_equal(wc_store_feed_entry_put(f->s, b, "b-2", NULL, 0, WC_ENTRY_STORED, 400, &err),
+                     WC_OK);
     /* a feed that does not exist: nothing written, no error */
-    assert_int_equal(wc_store_feed_entry_put(f->s, 999, "x", NULL, 1, "stored", 1, &err), WC_OK);
+    assert_int_equal(wc_store_feed_entry_put(f->s, 999, "x", NULL, 1, WC_ENTRY_STORED, 1, &err),
+                     WC_OK);
 
     memset(&s, 0, sizeof(s));
     assert_int_equal(wc_store_feed_entries(f->s, collect, &s, &err), WC_OK);
@@ -388,13 +394,13 @@ static void test_entries_upsert_and_listing(void **state)
     /* feed_id, entry_key order */
     assert_int_equal(s.feed[0], a);
     assert_string_equal(s.key[0], "a-0");
-    assert_string_equal(s.state[0], "skipped");
+    assert_int_equal(s.state[0], WC_ENTRY_SKIPPED);
     assert_int_equal(s.doc[0], 0);
     assert_string_equal(s.link[0], "(null)");
     assert_string_equal(s.key[1], "a-1");
     assert_int_equal(s.first[1], 100);
     assert_int_equal(s.doc[1], 9);
-    assert_string_equal(s.state[1], "stored");
+    assert_int_equal(s.state[1], WC_ENTRY_STORED);
     assert_string_equal(s.link[1], "http://a.example/1"); /* kept when the update gave none */
     assert_int_equal(s.feed[2], b);
     assert_int_equal(s.doc[2], 7);
@@ -412,6 +418,48 @@ static void test_entries_upsert_and_listing(void **state)
     assert_int_equal(row.articles, 1);
 }
 
+/* One SQL statement on a second connection (what an older wirecopy would have written). */
+static void sql_exec(const struct fixture *f, const char *sql)
+{
+    sqlite3 *db;
+
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* The state is an enum in code and TEXT in the column, as databases already hold it. */
+static void test_entry_state_column_stays_text(void **state)
+{
+    struct fixture *f = *state;
+    struct seen s;
+    wc_error err = WC_ERROR_INIT;
+    int64_t a = add(f->s, "http://a.example/feed", NULL, NULL, 0, NULL);
+
+    assert_int_equal(wc_store_feed_entry_put(f->s, a, "1", NULL, 0, WC_ENTRY_SKIPPED, 1, &err),
+                     WC_OK);
+    assert_int_equal(wc_store_feed_entry_put(f->s, a, "2", NULL, 5, WC_ENTRY_STORED, 1, &err),
+                     WC_OK);
+    assert_int_equal(wc_store_feed_entry_put(f->s, a, "3", NULL, 0, WC_ENTRY_FAILED, 1, &err),
+                     WC_OK);
+    assert_int_equal(sql_int(f, "SELECT count(*) FROM feed_entries WHERE typeof(state) = 'text' "
+                                "AND (entry_key, state) IN (VALUES ('1', 'skipped'), "
+                                "('2', 'stored'), ('3', 'failed'))"),
+                     3);
+    /* rows an older version wrote: its texts, a NULL, and a name not known here */
+    sql_exec(f, "INSERT INTO feed_entries(feed_id, entry_key, first_seen, state) VALUES "
+                "(1, '4', 1, 'failed'), (1, '5', 1, NULL), (1, '6', 1, 'archived')");
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(wc_store_feed_entries(f->s, collect, &s, &err), WC_OK);
+    assert_int_equal(s.n, 6);
+    assert_int_equal(s.state[0], WC_ENTRY_SKIPPED);
+    assert_int_equal(s.state[1], WC_ENTRY_STORED);
+    assert_int_equal(s.state[2], WC_ENTRY_FAILED);
+    assert_int_equal(s.state[3], WC_ENTRY_FAILED);
+    assert_int_equal(s.state[4], WC_ENTRY_STORED); /* NULL reads as stored, as it always did */
+    assert_int_equal(s.state[5], WC_ENTRY_STORED);
+}
+
 static void test_remove_cascades_to_entries(void **state)
 {
     struct fixture *f = *state;
@@ -419,16 +467,20 @@ static void test_remove_cascades_to_entries(void **state)
     int64_t a = add(f->s, "http://a.example/feed", NULL, NULL, 0, NULL);
     int64_t b = add(f->s, "http://b.example/feed", NULL, NULL, 0, NULL);
 
-    assert_int_equal(wc_store_feed_entry_put(f->s, a, "1", NULL, 0, "skipped", 1, &err), WC_OK);
-    assert_int_equal(wc_store_feed_entry_put(f->s, a, "2", NULL, 0, "skipped", 1, &err), WC_OK);
-    assert_int_equal(wc_store_feed_entry_put(f->s, b, "1", NULL, 0, "skipped", 1, &err), WC_OK);
+    assert_int_equal(wc_store_feed_entry_put(f->s, a, "1", NULL, 0, WC_ENTRY_SKIPPED, 1, &err),
+                     WC_OK);
+    assert_int_equal(wc_store_feed_entry_put(f->s, a, "2", NULL, 0, WC_ENTRY_SKIPPED, 1, &err),
+                     WC_OK);
+    assert_int_equal(wc_store_feed_entry_put(f->s, b, "1", NULL, 0, WC_ENTRY_SKIPPED, 1, &err),
+                     WC_OK);
     assert_int_equal(wc_store_feed_remove(f->s, "http://a.example/feed", &err), WC_OK);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM feeds"), 1);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM feed_entries"), 1);
     assert_int_equal(wc_store_feed_remove(f->s, "http://a.example/feed", &err), WC_ERR_NOTFOUND);
     assert_non_null(strstr(err.msg, "http://a.example/feed"));
     /* entries of the removed feed can no longer be written */
-    assert_int_equal(wc_store_feed_entry_put(f->s, a, "3", NULL, 0, "skipped", 1, &err), WC_OK);
+    assert_int_equal(wc_store_feed_entry_put(f->s, a, "3", NULL, 0, WC_ENTRY_SKIPPED, 1, &err),
+                     WC_OK);
     assert_int_equal(sql_int(f, "SELECT count(*) FROM feed_entries"), 1);
 }
 
@@ -439,7 +491,8 @@ static void test_writes_inside_a_transaction_roll_back(void **state)
     int64_t a = add(f->s, "http://a.example/feed", NULL, NULL, 0, NULL), id;
 
     assert_int_equal(wc_store_begin(f->s, &err), WC_OK);
-    assert_int_equal(wc_store_feed_entry_put(f->s, a, "1", NULL, 0, "skipped", 1, &err), WC_OK);
+    assert_int_equal(wc_store_feed_entry_put(f->s, a, "1", NULL, 0, WC_ENTRY_SKIPPED, 1, &err),
+                     WC_OK);
     assert_int_equal(
         wc_store_feed_add(f->s, "http://c.example/", NULL, NULL, 0, 1, &id, NULL, &err), WC_OK);
     wc_store_rollback(f->s);
@@ -456,6 +509,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_move_onto_free_and_taken_urls, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defer_only_raises, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entries_upsert_and_listing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entry_state_column_stays_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_cascades_to_entries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writes_inside_a_transaction_roll_back, setup,
                                         teardown),
