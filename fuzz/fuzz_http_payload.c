@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "wirecopy/charset.h"
 #include "dump/dump_internal.h"
 
 /* 1 MiB of decoded output at most. */
@@ -34,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t cslen;
 
         sink += wc_http_type_is_html(h.ctype, h.ctype_len);
-        if (wc_http_type_charset(h.ctype, h.ctype_len, &cs, &cslen))
+        if (wc_charset_param(h.ctype, h.ctype_len, &cs, &cslen))
             sink += (unsigned char)cs[cslen - 1];
     }
     if (wc_http_decode_body(&h, p + h.head_len, size - h.head_len, &out, &tmp, FUZZ_CAP, &err) ==

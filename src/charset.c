@@ -299,16 +299,6 @@ static bool label_char(char c)
            c == '_' || c == '.' || c == ':' || c == '+';
 }
 
-static void trim_blanks(const char **p, size_t *len)
-{
-    while (*len && (**p == ' ' || **p == '\t')) {
-        (*p)++;
-        (*len)--;
-    }
-    while (*len && ((*p)[*len - 1] == ' ' || (*p)[*len - 1] == '\t'))
-        (*len)--;
-}
-
 bool wc_charset_param(const char *ct, size_t len, const char **label, size_t *label_len)
 {
     size_t i = 0;
@@ -327,12 +317,12 @@ bool wc_charset_param(const char *ct, size_t len, const char **label, size_t *la
         if (!eq)
             continue;
         nlen = (size_t)(eq - name);
-        trim_blanks(&name, &nlen);
+        wc_mem_trim(&name, &nlen); /* blanks, and the CR LF of a folded header line */
         if (!wc_mem_ieq(name, nlen, "charset"))
             continue;
         val = eq + 1;
         vlen = (size_t)(ct + i + plen - val);
-        trim_blanks(&val, &vlen);
+        wc_mem_trim(&val, &vlen);
         if (vlen >= 2 && (val[0] == '"' || val[0] == '\'') && val[vlen - 1] == val[0]) {
             val++;
             vlen -= 2;

@@ -115,7 +115,7 @@ typedef struct wc_response {
     const char *last_modified;    /* response Last-Modified, NULL when absent */
     const char *content_type;     /* e.g. "application/rss+xml; charset=utf-8", NULL when absent */
     const char *charset;          /* content_type's charset parameter, unquoted ("utf-8"), NULL
-                                     when absent (wc_fetch_content_type_charset) */
+                                     when absent (wc_charset_param) */
     const char *content_location; /* Content-Location as sent (may be relative), NULL when absent */
     int64_t max_age;              /* Cache-Control max-age, seconds; -1 when absent */
     int64_t retry_after; /* Retry-After, seconds from now (delta or HTTP-date); -1 when absent */
@@ -232,15 +232,5 @@ wc_status wc_fetch_one(const char *url, wc_fetch_kind kind, const wc_fetch_opts 
 
 /* Free r and everything in it; NULL is a no-op. */
 void wc_fetched_free(wc_fetched *r);
-
-/* --- Content-Type ------------------------------------------------------------ */
-
-/*
- * The charset parameter of a Content-Type value ct[0..len): for
- * `text/html; charset="koi8-r"` *cs points at koi8-r inside ct and
- * *cs_len is 6. false when there is none, or it is empty, longer than 40
- * bytes, or holds a byte no charset label has. Thread-safe.
- */
-bool wc_fetch_content_type_charset(const char *ct, size_t len, const char **cs, size_t *cs_len);
 
 #endif

@@ -26,7 +26,6 @@
 
 #include "wirecopy/buf.h"
 #include "wirecopy/error.h"
-#include "wirecopy/fetch.h"
 
 /* --- byte source (gzread.c) -------------------------------------------- */
 
@@ -215,12 +214,6 @@ wc_status wc_http_decode_body(const wc_http_head *h, const char *p, size_t len, 
 
 /* Is the media type of a Content-Type value HTML (text/html, application/xhtml+xml)? */
 bool wc_http_type_is_html(const char *ct, size_t len);
-
-/* The charset= parameter of a Content-Type value, unquoted; false when absent or odd. */
-static inline bool wc_http_type_charset(const char *ct, size_t len, const char **cs, size_t *cs_len)
-{
-    return wc_fetch_content_type_charset(ct, len, cs, cs_len); /* HTTP's one parser */
-}
 
 /* Does a payload with no Content-Type look like HTML (WHATWG sniffing patterns)? */
 bool wc_http_sniff_html(const char *p, size_t len);

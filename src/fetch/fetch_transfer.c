@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wirecopy/charset.h"
 #include "wirecopy/date.h"
 
 #include "internal.h"
@@ -43,8 +44,6 @@
 #define ERROR_BODY_MAX (64 * 1024)
 /* Wire bytes allowed beyond the decoded cap (compressed data can be slightly larger). */
 #define WIRE_MARGIN (64 * 1024)
-/* Longest charset label taken from a Content-Type (WC_CHARSET_NAME_MAX: "windows-1252" is 12). */
-#define MAX_CHARSET_LABEL 40
 /* Longest Retry-After or max-age believed (ten years); beyond it is junk. */
 #define RETRY_AFTER_MAX ((int64_t)10 * 365 * 24 * 3600)
 
@@ -66,53 +65,6 @@ static void set_header(char **slot, const char *v, size_t len)
 {
     free(*slot);
     *slot = len <= MAX_HEADER_VALUE ? wc_strndup(v, len) : NULL;
-}
-
-static bool charset_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_' || c == '.' || c == ':' || c == '+';
-}
-
-bool wc_fetch_content_type_charset(const char *ct, size_t len, const char **cs, size_t *cs_len)
-{
-    size_t i = 0;
-
-    /* Parameters follow the media type, each after a ';': name=value, value maybe quoted. */
-    while (i < len) {
-        const char *semi = memchr(ct + i, ';', len - i), *name, *eq, *val;
-        size_t plen, nlen, vlen, k;
-
-        if (!semi)
-            return false;
-        i = (size_t)(semi - ct) + 1;
-        semi = memchr(ct + i, ';', len - i);
-        plen = semi ? (size_t)(semi - (ct + i)) : len - i;
-        name = ct + i;
-        eq = memchr(name, '=', plen);
-        if (!eq)
-            continue;
-        nlen = (size_t)(eq - name);
-        wc_mem_trim(&name, &nlen);
-        if (!wc_mem_ieq(name, nlen, "charset"))
-            continue;
-        val = eq + 1;
-        vlen = (size_t)(ct + i + plen - val);
-        wc_mem_trim(&val, &vlen);
-        if (vlen >= 2 && (val[0] == '"' || val[0] == '\'') && val[vlen - 1] == val[0]) {
-            val++;
-            vlen -= 2;
-        }
-        if (vlen == 0 || vlen > MAX_CHARSET_LABEL)
-            return false;
-        for (k = 0; k < vlen; k++)
-            if (!charset_char(val[k]))
-                return false;
-        *cs = val;
-        *cs_len = vlen;
-        return true;
-    }
-    return false;
 }
 
 /* Cache-Control: find max-age=N (not s-maxage), quoted or not. */
@@ -206,7 +158,7 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *userdata)
         size_t cslen;
         set_header(&r->r_content_type, v, vlen);
         free(r->r_charset);
-        r->r_charset = r->r_content_type && wc_fetch_content_type_charset(v, vlen, &cs, &cslen)
+        r->r_charset = r->r_content_type && wc_charset_param(v, vlen, &cs, &cslen)
                            ? wc_strndup(cs, cslen)
                            : NULL;
     } else if (wc_mem_ieq(name, nlen, "content-location"))

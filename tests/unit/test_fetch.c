@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "wirecopy/charset.h"
 #include "wirecopy/fetch.h"
 #include "wirecopy/wirecopy.h"
 #include "wc_test.h"
@@ -1298,7 +1299,7 @@ static void test_content_type_charset(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        bool found = wc_fetch_content_type_charset(cases[i].ct, strlen(cases[i].ct), &cs, &len);
+        bool found = wc_charset_param(cases[i].ct, strlen(cases[i].ct), &cs, &len);
         if (!cases[i].want) {
             assert_false(found);
             continue;

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "wirecopy/charset.h"
 #include "wirecopy/date.h"
 #include "wirecopy/dump.h"
 
@@ -756,7 +757,7 @@ static void test_http_head(void **state)
     assert_int_equal(h.version, 11);
     assert_int_equal(h.head_len, strlen(a) - 4);
     assert_true(wc_http_type_is_html(h.ctype, h.ctype_len));
-    assert_true(wc_http_type_charset(h.ctype, h.ctype_len, &cs, &cslen));
+    assert_true(wc_charset_param(h.ctype, h.ctype_len, &cs, &cslen));
     assert_int_equal(cslen, 5);
     assert_memory_equal(cs, "utf-8", 5);
     assert_int_equal(h.cenc_len, 4);
@@ -776,9 +777,9 @@ static void test_http_head(void **state)
     assert_int_equal(wc_http_parse_head("HTTP/1.1 200", 12, &h, &e), WC_ERR_LIMIT);
     assert_false(wc_http_type_is_html("text/plain", 10));
     assert_true(wc_http_type_is_html(" Text/HTML ; q=1", 16));
-    assert_false(wc_http_type_charset("text/html; charset=", 19, &cs, &cslen));
-    assert_false(wc_http_type_charset("text/html; charset=\"a b\"", 24, &cs, &cslen));
-    assert_true(wc_http_type_charset("text/html; x=1; CHARSET='koi8-r'", 32, &cs, &cslen));
+    assert_false(wc_charset_param("text/html; charset=", 19, &cs, &cslen));
+    assert_false(wc_charset_param("text/html; charset=\"a b\"", 24, &cs, &cslen));
+    assert_true(wc_charset_param("text/html; x=1; CHARSET='koi8-r'", 32, &cs, &cslen));
     assert_memory_equal(cs, "koi8-r", 6);
     assert_true(wc_http_sniff_html("\xEF\xBB\xBF \n<!DOCTYPE HTML>", 22));
     assert_true(wc_http_sniff_html("<p>x", 4));
