@@ -4,8 +4,10 @@
  * The passes, in order, each in its own file:
  *   extract_charset  bytes -> UTF-8 (BOM, HTTP charset, <meta>, guess)
  *   extract_dom      libxml2 SAX events -> compact tree -> text blocks
- *   extract_meta     <meta>, <link>, microdata, <time>, JSON-LD (extract_jsonld),
- *                    the headline chosen against <title>
+ *   extract_meta     <meta>, <link>, microdata, <time>, JSON-LD (extract_jsonld)
+ *                    into prioritised witnesses; the headline chosen against
+ *                    <title> (extract_title), authors (extract_author), dates
+ *                    as pages write them (extract_date)
  *   extract_lang     the text's language (stopword shares, <html lang>)
  *   extract_clean    headline copies, bylines, datelines, debris phrases flagged
  *   extract_score    the article container and the blocks kept

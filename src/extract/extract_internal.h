@@ -408,15 +408,46 @@ void ex_jsonld_read(ex_doc *d);
 
 /* extract_meta.c */
 void ex_meta_set(ex_doc *d, unsigned slot, const char *p, size_t len, int prio);
-void ex_meta_add_author(ex_doc *d, const char *p, size_t len, int prio);
 void ex_meta_collect(ex_doc *d);
 void ex_meta_finish(ex_doc *d, wc_article *a);
-/* Normalise title text for comparisons (lower case, alnum only); returns length. */
-size_t ex_fold(const char *p, size_t len, char *out, size_t outcap);
-/* Parse a date as pages write it (ISO, RFC 822, "July 4, 2012", "4 July 2012"). */
-bool ex_date_parse(const char *p, size_t len, int64_t *out);
+/* Copy of p[0..len) (at most max bytes), blanks collapsed, entities decoded; NULL if empty. */
+char *ex_normalise(const char *p, size_t len, size_t max);
+/* Text of element n into out[0..cap) (valid UTF-8, NUL-terminated); its length, 0 on failure. */
+size_t ex_node_text(const ex_doc *d, uint32_t n, char *out, size_t cap);
 /* Resolve ref against the page's base; malloc'd absolute URL or NULL. */
 char *ex_resolve_url(const ex_doc *d, const char *ref, size_t len);
+/* Normalise title text for comparisons (lower case, alnum only); returns length. */
+size_t ex_fold(const char *p, size_t len, char *out, size_t outcap);
+
+/* extract_title.c */
+/* Heading candidates for the title: h1s and elements the template calls
+   titles (heads); other <h2>/<h3>, which blogs use for the post's headline (subs). */
+#define EX_MAX_HEADS 12
+#define EX_MAX_SUBS 96
+
+struct ex_title_ctx {
+    uint32_t heads[EX_MAX_HEADS];
+    unsigned n_heads;
+    uint32_t subs[EX_MAX_SUBS];
+    unsigned n_subs;
+    char *doc_title; /* <title> */
+};
+
+/* Choose the headline (M_TITLE) from the candidates; d->h1 gets the heading chosen. */
+void ex_title_decide(ex_doc *d, struct ex_title_ctx *tc);
+
+/* extract_author.c */
+void ex_meta_add_author(ex_doc *d, const char *p, size_t len, int prio);
+/* hCard: element n of class value v[0..l) naming an author ("fn" inside "author"/"vcard"). */
+void ex_hcard_author(ex_doc *d, uint32_t n, const char *v, size_t l);
+/* Byline lines ("By Jane Doe") as authors, when nothing better named them. */
+void ex_byline_authors(ex_doc *d);
+
+/* extract_date.c */
+/* Parse a date as pages write it (ISO, RFC 822, "July 4, 2012", "4 July 2012"). */
+bool ex_date_parse(const char *p, size_t len, int64_t *out);
+/* A date in the path of URL u (/2012/07/24/, /2012-07-24, /20120724/). */
+bool ex_url_date(const char *u, int64_t *out);
 
 /* extract_clean.c */
 /* Flag blocks that are bylines, datelines, debris phrases, headline copies. */
