@@ -9,6 +9,7 @@
  *                    <title> (extract_title), authors (extract_author), dates
  *                    as pages write them (extract_date)
  *   extract_lang     the text's language (stopword shares, <html lang>)
+ *   extract_vocab    what class/id names say an element is (while parsing)
  *   extract_clean    headline copies, bylines, datelines, debris phrases flagged
  *   extract_score    the article container and the blocks kept
  *   extract_output   kept blocks -> text + block list

@@ -156,7 +156,7 @@ enum {
 unsigned ex_tag_flags(unsigned tag);
 const char *ex_tag_name(unsigned tag);
 
-/* --- class/id vocabulary (extract_clean.c) ------------------------------ */
+/* --- class/id vocabulary (extract_vocab.c) ------------------------------ */
 
 /* What an element's class, id, role, itemprop or tag says it is. */
 enum {
