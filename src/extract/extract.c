@@ -3,15 +3,16 @@
  *
  * The passes, in order, each in its own file:
  *   extract_charset  bytes -> UTF-8 (BOM, HTTP charset, <meta>, guess)
- *   extract_dom      libxml2 SAX events -> compact tree -> text blocks
+ *   extract_dom      libxml2 SAX events -> compact tree -> text blocks; class/id
+ *                    names read as they arrive (extract_vocab)
  *   extract_meta     <meta>, <link>, microdata, <time>, JSON-LD (extract_jsonld)
  *                    into prioritised witnesses; the headline chosen against
  *                    <title> (extract_title), authors (extract_author), dates
  *                    as pages write them (extract_date)
  *   extract_lang     the text's language (stopword shares, <html lang>)
- *   extract_vocab    what class/id names say an element is (while parsing)
  *   extract_clean    headline copies, bylines, datelines, debris phrases flagged
- *   extract_score    the article container and the blocks kept
+ *   extract_score    blocks classed on their own (jusText); the element holding
+ *                    the article chosen (extract_container); the lines kept in it
  *   extract_output   kept blocks -> text + block list
  * All state lives in one ex_doc on the caller's stack and heap; nothing
  * is shared between calls except read-only tables, so any number of

@@ -465,9 +465,47 @@ bool ex_is_comments_heading(const char *p, size_t len);
 /* Is this block's text the label of a summary box ("Story highlights", "Key points")? */
 bool ex_is_summary_label(const char *p, size_t len);
 
-/* extract_score.c */
+/* extract_score.c, extract_container.c */
+/* jusText's length limits, in characters (code points, spaces excluded). */
+#define LEN_LOW 60
+#define LEN_HIGH 180
+/* Stopword share limits, for our short lists (jusText uses 0.30/0.32 with long ones). */
+#define STOP_LOW 0.22
+#define STOP_HIGH 0.28
+/* Teaser items (headline link + summary) that make a page a listing. */
+#define LISTING_MIN_ITEMS 3
+
+/* Class bits that damp weight and drop blocks inside the container. */
+#define DAMP_BITS                                                                                  \
+    (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_SHARE | EXC_AD | EXC_PROMO |           \
+     EXC_COMMENT | EXC_MODAL | EXC_BIO | EXC_PAGER | EXC_HIDDEN)
+#define DROP_BITS                                                                                  \
+    (DAMP_BITS | EXC_TAGS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER | EXC_EMBED | EXC_MEDIA)
+/* Names that never wrap an article: only a page-wide wrapper escapes them. */
+#define HARD_BITS (EXC_COMMENT | EXC_BIO | EXC_FOOTER | EXC_NAV | EXC_MODAL)
+
+/* Share of the block's characters inside links. */
+static inline double ex_link_density(const ex_block *b)
+{
+    return b->chars ? (double)b->link_chars / (double)b->chars : 0.0;
+}
+
+/* Stopword share, scaled to the English-calibrated thresholds. */
+static inline double ex_stop_density(const ex_doc *d, const ex_block *b)
+{
+    return b->words ? (double)b->stops / (double)b->words / ex_lang_stop_scale(d->lang) : 0.0;
+}
+
+/* A teaser's headline: a few words, mostly link (a timestamp may share the line). */
+static inline bool ex_teaser_headline(const ex_block *b)
+{
+    return b->words >= 3 && b->link_chars * 10 >= b->chars * 6;
+}
+
 void ex_score_classify(ex_doc *d);
 void ex_score_select(ex_doc *d);
+uint32_t ex_container_choose(ex_doc *d, bool ld_matched, double *gm, uint32_t *pe,
+                             uint8_t *untrusted);
 
 /* extract_output.c */
 wc_status ex_output_build(ex_doc *d, wc_article *a);
