@@ -3,8 +3,9 @@
  *
  * The passes, in order, each in its own file:
  *   extract_charset  bytes -> UTF-8 (BOM, HTTP charset, <meta>, guess)
- *   extract_dom      libxml2 SAX events -> compact tree -> text blocks; class/id
- *                    names read as they arrive (extract_vocab)
+ *   extract_dom      libxml2 SAX events -> compact tree; class/id names read
+ *                    as they arrive (extract_vocab); the tree cut into text
+ *                    blocks (extract_blocks)
  *   extract_meta     <meta>, <link>, microdata, <time>, JSON-LD (extract_jsonld)
  *                    into prioritised witnesses; the headline chosen against
  *                    <title> (extract_title), authors (extract_author), dates

@@ -5,7 +5,7 @@
  *
  * The pipeline (extract.c runs it, one page at a time, no shared state):
  *
- *   bytes --charset--> UTF-8 --dom (SAX)--> ex_doc tree --dom--> blocks
+ *   bytes --charset--> UTF-8 --dom (SAX)--> ex_doc tree --blocks--> blocks
  *     --jsonld/meta--> metadata   --stopwords/lang--> word statistics
  *     --score--> the article container and the blocks kept
  *     --clean--> in-article debris dropped --output--> wc_article
@@ -200,7 +200,7 @@ uint32_t ex_vocab_classify(struct ex_vocab_cache *c, const char *p, size_t len);
 struct ex_vocab_cache *ex_vocab_cache_new(void);
 void ex_vocab_cache_free(struct ex_vocab_cache *c);
 
-/* --- the tree (extract_dom.c) ------------------------------------------ */
+/* --- the tree (extract_dom.c, extract_blocks.c) ------------------------------------ */
 
 /* Attributes worth keeping. */
 enum ex_attr_key {
@@ -375,6 +375,8 @@ bool ex_attr_has(const ex_doc *d, uint32_t n, unsigned key);
 
 /* extract_dom.c */
 wc_status ex_dom_parse(ex_doc *d, const char *utf8, size_t len, wc_error *err);
+
+/* extract_blocks.c */
 wc_status ex_dom_blocks(ex_doc *d);
 /* Append the text of subtree n (spaces collapsed) to out, at most max bytes. */
 wc_status ex_dom_text(const ex_doc *d, uint32_t n, wc_buf *out, size_t max);
