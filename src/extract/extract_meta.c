@@ -17,16 +17,16 @@
  * chosen, turns the winners into the wc_article's fields. Three parts have
  * files of their own: the headline against <title> (extract_title.c),
  * authors and bylines (extract_author.c), and dates as pages write them
- * (extract_date.c). URLs are resolved against <base href> or the page's
- * URL with libxml2's xmlBuildURI.
+ * (extract_date.c). URLs (canonical, image, <base href>) are resolved
+ * against <base href> or the page's URL with the project's RFC 3986
+ * resolver, wc_url_resolve, and kept only when they are http(s).
  */
 #include "extract_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/uri.h>
-#include <libxml/xmlmemory.h>
+#include "wirecopy/url.h"
 
 #include "internal.h"
 
@@ -130,33 +130,27 @@ void ex_meta_set(ex_doc *d, unsigned slot, const char *p, size_t len, int prio)
 
 /* --- URLs -------------------------------------------------------------------- */
 
-static bool is_http(const char *s)
-{
-    return !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8);
-}
-
 char *ex_resolve_url(const ex_doc *d, const char *ref, size_t len)
 {
     const char *base = d->base_url ? d->base_url : d->url;
-    char tmp[EX_MAX_ATTR + 1], *out = NULL;
-    xmlChar *r;
+    char tmp[EX_MAX_ATTR + 1], *out;
 
     wc_mem_trim(&ref, &len);
-    if (!len || len > EX_MAX_ATTR || memchr(ref, '\0', len))
+    /* nothing, too long, or a place on this very page ("#top") */
+    if (!len || len > EX_MAX_ATTR || memchr(ref, '\0', len) || ref[0] == '#')
         return NULL;
     memcpy(tmp, ref, len);
     tmp[len] = '\0';
-    if (wc_mem_istarts(tmp, len, "javascript:") || wc_mem_istarts(tmp, len, "data:") ||
-        wc_mem_istarts(tmp, len, "mailto:") || tmp[0] == '#')
-        return NULL;
-    if (is_http(tmp))
+    if (wc_url_is_http(tmp))
         return wc_strdup(tmp);
-    if (!base || !is_http(base))
+    if (!base || !wc_url_is_http(base))
         return NULL;
-    r = xmlBuildURI((const xmlChar *)tmp, (const xmlChar *)base);
-    if (r && is_http((const char *)r))
-        out = wc_strdup((const char *)r);
-    xmlFree(r);
+    /* "javascript:", "mailto:", "data:" resolve to themselves: not http, so dropped */
+    out = wc_url_resolve(base, tmp);
+    if (out && !wc_url_is_http(out)) {
+        free(out);
+        out = NULL;
+    }
     return out;
 }
 
