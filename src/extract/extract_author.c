@@ -10,8 +10,10 @@
  * so "A and B" from one witness and "C" from another of the same weight
  * give three names.
  *
- * Each value is cut into names at commas, semicolons, bars, " &" and the
- * word "and" (and, und, et, y), "By " is dropped, and a name is kept only when
+ * Each value has its character references decoded and its blanks
+ * collapsed (ex_normalise), then it is cut into names at commas,
+ * semicolons, bars, " &" and the word "and" (and, und, et, y), "By " is
+ * dropped, and a name is kept only when
  * it reads like one: 2 to 80 bytes, at most six words, no URL, e-mail
  * address or slash, none of the labels that sit where names do ("View
  * Profile", "More posts"). Names in capitals are title-cased ("JOHN
@@ -97,7 +99,7 @@ static void add_one_author(ex_doc *d, const char *p, size_t len)
         words += p[i] == ' ';
     if (words > 6 || ui_words(p, len))
         return;
-    s = ex_normalise(p, len, 120);
+    s = wc_strndup(p, len); /* decoded and squeezed by ex_meta_add_author */
     if (!s)
         return;
     if (all_caps(s))
@@ -115,9 +117,11 @@ static void add_one_author(ex_doc *d, const char *p, size_t len)
     d->authors[d->n_authors++] = s;
 }
 
-void ex_meta_add_author(ex_doc *d, const char *p, size_t len, int prio)
+void ex_meta_add_author(ex_doc *d, const char *v, size_t vlen, int prio)
 {
-    size_t i, start = 0;
+    size_t i, start = 0, len;
+    char *value;
+    const char *p;
 
     if (prio < d->author_prio)
         return;
@@ -127,7 +131,12 @@ void ex_meta_add_author(ex_doc *d, const char *p, size_t len, int prio)
         d->n_authors = 0;
         d->author_prio = prio;
     }
-    wc_mem_trim(&p, &len);
+    /* references decoded before the value is cut into names: "O&#039;Donnell" is one
+       name, "A &amp; B" two (a value never grows by decoding) */
+    if (!(value = ex_normalise(v, vlen, vlen)))
+        return;
+    p = value;
+    len = strlen(value);
     if (wc_mem_istarts(p, len, "by ")) {
         p += 3;
         len -= 3;
@@ -156,6 +165,7 @@ void ex_meta_add_author(ex_doc *d, const char *p, size_t len, int prio)
         start = i + cut;
         i = start - 1;
     }
+    free(value);
 }
 
 /* Does the class value hold the word w (as a whole class name)? */

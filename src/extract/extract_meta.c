@@ -35,81 +35,39 @@
 
 /* --- setting values ------------------------------------------------------------- */
 
-/* Copy p[0..len) collapsing whitespace and decoding the entities JSON-LD leaves in. */
+/*
+ * Room for decoding one value: a character reference never decodes to
+ * more bytes than it is written with ("&lt;" is 4 bytes for 1, "&#x10000;"
+ * 9 for 4), so the input's length and a little.
+ */
+#define NORMALISE_SLACK 8
+
+/*
+ * Copy p[0..len) with the character references JSON-LD and double-escaped
+ * meta tags leave in decoded (wc_html_decode) and blanks collapsed
+ * (wc_text_squeeze); at most max bytes, cut at a character.
+ */
 char *ex_normalise(const char *p, size_t len, size_t max)
 {
     wc_buf b;
-    size_t i;
-    bool space = true;
 
-    wc_buf_init(&b, max + 8);
-    for (i = 0; i < len && b.len < max; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-            if (!space && wc_buf_addch(&b, ' '))
-                break;
-            space = true;
-            continue;
-        }
-        if (c == 0xC2 && i + 1 < len && (unsigned char)p[i + 1] == 0xA0) {
-            i++;
-            if (!space && wc_buf_addch(&b, ' '))
-                break;
-            space = true;
-            continue;
-        }
-        if (c == '&') {
-            static const struct {
-                const char *e;
-                const char *r;
-            } ents[] = {{"&amp;", "&"},
-                        {"&quot;", "\""},
-                        {"&#39;", "'"},
-                        {"&#039;", "'"},
-                        {"&apos;", "'"},
-                        {"&lt;", "<"},
-                        {"&gt;", ">"},
-                        {"&nbsp;", " "},
-                        {"&#8217;", "\xE2\x80\x99"},
-                        {"&rsquo;", "\xE2\x80\x99"},
-                        {"&#8216;", "\xE2\x80\x98"},
-                        {"&lsquo;", "\xE2\x80\x98"},
-                        {"&#8220;", "\xE2\x80\x9C"},
-                        {"&ldquo;", "\xE2\x80\x9C"},
-                        {"&#8221;", "\xE2\x80\x9D"},
-                        {"&rdquo;", "\xE2\x80\x9D"},
-                        {"&#8211;", "\xE2\x80\x93"},
-                        {"&ndash;", "\xE2\x80\x93"},
-                        {"&#8212;", "\xE2\x80\x94"},
-                        {"&mdash;", "\xE2\x80\x94"}};
-            size_t k;
-            bool done = false;
-            for (k = 0; k < WC_ARRAY_SIZE(ents); k++) {
-                size_t el = strlen(ents[k].e);
-                if (len - i >= el && !memcmp(p + i, ents[k].e, el)) {
-                    if (wc_buf_addstr(&b, ents[k].r))
-                        break;
-                    i += el - 1;
-                    done = true;
-                    space = ents[k].r[0] == ' ';
-                    break;
-                }
-            }
-            if (done)
-                continue;
-        }
-        if (wc_buf_addch(&b, (char)c))
-            break;
-        space = false;
-    }
-    wc_buf_rtrim(&b);
-    if (!b.len) {
+    wc_buf_init(&b, len + NORMALISE_SLACK);
+    if (wc_html_decode(&b, p, len)) {
         wc_buf_release(&b);
         return NULL;
+    }
+    wc_text_squeeze(&b);
+    if (b.len > max) {
+        wc_buf_setlen(&b, max);
+        wc_buf_rtrim(&b);
     }
     /* a cut may have split a character: drop a partial sequence at the end */
     while (b.len && !wc_utf8_valid(b.buf, b.len))
         b.len--;
+    if (!b.len) {
+        wc_buf_release(&b);
+        return NULL;
+    }
     b.buf[b.len] = '\0';
     return wc_buf_detach(&b, NULL);
 }
