@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "wirecopy/date.h"
+#include "wirecopy/url.h"
 
 #include "internal.h"
 
@@ -269,13 +270,14 @@ bool ex_date_parse(const char *p, size_t len, int64_t *out)
 /* A date in the URL's path: /2012/07/24/, /2012-07-24, /20120724/. */
 bool ex_url_date(const char *u, int64_t *out)
 {
-    const char *p = strstr(u, "://");
-    size_t i, n;
+    wc_url_parts parts;
+    const char *p;
+    size_t i, n = strlen(u);
 
-    p = p ? strchr(p + 3, '/') : u;
-    if (!p)
-        return false;
-    n = strlen(p);
+    /* from the path on (the host's digits are no date) */
+    wc_url_split(u, n, &parts);
+    p = parts.authority.present ? u + parts.path.off : u;
+    n -= (size_t)(p - u);
     for (i = 0; i + 10 <= n; i++) {
         int y, m, d;
         if (p[i] != '/' && p[i] != '-' && p[i] != '_')

@@ -416,6 +416,8 @@ void ex_meta_finish(ex_doc *d, wc_article *a);
 char *ex_normalise(const char *p, size_t len, size_t max);
 /* Text of element n into out[0..cap) (valid UTF-8, NUL-terminated); its length, 0 on failure. */
 size_t ex_node_text(const ex_doc *d, uint32_t n, char *out, size_t cap);
+/* url[0..len)'s host without a leading "www.", into *h; its length, 0 when there is none. */
+size_t ex_site_host(const char *url, size_t len, const char **h);
 /* Resolve ref against the page's base; malloc'd absolute URL or NULL. */
 char *ex_resolve_url(const ex_doc *d, const char *ref, size_t len);
 /* Normalise title text for comparisons (lower case, alnum only); returns length. */

@@ -88,6 +88,22 @@ void ex_meta_set(ex_doc *d, unsigned slot, const char *p, size_t len, int prio)
 
 /* --- URLs -------------------------------------------------------------------- */
 
+/* url's host without a leading "www.", into *h; its length, 0 when there is none. */
+size_t ex_site_host(const char *url, size_t len, const char **h)
+{
+    wc_url_parts u;
+    size_t n;
+
+    wc_url_split(url, len, &u);
+    *h = url + u.host.off;
+    n = u.host.len;
+    if (n > 4 && wc_mem_istarts(*h, n, "www.")) {
+        *h += 4;
+        n -= 4;
+    }
+    return n;
+}
+
 char *ex_resolve_url(const ex_doc *d, const char *ref, size_t len)
 {
     const char *base = d->base_url ? d->base_url : d->url;
@@ -483,24 +499,15 @@ void ex_meta_finish(ex_doc *d, wc_article *a)
     if (d->meta[M_IMAGE].s)
         a->image = ex_resolve_url(d, d->meta[M_IMAGE].s, strlen(d->meta[M_IMAGE].s));
     a->site = take(d, M_SITE);
-    if (a->site && (!strncmp(a->site, "http://", 7) || !strncmp(a->site, "https://", 8))) {
+    if (a->site && wc_url_is_http(a->site)) {
         free(a->site); /* a URL given as the site's name: the host below says it better */
         a->site = NULL;
     }
     if (!a->site) {
-        const char *u = a->canonical_url ? a->canonical_url : d->url;
-        const char *h = u ? strstr(u, "://") : NULL;
-        if (h) {
-            const char *e;
-            h += 3;
-            if (!strncmp(h, "www.", 4))
-                h += 4;
-            e = h;
-            while (*e && *e != '/' && *e != ':' && *e != '?' && *e != '#')
-                e++;
-            if (e > h)
-                a->site = wc_strndup(h, (size_t)(e - h));
-        }
+        const char *u = a->canonical_url ? a->canonical_url : d->url, *h;
+        size_t n = u ? ex_site_host(u, strlen(u), &h) : 0;
+        if (n)
+            a->site = wc_strndup(h, n);
     }
     /* authors joined "A, B" */
     for (i = 0; i < d->n_authors; i++)

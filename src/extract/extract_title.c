@@ -90,20 +90,21 @@ static size_t split_title(const char *t, struct seg *segs)
     return ns + 1;
 }
 
-/* The registrable-looking label of a host: "www.nytimes.com" -> "nytimes". */
+/* The registrable-looking label of url's host: "www.nytimes.com" -> "nytimes". */
 static size_t host_label(const char *url, char *out, size_t cap)
 {
-    const char *h, *e, *dot, *prev = NULL;
+    wc_url_parts u;
+    const char *h, *e, *a, *dot = NULL, *prev = NULL;
     size_t n;
 
-    if (!url || !(h = strstr(url, "://")))
+    if (!url)
         return 0;
-    h += 3;
-    e = h;
-    while (*e && *e != '/' && *e != ':' && *e != '?' && *e != '#')
-        e++;
+    wc_url_split(url, strlen(url), &u);
+    if (!u.host.len)
+        return 0;
+    h = url + u.host.off;
+    e = h + u.host.len;
     /* last label before the public suffix: take the longest of the last two labels */
-    dot = NULL;
     for (const char *p = h; p < e; p++)
         if (*p == '.') {
             prev = dot;
@@ -111,20 +112,16 @@ static size_t host_label(const char *url, char *out, size_t cap)
         }
     if (!dot)
         return 0;
-    {
-        const char *a = prev ? prev + 1 : h;
-        n = (size_t)(dot - a);
-        if (n <= 3 && prev) { /* co.uk, com.au: go one label further left */
-            const char *q = prev, *r = h;
-            for (const char *p = h; p < prev; p++)
-                if (*p == '.')
-                    r = p + 1;
-            (void)q;
-            a = r;
-            n = (size_t)(prev - a);
-        }
-        return ex_fold(a, n, out, cap);
+    a = prev ? prev + 1 : h;
+    n = (size_t)(dot - a);
+    if (n <= 3 && prev) { /* co.uk, com.au: go one label further left */
+        a = h;
+        for (const char *p = h; p < prev; p++)
+            if (*p == '.')
+                a = p + 1;
+        n = (size_t)(prev - a);
     }
+    return ex_fold(a, n, out, cap);
 }
 
 static bool seg_is_site(const char *t, const struct seg *s, const char *site, const char *hostl)
@@ -253,22 +250,6 @@ static void site_beside_headline(ex_doc *d, const char *doc, const char *head)
         ex_meta_set(d, M_SITE, rest, rl, 25);
 }
 
-/* url's host without a leading "www.", into *h; its length, 0 when there is none. */
-static size_t site_host(const char *url, size_t len, const char **h)
-{
-    wc_url_parts u;
-    size_t n;
-
-    wc_url_split(url, len, &u);
-    *h = url + u.host.off;
-    n = u.host.len;
-    if (n > 4 && wc_mem_istarts(*h, n, "www.")) {
-        *h += 4;
-        n -= 4;
-    }
-    return n;
-}
-
 /*
  * Does href point at the site's front page ("/", "./", "index.html",
  * "https://host/")? With the page's URL known, an address with a host
@@ -304,8 +285,8 @@ static bool href_home(const ex_doc *d, const char *v, size_t l)
         return false; /* a path below the front page */
     if (!u.authority.present || !d->url)
         return true;
-    hl = site_host(v, l, &h);
-    phl = site_host(d->url, strlen(d->url), &ph);
+    hl = ex_site_host(v, l, &h);
+    phl = ex_site_host(d->url, strlen(d->url), &ph);
     return !phl || (hl == phl && !strncasecmp(h, ph, hl));
 }
 
