@@ -51,6 +51,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "internal.h"
 
 /* Link text share above which a block is navigation. */
@@ -344,17 +347,22 @@ struct pairset {
     size_t n;
 };
 
+/* Bytes of a word lower-cased at a time before hashing (longer words are hashed in pieces). */
+#define WORD_PIECE 64
+
+/* xxh3 of the word p[0..n) with ASCII letters lower-cased. */
 static uint64_t word_hash(const char *p, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
+    char low[WORD_PIECE];
+    uint64_t h = 0;
+    size_t i, k;
 
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        h ^= c;
-        h *= 1099511628211ULL;
+    for (i = 0; i < n; i += k) {
+        for (k = 0; k < WORD_PIECE && i + k < n; k++) {
+            char c = p[i + k];
+            low[k] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+        }
+        h = XXH3_64bits_withSeed(low, k, h);
     }
     return h;
 }

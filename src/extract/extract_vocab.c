@@ -23,6 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "internal.h"
 
 struct vword {
@@ -445,17 +448,14 @@ static uint32_t classify(const char *p, size_t len)
 
 uint32_t ex_vocab_classify(struct ex_vocab_cache *c, const char *p, size_t len)
 {
-    uint64_t h = 1469598103934665603ULL;
+    uint64_t h;
     size_t i;
     struct vslot *s;
     uint32_t bits;
 
     if (!len)
         return 0;
-    for (i = 0; i < len; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ULL;
-    }
+    h = XXH3_64bits(p, len);
     if (!c)
         return classify(p, len);
     for (i = h & (VOCAB_SLOTS - 1);; i = (i + 1) & (VOCAB_SLOTS - 1)) {
