@@ -33,9 +33,9 @@
 
 #include "internal.h"
 
-    /* --- tag table ----------------------------------------------------------- */
+/* --- tag table ----------------------------------------------------------- */
 
-    struct tag_info {
+struct tag_info {
     const char *name;
     uint16_t tag;
     uint16_t flags;
@@ -220,20 +220,6 @@ unsigned ex_tag_flags(unsigned tag)
     return tag < T_COUNT ? fixed[tag] : 0;
 }
 
-const char *ex_tag_name(unsigned tag)
-{
-    size_t i;
-
-    if (tag == T_TEXT)
-        return "#text";
-    if (tag == T_ROOT)
-        return "#root";
-    for (i = 0; i < WC_ARRAY_SIZE(tags); i++)
-        if (tags[i].tag == tag)
-            return tags[i].name;
-    return "?";
-}
-
 /* --- attributes ------------------------------------------------------------ */
 
 static int attr_key(const char *n)
@@ -330,11 +316,6 @@ const char *ex_attr_get(const ex_doc *d, uint32_t n, unsigned key, size_t *len)
         }
     }
     return NULL;
-}
-
-bool ex_attr_has(const ex_doc *d, uint32_t n, unsigned key)
-{
-    return ex_attr_get(d, n, key, NULL) != NULL;
 }
 
 /* --- the SAX builder ------------------------------------------------------ */

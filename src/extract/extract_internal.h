@@ -154,7 +154,6 @@ enum {
 };
 
 unsigned ex_tag_flags(unsigned tag);
-const char *ex_tag_name(unsigned tag);
 
 /* --- class/id vocabulary (extract_vocab.c) ------------------------------ */
 
@@ -371,7 +370,6 @@ typedef struct ex_doc {
 
 /* Attribute `key` of element n, or NULL (len in *len). */
 const char *ex_attr_get(const ex_doc *d, uint32_t n, unsigned key, size_t *len);
-bool ex_attr_has(const ex_doc *d, uint32_t n, unsigned key);
 
 /* extract_dom.c */
 wc_status ex_dom_parse(ex_doc *d, const char *utf8, size_t len, wc_error *err);
@@ -514,15 +512,5 @@ uint32_t ex_container_choose(ex_doc *d, bool ld_matched, double *gm, uint32_t *p
 /* extract_output.c */
 wc_status ex_output_build(ex_doc *d, wc_article *a);
 size_t ex_count_words(const char *p, size_t len);
-
-/* util */
-static inline size_t ex_utf8_chars(const char *p, size_t len)
-{
-    size_t i, n = 0;
-
-    for (i = 0; i < len; i++)
-        n += ((unsigned char)p[i] & 0xC0) != 0x80;
-    return n;
-}
 
 #endif
