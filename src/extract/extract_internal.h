@@ -323,9 +323,11 @@ typedef struct ex_meta_val {
 
 typedef struct ex_doc {
     /* input */
-    const char *url;  /* opts->url or NULL */
-    wc_buf utf8;      /* the page converted to UTF-8, when it needed converting */
-    const char *page; /* the UTF-8 page: utf8.buf, or the caller's bytes if clean */
+    const char *url;               /* opts->url, else known->url, or NULL */
+    const wc_article_known *known; /* opts->known or NULL */
+    bool fragment;                 /* an article's body without a page (wc_extract_fragment) */
+    wc_buf utf8;                   /* the page converted to UTF-8, when it needed converting */
+    const char *page;              /* the UTF-8 page: utf8.buf, or the caller's bytes if clean */
     size_t page_len;
 
     /* tree */
@@ -410,6 +412,8 @@ void ex_jsonld_read(ex_doc *d);
 void ex_meta_set(ex_doc *d, unsigned slot, const char *p, size_t len, int prio);
 void ex_meta_collect(ex_doc *d);
 void ex_meta_finish(ex_doc *d, wc_article *a);
+/* A fragment's head from d->known->entry (its <title>, og:site_name, author), before collecting. */
+wc_status ex_meta_fragment_head(ex_doc *d);
 /* Copy of p[0..len) (at most max bytes), blanks collapsed, entities decoded; NULL if empty. */
 char *ex_normalise(const char *p, size_t len, size_t max);
 /* Text of element n into out[0..cap) (valid UTF-8, NUL-terminated); its length, 0 on failure. */

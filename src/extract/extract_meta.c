@@ -12,6 +12,14 @@
  *   30  <title> minus its site suffix, byline text, dates in the text
  *   10  fallbacks: the host name as site, a date in the URL
  *
+ * Beside these priorities among the page's own witnesses stands a second
+ * table, between the page and what is known from outside it (the
+ * record's fields, the feed entry's, the URL's host): see extract.h
+ * (wc_article_known) and precedence[] at the end of this file. A fragment
+ * (a feed entry's content) has no <head>: the entry's title, site and
+ * author take its place, at the priorities of <title>, og:site_name and
+ * <meta name=author>.
+ *
  * This file collects the witnesses from the tree (<meta>, <link>, <base>,
  * <time>, microdata; JSON-LD in extract_jsonld.c) and, once the article is
  * chosen, turns the winners into the wc_article's fields. Three parts have
@@ -530,4 +538,174 @@ void ex_meta_finish(ex_doc *d, wc_article *a)
         a->lang = wc_strdup(ex_lang_code(d->lang));
     else if (d->html_lang[0] && strlen(d->html_lang) <= 3)
         a->lang = wc_strdup(d->html_lang);
+}
+
+/* --- what is known from outside the page ------------------------------------------ */
+
+/* Where a field's value may come from (the sources of wc_article_known). */
+enum known_source {
+    SRC_PAGE,   /* what extraction found, by the priorities above */
+    SRC_RECORD, /* the record's own fields */
+    SRC_ENTRY,  /* the feed entry's */
+    SRC_HOST,   /* the host of the record's URL, else of the canonical URL */
+    SRC_END
+};
+
+enum known_field { F_TITLE, F_AUTHOR, F_SITE, F_PUBLISHED, F_COUNT };
+
+/*
+ * The precedence table beside the page's own priorities (see extract.h):
+ * per field, the sources in the order they win. It is the order ingest
+ * has stored documents in: a page's headline, byline and site over what
+ * came with it, but the record's date (a JSONL "published", the feed
+ * entry's date on an entry's own text) over the page's guess.
+ */
+static const uint8_t precedence[F_COUNT][SRC_END] = {
+    [F_TITLE] = {SRC_PAGE, SRC_RECORD, SRC_ENTRY, SRC_END},
+    [F_AUTHOR] = {SRC_PAGE, SRC_RECORD, SRC_ENTRY, SRC_END},
+    [F_SITE] = {SRC_PAGE, SRC_RECORD, SRC_ENTRY, SRC_HOST},
+    [F_PUBLISHED] = {SRC_RECORD, SRC_PAGE, SRC_ENTRY, SRC_END},
+};
+
+void wc_article_known_init(wc_article_known *k)
+{
+    memset(k, 0, sizeof(*k));
+    k->record.published_at = WC_TIME_NONE;
+    k->entry.published_at = WC_TIME_NONE;
+}
+
+/* Bytes of one known string kept, as an attribute value would be. */
+#define KNOWN_MAX EX_MAX_ATTR
+
+/* A malloc'd copy of s[0..len) that is valid UTF-8 (U+FFFD for bad bytes); NULL on OOM. */
+static char *utf8_dup(const char *s, size_t len)
+{
+    wc_buf b;
+
+    if (wc_utf8_valid(s, len) && !memchr(s, '\0', len))
+        return wc_strndup(s, len);
+    wc_buf_init(&b, len * 3 + 16); /* each bad byte may become 3 */
+    if (wc_utf8_sanitize(&b, s, len, NULL)) {
+        wc_buf_release(&b);
+        return NULL;
+    }
+    return wc_buf_detach(&b, NULL);
+}
+
+/*
+ * A fragment's head: the entry's title is its <title>, its site
+ * og:site_name (priority 80), its author <meta name=author> (60), each as
+ * the parser would have kept them (KNOWN_MAX bytes, an author that is a
+ * link is none). Set before anything of the fragment is collected, so ties
+ * go to the entry as they go to a page's <head>.
+ */
+wc_status ex_meta_fragment_head(ex_doc *d)
+{
+    const wc_meta_witness *e = d->known ? &d->known->entry : NULL;
+    const char *v[3] = {e ? e->title : NULL, e ? e->site : NULL, e ? e->author : NULL};
+    char *s[3] = {NULL, NULL, NULL};
+    wc_status st = WC_OK;
+    unsigned i;
+
+    wc_buf_reset(&d->title); /* a <title> inside a fragment is not the entry's */
+    for (i = 0; i < 3; i++)
+        if (v[i] &&
+            !(s[i] = utf8_dup(v[i], i ? WC_MIN(strlen(v[i]), (size_t)KNOWN_MAX) : strlen(v[i])))) {
+            st = WC_ERR_NOMEM;
+            goto out;
+        }
+    if (s[0] && strlen(s[0]) <= EX_MAX_TITLE && (st = wc_buf_addstr(&d->title, s[0])))
+        goto out;
+    if (s[1] && *s[1])
+        ex_meta_set(d, M_SITE, s[1], strlen(s[1]), 80);
+    if (s[2] && *s[2] && !wc_mem_istarts(s[2], strlen(s[2]), "http"))
+        ex_meta_add_author(d, s[2], strlen(s[2]), 60);
+out:
+    for (i = 0; i < 3; i++)
+        free(s[i]);
+    return st;
+}
+
+static const char *witness_string(const wc_meta_witness *w, unsigned field)
+{
+    return field == F_TITLE ? w->title : field == F_AUTHOR ? w->author : w->site;
+}
+
+/* *out = wc_url_host(url), NULL when url has no host; WC_ERR_NOMEM tells OOM from no host. */
+static wc_status url_host(const char *url, char **out)
+{
+    wc_url_parts u;
+    size_t len;
+
+    *out = NULL;
+    if (!url || (len = strlen(url)) > WC_URL_MAX_LEN)
+        return WC_OK;
+    wc_url_split(url, len, &u);
+    if (!u.host.present || !u.host.len)
+        return WC_OK;
+    return (*out = wc_url_host(url)) ? WC_OK : WC_ERR_NOMEM;
+}
+
+/* One string field of a decided by the table. */
+static wc_status decide_string(wc_article *a, const wc_article_known *k, unsigned field,
+                               char **slot)
+{
+    const uint8_t *order = precedence[field];
+    unsigned i;
+    wc_status st;
+
+    for (i = 0; i < SRC_END && order[i] != SRC_END; i++) {
+        const char *v = NULL;
+        char *copy = NULL;
+        switch (order[i]) {
+        case SRC_PAGE:
+            if (*slot)
+                return WC_OK;
+            continue;
+        case SRC_RECORD:
+            v = k ? witness_string(&k->record, field) : NULL;
+            break;
+        case SRC_ENTRY:
+            v = k ? witness_string(&k->entry, field) : NULL;
+            break;
+        case SRC_HOST:
+            if ((st = url_host(k && k->url ? k->url : a->canonical_url, &copy)))
+                return st;
+            break;
+        }
+        if (!v && !copy)
+            continue;
+        if (v && !(copy = utf8_dup(v, strlen(v))))
+            return WC_ERR_NOMEM;
+        free(*slot);
+        *slot = copy;
+        return WC_OK;
+    }
+    return WC_OK;
+}
+
+wc_status wc_article_merge_known(wc_article *a, const wc_article_known *k)
+{
+    const uint8_t *order = precedence[F_PUBLISHED];
+    wc_status st;
+    unsigned i;
+
+    if ((st = decide_string(a, k, F_TITLE, &a->title)) ||
+        (st = decide_string(a, k, F_AUTHOR, &a->author)) ||
+        (st = decide_string(a, k, F_SITE, &a->site)))
+        return st;
+    for (i = 0; i < SRC_END && order[i] != SRC_END; i++) {
+        int64_t t = WC_TIME_NONE;
+        if (order[i] == SRC_PAGE)
+            t = a->published_at;
+        else if (k && order[i] == SRC_RECORD)
+            t = k->record.published_at;
+        else if (k && order[i] == SRC_ENTRY)
+            t = k->entry.published_at;
+        if (t != WC_TIME_NONE) {
+            a->published_at = t;
+            break;
+        }
+    }
+    return WC_OK;
 }
