@@ -75,12 +75,13 @@ static void doc_init(ex_doc *d, const wc_extract_opts *opts, bool fragment)
     d->known = opts ? opts->known : NULL;
     d->url = opts && opts->url ? opts->url : d->known ? d->known->url : NULL;
     d->fragment = fragment;
-    wc_buf_init(&d->text, 0);
-    wc_buf_init(&d->abuf, 0);
-    wc_buf_init(&d->title, 0);
-    wc_buf_init(&d->jsonld, 0);
-    wc_buf_init(&d->btext, 0);
-    wc_buf_init(&d->utf8, 0);
+    /* the tree's caps (extract_internal.h) bound every buffer of the page */
+    wc_buf_init(&d->text, EX_MAX_TEXT);
+    wc_buf_init(&d->abuf, EX_MAX_TEXT);
+    wc_buf_init(&d->title, EX_MAX_TITLE);
+    wc_buf_init(&d->jsonld, EX_MAX_JSONLD);
+    wc_buf_init(&d->btext, EX_MAX_BLOCK_TEXT);
+    wc_buf_init(&d->utf8, EX_MAX_UTF8);
     d->body = d->html = d->h1 = d->container = EX_NONE;
     d->lang = EX_LANG_NONE;
 }

@@ -294,7 +294,7 @@ wc_status ex_dom_blocks(ex_doc *d)
     l.d = d;
     l.owner = 0;
     l.kind = K_PARA;
-    if (wc_buf_grow(&d->btext, d->text.len + 64))
+    if (wc_buf_grow(&d->btext, d->text.len + (EX_MAX_BLOCK_TEXT - EX_MAX_TEXT)))
         return WC_ERR_NOMEM;
     walk(&l, 0);
     flush(&l);

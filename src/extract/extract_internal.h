@@ -47,6 +47,12 @@
 #define EX_MAX_LINE ((size_t)64 << 10)
 /* Bytes of <title> kept. */
 #define EX_MAX_TITLE 2048
+/* Bytes of the blocks' texts: the text runs trimmed, so at most EX_MAX_TEXT, plus the
+   slack ex_dom_blocks reserves before laying them out. */
+#define EX_MAX_BLOCK_TEXT (EX_MAX_TEXT + 64)
+/* Bytes of a page converted to UTF-8: 3 per input byte at most (a legacy byte becomes
+   up to 3), plus a little; extract_charset.c sizes its buffer per page below this. */
+#define EX_MAX_UTF8 (WC_EXTRACT_MAX_INPUT * 3 + 16)
 
 #define EX_NONE UINT32_MAX
 

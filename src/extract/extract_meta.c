@@ -255,13 +255,16 @@ static void link_tag(ex_doc *d, uint32_t n)
         ex_meta_set(d, M_IMAGE, href, hl, 50);
 }
 
+/* Room past max that ex_dom_text may take: it stops at max, but may end on a separating space. */
+#define NODE_TEXT_SLACK 8
+
 /* Text of element n into a small buffer; "" on failure. */
 size_t ex_node_text(const ex_doc *d, uint32_t n, char *out, size_t cap)
 {
     wc_buf b;
     size_t l;
 
-    wc_buf_init(&b, 0);
+    wc_buf_init(&b, cap + NODE_TEXT_SLACK);
     if (ex_dom_text(d, n, &b, cap - 1) || !b.len) {
         wc_buf_release(&b);
         out[0] = '\0';
@@ -577,6 +580,9 @@ void wc_article_known_init(wc_article_known *k)
 /* Bytes of one known string kept, as an attribute value would be. */
 #define KNOWN_MAX EX_MAX_ATTR
 
+/* Bytes of a repaired copy of len bytes: each bad byte becomes U+FFFD, 3 bytes. */
+#define REPAIRED_MAX(len) ((len)*3 + 16)
+
 /* A malloc'd copy of s[0..len) that is valid UTF-8 (U+FFFD for bad bytes); NULL on OOM. */
 static char *utf8_dup(const char *s, size_t len)
 {
@@ -584,7 +590,7 @@ static char *utf8_dup(const char *s, size_t len)
 
     if (wc_utf8_valid(s, len) && !memchr(s, '\0', len))
         return wc_strndup(s, len);
-    wc_buf_init(&b, len * 3 + 16); /* each bad byte may become 3 */
+    wc_buf_init(&b, REPAIRED_MAX(len));
     if (wc_utf8_sanitize(&b, s, len, NULL)) {
         wc_buf_release(&b);
         return NULL;
