@@ -344,6 +344,16 @@ static void itemprop_value(ex_doc *d, uint32_t n, const char *prop, size_t pl)
             ex_meta_set(d, M_IMAGE, v, vl, 45);
     }
 }
+/* The primary subtag of a language tag v[0..l) ("en-US" -> "en"), lower case, as html_lang. */
+static void set_html_lang(ex_doc *d, const char *v, size_t l)
+{
+    size_t k;
+
+    for (k = 0; k < l && k + 1 < sizeof(d->html_lang) && v[k] != '-' && v[k] != '_'; k++)
+        d->html_lang[k] = (char)((v[k] >= 'A' && v[k] <= 'Z') ? v[k] + 32 : v[k]);
+    d->html_lang[k] = '\0';
+}
+
 static void collect(ex_doc *d, struct ex_title_ctx *tc)
 {
     uint32_t n;
@@ -370,13 +380,8 @@ static void collect(ex_doc *d, struct ex_title_ctx *tc)
             }
             continue;
         case T_HTML:
-            if ((v = ex_attr_get(d, n, A_LANG, &l)) && l) {
-                size_t k;
-                for (k = 0; k < l && k + 1 < sizeof(d->html_lang) && v[k] != '-' && v[k] != '_';
-                     k++)
-                    d->html_lang[k] = (char)((v[k] >= 'A' && v[k] <= 'Z') ? v[k] + 32 : v[k]);
-                d->html_lang[k] = '\0';
-            }
+            if ((v = ex_attr_get(d, n, A_LANG, &l)) && l)
+                set_html_lang(d, v, l);
             break;
         case T_TIME:
             if ((v = ex_attr_get(d, n, A_DATETIME, &l)) && ex_date_parse(v, l, &t)) {
@@ -421,13 +426,8 @@ void ex_meta_collect(ex_doc *d)
     }
     ex_title_decide(d, &tc);
     free(tc.doc_title);
-    if (!d->html_lang[0] && d->meta[M_LANG].s) {
-        const char *v = d->meta[M_LANG].s;
-        size_t k;
-        for (k = 0; v[k] && k + 1 < sizeof(d->html_lang) && v[k] != '-' && v[k] != '_'; k++)
-            d->html_lang[k] = (char)((v[k] >= 'A' && v[k] <= 'Z') ? v[k] + 32 : v[k]);
-        d->html_lang[k] = '\0';
-    }
+    if (!d->html_lang[0] && d->meta[M_LANG].s)
+        set_html_lang(d, d->meta[M_LANG].s, strlen(d->meta[M_LANG].s));
 }
 
 /* --- into the article ---------------------------------------------------------- */
