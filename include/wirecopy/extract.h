@@ -103,7 +103,8 @@ typedef struct wc_meta_witness {
  */
 typedef struct wc_article_known {
     const char *url;        /* the record's URL (WARC-Target-URI, JSONL url, an entry's link) */
-    wc_meta_witness record; /* the record's own fields: a JSONL line's title and published */
+    wc_meta_witness record; /* the record's own fields: a JSONL line's title and published
+                               (no record format carries an author or site yet) */
     wc_meta_witness entry;  /* the feed entry's: title, author, published; the feed's title as
                                site */
 } wc_article_known;
