@@ -67,12 +67,59 @@ void wc_article_init(wc_article *a);
 /* Free every string and re-initialise. */
 void wc_article_release(wc_article *a);
 
+/*
+ * What one source says of an article before its HTML is read. A NULL
+ * string or an INT64_MIN time is not known. Strings are borrowed for the
+ * call; they should be UTF-8 (invalid bytes become U+FFFD).
+ */
+typedef struct wc_meta_witness {
+    const char *title;
+    const char *author;
+    const char *site;
+    int64_t published_at;
+} wc_meta_witness;
+
+/*
+ * What is known of an article from where it came, beside its page: the
+ * record's own fields and the feed entry that announced it. Extraction
+ * combines them with what the page says by one precedence table; per
+ * field, the first witness that knows wins:
+ *
+ *   title         page, record, entry
+ *   author        page, record, entry
+ *   site          page, record, entry, host
+ *   published_at  record, page, entry
+ *
+ * "page" is what extraction finds by its own precedence among the page's
+ * witnesses (JSON-LD, og:, <meta>, <title>, bylines...; see
+ * extract_meta.c), its own fallbacks included: the host of its canonical
+ * URL or of its URL as site, a date in its URL. "host" is wc_url_host()
+ * of url, else of the page's canonical URL. A fragment has no page around
+ * it: there the entry plays the page's head (its title is read as the
+ * <title>, its site as og:site_name, its author as <meta name=author>).
+ * The other fields (modified_at, lang, description, image, canonical_url)
+ * are the page's alone. The table is ingest's order for storing a
+ * document, so a record stored through it keeps what it had.
+ */
+typedef struct wc_article_known {
+    const char *url;        /* the record's URL (WARC-Target-URI, JSONL url, an entry's link) */
+    wc_meta_witness record; /* the record's own fields: a JSONL line's title and published
+                               (no record format carries an author or site yet) */
+    wc_meta_witness entry;  /* the feed entry's: title, author, published; the feed's title as
+                               site */
+} wc_article_known;
+
+/* Nothing known: strings NULL, times INT64_MIN. */
+void wc_article_known_init(wc_article_known *k);
+
 typedef struct wc_extract_opts {
-    const char *url;     /* the page's URL (base for relative links, site fallback) or NULL */
+    const char *url;     /* the page's URL (base for relative links, site fallback) or NULL;
+                            NULL takes known->url */
     const char *charset; /* charset from the HTTP header or NULL; the page's own
                             declaration wins only when this is NULL (a byte order
                             mark always wins, as in browsers) */
-    unsigned flags;      /* reserved, 0 */
+    const wc_article_known *known; /* metadata from outside the page, or NULL (then the
+                                      article holds the page's alone) */
 } wc_extract_opts;
 
 /* Caps on what one page may cost (see extract.c for where they come from). */
@@ -88,6 +135,27 @@ typedef struct wc_extract_opts {
  */
 wc_status wc_extract_html(const char *html, size_t len, const wc_extract_opts *opts,
                           wc_article *out, wc_error *err);
+
+/*
+ * Extract an HTML fragment that is an article's body with no page around
+ * it (a feed entry's content), as wc_extract_html() does a page: the
+ * fragment is read as the content of an <article>, and opts->known->entry
+ * stands for the page's head (see wc_article_known). Plain text is a
+ * fragment too. Same errors and thread-safety as wc_extract_html().
+ */
+wc_status wc_extract_fragment(const char *html, size_t len, const wc_extract_opts *opts,
+                              wc_article *out, wc_error *err);
+
+/*
+ * Decide a's title, author, site and published_at by the precedence table
+ * (see wc_article_known) between what a holds, taken as the page's own,
+ * and k (NULL: nothing known but a's canonical URL). For an article made
+ * from a plain-text record, which has no page, the record's and entry's
+ * witnesses and the URL's host decide. wc_extract_html() and
+ * wc_extract_fragment() call it when given opts->known. Strings are
+ * copied; WC_ERR_NOMEM leaves a with the fields decided so far.
+ */
+wc_status wc_article_merge_known(wc_article *a, const wc_article_known *k);
 
 /*
  * Render an article as plain text: with WC_TEXT_TITLE the title on the

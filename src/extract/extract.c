@@ -1,14 +1,20 @@
 /*
- * extract.c - one HTML page in, one article out (see extract.h).
+ * extract.c - one HTML page (or an article's HTML fragment) in, one
+ * article out (see extract.h).
  *
  * The passes, in order, each in its own file:
  *   extract_charset  bytes -> UTF-8 (BOM, HTTP charset, <meta>, guess)
- *   extract_dom      libxml2 SAX events -> compact tree -> text blocks
- *   extract_meta     <meta>, <link>, microdata, <time>, JSON-LD (extract_jsonld),
- *                    the headline chosen against <title>
+ *   extract_dom      libxml2 SAX events -> compact tree; class/id names read
+ *                    as they arrive (extract_vocab); the tree cut into text
+ *                    blocks (extract_blocks)
+ *   extract_meta     <meta>, <link>, microdata, <time>, JSON-LD (extract_jsonld)
+ *                    into prioritised witnesses; the headline chosen against
+ *                    <title> (extract_title), authors (extract_author), dates
+ *                    as pages write them (extract_date)
  *   extract_lang     the text's language (stopword shares, <html lang>)
  *   extract_clean    headline copies, bylines, datelines, debris phrases flagged
- *   extract_score    the article container and the blocks kept
+ *   extract_score    blocks classed on their own (jusText); the element holding
+ *                    the article chosen (extract_container); the lines kept in it
  *   extract_output   kept blocks -> text + block list
  * All state lives in one ex_doc on the caller's stack and heap; nothing
  * is shared between calls except read-only tables, so any number of
@@ -22,6 +28,15 @@
  *
  * Binary junk and plain text are turned away before parsing: a page must
  * contain markup (a tag) in its first bytes and few control characters.
+ *
+ * Two entry points. wc_extract_html() reads a page. wc_extract_fragment()
+ * reads an article's body without a page (a feed entry's content, plain
+ * text allowed): it is parsed inside an <article> of an empty page, and
+ * the feed entry's title, site and author stand for the page's head as
+ * data, never written into HTML and read back. With opts->known, both end
+ * by combining the page's metadata with what the record and the entry
+ * said (wc_article_merge_known, the one precedence table, in
+ * extract_meta.c), so callers store the article's fields as they are.
  */
 #include "extract_internal.h"
 
@@ -54,16 +69,19 @@ void wc_article_release(wc_article *a)
     wc_article_init(a);
 }
 
-static void doc_init(ex_doc *d, const char *url)
+static void doc_init(ex_doc *d, const wc_extract_opts *opts, bool fragment)
 {
     memset(d, 0, sizeof(*d));
-    d->url = url;
-    wc_buf_init(&d->text, 0);
-    wc_buf_init(&d->abuf, 0);
-    wc_buf_init(&d->title, 0);
-    wc_buf_init(&d->jsonld, 0);
-    wc_buf_init(&d->btext, 0);
-    wc_buf_init(&d->utf8, 0);
+    d->known = opts ? opts->known : NULL;
+    d->url = opts && opts->url ? opts->url : d->known ? d->known->url : NULL;
+    d->fragment = fragment;
+    /* the tree's caps (extract_internal.h) bound every buffer of the page */
+    wc_buf_init(&d->text, EX_MAX_TEXT);
+    wc_buf_init(&d->abuf, EX_MAX_TEXT);
+    wc_buf_init(&d->title, EX_MAX_TITLE);
+    wc_buf_init(&d->jsonld, EX_MAX_JSONLD);
+    wc_buf_init(&d->btext, EX_MAX_BLOCK_TEXT);
+    wc_buf_init(&d->utf8, EX_MAX_UTF8);
     d->body = d->html = d->h1 = d->container = EX_NONE;
     d->lang = EX_LANG_NONE;
 }
@@ -108,24 +126,18 @@ static bool looks_like_html(const char *p, size_t len)
     return false;
 }
 
-wc_status wc_extract_html(const char *html, size_t len, const wc_extract_opts *opts,
-                          wc_article *out, wc_error *err)
+/*
+ * The passes over html[0..len) (a page, or a fragment inside its
+ * context), the page's metadata combined with opts->known at the end.
+ */
+static wc_status extract(const char *html, size_t len, const wc_extract_opts *opts, bool fragment,
+                         wc_article *out, wc_error *err)
 {
     ex_doc d;
     wc_status st;
     const char *title;
 
-    wc_article_release(out);
-    if (!html && len)
-        return wc_error_set(err, WC_ERR_USAGE, "no page given");
-    if (len > WC_EXTRACT_MAX_INPUT)
-        return wc_error_set(err, WC_ERR_LIMIT, "page of %zu bytes is over the %zu byte limit", len,
-                            (size_t)WC_EXTRACT_MAX_INPUT);
-    if (!len)
-        return wc_error_set(err, WC_ERR_EMPTY, "empty page");
-    if (!looks_like_html(html, len))
-        return wc_error_set(err, WC_ERR_EMPTY, "not an HTML page");
-    doc_init(&d, opts ? opts->url : NULL);
+    doc_init(&d, opts, fragment);
     if ((st = ex_charset_decode(&d, html, len, opts ? opts->charset : NULL, err)))
         goto out;
     if ((st = ex_dom_parse(&d, d.page, d.page_len, err)))
@@ -136,6 +148,10 @@ wc_status wc_extract_html(const char *html, size_t len, const wc_extract_opts *o
         wc_error_set(err, st, "cannot lay out the page's text: %s", wc_strerror(st));
         goto out;
     }
+    if (fragment && (st = ex_meta_fragment_head(&d))) {
+        wc_error_set(err, st, "cannot read the entry's metadata: %s", wc_strerror(st));
+        goto out;
+    }
     ex_meta_collect(&d);
     ex_lang_detect(&d);
     title = d.meta[M_TITLE].s;
@@ -143,21 +159,83 @@ wc_status wc_extract_html(const char *html, size_t len, const wc_extract_opts *o
     ex_score_classify(&d);
     ex_score_select(&d);
     st = ex_output_build(&d, out);
-    if (st == WC_ERR_EMPTY) {
-        /* no article, but what the page says of itself stays (title, dates, ...) */
-        wc_error_set(err, st, "no article text found");
-        ex_meta_finish(&d, out);
-        doc_release(&d);
-        return st;
-    }
-    if (st) {
+    if (st && st != WC_ERR_EMPTY) {
         wc_error_set(err, st, "cannot build the article text: %s", wc_strerror(st));
         goto out;
     }
+    /* no article (WC_ERR_EMPTY), but what the page says of itself stays (title, dates, ...) */
     ex_meta_finish(&d, out);
+    if (d.known) {
+        wc_status mst = wc_article_merge_known(out, d.known);
+        if (mst) {
+            st = wc_error_set(err, mst, "cannot combine the known metadata: %s", wc_strerror(mst));
+            goto out;
+        }
+    }
+    if (st == WC_ERR_EMPTY)
+        wc_error_set(err, st, "no article text found");
 out:
     doc_release(&d);
-    if (st)
+    if (st && st != WC_ERR_EMPTY)
         wc_article_release(out);
+    return st;
+}
+
+/* The input checks both entry points share; WC_OK when html[0..len) is worth parsing. */
+static wc_status check_input(const char *html, size_t len, const char *what, wc_error *err)
+{
+    if (!html && len)
+        return wc_error_set(err, WC_ERR_USAGE, "no %s given", what);
+    if (len > WC_EXTRACT_MAX_INPUT)
+        return wc_error_set(err, WC_ERR_LIMIT, "%s of %zu bytes is over the %zu byte limit", what,
+                            len, (size_t)WC_EXTRACT_MAX_INPUT);
+    if (!len)
+        return wc_error_set(err, WC_ERR_EMPTY, "empty %s", what);
+    return WC_OK;
+}
+
+wc_status wc_extract_html(const char *html, size_t len, const wc_extract_opts *opts,
+                          wc_article *out, wc_error *err)
+{
+    wc_status st;
+
+    wc_article_release(out);
+    if ((st = check_input(html, len, "page", err)))
+        return st;
+    if (!looks_like_html(html, len))
+        return wc_error_set(err, WC_ERR_EMPTY, "not an HTML page");
+    return extract(html, len, opts, false, out, err);
+}
+
+/*
+ * A fragment's context: the body of an empty UTF-8 page, inside an
+ * <article>. libxml2 parses HTML fragments only as documents, so the
+ * context is written around the fragment; nothing of the entry's
+ * metadata goes through HTML.
+ */
+#define FRAGMENT_HEAD "<!doctype html><html><head><meta charset=\"utf-8\"></head><body><article>"
+#define FRAGMENT_TAIL "</article></body></html>"
+/* The fragment and its context. */
+#define FRAGMENT_MAX (WC_EXTRACT_MAX_INPUT + sizeof(FRAGMENT_HEAD) + sizeof(FRAGMENT_TAIL))
+
+wc_status wc_extract_fragment(const char *html, size_t len, const wc_extract_opts *opts,
+                              wc_article *out, wc_error *err)
+{
+    wc_buf page;
+    wc_status st;
+
+    wc_article_release(out);
+    if ((st = check_input(html, len, "fragment", err)))
+        return st;
+    if (wc_looks_binary(html, WC_MIN(len, (size_t)SNIFF_BYTES)))
+        return wc_error_set(err, WC_ERR_EMPTY, "not an HTML fragment");
+    wc_buf_init(&page, FRAGMENT_MAX);
+    if ((st = wc_buf_addstr(&page, FRAGMENT_HEAD)) || (st = wc_buf_add(&page, html, len)) ||
+        (st = wc_buf_addstr(&page, FRAGMENT_TAIL))) {
+        wc_buf_release(&page);
+        return wc_error_set(err, st, "cannot hold the fragment: %s", wc_strerror(st));
+    }
+    st = extract(page.buf, page.len, opts, true, out, err);
+    wc_buf_release(&page);
     return st;
 }

@@ -5,7 +5,7 @@
  *
  * The pipeline (extract.c runs it, one page at a time, no shared state):
  *
- *   bytes --charset--> UTF-8 --dom (SAX)--> ex_doc tree --dom--> blocks
+ *   bytes --charset--> UTF-8 --dom (SAX)--> ex_doc tree --blocks--> blocks
  *     --jsonld/meta--> metadata   --stopwords/lang--> word statistics
  *     --score--> the article container and the blocks kept
  *     --clean--> in-article debris dropped --output--> wc_article
@@ -47,6 +47,12 @@
 #define EX_MAX_LINE ((size_t)64 << 10)
 /* Bytes of <title> kept. */
 #define EX_MAX_TITLE 2048
+/* Bytes of the blocks' texts: the text runs trimmed, so at most EX_MAX_TEXT, plus the
+   slack ex_dom_blocks reserves before laying them out. */
+#define EX_MAX_BLOCK_TEXT (EX_MAX_TEXT + 64)
+/* Bytes of a page converted to UTF-8: 3 per input byte at most (a legacy byte becomes
+   up to 3), plus a little; extract_charset.c sizes its buffer per page below this. */
+#define EX_MAX_UTF8 (WC_EXTRACT_MAX_INPUT * 3 + 16)
 
 #define EX_NONE UINT32_MAX
 
@@ -154,9 +160,8 @@ enum {
 };
 
 unsigned ex_tag_flags(unsigned tag);
-const char *ex_tag_name(unsigned tag);
 
-/* --- class/id vocabulary (extract_clean.c) ------------------------------ */
+/* --- class/id vocabulary (extract_vocab.c) ------------------------------ */
 
 /* What an element's class, id, role, itemprop or tag says it is. */
 enum {
@@ -200,7 +205,7 @@ uint32_t ex_vocab_classify(struct ex_vocab_cache *c, const char *p, size_t len);
 struct ex_vocab_cache *ex_vocab_cache_new(void);
 void ex_vocab_cache_free(struct ex_vocab_cache *c);
 
-/* --- the tree (extract_dom.c) ------------------------------------------ */
+/* --- the tree (extract_dom.c, extract_blocks.c) ------------------------------------ */
 
 /* Attributes worth keeping. */
 enum ex_attr_key {
@@ -324,9 +329,11 @@ typedef struct ex_meta_val {
 
 typedef struct ex_doc {
     /* input */
-    const char *url;  /* opts->url or NULL */
-    wc_buf utf8;      /* the page converted to UTF-8, when it needed converting */
-    const char *page; /* the UTF-8 page: utf8.buf, or the caller's bytes if clean */
+    const char *url;               /* opts->url, else known->url, or NULL */
+    const wc_article_known *known; /* opts->known or NULL */
+    bool fragment;                 /* an article's body without a page (wc_extract_fragment) */
+    wc_buf utf8;                   /* the page converted to UTF-8, when it needed converting */
+    const char *page;              /* the UTF-8 page: utf8.buf, or the caller's bytes if clean */
     size_t page_len;
 
     /* tree */
@@ -371,10 +378,11 @@ typedef struct ex_doc {
 
 /* Attribute `key` of element n, or NULL (len in *len). */
 const char *ex_attr_get(const ex_doc *d, uint32_t n, unsigned key, size_t *len);
-bool ex_attr_has(const ex_doc *d, uint32_t n, unsigned key);
 
 /* extract_dom.c */
 wc_status ex_dom_parse(ex_doc *d, const char *utf8, size_t len, wc_error *err);
+
+/* extract_blocks.c */
 wc_status ex_dom_blocks(ex_doc *d);
 /* Append the text of subtree n (spaces collapsed) to out, at most max bytes. */
 wc_status ex_dom_text(const ex_doc *d, uint32_t n, wc_buf *out, size_t max);
@@ -408,15 +416,50 @@ void ex_jsonld_read(ex_doc *d);
 
 /* extract_meta.c */
 void ex_meta_set(ex_doc *d, unsigned slot, const char *p, size_t len, int prio);
-void ex_meta_add_author(ex_doc *d, const char *p, size_t len, int prio);
 void ex_meta_collect(ex_doc *d);
 void ex_meta_finish(ex_doc *d, wc_article *a);
-/* Normalise title text for comparisons (lower case, alnum only); returns length. */
-size_t ex_fold(const char *p, size_t len, char *out, size_t outcap);
-/* Parse a date as pages write it (ISO, RFC 822, "July 4, 2012", "4 July 2012"). */
-bool ex_date_parse(const char *p, size_t len, int64_t *out);
+/* A fragment's head from d->known->entry (its <title>, og:site_name, author), before collecting. */
+wc_status ex_meta_fragment_head(ex_doc *d);
+/* Copy of p[0..len) (at most max bytes), blanks collapsed, entities decoded; NULL if empty. */
+char *ex_normalise(const char *p, size_t len, size_t max);
+/* Text of element n into out[0..cap) (valid UTF-8, NUL-terminated); its length, 0 on failure. */
+size_t ex_node_text(const ex_doc *d, uint32_t n, char *out, size_t cap);
+/* url[0..len)'s host without a leading "www.", into *h; its length, 0 when there is none. */
+size_t ex_site_host(const char *url, size_t len, const char **h);
 /* Resolve ref against the page's base; malloc'd absolute URL or NULL. */
 char *ex_resolve_url(const ex_doc *d, const char *ref, size_t len);
+/* Normalise title text for comparisons (lower case, alnum only); returns length. */
+size_t ex_fold(const char *p, size_t len, char *out, size_t outcap);
+
+/* extract_title.c */
+/* Heading candidates for the title: h1s and elements the template calls
+   titles (heads); other <h2>/<h3>, which blogs use for the post's headline (subs). */
+#define EX_MAX_HEADS 12
+#define EX_MAX_SUBS 96
+
+struct ex_title_ctx {
+    uint32_t heads[EX_MAX_HEADS];
+    unsigned n_heads;
+    uint32_t subs[EX_MAX_SUBS];
+    unsigned n_subs;
+    char *doc_title; /* <title> */
+};
+
+/* Choose the headline (M_TITLE) from the candidates; d->h1 gets the heading chosen. */
+void ex_title_decide(ex_doc *d, struct ex_title_ctx *tc);
+
+/* extract_author.c */
+void ex_meta_add_author(ex_doc *d, const char *p, size_t len, int prio);
+/* hCard: element n of class value v[0..l) naming an author ("fn" inside "author"/"vcard"). */
+void ex_hcard_author(ex_doc *d, uint32_t n, const char *v, size_t l);
+/* Byline lines ("By Jane Doe") as authors, when nothing better named them. */
+void ex_byline_authors(ex_doc *d);
+
+/* extract_date.c */
+/* Parse a date as pages write it (ISO, RFC 822, "July 4, 2012", "4 July 2012"). */
+bool ex_date_parse(const char *p, size_t len, int64_t *out);
+/* A date in the path of URL u (/2012/07/24/, /2012-07-24, /20120724/). */
+bool ex_url_date(const char *u, int64_t *out);
 
 /* extract_clean.c */
 /* Flag blocks that are bylines, datelines, debris phrases, headline copies. */
@@ -434,22 +477,50 @@ bool ex_is_comments_heading(const char *p, size_t len);
 /* Is this block's text the label of a summary box ("Story highlights", "Key points")? */
 bool ex_is_summary_label(const char *p, size_t len);
 
-/* extract_score.c */
+/* extract_score.c, extract_container.c */
+/* jusText's length limits, in characters (code points, spaces excluded). */
+#define LEN_LOW 60
+#define LEN_HIGH 180
+/* Stopword share limits, for our short lists (jusText uses 0.30/0.32 with long ones). */
+#define STOP_LOW 0.22
+#define STOP_HIGH 0.28
+/* Teaser items (headline link + summary) that make a page a listing. */
+#define LISTING_MIN_ITEMS 3
+
+/* Class bits that damp weight and drop blocks inside the container. */
+#define DAMP_BITS                                                                                  \
+    (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_SHARE | EXC_AD | EXC_PROMO |           \
+     EXC_COMMENT | EXC_MODAL | EXC_BIO | EXC_PAGER | EXC_HIDDEN)
+#define DROP_BITS                                                                                  \
+    (DAMP_BITS | EXC_TAGS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER | EXC_EMBED | EXC_MEDIA)
+/* Names that never wrap an article: only a page-wide wrapper escapes them. */
+#define HARD_BITS (EXC_COMMENT | EXC_BIO | EXC_FOOTER | EXC_NAV | EXC_MODAL)
+
+/* Share of the block's characters inside links. */
+static inline double ex_link_density(const ex_block *b)
+{
+    return b->chars ? (double)b->link_chars / (double)b->chars : 0.0;
+}
+
+/* Stopword share, scaled to the English-calibrated thresholds. */
+static inline double ex_stop_density(const ex_doc *d, const ex_block *b)
+{
+    return b->words ? (double)b->stops / (double)b->words / ex_lang_stop_scale(d->lang) : 0.0;
+}
+
+/* A teaser's headline: a few words, mostly link (a timestamp may share the line). */
+static inline bool ex_teaser_headline(const ex_block *b)
+{
+    return b->words >= 3 && b->link_chars * 10 >= b->chars * 6;
+}
+
 void ex_score_classify(ex_doc *d);
 void ex_score_select(ex_doc *d);
+uint32_t ex_container_choose(ex_doc *d, bool ld_matched, double *gm, uint32_t *pe,
+                             uint8_t *untrusted);
 
 /* extract_output.c */
 wc_status ex_output_build(ex_doc *d, wc_article *a);
 size_t ex_count_words(const char *p, size_t len);
-
-/* util */
-static inline size_t ex_utf8_chars(const char *p, size_t len)
-{
-    size_t i, n = 0;
-
-    for (i = 0; i < len; i++)
-        n += ((unsigned char)p[i] & 0xC0) != 0x80;
-    return n;
-}
 
 #endif

@@ -1,6 +1,5 @@
 /*
- * extract_score.c - which element holds the article, and which of its
- * lines are the article's text.
+ * extract_score.c - which lines of a page are the article's text.
  *
  * Three layers of evidence, each correcting the blind spots of the other:
  *
@@ -13,34 +12,10 @@
  *    Without a stopword list for the page's language only length and
  *    links count.
  *
- * 2. The tree. Every block gets a weight (good: +its length; link text
- *    costs its length, short or stopword-poor lines a little) damped when
- *    an ancestor's class/id says comments, related links, sidebar,
- *    navigation... Summed bottom-up, each element gets the net weight of
- *    its subtree, and the article container is the element with the
- *    largest sum: the smallest subtree that takes in the article's text
- *    and leaves out what outweighs it (a maximum-weight subtree, in the
- *    spirit of the "maximum subsequence" extractors and Readability's
- *    ancestor scoring). Strong witnesses decide or add weight:
- *    itemprop=articleBody names the container outright; "article-body"
- *    classes boost; the JSON-LD articleBody's word pairs mark the blocks
- *    that are the article. Then the choice is corrected both ways: down
- *    into a child that holds nearly all the weight, up (Readability's
- *    sibling rule) while the parent holds markedly more article-like text
- *    and what it adds is not a column of teasers, and up to an element
- *    just above that the page names as its article body ("article-content":
- *    a long first paragraph can outweigh a body split by a list or a stray
- *    <div>). Names are believed only where they are plausible: an
- *    element holding the headline, or a wrapper around most of the page,
- *    is not a sidebar whatever its class ("content-sidebar", "leftRail",
- *    "with-navbar"). A page whose best
- *    text sits in a footer, a bio box or a comment thread, or that is a
- *    listing of teasers, has no article.
- *
- *    An element right after the container that nothing marks as anything
- *    else (no boilerplate name, hardly any links, no byline, copyright or
- *    comments line) continues the article: blogs cut posts at "read more"
- *    into a body and a "more" part.
+ * 2. The tree (extract_container.c): every block weighs for or against
+ *    the elements above it, and the article container is the element
+ *    with the largest net weight, corrected by what the page says of
+ *    itself (itemprop=articleBody, "article-body" names, JSON-LD).
  *
  * 3. Inside the container. Blocks under a boilerplate-named element
  *    (share bar, related box, newsletter promo, author bio, caption,
@@ -59,27 +34,28 @@
  *    are its fact box or track list), with the start of the container
  *    counting as good and its end as bad, since articles open with short
  *    datelines and close with debris. A standfirst between the headline
- *    and the container is taken along.
+ *    and the container is taken along. A container that is a listing of
+ *    teasers (a section front) holds no article.
+ *
+ *    An element right after the container that nothing marks as anything
+ *    else (no boilerplate name, hardly any links, no byline, copyright or
+ *    comments line) continues the article: blogs cut posts at "read more"
+ *    into a body and a "more" part.
  *
  * What it does not do: render CSS, run scripts, or learn weights from
  * data. The constants are round numbers chosen from reading pages, not
  * fitted to a test set.
  */
-#define _GNU_SOURCE
 #include "extract_internal.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "internal.h"
 
-/* jusText's length limits, in characters (code points, spaces excluded). */
-#define LEN_LOW 60
-#define LEN_HIGH 180
-/* Stopword share limits, for our short lists (jusText uses 0.30/0.32 with long ones). */
-#define STOP_LOW 0.22
-#define STOP_HIGH 0.28
 /* Link text share above which a block is navigation. */
 #define LINK_MAX 0.25
 /* ...unless the block reads as prose (many stopwords): then up to this share. */
@@ -95,32 +71,12 @@
 #define LABEL_MAX_CHARS 40
 /* How far (characters) a heading may be from the good text it introduces. */
 #define HEADING_REACH 300
-/* Positive weight kept under a boilerplate-named element. */
-#define BOILER_DAMP 0.15
-/* On the page, a name on an element with more than this share of all good text is wrong. */
-#define BOILER_TRUST_ALL 0.8
-/* Weight multiplier for blocks under articleBody-like names. */
-#define BODY_BOOST 1.6
-/* ...and for blocks whose words are in the JSON-LD articleBody. */
-#define JSONLD_BOOST 2.5
-/* Prefer a child holding this share of its parent's weight. */
-#define DESCEND_SHARE 0.97
 /* Share of the JSON-LD body's word pairs found on the page for it to count as complete. */
 #define LD_COMPLETE 0.7
-/* Share of the page's good text an itemprop=articleBody element must hold to be believed. */
-#define MARKED_MIN_SHARE 0.1
-/* Climb to the parent when it holds this many times the article-like text. */
-#define GROW_RATIO 1.5
-/* Most climbing steps (each scans the page's blocks; real pages need a handful). */
-#define GROW_MAX_STEPS 40
-/* ...or when it keeps this share of the element's weight while adding article text. */
-#define KEEP_SHARE 0.5
 /* Minimum words of body text for a page to count as an article. */
 #define MIN_ARTICLE_WORDS 20
 /* ...or characters, for scripts without spaces between words. */
 #define MIN_ARTICLE_CHARS 100
-/* Levels above the chosen container searched for an element named as the article body. */
-#define NAMED_BODY_REACH 4
 /* Words outside links that make a list item more than a link to elsewhere. */
 #define LIST_ITEM_WORDS 4
 /* Siblings after the container taken as the article's continuation, at most. */
@@ -130,28 +86,6 @@
 /* Marks in the per-node array of ex_score_select(). */
 #define COLLAPSED_MARK 1 /* hidden behind a "Show more" toggle */
 #define CONT_MARK 2      /* continuation of the article after the container */
-/* Teaser items (headline link + summary) that make a page a listing. */
-#define LISTING_MIN_ITEMS 3
-
-/* Class bits that damp weight and drop blocks inside the container. */
-#define DAMP_BITS                                                                                  \
-    (EXC_NAV | EXC_FOOTER | EXC_SIDEBAR | EXC_RELATED | EXC_SHARE | EXC_AD | EXC_PROMO |           \
-     EXC_COMMENT | EXC_MODAL | EXC_BIO | EXC_PAGER | EXC_HIDDEN)
-#define DROP_BITS                                                                                  \
-    (DAMP_BITS | EXC_TAGS | EXC_BYLINE | EXC_CAPTION | EXC_HEADER | EXC_EMBED | EXC_MEDIA)
-/* Names that never wrap an article: only a page-wide wrapper escapes them. */
-#define HARD_BITS (EXC_COMMENT | EXC_BIO | EXC_FOOTER | EXC_NAV | EXC_MODAL)
-
-static double link_density(const ex_block *b)
-{
-    return b->chars ? (double)b->link_chars / (double)b->chars : 0.0;
-}
-
-/* Stopword share, scaled to the English-calibrated thresholds. */
-static double stop_density(const ex_doc *d, const ex_block *b)
-{
-    return b->words ? (double)b->stops / (double)b->words / ex_lang_stop_scale(d->lang) : 0.0;
-}
 
 /*
  * Is the block written in a script without spaces between words (Chinese,
@@ -171,7 +105,7 @@ static bool unspaced_script(const ex_doc *d, const ex_block *b)
 
 static int classify_one(const ex_doc *d, const ex_block *b, double link_max)
 {
-    double ld = link_density(b);
+    double ld = ex_link_density(b);
 
     /* hundreds of letters without a space between them is a token or an encoded blob */
     if (b->words && b->chars / b->words > 30 && !unspaced_script(d, b))
@@ -182,7 +116,7 @@ static int classify_one(const ex_doc *d, const ex_block *b, double link_max)
     if (ld > link_max) {
         /* a blog's sentences carry links too: prose with many links is near-good */
         if (ld <= LINK_MAX_PROSE && d->lang != EX_LANG_NONE && b->chars >= LEN_LOW &&
-            stop_density(d, b) >= STOP_HIGH)
+            ex_stop_density(d, b) >= STOP_HIGH)
             return C_NEARGOOD;
         return C_BAD;
     }
@@ -190,12 +124,12 @@ static int classify_one(const ex_doc *d, const ex_block *b, double link_max)
         return ld > 0 && b->chars < 20 ? C_BAD : C_SHORT;
     if (d->lang == EX_LANG_NONE)
         return b->chars >= LEN_HIGH ? C_GOOD : C_NEARGOOD;
-    if (stop_density(d, b) >= STOP_HIGH && b->chars >= LEN_HIGH)
+    if (ex_stop_density(d, b) >= STOP_HIGH && b->chars >= LEN_HIGH)
         return C_GOOD;
-    if (stop_density(d, b) >= STOP_LOW)
+    if (ex_stop_density(d, b) >= STOP_LOW)
         return C_NEARGOOD;
     /* long text with few stopwords: lists of names, tables, captions... */
-    return b->chars >= 3 * LEN_HIGH && stop_density(d, b) >= STOP_LOW / 2 ? C_NEARGOOD : C_BAD;
+    return b->chars >= 3 * LEN_HIGH && ex_stop_density(d, b) >= STOP_LOW / 2 ? C_NEARGOOD : C_BAD;
 }
 
 void ex_score_classify(ex_doc *d)
@@ -281,7 +215,7 @@ static bool linked_prose(const ex_doc *d, const ex_block *b)
     if ((b->kind != K_PARA && b->kind != K_QUOTE) || (b->flags & (BF_DEBRIS | BF_IN_LINK)) ||
         d->lang == EX_LANG_NONE || b->words < LINKED_PROSE_WORDS)
         return false;
-    if (link_density(b) > LINK_MAX_LINKED_PROSE || stop_density(d, b) < STOP_HIGH)
+    if (ex_link_density(b) > LINK_MAX_LINKED_PROSE || ex_stop_density(d, b) < STOP_HIGH)
         return false;
     return !opens_with_label(p, b->len) && !has_item_separators(p, b->len);
 }
@@ -360,15 +294,15 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
             out[i] = C_BAD;
         else
             out[i] =
-                (link_density(b) < LINK_MAX_INSIDE && (b->link_chars == 0 || b->words >= 8) &&
+                (ex_link_density(b) < LINK_MAX_INSIDE && (b->link_chars == 0 || b->words >= 8) &&
                  (d->lang == EX_LANG_NONE ? b->chars >= LEN_LOW / 2
-                                          : (stop_density(d, b) >= STOP_LOW && b->words >= 4) ||
+                                          : (ex_stop_density(d, b) >= STOP_LOW && b->words >= 4) ||
                                                 (ends_sentence(d, b) && b->words >= 8 &&
-                                                 stop_density(d, b) >= STOP_LOW / 2)))
+                                                 ex_stop_density(d, b) >= STOP_LOW / 2)))
                     ? C_GOOD
                     : C_BAD;
         /* right after kept text, a sentence continues the article, a linked name in it or not */
-        if (out[i] == C_BAD && i > 0 && out[i - 1] == C_GOOD && link_density(b) < 0.25 &&
+        if (out[i] == C_BAD && i > 0 && out[i - 1] == C_GOOD && ex_link_density(b) < 0.25 &&
             !(b->flags & BF_IN_LINK) && b->words >= 5 && ends_sentence(d, b))
             out[i] = C_GOOD;
     }
@@ -396,7 +330,7 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
     for (i = 1; i + 1 < n; i++) {
         const ex_block *b = &d->blocks[seq[i]];
         if (out[i] == C_BAD && b->kind == K_PARA && !(b->flags & BF_DEBRIS) && b->len &&
-            d->btext.buf[b->off + b->len - 1] == ':' && link_density(b) < 0.7 &&
+            d->btext.buf[b->off + b->len - 1] == ':' && ex_link_density(b) < 0.7 &&
             out[i - 1] == C_GOOD && out[i + 1] == C_GOOD)
             out[i] = C_GOOD;
     }
@@ -413,17 +347,22 @@ struct pairset {
     size_t n;
 };
 
+/* Bytes of a word lower-cased at a time before hashing (longer words are hashed in pieces). */
+#define WORD_PIECE 64
+
+/* xxh3 of the word p[0..n) with ASCII letters lower-cased. */
 static uint64_t word_hash(const char *p, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
+    char low[WORD_PIECE];
+    uint64_t h = 0;
+    size_t i, k;
 
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        h ^= c;
-        h *= 1099511628211ULL;
+    for (i = 0; i < n; i += k) {
+        for (k = 0; k < WORD_PIECE && i + k < n; k++) {
+            char c = p[i + k];
+            low[k] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+        }
+        h = XXH3_64bits_withSeed(low, k, h);
     }
     return h;
 }
@@ -555,83 +494,6 @@ static bool ld_body_truncated(const char *s)
              (n >= 3 && (unsigned char)s[n - 3] == 0xE2));
 }
 
-/* --- choosing the container ------------------------------------------------------ */
-
-/*
- * Weight of a block for choosing the container. Link text is the mark
- * of boilerplate (menus, teaser lists, tag clouds) and costs in full; a
- * block that is merely short or poor in stopwords (a list of names, a
- * figure) costs little, since articles have those too.
- */
-static double base_weight(const ex_block *b)
-{
-    double c = (double)b->chars, ld = link_density(b);
-
-    if (b->kind == K_HEADING)
-        return 0;
-    switch (b->klass) {
-    case C_GOOD:
-        return c;
-    case C_NEARGOOD:
-        return 0.5 * c;
-    case C_SHORT:
-        return -0.1 * c;
-    default:
-        return -c * (0.1 + 1.5 * ld);
-    }
-}
-
-/* Good-text mass (good: chars, neargood: half) of every subtree, into gm[]. */
-static void good_mass(const ex_doc *d, double *gm)
-{
-    uint32_t i, n;
-
-    for (n = 0; n < d->n_nodes; n++)
-        gm[n] = 0;
-    for (i = 0; i < d->n_blocks; i++) {
-        const ex_block *b = &d->blocks[i];
-        gm[b->node] += b->klass == C_GOOD ? b->chars : b->klass == C_NEARGOOD ? 0.5 * b->chars : 0;
-    }
-    for (n = d->n_nodes; n-- > 1;)
-        gm[d->nodes[n].parent] += gm[n];
-}
-
-/*
- * Class bits of every node's ancestors, counting a boilerplate name only
- * where it is believable. An element that holds the page's headline is
- * not a sidebar or a comment thread, whatever its class says
- * ("content-sidebar" on <body>, "leftRail" around a post), and neither is
- * one holding nearly all of the page's good text.
- */
-static void trusted_paths(const ex_doc *d, const double *gm, uint32_t *pe, uint8_t *untrusted)
-{
-    uint32_t n, a, i;
-    double total = gm[0];
-    double *all = calloc(d->n_nodes, sizeof(*all)); /* every block's characters, per subtree */
-
-    if (d->h1 != EX_NONE)
-        for (a = d->h1; a != EX_NONE; a = d->nodes[a].parent)
-            untrusted[a] = 1;
-    if (all) {
-        for (i = 0; i < d->n_blocks; i++)
-            all[d->blocks[i].node] += d->blocks[i].chars;
-        for (n = d->n_nodes; n-- > 1;)
-            all[d->nodes[n].parent] += all[n];
-    }
-    for (n = 0; n < d->n_nodes; n++) {
-        uint32_t c = d->nodes[n].cls;
-        /* a wrapper around most of the page, good text and all (not a footer that
-           happens to hold the only prose of an empty page) */
-        if (gm[n] > BOILER_TRUST_ALL * total && total > 0 && all &&
-            all[n] > ((c & HARD_BITS) ? 0.9 : 0.5) * all[0])
-            untrusted[n] = 1;
-        if (untrusted[n])
-            c &= ~(uint32_t)DROP_BITS;
-        pe[n] = (d->nodes[n].parent == EX_NONE ? 0 : pe[d->nodes[n].parent]) | c;
-    }
-    free(all);
-}
-
 /*
  * EXC bits of the ancestors of node n strictly below c (n itself
  * included), leaving out boilerplate names trusted_paths() found wrong.
@@ -648,236 +510,6 @@ static uint32_t path_below(const ex_doc *d, const uint8_t *untrusted, uint32_t n
         n = d->nodes[n].parent;
     }
     return bits;
-}
-
-/* Element with the largest subtree weight; EX_NONE when nothing is positive. */
-static uint32_t choose_container(ex_doc *d, double *w, double *sum, const uint32_t *pe,
-                                 bool ld_matched)
-{
-    uint32_t i, n, best = EX_NONE;
-
-    for (n = 0; n < d->n_nodes; n++)
-        sum[n] = 0;
-    for (i = 0; i < d->n_blocks; i++) {
-        const ex_block *b = &d->blocks[i];
-        double x = base_weight(b);
-        if (x > 0) {
-            if (pe[b->node] & DAMP_BITS)
-                x *= BOILER_DAMP;
-            if (pe[b->node] & EXC_BODY)
-                x *= BODY_BOOST;
-            if (ld_matched)
-                x *= (b->flags & BF_JSONLD) ? JSONLD_BOOST : 0.5;
-        } else if ((b->flags & BF_JSONLD) && ld_matched) {
-            x = (double)b->chars * 0.5 * JSONLD_BOOST;
-        }
-        w[i] = x;
-        sum[b->node] += x;
-    }
-    for (n = d->n_nodes; n-- > 1;)
-        if (d->nodes[n].parent != EX_NONE)
-            sum[d->nodes[n].parent] += sum[n];
-    for (n = 0; n < d->n_nodes; n++) {
-        if (d->nodes[n].tag == T_TEXT)
-            continue;
-        if (best == EX_NONE || sum[n] > sum[best] ||
-            (sum[n] == sum[best] && ex_is_ancestor(d, best, n)))
-            best = n;
-    }
-    if (best == EX_NONE || sum[best] <= 0)
-        return EX_NONE;
-    /* a child with nearly the same weight says the rest of the parent adds nothing */
-    for (;;) {
-        uint32_t k, next = EX_NONE;
-        for (k = d->nodes[best].first; k != EX_NONE; k = d->nodes[k].next)
-            if (d->nodes[k].tag != T_TEXT && sum[k] >= DESCEND_SHARE * sum[best])
-                next = k;
-        if (next == EX_NONE)
-            break;
-        best = next;
-    }
-    return best;
-}
-
-/* A teaser's headline: a few words, mostly link (a timestamp may share the line). */
-static bool teaser_headline(const ex_block *b)
-{
-    return b->words >= 3 && b->link_chars * 10 >= b->chars * 6;
-}
-
-/*
- * Is the text that ancestor a adds to c mostly teasers, a summary line
- * right after a headline that is a link ("more stories" columns)? At
- * least LISTING_MIN_ITEMS such pairs, and half or more of the added
- * prose blocks.
- */
-static bool teasers_added(const ex_doc *d, uint32_t a, uint32_t c)
-{
-    uint32_t i, prose = 0, teasers = 0;
-    bool after_headline = false;
-
-    for (i = 0; i < d->n_blocks; i++) {
-        const ex_block *b = &d->blocks[i];
-        bool headline;
-        if (!ex_is_ancestor(d, a, b->node) || ex_is_ancestor(d, c, b->node)) {
-            after_headline = false;
-            continue;
-        }
-        headline = teaser_headline(b);
-        if (!headline && (b->klass == C_GOOD || b->klass == C_NEARGOOD)) {
-            prose++;
-            teasers += after_headline;
-        }
-        /* a timestamp or a kicker between headline and summary does not break the pair */
-        if (!headline && ((b->flags & BF_BYLINE) || (b->klass == C_SHORT && b->words <= 10)))
-            continue;
-        after_headline = headline;
-    }
-    return teasers >= LISTING_MIN_ITEMS && teasers * 2 >= prose;
-}
-
-/*
- * itemprop="articleBody" is the page saying where its article is. The
- * marked element holding the most good text is the container when it
- * holds a fair share of the page's good text (a stray empty or teaser
- * articleBody does not count).
- */
-static uint32_t marked_body(const ex_doc *d, const double *gm)
-{
-    uint32_t n, best = EX_NONE;
-
-    /* some sites mark every paragraph: the body is then what they share */
-    for (n = 1; n < d->n_nodes; n++) {
-        if (!(d->nodes[n].flags & NF_ARTICLEBODY) || gm[n] <= 0)
-            continue;
-        best = best == EX_NONE ? n : ex_common_ancestor(d, best, n);
-    }
-    if (best == EX_NONE || gm[best] < MARKED_MIN_SHARE * gm[0] || gm[best] < LEN_LOW ||
-        d->nodes[best].tag == T_BODY || d->nodes[best].tag == T_HTML || best == 0)
-        return EX_NONE;
-    return best;
-}
-
-/*
- * Readability's lesson: the best-scoring element is often one paragraph
- * or one part of the article, its siblings held back by a few link lists
- * between them. Climb while the parent holds markedly more article-like
- * text (good and near-good blocks, sentence-like short lines; text under
- * boilerplate names counts for little) than the element itself: link
- * lists and named boilerplate that come along are filtered afterwards.
- */
-static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uint32_t c,
-                     bool ld_matched)
-{
-    double *gmd = calloc(d->n_nodes, sizeof(*gmd));
-    uint32_t *nb = calloc(d->n_nodes, sizeof(*nb));
-    uint32_t i, n, steps;
-
-    if (!gmd || !nb) {
-        free(gmd);
-        free(nb);
-        return c;
-    }
-    for (i = 0; i < d->n_blocks; i++) {
-        const ex_block *b = &d->blocks[i];
-        double v = 0;
-        if (b->flags & (BF_TITLE | BF_BYLINE | BF_DEBRIS | BF_IN_HEAD) || b->kind == K_HEADING ||
-            b->kind == K_CAPTION || (pe[b->node] & EXC_CAPTION))
-            continue;
-        if (b->klass == C_GOOD)
-            v = b->chars;
-        else if (b->klass == C_NEARGOOD)
-            v = 0.5 * b->chars;
-        else if (b->klass == C_SHORT && b->link_chars == 0 &&
-                 (d->lang == EX_LANG_NONE ? b->chars >= LEN_LOW / 2
-                                          : b->words >= 4 && stop_density(d, b) >= STOP_LOW))
-            v = 0.25 * b->chars;
-        if (pe[b->node] & DAMP_BITS)
-            v = 0; /* climbing into a sidebar or footer is never the point */
-        if (ld_matched && !(b->flags & BF_JSONLD))
-            v *= 0.2; /* JSON-LD says what the article's text is */
-        gmd[b->node] += v;
-        nb[b->node]++;
-    }
-    for (n = d->n_nodes; n-- > 1;) {
-        gmd[d->nodes[n].parent] += gmd[n];
-        nb[d->nodes[n].parent] += nb[n];
-    }
-    for (steps = 0; steps < GROW_MAX_STEPS; steps++) {
-        /* the first ancestor holding more than c (wrappers around c alone are skipped) */
-        uint32_t a = d->nodes[c].parent;
-        while (a != EX_NONE && gmd[a] <= gmd[c] * 1.001)
-            a = d->nodes[a].parent;
-        if (a == EX_NONE)
-            break;
-        /*
-         * markedly more article text; or, for a lone paragraph (never the
-         * whole of an article with siblings), more text at little cost
-         */
-        if (gmd[a] < GROW_RATIO * gmd[c] &&
-            !(nb[c] <= 1 && sum[a] >= KEEP_SHARE * sum[c] && sum[a] > 0))
-            break;
-        /* what the climb adds is a column of teasers: stay */
-        if (teasers_added(d, a, c))
-            break;
-        c = a;
-    }
-    free(gmd);
-    free(nb);
-    return c;
-}
-
-/*
- * The page's own name for its article body ("article-content",
- * "entry-content", "story-body") on an element just above the chosen
- * container says the container is only part of the body: a paragraph
- * that won alone, or the half of a body split by a stray <div>, a list
- * or an ad. Climb to it; named boilerplate and link lists inside it are
- * filtered afterwards like in any container.
- */
-static uint32_t named_body(const ex_doc *d, uint32_t c)
-{
-    uint32_t a = c, steps;
-
-    for (steps = 0; steps < NAMED_BODY_REACH && a != EX_NONE; steps++, a = d->nodes[a].parent) {
-        unsigned tag = d->nodes[a].tag;
-        if (tag == T_BODY || tag == T_HTML || a == 0)
-            break;
-        if (d->nodes[a].cls & EXC_BODY)
-            return a;
-    }
-    return c;
-}
-
-/*
- * A paragraph is never the article's container, only a part of it: when
- * one long <p> outweighs everything (a short post of one paragraph and a
- * closing line, "You can also get the instrumental here."), the element
- * holding it is the container, and its other lines are judged by their
- * neighbours like in any container. A wrapper around that paragraph alone
- * is climbed through; <body> is never taken.
- */
-static uint32_t above_paragraph(const ex_doc *d, uint32_t c)
-{
-    uint32_t a, first = 0, after;
-
-    if (d->nodes[c].tag != T_P)
-        return c;
-    /* blocks are in document order: the paragraph's first one, and the first past it */
-    while (first < d->n_blocks && !ex_is_ancestor(d, c, d->blocks[first].node))
-        first++;
-    for (after = first; after < d->n_blocks && ex_is_ancestor(d, c, d->blocks[after].node);)
-        after++;
-    for (a = d->nodes[c].parent; a != EX_NONE; a = d->nodes[a].parent) {
-        unsigned tag = d->nodes[a].tag;
-        if (a == 0 || tag == T_BODY || tag == T_HTML)
-            return c;
-        /* a holds a block besides c's: the blocks right before and after c tell */
-        if ((first > 0 && ex_is_ancestor(d, a, d->blocks[first - 1].node)) ||
-            (after < d->n_blocks && ex_is_ancestor(d, a, d->blocks[after].node)))
-            return a;
-    }
-    return c;
 }
 
 /*
@@ -914,7 +546,7 @@ static void keep_lead(ex_doc *d, const uint8_t *untrusted, uint32_t c, uint32_t 
         if (!ex_is_ancestor(d, region, b->node) || ex_is_ancestor(d, c, b->node))
             continue;
         if (b->flags & (BF_TITLE | BF_BYLINE | BF_DEBRIS | BF_IN_HEAD) || b->kind == K_CAPTION ||
-            link_density(b) > 0.2)
+            ex_link_density(b) > 0.2)
             continue;
         below = path_below(d, untrusted, b->node, region);
         if (below & (DAMP_BITS | EXC_CAPTION | EXC_BYLINE | EXC_TAGS | EXC_MEDIA))
@@ -924,7 +556,7 @@ static void keep_lead(ex_doc *d, const uint8_t *untrusted, uint32_t c, uint32_t 
         else
             ok = b->klass == C_GOOD || b->klass == C_NEARGOOD ||
                  ((below & EXC_LEAD) && b->words >= 5) ||
-                 (b->klass == C_SHORT && b->words >= 8 && stop_density(d, b) >= STOP_LOW);
+                 (b->klass == C_SHORT && b->words >= 8 && ex_stop_density(d, b) >= STOP_LOW);
         if (ok) {
             b->keep = 1;
             b->final = C_GOOD;
@@ -950,7 +582,7 @@ static bool is_listing(const ex_doc *d, uint32_t c)
     for (i = 0; i < d->n_blocks; i++) {
         const ex_block *b = &d->blocks[i];
         uint32_t item = b->node;
-        bool headline = teaser_headline(b);
+        bool headline = ex_teaser_headline(b);
         if (!b->keep && !headline)
             continue;
         if (item == c || !ex_is_ancestor(d, c, item))
@@ -1003,7 +635,7 @@ static void drop_teasers(const ex_doc *d, const uint32_t *seq, uint8_t *cls, siz
             for (i = 0; i < n && region != EX_NONE; i++) {
                 const ex_block *b = &d->blocks[seq[i]];
                 if ((cls[i] == C_GOOD || cls[i] == C_NEARGOOD) && !pair_of[i] &&
-                    !teaser_headline(b) && ex_is_ancestor(d, region, b->node))
+                    !ex_teaser_headline(b) && ex_is_ancestor(d, region, b->node))
                     apart = false;
             }
             if (!apart && pair_chars * 2 >= prose_chars)
@@ -1012,7 +644,7 @@ static void drop_teasers(const ex_doc *d, const uint32_t *seq, uint8_t *cls, siz
         head = EX_NONE;
         for (i = 0; i < n; i++) {
             const ex_block *b = &d->blocks[seq[i]];
-            bool headline = teaser_headline(b);
+            bool headline = ex_teaser_headline(b);
             if (!headline && (cls[i] == C_GOOD || cls[i] == C_NEARGOOD)) {
                 /* a pair lives in its own small item: nothing else of prose around it */
                 bool pair = head != EX_NONE && prose[ex_common_ancestor(d, head, b->node)] <= 1;
@@ -1072,7 +704,7 @@ static void keep_item_lists(const ex_doc *d, const uint32_t *seq, uint8_t *cls, 
              k++) {
             const ex_block *it = &d->blocks[seq[k]];
             items++;
-            worded += (double)it->words * (1.0 - link_density(it)) >= LIST_ITEM_WORDS;
+            worded += (double)it->words * (1.0 - ex_link_density(it)) >= LIST_ITEM_WORDS;
         }
         for (j = i; j-- > 0;)
             if (cls[j] != C_SHORT) {
@@ -1166,7 +798,7 @@ static bool continuation(const ex_doc *d, uint32_t c, uint8_t *mark)
 
 void ex_score_select(ex_doc *d)
 {
-    double *w = NULL, *sum = NULL, *gm = NULL;
+    double *gm = NULL;
     uint32_t *seq = NULL, *pe = NULL, i, n_seq = 0, c, ld_pairs, ld_total;
     uint8_t *cls = NULL, *untrusted = NULL, *collapsed = NULL;
     bool ld_matched, ld_complete, ld_truncated, comments = false;
@@ -1178,14 +810,12 @@ void ex_score_select(ex_doc *d)
     d->container = EX_NONE;
     if (!d->n_blocks)
         return;
-    w = malloc(d->n_blocks * sizeof(*w));
-    sum = malloc(d->n_nodes * sizeof(*sum));
     seq = malloc(d->n_blocks * sizeof(*seq));
     cls = malloc(d->n_blocks);
     gm = calloc(d->n_nodes, sizeof(*gm));
     pe = malloc(d->n_nodes * sizeof(*pe));
     untrusted = calloc(d->n_nodes, 1);
-    if (!w || !sum || !seq || !cls || !gm || !pe || !untrusted)
+    if (!seq || !cls || !gm || !pe || !untrusted)
         goto out;
     ld_pairs = jsonld_cover(d, &ld_total);
     ld_matched = ld_pairs >= 20;
@@ -1195,24 +825,8 @@ void ex_score_select(ex_doc *d)
     for (i = 0, ld_last = 0; i < d->n_blocks; i++)
         if (d->blocks[i].flags & BF_JSONLD)
             ld_last = i;
-    good_mass(d, gm);
-    trusted_paths(d, gm, pe, untrusted);
-    c = marked_body(d, gm);
-    if (c == EX_NONE) {
-        c = choose_container(d, w, sum, pe, ld_matched);
-        if (c != EX_NONE)
-            c = grow(d, pe, sum, c, ld_matched);
-        if (c != EX_NONE)
-            c = named_body(d, c);
-        if (c != EX_NONE)
-            c = above_paragraph(d, c);
-    }
-    /* the best the page has sits in a sidebar, a bio box, a comment thread: no article */
-    if (c != EX_NONE && (pe[c] & HARD_BITS))
-        c = EX_NONE;
+    c = ex_container_choose(d, ld_matched, gm, pe, untrusted);
     d->container = c;
-    if (d->debug_sum)
-        memcpy(d->debug_sum, sum, d->n_nodes * sizeof(*sum));
     if (c == EX_NONE)
         goto out;
 
@@ -1234,7 +848,7 @@ void ex_score_select(ex_doc *d)
         if (!cont && !ex_is_ancestor(d, c, b->node))
             continue;
         /* a "Comments" line after most of the article's text starts the thread */
-        if ((b->flags & BF_COMMENTS_AFTER) && link_density(b) < 0.5 && good_total > 0 &&
+        if ((b->flags & BF_COMMENTS_AFTER) && ex_link_density(b) < 0.5 && good_total > 0 &&
             good_total >= 0.5 * gm[c])
             comments = true;
         good_total += b->klass == C_GOOD ? b->chars : b->klass == C_NEARGOOD ? 0.5 * b->chars : 0;
@@ -1264,8 +878,8 @@ void ex_score_select(ex_doc *d)
          * row of figures) is not boilerplate: let its neighbours decide
          */
         if (cls[n_seq] == C_BAD && !(b->flags & BF_DEBRIS) &&
-            (link_density(b) < 0.15 ||
-             (link_density(b) < LINK_MAX_INSIDE && b->words >= 8 && ends_sentence(d, b))))
+            (ex_link_density(b) < 0.15 ||
+             (ex_link_density(b) < LINK_MAX_INSIDE && b->words >= 8 && ends_sentence(d, b))))
             cls[n_seq] = C_SHORT;
         /* a blog's sentences may link most of their words: still the article */
         if (cls[n_seq] == C_BAD && linked_prose(d, b))
@@ -1283,7 +897,7 @@ void ex_score_select(ex_doc *d)
         if (b->kind != K_HEADING)
             continue;
         cls[i] = C_BAD;
-        if (link_density(b) > 0.5)
+        if (ex_link_density(b) > 0.5)
             continue;
         for (k = i + 1; k < n_seq && dist <= HEADING_REACH; k++) {
             const ex_block *nb = &d->blocks[seq[k]];
@@ -1317,8 +931,6 @@ void ex_score_select(ex_doc *d)
             d->blocks[i].keep = 0;
     }
 out:
-    free(w);
-    free(sum);
     free(seq);
     free(cls);
     free(gm);

@@ -25,6 +25,9 @@
 #include <pthread.h>
 #include <string.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "internal.h"
 
 /* Space-separated lists, lower case, UTF-8. */
@@ -153,14 +156,7 @@ static pthread_once_t sw_once = PTHREAD_ONCE_INIT;
 
 static uint32_t hash_word(const char *w, size_t len)
 {
-    uint32_t h = 2166136261u;
-    size_t i;
-
-    for (i = 0; i < len; i++) {
-        h ^= (unsigned char)w[i];
-        h *= 16777619u;
-    }
-    return h;
+    return (uint32_t)XXH3_64bits(w, len);
 }
 
 static void sw_insert(const char *w, size_t len, int lang)

@@ -199,6 +199,28 @@ static void test_fold(void **state)
     assert_int_equal(ex_fold(S("ab\xC3\xBC"), out, 4), 2);
 }
 
+/* The stopword table holds every list: each language's own words are found, others' not. */
+static void test_stopwords(void **state)
+{
+    int l;
+
+    (void)state;
+    for (l = 0; l < EX_NLANG; l++)
+        assert_true(ex_stopword_count(l) >= 50);
+    assert_int_equal(ex_stopword_count(EX_NLANG), 0);
+    assert_true(ex_is_stopword(L_EN, S("the")));
+    assert_true(ex_is_stopword(L_EN, S("which")));
+    assert_false(ex_is_stopword(L_EN, S("und")));
+    assert_true(ex_is_stopword(L_DE, S("und")));
+    assert_true(ex_is_stopword(L_DE, S("nicht")));
+    assert_true(ex_is_stopword(L_FR, S("est")));
+    assert_true(ex_is_stopword(L_ES, S("los")));
+    assert_true(ex_is_stopword(L_PL, S("jest")));
+    assert_false(ex_is_stopword(L_EN, S("harbour")));
+    assert_false(ex_is_stopword(L_EN, S("th")));
+    assert_false(ex_is_stopword(EX_LANG_NONE, S("the")));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_debris),           cmocka_unit_test(test_byline_dateline),
         cmocka_unit_test(test_comments_heading), cmocka_unit_test(test_summary_label),
         cmocka_unit_test(test_bio_and_toggle),   cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_stopwords),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

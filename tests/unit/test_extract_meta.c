@@ -20,6 +20,9 @@
 
 #include "extract/extract_internal.h"
 
+/* A test page: at most what the extractor accepts. */
+#define PAGE_MAX WC_EXTRACT_MAX_INPUT
+
 /* An article body long enough to be extracted, in English. */
 static const char body_en[] =
     "<p>The regional water board approved a plan on Tuesday to build a second reservoir north "
@@ -52,11 +55,12 @@ static const char body_ja[] = "<p>"
 static void extract(wc_article *a, const char *url, const char *head, const char *pre,
                     const char *body)
 {
-    wc_buf b = WC_BUF_INIT;
+    wc_buf b;
     wc_error err = WC_ERROR_INIT;
     wc_extract_opts o = {url, NULL, 0};
     wc_status st;
 
+    wc_buf_init(&b, PAGE_MAX);
     assert_int_equal(wc_buf_addf(&b,
                                  "<!DOCTYPE html><html><head>%s</head><body>"
                                  "<div class=\"nav\"><a href=\"/\">Home</a> <a href=\"/n\">"

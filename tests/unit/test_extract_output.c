@@ -19,6 +19,9 @@
 
 #include "internal.h"
 
+/* An article's text or rendering here: a few lines, far under a page's text. */
+#define RENDER_MAX WC_EXTRACT_MAX_TEXT
+
 struct line {
     const char *text;
     uint8_t kind, level;
@@ -28,9 +31,10 @@ struct line {
 /* Build an article from lines, as ex_output_build would. */
 static void make(wc_article *a, const struct line *lines, size_t n)
 {
-    wc_buf t = WC_BUF_INIT;
+    wc_buf t;
     size_t i;
 
+    wc_buf_init(&t, RENDER_MAX);
     wc_article_init(a);
     a->blocks = calloc(n, sizeof(*a->blocks));
     assert_non_null(a->blocks);
@@ -57,11 +61,12 @@ static void test_json_escaping(void **state)
         {"first", WC_BLOCK_LIST_ITEM, 1, true, false},
     };
     wc_article a;
-    wc_buf b = WC_BUF_INIT;
+    wc_buf b;
     json_error_t e;
     json_t *j, *bl;
 
     (void)state;
+    wc_buf_init(&b, RENDER_MAX);
     make(&a, lines, 3);
     a.title = wc_strdup("A \"quoted\" title\x01");
     a.published_at = 0;
@@ -99,9 +104,10 @@ static void test_markdown_kinds(void **state)
         {"line two", WC_BLOCK_PARAGRAPH, 0, false, true},
     };
     wc_article a;
-    wc_buf b = WC_BUF_INIT;
+    wc_buf b;
 
     (void)state;
+    wc_buf_init(&b, RENDER_MAX);
     make(&a, lines, WC_ARRAY_SIZE(lines));
     a.title = wc_strdup("T");
     assert_int_equal(wc_article_to_markdown(&a, &b), WC_OK);
@@ -128,9 +134,10 @@ static void test_text_title(void **state)
         {"Second.", WC_BLOCK_PARAGRAPH, 0, false, false},
     };
     wc_article a;
-    wc_buf b = WC_BUF_INIT;
+    wc_buf b;
 
     (void)state;
+    wc_buf_init(&b, RENDER_MAX);
     make(&a, lines, WC_ARRAY_SIZE(lines));
     assert_int_equal(wc_article_to_text(&a, WC_TEXT_TITLE, &b), WC_OK);
     assert_string_equal(b.buf, "First paragraph.\n\nSecond.\n"); /* no title known */

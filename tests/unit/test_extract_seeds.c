@@ -35,6 +35,9 @@
 #include "wirecopy/extract.h"
 #include "wirecopy/wirecopy.h"
 
+/* A seed page and the text it should give: at most what the extractor accepts. */
+#define PAGE_MAX WC_EXTRACT_MAX_INPUT
+
 enum role { R_PARA, R_HEADING, R_TITLE, R_BREADCRUMB, R_TEASER, R_PREV, R_BIO, R_EXIT, R_CREDIT };
 
 struct rule {
@@ -415,12 +418,14 @@ static void run_seed(const struct seed *s, bool named)
 {
     struct doc doc;
     char *buf = load_seed(s, &doc);
-    wc_buf page = WC_BUF_INIT, want = WC_BUF_INIT;
+    wc_buf page, want;
     wc_article a;
     wc_error err = WC_ERROR_INIT;
     wc_extract_opts o = {"https://dtwire.example/usa/ice-azure/", NULL, 0};
     size_t i;
 
+    wc_buf_init(&page, PAGE_MAX);
+    wc_buf_init(&want, PAGE_MAX);
     if (!buf) {
         skip();
         return;
