@@ -231,7 +231,8 @@ static void test_table_rest(void **state)
     a.modified_at = 1234;
     known(&k, "https://example.com/x", title, NONE, NULL, NULL, NULL, NONE);
     assert_int_equal(wc_article_merge_known(&a, &k), WC_OK);
-    assert_string_equal(a.title, "Caf\xC3\xA9 \xEF\xBF\xBD opens");
+    /* the one repair policy (utf8.c): a stray byte is read as windows-1252 */
+    assert_string_equal(a.title, "Caf\xC3\xA9 \xC3\xBF opens");
     assert_true(a.title != title);
     assert_string_equal(a.description, "Desc");
     assert_string_equal(a.lang, "en");
