@@ -12,8 +12,10 @@
  *    come from libxml2's HTML 4 table (htmlEntityLookup), so there is no
  *    second copy of that list in the project; "&apos;" (XML's, not in
  *    HTML 4) is added. Numeric references outside Unicode, surrogates and
- *    NUL become U+FFFD, C0 controls a space; a name without its ';' (or an
- *    unknown one) stays text, as browsers keep "AT&T".
+ *    NUL become U+FFFD, C0 controls a space, and 128-159 the windows-1252
+ *    character of that byte ("&#147;" is a curly quote), as HTML5 says.
+ *    A name without its ';' (or an unknown one) stays text, as browsers
+ *    keep "AT&T".
  *  - wc_html_escape(): text made safe for HTML, optionally for an
  *    attribute value.
  *  - wc_html_token() / wc_html_attr(): HTML's tokenizing rules, not XML's:
@@ -120,6 +122,11 @@ static size_t decode_entity(const char *p, size_t len, wc_buf *out, wc_status *s
         if (k == s)
             return 0;
         cp = v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) ? 0xFFFD : (uint32_t)v;
+        if (cp >= 0x80 && cp <= 0x9F) { /* "&#147;": windows-1252, as HTML5 reads it */
+            cp = wc_cp1252_decode((unsigned char)cp);
+            if (!cp) /* one of its five unassigned bytes */
+                cp = 0xFFFD;
+        }
         if (k < len && p[k] == ';')
             k++;
     } else {

@@ -40,6 +40,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "wirecopy/charset.h"
 #include "wirecopy/dump.h"
 #include "wirecopy/extract.h"
@@ -290,11 +292,7 @@ struct name_set {
 
 static size_t name_hash(const char *s)
 {
-    size_t h = 14695981039346656037ULL; /* FNV-1a */
-
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
+    return (size_t)XXH3_64bits(s, strlen(s)); /* the project's string hash */
 }
 
 /* The slot of name: where it is, or the empty slot where it would go. */

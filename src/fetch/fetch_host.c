@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "internal.h"
 
 #define INITIAL_BUCKETS 64
@@ -75,15 +77,10 @@ void fh_queue_prepend(fh_queue *dst, fh_queue *src)
     src->len = 0;
 }
 
-static uint64_t fnv1a(const char *s)
+/* Host and origin names hash with the project's string hash. */
+static uint64_t name_hash(const char *s)
 {
-    uint64_t h = 14695981039346656037ULL;
-
-    while (*s) {
-        h ^= (unsigned char)*s++;
-        h *= 1099511628211ULL;
-    }
-    return h;
+    return XXH3_64bits(s, strlen(s));
 }
 
 int fh_table_init(fh_table *t)
@@ -147,14 +144,14 @@ static void grow(fh_table *t)
         fh_origin *o = t->origins[i];
         while (h) {
             fh_host *next = h->chain;
-            size_t b = fnv1a(h->name) & (n - 1);
+            size_t b = name_hash(h->name) & (n - 1);
             h->chain = hb[b];
             hb[b] = h;
             h = next;
         }
         while (o) {
             fh_origin *next = o->chain;
-            size_t b = fnv1a(o->name) & (n - 1);
+            size_t b = name_hash(o->name) & (n - 1);
             o->chain = ob[b];
             ob[b] = o;
             o = next;
@@ -169,7 +166,7 @@ static void grow(fh_table *t)
 
 fh_host *fh_host_get(fh_table *t, const char *name, double delay)
 {
-    size_t b = fnv1a(name) & (t->nbuckets - 1);
+    size_t b = name_hash(name) & (t->nbuckets - 1);
     fh_host *h;
 
     for (h = t->hosts[b]; h; h = h->chain)
@@ -193,7 +190,7 @@ fh_host *fh_host_get(fh_table *t, const char *name, double delay)
 
 fh_origin *fh_origin_get(fh_table *t, const char *name)
 {
-    size_t b = fnv1a(name) & (t->nbuckets - 1);
+    size_t b = name_hash(name) & (t->nbuckets - 1);
     fh_origin *o;
 
     for (o = t->origins[b]; o; o = o->chain)

@@ -46,6 +46,9 @@ static void test_decode(void **state)
     check_decode("&#39s", "'s");
     /* outside Unicode, surrogates and NUL: U+FFFD; C0 controls: a space */
     check_decode("&#x110000;|&#xD800;|&#0;|&#7;", "\xef\xbf\xbd|\xef\xbf\xbd|\xef\xbf\xbd| ");
+    /* 128-159 are windows-1252 (HTML5); an unassigned one is U+FFFD */
+    check_decode("&#147;We&#148; &#x80;5 &#129;", "\xe2\x80\x9cWe\xe2\x80\x9d \xe2\x82\xac"
+                                                  "5 \xef\xbf\xbd");
     /* no reference: the text stays as it is */
     check_decode("AT&T &bogus; & &#; &#x; &amp", "AT&T &bogus; & &#; &#x; &amp");
     check_decode("", "");
