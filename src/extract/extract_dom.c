@@ -405,7 +405,9 @@ static const unsigned char text_class[256] = {
 
 /*
  * What the multi-byte sequence at s (n bytes left) is: returns its length
- * and sets *kind: 0 keep, 1 space, 2 drop.
+ * and sets *kind: 0 keep, 1 space, 2 drop, 3 a C1 control to read as
+ * windows-1252 (libxml2 turns "&#147;" into U+0093; HTML5 and the one
+ * repair policy of utf8.c read it as a curly quote).
  */
 static size_t special_seq(const unsigned char *s, size_t n, int *kind)
 {
@@ -415,6 +417,8 @@ static size_t special_seq(const unsigned char *s, size_t n, int *kind)
             *kind = 1; /* no-break space */
         else if (s[1] == 0xAD)
             *kind = 2; /* soft hyphen */
+        else if (s[1] >= 0x80 && s[1] <= 0x9F)
+            *kind = 3;
         return 2;
     }
     if (s[0] == 0xE2 && n >= 3) {
@@ -457,7 +461,8 @@ static void add_text(struct builder *b, const unsigned char *s, size_t n)
         stop(b, WC_ERR_LIMIT);
         return;
     }
-    if (wc_buf_grow(&d->text, n)) {
+    /* room for n bytes, and for the 2-byte C1 controls that become 3 (kind 3) */
+    if (wc_buf_grow(&d->text, n + n / 2 + 1)) {
         stop(b, WC_ERR_NOMEM);
         return;
     }
@@ -500,6 +505,10 @@ static void add_text(struct builder *b, const unsigned char *s, size_t n)
         } else if (kind == 0) {
             memcpy(o, s + i, k);
             o += k;
+            space = false;
+        } else if (kind == 3) {
+            uint32_t cp = wc_cp1252_decode(s[i + 1]);
+            o += wc_utf8_encode(cp ? cp : 0xFFFD, o);
             space = false;
         }
         i += k;
