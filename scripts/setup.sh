@@ -15,6 +15,8 @@ WC_PACKAGES=(
     libcmocka-dev nginx-light wget curl python3 sqlite3 ca-certificates
     # tests: the zsh completion script is loaded by a real zsh
     zsh
+    # the format check (tests/format.sh)
+    clang-format
 )
 
 wc_missing_packages() {

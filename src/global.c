@@ -19,7 +19,8 @@ wc_status wc_global_init(wc_error *err)
     xmlInitParser();
     rc = curl_global_init(CURL_GLOBAL_DEFAULT);
     if (rc != CURLE_OK)
-        return wc_error_set(err, WC_ERR_NET, "cannot initialise libcurl: %s", curl_easy_strerror(rc));
+        return wc_error_set(err, WC_ERR_NET, "cannot initialise libcurl: %s",
+                            curl_easy_strerror(rc));
     return WC_OK;
 }
 

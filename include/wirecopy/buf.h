@@ -27,7 +27,12 @@ extern char wc_buf_empty_[1];
 /* 1 GiB: the default ceiling for a buffer whose owner did not choose one. */
 #define WC_BUF_DEFAULT_LIMIT ((size_t)1 << 30)
 
-#define WC_BUF_INIT {wc_buf_empty_, 0, 0, 0}
+/* clang-format off: it would spread the braces over four lines */
+#define WC_BUF_INIT                                                                                \
+    {                                                                                              \
+        wc_buf_empty_, 0, 0, 0                                                                     \
+    }
+/* clang-format on */
 
 /* Initialise b with the given limit (0 = default). */
 void wc_buf_init(wc_buf *b, size_t limit);
@@ -41,7 +46,8 @@ wc_status wc_buf_add(wc_buf *b, const void *p, size_t len);
 wc_status wc_buf_addstr(wc_buf *b, const char *s);
 wc_status wc_buf_addch(wc_buf *b, char c);
 wc_status wc_buf_addf(wc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-wc_status wc_buf_addvf(wc_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+wc_status wc_buf_addvf(wc_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Shorten to len (no-op if len >= b->len). */
 void wc_buf_setlen(wc_buf *b, size_t len);
 /* Drop trailing ASCII whitespace. */

@@ -16,24 +16,24 @@
 
 typedef enum wc_status {
     WC_OK = 0,
-    WC_DONE,             /* an iterator has nothing more: not a failure */
-    WC_ERR_NOMEM,        /* out of memory */
-    WC_ERR_IO,           /* read/write/open failed (errno kept in wc_error.sys) */
-    WC_ERR_PARSE,        /* input is malformed */
-    WC_ERR_LIMIT,        /* a size, depth or count cap was reached */
-    WC_ERR_DB,           /* SQLite reported an error */
-    WC_ERR_BUSY,         /* the database is locked by another writer */
-    WC_ERR_CORRUPT,      /* the database or a stored value is damaged */
-    WC_ERR_FULL,         /* disk full */
-    WC_ERR_NET,          /* network failure (DNS, connect, TLS, reset, timeout) */
-    WC_ERR_HTTP,         /* the server answered with an error status */
-    WC_ERR_ENCODING,     /* unknown or unconvertible character encoding */
-    WC_ERR_UNSUPPORTED,  /* input kind or option not supported */
-    WC_ERR_USAGE,        /* bad argument from the caller */
-    WC_ERR_NOTFOUND,     /* the named thing does not exist */
-    WC_ERR_MISMATCH,     /* stored parameters differ from the ones asked for */
-    WC_ERR_INTERRUPTED,  /* stopped by a signal after a clean commit */
-    WC_ERR_EMPTY,        /* nothing usable in the input (e.g. not an article) */
+    WC_DONE,            /* an iterator has nothing more: not a failure */
+    WC_ERR_NOMEM,       /* out of memory */
+    WC_ERR_IO,          /* read/write/open failed (errno kept in wc_error.sys) */
+    WC_ERR_PARSE,       /* input is malformed */
+    WC_ERR_LIMIT,       /* a size, depth or count cap was reached */
+    WC_ERR_DB,          /* SQLite reported an error */
+    WC_ERR_BUSY,        /* the database is locked by another writer */
+    WC_ERR_CORRUPT,     /* the database or a stored value is damaged */
+    WC_ERR_FULL,        /* disk full */
+    WC_ERR_NET,         /* network failure (DNS, connect, TLS, reset, timeout) */
+    WC_ERR_HTTP,        /* the server answered with an error status */
+    WC_ERR_ENCODING,    /* unknown or unconvertible character encoding */
+    WC_ERR_UNSUPPORTED, /* input kind or option not supported */
+    WC_ERR_USAGE,       /* bad argument from the caller */
+    WC_ERR_NOTFOUND,    /* the named thing does not exist */
+    WC_ERR_MISMATCH,    /* stored parameters differ from the ones asked for */
+    WC_ERR_INTERRUPTED, /* stopped by a signal after a clean commit */
+    WC_ERR_EMPTY,       /* nothing usable in the input (e.g. not an article) */
     WC_STATUS_COUNT
 } wc_status;
 
@@ -45,7 +45,12 @@ typedef struct wc_error {
     char msg[WC_ERROR_MSG_MAX]; /* human message, NUL-terminated, "" when none */
 } wc_error;
 
-#define WC_ERROR_INIT {WC_OK, 0, ""}
+/* clang-format off: it would spread the braces over four lines */
+#define WC_ERROR_INIT                                                                              \
+    {                                                                                              \
+        WC_OK, 0, ""                                                                               \
+    }
+/* clang-format on */
 
 /* Short text for a status code ("out of memory"); never NULL. */
 const char *wc_strerror(wc_status code);
