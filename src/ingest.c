@@ -64,8 +64,9 @@
 #include "wirecopy/cluster.h"
 #include "wirecopy/extract.h"
 #include "wirecopy/url.h"
-#include "internal.h"
 #include "keyset.h"
+#include "store/store_writer.h"
+#include "internal.h"
 
 /* Documents per transaction: large enough that COMMIT cost is noise, small enough to lose little. */
 #define INGEST_DEFAULT_BATCH 2000

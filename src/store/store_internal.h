@@ -8,6 +8,7 @@
 
 #include "wirecopy/store.h"
 #include "wirecopy/store_feeds.h"
+#include "store_writer.h"
 
 #include <pthread.h>
 #include <sqlite3.h>

@@ -20,6 +20,7 @@
 
 #include "wirecopy/ingest.h"
 #include "wirecopy/store.h"
+#include "store/store_writer.h"
 #include "wirecopy/wirecopy.h"
 #include "wc_test.h"
 

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "wirecopy/store.h"
+#include "store/store_writer.h"
 #include "store/store_internal.h"
 #include "wc_test.h"
 
