@@ -30,7 +30,6 @@
 
 enum doc_stmt {
     ST_NEXT_ID,
-    ST_FIND_DOC,
     ST_INSERT_DOC,
     ST_INSERT_SIG,
     ST_MERGE,
@@ -45,8 +44,6 @@ _Static_assert(STORE_ST_DOCS + ST_DOCS_COUNT <= STORE_ST_CLUSTERS,
 
 static const char *const doc_sql[ST_DOCS_COUNT] = {
     [ST_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM documents",
-    [ST_FIND_DOC] = "SELECT id FROM documents WHERE key_hash = ?1 AND content_hash = ?2 "
-                    "AND doc_key = ?3 LIMIT 1",
     [ST_INSERT_DOC] =
         "INSERT INTO documents(id, doc_key, key_hash, content_hash, source, origin, origin_offset, "
         "origin_line, origin_id, feed_id, url, canonical_url, fetched_at, published_at, "
@@ -111,29 +108,6 @@ wc_status wc_store_next_doc_id(wc_store *s, int64_t *out, wc_error *err)
         *out = sqlite3_column_int64(q, 0);
     store_done(q);
     return rc == SQLITE_ROW ? WC_OK : store_db_error(s, rc, err, "reading document ids");
-}
-
-wc_status wc_store_find_doc(wc_store *s, const char *doc_key, const uint8_t hash[16], int64_t *id,
-                            wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_FIND_DOC, err);
-    int rc;
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, key_hash(doc_key));
-    sqlite3_bind_blob(q, 2, hash, 16, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, doc_key, -1, SQLITE_STATIC);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(q, 0);
-        store_done(q);
-        return WC_OK;
-    }
-    store_done(q);
-    if (rc != SQLITE_DONE)
-        return store_db_error(s, rc, err, "looking up a document");
-    return WC_ERR_NOTFOUND;
 }
 
 wc_status wc_store_insert_doc(wc_store *s, const wc_doc *d, wc_error *err)

@@ -69,13 +69,6 @@ typedef struct wc_doc {
 /* One more than the largest document id stored. */
 wc_status wc_store_next_doc_id(wc_store *s, int64_t *out, wc_error *err);
 
-/*
- * Is an item with this doc_key and content hash already stored? *id gets
- * its id (WC_OK) or WC_ERR_NOTFOUND.
- */
-wc_status wc_store_find_doc(wc_store *s, const char *doc_key, const uint8_t hash[16], int64_t *id,
-                            wc_error *err);
-
 /* The 64-bit hash of a doc_key that the documents table keeps (key_hash). */
 uint64_t wc_store_key_hash(const char *doc_key);
 
