@@ -598,7 +598,7 @@ static void report_problem(wc_ingest *ing, struct slot *sl)
 }
 
 static void deliver(wc_ingest *ing, struct slot *sl, wc_status status, int64_t doc_id,
-                    int64_t cluster_id, bool already, int kind)
+                    int64_t cluster_id, bool already, wc_match_kind kind)
 {
     wc_ingest_result r = {sl->user, status, doc_id, cluster_id, already, kind};
 
@@ -631,7 +631,6 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     wc_doc d;
     wc_status st;
     int64_t t;
-    int kind;
 
     if (sl->call) {
         if ((st = begin_tx(ing, err)))
@@ -645,7 +644,7 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
         pthread_mutex_unlock(&ing->mu);
         if (ing->opts.report_empty)
             report_problem(ing, sl);
-        deliver(ing, sl, WC_ERR_EMPTY, 0, 0, false, 0);
+        deliver(ing, sl, WC_ERR_EMPTY, 0, 0, false, WC_MATCH_NEW);
         return WC_OK;
     }
     if (sl->status) {
@@ -653,7 +652,7 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
         pthread_mutex_lock(&ing->mu);
         ing->stats.errors++;
         pthread_mutex_unlock(&ing->mu);
-        deliver(ing, sl, sl->status, 0, 0, false, 0);
+        deliver(ing, sl, sl->status, 0, 0, false, WC_MATCH_NEW);
         return WC_OK;
     }
     if (sl->astatus) {
@@ -664,7 +663,7 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
         pthread_mutex_lock(&ing->mu);
         ing->stats.already++;
         pthread_mutex_unlock(&ing->mu);
-        deliver(ing, sl, WC_OK, sl->found, 0, true, 0);
+        deliver(ing, sl, WC_OK, sl->found, 0, true, WC_MATCH_NEW);
         return WC_OK;
     }
     if ((st = begin_tx(ing, err)))
@@ -711,8 +710,7 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     d.word_count = sl->fp.words;
     d.content_hash = sl->fp.exact;
     d.cluster_id = m.cluster_id;
-    kind = m.kind == WC_MATCH_EXACT ? 1 : m.kind == WC_MATCH_NEAR ? 2 : 0;
-    d.match_kind = kind;
+    d.match_kind = m.kind;
     d.similarity = m.kind == WC_MATCH_NEW ? 1.0 : m.similarity;
     d.fprint = sl->blob.buf;
     d.fprint_len = sl->blob.len;
@@ -745,15 +743,15 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     ing->tx_docs++;
     pthread_mutex_lock(&ing->mu);
     ing->stats.stored++;
-    if (kind == 1) {
+    if (m.kind == WC_MATCH_EXACT) {
         ing->stats.exact++;
         ing->tx_exact++;
-    } else if (kind == 2) {
+    } else if (m.kind == WC_MATCH_NEAR) {
         ing->stats.near++;
         ing->tx_near++;
     }
     pthread_mutex_unlock(&ing->mu);
-    deliver(ing, sl, WC_OK, d.id, m.cluster_id, false, kind);
+    deliver(ing, sl, WC_OK, d.id, m.cluster_id, false, m.kind);
     return WC_OK;
 }
 
@@ -1575,7 +1573,7 @@ void wc_ingest_free(wc_ingest *ing)
 
 struct assignment {
     int64_t doc_id;
-    int kind;          /* 0 new, 1 exact, 2 near */
+    wc_match_kind kind;
     double similarity; /* to the document it matched */
 };
 
@@ -1635,7 +1633,7 @@ static wc_status assign_one(void *p, int64_t doc_id, int64_t cluster_id, const v
         rc->cap = cap;
     }
     rc->v[rc->n].doc_id = doc_id;
-    rc->v[rc->n].kind = m.kind == WC_MATCH_EXACT ? 1 : m.kind == WC_MATCH_NEAR ? 2 : 0;
+    rc->v[rc->n].kind = m.kind;
     rc->v[rc->n].similarity = m.kind == WC_MATCH_NEW ? 1.0 : m.similarity;
     rc->n++;
     return WC_OK;

@@ -47,10 +47,11 @@
 
 typedef struct wc_cluster_index wc_cluster_index;
 
+/* How a document joined its cluster; the values are what documents.match_kind stores. */
 typedef enum wc_match_kind {
-    WC_MATCH_NEW = 0, /* founded its own cluster (cluster_id == doc_id) */
-    WC_MATCH_EXACT,   /* identical canonical text to best_doc */
-    WC_MATCH_NEAR     /* verified near copy of best_doc */
+    WC_MATCH_NEW = 0,   /* founded its own cluster (cluster_id == doc_id) */
+    WC_MATCH_EXACT = 1, /* identical canonical text to best_doc */
+    WC_MATCH_NEAR = 2   /* verified near copy of best_doc */
 } wc_match_kind;
 
 /* What wc_cluster_assign decided for one document. */

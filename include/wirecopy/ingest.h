@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wirecopy/cluster.h"
 #include "wirecopy/dump.h"
 #include "wirecopy/error.h"
 #include "wirecopy/fingerprint.h"
@@ -43,28 +44,28 @@ typedef struct wc_ingest_stats {
 
 /* Called in the writer thread for each record once it is decided. */
 typedef struct wc_ingest_result {
-    void *user;          /* the pointer given to wc_ingest_add */
-    wc_status status;    /* WC_OK stored, WC_ERR_EMPTY not an article, other: failed */
-    int64_t doc_id;      /* stored (or already stored) document, else 0 */
-    int64_t cluster_id;  /* its cluster, else 0 */
-    bool already;        /* it was stored before */
-    int kind;            /* 0 new cluster, 1 exact copy, 2 near copy */
+    void *user;         /* the pointer given to wc_ingest_add */
+    wc_status status;   /* WC_OK stored, WC_ERR_EMPTY not an article, other: failed */
+    int64_t doc_id;     /* stored (or already stored) document, else 0 */
+    int64_t cluster_id; /* its cluster, else 0 */
+    bool already;       /* it was stored before */
+    wc_match_kind kind; /* how it joined its cluster (WC_MATCH_NEW when not stored) */
 } wc_ingest_result;
 
 typedef struct wc_ingest_opts {
-    unsigned threads;          /* worker threads (and band-build threads); 0 = one per CPU */
-    size_t batch;              /* documents per transaction; 0 = default */
+    unsigned threads;           /* worker threads (and band-build threads); 0 = one per CPU */
+    size_t batch;               /* documents per transaction; 0 = default */
     const wc_fp_params *params; /* fingerprint/cluster parameters; NULL = stored or default */
-    size_t max_record;         /* cap on one record's bytes (0 = dump default) */
-    wc_problem_fn on_problem;  /* bad records (provenance in the message) */
-    bool report_empty;         /* also pass records without an article to on_problem, with
-                                  code WC_ERR_EMPTY (they are counted as skipped, not errors) */
+    size_t max_record;          /* cap on one record's bytes (0 = dump default) */
+    wc_problem_fn on_problem;   /* bad records (provenance in the message) */
+    bool report_empty;          /* also pass records without an article to on_problem, with
+                                   code WC_ERR_EMPTY (they are counted as skipped, not errors) */
     void *problem_ctx;
     /* Called on the writer thread, inside its transaction, for every record once decided
        (may be NULL). It may call wc_store functions on the store being written. */
     void (*on_result)(void *ctx, const wc_ingest_result *r);
     void *result_ctx;
-    const volatile sig_atomic_t *stop;        /* when it becomes non-zero: stop reading, commit, return */
+    const volatile sig_atomic_t *stop; /* when it becomes non-zero: stop reading, commit, return */
     /* Called from the reading thread about ten times a second (may be NULL). */
     void (*on_progress)(void *ctx, const wc_ingest_stats *s);
     void *progress_ctx;
@@ -134,10 +135,10 @@ void wc_ingest_free(wc_ingest *ing);
 /* --- recluster ------------------------------------------------------------ */
 
 typedef struct wc_recluster_stats {
-    uint64_t documents;      /* documents clustered */
+    uint64_t documents;       /* documents clustered */
     uint64_t refingerprinted; /* documents whose fingerprint was recomputed from stored text */
-    uint64_t clusters;       /* clusters after */
-    uint64_t multi;          /* clusters with two or more members after */
+    uint64_t clusters;        /* clusters after */
+    uint64_t multi;           /* clusters with two or more members after */
 } wc_recluster_stats;
 
 /*

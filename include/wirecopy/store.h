@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "wirecopy/buf.h"
+#include "wirecopy/cluster.h"
 #include "wirecopy/dump.h"
 #include "wirecopy/error.h"
 
@@ -89,8 +90,8 @@ typedef struct wc_member_row {
     const char *origin;
     int64_t published_at;
     int64_t fetched_at;
-    double similarity; /* to the cluster's representative */
-    int match_kind;
+    double similarity;        /* to the cluster's representative */
+    wc_match_kind match_kind; /* how it joined the cluster */
     size_t word_count;
 } wc_member_row;
 

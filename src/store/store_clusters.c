@@ -22,6 +22,11 @@
 
 #include "internal.h"
 
+/* The stored codes of WC_MATCH_EXACT and WC_MATCH_NEAR, as SQL literals. */
+#define MATCH_EXACT_SQL "1"
+#define MATCH_NEAR_SQL "2"
+_Static_assert(WC_MATCH_EXACT == 1 && WC_MATCH_NEAR == 2, "MATCH_*_SQL name wc_match_kind's codes");
+
 /* Sites listed per cluster in `clusters` before "...". */
 #define STORE_MAX_SITES 6
 
@@ -419,7 +424,7 @@ wc_status wc_store_members(wc_store *s, int64_t cluster_id, wc_member_iter **out
 wc_status wc_member_iter_next(wc_member_iter *it, wc_member_row *row, wc_error *err)
 {
     sqlite3_stmt *q = it->q;
-    int rc = sqlite3_step(q);
+    int rc = sqlite3_step(q), kind;
 
     if (rc == SQLITE_DONE)
         return WC_DONE;
@@ -435,7 +440,11 @@ wc_status wc_member_iter_next(wc_member_iter *it, wc_member_row *row, wc_error *
     row->published_at = store_col_time(q, 7);
     row->fetched_at = store_col_time(q, 8);
     row->similarity = sqlite3_column_type(q, 9) == SQLITE_NULL ? 1.0 : sqlite3_column_double(q, 9);
-    row->match_kind = sqlite3_column_int(q, 10);
+    kind = sqlite3_column_int(q, 10);
+    if (kind < WC_MATCH_NEW || kind > WC_MATCH_NEAR)
+        return wc_error_set(err, WC_ERR_CORRUPT, "document %lld in '%s' has match kind %d",
+                            (long long)row->doc_id, it->s->path, kind);
+    row->match_kind = (wc_match_kind)kind;
     row->word_count = (size_t)sqlite3_column_int64(q, 11);
     return WC_OK;
 }
@@ -478,10 +487,10 @@ wc_status wc_store_get_stats(wc_store *s, wc_store_stats *st, wc_error *err)
         (rc = scalar(s, "SELECT count(*) FROM clusters", &st->clusters, err)) ||
         (rc = scalar(s, "SELECT count(*) FROM clusters WHERE size >= 2", &st->clusters_multi,
                      err)) ||
-        (rc = scalar(s, "SELECT count(*) FROM documents WHERE match_kind = 1", &st->exact_copies,
-                     err)) ||
-        (rc = scalar(s, "SELECT count(*) FROM documents WHERE match_kind = 2", &st->near_copies,
-                     err)) ||
+        (rc = scalar(s, "SELECT count(*) FROM documents WHERE match_kind = " MATCH_EXACT_SQL,
+                     &st->exact_copies, err)) ||
+        (rc = scalar(s, "SELECT count(*) FROM documents WHERE match_kind = " MATCH_NEAR_SQL,
+                     &st->near_copies, err)) ||
         (rc =
              scalar(s, "SELECT coalesce(max(size), 0) FROM clusters", &st->largest_cluster, err)) ||
         (rc = scalar(s, "SELECT count(*) FROM feeds", &st->feeds, err)) ||

@@ -60,6 +60,10 @@ static const char *const doc_sql[ST_DOCS_COUNT] = {
     [ST_GET_FPRINT] = "SELECT fprint FROM signatures WHERE doc_id = ?1",
 };
 
+/* documents.match_kind holds wc_match_kind's values (migration 1 names them) */
+_Static_assert(WC_MATCH_NEW == 0 && WC_MATCH_EXACT == 1 && WC_MATCH_NEAR == 2,
+               "wc_match_kind's values are stored in documents.match_kind");
+
 static sqlite3_stmt *stmt(wc_store *s, enum doc_stmt id, wc_error *err)
 {
     return store_prepare(s, &s->st[STORE_ST_DOCS + id], doc_sql[id], err);
@@ -144,7 +148,7 @@ wc_status wc_store_insert_doc(wc_store *s, const wc_doc *d, wc_error *err)
     sqlite3_bind_text(q, 22, d->text, (int)d->text_len, SQLITE_STATIC);
     sqlite3_bind_int64(q, 23, (int64_t)d->word_count);
     sqlite3_bind_int64(q, 24, d->cluster_id);
-    sqlite3_bind_int(q, 25, d->match_kind);
+    sqlite3_bind_int(q, 25, (int)d->match_kind); /* the enum's values are the stored codes */
     sqlite3_bind_double(q, 26, d->similarity);
     sqlite3_bind_int64(q, 27, wc_time_now());
     if (d->rep_known)
@@ -172,8 +176,8 @@ wc_status wc_store_merge_clusters(wc_store *s, int64_t from, int64_t into, wc_er
     return store_run(s, q, err, "merging clusters");
 }
 
-wc_status wc_store_set_doc_cluster(wc_store *s, int64_t doc_id, int64_t cluster_id, int kind,
-                                   double similarity, wc_error *err)
+wc_status wc_store_set_doc_cluster(wc_store *s, int64_t doc_id, int64_t cluster_id,
+                                   wc_match_kind kind, double similarity, wc_error *err)
 {
     sqlite3_stmt *q = stmt(s, ST_SET_CLUSTER, err);
 
@@ -181,7 +185,7 @@ wc_status wc_store_set_doc_cluster(wc_store *s, int64_t doc_id, int64_t cluster_
         return err ? err->code : WC_ERR_DB;
     sqlite3_bind_int64(q, 1, doc_id);
     sqlite3_bind_int64(q, 2, cluster_id);
-    sqlite3_bind_int(q, 3, kind);
+    sqlite3_bind_int(q, 3, (int)kind);
     sqlite3_bind_double(q, 4, similarity);
     return store_run(s, q, err, "assigning a cluster");
 }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "wirecopy/buf.h"
+#include "wirecopy/cluster.h"
 #include "wirecopy/dump.h"
 #include "wirecopy/error.h"
 #include "wirecopy/store.h"
@@ -56,7 +57,7 @@ typedef struct wc_doc {
     size_t word_count;
     const uint8_t *content_hash; /* 16 bytes: xxh3-128 of the normalised text */
     int64_t cluster_id;          /* cluster the document joined */
-    int match_kind;              /* 0 new cluster, 1 exact copy, 2 near copy */
+    wc_match_kind match_kind;    /* how it joined cluster_id */
     double similarity;           /* to the document it matched (1 for new) */
     bool rep_known;              /* rep_similarity holds its similarity to the cluster's
                                     representative (else it is set when the cluster is
@@ -87,8 +88,8 @@ wc_status wc_store_insert_doc(wc_store *s, const wc_doc *d, wc_error *err);
 wc_status wc_store_merge_clusters(wc_store *s, int64_t from, int64_t into, wc_error *err);
 
 /* Set a document's cluster (used by recluster). */
-wc_status wc_store_set_doc_cluster(wc_store *s, int64_t doc_id, int64_t cluster_id, int kind,
-                                   double similarity, wc_error *err);
+wc_status wc_store_set_doc_cluster(wc_store *s, int64_t doc_id, int64_t cluster_id,
+                                   wc_match_kind kind, double similarity, wc_error *err);
 
 /* Replace one document's fingerprint blob (recluster with new signature parameters). */
 wc_status wc_store_set_fprint(wc_store *s, int64_t doc_id, const void *blob, size_t len,

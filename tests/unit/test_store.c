@@ -296,6 +296,7 @@ static void test_cluster_rows_rep_and_member_order(void **state)
     assert_int_equal(wc_store_begin(s, &err), WC_OK);
     /* cluster 1: doc 1 (t=500), doc 2 (t=100: the original), doc 3 (undated) */
     d = doc(1, "id:1", hash_a, 1, 500, "beta.example");
+    d.match_kind = WC_MATCH_NEAR;
     assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
     assert_int_equal(wc_store_refresh_cluster(s, 1, &rep, &changed, &err), WC_OK);
     assert_int_equal(rep, 1);
@@ -303,6 +304,7 @@ static void test_cluster_rows_rep_and_member_order(void **state)
     d = doc(2, "id:2", hash_a, 1, 100, "alpha.example");
     assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
     d = doc(3, "id:3", hash_a, 1, INT64_MIN, "alpha.example");
+    d.match_kind = WC_MATCH_EXACT;
     assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
     assert_int_equal(wc_store_refresh_cluster(s, 1, &rep, &changed, &err), WC_OK);
     assert_int_equal(rep, 2);
@@ -338,6 +340,10 @@ static void test_cluster_rows_rep_and_member_order(void **state)
     /* members: dated ones by time, undated last */
     assert_int_equal(wc_store_members(s, 1, &mi, &err), WC_OK);
     while (wc_member_iter_next(mi, &m, &err) == WC_OK) {
+        /* the kind each was stored with comes back as the enum */
+        assert_int_equal(m.match_kind, m.doc_id == 1   ? WC_MATCH_NEAR
+                                       : m.doc_id == 3 ? WC_MATCH_EXACT
+                                                       : WC_MATCH_NEW);
         order[n++] = m.doc_id;
         if (m.doc_id == 1)
             assert_true(m.similarity > 0.749 && m.similarity < 0.751);
@@ -347,6 +353,13 @@ static void test_cluster_rows_rep_and_member_order(void **state)
     assert_int_equal(order[0], 2);
     assert_int_equal(order[1], 1);
     assert_int_equal(order[2], 3);
+    /* a stored kind no wirecopy writes is damage, not a fourth kind */
+    sql_exec(f->path, "UPDATE documents SET match_kind = 7 WHERE id = 1");
+    assert_int_equal(wc_store_members(s, 1, &mi, &err), WC_OK);
+    assert_int_equal(wc_member_iter_next(mi, &m, &err), WC_OK);
+    assert_int_equal(wc_member_iter_next(mi, &m, &err), WC_ERR_CORRUPT);
+    assert_non_null(strstr(err.msg, "match kind 7"));
+    wc_member_iter_free(mi);
 
     assert_int_equal(wc_store_cluster_get(s, 4, &row, &strings, &err), WC_OK);
     assert_int_equal(row.size, 1);
@@ -370,7 +383,7 @@ static void test_merge_moves_members_and_drops_empty(void **state)
     d = doc(1, "id:1", hash_a, 1, 10, NULL);
     assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
     d = doc(2, "id:2", hash_b, 2, 20, NULL);
-    d.match_kind = 2;
+    d.match_kind = WC_MATCH_NEAR;
     assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
     assert_int_equal(wc_store_refresh_cluster(s, 1, NULL, NULL, &err), WC_OK);
     assert_int_equal(wc_store_refresh_cluster(s, 2, NULL, NULL, &err), WC_OK);
