@@ -24,7 +24,7 @@
  *
  * Clusters are union-find nodes (path halving). A root knows the cluster
  * id (the smallest founding id after merges), its size and its
- * representative: the member with the most shingles, the fullest text,
+ * anchor: the member with the most shingles, the fullest text,
  * against which longer newcomers are checked (cluster.h explains the
  * policy, docs/dedup.md measures it).
  */
@@ -137,13 +137,13 @@ static uint32_t find_root(wc_cluster_index *idx, uint32_t c)
 }
 
 /* New cluster node with the given id; room must have been reserved. */
-static uint32_t cluster_new(wc_cluster_index *idx, int64_t id, uint32_t rep)
+static uint32_t cluster_new(wc_cluster_index *idx, int64_t id, uint32_t anchor)
 {
     uint32_t c = (uint32_t)idx->ncl++;
 
     idx->cl[c].id = id;
     idx->cl[c].parent = c;
-    idx->cl[c].rep = rep;
+    idx->cl[c].anchor = anchor;
     idx->cl[c].size = 0;
     map_put(idx, &idx->clmap, MAP_CLUSTER, c);
     return c;
@@ -164,22 +164,22 @@ static void cluster_add(wc_cluster_index *idx, uint32_t root, uint32_t d)
 
     idx->docs[d].cluster = root;
     c->size++;
-    if (fuller(idx, d, c->rep))
-        c->rep = d;
+    if (fuller(idx, d, c->anchor))
+        c->anchor = d;
 }
 
 /* Merge root b into root a; the smaller id survives. Returns the new root. */
 static uint32_t cluster_union(wc_cluster_index *idx, uint32_t a, uint32_t b)
 {
     struct cluster *ca = &idx->cl[a], *cb = &idx->cl[b];
-    uint32_t rep = fuller(idx, cb->rep, ca->rep) ? cb->rep : ca->rep;
+    uint32_t anchor = fuller(idx, cb->anchor, ca->anchor) ? cb->anchor : ca->anchor;
     int64_t id = ca->id < cb->id ? ca->id : cb->id;
     uint32_t size = ca->size + cb->size;
     uint32_t root = ca->size >= cb->size ? a : b, child = root == a ? b : a;
 
     idx->cl[child].parent = root;
     idx->cl[root].id = id;
-    idx->cl[root].rep = rep;
+    idx->cl[root].anchor = anchor;
     idx->cl[root].size = size;
     return root;
 }
@@ -504,7 +504,7 @@ static bool vote_better(const wc_cluster_index *idx, const struct root_vote *x,
 /*
  * Verify the candidates of new document d and fold them into one vote per
  * cluster root (idx->votes), then judge each cluster against its
- * representative.
+ * anchor.
  */
 static void collect_votes(wc_cluster_index *idx, uint32_t d)
 {
@@ -548,26 +548,26 @@ static void collect_votes(wc_cluster_index *idx, uint32_t d)
     }
     /*
      * A member matched is not the cluster: it may itself be only a
-     * fragment of the cluster's story. The cluster's representative (its
+     * fragment of the cluster's story. The cluster's anchor (its
      * fullest text) decides: d is anchored in the cluster when it is a
-     * copy of the representative as a whole (Jaccard) or contains it; it
+     * copy of the anchor as a whole (Jaccard) or contains it; it
      * may join as a fragment when it is contained in a member. Only
      * anchored documents merge clusters.
      */
     for (k = 0, n = 0; k < idx->nvotes; k++) {
         struct root_vote *v = &idx->votes[k];
-        uint32_t rep = idx->cl[v->root].rep;
+        uint32_t anchor = idx->cl[v->root].anchor;
         wc_similarity s;
-        bool rep_copy;
+        bool anchor_copy;
 
-        if (rep == v->best)
+        if (anchor == v->best)
             s = v->sim;
         else
-            compare_docs(idx, d, rep, &s);
-        rep_copy = wc_fp_is_copy(&idx->p, &s);
-        v->anchored = rep_copy && (s.jaccard >= idx->p.threshold ||
-                                   idx->docs[d].shingles > idx->docs[rep].shingles);
-        v->joinable = rep_copy || v->fragment || v->strong;
+            compare_docs(idx, d, anchor, &s);
+        anchor_copy = wc_fp_is_copy(&idx->p, &s);
+        v->anchored = anchor_copy && (s.jaccard >= idx->p.threshold ||
+                                      idx->docs[d].shingles > idx->docs[anchor].shingles);
+        v->joinable = anchor_copy || v->fragment || v->strong;
         if (v->joinable)
             idx->votes[n++] = *v;
     }
@@ -631,7 +631,7 @@ wc_status wc_cluster_assign(wc_cluster_index *idx, int64_t doc_id, const wc_fpri
         if (k == target || other == root)
             continue;
         if (!(v->anchored && idx->votes[target].anchored) &&
-            !docs_are_copies(idx, idx->cl[other].rep, idx->cl[root].rep))
+            !docs_are_copies(idx, idx->cl[other].anchor, idx->cl[root].anchor))
             continue;
         lost = idx->cl[other].id > idx->cl[root].id ? idx->cl[other].id : idx->cl[root].id;
         before = root;

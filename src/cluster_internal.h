@@ -43,7 +43,7 @@ struct doc {
 struct cluster {
     int64_t id;      /* cluster id (valid at roots) */
     uint32_t parent; /* itself at a root */
-    uint32_t rep;    /* doc index of the member with the most shingles (roots) */
+    uint32_t anchor; /* doc index of the member with the most shingles (roots) */
     uint32_t size;   /* members (roots) */
 };
 
@@ -64,7 +64,7 @@ struct root_vote {
     bool fragment;     /* d is contained in a member it matched */
     bool strong;       /* d matched a member by Jaccard */
     bool joinable;     /* d may join this cluster */
-    bool anchored;     /* d is a copy of the cluster's representative, not a fragment */
+    bool anchored;     /* d is a copy of the cluster's anchor, not a fragment */
 };
 
 struct wc_cluster_index {

@@ -19,13 +19,13 @@
  *      wc_fp_is_copy() (estimated Jaccard, or containment for cut copies,
  *      both with agreeing leads);
  *   4. policy against chaining (A~B, B~C, A and C unrelated), judged
- *      against each cluster's representative, its fullest member:
+ *      against each cluster's anchor, its fullest member:
  *      - the document is anchored in a cluster when it is a copy of the
- *        representative as a whole (Jaccard), or longer and containing it;
+ *        anchor as a whole (Jaccard), or longer and containing it;
  *      - it may join a cluster when anchored, or when it is a fragment
  *        contained in a member it matched, or a Jaccard copy of a member;
  *      - it joins the best such cluster; others are merged into it only
- *        when the document is anchored in both, or their representatives
+ *        when the document is anchored in both, or their anchors
  *        are copies of each other. A fragment shared by two stories never
  *        joins them.
  *   The result does not depend on arrival order except where these rules
