@@ -23,10 +23,21 @@
  * stands for them).
  *
  * Clusters are union-find nodes (path halving). A root knows the cluster
- * id (the smallest founding id after merges), its size and its
- * anchor: the member with the most shingles, the fullest text,
- * against which longer newcomers are checked (cluster.h explains the
- * policy, docs/dedup.md measures it).
+ * id (the smallest founding id after merges), its size and its two
+ * distinguished members:
+ *   - the anchor, the member with the most shingles, the fullest text,
+ *     against which longer newcomers are checked (cluster.h explains the
+ *     policy, docs/dedup.md measures it);
+ *   - the original, the earliest member by original.h's rule, with its
+ *     time (the cluster's first_seen) and the cluster's last time: what
+ *     the store's cluster row holds, kept here so that whoever writes the
+ *     row is handed it. The index keeps no document's time: only the
+ *     original's, which is all a newcomer or a merge is compared with,
+ *     and each document's word count (the rule's tie-break) fills what
+ *     was padding in its record.
+ * The members of a cluster form a cycle through next[] (4 bytes a
+ * document), which a merge splices in constant time, so the members'
+ * similarities to a new original can be listed without the store.
  */
 #include "cluster_internal.h"
 
@@ -34,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "original.h"
 #include "internal.h"
 
 static uint64_t exact8(const uint8_t *e)
@@ -136,14 +148,20 @@ static uint32_t find_root(wc_cluster_index *idx, uint32_t c)
     return c;
 }
 
-/* New cluster node with the given id; room must have been reserved. */
-static uint32_t cluster_new(wc_cluster_index *idx, int64_t id, uint32_t anchor)
+/*
+ * New cluster node with the given id, for its first member d (added next
+ * with cluster_add); room must have been reserved. Its original is not
+ * known yet: original_offer or wc_cluster_index_load_cluster says it.
+ */
+static uint32_t cluster_new(wc_cluster_index *idx, int64_t id, uint32_t d)
 {
     uint32_t c = (uint32_t)idx->ncl++;
 
     idx->cl[c].id = id;
     idx->cl[c].parent = c;
-    idx->cl[c].anchor = anchor;
+    idx->cl[c].anchor = d;
+    idx->cl[c].original = UINT32_MAX;
+    idx->cl[c].first = idx->cl[c].last = WC_TIME_NONE;
     idx->cl[c].size = 0;
     map_put(idx, &idx->clmap, MAP_CLUSTER, c);
     return c;
@@ -157,15 +175,48 @@ static bool fuller(const wc_cluster_index *idx, uint32_t a, uint32_t b)
     return idx->docs[a].id < idx->docs[b].id;
 }
 
-/* Add doc d to the cluster rooted at root. */
+/* Add doc d to the cluster rooted at root: its members' cycle, its size, its anchor. */
 static void cluster_add(wc_cluster_index *idx, uint32_t root, uint32_t d)
 {
     struct cluster *c = &idx->cl[root];
 
     idx->docs[d].cluster = root;
+    if (c->size) {
+        idx->next[d] = idx->next[c->anchor];
+        idx->next[c->anchor] = d;
+    } else {
+        idx->next[d] = d;
+    }
     c->size++;
     if (fuller(idx, d, c->anchor))
         c->anchor = d;
+}
+
+/* Does doc d, of time t, come before the original of the cluster rooted at root? */
+static bool before_original(const wc_cluster_index *idx, uint32_t d, int64_t t, uint32_t root)
+{
+    const struct cluster *c = &idx->cl[root];
+    uint32_t o = c->original;
+
+    return original_before(t, idx->docs[d].words, idx->docs[d].id, c->first, idx->docs[o].words,
+                           idx->docs[o].id);
+}
+
+/*
+ * Doc d, of time t, was just added to the cluster rooted at root: its time
+ * may be the last, and it may be the new original. True when it is.
+ */
+static bool original_offer(wc_cluster_index *idx, uint32_t root, uint32_t d, int64_t t)
+{
+    struct cluster *c = &idx->cl[root];
+
+    if (t != WC_TIME_NONE && (c->last == WC_TIME_NONE || t > c->last))
+        c->last = t;
+    if (c->original != UINT32_MAX && !before_original(idx, d, t, root))
+        return false;
+    c->original = d;
+    c->first = t;
+    return true;
 }
 
 /* Merge root b into root a; the smaller id survives. Returns the new root. */
@@ -173,15 +224,45 @@ static uint32_t cluster_union(wc_cluster_index *idx, uint32_t a, uint32_t b)
 {
     struct cluster *ca = &idx->cl[a], *cb = &idx->cl[b];
     uint32_t anchor = fuller(idx, cb->anchor, ca->anchor) ? cb->anchor : ca->anchor;
-    int64_t id = ca->id < cb->id ? ca->id : cb->id;
+    const struct cluster *early = before_original(idx, cb->original, cb->first, a) ? cb : ca;
+    uint32_t original = early->original, next;
+    int64_t id = ca->id < cb->id ? ca->id : cb->id, first = early->first, last = ca->last;
     uint32_t size = ca->size + cb->size;
     uint32_t root = ca->size >= cb->size ? a : b, child = root == a ? b : a;
 
+    if (cb->last != WC_TIME_NONE && (last == WC_TIME_NONE || cb->last > last))
+        last = cb->last;
+    /* one cycle of members from two: swap the successors of one member of each */
+    next = idx->next[ca->anchor];
+    idx->next[ca->anchor] = idx->next[cb->anchor];
+    idx->next[cb->anchor] = next;
     idx->cl[child].parent = root;
     idx->cl[root].id = id;
     idx->cl[root].anchor = anchor;
+    idx->cl[root].original = original;
+    idx->cl[root].first = first;
+    idx->cl[root].last = last;
     idx->cl[root].size = size;
     return root;
+}
+
+/* The root of cluster node c, without compressing the path (for const lookups). */
+static uint32_t root_of(const wc_cluster_index *idx, uint32_t c)
+{
+    while (idx->cl[c].parent != c)
+        c = idx->cl[c].parent;
+    return c;
+}
+
+/* The root of the cluster whose id is cluster_id, or UINT32_MAX when there is none (now). */
+static uint32_t cluster_root(const wc_cluster_index *idx, int64_t cluster_id)
+{
+    uint32_t c = map_find(idx, &idx->clmap, MAP_CLUSTER, (uint64_t)cluster_id);
+
+    if (c == UINT32_MAX)
+        return UINT32_MAX;
+    c = root_of(idx, c);
+    return idx->cl[c].id == cluster_id ? c : UINT32_MAX; /* else absorbed */
 }
 
 /* --- the index -------------------------------------------------------------------------- */
@@ -246,6 +327,7 @@ void wc_cluster_index_free(wc_cluster_index *idx)
     free(idx->exact);
     free(idx->sig);
     free(idx->lead);
+    free(idx->next);
     free(idx->cl);
     cluster_slots_free(idx->docmap.slot, idx->docmap.cap);
     cluster_slots_free(idx->clmap.slot, idx->clmap.cap);
@@ -268,8 +350,8 @@ size_t wc_cluster_index_memory(const wc_cluster_index *idx)
 {
     size_t m = sizeof(*idx);
 
-    m += idx->docs_cap *
-         (sizeof(struct doc) + sizeof(uint64_t) + sizeof(uint16_t) * (idx->perm + idx->lperm));
+    m += idx->docs_cap * (sizeof(struct doc) + sizeof(uint64_t) + sizeof(*idx->next) +
+                          sizeof(uint16_t) * (idx->perm + idx->lperm));
     m += idx->cl_cap * sizeof(struct cluster);
     m += (idx->docmap.cap + idx->clmap.cap + idx->exactmap.cap) * sizeof(uint32_t);
     m += idx->band_cap * idx->ntables * sizeof(*idx->band_slots);
@@ -283,14 +365,47 @@ wc_status wc_cluster_index_cluster_of(const wc_cluster_index *idx, int64_t doc_i
                                       int64_t *cluster_id)
 {
     uint32_t d = map_find(idx, &idx->docmap, MAP_DOC, (uint64_t)doc_id);
-    uint32_t c;
 
     if (d == UINT32_MAX)
         return WC_ERR_NOTFOUND;
-    /* find without compressing: this is a const lookup */
-    for (c = idx->docs[d].cluster; idx->cl[c].parent != c; c = idx->cl[c].parent)
-        ;
-    *cluster_id = idx->cl[c].id;
+    *cluster_id = idx->cl[root_of(idx, idx->docs[d].cluster)].id;
+    return WC_OK;
+}
+
+wc_status wc_cluster_index_cluster(const wc_cluster_index *idx, int64_t cluster_id,
+                                   wc_cluster_info *out)
+{
+    uint32_t r = cluster_root(idx, cluster_id);
+    const struct cluster *c;
+
+    if (r == UINT32_MAX)
+        return WC_ERR_NOTFOUND;
+    c = &idx->cl[r];
+    out->id = c->id;
+    out->original_id = c->original == UINT32_MAX ? 0 : idx->docs[c->original].id;
+    out->size = c->size;
+    out->first_seen = c->first;
+    out->last_seen = c->last;
+    return WC_OK;
+}
+
+/* Document d's similarity to the original o of its cluster (1 for o itself). */
+static double original_similarity(const wc_cluster_index *idx, uint32_t d, uint32_t o);
+
+wc_status wc_cluster_index_members(const wc_cluster_index *idx, int64_t cluster_id,
+                                   wc_cluster_member_fn fn, void *ctx)
+{
+    uint32_t r = cluster_root(idx, cluster_id), first, d;
+    wc_status st;
+
+    if (r == UINT32_MAX || idx->cl[r].original == UINT32_MAX)
+        return WC_ERR_NOTFOUND;
+    first = d = idx->cl[r].anchor;
+    do {
+        if ((st = fn(ctx, idx->docs[d].id, original_similarity(idx, d, idx->cl[r].original))))
+            return st;
+        d = idx->next[d];
+    } while (d != first);
     return WC_OK;
 }
 
@@ -315,6 +430,9 @@ static bool reserve_docs(wc_cluster_index *idx, size_t want)
         if (!grow_array((void **)&idx->lead, &c2, want, sizeof(*idx->lead) * idx->lperm))
             return false;
     }
+    c2 = cap;
+    if (!grow_array((void **)&idx->next, &c2, want, sizeof(*idx->next)))
+        return false;
     idx->docs_cap = c2;
     return true;
 }
@@ -371,6 +489,7 @@ static uint32_t add_doc(wc_cluster_index *idx, int64_t doc_id, const wc_fprint *
     r->id = doc_id;
     r->cluster = UINT32_MAX;
     r->shingles = fp->shingles;
+    r->words = fp->words;
     r->lead_shingles = (uint16_t)WC_MIN(fp->lead_shingles, UINT16_MAX);
     r->flags = 0;
     idx->exact[d] = exact8(fp->exact);
@@ -396,16 +515,56 @@ wc_status wc_cluster_index_load(wc_cluster_index *idx, int64_t doc_id, int64_t c
     same = add_doc(idx, doc_id, fp);
     d = (uint32_t)idx->ndocs - 1;
     c = map_find(idx, &idx->clmap, MAP_CLUSTER, (uint64_t)cluster_id);
-    if (c == UINT32_MAX)
+    if (c == UINT32_MAX) {
         c = cluster_new(idx, cluster_id, d);
+        idx->no_row++; /* its original comes with its row */
+    }
     cluster_add(idx, find_root(idx, c), d);
     if (same == UINT32_MAX && fp->shingles) {
-        /* its bands go in with the rest of the load (finish_load) */
+        /* its bands go in with the rest of the load (lsh_finish_load) */
         idx->docs[d].flags |= DOC_PENDING;
         if (!idx->npending++)
             idx->pend_from = d;
     }
     return WC_OK;
+}
+
+wc_status wc_cluster_index_load_cluster(wc_cluster_index *idx, const wc_cluster_info *row,
+                                        wc_error *err)
+{
+    uint32_t r = cluster_root(idx, row->id), d;
+    struct cluster *c;
+
+    if (r == UINT32_MAX)
+        return WC_OK; /* no member loaded: nothing to decide about it */
+    c = &idx->cl[r];
+    d = map_find(idx, &idx->docmap, MAP_DOC, (uint64_t)row->original_id);
+    if (d == UINT32_MAX || root_of(idx, idx->docs[d].cluster) != r)
+        return wc_error_set(err, WC_ERR_CORRUPT,
+                            "the row of cluster %lld names document %lld its original, which is "
+                            "not one of its members",
+                            (long long)row->id, (long long)row->original_id);
+    if (row->size != (int64_t)c->size)
+        return wc_error_set(err, WC_ERR_CORRUPT,
+                            "the row of cluster %lld counts %lld members, %u are stored",
+                            (long long)row->id, (long long)row->size, c->size);
+    if (c->original == UINT32_MAX)
+        idx->no_row--;
+    c->original = d;
+    c->first = row->first_seen;
+    c->last = row->last_seen;
+    return WC_OK;
+}
+
+/* A loaded cluster that has not had its row, for the message (one exists: no_row > 0). */
+static int64_t cluster_without_row(const wc_cluster_index *idx)
+{
+    size_t c;
+
+    for (c = 0; c < idx->ncl; c++)
+        if (idx->cl[c].parent == c && idx->cl[c].original == UINT32_MAX)
+            return idx->cl[c].id;
+    return 0;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -478,6 +637,16 @@ static void compare_docs(const wc_cluster_index *idx, uint32_t a, uint32_t b, wc
     wc_fp_compare(doc_sig(idx, a), doc_lead(idx, a), da->shingles, da->lead_shingles,
                   doc_sig(idx, b), doc_lead(idx, b), db->shingles, db->lead_shingles, idx->perm,
                   idx->lperm, s);
+}
+
+static double original_similarity(const wc_cluster_index *idx, uint32_t d, uint32_t o)
+{
+    wc_similarity s;
+
+    if (d == o)
+        return 1.0;
+    compare_docs(idx, d, o, &s);
+    return s.score;
 }
 
 static bool docs_are_copies(const wc_cluster_index *idx, uint32_t a, uint32_t b)
@@ -574,7 +743,16 @@ static void collect_votes(wc_cluster_index *idx, uint32_t d)
     idx->nvotes = n;
 }
 
-wc_status wc_cluster_assign(wc_cluster_index *idx, int64_t doc_id, const wc_fprint *fp,
+/* The cluster rooted at root after doc d joined it: its original, d's similarity to it. */
+static void tell_original(const wc_cluster_index *idx, uint32_t root, uint32_t d, wc_match *out)
+{
+    uint32_t o = idx->cl[root].original;
+
+    out->original_id = idx->docs[o].id;
+    out->original_similarity = original_similarity(idx, d, o);
+}
+
+wc_status wc_cluster_assign(wc_cluster_index *idx, int64_t doc_id, const wc_fprint *fp, int64_t t,
                             wc_match *out, wc_error *err)
 {
     wc_status st;
@@ -584,6 +762,11 @@ wc_status wc_cluster_assign(wc_cluster_index *idx, int64_t doc_id, const wc_fpri
     memset(out, 0, sizeof(*out));
     out->doc_id = doc_id;
     idx->nabsorbed = 0;
+    if (idx->no_row)
+        return wc_error_set(err, WC_ERR_CORRUPT,
+                            "cluster %lld was loaded without its row: the cluster rows are "
+                            "damaged (recluster rebuilds them)",
+                            (long long)cluster_without_row(idx));
     lsh_finish_load(idx);
     if (doc_id <= 0)
         return wc_error_set(err, WC_ERR_USAGE, "document id %lld is not a rowid",
@@ -598,6 +781,8 @@ wc_status wc_cluster_assign(wc_cluster_index *idx, int64_t doc_id, const wc_fpri
     if (same != UINT32_MAX) {
         root = find_root(idx, idx->docs[same].cluster);
         cluster_add(idx, root, d);
+        out->original_changed = original_offer(idx, root, d, t);
+        tell_original(idx, root, d, out);
         out->cluster_id = idx->cl[root].id;
         out->kind = WC_MATCH_EXACT;
         out->best_doc = idx->docs[same].id;
@@ -614,6 +799,8 @@ wc_status wc_cluster_assign(wc_cluster_index *idx, int64_t doc_id, const wc_fpri
     if (!idx->nvotes) {
         root = cluster_new(idx, doc_id, d);
         cluster_add(idx, root, d);
+        original_offer(idx, root, d, t); /* the founder: no other member to tell */
+        tell_original(idx, root, d, out);
         out->cluster_id = doc_id;
         out->kind = WC_MATCH_NEW;
         return WC_OK;
@@ -639,6 +826,8 @@ wc_status wc_cluster_assign(wc_cluster_index *idx, int64_t doc_id, const wc_fpri
         idx->absorbed[idx->nabsorbed++] = lost; /* absorbed_cap >= VERIFY_CAP >= nvotes */
     }
     cluster_add(idx, root, d);
+    out->original_changed = original_offer(idx, root, d, t) || idx->nabsorbed;
+    tell_original(idx, root, d, out);
     out->cluster_id = idx->cl[root].id;
     out->kind = WC_MATCH_NEAR;
     out->best_doc = idx->docs[idx->votes[target].best].id;

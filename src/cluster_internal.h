@@ -29,22 +29,29 @@
 enum doc_flags {
     DOC_IN_BANDS = (1 << 0), /* the document was put in the LSH band tables */
     DOC_CAPPED = (1 << 1),   /* ... but left out of a crowded bucket of at least one */
-    DOC_PENDING = (1 << 2)   /* loaded; its bands go in at the end of the load (finish_load) */
+    DOC_PENDING = (1 << 2)   /* loaded; its bands go in at the end of the load (lsh_finish_load) */
 };
 
+/* 24 bytes: words filled what was padding. */
 struct doc {
     int64_t id;             /* the store's rowid */
     uint32_t cluster;       /* cluster node (find() gives the root) */
     uint32_t shingles;      /* distinct body shingles */
+    uint32_t words;         /* words of the whole text (the original's tie-break) */
     uint16_t lead_shingles; /* distinct lead shingles */
     uint8_t flags;          /* DOC_* */
 };
 
+/* A cluster node; all but parent are valid at roots only. */
 struct cluster {
-    int64_t id;      /* cluster id (valid at roots) */
-    uint32_t parent; /* itself at a root */
-    uint32_t anchor; /* doc index of the member with the most shingles (roots) */
-    uint32_t size;   /* members (roots) */
+    int64_t id;        /* cluster id */
+    int64_t first;     /* the original's time: the earliest of a dated member, else
+                          INT64_MIN (original.h) */
+    int64_t last;      /* the latest time of a dated member, else INT64_MIN */
+    uint32_t parent;   /* itself at a root */
+    uint32_t anchor;   /* doc index of the member with the most shingles */
+    uint32_t original; /* doc index of the earliest member (UINT32_MAX: loaded, row not yet) */
+    uint32_t size;     /* members */
 };
 
 /* An open-addressing table of doc or cluster indexes + 1. */
@@ -79,10 +86,12 @@ struct wc_cluster_index {
     uint64_t *exact;  /* first 8 bytes of each exact hash */
     uint16_t *sig;    /* ndocs * perm */
     uint16_t *lead;   /* ndocs * lperm */
+    uint32_t *next;   /* the members of a cluster form a cycle: next[d] follows d */
     size_t ndocs, docs_cap;
 
     struct cluster *cl; /* cluster nodes */
     size_t ncl, cl_cap;
+    size_t no_row; /* loaded clusters still waiting for their row (wc_cluster_index_load_cluster) */
 
     struct table docmap, clmap, exactmap;
     uint32_t *band_slots; /* ntables tables of band_cap slots each: body bands first */

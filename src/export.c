@@ -200,7 +200,7 @@ static wc_status csv_cluster(wc_store *s, const wc_cluster_row *c, bool raw, FIL
         csv_time(out, m.published_at);
         fputc(',', out);
         csv_time(out, m.fetched_at);
-        fprintf(out, ",%.4f,%d\r\n", m.similarity, m.doc_id == c->rep_id);
+        fprintf(out, ",%.4f,%d\r\n", m.similarity, m.doc_id == c->original_id);
         (*nmem)++;
     }
     wc_member_iter_free(it);
@@ -275,7 +275,8 @@ static wc_status html_cluster(wc_store *s, const wc_cluster_row *c, FILE *out, i
     while (!est && (st = wc_member_iter_next(it, &m, err)) == WC_OK) {
         wc_time_format(m.published_at != WC_TIME_NONE ? m.published_at : m.fetched_at, a,
                        sizeof(a));
-        fprintf(out, "<tr%s><td>%s</td><td>", m.doc_id == c->rep_id ? " class=\"orig\"" : "", a);
+        fprintf(out, "<tr%s><td>%s</td><td>", m.doc_id == c->original_id ? " class=\"orig\"" : "",
+                a);
         est = html_text(out, &esc, m.site);
         fputs("</td><td>", out);
         if (!est && safe_href(m.url)) {

@@ -10,11 +10,12 @@
  *        |                                                    v
  *        |                                            assigner (1)
  *        |                                   "already stored?" (in memory),
- *        |                                   LSH candidates, verify, cluster
+ *        |                                   LSH candidates, verify, cluster,
+ *        |                                   the rows to write
  *        |                                                    |
  *        +------ slot freed <---- writer (1) <--- assigned ---+
- *                                 INSERT, batched COMMIT,
- *                                 cluster rows refreshed
+ *                                 INSERT, cluster rows as handed,
+ *                                 batched COMMIT
  *
  * The ring has a fixed number of slots and a cap on the record bytes
  * queued in them (INGEST_QUEUE_BYTES), so memory is bounded whatever the
@@ -31,23 +32,35 @@
  * needs only SQLite, and on one thread they took turns. Apart, candidate
  * lookup for document n+1 runs on one core while document n is written on
  * the other. The assigner owns the index, the key set and the next
- * document id; the writer owns the database connection. A document the
- * assigner has placed but the writer has not stored yet is already in the
- * index and the key set, so a copy right behind it (even in the same
- * transaction) is found. If the writer fails, the run stops and the
- * index, which may then hold documents that were rolled back, goes with it.
+ * document id; the writer owns the database connection.
+ *
+ * Records travel one way. The index keeps each cluster's original (its
+ * earliest member, original.h), size and times as documents arrive, so
+ * the assigner hands the writer everything it writes: the document with
+ * its similarity to the original, its cluster's row, the clusters it
+ * absorbed, and, when an original changed, every member's new similarity
+ * (settle explains when). The writer reads nothing back: no fingerprint,
+ * no cluster row.
+ *
+ * A document the assigner has placed but the writer has not stored yet is
+ * already in the index and the key set, so a copy right behind it (even
+ * in the same transaction) is found. If the writer fails, the run stops
+ * and the index, which may then hold documents that were rolled back,
+ * goes with it.
  *
  * One mutex guards the four counters (head: next to fill, work: next to
  * process, mid: next to assign, tail: next to store) and the slot states;
  * four condition variables wake the reader, the workers, the assigner and
  * the writer.
  *
- * Durability: the writer commits every `batch` documents, and also when it
- * has been idle with an open transaction for WRITER_IDLE_COMMIT seconds,
- * so a slow trickle (follow) is committed promptly. A fatal store error
- * (disk full, I/O) stops the run: the open transaction is rolled back,
- * everything committed before stays, and the error is returned by
- * flush/finish.
+ * Durability: the writer commits every `batch` documents (at the first
+ * settled slot past them: one after which no similarity is owed), and
+ * also when it has been idle with an open transaction for
+ * WRITER_IDLE_COMMIT seconds, so a slow trickle (follow) is committed
+ * promptly; every transaction holds rows that equal what their members
+ * define. A fatal store error (disk full, I/O) stops the run: the open
+ * transaction is rolled back, everything committed before stays, and the
+ * error is returned by flush/finish.
  */
 #define _GNU_SOURCE
 #include "wirecopy/ingest.h"
@@ -65,10 +78,12 @@
 #include "wirecopy/extract.h"
 #include "wirecopy/url.h"
 #include "keyset.h"
+#include "original.h"
 #include "store/store_writer.h"
 #include "internal.h"
 
-/* Documents per transaction: large enough that COMMIT cost is noise, small enough to lose little. */
+/* Documents per transaction: large enough that COMMIT cost is noise, small enough to lose little.
+ */
 #define INGEST_DEFAULT_BATCH 2000
 /*
  * Slots per worker thread in the ring, plus a fixed reserve. The ring must
@@ -96,68 +111,58 @@
 
 enum slot_state { SLOT_FREE, SLOT_FILLED, SLOT_WORKING, SLOT_DONE, SLOT_ASSIGNED };
 
+/* A member's new similarity to its cluster's original, handed from the assigner to the writer. */
+struct sim_update {
+    int64_t doc_id;
+    double similarity;
+};
+
 struct slot {
     enum slot_state state;
     uint64_t seq;
-    size_t bytes;           /* counted in queued_bytes while the slot is in use */
+    size_t bytes; /* counted in queued_bytes while the slot is in use */
     /* the record, copied */
     wc_source source;
-    const char *origin;   /* interned in ing->origins; lives until the ingest is freed */
+    const char *origin; /* interned in ing->origins; lives until the ingest is freed */
     uint64_t offset, line;
     wc_buf origin_id, url, title, charset, body;
     bool has_origin_id, has_url, has_title, has_charset;
     int64_t published_at, fetched_at;
     bool is_html;
-    wc_ingest_extra extra;  /* strings point into extra_buf */
+    wc_ingest_extra extra; /* strings point into extra_buf */
     wc_buf extra_buf;
     void *user;
     wc_ingest_call_fn call; /* a function to run on the writer thread instead of a record */
     void *call_ctx;
     /* the worker's result */
-    wc_status status;       /* WC_OK, WC_ERR_EMPTY (not an article) or a problem */
+    wc_status status; /* WC_OK, WC_ERR_EMPTY (not an article) or a problem */
     wc_error err;
     wc_article art;
-    wc_buf text;            /* the text stored (plain-text records) */
+    wc_buf text; /* the text stored (plain-text records) */
     wc_fprint fp;
-    wc_buf blob;            /* packed fingerprint */
+    wc_buf blob; /* packed fingerprint */
     /* the assigner's result (status WC_OK, not a call) */
-    wc_status astatus;      /* a fatal error of the assigner: the writer stops the run */
+    wc_status astatus; /* a fatal error of the assigner: the writer stops the run */
     wc_error aerr;
-    wc_buf key;             /* the doc_key */
-    bool already;           /* stored before as `found` */
+    wc_buf key;   /* the doc_key */
+    bool already; /* stored before as `found` */
     int64_t found;
-    int64_t doc_id;         /* the id it gets */
-    wc_match m;             /* its cluster; m.absorbed points at absorbed */
+    int64_t doc_id; /* the id it gets */
+    int64_t time;   /* its time for its cluster's original: published, else fetched */
+    wc_match m;     /* its cluster; m.absorbed points at absorbed */
     int64_t *absorbed;
     size_t absorbed_cap;
+    wc_cluster_info row; /* its cluster's row after it joined */
+    /* after any slot: the similarities that changed since the last such list */
+    struct sim_update *sims;
+    size_t nsims, sims_cap;
+    bool settled; /* nothing is owed to the rows after this slot: a commit may follow */
 };
 
 struct worker {
     wc_ingest *ing;
     pthread_t thread;
     wc_fp_worker *fpw;
-};
-
-/* What refreshing a cluster's row and similarities needs (writer side). */
-struct refresher {
-    wc_store *store;
-    const wc_fp_params *params;
-    wc_buf rep_blob, mem_blob; /* fingerprints read back */
-    wc_fprint rep_fp, mem_fp;
-    int64_t rep_id;            /* whose fingerprint rep_fp holds (0: none) */
-};
-
-/* A cluster changed in the open transaction, and the document that changed it. */
-struct touch {
-    int64_t cluster;
-    int64_t doc; /* the member that joined, or 0: every member needs a fresh similarity */
-};
-
-struct touched {
-    struct touch *v; /* unsorted, may repeat */
-    size_t n, cap;
-    int64_t *joined; /* scratch: one cluster's joined documents */
-    size_t jcap;
 };
 
 struct wc_ingest {
@@ -172,15 +177,15 @@ struct wc_ingest {
     size_t nslots;
     uint64_t head, work, mid, tail; /* see the top of the file */
     size_t queued_bytes;            /* record bytes in slots not yet stored */
-    bool closing;              /* no more records will come: threads finish */
-    bool stopped;              /* stop_threads() has joined every thread (caller's thread only) */
-    int flushing;              /* callers waiting in flush: commit as soon as caught up */
-    unsigned idle_workers;     /* workers waiting for a record */
-    bool assigner_waiting;     /* the assigner waits for the slot at mid */
-    bool writer_waiting;       /* the writer waits for the slot at tail */
-    int fill_waiters;          /* threads waiting on can_fill (reader, flush) */
-    bool failed;               /* the writer hit a fatal error */
-    wc_error fatal;            /* that error */
+    bool closing;                   /* no more records will come: threads finish */
+    bool stopped;          /* stop_threads() has joined every thread (caller's thread only) */
+    int flushing;          /* callers waiting in flush: commit as soon as caught up */
+    unsigned idle_workers; /* workers waiting for a record */
+    bool assigner_waiting; /* the assigner waits for the slot at mid */
+    bool writer_waiting;   /* the writer waits for the slot at tail */
+    int fill_waiters;      /* threads waiting on can_fill (reader, flush) */
+    bool failed;           /* the writer hit a fatal error */
+    wc_error fatal;        /* that error */
 
     struct worker *workers;
     unsigned nworkers;
@@ -188,23 +193,24 @@ struct wc_ingest {
     bool assigner_started, writer_started;
 
     /* assigner-only state */
-    wc_keyset *keys;           /* (key hash, text) of every stored or placed document */
+    wc_keyset *keys; /* (key hash, text) of every stored or placed document */
     int64_t next_id;
+    int64_t *dirty; /* clusters whose original changed since the last flush */
+    size_t ndirty, dirty_cap;
+    size_t since_dirty; /* slots assigned since the first of them */
 
     /* writer-only state */
     bool in_tx;
     size_t tx_docs;
     uint64_t tx_exact, tx_near; /* of tx_docs: counted in stats, taken back on a rollback */
     double tx_started;
-    struct touched touched;
-    struct refresher ref;
 
     /* counters (under mu) */
     wc_ingest_stats stats;
-    uint64_t dump_bytes_done;  /* bytes of inputs already finished */
+    uint64_t dump_bytes_done; /* bytes of inputs already finished */
     double last_progress;
 
-    char **origins;            /* interned origin strings */
+    char **origins; /* interned origin strings */
     size_t norigins;
 };
 
@@ -363,23 +369,6 @@ static void writer_fail(wc_ingest *ing, const wc_error *err)
     pthread_mutex_unlock(&ing->mu);
 }
 
-static wc_status touch(wc_ingest *ing, int64_t cluster_id, int64_t doc_id, wc_error *err)
-{
-    struct touched *t = &ing->touched;
-
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 256;
-        struct touch *v = realloc(t->v, cap * sizeof(*v));
-        if (!v)
-            return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-        t->v = v;
-        t->cap = cap;
-    }
-    t->v[t->n].cluster = cluster_id;
-    t->v[t->n++].doc = doc_id;
-    return WC_OK;
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -387,173 +376,12 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int cmp_touch(const void *a, const void *b)
-{
-    const struct touch *x = a, *y = b;
-
-    if (x->cluster != y->cluster)
-        return x->cluster < y->cluster ? -1 : 1;
-    return (x->doc > y->doc) - (x->doc < y->doc);
-}
-
-/* Load a stored fingerprint into fp (using blob as scratch). */
-static wc_status load_fp(struct refresher *r, int64_t doc_id, wc_buf *blob, wc_fprint *fp,
-                         wc_error *err)
-{
-    wc_status st;
-
-    if ((st = wc_store_get_fprint(r->store, doc_id, blob, err)))
-        return st;
-    return wc_fprint_unpack(blob->buf, blob->len, r->params, fp, err);
-}
-
-/*
- * Bring a cluster's row and its members' similarity to the representative
- * (the earliest member) up to date. When the representative stays the
- * same only the members in joined[0..njoined) need a similarity; when it
- * changes (or njoined is 0) every member does.
- */
-static wc_status refresh_cluster(struct refresher *r, int64_t cid, const int64_t *joined,
-                                 size_t njoined, wc_error *err)
-{
-    int64_t rep, *ids = NULL;
-    size_t n, i;
-    bool changed;
-    wc_status st;
-    wc_similarity sim;
-
-    if ((st = wc_store_refresh_cluster(r->store, cid, &rep, &changed, err)) || !rep)
-        return st;
-    if (!changed && njoined) {
-        ids = malloc(njoined * sizeof(*ids));
-        if (!ids)
-            return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-        memcpy(ids, joined, njoined * sizeof(*ids));
-        n = njoined;
-    } else if ((st = wc_store_cluster_member_ids(r->store, cid, &ids, &n, err))) {
-        return st;
-    }
-    r->rep_id = 0;
-    if ((st = load_fp(r, rep, &r->rep_blob, &r->rep_fp, err)))
-        goto out;
-    r->rep_id = rep;
-    for (i = 0; i < n; i++) {
-        sim.score = 1.0;
-        if (ids[i] != rep) {
-            if ((st = load_fp(r, ids[i], &r->mem_blob, &r->mem_fp, err)))
-                goto out;
-            wc_fprint_similarity(&r->mem_fp, &r->rep_fp, &sim);
-        }
-        if ((st = wc_store_set_similarity(r->store, ids[i], sim.score, err)))
-            goto out;
-    }
-out:
-    free(ids);
-    return st;
-}
-
-/*
- * The common join, done at once: a member that sorts after its cluster's
- * representative (ST_CLUSTER_SCAN's order: dated before undated, then
- * time, then more words first, then id; a newcomer has the largest id)
- * leaves the representative as it is, so its similarity to it is known
- * now and the cluster row only grows (wc_store_cluster_grow). That spares
- * the commit a scan of every member of the cluster and an UPDATE of the
- * new row. *fast says whether it applies; when it does not (the newcomer
- * may come first, or the cluster has no row yet) the commit's refresh
- * works it out as before.
- *
- * Inside one transaction the cluster row can be behind: a member that
- * went the slow way is only folded in at commit. That is safe: if the
- * commit's refresh finds another representative than the row named, it
- * recomputes every member's similarity, these included; if not, the row
- * named the right one.
- */
-static wc_status join_fast(wc_ingest *ing, const struct slot *sl, int64_t cid, int64_t t,
-                           int64_t words, double *sim_out, bool *fast, wc_error *err)
-{
-    struct refresher *r = &ing->ref;
-    int64_t rep, first, rep_words;
-    wc_similarity sim;
-    wc_status st;
-    bool after;
-
-    *fast = false;
-    st = wc_store_cluster_head(ing->store, cid, &rep, &first, &rep_words, err);
-    if (st == WC_ERR_NOTFOUND)
-        return WC_OK;
-    if (st)
-        return st;
-    if (t == WC_TIME_NONE)
-        after = first != WC_TIME_NONE || words <= rep_words;
-    else if (first == WC_TIME_NONE)
-        after = false; /* the first dated member of an undated cluster comes first */
-    else
-        after = t > first || (t == first && words <= rep_words);
-    if (!after)
-        return WC_OK;
-    if (r->rep_id != rep) {
-        r->rep_id = 0;
-        if ((st = load_fp(r, rep, &r->rep_blob, &r->rep_fp, err)))
-            return st;
-        r->rep_id = rep;
-    }
-    /* the stored form, exactly what a refresh would read back */
-    if ((st = wc_fprint_unpack(sl->blob.buf, sl->blob.len, r->params, &r->mem_fp, err)))
-        return st;
-    wc_fprint_similarity(&r->mem_fp, &r->rep_fp, &sim);
-    *sim_out = sim.score;
-    *fast = true;
-    return WC_OK;
-}
-
-static void refresher_init(struct refresher *r, wc_store *s, const wc_fp_params *p)
-{
-    memset(r, 0, sizeof(*r));
-    r->store = s;
-    r->params = p;
-    wc_buf_init(&r->rep_blob, 0);
-    wc_buf_init(&r->mem_blob, 0);
-}
-
-static void refresher_release(struct refresher *r)
-{
-    wc_buf_release(&r->rep_blob);
-    wc_buf_release(&r->mem_blob);
-}
-
 static wc_status commit(wc_ingest *ing, wc_error *err)
 {
-    struct touched *t = &ing->touched;
     wc_status st;
-    size_t i;
 
     if (!ing->in_tx)
         return WC_OK;
-    if (t->n)
-        qsort(t->v, t->n, sizeof(*t->v), cmp_touch);
-    for (i = 0; i < t->n;) {
-        /* one cluster's entries: docs ascending, a 0 (refresh all) sorts first */
-        size_t j = i, k;
-        int64_t *joined;
-        while (j < t->n && t->v[j].cluster == t->v[i].cluster)
-            j++;
-        if (j - i > t->jcap) {
-            joined = realloc(t->joined, (j - i) * sizeof(*joined));
-            if (!joined)
-                return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-            t->joined = joined;
-            t->jcap = j - i;
-        }
-        joined = t->joined;
-        for (k = i; k < j; k++)
-            joined[k - i] = t->v[k].doc;
-        st = refresh_cluster(&ing->ref, t->v[i].cluster, joined, joined[0] ? j - i : 0, err);
-        if (st)
-            return st;
-        i = j;
-    }
-    t->n = 0;
     if ((st = wc_store_commit(ing->store, err)))
         return st;
     pthread_mutex_lock(&ing->mu);
@@ -606,7 +434,23 @@ static void deliver(wc_ingest *ing, struct slot *sl, wc_status status, int64_t d
         ing->opts.on_result(ing->opts.result_ctx, &r);
 }
 
-/* Store one processed slot. Fatal errors return non-zero; bad records are counted. */
+/*
+ * METADATA PRECEDENCE, published time: the record's, else the page's,
+ * else the feed entry's (wc_ingest_extra). Title, site and author are
+ * chosen in store_slot; the time is a function of its own because the
+ * assigner needs it too, for the ordering of the cluster's original.
+ */
+static int64_t doc_published_at(const struct slot *sl)
+{
+    int64_t t = sl->published_at;
+
+    if (sl->is_html && sl->art.published_at != WC_TIME_NONE && t == WC_TIME_NONE)
+        t = sl->art.published_at;
+    if (t == WC_TIME_NONE)
+        t = sl->extra.published_at;
+    return t;
+}
+
 static wc_status begin_tx(wc_ingest *ing, wc_error *err)
 {
     wc_status st;
@@ -622,6 +466,7 @@ static wc_status begin_tx(wc_ingest *ing, wc_error *err)
     return WC_OK;
 }
 
+/* Store one processed slot. Fatal errors return non-zero; bad records are counted. */
 static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
 {
     const wc_article *a = &sl->art;
@@ -630,8 +475,11 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     wc_match m;
     wc_doc d;
     wc_status st;
-    int64_t t;
 
+    if (sl->astatus) {
+        *err = sl->aerr;
+        return sl->astatus;
+    }
     if (sl->call) {
         if ((st = begin_tx(ing, err)))
             return st;
@@ -655,10 +503,6 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
         deliver(ing, sl, sl->status, 0, 0, false, WC_MATCH_NEW);
         return WC_OK;
     }
-    if (sl->astatus) {
-        *err = sl->aerr;
-        return sl->astatus;
-    }
     if (sl->already) {
         pthread_mutex_lock(&ing->mu);
         ing->stats.already++;
@@ -671,6 +515,7 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     url = buf_get(&sl->url, sl->has_url);
     m = sl->m;
     memset(&d, 0, sizeof(d));
+    /* metadata precedence: text, title, site (and doc_published_at, above) */
     text = sl->is_html ? a->text : sl->text.buf;
     title = sl->is_html && a->title ? a->title : buf_get(&sl->title, sl->has_title);
     if (sl->extra.title && !title)
@@ -693,11 +538,7 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     /* a page read from a folder has no URL of its own: its canonical URL says where it lives */
     d.url = url ? url : d.canonical_url;
     d.fetched_at = sl->fetched_at;
-    d.published_at = sl->published_at;
-    if (sl->is_html && a->published_at != WC_TIME_NONE && d.published_at == WC_TIME_NONE)
-        d.published_at = a->published_at;
-    if (d.published_at == WC_TIME_NONE)
-        d.published_at = sl->extra.published_at;
+    d.published_at = doc_published_at(sl); /* metadata precedence, above */
     d.modified_at = sl->is_html ? a->modified_at : WC_TIME_NONE;
     d.title = title;
     d.author = sl->is_html && a->author ? a->author : sl->extra.author;
@@ -709,37 +550,22 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     d.text_len = sl->is_html ? a->text_len : sl->text.len;
     d.word_count = sl->fp.words;
     d.content_hash = sl->fp.exact;
+    /* what the index decided: the cluster, how, and the cluster's row as it is now */
     d.cluster_id = m.cluster_id;
     d.match_kind = m.kind;
-    d.similarity = m.kind == WC_MATCH_NEW ? 1.0 : m.similarity;
+    d.match_similarity = m.kind == WC_MATCH_NEW ? 1.0 : m.similarity;
+    d.similarity = m.original_similarity;
     d.fprint = sl->blob.buf;
     d.fprint_len = sl->blob.len;
-    t = d.published_at != WC_TIME_NONE ? d.published_at : d.fetched_at;
-    if (m.kind != WC_MATCH_NEW && !m.nabsorbed &&
-        (st = join_fast(ing, sl, m.cluster_id, t, (int64_t)d.word_count, &d.rep_similarity,
-                        &d.rep_known, err))) {
-        free(host);
-        return st;
-    }
     st = wc_store_insert_doc(ing->store, &d, err);
     free(host);
     if (st)
         return st;
-    for (size_t i = 0; i < m.nabsorbed; i++) {
-        if ((st = wc_store_merge_clusters(ing->store, m.absorbed[i], m.cluster_id, err)) ||
-            (st = touch(ing, m.absorbed[i], 0, err)) || (st = touch(ing, m.cluster_id, 0, err)))
+    for (size_t i = 0; i < m.nabsorbed; i++)
+        if ((st = wc_store_merge_clusters(ing->store, m.absorbed[i], m.cluster_id, err)))
             return st;
-    }
-    if (m.kind == WC_MATCH_NEW && !m.nabsorbed) {
-        /* a new singleton: its row is known, no need to read it back */
-        if ((st = wc_store_add_cluster(ing->store, m.cluster_id, d.id, t, err)))
-            return st;
-    } else if (d.rep_known) {
-        if ((st = wc_store_cluster_grow(ing->store, m.cluster_id, t, err)))
-            return st;
-    } else if ((st = touch(ing, m.cluster_id, d.id, err))) {
+    if ((st = wc_store_put_cluster(ing->store, &sl->row, err)))
         return st;
-    }
     ing->tx_docs++;
     pthread_mutex_lock(&ing->mu);
     ing->stats.stored++;
@@ -781,6 +607,21 @@ static uint32_t text_bits(const wc_fprint *fp)
            (uint32_t)fp->exact[3] << 24;
 }
 
+/* Remember that cluster_id's original changed (settle hands its members' similarities on). */
+static wc_status note_dirty(wc_ingest *ing, int64_t cluster_id, wc_error *err)
+{
+    if (ing->ndirty == ing->dirty_cap) {
+        size_t cap = ing->dirty_cap ? ing->dirty_cap * 2 : 256;
+        int64_t *v = realloc(ing->dirty, cap * sizeof(*v));
+        if (!v)
+            return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+        ing->dirty = v;
+        ing->dirty_cap = cap;
+    }
+    ing->dirty[ing->ndirty++] = cluster_id;
+    return WC_OK;
+}
+
 /*
  * Decide what becomes of one processed record: already stored (the same
  * key and text), or a new document with its id and cluster. Only records
@@ -802,11 +643,86 @@ static wc_status assign_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
         sl->already = true;
         return WC_OK;
     }
-    if ((st = wc_cluster_assign(ing->index, ing->next_id, &sl->fp, &m, err)) ||
+    sl->time = original_time(doc_published_at(sl), sl->fetched_at);
+    if ((st = wc_cluster_assign(ing->index, ing->next_id, &sl->fp, sl->time, &m, err)) ||
         (st = keep_match(sl, &m, err)) ||
         (st = wc_keyset_add(ing->keys, key, text_bits(&sl->fp), ing->next_id, err)))
         return st;
+    if (wc_cluster_index_cluster(ing->index, m.cluster_id, &sl->row) != WC_OK)
+        return wc_error_set(err, WC_ERR_CORRUPT, "document %lld lost its cluster",
+                            (long long)ing->next_id);
+    if (m.original_changed && (st = note_dirty(ing, m.cluster_id, err)))
+        return st;
     sl->doc_id = ing->next_id++;
+    return WC_OK;
+}
+
+/* A member's new similarity into the slot's list (wc_cluster_member_fn). */
+static wc_status add_sim(void *ctx, int64_t doc_id, double similarity)
+{
+    struct slot *sl = ctx;
+
+    if (sl->nsims == sl->sims_cap) {
+        size_t cap = sl->sims_cap ? sl->sims_cap * 2 : 64;
+        struct sim_update *v = realloc(sl->sims, cap * sizeof(*v));
+        if (!v)
+            return WC_ERR_NOMEM;
+        sl->sims = v;
+        sl->sims_cap = cap;
+    }
+    sl->sims[sl->nsims].doc_id = doc_id;
+    sl->sims[sl->nsims++].similarity = similarity;
+    return WC_OK;
+}
+
+static int cmp_sim(const void *a, const void *b)
+{
+    const struct sim_update *x = a, *y = b;
+
+    return (x->doc_id > y->doc_id) - (x->doc_id < y->doc_id);
+}
+
+/*
+ * After slot sl was assigned: settle what is owed to the rows. A new
+ * member's similarity and its cluster's row travel with it; but when a
+ * cluster's original changes (an earlier member arrives, or clusters
+ * merge), every member's similarity to it changes. Those clusters are
+ * noted (note_dirty) and their members' similarities handed to the writer
+ * with one slot, in a list (sims, by doc id), once per cluster however
+ * often its original moved meanwhile: when the assigner has caught up
+ * with the reader (caught_up: no slot waits behind this one), or after
+ * `batch` slots. The writer commits only after a settled slot, so every
+ * transaction holds rows that equal what their members define. It can
+ * always commit when it catches up: the last slot it stored was settled,
+ * because no slot waited behind it when it was assigned either.
+ */
+static wc_status settle(wc_ingest *ing, struct slot *sl, bool caught_up, wc_error *err)
+{
+    size_t i;
+    wc_status st;
+
+    sl->nsims = 0;
+    sl->settled = true;
+    if (!ing->ndirty)
+        return WC_OK;
+    if (!caught_up && ++ing->since_dirty < ing->opts.batch) {
+        sl->settled = false;
+        return WC_OK;
+    }
+    qsort(ing->dirty, ing->ndirty, sizeof(*ing->dirty), cmp_i64);
+    for (i = 0; i < ing->ndirty; i++) {
+        if (i && ing->dirty[i] == ing->dirty[i - 1])
+            continue;
+        st = wc_cluster_index_members(ing->index, ing->dirty[i], add_sim, sl);
+        if (st == WC_ERR_NOMEM)
+            return wc_error_set(err, st, "out of memory");
+        if (st && st != WC_ERR_NOTFOUND) /* not found: absorbed since, by a cluster noted too */
+            return wc_error_set(err, st, "cannot list the members of cluster %lld",
+                                (long long)ing->dirty[i]);
+    }
+    qsort(sl->sims, sl->nsims, sizeof(*sl->sims), cmp_sim); /* the writer's updates in id order */
+    ing->ndirty = 0;
+    ing->since_dirty = 0;
     return WC_OK;
 }
 
@@ -830,9 +746,12 @@ static void *assigner_main(void *arg)
         if (ing->failed)
             break;
         if (ing->mid < ing->head && sl->state == SLOT_DONE) {
+            bool caught_up = ing->mid + 1 == ing->head; /* see settle */
             pthread_mutex_unlock(&ing->mu);
             wc_error_clear(&sl->aerr);
             st = assign_slot(ing, sl, &sl->aerr);
+            if (!st)
+                st = settle(ing, sl, caught_up, &sl->aerr);
             sl->astatus = st;
             pthread_mutex_lock(&ing->mu);
             sl->state = SLOT_ASSIGNED;
@@ -883,7 +802,28 @@ static void slot_trim(struct slot *sl)
     buf_trim(&sl->charset);
     buf_trim(&sl->extra_buf);
     buf_trim(&sl->key);
+    if (sl->sims_cap * sizeof(*sl->sims) > SLOT_KEEP_BYTES) {
+        free(sl->sims);
+        sl->sims = NULL;
+        sl->sims_cap = 0;
+    }
+    sl->nsims = 0;
     wc_article_release(&sl->art);
+}
+
+/* The similarities the assigner handed on with this slot (see settle). */
+static wc_status store_sims(wc_ingest *ing, const struct slot *sl, wc_error *err)
+{
+    wc_status st;
+    size_t i;
+
+    if ((st = begin_tx(ing, err)))
+        return st;
+    for (i = 0; i < sl->nsims; i++)
+        if ((st = wc_store_set_similarity(ing->store, sl->sims[i].doc_id, sl->sims[i].similarity,
+                                          err)))
+            return st;
+    return WC_OK;
 }
 
 static void *writer_main(void *arg)
@@ -901,7 +841,9 @@ static void *writer_main(void *arg)
         if (ing->tail < ing->head && sl->state == SLOT_ASSIGNED) {
             pthread_mutex_unlock(&ing->mu);
             st = store_slot(ing, sl, &err);
-            if (!st && ing->tx_docs >= ing->opts.batch)
+            if (!st && sl->nsims)
+                st = store_sims(ing, sl, &err);
+            if (!st && sl->settled && ing->tx_docs >= ing->opts.batch)
                 st = commit(ing, &err);
             slot_trim(sl);
             pthread_mutex_lock(&ing->mu);
@@ -971,12 +913,13 @@ struct load_ctx {
     size_t ntext;
 };
 
-static wc_status load_one(void *p, int64_t doc_id, int64_t cluster_id, const void *blob,
+static wc_status load_one(void *p, int64_t doc_id, int64_t cluster_id, int64_t t, const void *blob,
                           size_t len)
 {
     struct load_ctx *lc = p;
     wc_status st;
 
+    (void)t; /* not read at start-up: the cluster rows name the originals */
     if ((lc->n & 1023) == 0 && lc->ing->opts.stop && *lc->ing->opts.stop)
         return wc_error_set(lc->err, WC_ERR_INTERRUPTED,
                             "interrupted while loading the index of '%s'",
@@ -997,7 +940,8 @@ static wc_status load_one(void *p, int64_t doc_id, int64_t cluster_id, const voi
     return WC_OK;
 }
 
-/* Each stored document's (key, text) into the key set: "already stored?" is then a memory lookup. */
+/* Each stored document's (key, text) into the key set: "already stored?" is then a memory lookup.
+ */
 static wc_status load_key(void *p, int64_t doc_id, uint64_t key)
 {
     struct load_ctx *lc = p;
@@ -1005,6 +949,23 @@ static wc_status load_key(void *p, int64_t doc_id, uint64_t key)
     if (doc_id <= 0 || (uint64_t)doc_id >= lc->ntext || !lc->text[doc_id])
         return WC_OK; /* no fingerprint: not in the index either */
     return wc_keyset_add(lc->ing->keys, key, (uint32_t)lc->text[doc_id], doc_id, lc->err);
+}
+
+/* Each stored cluster row: the index learns the cluster's original and times. */
+static wc_status load_row(void *p, const wc_cluster_info *row)
+{
+    struct load_ctx *lc = p;
+    wc_status st;
+
+    if ((st = wc_cluster_index_load_cluster(lc->ing->index, row, lc->err))) {
+        char msg[WC_ERROR_MSG_MAX];
+        snprintf(msg, sizeof(msg), "%s", lc->err ? lc->err->msg : "");
+        return wc_error_set(lc->err, st,
+                            "the cluster rows of '%s' are damaged (%s): `wirecopy recluster` "
+                            "rebuilds them",
+                            wc_store_path(lc->ing->store), msg);
+    }
+    return WC_OK;
 }
 
 /* Load what is stored into the index and the key set. */
@@ -1024,8 +985,9 @@ static wc_status load_stored(wc_ingest *ing, wc_error *err)
     lc.ntext = (size_t)ing->next_id;
     if (!(lc.text = calloc(lc.ntext, sizeof(*lc.text))))
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory loading the index");
-    if (!(st = wc_store_each_fprint(ing->store, load_one, &lc, err)) && lc.n)
-        st = wc_store_each_key(ing->store, load_key, &lc, err);
+    if (!(st = wc_store_each_fprint(ing->store, false, load_one, &lc, err)) && lc.n &&
+        !(st = wc_store_each_key(ing->store, load_key, &lc, err)))
+        st = wc_store_each_cluster(ing->store, load_row, &lc, err);
     free(lc.text);
     return st;
 }
@@ -1127,6 +1089,7 @@ static void slot_release(struct slot *sl)
     wc_buf_release(&sl->blob);
     wc_buf_release(&sl->key);
     free(sl->absorbed);
+    free(sl->sims);
     wc_article_release(&sl->art);
 }
 
@@ -1168,10 +1131,8 @@ static void ingest_free(wc_ingest *ing)
         slot_release(&ing->slots[i]);
     free(ing->slots);
     wc_cluster_index_free(ing->index);
-    free(ing->touched.v);
-    free(ing->touched.joined);
+    free(ing->dirty);
     wc_keyset_free(ing->keys);
-    refresher_release(&ing->ref);
     for (i = 0; i < ing->norigins; i++)
         free(ing->origins[i]);
     free(ing->origins);
@@ -1183,8 +1144,7 @@ static void ingest_free(wc_ingest *ing)
     free(ing);
 }
 
-wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest **out,
-                        wc_error *err)
+wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest **out, wc_error *err)
 {
     wc_ingest *ing;
     wc_status st;
@@ -1204,7 +1164,6 @@ wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest *
     if (!ing->opts.batch)
         ing->opts.batch = INGEST_DEFAULT_BATCH;
     ing->nworkers = opts->threads ? opts->threads : cpu_count();
-    refresher_init(&ing->ref, store, &ing->params);
 
     if ((st = settle_params(ing, opts->params, err)))
         goto fail;
@@ -1571,10 +1530,13 @@ void wc_ingest_free(wc_ingest *ing)
 
 /* --- recluster ------------------------------------------------------------------- */
 
+/* One stored document as recluster placed it. */
 struct assignment {
     int64_t doc_id;
-    wc_match_kind kind;
-    double similarity; /* to the document it matched */
+    int64_t cluster_id;      /* its cluster at the end (after merges) */
+    wc_match_kind kind;      /* how it joined */
+    double match_similarity; /* to the document it matched (1 for new) */
+    double similarity;       /* to its cluster's original at the end */
 };
 
 struct recluster_ctx {
@@ -1583,7 +1545,7 @@ struct recluster_ctx {
     wc_fp_worker *fpw;
     wc_cluster_index *index;
     wc_buf blob;
-    struct assignment *v;
+    struct assignment *v; /* in doc id order */
     size_t n, cap;
     const volatile sig_atomic_t *stop;
     wc_error *err;
@@ -1603,14 +1565,15 @@ static wc_status refingerprint_one(void *p, int64_t doc_id, const char *text, si
     wc_buf_reset(&rc->blob);
     if ((st = wc_fprint_pack(&fp, &rc->blob)))
         return wc_error_set(rc->err, st, "out of memory");
-    if ((st = wc_store_set_fprint(rc->store, doc_id, rc->blob.buf, rc->blob.len, rc->err)))
+    if ((st =
+             wc_store_set_fprint(rc->store, doc_id, rc->blob.buf, rc->blob.len, fp.words, rc->err)))
         return st;
     rc->refp++;
     return WC_OK;
 }
 
-static wc_status assign_one(void *p, int64_t doc_id, int64_t cluster_id, const void *blob,
-                            size_t len)
+static wc_status assign_one(void *p, int64_t doc_id, int64_t cluster_id, int64_t t,
+                            const void *blob, size_t len)
 {
     struct recluster_ctx *rc = p;
     wc_fprint fp;
@@ -1622,7 +1585,7 @@ static wc_status assign_one(void *p, int64_t doc_id, int64_t cluster_id, const v
         return wc_error_set(rc->err, WC_ERR_INTERRUPTED, "interrupted");
     if ((st = wc_fprint_unpack(blob, len, rc->params, &fp, rc->err)))
         return st;
-    if ((st = wc_cluster_assign(rc->index, doc_id, &fp, &m, rc->err)))
+    if ((st = wc_cluster_assign(rc->index, doc_id, &fp, t, &m, rc->err)))
         return st;
     if (rc->n == rc->cap) {
         size_t cap = rc->cap ? rc->cap * 2 : 4096;
@@ -1634,8 +1597,27 @@ static wc_status assign_one(void *p, int64_t doc_id, int64_t cluster_id, const v
     }
     rc->v[rc->n].doc_id = doc_id;
     rc->v[rc->n].kind = m.kind;
-    rc->v[rc->n].similarity = m.kind == WC_MATCH_NEW ? 1.0 : m.similarity;
+    rc->v[rc->n].match_similarity = m.kind == WC_MATCH_NEW ? 1.0 : m.similarity;
     rc->n++;
+    return WC_OK;
+}
+
+static int cmp_assignment(const void *key, const void *elem)
+{
+    int64_t id = *(const int64_t *)key, other = ((const struct assignment *)elem)->doc_id;
+
+    return (id > other) - (id < other);
+}
+
+/* A member's similarity to its final original, into its assignment (wc_cluster_member_fn). */
+static wc_status note_similarity(void *p, int64_t doc_id, double similarity)
+{
+    struct recluster_ctx *rc = p;
+    struct assignment *a = bsearch(&doc_id, rc->v, rc->n, sizeof(*rc->v), cmp_assignment);
+
+    if (!a)
+        return WC_ERR_NOTFOUND;
+    a->similarity = similarity;
     return WC_OK;
 }
 
@@ -1643,11 +1625,11 @@ wc_status wc_recluster(wc_store *s, const wc_fp_params *params, const volatile s
                        wc_recluster_stats *out, wc_error *err)
 {
     struct recluster_ctx rc;
-    struct refresher ref;
     wc_fp_params stored_params, use;
+    wc_cluster_info row;
     char *stored = NULL, text[WC_FP_PARAMS_MAX];
-    int64_t *cids = NULL, cid, prev;
-    size_t i;
+    int64_t *cids = NULL;
+    size_t i, n;
     wc_status st;
 
     memset(&rc, 0, sizeof(rc));
@@ -1662,7 +1644,6 @@ wc_status wc_recluster(wc_store *s, const wc_fp_params *params, const volatile s
         stored_params = wc_fp_params_default();
     }
     use = params ? *params : stored_params;
-    refresher_init(&ref, s, &use);
     rc.store = s;
     rc.params = &use;
     rc.stop = stop;
@@ -1677,44 +1658,53 @@ wc_status wc_recluster(wc_store *s, const wc_fp_params *params, const volatile s
         (st = wc_store_each_text(s, refingerprint_one, &rc, err)))
         goto out;
     out->refingerprinted = rc.refp;
-    if ((st = wc_store_each_fprint(s, assign_one, &rc, err)))
+    /* every document in id order, with its time: one index, as a fresh ingest builds it */
+    if ((st = wc_store_each_fprint(s, true, assign_one, &rc, err)))
         goto out;
     out->documents = rc.n;
 
-    /* apply: every document's final cluster (after merges), then the cluster rows */
-    if ((st = wc_store_clear_clusters(s, err)))
-        goto out;
+    /* the clusters at the end, each once, in id order */
     cids = malloc((rc.n ? rc.n : 1) * sizeof(*cids));
     if (!cids) {
         st = wc_error_set(err, WC_ERR_NOMEM, "out of memory");
         goto out;
     }
     for (i = 0; i < rc.n; i++) {
-        if (wc_cluster_index_cluster_of(rc.index, rc.v[i].doc_id, &cid)) {
+        if (wc_cluster_index_cluster_of(rc.index, rc.v[i].doc_id, &rc.v[i].cluster_id)) {
             st = wc_error_set(err, WC_ERR_CORRUPT, "document %lld lost its cluster",
                               (long long)rc.v[i].doc_id);
             goto out;
         }
-        cids[i] = cid;
-        if ((st = wc_store_set_doc_cluster(s, rc.v[i].doc_id, cid, rc.v[i].kind,
-                                           rc.v[i].similarity, err)))
-            goto out;
+        cids[i] = rc.v[i].cluster_id;
     }
     qsort(cids, rc.n, sizeof(*cids), cmp_i64);
-    for (i = 0, prev = 0; i < rc.n; i++) {
-        if (i && cids[i] == prev)
-            continue;
-        prev = cids[i];
-        out->clusters++;
-        if (i + 1 < rc.n && cids[i + 1] == cids[i])
-            out->multi++;
+    for (i = 0, n = 0; i < rc.n; i++)
+        if (!n || cids[i] != cids[n - 1])
+            cids[n++] = cids[i];
+
+    /* apply: the cluster rows as the index has them, then every document's place */
+    if ((st = wc_store_clear_clusters(s, err)))
+        goto out;
+    for (i = 0; i < n; i++) {
         if (stop && *stop) {
             st = wc_error_set(err, WC_ERR_INTERRUPTED, "interrupted");
             goto out;
         }
-        if ((st = refresh_cluster(&ref, cids[i], NULL, 0, err)))
+        if (wc_cluster_index_cluster(rc.index, cids[i], &row) ||
+            wc_cluster_index_members(rc.index, cids[i], note_similarity, &rc)) {
+            st = wc_error_set(err, WC_ERR_CORRUPT, "cluster %lld lost its members",
+                              (long long)cids[i]);
+            goto out;
+        }
+        out->clusters++;
+        out->multi += row.size > 1;
+        if ((st = wc_store_put_cluster(s, &row, err)))
             goto out;
     }
+    for (i = 0; i < rc.n; i++)
+        if ((st = wc_store_set_doc_cluster(s, rc.v[i].doc_id, rc.v[i].cluster_id, rc.v[i].kind,
+                                           rc.v[i].match_similarity, rc.v[i].similarity, err)))
+            goto out;
     wc_fp_params_format(&use, text);
     if ((st = wc_store_meta_set(s, META_FPRINT, text, err)))
         goto out;
@@ -1722,7 +1712,6 @@ wc_status wc_recluster(wc_store *s, const wc_fp_params *params, const volatile s
 out:
     if (st)
         wc_store_rollback(s);
-    refresher_release(&ref);
 out_free:
     free(cids);
     free(rc.v);

@@ -71,12 +71,12 @@ wc_status wc_store_meta_get(wc_store *s, const char *key, char **val, wc_error *
 typedef struct wc_cluster_row {
     int64_t id;
     int64_t size;
-    int64_t rep_id;
-    const char *title;  /* the representative's title */
-    int64_t first_seen; /* seconds UTC or INT64_MIN */
+    int64_t original_id; /* its earliest member, the likely original (clusters.rep_id) */
+    const char *title;   /* the original's title */
+    int64_t first_seen;  /* seconds UTC or INT64_MIN */
     int64_t last_seen;
     const char *sites; /* distinct member sites, ", "-separated (may be truncated with "...") */
-    const char *lead;  /* listings only (wc_store_clusters with_sites): the representative's
+    const char *lead;  /* listings only (wc_store_clusters with_sites): the original's
                           first 100 characters of text when it has no title, else NULL */
 } wc_cluster_row;
 
@@ -90,7 +90,7 @@ typedef struct wc_member_row {
     const char *origin;
     int64_t published_at;
     int64_t fetched_at;
-    double similarity;        /* to the cluster's representative */
+    double similarity;        /* to the cluster's original */
     wc_match_kind match_kind; /* how it joined the cluster */
     size_t word_count;
 } wc_member_row;
@@ -119,7 +119,10 @@ wc_status wc_store_cluster_get(wc_store *s, int64_t id, wc_cluster_row *row, wc_
                                wc_error *err);
 
 typedef struct wc_member_iter wc_member_iter;
-/* Members of a cluster in time order (earliest first; undated last, by id). */
+/*
+ * Members of a cluster, earliest first (the original first): dated before
+ * undated, then by time (published, else fetched), then more words, then id.
+ */
 wc_status wc_store_members(wc_store *s, int64_t cluster_id, wc_member_iter **out, wc_error *err);
 wc_status wc_member_iter_next(wc_member_iter *it, wc_member_row *row, wc_error *err);
 void wc_member_iter_free(wc_member_iter *it);

@@ -117,7 +117,7 @@ int cmd_show(int argc, char **argv, struct cli_ctx *ctx)
         goto out;
     }
     while ((st = wc_member_iter_next(it, &m, &err)) == WC_OK)
-        print_member(++i, &m, m.doc_id == row.rep_id);
+        print_member(++i, &m, m.doc_id == row.original_id);
     if (st != WC_DONE) {
         cli_report(&err, st);
         rc = WC_EXIT_FATAL;

@@ -4,8 +4,12 @@
  * store.h; the tables come from migration 1 in store.c).
  *
  * A cluster's row (clusters: id, rep_id, size, first_seen, last_seen) is
- * derived data: everything in it follows from its members' rows. The
- * writer keeps it current as documents join, and recluster rebuilds it.
+ * derived data: everything in it follows from its members' rows (rep_id
+ * names the original, the earliest member: original.h). The writer is
+ * handed each row by the clustering index, which keeps it as documents
+ * join, and writes it as it comes; recluster writes them all again.
+ * Nothing here computes a row from the members: the members are listed
+ * in the same order, original first, for people.
  *
  * The readers run beside a writer in another process (WAL): each iterator
  * prepares its own statement, which holds one read snapshot from its first
@@ -20,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "original.h"
 #include "internal.h"
 
 /* The stored codes of WC_MATCH_EXACT and WC_MATCH_NEAR, as SQL literals. */
@@ -31,16 +36,11 @@ _Static_assert(WC_MATCH_EXACT == 1 && WC_MATCH_NEAR == 2, "MATCH_*_SQL name wc_m
 #define STORE_MAX_SITES 6
 
 enum cluster_stmt {
-    ST_CLUSTER_SCAN,
-    ST_CLUSTER_OLD_REP,
-    ST_CLUSTER_UPSERT,
-    ST_CLUSTER_DELETE,
-    ST_CLUSTER_ADD,
-    ST_SET_SIM,
+    ST_CLUSTER_PUT,
+    ST_CLUSTER_MOVE,
+    ST_CLUSTER_DROP,
     ST_CLUSTER_GET,
     ST_SITES,
-    ST_CLUSTER_HEAD,
-    ST_CLUSTER_GROW,
     ST_CLUSTERS_COUNT
 };
 
@@ -48,28 +48,12 @@ _Static_assert(STORE_ST_CLUSTERS + ST_CLUSTERS_COUNT <= STORE_STMTS,
                "grow wc_store.st in store_internal.h");
 
 static const char *const cluster_sql[ST_CLUSTERS_COUNT] = {
-    /*
-     * members in time order: published, else fetched; undated last. Among
-     * equal times the longest text comes first: a cut copy is derived from
-     * the full one, not the other way round.
-     */
-    [ST_CLUSTER_SCAN] = "SELECT id, coalesce(published_at, fetched_at) AS t FROM documents "
-                        "WHERE cluster_id = ?1 ORDER BY t IS NULL, t, word_count DESC, id",
-    [ST_CLUSTER_OLD_REP] = "SELECT rep_id FROM clusters WHERE id = ?1",
-    [ST_CLUSTER_UPSERT] =
+    [ST_CLUSTER_PUT] =
         "INSERT INTO clusters(id, rep_id, size, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5) "
         "ON CONFLICT(id) DO UPDATE SET rep_id = excluded.rep_id, size = excluded.size, "
         "first_seen = excluded.first_seen, last_seen = excluded.last_seen",
-    [ST_CLUSTER_DELETE] = "DELETE FROM clusters WHERE id = ?1",
-    [ST_CLUSTER_ADD] = "INSERT INTO clusters(id, rep_id, size, first_seen, last_seen) "
-                       "VALUES (?1, ?2, 1, ?3, ?3)",
-    [ST_SET_SIM] = "UPDATE documents SET similarity = ?2 WHERE id = ?1",
-    [ST_CLUSTER_HEAD] = "SELECT c.rep_id, c.first_seen, d.word_count FROM clusters c "
-                        "JOIN documents d ON d.id = c.rep_id WHERE c.id = ?1",
-    /* a member that sorts after the representative: size and last time only */
-    [ST_CLUSTER_GROW] = "UPDATE clusters SET size = size + 1, last_seen = CASE "
-                        "WHEN ?2 IS NULL THEN last_seen WHEN last_seen IS NULL OR ?2 > last_seen "
-                        "THEN ?2 ELSE last_seen END WHERE id = ?1",
+    [ST_CLUSTER_MOVE] = "UPDATE documents SET cluster_id = ?2 WHERE cluster_id = ?1",
+    [ST_CLUSTER_DROP] = "DELETE FROM clusters WHERE id = ?1",
     [ST_CLUSTER_GET] = "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen "
                        "FROM clusters c LEFT JOIN documents d ON d.id = c.rep_id WHERE c.id = ?1",
     [ST_SITES] = "SELECT site FROM documents WHERE cluster_id = ?1 AND site IS NOT NULL "
@@ -82,160 +66,71 @@ static sqlite3_stmt *stmt(wc_store *s, enum cluster_stmt id, wc_error *err)
     return store_prepare(s, &s->st[STORE_ST_CLUSTERS + id], cluster_sql[id], err);
 }
 
-wc_status wc_store_refresh_cluster(wc_store *s, int64_t cluster_id, int64_t *rep_out,
-                                   bool *rep_changed, wc_error *err)
+/* --- the writer's side ------------------------------------------------------- */
+
+wc_status wc_store_put_cluster(wc_store *s, const wc_cluster_info *row, wc_error *err)
 {
-    sqlite3_stmt *q = stmt(s, ST_CLUSTER_SCAN, err), *u;
-    int64_t rep = 0, old_rep = 0, size = 0, first = WC_TIME_NONE, last = WC_TIME_NONE, t;
-    int rc;
+    sqlite3_stmt *q = stmt(s, ST_CLUSTER_PUT, err);
 
     if (!q)
         return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, cluster_id);
+    sqlite3_bind_int64(q, 1, row->id);
+    sqlite3_bind_int64(q, 2, row->original_id);
+    sqlite3_bind_int64(q, 3, row->size);
+    store_bind_time(q, 4, row->first_seen);
+    store_bind_time(q, 5, row->last_seen);
+    return store_run(s, q, err, "storing a cluster");
+}
+
+wc_status wc_store_merge_clusters(wc_store *s, int64_t from, int64_t into, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_CLUSTER_MOVE, err);
+    wc_status st;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, from);
+    sqlite3_bind_int64(q, 2, into);
+    if ((st = store_run(s, q, err, "merging clusters")))
+        return st;
+    if (!(q = stmt(s, ST_CLUSTER_DROP, err)))
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, from);
+    return store_run(s, q, err, "merging clusters");
+}
+
+wc_status wc_store_each_cluster(wc_store *s, wc_store_cluster_fn fn, void *ctx, wc_error *err)
+{
+    sqlite3_stmt *q;
+    wc_cluster_info row;
+    wc_status st = WC_OK;
+    int rc;
+
+    rc = sqlite3_prepare_v2(s->db, "SELECT id, rep_id, size, first_seen, last_seen FROM clusters",
+                            -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_db_error(s, rc, err, "reading clusters");
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (!size++)
-            rep = sqlite3_column_int64(q, 0);
-        t = store_col_time(q, 1);
-        if (t != WC_TIME_NONE) {
-            if (first == WC_TIME_NONE || t < first)
-                first = t;
-            if (last == WC_TIME_NONE || t > last)
-                last = t;
-        }
+        row.id = sqlite3_column_int64(q, 0);
+        row.original_id = sqlite3_column_int64(q, 1);
+        row.size = sqlite3_column_int64(q, 2);
+        row.first_seen = store_col_time(q, 3);
+        row.last_seen = store_col_time(q, 4);
+        if ((st = fn(ctx, &row)))
+            break;
     }
-    store_done(q);
-    if (rc != SQLITE_DONE)
-        return store_db_error(s, rc, err, "reading a cluster");
-
-    if (!(u = stmt(s, ST_CLUSTER_OLD_REP, err)))
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(u, 1, cluster_id);
-    rc = sqlite3_step(u);
-    if (rc == SQLITE_ROW)
-        old_rep = sqlite3_column_int64(u, 0);
-    store_done(u);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_db_error(s, rc, err, "reading a cluster");
-
-    if (rep_out)
-        *rep_out = rep;
-    if (rep_changed)
-        *rep_changed = rep != old_rep;
-    if (!size) {
-        if (!(u = stmt(s, ST_CLUSTER_DELETE, err)))
-            return err ? err->code : WC_ERR_DB;
-        sqlite3_bind_int64(u, 1, cluster_id);
-        return store_run(s, u, err, "deleting an empty cluster");
-    }
-    if (!(u = stmt(s, ST_CLUSTER_UPSERT, err)))
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(u, 1, cluster_id);
-    sqlite3_bind_int64(u, 2, rep);
-    sqlite3_bind_int64(u, 3, size);
-    store_bind_time(u, 4, first);
-    store_bind_time(u, 5, last);
-    return store_run(s, u, err, "updating a cluster");
-}
-
-wc_status wc_store_cluster_head(wc_store *s, int64_t cluster_id, int64_t *rep_id,
-                                int64_t *first_seen, int64_t *rep_words, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_CLUSTER_HEAD, err);
-    int rc;
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, cluster_id);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        *rep_id = sqlite3_column_int64(q, 0);
-        *first_seen = store_col_time(q, 1);
-        *rep_words = sqlite3_column_int64(q, 2);
-    }
-    store_done(q);
-    if (rc == SQLITE_DONE)
-        return WC_ERR_NOTFOUND;
-    if (rc != SQLITE_ROW)
-        return store_db_error(s, rc, err, "reading a cluster");
-    return WC_OK;
-}
-
-wc_status wc_store_cluster_grow(wc_store *s, int64_t cluster_id, int64_t t, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_CLUSTER_GROW, err);
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, cluster_id);
-    store_bind_time(q, 2, t);
-    return store_run(s, q, err, "updating a cluster");
-}
-
-wc_status wc_store_add_cluster(wc_store *s, int64_t cluster_id, int64_t rep_id, int64_t t,
-                               wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_CLUSTER_ADD, err);
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, cluster_id);
-    sqlite3_bind_int64(q, 2, rep_id);
-    store_bind_time(q, 3, t);
-    return store_run(s, q, err, "adding a cluster");
-}
-
-wc_status wc_store_cluster_member_ids(wc_store *s, int64_t cluster_id, int64_t **ids, size_t *n,
-                                      wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_CLUSTER_SCAN, err);
-    int64_t *v = NULL, *tmp;
-    size_t cap = 0, len = 0;
-    int rc;
-
-    *ids = NULL;
-    *n = 0;
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, cluster_id);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 16;
-            tmp = realloc(v, cap * sizeof(*v));
-            if (!tmp) {
-                free(v);
-                store_done(q);
-                return wc_error_set(err, WC_ERR_NOMEM, "out of memory reading a cluster");
-            }
-            v = tmp;
-        }
-        v[len++] = sqlite3_column_int64(q, 0);
-    }
-    store_done(q);
-    if (rc != SQLITE_DONE) {
-        free(v);
-        return store_db_error(s, rc, err, "reading a cluster");
-    }
-    *ids = v;
-    *n = len;
-    return WC_OK;
-}
-
-wc_status wc_store_set_similarity(wc_store *s, int64_t doc_id, double similarity, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_SET_SIM, err);
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, doc_id);
-    sqlite3_bind_double(q, 2, similarity);
-    return store_run(s, q, err, "storing a similarity");
+    if (!st && rc != SQLITE_DONE)
+        st = store_db_error(s, rc, err, "reading clusters");
+    sqlite3_finalize(q);
+    return st;
 }
 
 wc_status wc_store_clear_clusters(wc_store *s, wc_error *err)
 {
-    return store_exec(s, "DELETE FROM clusters; UPDATE documents SET similarity = NULL;", err,
-                      "clearing clusters");
+    return store_exec(s, "DELETE FROM clusters", err, "clearing clusters");
 }
+
+/* --- reading ------------------------------------------------------------------ */
 
 /* Distinct member sites of a cluster, earliest first, into out. */
 static wc_status cluster_sites(wc_store *s, int64_t id, wc_buf *out, wc_error *err)
@@ -320,7 +215,7 @@ wc_status wc_cluster_iter_next(wc_cluster_iter *it, wc_cluster_row *row, wc_erro
     memset(row, 0, sizeof(*row));
     row->id = sqlite3_column_int64(it->q, 0);
     row->size = sqlite3_column_int64(it->q, 1);
-    row->rep_id = sqlite3_column_int64(it->q, 2);
+    row->original_id = sqlite3_column_int64(it->q, 2);
     wc_buf_reset(&it->title);
     if (store_col_text(it->q, 3))
         wc_buf_addstr(&it->title, store_col_text(it->q, 3));
@@ -375,7 +270,7 @@ wc_status wc_store_cluster_get(wc_store *s, int64_t id, wc_cluster_row *row, wc_
     memset(row, 0, sizeof(*row));
     row->id = sqlite3_column_int64(q, 0);
     row->size = sqlite3_column_int64(q, 1);
-    row->rep_id = sqlite3_column_int64(q, 2);
+    row->original_id = sqlite3_column_int64(q, 2);
     row->first_seen = store_col_time(q, 4);
     row->last_seen = store_col_time(q, 5);
     wc_buf_reset(strings);
@@ -408,8 +303,8 @@ wc_status wc_store_members(wc_store *s, int64_t cluster_id, wc_member_iter **out
     rc = sqlite3_prepare_v2(
         s->db,
         "SELECT id, origin_id, url, site, title, source, origin, published_at, fetched_at, "
-        "similarity, match_kind, word_count, coalesce(published_at, fetched_at) AS t "
-        "FROM documents WHERE cluster_id = ?1 ORDER BY t IS NULL, t, word_count DESC, id",
+        "similarity, match_kind, word_count FROM documents WHERE cluster_id = ?1 "
+        "ORDER BY " ORIGINAL_ORDER_SQL,
         -1, &it->q, NULL);
     if (rc != SQLITE_OK) {
         free(it);

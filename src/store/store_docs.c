@@ -2,11 +2,12 @@
  * store_docs.c - the rows of documents and their fingerprints (see
  * store.h; the tables come from migration 1 in store.c).
  *
- * What the ingest writer and recluster write and read back in bulk: a
- * document's row and its packed fingerprint in one INSERT pair, its
- * cluster when clusters merge or are rebuilt, and the three scans that
- * start a run (every key hash, every fingerprint with its cluster, every
- * text for re-fingerprinting).
+ * What the ingest writer and recluster write: a document's row and its
+ * packed fingerprint in one INSERT pair, its similarity to its cluster's
+ * original when the original changes, its cluster when clusters are
+ * rebuilt; and the three scans that start a run (every key hash, every
+ * fingerprint with its cluster, every text for re-fingerprinting). Nothing
+ * here reads one document back.
  *
  * Design notes:
  *  - A document's id is chosen by the caller (one more than the largest
@@ -32,10 +33,10 @@ enum doc_stmt {
     ST_NEXT_ID,
     ST_INSERT_DOC,
     ST_INSERT_SIG,
-    ST_MERGE,
     ST_SET_CLUSTER,
+    ST_SET_SIM,
     ST_SET_FPRINT,
-    ST_GET_FPRINT,
+    ST_SET_WORDS,
     ST_DOCS_COUNT
 };
 
@@ -50,14 +51,14 @@ static const char *const doc_sql[ST_DOCS_COUNT] = {
         "modified_at, title, author, site, lang, description, image, text, word_count, "
         "cluster_id, match_kind, match_similarity, similarity, added_at) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-        "?20, ?21, ?22, ?23, ?24, ?25, ?26, CASE WHEN ?25 = 0 THEN 1.0 ELSE ?28 END, ?27)",
+        "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?28, ?27)",
     [ST_INSERT_SIG] = "INSERT INTO signatures(doc_id, fprint) VALUES (?1, ?2)",
-    [ST_MERGE] = "UPDATE documents SET cluster_id = ?2 WHERE cluster_id = ?1",
     [ST_SET_CLUSTER] = "UPDATE documents SET cluster_id = ?2, match_kind = ?3, "
-                       "match_similarity = ?4 WHERE id = ?1",
+                       "match_similarity = ?4, similarity = ?5 WHERE id = ?1",
+    [ST_SET_SIM] = "UPDATE documents SET similarity = ?2 WHERE id = ?1",
     [ST_SET_FPRINT] = "INSERT INTO signatures(doc_id, fprint) VALUES (?1, ?2) "
                       "ON CONFLICT(doc_id) DO UPDATE SET fprint = excluded.fprint",
-    [ST_GET_FPRINT] = "SELECT fprint FROM signatures WHERE doc_id = ?1",
+    [ST_SET_WORDS] = "UPDATE documents SET word_count = ?2 WHERE id = ?1 AND word_count <> ?2",
 };
 
 /* documents.match_kind holds wc_match_kind's values (migration 1 names them) */
@@ -149,10 +150,9 @@ wc_status wc_store_insert_doc(wc_store *s, const wc_doc *d, wc_error *err)
     sqlite3_bind_int64(q, 23, (int64_t)d->word_count);
     sqlite3_bind_int64(q, 24, d->cluster_id);
     sqlite3_bind_int(q, 25, (int)d->match_kind); /* the enum's values are the stored codes */
-    sqlite3_bind_double(q, 26, d->similarity);
+    sqlite3_bind_double(q, 26, d->match_similarity);
     sqlite3_bind_int64(q, 27, wc_time_now());
-    if (d->rep_known)
-        sqlite3_bind_double(q, 28, d->rep_similarity);
+    sqlite3_bind_double(q, 28, d->similarity);
     if ((st = store_run(s, q, err, "storing a document")))
         return st;
     if (!d->fprint)
@@ -165,19 +165,9 @@ wc_status wc_store_insert_doc(wc_store *s, const wc_doc *d, wc_error *err)
     return store_run(s, sig, err, "storing a fingerprint");
 }
 
-wc_status wc_store_merge_clusters(wc_store *s, int64_t from, int64_t into, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_MERGE, err);
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, from);
-    sqlite3_bind_int64(q, 2, into);
-    return store_run(s, q, err, "merging clusters");
-}
-
 wc_status wc_store_set_doc_cluster(wc_store *s, int64_t doc_id, int64_t cluster_id,
-                                   wc_match_kind kind, double similarity, wc_error *err)
+                                   wc_match_kind kind, double match_similarity, double similarity,
+                                   wc_error *err)
 {
     sqlite3_stmt *q = stmt(s, ST_SET_CLUSTER, err);
 
@@ -186,61 +176,61 @@ wc_status wc_store_set_doc_cluster(wc_store *s, int64_t doc_id, int64_t cluster_
     sqlite3_bind_int64(q, 1, doc_id);
     sqlite3_bind_int64(q, 2, cluster_id);
     sqlite3_bind_int(q, 3, (int)kind);
-    sqlite3_bind_double(q, 4, similarity);
+    sqlite3_bind_double(q, 4, match_similarity);
+    sqlite3_bind_double(q, 5, similarity);
     return store_run(s, q, err, "assigning a cluster");
 }
 
+wc_status wc_store_set_similarity(wc_store *s, int64_t doc_id, double similarity, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_SET_SIM, err);
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, doc_id);
+    sqlite3_bind_double(q, 2, similarity);
+    return store_run(s, q, err, "storing a similarity");
+}
+
 wc_status wc_store_set_fprint(wc_store *s, int64_t doc_id, const void *blob, size_t len,
-                              wc_error *err)
+                              uint32_t words, wc_error *err)
 {
     sqlite3_stmt *q = stmt(s, ST_SET_FPRINT, err);
+    wc_status st;
 
     if (!q)
         return err ? err->code : WC_ERR_DB;
     sqlite3_bind_int64(q, 1, doc_id);
     sqlite3_bind_blob(q, 2, blob, (int)len, SQLITE_STATIC);
-    return store_run(s, q, err, "storing a fingerprint");
-}
-
-wc_status wc_store_get_fprint(wc_store *s, int64_t doc_id, wc_buf *out, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_GET_FPRINT, err);
-    wc_status st = WC_OK;
-    int rc;
-
-    if (!q)
+    if ((st = store_run(s, q, err, "storing a fingerprint")))
+        return st;
+    if (!(q = stmt(s, ST_SET_WORDS, err)))
         return err ? err->code : WC_ERR_DB;
     sqlite3_bind_int64(q, 1, doc_id);
-    rc = sqlite3_step(q);
-    wc_buf_reset(out);
-    if (rc == SQLITE_ROW) {
-        if (wc_buf_add(out, sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0)))
-            st = wc_error_set(err, WC_ERR_NOMEM, "out of memory reading a fingerprint");
-    } else if (rc == SQLITE_DONE) {
-        st = wc_error_set(err, WC_ERR_NOTFOUND, "document %lld has no fingerprint in '%s'",
-                          (long long)doc_id, s->path);
-    } else {
-        st = store_db_error(s, rc, err, "reading a fingerprint");
-    }
-    store_done(q);
-    return st;
+    sqlite3_bind_int64(q, 2, (int64_t)words);
+    return store_run(s, q, err, "storing a word count");
 }
 
-wc_status wc_store_each_fprint(wc_store *s, wc_store_fprint_fn fn, void *ctx, wc_error *err)
+wc_status wc_store_each_fprint(wc_store *s, bool with_time, wc_store_fprint_fn fn, void *ctx,
+                               wc_error *err)
 {
     sqlite3_stmt *q;
     wc_status st = WC_OK;
     int rc;
 
+    /* without times, (id, cluster_id) come from a covering index, not the document rows */
     rc = sqlite3_prepare_v2(s->db,
-                            "SELECT s.doc_id, d.cluster_id, s.fprint FROM signatures s "
-                            "JOIN documents d INDEXED BY documents_id_cluster ON d.id = s.doc_id "
-                            "ORDER BY s.doc_id",
+                            with_time ? "SELECT s.doc_id, d.cluster_id, s.fprint, "
+                                        "coalesce(d.published_at, d.fetched_at) FROM signatures s "
+                                        "JOIN documents d ON d.id = s.doc_id ORDER BY s.doc_id"
+                                      : "SELECT s.doc_id, d.cluster_id, s.fprint, NULL FROM "
+                                        "signatures s JOIN documents d INDEXED BY "
+                                        "documents_id_cluster ON d.id = s.doc_id ORDER BY s.doc_id",
                             -1, &q, NULL);
     if (rc != SQLITE_OK)
         return store_db_error(s, rc, err, "reading fingerprints");
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        st = fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+        st = fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), store_col_time(q, 3),
                 sqlite3_column_blob(q, 2), (size_t)sqlite3_column_bytes(q, 2));
         if (st)
             break;

@@ -8,8 +8,15 @@
  * in-memory clustering index that only a wc_ingest (or wc_recluster)
  * holds.
  *
+ * Records travel one way: the writer is handed every row it writes (the
+ * document by the workers, its cluster and the cluster's row by the
+ * clustering index, which keeps each cluster's original in memory) and
+ * never reads a document, a fingerprint or a cluster back. What is read
+ * is read once, at the start of a run, by the scans below.
+ *
  * Every function here runs inside the caller's transaction
- * (wc_store_begin/commit) on a store opened with WC_STORE_WRITER.
+ * (wc_store_begin/commit) on a store opened with WC_STORE_WRITER, except
+ * the start-up scans, which read.
  */
 #ifndef WC_STORE_WRITER_H
 #define WC_STORE_WRITER_H
@@ -18,7 +25,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "wirecopy/buf.h"
 #include "wirecopy/cluster.h"
 #include "wirecopy/dump.h"
 #include "wirecopy/error.h"
@@ -58,12 +64,9 @@ typedef struct wc_doc {
     const uint8_t *content_hash; /* 16 bytes: xxh3-128 of the normalised text */
     int64_t cluster_id;          /* cluster the document joined */
     wc_match_kind match_kind;    /* how it joined cluster_id */
-    double similarity;           /* to the document it matched (1 for new) */
-    bool rep_known;              /* rep_similarity holds its similarity to the cluster's
-                                    representative (else it is set when the cluster is
-                                    refreshed; a founder's is 1) */
-    double rep_similarity;
-    const void *fprint; /* packed fingerprint blob */
+    double match_similarity;     /* to the document it matched (1 for new) */
+    double similarity;           /* to its cluster's original (1 for the original) */
+    const void *fprint;          /* packed fingerprint blob */
     size_t fprint_len;
 } wc_doc;
 
@@ -84,29 +87,38 @@ wc_status wc_store_each_key(wc_store *s, wc_store_key_fn fn, void *ctx, wc_error
 /* Insert the document and its fingerprint (inside the caller's transaction). */
 wc_status wc_store_insert_doc(wc_store *s, const wc_doc *d, wc_error *err);
 
-/* Move every member of cluster `from` into cluster `into`. */
+/* Move every member of cluster `from` into cluster `into`, and drop from's row. */
 wc_status wc_store_merge_clusters(wc_store *s, int64_t from, int64_t into, wc_error *err);
 
-/* Set a document's cluster (used by recluster). */
+/* Set a document's cluster, how it joined it and its two similarities (recluster). */
 wc_status wc_store_set_doc_cluster(wc_store *s, int64_t doc_id, int64_t cluster_id,
-                                   wc_match_kind kind, double similarity, wc_error *err);
+                                   wc_match_kind kind, double match_similarity, double similarity,
+                                   wc_error *err);
 
-/* Replace one document's fingerprint blob (recluster with new signature parameters). */
+/* Set a document's similarity to its cluster's original (the original changed). */
+wc_status wc_store_set_similarity(wc_store *s, int64_t doc_id, double similarity, wc_error *err);
+
+/*
+ * Replace one document's fingerprint blob, made from its stored text under
+ * new signature parameters (recluster), and its word count with the words
+ * that fingerprint counted.
+ */
 wc_status wc_store_set_fprint(wc_store *s, int64_t doc_id, const void *blob, size_t len,
-                              wc_error *err);
-
-/* A document's packed fingerprint into out (replacing its contents). */
-wc_status wc_store_get_fprint(wc_store *s, int64_t doc_id, wc_buf *out, wc_error *err);
+                              uint32_t words, wc_error *err);
 
 /*
  * Call fn for every stored document in id order with its cluster and
- * packed fingerprint (for rebuilding the in-memory index). fn returns
- * WC_OK to go on, anything else to stop (and that status is returned).
- * blob is borrowed for the call only.
+ * packed fingerprint (for rebuilding the in-memory index), and with_time:
+ * its time for the ordering of originals (published, else fetched;
+ * INT64_MIN when neither; without with_time always INT64_MIN, and only
+ * an index of the documents is read, not their rows). fn returns WC_OK to
+ * go on, anything else to stop (and that status is returned). blob is
+ * borrowed for the call only.
  */
-typedef wc_status (*wc_store_fprint_fn)(void *ctx, int64_t doc_id, int64_t cluster_id,
+typedef wc_status (*wc_store_fprint_fn)(void *ctx, int64_t doc_id, int64_t cluster_id, int64_t t,
                                         const void *blob, size_t len);
-wc_status wc_store_each_fprint(wc_store *s, wc_store_fprint_fn fn, void *ctx, wc_error *err);
+wc_status wc_store_each_fprint(wc_store *s, bool with_time, wc_store_fprint_fn fn, void *ctx,
+                               wc_error *err);
 
 /*
  * Call fn for every document's text in id order (recluster with new
@@ -115,48 +127,19 @@ wc_status wc_store_each_fprint(wc_store *s, wc_store_fprint_fn fn, void *ctx, wc
 typedef wc_status (*wc_store_text_fn)(void *ctx, int64_t doc_id, const char *text, size_t len);
 wc_status wc_store_each_text(wc_store *s, wc_store_text_fn fn, void *ctx, wc_error *err);
 
-/*
- * Recompute a cluster's row from its members: size, first and last seen
- * (published time, else fetch time), and its representative = earliest
- * member (the likely original). A cluster left with no members is deleted.
- * *rep_out (may be NULL) gets the representative (0 when deleted) and
- * *rep_changed whether it differs from before.
- */
-wc_status wc_store_refresh_cluster(wc_store *s, int64_t cluster_id, int64_t *rep_out,
-                                   bool *rep_changed, wc_error *err);
+/* --- clusters --------------------------------------------------------- */
+
+/* Write a cluster's row as the index has it (insert or replace). */
+wc_status wc_store_put_cluster(wc_store *s, const wc_cluster_info *row, wc_error *err);
 
 /*
- * Add the row of a cluster that has one member, its founder rep_id, seen
- * at t (seconds UTC or INT64_MIN): what wc_store_refresh_cluster would
- * compute, without reading anything back.
+ * Call fn with every cluster row, in no set order (start-up: the index
+ * learns each loaded cluster's original and times from its row).
  */
-wc_status wc_store_add_cluster(wc_store *s, int64_t cluster_id, int64_t rep_id, int64_t t,
-                               wc_error *err);
+typedef wc_status (*wc_store_cluster_fn)(void *ctx, const wc_cluster_info *row);
+wc_status wc_store_each_cluster(wc_store *s, wc_store_cluster_fn fn, void *ctx, wc_error *err);
 
-/*
- * What a member joining a cluster needs to know whether it becomes the
- * representative: the representative's id, the cluster's first_seen
- * (INT64_MIN when undated) and the representative's word count.
- * WC_ERR_NOTFOUND when the cluster has no row.
- */
-wc_status wc_store_cluster_head(wc_store *s, int64_t cluster_id, int64_t *rep_id,
-                                int64_t *first_seen, int64_t *rep_words, wc_error *err);
-
-/*
- * One more member, seen at t (INT64_MIN when undated), that sorts after the
- * representative: the size grows by one and last_seen takes t if later.
- * The incremental form of wc_store_refresh_cluster for the common join.
- */
-wc_status wc_store_cluster_grow(wc_store *s, int64_t cluster_id, int64_t t, wc_error *err);
-
-/* Member ids of a cluster, in time order (caller frees *ids). */
-wc_status wc_store_cluster_member_ids(wc_store *s, int64_t cluster_id, int64_t **ids, size_t *n,
-                                      wc_error *err);
-
-/* Set each member's similarity to the representative. */
-wc_status wc_store_set_similarity(wc_store *s, int64_t doc_id, double similarity, wc_error *err);
-
-/* Drop every cluster row and every document's assignment (recluster). */
+/* Drop every cluster row (recluster writes them all again). */
 wc_status wc_store_clear_clusters(wc_store *s, wc_error *err);
 
 #endif

@@ -283,7 +283,7 @@ static wc_match add(struct engine *e, int64_t id, const char *text)
     wc_error err = WC_ERROR_INIT;
 
     assert_int_equal(wc_fp_compute(e->w, text, strlen(text), &fp, &err), WC_OK);
-    assert_int_equal(wc_cluster_assign(e->idx, id, &fp, &m, &err), WC_OK);
+    assert_int_equal(wc_cluster_assign(e->idx, id, &fp, INT64_MIN, &m, &err), WC_OK);
     return m;
 }
 

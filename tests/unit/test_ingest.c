@@ -536,7 +536,7 @@ static void test_cluster_rows_equal_a_full_refresh(void **state)
         wc_match m;
         corpus_doc(i, text, sizeof(text), &r, id, sizeof(id));
         assert_int_equal(wc_fp_compute(w, r.body, r.len, &fp, &err), WC_OK);
-        assert_int_equal(wc_cluster_assign(idx, i + 1, &fp, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, i + 1, &fp, INT64_MIN, &m, &err), WC_OK);
         merges += m.nabsorbed > 0;
     }
     wc_cluster_index_free(idx);

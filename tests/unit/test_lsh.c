@@ -66,10 +66,10 @@ static void test_near_found_unrelated_not(void **state)
         fp_of(w, &a, &fa);
         fp_of(w, &b, &fb);
         fp_of(w, &c, &fc);
-        assert_int_equal(wc_cluster_assign(idx, id++, &fa, &m, &err), WC_OK);
-        assert_int_equal(wc_cluster_assign(idx, id++, &fb, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, id++, &fa, INT64_MIN, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, id++, &fb, INT64_MIN, &m, &err), WC_OK);
         found += m.kind == WC_MATCH_NEAR && m.cluster_id == id - 2;
-        assert_int_equal(wc_cluster_assign(idx, id++, &fc, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, id++, &fc, INT64_MIN, &m, &err), WC_OK);
         false_found += m.kind != WC_MATCH_NEW;
         wc_buf_release(&a);
         wc_buf_release(&b);
@@ -110,8 +110,8 @@ static void run_cut_copies(const wc_fp_params *p, int *found_out)
         }
         fp_of(w, &full, &ff);
         fp_of(w, &cut, &fc);
-        assert_int_equal(wc_cluster_assign(idx, id++, &ff, &m, &err), WC_OK);
-        assert_int_equal(wc_cluster_assign(idx, id++, &fc, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, id++, &ff, INT64_MIN, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, id++, &fc, INT64_MIN, &m, &err), WC_OK);
         found += m.kind == WC_MATCH_NEAR && m.cluster_id == id - 2;
         wc_buf_release(&full);
         wc_buf_release(&cut);
@@ -161,7 +161,7 @@ static void test_crowded_buckets(void **state)
         wc_buf_addf(&page, "Page %d of the site\n\n", i);
         wc_buf_add(&page, body.buf, body.len);
         fp_of(w, &page, &fp);
-        assert_int_equal(wc_cluster_assign(idx, i + 1, &fp, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, i + 1, &fp, INT64_MIN, &m, &err), WC_OK);
         if (i == 0)
             assert_int_equal(m.kind, WC_MATCH_NEW);
         else {
@@ -210,8 +210,8 @@ static void test_other_band_shapes(void **state)
         }
         fp_of(w, &a, &fa);
         fp_of(w, &b, &fb);
-        assert_int_equal(wc_cluster_assign(idx, 1, &fa, &m, &err), WC_OK);
-        assert_int_equal(wc_cluster_assign(idx, 2, &fb, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, 1, &fa, INT64_MIN, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, 2, &fb, INT64_MIN, &m, &err), WC_OK);
         assert_int_equal(m.kind, WC_MATCH_NEAR);
         assert_int_equal(m.cluster_id, 1);
         wc_buf_release(&a);
