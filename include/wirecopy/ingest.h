@@ -3,13 +3,16 @@
  *
  * A wc_ingest owns the threads of one writing run: workers turn records
  * into articles and fingerprints (extract -> normalise -> fingerprint, in
- * parallel), and one writer thread takes their results back in input
- * order, skips items already stored, assigns clusters with the in-memory
- * index and stores everything in batched transactions. Processing results
- * in input order makes a run deterministic whatever the thread timing.
+ * parallel); one assigner thread takes their results back in input order,
+ * skips items already stored and assigns clusters with the in-memory
+ * index; one writer thread stores everything in batched transactions.
+ * Processing results in input order makes a run deterministic whatever
+ * the thread timing.
  *
  * Used by `ingest` (records from dumps, wc_ingest_paths) and by `follow`
  * (records built from feed entries and fetched pages, wc_ingest_add).
+ * The other writing run, wc_recluster (below), rebuilds the clusters of
+ * what is stored.
  */
 #ifndef WIRECOPY_INGEST_H
 #define WIRECOPY_INGEST_H
@@ -132,7 +135,7 @@ wc_status wc_ingest_finish(wc_ingest *ing, wc_error *err);
 /* Free the run; one not finished is finished first (its status lost). NULL is a no-op. */
 void wc_ingest_free(wc_ingest *ing);
 
-/* --- recluster ------------------------------------------------------------ */
+/* --- recluster (src/recluster.c) ------------------------------------------ */
 
 typedef struct wc_recluster_stats {
     uint64_t documents;       /* documents clustered */

@@ -62,6 +62,8 @@ wc_status wc_store_commit(wc_store *s, wc_error *err);
 void wc_store_rollback(wc_store *s);
 
 /* meta table: small key/value settings (fingerprint parameters, creation time). */
+/* The key of the fingerprint parameters (wc_fp_params_format's text). */
+#define WC_STORE_META_FPRINT "fingerprint"
 /* *val is malloc'd (caller frees) or NULL when absent. */
 wc_status wc_store_meta_get(wc_store *s, const char *key, char **val, wc_error *err);
 
