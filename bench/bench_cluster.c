@@ -173,7 +173,7 @@ int main(int argc, char **argv)
     double recall, precision, *win_rates;
     size_t next_report = 10000, dec_start = 0, dec_wins = 0;
     FILE *blobs = tmpfile();
-    wc_buf packed = WC_BUF_INIT;
+    wc_buf packed = {wc_buf_empty_, 0, 0, WC_FPRINT_PACKED_MAX};
     cpu_set_t all, one;
     struct probe pr;
     struct startup su[2];

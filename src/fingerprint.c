@@ -646,36 +646,30 @@ static uint32_t get32(const unsigned char *s)
 
 wc_status wc_fprint_pack(const wc_fprint *fp, wc_buf *out)
 {
-    unsigned char head[BLOB_HEAD], tail[BLOB_TAIL], two[2];
-    size_t start = out->len, i;
+    unsigned char b[WC_FPRINT_PACKED_MAX];
     unsigned perm = WC_MIN(fp->perm, WC_FP_MAX_PERM), lead = WC_MIN(fp->lead_perm, WC_FP_MAX_LEAD);
-    wc_status st;
+    size_t n = BLOB_HEAD, i;
 
-    memcpy(head, BLOB_MAGIC, 4);
-    head[4] = BLOB_VERSION;
-    head[5] = 0; /* flags */
-    put16(head + 6, (uint16_t)perm);
-    put16(head + 8, (uint16_t)lead);
-    put16(head + 10, 0);
-    put32(head + 12, fp->params_tag);
-    put32(head + 16, fp->words);
-    put32(head + 20, fp->shingles);
-    put32(head + 24, fp->lead_shingles);
-    memcpy(head + BLOB_EXACT, fp->exact, 16);
-    st = wc_buf_grow(out, BLOB_HEAD + 2 * (perm + lead) + BLOB_TAIL);
-    if (st != WC_OK)
-        return st;
-    wc_buf_add(out, head, sizeof(head));
-    for (i = 0; i < perm; i++) {
-        put16(two, fp->minhash[i]);
-        wc_buf_add(out, two, 2);
-    }
-    for (i = 0; i < lead; i++) {
-        put16(two, fp->lead[i]);
-        wc_buf_add(out, two, 2);
-    }
-    put32(tail, XXH32(out->buf + start, out->len - start, 0));
-    return wc_buf_add(out, tail, sizeof(tail));
+    _Static_assert(WC_FPRINT_PACKED_MAX ==
+                       BLOB_HEAD + 2 * (WC_FP_MAX_PERM + WC_FP_MAX_LEAD) + BLOB_TAIL,
+                   "WC_FPRINT_PACKED_MAX is the largest blob");
+    memcpy(b, BLOB_MAGIC, 4);
+    b[4] = BLOB_VERSION;
+    b[5] = 0; /* flags */
+    put16(b + 6, (uint16_t)perm);
+    put16(b + 8, (uint16_t)lead);
+    put16(b + 10, 0);
+    put32(b + 12, fp->params_tag);
+    put32(b + 16, fp->words);
+    put32(b + 20, fp->shingles);
+    put32(b + 24, fp->lead_shingles);
+    memcpy(b + BLOB_EXACT, fp->exact, 16);
+    for (i = 0; i < perm; i++, n += 2)
+        put16(b + n, fp->minhash[i]);
+    for (i = 0; i < lead; i++, n += 2)
+        put16(b + n, fp->lead[i]);
+    put32(b + n, XXH32(b, n, 0));
+    return wc_buf_add(out, b, n + BLOB_TAIL);
 }
 
 wc_status wc_fprint_unpack(const void *blob, size_t len, const wc_fp_params *p, wc_fprint *fp,

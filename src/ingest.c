@@ -105,9 +105,13 @@
 
 static wc_status buf_set(wc_buf *b, const char *s, bool *has)
 {
+    wc_status st = WC_OK;
+
     wc_buf_reset(b);
-    *has = s != NULL;
-    return s ? wc_buf_addstr(b, s) : WC_OK;
+    *has = false;
+    if (s && !(st = wc_buf_addstr(b, s)))
+        *has = true;
+    return st;
 }
 
 static unsigned cpu_count(void)
@@ -536,6 +540,7 @@ wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest *
     ing->opts = *opts;
     if (!ing->opts.batch)
         ing->opts.batch = INGEST_DEFAULT_BATCH;
+    ing->record_cap = opts->max_record ? opts->max_record : WC_DUMP_DEFAULT_MAX_RECORD;
     ing->nworkers = opts->threads ? opts->threads : cpu_count();
 
     if ((st = settle_params(ing, opts->params, err)))
@@ -560,7 +565,7 @@ wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest *
         goto fail;
     }
     for (i = 0; i < ing->nslots; i++)
-        ingest_slot_init(&ing->slots[i]);
+        ingest_slot_init(&ing->slots[i], ing->record_cap);
     for (i = 0; i < ing->nworkers; i++) {
         ing->workers[i].ing = ing;
         if (!(ing->workers[i].fpw = wc_fp_worker_new(&ing->params))) {
@@ -732,9 +737,18 @@ wc_status wc_ingest_add(wc_ingest *ing, const wc_record *rec, const wc_ingest_ex
         return st;
     /* the slot is FREE and only this thread fills: no lock needed to write it */
     sl->call = NULL;
-    if ((st = fill_slot(ing, sl, rec, extra, user)))
-        return wc_error_set(err, st, "out of memory queueing a record of '%s'",
-                            rec->origin ? rec->origin : "-");
+    sl->rejected = false;
+    if ((st = fill_slot(ing, sl, rec, extra, user))) {
+        if (st != WC_ERR_LIMIT || !sl->origin)
+            return wc_error_set(err, st, "out of memory queueing a record of '%s'",
+                                rec->origin ? rec->origin : "-");
+        /* too large for its slot: a bad record, reported and counted like any other */
+        sl->rejected = true;
+        sl->status = wc_error_set(&sl->err, st,
+                                  "record of %zu bytes, or one of its fields, is over its cap "
+                                  "(%zu bytes of body, %zu of a field)",
+                                  rec->len, ing->record_cap, (size_t)SLOT_FIELD_CAP);
+    }
     publish_slot(ing, sl, rec->len, true);
     maybe_progress(ing);
     return WC_OK;
@@ -749,6 +763,7 @@ wc_status wc_ingest_call(wc_ingest *ing, wc_ingest_call_fn fn, void *ctx, wc_err
         return st;
     sl->call = fn;
     sl->call_ctx = ctx;
+    sl->rejected = false;
     sl->user = NULL;
     sl->status = WC_OK;
     publish_slot(ing, sl, 0, false);

@@ -18,10 +18,29 @@
 #include "wirecopy/cluster.h"
 #include "wirecopy/extract.h"
 #include "wirecopy/fingerprint.h"
+#include "wirecopy/text.h"
 #include "keyset.h"
 
 /* A stored slot keeps buffers up to this size; larger ones go back (ingest_slot_trim). */
 #define SLOT_KEEP_BYTES ((size_t)256 << 10)
+/*
+ * The caps of a slot's buffers. A record's body has the run's record cap
+ * (max_record, as the dumps have it), given to ingest_slot_init. One of
+ * its metadata fields (its own id, URL, title, charset; a feed entry's
+ * title, author, site) is short by nature: 1 MiB is far above any real
+ * one (article URLs stay under 8 KiB, browsers refuse them past 2 MiB),
+ * and a record with a longer one is a bad record, reported, not queued.
+ * Its key is an id or a URL with a prefix, or an origin path and a line
+ * or offset. Its plain text is at most what wc_fp_compute takes
+ * (WC_TEXT_MAX_BYTES); the fingerprint blob doubles as the scratch in
+ * which a plain-text body's bad UTF-8 is repaired (U+FFFD is 3 bytes for
+ * 1), so it may hold 3 times that: a repair past it could not be
+ * fingerprinted anyway.
+ */
+#define SLOT_FIELD_CAP ((size_t)1 << 20)
+#define SLOT_KEY_CAP (SLOT_FIELD_CAP + 8192)
+#define SLOT_TEXT_CAP WC_TEXT_MAX_BYTES
+#define SLOT_BLOB_CAP (3 * WC_TEXT_MAX_BYTES)
 
 enum slot_state { SLOT_FREE, SLOT_FILLED, SLOT_WORKING, SLOT_DONE, SLOT_ASSIGNED };
 
@@ -46,6 +65,7 @@ struct slot {
     wc_ingest_extra extra; /* strings point into extra_buf */
     wc_buf extra_buf;
     void *user;
+    bool rejected;          /* too large for the slot: status and err say so, nothing is computed */
     wc_ingest_call_fn call; /* a function to run on the writer thread instead of a record */
     void *call_ctx;
     /* the worker's result */
@@ -82,6 +102,7 @@ struct worker {
 struct wc_ingest {
     wc_store *store;
     wc_ingest_opts opts;
+    size_t record_cap; /* bytes of one record's body (opts.max_record, else the dumps' default) */
     wc_fp_params params;
     wc_cluster_index *index;
 
@@ -142,8 +163,8 @@ static inline uint32_t text_bits(const wc_fprint *fp)
 
 /* --- ingest_slot.c ------------------------------------------------------------------------ */
 
-/* A slot's buffers, empty; and freed. */
-void ingest_slot_init(struct slot *sl);
+/* A slot's buffers, empty, the body's capped at record_cap bytes; and freed. */
+void ingest_slot_init(struct slot *sl, size_t record_cap);
 void ingest_slot_release(struct slot *sl);
 /* What a stored slot keeps until the ring comes round to it again. */
 void ingest_slot_trim(struct slot *sl);

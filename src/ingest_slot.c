@@ -37,18 +37,18 @@
 
 /* --- slots --------------------------------------------------------------------- */
 
-void ingest_slot_init(struct slot *sl)
+void ingest_slot_init(struct slot *sl, size_t record_cap)
 {
     memset(sl, 0, sizeof(*sl));
-    wc_buf_init(&sl->origin_id, 0);
-    wc_buf_init(&sl->url, 0);
-    wc_buf_init(&sl->title, 0);
-    wc_buf_init(&sl->charset, 0);
-    wc_buf_init(&sl->body, 0);
-    wc_buf_init(&sl->extra_buf, 0);
-    wc_buf_init(&sl->text, 0);
-    wc_buf_init(&sl->blob, 0);
-    wc_buf_init(&sl->key, 0);
+    wc_buf_init(&sl->origin_id, SLOT_FIELD_CAP);
+    wc_buf_init(&sl->url, SLOT_FIELD_CAP);
+    wc_buf_init(&sl->title, SLOT_FIELD_CAP);
+    wc_buf_init(&sl->charset, SLOT_FIELD_CAP);
+    wc_buf_init(&sl->body, record_cap);
+    wc_buf_init(&sl->extra_buf, 3 * SLOT_FIELD_CAP); /* a feed entry's title, author and site */
+    wc_buf_init(&sl->text, SLOT_TEXT_CAP);
+    wc_buf_init(&sl->blob, SLOT_BLOB_CAP);
+    wc_buf_init(&sl->key, SLOT_KEY_CAP);
     wc_article_init(&sl->art);
 }
 
@@ -68,13 +68,11 @@ void ingest_slot_release(struct slot *sl)
     wc_article_release(&sl->art);
 }
 
-/* A buffer grown past SLOT_KEEP_BYTES goes back to the allocator. */
+/* A buffer grown past SLOT_KEEP_BYTES goes back to the allocator (its cap stays). */
 static void buf_trim(wc_buf *b)
 {
-    if (b->cap > SLOT_KEEP_BYTES) {
+    if (b->cap > SLOT_KEEP_BYTES)
         wc_buf_release(b);
-        wc_buf_init(b, 0);
-    }
 }
 
 /*
@@ -155,8 +153,8 @@ void ingest_process(struct worker *w, struct slot *sl)
     size_t len;
     wc_status st;
 
-    if (sl->call)
-        return; /* nothing to compute: the writer runs it */
+    if (sl->call || sl->rejected)
+        return; /* nothing to compute: the writer runs it, or reports it */
 
     wc_error_clear(&sl->err);
     wc_article_release(&sl->art);

@@ -138,7 +138,7 @@ wc_status wc_recluster(wc_store *s, const wc_fp_params *params, const volatile s
 
     memset(&rc, 0, sizeof(rc));
     memset(out, 0, sizeof(*out));
-    wc_buf_init(&rc.blob, 0);
+    wc_buf_init(&rc.blob, WC_FPRINT_PACKED_MAX); /* one packed fingerprint at a time */
     if ((st = wc_store_meta_get(s, WC_STORE_META_FPRINT, &stored, err)))
         return st;
     if (stored) {

@@ -124,8 +124,10 @@ wc_status wc_fp_compute(wc_fp_worker *w, const char *text, size_t len, wc_fprint
 
 /*
  * Append the compact binary form of fp to out (little-endian, versioned,
- * with a checksum; 48 + 2 * (perm + lead_perm) bytes: 368 by default).
+ * with a checksum; 48 + 2 * (perm + lead_perm) bytes: 368 by default, at
+ * most WC_FPRINT_PACKED_MAX). WC_ERR_LIMIT or WC_ERR_NOMEM from out.
  */
+#define WC_FPRINT_PACKED_MAX (48 + 2 * (WC_FP_MAX_PERM + WC_FP_MAX_LEAD))
 wc_status wc_fprint_pack(const wc_fprint *fp, wc_buf *out);
 
 /*

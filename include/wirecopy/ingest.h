@@ -59,7 +59,8 @@ typedef struct wc_ingest_opts {
     unsigned threads;           /* worker threads (and band-build threads); 0 = one per CPU */
     size_t batch;               /* documents per transaction; 0 = default */
     const wc_fp_params *params; /* fingerprint/cluster parameters; NULL = stored or default */
-    size_t max_record;          /* cap on one record's bytes (0 = dump default) */
+    size_t max_record;          /* cap on one record's bytes, read from a dump or queued (0 =
+                                   WC_DUMP_DEFAULT_MAX_RECORD); a larger one is a bad record */
     wc_problem_fn on_problem;   /* bad records (provenance in the message) */
     bool report_empty;          /* also pass records without an article to on_problem, with
                                    code WC_ERR_EMPTY (they are counted as skipped, not errors) */

@@ -69,6 +69,17 @@ wc_status wc_store_meta_get(wc_store *s, const char *key, char **val, wc_error *
 
 /* --- clusters --------------------------------------------------------- */
 
+/*
+ * Bytes a cluster's title, or its list of sites, may take when read: a
+ * page's title is cut at 2 KiB by extract and a site is a host name, but a
+ * JSONL record's title is whatever its producer wrote; 1 MiB is far above
+ * any real one and bounds what a damaged row costs to list. A longer one
+ * fails the read with WC_ERR_LIMIT. wc_store_cluster_get's strings buffer
+ * needs room for both (WC_STORE_CLUSTER_STRINGS_MAX).
+ */
+#define WC_STORE_ROW_TEXT_MAX ((size_t)1 << 20)
+#define WC_STORE_CLUSTER_STRINGS_MAX (2 * WC_STORE_ROW_TEXT_MAX + 2)
+
 /* One cluster as listed and exported. Strings are borrowed until the next call on the iterator. */
 typedef struct wc_cluster_row {
     int64_t id;
@@ -116,7 +127,11 @@ wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order
 wc_status wc_cluster_iter_next(wc_cluster_iter *it, wc_cluster_row *row, wc_error *err);
 void wc_cluster_iter_free(wc_cluster_iter *it);
 
-/* One cluster by id: WC_ERR_NOTFOUND when there is none. */
+/*
+ * One cluster by id: WC_ERR_NOTFOUND when there is none. row's strings
+ * point into `strings` (replaced), which should allow
+ * WC_STORE_CLUSTER_STRINGS_MAX bytes.
+ */
 wc_status wc_store_cluster_get(wc_store *s, int64_t id, wc_cluster_row *row, wc_buf *strings,
                                wc_error *err);
 

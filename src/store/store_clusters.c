@@ -34,6 +34,8 @@ _Static_assert(WC_MATCH_EXACT == 1 && WC_MATCH_NEAR == 2, "MATCH_*_SQL name wc_m
 
 /* Sites listed per cluster in `clusters` before "...". */
 #define STORE_MAX_SITES 6
+/* Bytes a listed cluster's title, lead or site list may take (store.h says why). */
+#define STORE_ROW_TEXT_CAP WC_STORE_ROW_TEXT_MAX
 
 enum cluster_stmt {
     ST_CLUSTER_PUT,
@@ -137,20 +139,24 @@ static wc_status cluster_sites(wc_store *s, int64_t id, wc_buf *out, wc_error *e
 {
     sqlite3_stmt *q = stmt(s, ST_SITES, err);
     int rc, n = 0;
+    wc_status st = WC_OK;
 
     if (!q)
         return err ? err->code : WC_ERR_DB;
     sqlite3_bind_int64(q, 1, id);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (n == STORE_MAX_SITES) {
-            wc_buf_addstr(out, ", ...");
+            st = wc_buf_addstr(out, ", ...");
             break;
         }
-        if (n++)
-            wc_buf_addstr(out, ", ");
-        wc_buf_addstr(out, store_col_text(q, 0));
+        if ((n++ && (st = wc_buf_addstr(out, ", "))) ||
+            (st = wc_buf_addstr(out, store_col_text(q, 0))))
+            break;
     }
     store_done(q);
+    if (st)
+        return wc_error_set(err, st, "the sites of cluster %lld in '%s' do not fit in memory",
+                            (long long)id, s->path);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return store_db_error(s, rc, err, "reading cluster sites");
     return WC_OK;
@@ -179,9 +185,9 @@ wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order
     it = calloc(1, sizeof(*it));
     if (!it)
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-    wc_buf_init(&it->title, 0);
-    wc_buf_init(&it->sites, 0);
-    wc_buf_init(&it->lead, 0);
+    wc_buf_init(&it->title, STORE_ROW_TEXT_CAP);
+    wc_buf_init(&it->sites, STORE_ROW_TEXT_CAP);
+    wc_buf_init(&it->lead, STORE_ROW_TEXT_CAP);
     snprintf(
         sql, sizeof(sql),
         "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen, %s FROM clusters c "
@@ -216,17 +222,16 @@ wc_status wc_cluster_iter_next(wc_cluster_iter *it, wc_cluster_row *row, wc_erro
     row->id = sqlite3_column_int64(it->q, 0);
     row->size = sqlite3_column_int64(it->q, 1);
     row->original_id = sqlite3_column_int64(it->q, 2);
-    wc_buf_reset(&it->title);
-    if (store_col_text(it->q, 3))
-        wc_buf_addstr(&it->title, store_col_text(it->q, 3));
-    row->title = store_col_text(it->q, 3) ? it->title.buf : NULL;
     row->first_seen = store_col_time(it->q, 4);
     row->last_seen = store_col_time(it->q, 5);
+    wc_buf_reset(&it->title);
     wc_buf_reset(&it->lead);
-    if (store_col_text(it->q, 6)) {
-        wc_buf_addstr(&it->lead, store_col_text(it->q, 6));
-        row->lead = it->lead.buf;
-    }
+    if ((store_col_text(it->q, 3) && (st = wc_buf_addstr(&it->title, store_col_text(it->q, 3)))) ||
+        (store_col_text(it->q, 6) && (st = wc_buf_addstr(&it->lead, store_col_text(it->q, 6)))))
+        return wc_error_set(err, st, "the title of cluster %lld in '%s' is over %zu bytes",
+                            (long long)row->id, it->s->path, STORE_ROW_TEXT_CAP);
+    row->title = store_col_text(it->q, 3) ? it->title.buf : NULL;
+    row->lead = store_col_text(it->q, 6) ? it->lead.buf : NULL;
     wc_buf_reset(&it->sites);
     if (it->with_sites) {
         if ((st = cluster_sites(it->s, row->id, &it->sites, err)))
@@ -275,9 +280,13 @@ wc_status wc_store_cluster_get(wc_store *s, int64_t id, wc_cluster_row *row, wc_
     row->last_seen = store_col_time(q, 5);
     wc_buf_reset(strings);
     has_title = store_col_text(q, 3) != NULL;
-    if (has_title)
-        wc_buf_add(strings, store_col_text(q, 3), (size_t)sqlite3_column_bytes(q, 3) + 1);
+    st = has_title
+             ? wc_buf_add(strings, store_col_text(q, 3), (size_t)sqlite3_column_bytes(q, 3) + 1)
+             : WC_OK;
     store_done(q);
+    if (st)
+        return wc_error_set(err, st, "the title of cluster %lld in '%s' does not fit",
+                            (long long)id, s->path);
     sites_at = strings->len;
     if ((st = cluster_sites(s, id, strings, err)))
         return st;

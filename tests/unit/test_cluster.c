@@ -35,9 +35,10 @@ static void paragraph(wc_buf *b, uint64_t id)
     int i;
 
     for (i = 0; i < 35; i++)
-        wc_buf_addf(b, "w%llu%s", (unsigned long long)(rng_next(&s) % 60000),
-                    i + 1 < 35 ? " " : ".");
-    wc_buf_addstr(b, "\n\n");
+        assert_int_equal(wc_buf_addf(b, "w%llu%s", (unsigned long long)(rng_next(&s) % 60000),
+                                     i + 1 < 35 ? " " : "."),
+                         WC_OK);
+    assert_int_equal(wc_buf_addstr(b, "\n\n"), WC_OK);
 }
 
 /* Fingerprint of a text made of paragraphs ids[0..n). */
@@ -557,12 +558,12 @@ static void paragraph_edit(wc_buf *b, uint64_t id, unsigned edit, uint64_t tag)
     for (i = 0; i < 35; i++) {
         uint64_t word = rng_next(&s) % 60000;
         if (i == edit)
-            wc_buf_addf(b, "x%llu", (unsigned long long)tag);
+            assert_int_equal(wc_buf_addf(b, "x%llu", (unsigned long long)tag), WC_OK);
         else
-            wc_buf_addf(b, "w%llu", (unsigned long long)word);
-        wc_buf_addstr(b, i + 1 < 35 ? " " : ".");
+            assert_int_equal(wc_buf_addf(b, "w%llu", (unsigned long long)word), WC_OK);
+        assert_int_equal(wc_buf_addstr(b, i + 1 < 35 ? " " : "."), WC_OK);
     }
-    wc_buf_addstr(b, "\n\n");
+    assert_int_equal(wc_buf_addstr(b, "\n\n"), WC_OK);
 }
 
 static wc_fprint *crowded_crawl(wc_fp_worker *w, size_t n)

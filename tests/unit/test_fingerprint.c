@@ -33,9 +33,10 @@ static void add_paragraph(wc_buf *b, uint64_t seed, int words)
 
     for (i = 0; i < words; i++) {
         uint64_t r = rng_next(&seed) % 50000;
-        wc_buf_addf(b, "w%llu%s", (unsigned long long)r, i + 1 < words ? " " : ".");
+        assert_int_equal(
+            wc_buf_addf(b, "w%llu%s", (unsigned long long)r, i + 1 < words ? " " : "."), WC_OK);
     }
-    wc_buf_addstr(b, "\n\n");
+    assert_int_equal(wc_buf_addstr(b, "\n\n"), WC_OK);
 }
 
 static void fp_of(wc_fp_worker *w, const char *s, size_t len, wc_fprint *fp)
@@ -192,9 +193,9 @@ static void test_identical_and_debris(void **state)
     assert_int_equal(fa.words, 320);
 
     /* short debris lines around the same body: same signatures, other exact hash */
-    wc_buf_addstr(&b, "By Staff Reporter\n\nShare this article\n\n");
-    wc_buf_add(&b, a.buf, a.len);
-    wc_buf_addstr(&b, "Related: other news today\n\nAll rights reserved.");
+    assert_int_equal(wc_buf_addstr(&b, "By Staff Reporter\n\nShare this article\n\n"), WC_OK);
+    assert_int_equal(wc_buf_add(&b, a.buf, a.len), WC_OK);
+    assert_int_equal(wc_buf_addstr(&b, "Related: other news today\n\nAll rights reserved."), WC_OK);
     fp_of(w, b.buf, b.len, &fb);
     assert_memory_not_equal(fa.exact, fb.exact, 16);
     assert_memory_equal(fa.minhash, fb.minhash, sizeof(fa.minhash));

@@ -644,6 +644,94 @@ static void test_big_and_small_records(void **state)
     assert_true(seen.in_order);
 }
 
+struct problems {
+    int n;
+    wc_status code[8];
+    char msg[8][WC_ERROR_MSG_MAX];
+};
+
+static void on_problem(void *ctx, const wc_error *e)
+{
+    struct problems *p = ctx;
+
+    if (p->n < 8) {
+        p->code[p->n] = e->code;
+        snprintf(p->msg[p->n], sizeof(p->msg[0]), "%s", e->msg);
+    }
+    p->n++;
+}
+
+/*
+ * A record too large for its slot (a body over the run's record cap, a
+ * URL of 2 MiB) is a bad record: reported with its provenance, counted,
+ * and the records around it are stored.
+ */
+static void test_oversized_records_are_bad_records(void **state)
+{
+    struct wc_test_tmpdir *f = *state;
+    struct seen seen = {0, 0, 1, -1};
+    struct problems probs;
+    wc_store *s = NULL;
+    wc_ingest *ing = NULL;
+    wc_ingest_opts o;
+    wc_ingest_stats st;
+    wc_error err = WC_ERROR_INIT;
+    size_t big = (size_t)2 << 20;
+    char *text = malloc(big + 1), *url = malloc(big + 1), id[32];
+    int i;
+
+    assert_non_null(text);
+    assert_non_null(url);
+    memset(&probs, 0, sizeof(probs));
+    memset(&o, 0, sizeof(o));
+    o.threads = 2;
+    o.max_record = 64 << 10;
+    o.on_problem = on_problem;
+    o.problem_ctx = &probs;
+    o.on_result = on_result;
+    o.result_ctx = &seen;
+    memcpy(url, "https://example.com/", 20);
+    memset(url + 20, 'a', big - 20);
+    url[big] = '\0';
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
+    assert_int_equal(wc_ingest_new(s, &o, &ing, &err), WC_OK);
+    for (i = 0; i < 6; i++) {
+        wc_record r;
+        size_t len;
+        if (i == 2) { /* 100 KiB of words: over the 64 KiB cap */
+            for (len = 0; len + 16 < (size_t)100 << 10;)
+                len += (size_t)snprintf(text + len, big - len, "w%zu ", len);
+        } else {
+            article(i, text, 2048);
+            len = strlen(text);
+        }
+        snprintf(id, sizeof(id), "o%d", i);
+        r = wc_test_text_record(id, text, len);
+        r.line = (uint64_t)i + 1;
+        if (i == 4)
+            r.url = url;
+        assert_int_equal(wc_ingest_add(ing, &r, NULL, (void *)(intptr_t)(i + 1), &err), WC_OK);
+    }
+    assert_int_equal(wc_ingest_flush(ing, &err), WC_OK);
+    wc_ingest_get_stats(ing, &st);
+    assert_int_equal(wc_ingest_finish(ing, &err), WC_OK);
+    wc_ingest_free(ing);
+    wc_store_close(s);
+    free(text);
+    free(url);
+    assert_int_equal(st.records, 6);
+    assert_int_equal(st.stored, 4);
+    assert_int_equal(st.errors, 2);
+    assert_int_equal(seen.n, 6); /* every record is decided, in order */
+    assert_true(seen.in_order);
+    assert_int_equal(probs.n, 2);
+    assert_int_equal(probs.code[0], WC_ERR_LIMIT);
+    assert_int_equal(probs.code[1], WC_ERR_LIMIT);
+    assert_non_null(strstr(probs.msg[0], "over its cap"));
+    assert_non_null(strstr(probs.msg[0], "line 3"));
+    assert_non_null(strstr(probs.msg[1], "line 5"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -654,6 +742,7 @@ int main(void)
         WC_TEST_IN_TMPDIR(test_cluster_rows_equal_a_full_refresh),
         WC_TEST_IN_TMPDIR(test_recluster_equals_a_fresh_ingest),
         WC_TEST_IN_TMPDIR(test_big_and_small_records),
+        WC_TEST_IN_TMPDIR(test_oversized_records_are_bad_records),
         WC_TEST_IN_TMPDIR(test_stop_commits_what_was_queued),
     };
     int rc;

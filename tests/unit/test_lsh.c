@@ -30,9 +30,10 @@ static void paragraph(wc_buf *b, uint64_t id, int words)
     int i;
 
     for (i = 0; i < words; i++)
-        wc_buf_addf(b, "t%llu%s", (unsigned long long)(rng_next(&s) % 80000),
-                    i + 1 < words ? " " : ".");
-    wc_buf_addstr(b, "\n\n");
+        assert_int_equal(wc_buf_addf(b, "t%llu%s", (unsigned long long)(rng_next(&s) % 80000),
+                                     i + 1 < words ? " " : "."),
+                         WC_OK);
+    assert_int_equal(wc_buf_addstr(b, "\n\n"), WC_OK);
 }
 
 static void fp_of(wc_fp_worker *w, const wc_buf *b, wc_fprint *fp)
@@ -158,8 +159,8 @@ static void test_crowded_buckets(void **state)
         wc_buf page = WC_BUF_INIT;
         wc_fprint fp;
         wc_match m;
-        wc_buf_addf(&page, "Page %d of the site\n\n", i);
-        wc_buf_add(&page, body.buf, body.len);
+        assert_int_equal(wc_buf_addf(&page, "Page %d of the site\n\n", i), WC_OK);
+        assert_int_equal(wc_buf_add(&page, body.buf, body.len), WC_OK);
         fp_of(w, &page, &fp);
         assert_int_equal(wc_cluster_assign(idx, i + 1, &fp, INT64_MIN, &m, &err), WC_OK);
         if (i == 0)
