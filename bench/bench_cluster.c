@@ -25,7 +25,8 @@
  *
  * Then start-up, as `ingest` does it on a stored database: a new index
  * loads every document assigned above (packed fingerprints read back from
- * a temporary file, unpacked, wc_cluster_index_load with their cluster),
+ * a temporary file, unpacked, wc_cluster_index_load with their cluster)
+ * and every cluster's row (wc_cluster_index_load_cluster: its original),
  * the first assignment builds the band tables (the load defers them), and
  * growing the tables by half rebuilds them. Each is timed on one CPU
  * (the process pinned to it) and on all the CPUs it may use, side by side,
