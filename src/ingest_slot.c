@@ -93,11 +93,10 @@ void ingest_slot_trim(struct slot *sl)
     buf_trim(&sl->charset);
     buf_trim(&sl->extra_buf);
     buf_trim(&sl->key);
-    if (sl->sims_cap * sizeof(*sl->sims) > SLOT_KEEP_BYTES) {
-        free(sl->sims);
-        sl->sims = NULL;
-        sl->sims_cap = 0;
-    }
+    /* few slots carry similarities (one in `batch`, or when caught up): none keeps a list */
+    free(sl->sims);
+    sl->sims = NULL;
+    sl->sims_cap = 0;
     sl->nsims = 0;
     wc_article_release(&sl->art);
 }
