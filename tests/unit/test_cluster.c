@@ -1,7 +1,9 @@
 /*
  * test_cluster.c - the cluster index API: exact and near matches, new
- * clusters, errors that leave the index as it was, bulk load, merges with
- * absorbed ids, recluster = fresh ingest, lookups and memory; and band
+ * clusters, errors that leave the index as it was, bulk load (with the
+ * cluster rows it needs), merges with absorbed ids, each cluster's
+ * original and its members' similarities to it, recluster = fresh
+ * ingest, lookups and memory; and band
  * tables built by several threads (after a bulk load, and when they grow)
  * deciding exactly as tables built by one.
  */
