@@ -25,7 +25,8 @@
  *
  * Then start-up, as `ingest` does it on a stored database: a new index
  * loads every document assigned above (packed fingerprints read back from
- * a temporary file, unpacked, wc_cluster_index_load with their cluster),
+ * a temporary file, unpacked, wc_cluster_index_load with their cluster)
+ * and every cluster's row (wc_cluster_index_load_cluster: its original),
  * the first assignment builds the band tables (the load defers them), and
  * growing the tables by half rebuilds them. Each is timed on one CPU
  * (the process pinned to it) and on all the CPUs it may use, side by side,
@@ -98,8 +99,8 @@ struct startup {
  * band tables), growing the tables by half after the first.
  */
 static void startup_run(const wc_fp_params *p, const cpu_set_t *cpus, FILE *blobs,
-                        const int64_t *cl_of, size_t ndocs, const struct probe *pr,
-                        struct startup *out)
+                        const int64_t *cl_of, size_t ndocs, const wc_cluster_info *rows,
+                        size_t nrows, const struct probe *pr, struct startup *out)
 {
     wc_cluster_index *idx = wc_cluster_index_new(p);
     wc_error err = WC_ERROR_INIT;
@@ -124,6 +125,9 @@ static void startup_run(const wc_fp_params *p, const cpu_set_t *cpus, FILE *blob
             wc_cluster_index_load(idx, (int64_t)i + 1, cl_of[i], &fp, &err) != WC_OK)
             die("load", &err);
     }
+    for (i = 0; i < nrows; i++) /* each cluster's row: its original and times */
+        if (wc_cluster_index_load_cluster(idx, &rows[i], &err) != WC_OK)
+            die("load", &err);
     out->load = bench_wall() - t0;
     out->load_cpu = bench_cpu() - c0;
     out->mismatches = 0;
@@ -131,7 +135,8 @@ static void startup_run(const wc_fp_params *p, const cpu_set_t *cpus, FILE *blob
         wc_match m;
         t0 = bench_wall();
         c0 = bench_cpu();
-        if (wc_cluster_assign(idx, pr->first_id + (int64_t)i, &pr->fps[i], &m, &err) != WC_OK)
+        if (wc_cluster_assign(idx, pr->first_id + (int64_t)i, &pr->fps[i], INT64_MIN, &m, &err) !=
+            WC_OK)
             die("assign", &err);
         if (i == 0) {
             out->build = bench_wall() - t0;
@@ -159,6 +164,8 @@ int main(int argc, char **argv)
     wc_fprint *fps = malloc(BENCH_WINDOW_MAX * sizeof(*fps));
     struct bench_label *lab;
     int64_t *cl_of;
+    wc_cluster_info *rows;
+    size_t nrows = 0;
     wc_fp_params p = wc_fp_params_default();
     wc_fp_worker *w;
     wc_cluster_index *idx;
@@ -167,7 +174,7 @@ int main(int argc, char **argv)
     double recall, precision, *win_rates;
     size_t next_report = 10000, dec_start = 0, dec_wins = 0;
     FILE *blobs = tmpfile();
-    wc_buf packed = WC_BUF_INIT;
+    wc_buf packed = {wc_buf_empty_, 0, 0, WC_FPRINT_PACKED_MAX};
     cpu_set_t all, one;
     struct probe pr;
     struct startup su[2];
@@ -187,9 +194,10 @@ int main(int argc, char **argv)
     }
     lab = malloc((ndocs ? ndocs : 1) * sizeof(*lab));
     cl_of = malloc((ndocs ? ndocs : 1) * sizeof(*cl_of));
+    rows = malloc((ndocs ? ndocs : 1) * sizeof(*rows));
     win_rates = malloc((ndocs / BENCH_WINDOW + 2) * sizeof(*win_rates));
     g = bench_gen_new(seed);
-    if (!g || !fps || !lab || !cl_of || !win_rates || !blobs)
+    if (!g || !fps || !lab || !cl_of || !rows || !win_rates || !blobs)
         return 1;
     w = wc_fp_worker_new(&p);
     idx = wc_cluster_index_new(&p);
@@ -212,8 +220,8 @@ int main(int argc, char **argv)
         w0 = bench_wall();
         for (i = 0; i < n; i++) {
             wc_match m;
-            if (wc_cluster_assign(idx, (int64_t)(done + i + 1), &fps[win->order[i]], &m, &err) !=
-                WC_OK)
+            if (wc_cluster_assign(idx, (int64_t)(done + i + 1), &fps[win->order[i]], INT64_MIN, &m,
+                                  &err) != WC_OK)
                 die("assign", &err);
             lab[done + i].story = win->story[win->order[i]];
         }
@@ -262,6 +270,11 @@ int main(int argc, char **argv)
         wc_cluster_index_cluster_of(idx, (int64_t)i + 1, &lab[i].cluster);
         cl_of[i] = lab[i].cluster;
     }
+    /* the rows a store would hold: one per cluster, the one its founder (the smallest id) names */
+    for (i = 0; i < done; i++)
+        if (cl_of[i] == (int64_t)i + 1 &&
+            wc_cluster_index_cluster(idx, cl_of[i], &rows[nrows++]) != WC_OK)
+            die("cluster rows", NULL);
     bench_pairs_score(lab, done, &recall, &precision);
     printf("total: %zu docs, %llu stories; fingerprint %.0f docs/s, assign %.0f docs/s "
            "(CPU time), %.0f docs/s (wall)\n",
@@ -286,7 +299,8 @@ int main(int argc, char **argv)
             wc_match m;
             if (wc_fp_compute(w, win->text[win->order[i]].buf, win->text[win->order[i]].len,
                               &pr.fps[i], &err) != WC_OK ||
-                wc_cluster_assign(idx, pr.first_id + (int64_t)i, &pr.fps[i], &m, &err) != WC_OK)
+                wc_cluster_assign(idx, pr.first_id + (int64_t)i, &pr.fps[i], INT64_MIN, &m, &err) !=
+                    WC_OK)
                 die("probe", &err);
             pr.want[i] = match_digest(&m);
         }
@@ -303,7 +317,7 @@ int main(int argc, char **argv)
         }
     runs = ncpu > 1 ? 2 : 1;
     for (r = 0; r < runs; r++)
-        startup_run(&p, r ? &all : &one, blobs, cl_of, done, &pr, &su[r]);
+        startup_run(&p, r ? &all : &one, blobs, cl_of, done, rows, nrows, &pr, &su[r]);
     sched_setaffinity(0, sizeof(all), &all);
     printf("\nstart-up of %zu documents, seconds wall / CPU (load: read back, unpack, "
            "wc_cluster_index_load; build: the first assignment; grow: tables by half)\n",
@@ -329,6 +343,7 @@ int main(int argc, char **argv)
     free(fps);
     free(lab);
     free(cl_of);
+    free(rows);
     free(win_rates);
     return su[0].mismatches || (runs > 1 && su[1].mismatches) ? 1 : 0;
 }

@@ -126,7 +126,7 @@ int main(int argc, char **argv)
     t0 = bench_cpu();
     for (k = 0; k < n; k++) {
         wc_match m;
-        if (wc_cluster_assign(idx, (int64_t)k + 1, &fps[k], &m, &err) != WC_OK) {
+        if (wc_cluster_assign(idx, (int64_t)k + 1, &fps[k], INT64_MIN, &m, &err) != WC_OK) {
             fprintf(stderr, "bench_dedup_eval: %s\n", err.msg);
             return 1;
         }

@@ -8,7 +8,7 @@
  * of the classic multiply-shift permutations ((a*h + b) >> 32, 64-bit).
  * Beside it, on the same texts in the same run, wc_fp_compute(): Unicode
  * normalisation, spelling and number folding, the debris-line filter,
- * 128 body + 64 lead MinHash values, SimHash and the exact xxh3-128.
+ * 128 body + 32 lead MinHash values and the exact xxh3-128.
  *
  * Texts: the "text" fields of DOCS.jsonl (default
  * $WC_SHARED/data/dedup-dev/docs.jsonl), or, when there is none, 5,000

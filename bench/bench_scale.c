@@ -97,7 +97,7 @@ int main(int argc, char **argv)
     char wirecopy[4096] = "", db[4200], parts[3][4200], exported[4200];
     int a, keep = 0;
     bench_gen *g = NULL;
-    wc_buf line = WC_BUF_INIT;
+    wc_buf line = {wc_buf_empty_, 0, 0, BENCH_TEXT_CAP};
     struct bench_label *lab;
     FILE *out = NULL;
     double t_floor = 0, t_fp = 0;
@@ -189,7 +189,7 @@ int main(int argc, char **argv)
                 return 1;
             }
             if (base_n < BASELINE_DOCS) {
-                wc_buf_init(&base[base_n], 0);
+                wc_buf_init(&base[base_n], BENCH_TEXT_CAP);
                 if (wc_buf_add(&base[base_n], t->buf, t->len) != WC_OK)
                     return 1;
                 bench_floor_reserve(&floor, t->len);

@@ -41,6 +41,12 @@ static void *xrealloc(void *p, size_t n)
     return p;
 }
 
+void bench_ok(wc_status st)
+{
+    if (st != WC_OK)
+        abort();
+}
+
 uint64_t bench_rand(uint64_t *s)
 {
     uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
@@ -127,10 +133,11 @@ static void story_make(const bench_gen *g, struct story *st, uint64_t *s)
         for (w = 0; w < words; w++) {
             const char *x = word(g, s);
             if (w == 0 || (w % 15 == 0))
-                wc_buf_addf(&st->para[p], "%c%s", x[0] - 32, x + 1);
+                bench_ok(wc_buf_addf(&st->para[p], "%c%s", x[0] - 32, x + 1));
             else
-                wc_buf_addstr(&st->para[p], x);
-            wc_buf_addstr(&st->para[p], w + 1 == words ? "." : (w % 15 == 14 ? ". " : " "));
+                bench_ok(wc_buf_addstr(&st->para[p], x));
+            bench_ok(
+                wc_buf_addstr(&st->para[p], w + 1 == words ? "." : (w % 15 == 14 ? ". " : " ")));
         }
     }
     /* headline: a few words of the vocabulary */
@@ -155,23 +162,25 @@ static void copy_make(const bench_gen *g, const struct story *st, size_t j, wc_b
         drop = 1 + bench_rand(s) % (keep - 1);
     r = bench_unit(s);
     if (r < 0.6 || !j)
-        wc_buf_addstr(out, st->title);
+        bench_ok(wc_buf_addstr(out, st->title));
     else if (r < 0.8) {
         for (k = 0; st->title[k]; k++)
-            wc_buf_addch(out, st->title[k] >= 'a' && st->title[k] <= 'z' ? st->title[k] - 32
-                                                                         : st->title[k]);
+            bench_ok(wc_buf_addch(out, st->title[k] >= 'a' && st->title[k] <= 'z'
+                                           ? st->title[k] - 32
+                                           : st->title[k]));
     } else
-        wc_buf_addf(out, "%s | Outlet %u", st->title, (unsigned)(1 + bench_rand(s) % 500));
+        bench_ok(
+            wc_buf_addf(out, "%s | Outlet %u", st->title, (unsigned)(1 + bench_rand(s) % 500)));
     pre = j ? bench_rand(s) % 3 : 0;
     for (k = 0; k < pre; k++)
-        wc_buf_addf(out, "\n\n%s", debris[bench_rand(s) % NDEBRIS]);
+        bench_ok(wc_buf_addf(out, "\n\n%s", debris[bench_rand(s) % NDEBRIS]));
     for (p = 0; p < keep; p++) {
         const char *q = st->para[p].buf, *e = q + st->para[p].len;
         if (p == drop)
             continue;
-        wc_buf_addstr(out, "\n\n");
+        bench_ok(wc_buf_addstr(out, "\n\n"));
         if (!j) {
-            wc_buf_add(out, q, st->para[p].len);
+            bench_ok(wc_buf_add(out, q, st->para[p].len));
             continue;
         }
         /* 1% of the words replaced */
@@ -179,16 +188,16 @@ static void copy_make(const bench_gen *g, const struct story *st, size_t j, wc_b
             const char *sp = memchr(q, ' ', (size_t)(e - q));
             size_t len = sp ? (size_t)(sp - q) + 1 : (size_t)(e - q);
             if (bench_rand(s) % 100 == 0)
-                wc_buf_addf(out, "%s ", word(g, s));
+                bench_ok(wc_buf_addf(out, "%s ", word(g, s)));
             else
-                wc_buf_add(out, q, len);
+                bench_ok(wc_buf_add(out, q, len));
             q += len;
         }
     }
     post = j ? bench_rand(s) % 4 : 0;
     for (k = 0; k < post; k++)
-        wc_buf_addf(out, "\n\n%s %u", debris[bench_rand(s) % NDEBRIS],
-                    (unsigned)(1 + bench_rand(s) % 999));
+        bench_ok(wc_buf_addf(out, "\n\n%s %u", debris[bench_rand(s) % NDEBRIS],
+                             (unsigned)(1 + bench_rand(s) % 999)));
 }
 
 bench_gen *bench_gen_new(uint64_t seed)
@@ -200,9 +209,9 @@ bench_gen *bench_gen_new(uint64_t seed)
     if (!g)
         return NULL;
     for (v = 0; v < MAX_PARAS; v++)
-        wc_buf_init(&g->st.para[v], 0);
+        wc_buf_init(&g->st.para[v], BENCH_TEXT_CAP);
     for (v = 0; v < BENCH_WINDOW_MAX; v++)
-        wc_buf_init(&g->text[v], 0);
+        wc_buf_init(&g->text[v], BENCH_TEXT_CAP);
     g->s = seed;
     for (v = 0; v < VOCAB; v++) {
         size_t syl = 1 + bench_rand(&g->s) % 4, j, o = 0;
@@ -250,7 +259,7 @@ const struct bench_window *bench_gen_window(bench_gen *g, size_t left)
                 /* an exact re-scrape of one of the j earlier copies */
                 size_t from = n - 1 - bench_rand(&s) % j;
                 wc_buf_reset(&g->text[n]);
-                wc_buf_add(&g->text[n], g->text[from].buf, g->text[from].len);
+                bench_ok(wc_buf_add(&g->text[n], g->text[from].buf, g->text[from].len));
             } else
                 copy_make(g, &g->st, j, &g->text[n], &s);
             g->wstory[n++] = (uint32_t)g->story;
@@ -278,36 +287,36 @@ static void add_json_string(wc_buf *b, const char *s, size_t len)
 {
     size_t i;
 
-    wc_buf_addch(b, '"');
+    bench_ok(wc_buf_addch(b, '"'));
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
-            wc_buf_addch(b, '\\');
-            wc_buf_addch(b, (char)c);
+            bench_ok(wc_buf_addch(b, '\\'));
+            bench_ok(wc_buf_addch(b, (char)c));
         } else if (c == '\n')
-            wc_buf_addstr(b, "\\n");
+            bench_ok(wc_buf_addstr(b, "\\n"));
         else if (c < 0x20)
-            wc_buf_addf(b, "\\u%04x", c);
+            bench_ok(wc_buf_addf(b, "\\u%04x", c));
         else
-            wc_buf_addch(b, (char)c);
+            bench_ok(wc_buf_addch(b, (char)c));
     }
-    wc_buf_addch(b, '"');
+    bench_ok(wc_buf_addch(b, '"'));
 }
 
 void bench_jsonl_line(wc_buf *line, size_t id, uint32_t story, const char *text, size_t len)
 {
     wc_buf_reset(line);
-    wc_buf_addf(line, "{\"id\": \"s%08zu\", \"cluster\": \"t%08u\", \"text\": ", id,
-                (unsigned)story);
+    bench_ok(wc_buf_addf(line, "{\"id\": \"s%08zu\", \"cluster\": \"t%08u\", \"text\": ", id,
+                         (unsigned)story));
     add_json_string(line, text, len);
-    wc_buf_addstr(line, "}\n");
+    bench_ok(wc_buf_addstr(line, "}\n"));
 }
 
 uint64_t bench_generate(FILE *out, size_t n, uint64_t seed, uint32_t **stories_out)
 {
     bench_gen *g = bench_gen_new(seed);
     uint32_t *stories = stories_out ? xrealloc(NULL, n * sizeof(*stories)) : NULL;
-    wc_buf line = WC_BUF_INIT;
+    wc_buf line = {wc_buf_empty_, 0, 0, BENCH_TEXT_CAP};
     uint64_t bytes = 0;
     size_t done = 0, i;
 

@@ -22,6 +22,16 @@
 
 #include "wirecopy/buf.h"
 
+/*
+ * Bytes of one generated text, or of its JSONL line: a story has at most
+ * 14 paragraphs of 80 words plus debris (under 16 KiB); 1 MiB is room to
+ * spare, and a generator bug shows as an abort, not a runaway buffer.
+ */
+#define BENCH_TEXT_CAP ((size_t)1 << 20)
+
+/* A buffer append that must succeed: a benchmark aborts when it cannot (see above). */
+void bench_ok(wc_status st);
+
 /* splitmix64: the one PRNG of the benchmarks (seeded, the same on every machine). */
 uint64_t bench_rand(uint64_t *s);
 /* A uniform double in [0, 1) from the same stream. */

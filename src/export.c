@@ -21,6 +21,14 @@
 
 #include "internal.h"
 
+/*
+ * Bytes of one field (title, site, URL, id) once escaped for the HTML
+ * report: the store caps a cluster's title at WC_STORE_ROW_TEXT_MAX and
+ * escaping makes at most 6 bytes of one ('"' is "&quot;"); a member's
+ * title or URL longer than a megabyte is not one to show.
+ */
+#define EXPORT_ESCAPED_CAP (6 * WC_STORE_ROW_TEXT_MAX)
+
 int wc_export_format_parse(const char *name, wc_export_format *out)
 {
     if (!strcmp(name, "jsonl") || !strcmp(name, "json")) {
@@ -200,7 +208,7 @@ static wc_status csv_cluster(wc_store *s, const wc_cluster_row *c, bool raw, FIL
         csv_time(out, m.published_at);
         fputc(',', out);
         csv_time(out, m.fetched_at);
-        fprintf(out, ",%.4f,%d\r\n", m.similarity, m.doc_id == c->rep_id);
+        fprintf(out, ",%.4f,%d\r\n", m.similarity, m.doc_id == c->original_id);
         (*nmem)++;
     }
     wc_member_iter_free(it);
@@ -255,9 +263,10 @@ static wc_status html_cluster(wc_store *s, const wc_cluster_row *c, FILE *out, i
     wc_member_iter *it = NULL;
     wc_member_row m;
     wc_status st, est;
-    wc_buf esc = WC_BUF_INIT;
+    wc_buf esc;
     char a[32], b[32];
 
+    wc_buf_init(&esc, EXPORT_ESCAPED_CAP);
     wc_time_format(c->first_seen, a, sizeof(a));
     wc_time_format(c->last_seen, b, sizeof(b));
     fprintf(out, "<section id=\"c%lld\"><h2>", (long long)c->id);
@@ -275,7 +284,8 @@ static wc_status html_cluster(wc_store *s, const wc_cluster_row *c, FILE *out, i
     while (!est && (st = wc_member_iter_next(it, &m, err)) == WC_OK) {
         wc_time_format(m.published_at != WC_TIME_NONE ? m.published_at : m.fetched_at, a,
                        sizeof(a));
-        fprintf(out, "<tr%s><td>%s</td><td>", m.doc_id == c->rep_id ? " class=\"orig\"" : "", a);
+        fprintf(out, "<tr%s><td>%s</td><td>", m.doc_id == c->original_id ? " class=\"orig\"" : "",
+                a);
         est = html_text(out, &esc, m.site);
         fputs("</td><td>", out);
         if (!est && safe_href(m.url)) {
@@ -348,10 +358,11 @@ wc_status wc_export_cluster(wc_store *s, int64_t cluster_id, wc_export_format fo
                             wc_error *err)
 {
     wc_cluster_row c;
-    wc_buf strings = WC_BUF_INIT;
+    wc_buf strings;
     wc_status st;
     int64_t nmem = 0;
 
+    wc_buf_init(&strings, WC_STORE_CLUSTER_STRINGS_MAX);
     if ((st = wc_store_cluster_get(s, cluster_id, &c, &strings, err)))
         goto out;
     errno = 0;

@@ -1,6 +1,6 @@
 /*
- * fingerprint.c - exact hash, MinHash signatures and SimHash of one text
- * (see fingerprint.h).
+ * fingerprint.c - exact hash and MinHash signatures of one text (see
+ * fingerprint.h).
  *
  * The body. Syndicated copies wrap the same paragraphs in different debris:
  * bylines, datelines, share bars, "Related:" teasers, copyright lines.
@@ -38,9 +38,12 @@
  * for a body that fits in its lead, the lead comparison gives a sharper
  * lower bound, and the larger of the two is used.
  *
- * SimHash (Charikar 2002) of the body shingles, counted with bit-sliced
- * counters (a carry-save adder over 64 columns) instead of 64 adds a
- * shingle. Kept for diagnostics; no decision depends on it.
+ * The blob. A fingerprint is stored as a little-endian record with a
+ * version byte and an XXH32 checksum (layout below). Version 1 also held
+ * a 64-bit SimHash (Charikar 2002) of the body shingles, which nothing
+ * ever read; version 2 (2026-12) drops it and is 8 bytes shorter. Both
+ * are read, so databases written before stay readable; only version 2 is
+ * written.
  *
  * Not done here: which documents to compare and what a cluster is; that
  * is cluster.c.
@@ -58,11 +61,21 @@
 #include "internal.h"
 #include "wirecopy/text.h"
 
-/* Blob layout, version 1 (little-endian). */
+/*
+ * Blob layout (little-endian). Version 2, written:
+ *    0  "WCFP"   4  version   5  flags (0)   6  perm (u16)   8  lead_perm (u16)
+ *   10  0 (u16)  12  params tag (u32)  16  words  20  shingles  24  lead shingles (u32 each)
+ *   28  exact hash (16 bytes)  44  perm u16 values, then lead_perm u16 values
+ *   and the XXH32 of all that. Version 1, read only: the same with a
+ *   64-bit SimHash at 28 and the exact hash at 36.
+ */
 #define BLOB_MAGIC "WCFP"
-#define BLOB_VERSION 1
-#define BLOB_HEAD 52 /* bytes before the signatures */
-#define BLOB_TAIL 4  /* the checksum after them */
+#define BLOB_VERSION 2   /* the version written */
+#define BLOB_HEAD 44     /* bytes before the signatures (version 2) */
+#define BLOB_HEAD_V1 52  /* ... in version 1, with its SimHash */
+#define BLOB_EXACT 28    /* offset of the exact hash (version 2) */
+#define BLOB_EXACT_V1 36 /* ... in version 1 */
+#define BLOB_TAIL 4      /* the checksum after the signatures */
 
 /* Permutations are processed in blocks of this many lanes (perm is a multiple of 16). */
 #define MH_BLOCK 16
@@ -444,9 +457,9 @@ static bool set_add(uint64_t *set, size_t cap, uint64_t h)
  * The MinHash kernel: fold shingles sh[0..n) into MH_BLOCK minima. Fixed
  * trip count and no branches, so the inner loop becomes vector code.
  */
-MH_CLONES static void
-minhash_block(uint32_t *restrict mins, const uint32_t *restrict mul, const uint32_t *restrict add,
-              const uint64_t *restrict sh, size_t n)
+MH_CLONES static void minhash_block(uint32_t *restrict mins, const uint32_t *restrict mul,
+                                    const uint32_t *restrict add, const uint64_t *restrict sh,
+                                    size_t n)
 {
     uint32_t m[MH_BLOCK];
     size_t s;
@@ -462,34 +475,6 @@ minhash_block(uint32_t *restrict mins, const uint32_t *restrict mul, const uint3
         }
     }
     memcpy(mins, m, sizeof(m));
-}
-
-/* SimHash of n shingle hashes: bit j is set when most shingles have bit j set. */
-static uint64_t simhash_of(const uint64_t *sh, size_t n)
-{
-    uint64_t c[40] = {0}; /* bit-sliced counters: c[b] holds bit b of all 64 column counts */
-    uint64_t out = 0;
-    size_t i, b, nb = 0;
-    unsigned j;
-
-    for (i = 0; i < n; i++) {
-        uint64_t carry = sh[i];
-        for (b = 0; carry && b < WC_ARRAY_SIZE(c); b++) {
-            uint64_t t = c[b] & carry;
-            c[b] ^= carry;
-            carry = t;
-        }
-        if (b > nb)
-            nb = b;
-    }
-    for (j = 0; j < 64; j++) {
-        uint64_t count = 0;
-        for (b = 0; b < nb; b++)
-            count |= ((c[b] >> j) & 1) << b;
-        if (2 * count > n)
-            out |= (uint64_t)1 << j;
-    }
-    return out;
 }
 
 wc_status wc_fp_compute(wc_fp_worker *w, const char *text, size_t len, wc_fprint *out,
@@ -565,7 +550,6 @@ wc_status wc_fp_compute(wc_fp_worker *w, const char *text, size_t len, wc_fprint
     }
     for (i = 0; i < p->perm; i++)
         out->minhash[i] = (uint16_t)mins[i];
-    out->simhash = simhash_of(w->sh, ndist);
     return WC_OK;
 
 nomem:
@@ -650,12 +634,6 @@ static void put32(unsigned char *o, uint32_t v)
     put16(o + 2, (uint16_t)(v >> 16));
 }
 
-static void put64(unsigned char *o, uint64_t v)
-{
-    put32(o, (uint32_t)v);
-    put32(o + 4, (uint32_t)(v >> 32));
-}
-
 static uint16_t get16(const unsigned char *s)
 {
     return (uint16_t)(s[0] | (s[1] << 8));
@@ -666,44 +644,32 @@ static uint32_t get32(const unsigned char *s)
     return get16(s) | ((uint32_t)get16(s + 2) << 16);
 }
 
-static uint64_t get64(const unsigned char *s)
-{
-    return get32(s) | ((uint64_t)get32(s + 4) << 32);
-}
-
 wc_status wc_fprint_pack(const wc_fprint *fp, wc_buf *out)
 {
-    unsigned char head[BLOB_HEAD], tail[BLOB_TAIL], two[2];
-    size_t start = out->len, i;
+    unsigned char b[WC_FPRINT_PACKED_MAX];
     unsigned perm = WC_MIN(fp->perm, WC_FP_MAX_PERM), lead = WC_MIN(fp->lead_perm, WC_FP_MAX_LEAD);
-    wc_status st;
+    size_t n = BLOB_HEAD, i;
 
-    memcpy(head, BLOB_MAGIC, 4);
-    head[4] = BLOB_VERSION;
-    head[5] = 0; /* flags */
-    put16(head + 6, (uint16_t)perm);
-    put16(head + 8, (uint16_t)lead);
-    put16(head + 10, 0);
-    put32(head + 12, fp->params_tag);
-    put32(head + 16, fp->words);
-    put32(head + 20, fp->shingles);
-    put32(head + 24, fp->lead_shingles);
-    put64(head + 28, fp->simhash);
-    memcpy(head + 36, fp->exact, 16);
-    st = wc_buf_grow(out, BLOB_HEAD + 2 * (perm + lead) + BLOB_TAIL);
-    if (st != WC_OK)
-        return st;
-    wc_buf_add(out, head, sizeof(head));
-    for (i = 0; i < perm; i++) {
-        put16(two, fp->minhash[i]);
-        wc_buf_add(out, two, 2);
-    }
-    for (i = 0; i < lead; i++) {
-        put16(two, fp->lead[i]);
-        wc_buf_add(out, two, 2);
-    }
-    put32(tail, XXH32(out->buf + start, out->len - start, 0));
-    return wc_buf_add(out, tail, sizeof(tail));
+    _Static_assert(WC_FPRINT_PACKED_MAX ==
+                       BLOB_HEAD + 2 * (WC_FP_MAX_PERM + WC_FP_MAX_LEAD) + BLOB_TAIL,
+                   "WC_FPRINT_PACKED_MAX is the largest blob");
+    memcpy(b, BLOB_MAGIC, 4);
+    b[4] = BLOB_VERSION;
+    b[5] = 0; /* flags */
+    put16(b + 6, (uint16_t)perm);
+    put16(b + 8, (uint16_t)lead);
+    put16(b + 10, 0);
+    put32(b + 12, fp->params_tag);
+    put32(b + 16, fp->words);
+    put32(b + 20, fp->shingles);
+    put32(b + 24, fp->lead_shingles);
+    memcpy(b + BLOB_EXACT, fp->exact, 16);
+    for (i = 0; i < perm; i++, n += 2)
+        put16(b + n, fp->minhash[i]);
+    for (i = 0; i < lead; i++, n += 2)
+        put16(b + n, fp->lead[i]);
+    put32(b + n, XXH32(b, n, 0));
+    return wc_buf_add(out, b, n + BLOB_TAIL);
 }
 
 wc_status wc_fprint_unpack(const void *blob, size_t len, const wc_fp_params *p, wc_fprint *fp,
@@ -711,20 +677,27 @@ wc_status wc_fprint_unpack(const void *blob, size_t len, const wc_fp_params *p, 
 {
     const unsigned char *b = blob;
     unsigned perm, lead, want_lead;
-    size_t need, i;
+    size_t need, i, head, exact;
 
     if (!b || len < BLOB_HEAD + BLOB_TAIL)
         return wc_error_set(err, WC_ERR_CORRUPT, "fingerprint blob of %zu bytes is truncated", len);
     if (memcmp(b, BLOB_MAGIC, 4) != 0)
         return wc_error_set(err, WC_ERR_CORRUPT, "fingerprint blob has no 'WCFP' magic");
-    if (b[4] != BLOB_VERSION)
+    if (b[4] == BLOB_VERSION) {
+        head = BLOB_HEAD;
+        exact = BLOB_EXACT;
+    } else if (b[4] == 1) {
+        head = BLOB_HEAD_V1; /* its SimHash is skipped */
+        exact = BLOB_EXACT_V1;
+    } else {
         return wc_error_set(err, WC_ERR_CORRUPT, "fingerprint blob version %u is not supported",
                             b[4]);
+    }
     perm = get16(b + 6);
     lead = get16(b + 8);
     if (b[5] != 0 || get16(b + 10) != 0 || perm > WC_FP_MAX_PERM || lead > WC_FP_MAX_LEAD)
         return wc_error_set(err, WC_ERR_CORRUPT, "fingerprint blob header is damaged");
-    need = BLOB_HEAD + 2 * ((size_t)perm + lead) + BLOB_TAIL;
+    need = head + 2 * ((size_t)perm + lead) + BLOB_TAIL;
     if (len != need)
         return wc_error_set(err, WC_ERR_CORRUPT,
                             "fingerprint blob is %zu bytes, its header says %zu", len, need);
@@ -741,13 +714,12 @@ wc_status wc_fprint_unpack(const void *blob, size_t len, const wc_fp_params *p, 
     fp->words = get32(b + 16);
     fp->shingles = get32(b + 20);
     fp->lead_shingles = get32(b + 24);
-    fp->simhash = get64(b + 28);
-    memcpy(fp->exact, b + 36, 16);
+    memcpy(fp->exact, b + exact, 16);
     if (fp->lead_shingles > fp->shingles)
         return wc_error_set(err, WC_ERR_CORRUPT, "fingerprint blob counts are inconsistent");
     for (i = 0; i < perm; i++)
-        fp->minhash[i] = get16(b + BLOB_HEAD + 2 * i);
+        fp->minhash[i] = get16(b + head + 2 * i);
     for (i = 0; i < lead; i++)
-        fp->lead[i] = get16(b + BLOB_HEAD + 2 * (perm + i));
+        fp->lead[i] = get16(b + head + 2 * (perm + i));
     return WC_OK;
 }

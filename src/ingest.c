@@ -1,6 +1,8 @@
 /*
  * ingest.c - the writing pipeline: records in, clustered documents stored
- * (see ingest.h).
+ * (see ingest.h). This file runs the ring and its threads; what each stage
+ * does to one record is in ingest_slot.c, and ingest_internal.h is what
+ * the two share.
  *
  * Threads and flow:
  *
@@ -10,11 +12,12 @@
  *        |                                                    v
  *        |                                            assigner (1)
  *        |                                   "already stored?" (in memory),
- *        |                                   LSH candidates, verify, cluster
+ *        |                                   LSH candidates, verify, cluster,
+ *        |                                   the rows to write
  *        |                                                    |
  *        +------ slot freed <---- writer (1) <--- assigned ---+
- *                                 INSERT, batched COMMIT,
- *                                 cluster rows refreshed
+ *                                 INSERT, cluster rows as handed,
+ *                                 batched COMMIT
  *
  * The ring has a fixed number of slots and a cap on the record bytes
  * queued in them (INGEST_QUEUE_BYTES), so memory is bounded whatever the
@@ -31,26 +34,38 @@
  * needs only SQLite, and on one thread they took turns. Apart, candidate
  * lookup for document n+1 runs on one core while document n is written on
  * the other. The assigner owns the index, the key set and the next
- * document id; the writer owns the database connection. A document the
- * assigner has placed but the writer has not stored yet is already in the
- * index and the key set, so a copy right behind it (even in the same
- * transaction) is found. If the writer fails, the run stops and the
- * index, which may then hold documents that were rolled back, goes with it.
+ * document id; the writer owns the database connection.
+ *
+ * Records travel one way. The index keeps each cluster's original (its
+ * earliest member, original.h), size and times as documents arrive, so
+ * the assigner hands the writer everything it writes: the document with
+ * its similarity to the original, its cluster's row, the clusters it
+ * absorbed, and, when an original changed, every member's new similarity
+ * (settle explains when). The writer reads nothing back: no fingerprint,
+ * no cluster row.
+ *
+ * A document the assigner has placed but the writer has not stored yet is
+ * already in the index and the key set, so a copy right behind it (even
+ * in the same transaction) is found. If the writer fails, the run stops
+ * and the index, which may then hold documents that were rolled back,
+ * goes with it.
  *
  * One mutex guards the four counters (head: next to fill, work: next to
  * process, mid: next to assign, tail: next to store) and the slot states;
  * four condition variables wake the reader, the workers, the assigner and
  * the writer.
  *
- * Durability: the writer commits every `batch` documents, and also when it
- * has been idle with an open transaction for WRITER_IDLE_COMMIT seconds,
- * so a slow trickle (follow) is committed promptly. A fatal store error
- * (disk full, I/O) stops the run: the open transaction is rolled back,
- * everything committed before stays, and the error is returned by
- * flush/finish.
+ * Durability: the writer commits every `batch` documents (at the first
+ * settled slot past them: one after which no similarity is owed), and
+ * also when it has been idle with an open transaction for
+ * WRITER_IDLE_COMMIT seconds, so a slow trickle (follow) is committed
+ * promptly; every transaction holds rows that equal what their members
+ * define. A fatal store error (disk full, I/O) stops the run: the open
+ * transaction is rolled back, everything committed before stays, and the
+ * error is returned by flush/finish.
  */
 #define _GNU_SOURCE
-#include "wirecopy/ingest.h"
+#include "ingest_internal.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -61,13 +76,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wirecopy/cluster.h"
-#include "wirecopy/extract.h"
-#include "wirecopy/url.h"
+#include "store/store_writer.h"
 #include "internal.h"
-#include "keyset.h"
 
-/* Documents per transaction: large enough that COMMIT cost is noise, small enough to lose little. */
+/* Documents per transaction: COMMIT's cost is noise, and little is lost to a crash. */
 #define INGEST_DEFAULT_BATCH 2000
 /*
  * Slots per worker thread in the ring, plus a fixed reserve. The ring must
@@ -84,141 +96,22 @@
  * fingerprint scratch, so the memory in flight is up to about 3x this.
  */
 #define INGEST_QUEUE_BYTES ((size_t)256 << 20)
-/* A stored slot keeps buffers up to this size; larger ones go back (slot_trim). */
-#define SLOT_KEEP_BYTES ((size_t)256 << 10)
 /* Commit an idle transaction after this many seconds. */
 #define WRITER_IDLE_COMMIT 1.0
 /* Progress callback interval, seconds. */
 #define PROGRESS_INTERVAL 0.1
-/* Meta key holding the fingerprint parameters. */
-#define META_FPRINT "fingerprint"
-
-enum slot_state { SLOT_FREE, SLOT_FILLED, SLOT_WORKING, SLOT_DONE, SLOT_ASSIGNED };
-
-struct slot {
-    enum slot_state state;
-    uint64_t seq;
-    size_t bytes;           /* counted in queued_bytes while the slot is in use */
-    /* the record, copied */
-    wc_source source;
-    const char *origin;   /* interned in ing->origins; lives until the ingest is freed */
-    uint64_t offset, line;
-    wc_buf origin_id, url, title, charset, body;
-    bool has_origin_id, has_url, has_title, has_charset;
-    int64_t published_at, fetched_at;
-    bool is_html;
-    wc_ingest_extra extra;  /* strings point into extra_buf */
-    wc_buf extra_buf;
-    void *user;
-    wc_ingest_call_fn call; /* a function to run on the writer thread instead of a record */
-    void *call_ctx;
-    /* the worker's result */
-    wc_status status;       /* WC_OK, WC_ERR_EMPTY (not an article) or a problem */
-    wc_error err;
-    wc_article art;
-    wc_buf text;            /* the text stored (plain-text records) */
-    wc_fprint fp;
-    wc_buf blob;            /* packed fingerprint */
-    /* the assigner's result (status WC_OK, not a call) */
-    wc_status astatus;      /* a fatal error of the assigner: the writer stops the run */
-    wc_error aerr;
-    wc_buf key;             /* the doc_key */
-    bool already;           /* stored before as `found` */
-    int64_t found;
-    int64_t doc_id;         /* the id it gets */
-    wc_match m;             /* its cluster; m.absorbed points at absorbed */
-    int64_t *absorbed;
-    size_t absorbed_cap;
-};
-
-struct worker {
-    wc_ingest *ing;
-    pthread_t thread;
-    wc_fp_worker *fpw;
-};
-
-/* What refreshing a cluster's row and similarities needs (writer side). */
-struct refresher {
-    wc_store *store;
-    const wc_fp_params *params;
-    wc_buf rep_blob, mem_blob; /* fingerprints read back */
-    wc_fprint rep_fp, mem_fp;
-    int64_t rep_id;            /* whose fingerprint rep_fp holds (0: none) */
-};
-
-/* A cluster changed in the open transaction, and the document that changed it. */
-struct touch {
-    int64_t cluster;
-    int64_t doc; /* the member that joined, or 0: every member needs a fresh similarity */
-};
-
-struct touched {
-    struct touch *v; /* unsorted, may repeat */
-    size_t n, cap;
-    int64_t *joined; /* scratch: one cluster's joined documents */
-    size_t jcap;
-};
-
-struct wc_ingest {
-    wc_store *store;
-    wc_ingest_opts opts;
-    wc_fp_params params;
-    wc_cluster_index *index;
-
-    pthread_mutex_t mu;
-    pthread_cond_t can_fill, can_work, can_assign, can_store;
-    struct slot *slots;
-    size_t nslots;
-    uint64_t head, work, mid, tail; /* see the top of the file */
-    size_t queued_bytes;            /* record bytes in slots not yet stored */
-    bool closing;              /* no more records will come: threads finish */
-    bool stopped;              /* stop_threads() has joined every thread (caller's thread only) */
-    int flushing;              /* callers waiting in flush: commit as soon as caught up */
-    unsigned idle_workers;     /* workers waiting for a record */
-    bool assigner_waiting;     /* the assigner waits for the slot at mid */
-    bool writer_waiting;       /* the writer waits for the slot at tail */
-    int fill_waiters;          /* threads waiting on can_fill (reader, flush) */
-    bool failed;               /* the writer hit a fatal error */
-    wc_error fatal;            /* that error */
-
-    struct worker *workers;
-    unsigned nworkers;
-    pthread_t assigner, writer;
-    bool assigner_started, writer_started;
-
-    /* assigner-only state */
-    wc_keyset *keys;           /* (key hash, text) of every stored or placed document */
-    int64_t next_id;
-
-    /* writer-only state */
-    bool in_tx;
-    size_t tx_docs;
-    uint64_t tx_exact, tx_near; /* of tx_docs: counted in stats, taken back on a rollback */
-    double tx_started;
-    struct touched touched;
-    struct refresher ref;
-
-    /* counters (under mu) */
-    wc_ingest_stats stats;
-    uint64_t dump_bytes_done;  /* bytes of inputs already finished */
-    double last_progress;
-
-    char **origins;            /* interned origin strings */
-    size_t norigins;
-};
 
 /* --- small helpers ---------------------------------------------------------- */
 
 static wc_status buf_set(wc_buf *b, const char *s, bool *has)
 {
-    wc_buf_reset(b);
-    *has = s != NULL;
-    return s ? wc_buf_addstr(b, s) : WC_OK;
-}
+    wc_status st = WC_OK;
 
-static const char *buf_get(const wc_buf *b, bool has)
-{
-    return has ? b->buf : NULL;
+    wc_buf_reset(b);
+    *has = false;
+    if (s && !(st = wc_buf_addstr(b, s)))
+        *has = true;
+    return st;
 }
 
 static unsigned cpu_count(void)
@@ -229,90 +122,6 @@ static unsigned cpu_count(void)
 }
 
 /* --- workers ------------------------------------------------------------------ */
-
-/*
- * A plain-text record as stored: valid UTF-8 (repaired only when needed),
- * trimmed, CR dropped, trailing blanks of lines removed, and runs of blank
- * lines collapsed to one paragraph break. Copies whole lines, not bytes.
- */
-static wc_status clean_text(wc_buf *out, wc_buf *tmp, const char *p, size_t len)
-{
-    wc_status st;
-    const char *end, *nl;
-    size_t breaks = 0;
-
-    wc_buf_reset(out);
-    if (!wc_utf8_valid(p, len) || memchr(p, '\0', len)) {
-        wc_buf_reset(tmp);
-        if ((st = wc_utf8_sanitize(tmp, p, len, NULL)))
-            return st;
-        p = tmp->buf;
-        len = tmp->len;
-    }
-    wc_mem_trim(&p, &len);
-    end = p + len;
-    while (p < end) {
-        const char *line_end;
-        nl = memchr(p, '\n', (size_t)(end - p));
-        line_end = nl ? nl : end;
-        /* the line without CRs and blanks at its end */
-        const char *e = line_end;
-        while (e > p && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
-            e--;
-        if (e == p) {
-            breaks++;
-        } else {
-            if (out->len && (st = wc_buf_add(out, "\n\n", breaks > 1 ? 2 : 1)))
-                return st;
-            if ((st = wc_buf_add(out, p, (size_t)(e - p))))
-                return st;
-            breaks = 1;
-        }
-        p = nl ? nl + 1 : end;
-    }
-    return WC_OK;
-}
-
-static void process(struct worker *w, struct slot *sl)
-{
-    const char *text;
-    size_t len;
-    wc_status st;
-
-    if (sl->call)
-        return; /* nothing to compute: the writer runs it */
-
-    wc_error_clear(&sl->err);
-    wc_article_release(&sl->art);
-    if (sl->is_html) {
-        wc_extract_opts eo = {buf_get(&sl->url, sl->has_url),
-                              buf_get(&sl->charset, sl->has_charset), 0};
-        st = wc_extract_html(sl->body.buf, sl->body.len, &eo, &sl->art, &sl->err);
-        if (st) {
-            sl->status = st;
-            return;
-        }
-        text = sl->art.text;
-        len = sl->art.text_len;
-    } else {
-        if ((st = clean_text(&sl->text, &sl->blob, sl->body.buf, sl->body.len))) {
-            sl->status = wc_error_set(&sl->err, st, "text too large");
-            return;
-        }
-        text = sl->text.buf;
-        len = sl->text.len;
-        if (!len) {
-            sl->status = WC_ERR_EMPTY;
-            return;
-        }
-    }
-    st = wc_fp_compute(w->fpw, text, len, &sl->fp, &sl->err);
-    if (!st) {
-        wc_buf_reset(&sl->blob);
-        st = wc_fprint_pack(&sl->fp, &sl->blob);
-    }
-    sl->status = st;
-}
 
 static void *worker_main(void *arg)
 {
@@ -335,7 +144,7 @@ static void *worker_main(void *arg)
         ing->work++;
         sl->state = SLOT_WORKING;
         pthread_mutex_unlock(&ing->mu);
-        process(w, sl);
+        ingest_process(w, sl);
         pthread_mutex_lock(&ing->mu);
         sl->state = SLOT_DONE;
         /* wake the assigner only for the slot it waits for: it goes in order */
@@ -362,197 +171,12 @@ static void writer_fail(wc_ingest *ing, const wc_error *err)
     pthread_mutex_unlock(&ing->mu);
 }
 
-static wc_status touch(wc_ingest *ing, int64_t cluster_id, int64_t doc_id, wc_error *err)
-{
-    struct touched *t = &ing->touched;
-
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 256;
-        struct touch *v = realloc(t->v, cap * sizeof(*v));
-        if (!v)
-            return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-        t->v = v;
-        t->cap = cap;
-    }
-    t->v[t->n].cluster = cluster_id;
-    t->v[t->n++].doc = doc_id;
-    return WC_OK;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-    return (x > y) - (x < y);
-}
-
-static int cmp_touch(const void *a, const void *b)
-{
-    const struct touch *x = a, *y = b;
-
-    if (x->cluster != y->cluster)
-        return x->cluster < y->cluster ? -1 : 1;
-    return (x->doc > y->doc) - (x->doc < y->doc);
-}
-
-/* Load a stored fingerprint into fp (using blob as scratch). */
-static wc_status load_fp(struct refresher *r, int64_t doc_id, wc_buf *blob, wc_fprint *fp,
-                         wc_error *err)
-{
-    wc_status st;
-
-    if ((st = wc_store_get_fprint(r->store, doc_id, blob, err)))
-        return st;
-    return wc_fprint_unpack(blob->buf, blob->len, r->params, fp, err);
-}
-
-/*
- * Bring a cluster's row and its members' similarity to the representative
- * (the earliest member) up to date. When the representative stays the
- * same only the members in joined[0..njoined) need a similarity; when it
- * changes (or njoined is 0) every member does.
- */
-static wc_status refresh_cluster(struct refresher *r, int64_t cid, const int64_t *joined,
-                                 size_t njoined, wc_error *err)
-{
-    int64_t rep, *ids = NULL;
-    size_t n, i;
-    bool changed;
-    wc_status st;
-    wc_similarity sim;
-
-    if ((st = wc_store_refresh_cluster(r->store, cid, &rep, &changed, err)) || !rep)
-        return st;
-    if (!changed && njoined) {
-        ids = malloc(njoined * sizeof(*ids));
-        if (!ids)
-            return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-        memcpy(ids, joined, njoined * sizeof(*ids));
-        n = njoined;
-    } else if ((st = wc_store_cluster_member_ids(r->store, cid, &ids, &n, err))) {
-        return st;
-    }
-    r->rep_id = 0;
-    if ((st = load_fp(r, rep, &r->rep_blob, &r->rep_fp, err)))
-        goto out;
-    r->rep_id = rep;
-    for (i = 0; i < n; i++) {
-        sim.score = 1.0;
-        if (ids[i] != rep) {
-            if ((st = load_fp(r, ids[i], &r->mem_blob, &r->mem_fp, err)))
-                goto out;
-            wc_fprint_similarity(&r->mem_fp, &r->rep_fp, &sim);
-        }
-        if ((st = wc_store_set_similarity(r->store, ids[i], sim.score, err)))
-            goto out;
-    }
-out:
-    free(ids);
-    return st;
-}
-
-/*
- * The common join, done at once: a member that sorts after its cluster's
- * representative (ST_CLUSTER_SCAN's order: dated before undated, then
- * time, then more words first, then id; a newcomer has the largest id)
- * leaves the representative as it is, so its similarity to it is known
- * now and the cluster row only grows (wc_store_cluster_grow). That spares
- * the commit a scan of every member of the cluster and an UPDATE of the
- * new row. *fast says whether it applies; when it does not (the newcomer
- * may come first, or the cluster has no row yet) the commit's refresh
- * works it out as before.
- *
- * Inside one transaction the cluster row can be behind: a member that
- * went the slow way is only folded in at commit. That is safe: if the
- * commit's refresh finds another representative than the row named, it
- * recomputes every member's similarity, these included; if not, the row
- * named the right one.
- */
-static wc_status join_fast(wc_ingest *ing, const struct slot *sl, int64_t cid, int64_t t,
-                           int64_t words, double *sim_out, bool *fast, wc_error *err)
-{
-    struct refresher *r = &ing->ref;
-    int64_t rep, first, rep_words;
-    wc_similarity sim;
-    wc_status st;
-    bool after;
-
-    *fast = false;
-    st = wc_store_cluster_head(ing->store, cid, &rep, &first, &rep_words, err);
-    if (st == WC_ERR_NOTFOUND)
-        return WC_OK;
-    if (st)
-        return st;
-    if (t == WC_TIME_NONE)
-        after = first != WC_TIME_NONE || words <= rep_words;
-    else if (first == WC_TIME_NONE)
-        after = false; /* the first dated member of an undated cluster comes first */
-    else
-        after = t > first || (t == first && words <= rep_words);
-    if (!after)
-        return WC_OK;
-    if (r->rep_id != rep) {
-        r->rep_id = 0;
-        if ((st = load_fp(r, rep, &r->rep_blob, &r->rep_fp, err)))
-            return st;
-        r->rep_id = rep;
-    }
-    /* the stored form, exactly what a refresh would read back */
-    if ((st = wc_fprint_unpack(sl->blob.buf, sl->blob.len, r->params, &r->mem_fp, err)))
-        return st;
-    wc_fprint_similarity(&r->mem_fp, &r->rep_fp, &sim);
-    *sim_out = sim.score;
-    *fast = true;
-    return WC_OK;
-}
-
-static void refresher_init(struct refresher *r, wc_store *s, const wc_fp_params *p)
-{
-    memset(r, 0, sizeof(*r));
-    r->store = s;
-    r->params = p;
-    wc_buf_init(&r->rep_blob, 0);
-    wc_buf_init(&r->mem_blob, 0);
-}
-
-static void refresher_release(struct refresher *r)
-{
-    wc_buf_release(&r->rep_blob);
-    wc_buf_release(&r->mem_blob);
-}
-
 static wc_status commit(wc_ingest *ing, wc_error *err)
 {
-    struct touched *t = &ing->touched;
     wc_status st;
-    size_t i;
 
     if (!ing->in_tx)
         return WC_OK;
-    if (t->n)
-        qsort(t->v, t->n, sizeof(*t->v), cmp_touch);
-    for (i = 0; i < t->n;) {
-        /* one cluster's entries: docs ascending, a 0 (refresh all) sorts first */
-        size_t j = i, k;
-        int64_t *joined;
-        while (j < t->n && t->v[j].cluster == t->v[i].cluster)
-            j++;
-        if (j - i > t->jcap) {
-            joined = realloc(t->joined, (j - i) * sizeof(*joined));
-            if (!joined)
-                return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-            t->joined = joined;
-            t->jcap = j - i;
-        }
-        joined = t->joined;
-        for (k = i; k < j; k++)
-            joined[k - i] = t->v[k].doc;
-        st = refresh_cluster(&ing->ref, t->v[i].cluster, joined, joined[0] ? j - i : 0, err);
-        if (st)
-            return st;
-        i = j;
-    }
-    t->n = 0;
     if ((st = wc_store_commit(ing->store, err)))
         return st;
     pthread_mutex_lock(&ing->mu);
@@ -563,253 +187,7 @@ static wc_status commit(wc_ingest *ing, wc_error *err)
     return WC_OK;
 }
 
-/* The identity of an input item: the input's own id, else its URL, else where it was. */
-static wc_status doc_key(struct slot *sl, const char *url)
-{
-    wc_buf *k = &sl->key;
-
-    wc_buf_reset(k);
-    if (sl->has_origin_id)
-        return wc_buf_addf(k, "id:%s", sl->origin_id.buf);
-    if (url)
-        return wc_buf_addf(k, "url:%s", url);
-    if (sl->line)
-        return wc_buf_addf(k, "%s:%llu", sl->origin, (unsigned long long)sl->line);
-    return wc_buf_addf(k, "%s@%llu", sl->origin, (unsigned long long)sl->offset);
-}
-
-static void report_problem(wc_ingest *ing, struct slot *sl)
-{
-    wc_error e = WC_ERROR_INIT;
-    char where[64];
-
-    if (sl->line)
-        snprintf(where, sizeof(where), "line %llu", (unsigned long long)sl->line);
-    else
-        snprintf(where, sizeof(where), "offset %llu", (unsigned long long)sl->offset);
-    wc_error_set(&e, sl->status, "%s in '%s' at %s%s%s",
-                 sl->err.msg[0] ? sl->err.msg : wc_strerror(sl->status), sl->origin, where,
-                 sl->has_url ? " (" : "", sl->has_url ? sl->url.buf : "");
-    if (sl->has_url && strlen(e.msg) + 1 < sizeof(e.msg))
-        memcpy(e.msg + strlen(e.msg), ")", 2);
-    if (ing->opts.on_problem)
-        ing->opts.on_problem(ing->opts.problem_ctx, &e);
-}
-
-static void deliver(wc_ingest *ing, struct slot *sl, wc_status status, int64_t doc_id,
-                    int64_t cluster_id, bool already, int kind)
-{
-    wc_ingest_result r = {sl->user, status, doc_id, cluster_id, already, kind};
-
-    if (ing->opts.on_result)
-        ing->opts.on_result(ing->opts.result_ctx, &r);
-}
-
-/* Store one processed slot. Fatal errors return non-zero; bad records are counted. */
-static wc_status begin_tx(wc_ingest *ing, wc_error *err)
-{
-    wc_status st;
-
-    if (ing->in_tx)
-        return WC_OK;
-    if ((st = wc_store_begin(ing->store, err)))
-        return st;
-    pthread_mutex_lock(&ing->mu);
-    ing->in_tx = true;
-    pthread_mutex_unlock(&ing->mu);
-    ing->tx_started = wc_time_mono();
-    return WC_OK;
-}
-
-static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
-{
-    const wc_article *a = &sl->art;
-    const char *url, *site, *title, *text;
-    char *host = NULL;
-    wc_match m;
-    wc_doc d;
-    wc_status st;
-    int64_t t;
-    int kind;
-
-    if (sl->call) {
-        if ((st = begin_tx(ing, err)))
-            return st;
-        return sl->call(sl->call_ctx, ing->store, err);
-    }
-    if (sl->status == WC_ERR_EMPTY) {
-        pthread_mutex_lock(&ing->mu);
-        ing->stats.skipped++;
-        ing->stats.not_articles++;
-        pthread_mutex_unlock(&ing->mu);
-        if (ing->opts.report_empty)
-            report_problem(ing, sl);
-        deliver(ing, sl, WC_ERR_EMPTY, 0, 0, false, 0);
-        return WC_OK;
-    }
-    if (sl->status) {
-        report_problem(ing, sl);
-        pthread_mutex_lock(&ing->mu);
-        ing->stats.errors++;
-        pthread_mutex_unlock(&ing->mu);
-        deliver(ing, sl, sl->status, 0, 0, false, 0);
-        return WC_OK;
-    }
-    if (sl->astatus) {
-        *err = sl->aerr;
-        return sl->astatus;
-    }
-    if (sl->already) {
-        pthread_mutex_lock(&ing->mu);
-        ing->stats.already++;
-        pthread_mutex_unlock(&ing->mu);
-        deliver(ing, sl, WC_OK, sl->found, 0, true, 0);
-        return WC_OK;
-    }
-    if ((st = begin_tx(ing, err)))
-        return st;
-    url = buf_get(&sl->url, sl->has_url);
-    m = sl->m;
-    memset(&d, 0, sizeof(d));
-    text = sl->is_html ? a->text : sl->text.buf;
-    title = sl->is_html && a->title ? a->title : buf_get(&sl->title, sl->has_title);
-    if (sl->extra.title && !title)
-        title = sl->extra.title;
-    site = sl->is_html ? a->site : NULL;
-    if (!site && sl->extra.site)
-        site = sl->extra.site;
-    if (!site && (url || (sl->is_html && a->canonical_url)) &&
-        (host = wc_url_host(url ? url : a->canonical_url)))
-        site = host;
-    d.id = sl->doc_id;
-    d.doc_key = sl->key.buf;
-    d.source = sl->source;
-    d.origin = sl->origin;
-    d.origin_offset = sl->offset;
-    d.origin_line = sl->line;
-    d.origin_id = buf_get(&sl->origin_id, sl->has_origin_id);
-    d.feed_id = sl->extra.feed_id;
-    d.canonical_url = sl->is_html ? a->canonical_url : NULL;
-    /* a page read from a folder has no URL of its own: its canonical URL says where it lives */
-    d.url = url ? url : d.canonical_url;
-    d.fetched_at = sl->fetched_at;
-    d.published_at = sl->published_at;
-    if (sl->is_html && a->published_at != WC_TIME_NONE && d.published_at == WC_TIME_NONE)
-        d.published_at = a->published_at;
-    if (d.published_at == WC_TIME_NONE)
-        d.published_at = sl->extra.published_at;
-    d.modified_at = sl->is_html ? a->modified_at : WC_TIME_NONE;
-    d.title = title;
-    d.author = sl->is_html && a->author ? a->author : sl->extra.author;
-    d.site = site;
-    d.lang = sl->is_html ? a->lang : NULL;
-    d.description = sl->is_html ? a->description : NULL;
-    d.image = sl->is_html ? a->image : NULL;
-    d.text = text;
-    d.text_len = sl->is_html ? a->text_len : sl->text.len;
-    d.word_count = sl->fp.words;
-    d.content_hash = sl->fp.exact;
-    d.cluster_id = m.cluster_id;
-    kind = m.kind == WC_MATCH_EXACT ? 1 : m.kind == WC_MATCH_NEAR ? 2 : 0;
-    d.match_kind = kind;
-    d.similarity = m.kind == WC_MATCH_NEW ? 1.0 : m.similarity;
-    d.fprint = sl->blob.buf;
-    d.fprint_len = sl->blob.len;
-    t = d.published_at != WC_TIME_NONE ? d.published_at : d.fetched_at;
-    if (m.kind != WC_MATCH_NEW && !m.nabsorbed &&
-        (st = join_fast(ing, sl, m.cluster_id, t, (int64_t)d.word_count, &d.rep_similarity,
-                        &d.rep_known, err))) {
-        free(host);
-        return st;
-    }
-    st = wc_store_insert_doc(ing->store, &d, err);
-    free(host);
-    if (st)
-        return st;
-    for (size_t i = 0; i < m.nabsorbed; i++) {
-        if ((st = wc_store_merge_clusters(ing->store, m.absorbed[i], m.cluster_id, err)) ||
-            (st = touch(ing, m.absorbed[i], 0, err)) || (st = touch(ing, m.cluster_id, 0, err)))
-            return st;
-    }
-    if (m.kind == WC_MATCH_NEW && !m.nabsorbed) {
-        /* a new singleton: its row is known, no need to read it back */
-        if ((st = wc_store_add_cluster(ing->store, m.cluster_id, d.id, t, err)))
-            return st;
-    } else if (d.rep_known) {
-        if ((st = wc_store_cluster_grow(ing->store, m.cluster_id, t, err)))
-            return st;
-    } else if ((st = touch(ing, m.cluster_id, d.id, err))) {
-        return st;
-    }
-    ing->tx_docs++;
-    pthread_mutex_lock(&ing->mu);
-    ing->stats.stored++;
-    if (kind == 1) {
-        ing->stats.exact++;
-        ing->tx_exact++;
-    } else if (kind == 2) {
-        ing->stats.near++;
-        ing->tx_near++;
-    }
-    pthread_mutex_unlock(&ing->mu);
-    deliver(ing, sl, WC_OK, d.id, m.cluster_id, false, kind);
-    return WC_OK;
-}
-
 /* --- assigner ----------------------------------------------------------------- */
-
-/* Copy a match into the slot, with its own copy of the merged clusters. */
-static wc_status keep_match(struct slot *sl, const wc_match *m, wc_error *err)
-{
-    sl->m = *m;
-    if (m->nabsorbed > sl->absorbed_cap) {
-        int64_t *v = realloc(sl->absorbed, m->nabsorbed * sizeof(*v));
-        if (!v)
-            return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-        sl->absorbed = v;
-        sl->absorbed_cap = m->nabsorbed;
-    }
-    if (m->nabsorbed)
-        memcpy(sl->absorbed, m->absorbed, m->nabsorbed * sizeof(*sl->absorbed));
-    sl->m.absorbed = sl->absorbed;
-    return WC_OK;
-}
-
-/* The first 32 bits of a text's exact hash, as the key set keeps them. */
-static uint32_t text_bits(const wc_fprint *fp)
-{
-    return (uint32_t)fp->exact[0] | (uint32_t)fp->exact[1] << 8 | (uint32_t)fp->exact[2] << 16 |
-           (uint32_t)fp->exact[3] << 24;
-}
-
-/*
- * Decide what becomes of one processed record: already stored (the same
- * key and text), or a new document with its id and cluster. Only records
- * that carry a fingerprint need it; the rest pass through to the writer.
- */
-static wc_status assign_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
-{
-    uint64_t key;
-    wc_match m;
-    wc_status st;
-
-    sl->already = false;
-    if (sl->call || sl->status)
-        return WC_OK;
-    if ((st = doc_key(sl, buf_get(&sl->url, sl->has_url))))
-        return wc_error_set(err, st, "out of memory");
-    key = wc_store_key_hash(sl->key.buf);
-    if ((sl->found = wc_keyset_find(ing->keys, key, text_bits(&sl->fp)))) {
-        sl->already = true;
-        return WC_OK;
-    }
-    if ((st = wc_cluster_assign(ing->index, ing->next_id, &sl->fp, &m, err)) ||
-        (st = keep_match(sl, &m, err)) ||
-        (st = wc_keyset_add(ing->keys, key, text_bits(&sl->fp), ing->next_id, err)))
-        return st;
-    sl->doc_id = ing->next_id++;
-    return WC_OK;
-}
 
 /* The in-memory index's size in the stats (under mu; a few multiplications). */
 static void index_figures(wc_ingest *ing)
@@ -831,9 +209,10 @@ static void *assigner_main(void *arg)
         if (ing->failed)
             break;
         if (ing->mid < ing->head && sl->state == SLOT_DONE) {
+            bool caught_up = ing->mid + 1 == ing->head; /* see settle */
             pthread_mutex_unlock(&ing->mu);
             wc_error_clear(&sl->aerr);
-            st = assign_slot(ing, sl, &sl->aerr);
+            st = ingest_assign(ing, sl, caught_up, &sl->aerr);
             sl->astatus = st;
             pthread_mutex_lock(&ing->mu);
             sl->state = SLOT_ASSIGNED;
@@ -857,36 +236,6 @@ static void *assigner_main(void *arg)
 
 /* --- writer ----------------------------------------------------------------------- */
 
-/* A buffer grown past SLOT_KEEP_BYTES goes back to the allocator. */
-static void buf_trim(wc_buf *b)
-{
-    if (b->cap > SLOT_KEEP_BYTES) {
-        wc_buf_release(b);
-        wc_buf_init(b, 0);
-    }
-}
-
-/*
- * What a stored slot keeps until the ring comes round to it again (511
- * records later): buffers of at most SLOT_KEEP_BYTES, no article. Done by
- * the writer before it frees the slot; without it every slot ends up
- * holding the largest record it has seen, and the queue cap bounds
- * nothing (512 x the record size: 1 GB held after 600 records of 1 MiB).
- */
-static void slot_trim(struct slot *sl)
-{
-    buf_trim(&sl->body);
-    buf_trim(&sl->text);
-    buf_trim(&sl->blob);
-    buf_trim(&sl->origin_id);
-    buf_trim(&sl->url);
-    buf_trim(&sl->title);
-    buf_trim(&sl->charset);
-    buf_trim(&sl->extra_buf);
-    buf_trim(&sl->key);
-    wc_article_release(&sl->art);
-}
-
 static void *writer_main(void *arg)
 {
     wc_ingest *ing = arg;
@@ -901,10 +250,10 @@ static void *writer_main(void *arg)
         sl = &ing->slots[ing->tail % ing->nslots];
         if (ing->tail < ing->head && sl->state == SLOT_ASSIGNED) {
             pthread_mutex_unlock(&ing->mu);
-            st = store_slot(ing, sl, &err);
-            if (!st && ing->tx_docs >= ing->opts.batch)
+            st = ingest_store(ing, sl, &err);
+            if (!st && sl->settled && ing->tx_docs >= ing->opts.batch)
                 st = commit(ing, &err);
-            slot_trim(sl);
+            ingest_slot_trim(sl);
             pthread_mutex_lock(&ing->mu);
             sl->state = SLOT_FREE;
             ing->queued_bytes -= sl->bytes;
@@ -972,12 +321,13 @@ struct load_ctx {
     size_t ntext;
 };
 
-static wc_status load_one(void *p, int64_t doc_id, int64_t cluster_id, const void *blob,
+static wc_status load_one(void *p, int64_t doc_id, int64_t cluster_id, int64_t t, const void *blob,
                           size_t len)
 {
     struct load_ctx *lc = p;
     wc_status st;
 
+    (void)t; /* not read at start-up: the cluster rows name the originals */
     if ((lc->n & 1023) == 0 && lc->ing->opts.stop && *lc->ing->opts.stop)
         return wc_error_set(lc->err, WC_ERR_INTERRUPTED,
                             "interrupted while loading the index of '%s'",
@@ -998,7 +348,8 @@ static wc_status load_one(void *p, int64_t doc_id, int64_t cluster_id, const voi
     return WC_OK;
 }
 
-/* Each stored document's (key, text) into the key set: "already stored?" is then a memory lookup. */
+/* Each stored document's (key, text) into the key set: "already stored?" is then a memory lookup.
+ */
 static wc_status load_key(void *p, int64_t doc_id, uint64_t key)
 {
     struct load_ctx *lc = p;
@@ -1006,6 +357,23 @@ static wc_status load_key(void *p, int64_t doc_id, uint64_t key)
     if (doc_id <= 0 || (uint64_t)doc_id >= lc->ntext || !lc->text[doc_id])
         return WC_OK; /* no fingerprint: not in the index either */
     return wc_keyset_add(lc->ing->keys, key, (uint32_t)lc->text[doc_id], doc_id, lc->err);
+}
+
+/* Each stored cluster row: the index learns the cluster's original and times. */
+static wc_status load_row(void *p, const wc_cluster_info *row)
+{
+    struct load_ctx *lc = p;
+    wc_status st;
+
+    if ((st = wc_cluster_index_load_cluster(lc->ing->index, row, lc->err))) {
+        char msg[WC_ERROR_MSG_MAX];
+        snprintf(msg, sizeof(msg), "%s", lc->err ? lc->err->msg : "");
+        return wc_error_set(lc->err, st,
+                            "the cluster rows of '%s' are damaged (%s): `wirecopy recluster` "
+                            "rebuilds them",
+                            wc_store_path(lc->ing->store), msg);
+    }
+    return WC_OK;
 }
 
 /* Load what is stored into the index and the key set. */
@@ -1025,8 +393,9 @@ static wc_status load_stored(wc_ingest *ing, wc_error *err)
     lc.ntext = (size_t)ing->next_id;
     if (!(lc.text = calloc(lc.ntext, sizeof(*lc.text))))
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory loading the index");
-    if (!(st = wc_store_each_fprint(ing->store, load_one, &lc, err)) && lc.n)
-        st = wc_store_each_key(ing->store, load_key, &lc, err);
+    if (!(st = wc_store_each_fprint(ing->store, false, load_one, &lc, err)) && lc.n &&
+        !(st = wc_store_each_key(ing->store, load_key, &lc, err)))
+        st = wc_store_each_cluster(ing->store, load_row, &lc, err);
     free(lc.text);
     return st;
 }
@@ -1065,7 +434,7 @@ static wc_status settle_params(wc_ingest *ing, const wc_fp_params *asked, wc_err
     char want[WC_FP_PARAMS_MAX];
     wc_status st;
 
-    if ((st = wc_store_meta_get(ing->store, META_FPRINT, &stored, err)))
+    if ((st = wc_store_meta_get(ing->store, WC_STORE_META_FPRINT, &stored, err)))
         return st;
     if (stored) {
         if ((st = wc_fp_params_parse(stored, strlen(stored), &ing->params, err))) {
@@ -1093,42 +462,12 @@ static wc_status settle_params(wc_ingest *ing, const wc_fp_params *asked, wc_err
     } else {
         ing->params = asked ? *asked : wc_fp_params_default();
         wc_fp_params_format(&ing->params, want);
-        if ((st = wc_store_meta_set(ing->store, META_FPRINT, want, err)))
+        if ((st = wc_store_meta_set(ing->store, WC_STORE_META_FPRINT, want, err)))
             goto out;
     }
 out:
     free(stored);
     return st;
-}
-
-static void slot_init(struct slot *sl)
-{
-    memset(sl, 0, sizeof(*sl));
-    wc_buf_init(&sl->origin_id, 0);
-    wc_buf_init(&sl->url, 0);
-    wc_buf_init(&sl->title, 0);
-    wc_buf_init(&sl->charset, 0);
-    wc_buf_init(&sl->body, 0);
-    wc_buf_init(&sl->extra_buf, 0);
-    wc_buf_init(&sl->text, 0);
-    wc_buf_init(&sl->blob, 0);
-    wc_buf_init(&sl->key, 0);
-    wc_article_init(&sl->art);
-}
-
-static void slot_release(struct slot *sl)
-{
-    wc_buf_release(&sl->origin_id);
-    wc_buf_release(&sl->url);
-    wc_buf_release(&sl->title);
-    wc_buf_release(&sl->charset);
-    wc_buf_release(&sl->body);
-    wc_buf_release(&sl->extra_buf);
-    wc_buf_release(&sl->text);
-    wc_buf_release(&sl->blob);
-    wc_buf_release(&sl->key);
-    free(sl->absorbed);
-    wc_article_release(&sl->art);
 }
 
 static void stop_threads(wc_ingest *ing)
@@ -1166,13 +505,11 @@ static void ingest_free(wc_ingest *ing)
         wc_fp_worker_free(ing->workers[i].fpw);
     free(ing->workers);
     for (i = 0; ing->slots && i < ing->nslots; i++)
-        slot_release(&ing->slots[i]);
+        ingest_slot_release(&ing->slots[i]);
     free(ing->slots);
     wc_cluster_index_free(ing->index);
-    free(ing->touched.v);
-    free(ing->touched.joined);
+    free(ing->dirty);
     wc_keyset_free(ing->keys);
-    refresher_release(&ing->ref);
     for (i = 0; i < ing->norigins; i++)
         free(ing->origins[i]);
     free(ing->origins);
@@ -1184,8 +521,7 @@ static void ingest_free(wc_ingest *ing)
     free(ing);
 }
 
-wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest **out,
-                        wc_error *err)
+wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest **out, wc_error *err)
 {
     wc_ingest *ing;
     wc_status st;
@@ -1204,8 +540,8 @@ wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest *
     ing->opts = *opts;
     if (!ing->opts.batch)
         ing->opts.batch = INGEST_DEFAULT_BATCH;
+    ing->record_cap = opts->max_record ? opts->max_record : WC_DUMP_DEFAULT_MAX_RECORD;
     ing->nworkers = opts->threads ? opts->threads : cpu_count();
-    refresher_init(&ing->ref, store, &ing->params);
 
     if ((st = settle_params(ing, opts->params, err)))
         goto fail;
@@ -1229,7 +565,7 @@ wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest *
         goto fail;
     }
     for (i = 0; i < ing->nslots; i++)
-        slot_init(&ing->slots[i]);
+        ingest_slot_init(&ing->slots[i], ing->record_cap);
     for (i = 0; i < ing->nworkers; i++) {
         ing->workers[i].ing = ing;
         if (!(ing->workers[i].fpw = wc_fp_worker_new(&ing->params))) {
@@ -1401,9 +737,18 @@ wc_status wc_ingest_add(wc_ingest *ing, const wc_record *rec, const wc_ingest_ex
         return st;
     /* the slot is FREE and only this thread fills: no lock needed to write it */
     sl->call = NULL;
-    if ((st = fill_slot(ing, sl, rec, extra, user)))
-        return wc_error_set(err, st, "out of memory queueing a record of '%s'",
-                            rec->origin ? rec->origin : "-");
+    sl->rejected = false;
+    if ((st = fill_slot(ing, sl, rec, extra, user))) {
+        if (st != WC_ERR_LIMIT || !sl->origin)
+            return wc_error_set(err, st, "out of memory queueing a record of '%s'",
+                                rec->origin ? rec->origin : "-");
+        /* too large for its slot: a bad record, reported and counted like any other */
+        sl->rejected = true;
+        sl->status = wc_error_set(&sl->err, st,
+                                  "record of %zu bytes, or one of its fields, is over its cap "
+                                  "(%zu bytes of body, %zu of a field)",
+                                  rec->len, ing->record_cap, (size_t)SLOT_FIELD_CAP);
+    }
     publish_slot(ing, sl, rec->len, true);
     maybe_progress(ing);
     return WC_OK;
@@ -1418,6 +763,7 @@ wc_status wc_ingest_call(wc_ingest *ing, wc_ingest_call_fn fn, void *ctx, wc_err
         return st;
     sl->call = fn;
     sl->call_ctx = ctx;
+    sl->rejected = false;
     sl->user = NULL;
     sl->status = WC_OK;
     publish_slot(ing, sl, 0, false);
@@ -1568,168 +914,4 @@ void wc_ingest_free(wc_ingest *ing)
     if (!ing->stopped)
         wc_ingest_finish(ing, NULL);
     ingest_free(ing);
-}
-
-/* --- recluster ------------------------------------------------------------------- */
-
-struct assignment {
-    int64_t doc_id;
-    int kind;          /* 0 new, 1 exact, 2 near */
-    double similarity; /* to the document it matched */
-};
-
-struct recluster_ctx {
-    wc_store *store;
-    const wc_fp_params *params;
-    wc_fp_worker *fpw;
-    wc_cluster_index *index;
-    wc_buf blob;
-    struct assignment *v;
-    size_t n, cap;
-    const volatile sig_atomic_t *stop;
-    wc_error *err;
-    uint64_t refp;
-};
-
-static wc_status refingerprint_one(void *p, int64_t doc_id, const char *text, size_t len)
-{
-    struct recluster_ctx *rc = p;
-    wc_fprint fp;
-    wc_status st;
-
-    if (rc->stop && *rc->stop)
-        return wc_error_set(rc->err, WC_ERR_INTERRUPTED, "interrupted");
-    if ((st = wc_fp_compute(rc->fpw, text, len, &fp, rc->err)))
-        return st;
-    wc_buf_reset(&rc->blob);
-    if ((st = wc_fprint_pack(&fp, &rc->blob)))
-        return wc_error_set(rc->err, st, "out of memory");
-    if ((st = wc_store_set_fprint(rc->store, doc_id, rc->blob.buf, rc->blob.len, rc->err)))
-        return st;
-    rc->refp++;
-    return WC_OK;
-}
-
-static wc_status assign_one(void *p, int64_t doc_id, int64_t cluster_id, const void *blob,
-                            size_t len)
-{
-    struct recluster_ctx *rc = p;
-    wc_fprint fp;
-    wc_match m;
-    wc_status st;
-
-    (void)cluster_id;
-    if (rc->stop && *rc->stop)
-        return wc_error_set(rc->err, WC_ERR_INTERRUPTED, "interrupted");
-    if ((st = wc_fprint_unpack(blob, len, rc->params, &fp, rc->err)))
-        return st;
-    if ((st = wc_cluster_assign(rc->index, doc_id, &fp, &m, rc->err)))
-        return st;
-    if (rc->n == rc->cap) {
-        size_t cap = rc->cap ? rc->cap * 2 : 4096;
-        struct assignment *v = realloc(rc->v, cap * sizeof(*v));
-        if (!v)
-            return wc_error_set(rc->err, WC_ERR_NOMEM, "out of memory");
-        rc->v = v;
-        rc->cap = cap;
-    }
-    rc->v[rc->n].doc_id = doc_id;
-    rc->v[rc->n].kind = m.kind == WC_MATCH_EXACT ? 1 : m.kind == WC_MATCH_NEAR ? 2 : 0;
-    rc->v[rc->n].similarity = m.kind == WC_MATCH_NEW ? 1.0 : m.similarity;
-    rc->n++;
-    return WC_OK;
-}
-
-wc_status wc_recluster(wc_store *s, const wc_fp_params *params, const volatile sig_atomic_t *stop,
-                       wc_recluster_stats *out, wc_error *err)
-{
-    struct recluster_ctx rc;
-    struct refresher ref;
-    wc_fp_params stored_params, use;
-    char *stored = NULL, text[WC_FP_PARAMS_MAX];
-    int64_t *cids = NULL, cid, prev;
-    size_t i;
-    wc_status st;
-
-    memset(&rc, 0, sizeof(rc));
-    memset(out, 0, sizeof(*out));
-    wc_buf_init(&rc.blob, 0);
-    if ((st = wc_store_meta_get(s, META_FPRINT, &stored, err)))
-        return st;
-    if (stored) {
-        if ((st = wc_fp_params_parse(stored, strlen(stored), &stored_params, err)))
-            goto out_free;
-    } else {
-        stored_params = wc_fp_params_default();
-    }
-    use = params ? *params : stored_params;
-    refresher_init(&ref, s, &use);
-    rc.store = s;
-    rc.params = &use;
-    rc.stop = stop;
-    rc.err = err;
-    if (!(rc.index = wc_cluster_index_new(&use)) || !(rc.fpw = wc_fp_worker_new(&use))) {
-        st = wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    if ((st = wc_store_begin(s, err)))
-        goto out;
-    if (stored && !wc_fp_params_same_fprints(&stored_params, &use) &&
-        (st = wc_store_each_text(s, refingerprint_one, &rc, err)))
-        goto out;
-    out->refingerprinted = rc.refp;
-    if ((st = wc_store_each_fprint(s, assign_one, &rc, err)))
-        goto out;
-    out->documents = rc.n;
-
-    /* apply: every document's final cluster (after merges), then the cluster rows */
-    if ((st = wc_store_clear_clusters(s, err)))
-        goto out;
-    cids = malloc((rc.n ? rc.n : 1) * sizeof(*cids));
-    if (!cids) {
-        st = wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (i = 0; i < rc.n; i++) {
-        if (wc_cluster_index_cluster_of(rc.index, rc.v[i].doc_id, &cid)) {
-            st = wc_error_set(err, WC_ERR_CORRUPT, "document %lld lost its cluster",
-                              (long long)rc.v[i].doc_id);
-            goto out;
-        }
-        cids[i] = cid;
-        if ((st = wc_store_set_doc_cluster(s, rc.v[i].doc_id, cid, rc.v[i].kind,
-                                           rc.v[i].similarity, err)))
-            goto out;
-    }
-    qsort(cids, rc.n, sizeof(*cids), cmp_i64);
-    for (i = 0, prev = 0; i < rc.n; i++) {
-        if (i && cids[i] == prev)
-            continue;
-        prev = cids[i];
-        out->clusters++;
-        if (i + 1 < rc.n && cids[i + 1] == cids[i])
-            out->multi++;
-        if (stop && *stop) {
-            st = wc_error_set(err, WC_ERR_INTERRUPTED, "interrupted");
-            goto out;
-        }
-        if ((st = refresh_cluster(&ref, cids[i], NULL, 0, err)))
-            goto out;
-    }
-    wc_fp_params_format(&use, text);
-    if ((st = wc_store_meta_set(s, META_FPRINT, text, err)))
-        goto out;
-    st = wc_store_commit(s, err);
-out:
-    if (st)
-        wc_store_rollback(s);
-    refresher_release(&ref);
-out_free:
-    free(cids);
-    free(rc.v);
-    free(stored);
-    wc_buf_release(&rc.blob);
-    wc_fp_worker_free(rc.fpw);
-    wc_cluster_index_free(rc.index);
-    return st;
 }

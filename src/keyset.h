@@ -7,7 +7,7 @@
  * thread); asking memory lets the clustering stage run on a thread of its
  * own, ahead of the thread that writes, without a database connection.
  *
- * An entry is the 64-bit hash of the document key (store.c's key_hash,
+ * An entry is the 64-bit hash of the document key (wc_store_key_hash,
  * the same value the documents table keeps), 32 bits of the text's exact
  * hash and the document id: 16 bytes, in an open-addressing table kept at
  * most 70% full, so 23-46 bytes a document. Two different records are

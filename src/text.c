@@ -19,7 +19,7 @@
  *     one word, "3,500" becomes "3500" (thousands separators come and go
  *     between copies);
  *   - '%' is the word "pct", as are "percent" and "per cent";
- *   - wc_text_canon_word() then folds spelling variants.
+ *   - canon_ascii() then folds spelling variants of ASCII words.
  *
  * A line ends at '\n' (and U+2028, U+2029, U+0085); blank lines carry no
  * words and are not lines. Each line remembers whether it ends like a
@@ -158,7 +158,10 @@ static const struct suffix suffixes[] = {
     SUFFIX("amme", "am"),
 };
 
-/* wc_text_canon_word() for a word known to be lower-case ASCII. */
+/*
+ * Fold one case-folded ASCII word w[0..len) onto its house form in place
+ * (text.h lists the variants); returns the new length (<= len).
+ */
 static size_t canon_ascii(char *w, size_t len)
 {
     size_t i, o;
@@ -207,16 +210,6 @@ static size_t canon_ascii(char *w, size_t len)
         w[o++] = w[i];
     }
     return o;
-}
-
-size_t wc_text_canon_word(char *w, size_t len)
-{
-    size_t i;
-
-    for (i = 0; i < len; i++)
-        if ((unsigned char)w[i] >= 0x80 || (w[i] >= 'A' && w[i] <= 'Z'))
-            return len; /* only lower-case English spelling is folded */
-    return len ? canon_ascii(w, len) : 0;
 }
 
 /* --- building the token arrays -------------------------------------------- */
@@ -551,22 +544,6 @@ wc_status wc_text_tokenize(const char *text, size_t len, wc_tokens *t, wc_error 
         return wc_error_set(err, st, "text of %zu bytes has too many words", len);
     }
     return WC_OK;
-}
-
-wc_status wc_text_normalize(const char *text, size_t len, wc_buf *out, wc_error *err)
-{
-    wc_tokens t;
-    wc_status st;
-
-    wc_tokens_init(&t);
-    st = wc_text_tokenize(text, len, &t, err);
-    if (st == WC_OK) {
-        st = wc_buf_add(out, t.norm.buf, t.norm.len);
-        if (st != WC_OK)
-            wc_error_set(err, st, "canonical text does not fit the output buffer");
-    }
-    wc_tokens_release(&t);
-    return st;
 }
 
 /* --- shingles ---------------------------------------------------------------- */

@@ -1,6 +1,6 @@
 /*
  * fingerprint.h - what wirecopy remembers about an article's text to find
- * its copies: an exact hash, two MinHash signatures and a SimHash.
+ * its copies: an exact hash and two MinHash signatures.
  *
  * wc_fp_compute() runs on the worker threads. It tokenises the text (see
  * text.h), leaves out short debris lines, makes word shingles and keeps:
@@ -12,10 +12,7 @@
  *             the containment of a shorter text in a longer one;
  *   lead      `lead_perm` MinHash values over the shingles of the first
  *             `lead_tokens` body words: a copy cut after a few paragraphs
- *             keeps the lead, so the lead finds it and confirms it;
- *   simhash   64-bit SimHash of the body shingles (cheap coarse
- *             similarity for diagnostics; the clusterer does not rely on
- *             it).
+ *             keeps the lead, so the lead finds it and confirms it.
  *
  * MinHash values are kept as 16 bits each (b-bit MinHash, Li & Koenig
  * 2010): two different shingles agree by chance with probability 2^-16,
@@ -91,12 +88,11 @@ wc_status wc_fp_params_parse(const char *text, size_t len, wc_fp_params *out, wc
 bool wc_fp_params_same_fprints(const wc_fp_params *a, const wc_fp_params *b);
 
 /*
- * The fingerprint of one text. A plain struct (about 850 bytes, no
+ * The fingerprint of one text. A plain struct (about 800 bytes, no
  * pointers): copy it, put it on the stack, keep it in arrays.
  */
 typedef struct wc_fprint {
     uint8_t exact[16];      /* xxh3-128 of the canonical text (canonical byte order) */
-    uint64_t simhash;       /* SimHash of the body shingles */
     uint32_t words;         /* words in the whole text */
     uint32_t shingles;      /* distinct body shingles; 0 = no body (only exact matches) */
     uint32_t lead_shingles; /* distinct shingles in the lead; 0 = no lead */
@@ -128,12 +124,15 @@ wc_status wc_fp_compute(wc_fp_worker *w, const char *text, size_t len, wc_fprint
 
 /*
  * Append the compact binary form of fp to out (little-endian, versioned,
- * with a checksum; 56 + 2 * (perm + lead_perm) bytes: 376 by default).
+ * with a checksum; 48 + 2 * (perm + lead_perm) bytes: 368 by default, at
+ * most WC_FPRINT_PACKED_MAX). WC_ERR_LIMIT or WC_ERR_NOMEM from out.
  */
+#define WC_FPRINT_PACKED_MAX (48 + 2 * (WC_FP_MAX_PERM + WC_FP_MAX_LEAD))
 wc_status wc_fprint_pack(const wc_fprint *fp, wc_buf *out);
 
 /*
- * Read a blob written by wc_fprint_pack(). WC_ERR_CORRUPT when the blob is
+ * Read a blob written by wc_fprint_pack(), of this version or an earlier
+ * one (the first held a SimHash, now dropped). WC_ERR_CORRUPT when the blob is
  * truncated, damaged or of an unknown version; WC_ERR_MISMATCH when it was
  * made under other fingerprint parameters than p. Never reads outside
  * blob[0..len).

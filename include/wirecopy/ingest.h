@@ -3,13 +3,16 @@
  *
  * A wc_ingest owns the threads of one writing run: workers turn records
  * into articles and fingerprints (extract -> normalise -> fingerprint, in
- * parallel), and one writer thread takes their results back in input
- * order, skips items already stored, assigns clusters with the in-memory
- * index and stores everything in batched transactions. Processing results
- * in input order makes a run deterministic whatever the thread timing.
+ * parallel); one assigner thread takes their results back in input order,
+ * skips items already stored and assigns clusters with the in-memory
+ * index; one writer thread stores everything in batched transactions.
+ * Processing results in input order makes a run deterministic whatever
+ * the thread timing.
  *
  * Used by `ingest` (records from dumps, wc_ingest_paths) and by `follow`
  * (records built from feed entries and fetched pages, wc_ingest_add).
+ * The other writing run, wc_recluster (below), rebuilds the clusters of
+ * what is stored.
  */
 #ifndef WIRECOPY_INGEST_H
 #define WIRECOPY_INGEST_H
@@ -19,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wirecopy/cluster.h"
 #include "wirecopy/dump.h"
 #include "wirecopy/error.h"
 #include "wirecopy/fingerprint.h"
@@ -43,28 +47,29 @@ typedef struct wc_ingest_stats {
 
 /* Called in the writer thread for each record once it is decided. */
 typedef struct wc_ingest_result {
-    void *user;          /* the pointer given to wc_ingest_add */
-    wc_status status;    /* WC_OK stored, WC_ERR_EMPTY not an article, other: failed */
-    int64_t doc_id;      /* stored (or already stored) document, else 0 */
-    int64_t cluster_id;  /* its cluster, else 0 */
-    bool already;        /* it was stored before */
-    int kind;            /* 0 new cluster, 1 exact copy, 2 near copy */
+    void *user;         /* the pointer given to wc_ingest_add */
+    wc_status status;   /* WC_OK stored, WC_ERR_EMPTY not an article, other: failed */
+    int64_t doc_id;     /* stored (or already stored) document, else 0 */
+    int64_t cluster_id; /* its cluster, else 0 */
+    bool already;       /* it was stored before */
+    wc_match_kind kind; /* how it joined its cluster (WC_MATCH_NEW when not stored) */
 } wc_ingest_result;
 
 typedef struct wc_ingest_opts {
-    unsigned threads;          /* worker threads (and band-build threads); 0 = one per CPU */
-    size_t batch;              /* documents per transaction; 0 = default */
+    unsigned threads;           /* worker threads (and band-build threads); 0 = one per CPU */
+    size_t batch;               /* documents per transaction; 0 = default */
     const wc_fp_params *params; /* fingerprint/cluster parameters; NULL = stored or default */
-    size_t max_record;         /* cap on one record's bytes (0 = dump default) */
-    wc_problem_fn on_problem;  /* bad records (provenance in the message) */
-    bool report_empty;         /* also pass records without an article to on_problem, with
-                                  code WC_ERR_EMPTY (they are counted as skipped, not errors) */
+    size_t max_record;          /* cap on one record's bytes, read from a dump or queued (0 =
+                                   WC_DUMP_DEFAULT_MAX_RECORD); a larger one is a bad record */
+    wc_problem_fn on_problem;   /* bad records (provenance in the message) */
+    bool report_empty;          /* also pass records without an article to on_problem, with
+                                   code WC_ERR_EMPTY (they are counted as skipped, not errors) */
     void *problem_ctx;
     /* Called on the writer thread, inside its transaction, for every record once decided
        (may be NULL). It may call wc_store functions on the store being written. */
     void (*on_result)(void *ctx, const wc_ingest_result *r);
     void *result_ctx;
-    const volatile sig_atomic_t *stop;        /* when it becomes non-zero: stop reading, commit, return */
+    const volatile sig_atomic_t *stop; /* when it becomes non-zero: stop reading, commit, return */
     /* Called from the reading thread about ten times a second (may be NULL). */
     void (*on_progress)(void *ctx, const wc_ingest_stats *s);
     void *progress_ctx;
@@ -131,13 +136,13 @@ wc_status wc_ingest_finish(wc_ingest *ing, wc_error *err);
 /* Free the run; one not finished is finished first (its status lost). NULL is a no-op. */
 void wc_ingest_free(wc_ingest *ing);
 
-/* --- recluster ------------------------------------------------------------ */
+/* --- recluster (src/recluster.c) ------------------------------------------ */
 
 typedef struct wc_recluster_stats {
-    uint64_t documents;      /* documents clustered */
+    uint64_t documents;       /* documents clustered */
     uint64_t refingerprinted; /* documents whose fingerprint was recomputed from stored text */
-    uint64_t clusters;       /* clusters after */
-    uint64_t multi;          /* clusters with two or more members after */
+    uint64_t clusters;        /* clusters after */
+    uint64_t multi;           /* clusters with two or more members after */
 } wc_recluster_stats;
 
 /*

@@ -13,7 +13,15 @@
  *     separates words; an apostrophe inside a word is dropped ("it's" ->
  *     "its"), so straight and curly apostrophes give the same word;
  *   - words: house-spelling and number-style variants are folded onto one
- *     form (see wc_text_canon_word());
+ *     form: British and American spellings ("colour"/"color",
+ *     "organise"/"organize", "centre"/"center", "travelled"/"traveled",
+ *     "defence"/"defense", "catalogue"/"catalog") and number words
+ *     ("percent"/"per cent"/"pct"/"%", "mln"/"million", "bln"/"billion",
+ *     "dlrs"/"dollars"). The mapping is a deterministic function of the
+ *     word, so both spellings of a pair meet; it is not a dictionary and
+ *     may fold unrelated words together, which costs nothing measurable in
+ *     shingle similarity. Only lower-case ASCII words of five letters or
+ *     more are folded (and the number words);
  *   - lines: the text is split into lines at '\n'; blank lines (paragraph
  *     breaks) are not lines. A line keeps its word count so the
  *     fingerprint can leave out short debris lines (bylines, share bars).
@@ -70,26 +78,6 @@ void wc_tokens_release(wc_tokens *t);
  * for distinct t.
  */
 wc_status wc_text_tokenize(const char *text, size_t len, wc_tokens *t, wc_error *err);
-
-/*
- * Append the canonical form of text[0..len) to out: canonical words joined
- * by one space, lines by '\n' (the same bytes as wc_tokens.norm). For
- * tests, debugging and `wirecopy` diagnostics. WC_ERR_LIMIT, WC_ERR_NOMEM.
- */
-wc_status wc_text_normalize(const char *text, size_t len, wc_buf *out, wc_error *err);
-
-/*
- * Fold one already case-folded word w[0..len) (ASCII letters and digits,
- * or any UTF-8) onto its house form in place: British and American
- * spellings ("colour"/"color", "organise"/"organize", "centre"/"center",
- * "travelled"/"traveled", "defence"/"defense", "catalogue"/"catalog") and
- * number words ("percent"/"per cent"/"pct"/"%", "mln"/"million",
- * "bln"/"billion", "dlrs"/"dollars"). Returns the new length (<= len).
- * The mapping is a deterministic function of the word, so both spellings
- * of a pair meet; it is not a dictionary and may fold unrelated words
- * together, which costs nothing measurable in shingle similarity.
- */
-size_t wc_text_canon_word(char *w, size_t len);
 
 /*
  * Write the hashes of the k-word shingles of words tok[0..n) to out

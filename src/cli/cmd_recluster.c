@@ -81,7 +81,7 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
     }
     st = wc_recluster(store, fpopt_any(&fo) ? &params : NULL, &cli_interrupted, &rs, &err);
     if (!st)
-        st = wc_store_meta_get(store, "fingerprint", &stored, &err);
+        st = wc_store_meta_get(store, WC_STORE_META_FPRINT, &stored, &err);
     wc_store_close(store);
     if (st) {
         if (st == WC_ERR_INTERRUPTED) {

@@ -55,6 +55,7 @@ int cmd_show(int argc, char **argv, struct cli_ctx *ctx)
     int c, r, i = 0, rc = WC_EXIT_OK;
     char a[32], b[32];
 
+    wc_buf_init(&strings, WC_STORE_CLUSTER_STRINGS_MAX);
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         if ((r = cli_common_opt(self, ctx, c)) > 0)
@@ -117,7 +118,7 @@ int cmd_show(int argc, char **argv, struct cli_ctx *ctx)
         goto out;
     }
     while ((st = wc_member_iter_next(it, &m, &err)) == WC_OK)
-        print_member(++i, &m, m.doc_id == row.rep_id);
+        print_member(++i, &m, m.doc_id == row.original_id);
     if (st != WC_DONE) {
         cli_report(&err, st);
         rc = WC_EXIT_FATAL;

@@ -34,7 +34,7 @@ int cmd_stats(int argc, char **argv, struct cli_ctx *ctx)
         return cli_usage_error(self, "unexpected argument '%s'", argv[optind]);
     if ((st = wc_store_open(ctx->db_path, WC_STORE_READONLY, 0, &store, &err)) ||
         (st = wc_store_get_stats(store, &s, &err)) ||
-        (st = wc_store_meta_get(store, "fingerprint", &params, &err))) {
+        (st = wc_store_meta_get(store, WC_STORE_META_FPRINT, &params, &err))) {
         cli_report(&err, st);
         wc_store_close(store);
         return WC_EXIT_FATAL;

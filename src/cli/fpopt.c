@@ -46,7 +46,7 @@ int fpopt_resolve(const struct cli_cmd *self, const struct fpopt *o, wc_store *s
     char *stored = NULL;
 
     *out = wc_fp_params_default();
-    if ((st = wc_store_meta_get(store, "fingerprint", &stored, &err)) ||
+    if ((st = wc_store_meta_get(store, WC_STORE_META_FPRINT, &stored, &err)) ||
         (stored && (st = wc_fp_params_parse(stored, strlen(stored), out, &err)))) {
         cli_report(&err, st);
         free(stored);

@@ -1,6 +1,14 @@
 /*
  * store.c - the SQLite database (see store.h): schema and migrations,
- * the writer lock, and every SQL statement wirecopy runs.
+ * opening and closing, the writer lock and its checkpointer, transactions,
+ * settings, and the statement helpers the other files of the store share
+ * (store_internal.h).
+ *
+ * The store is the only module that speaks SQL. Its files split by table:
+ * this one owns the schema and the connection; store_docs.c the rows of
+ * documents and signatures; store_clusters.c the cluster rows and the
+ * reads made of them (listings, members, stats); store_feeds.c followed
+ * feeds and their entries.
  *
  * Design:
  *  - Schema changes are forward migrations, each one transaction, applied
@@ -21,7 +29,8 @@
  *    auto-checkpoint off, and a checkpointer thread with a connection of
  *    its own runs PASSIVE checkpoints beside it; closing runs a last
  *    TRUNCATE checkpoint so the WAL does not outlive the run.
- *  - Statements are prepared once per handle and reset after each use.
+ *  - Statements are prepared once per handle and reset after each use;
+ *    each file owns a range of the handle's slots (store_internal.h).
  *  - Times are INTEGER seconds since the epoch (NULL = unknown); the views
  *    at the bottom of the schema show them as ISO 8601 for people using
  *    the sqlite3 shell or Datasette.
@@ -40,7 +49,6 @@
 #include <limits.h>
 #include <time.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "internal.h"
 
@@ -60,89 +68,19 @@
  */
 #define STORE_WAL_RESTART_FRAMES 65536
 int store_wal_restart_frames = STORE_WAL_RESTART_FRAMES;
-/* Sites listed per cluster in `clusters` before "...". */
-#define STORE_MAX_SITES 6
 
-enum stmt_id {
-    ST_BEGIN,
-    ST_COMMIT,
-    ST_ROLLBACK,
-    ST_META_GET,
-    ST_META_SET,
-    ST_NEXT_ID,
-    ST_FIND_DOC,
-    ST_INSERT_DOC,
-    ST_INSERT_SIG,
-    ST_MERGE,
-    ST_SET_CLUSTER,
-    ST_SET_FPRINT,
-    ST_GET_FPRINT,
-    ST_CLUSTER_SCAN,
-    ST_CLUSTER_OLD_REP,
-    ST_CLUSTER_UPSERT,
-    ST_CLUSTER_DELETE,
-    ST_CLUSTER_ADD,
-    ST_SET_SIM,
-    ST_CLUSTER_GET,
-    ST_SITES,
-    ST_CLUSTER_HEAD,
-    ST_CLUSTER_GROW,
-    ST_COUNT
-};
+enum core_stmt { ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_META_GET, ST_META_SET, ST_CORE_COUNT };
 
-_Static_assert(ST_COUNT <= 32, "grow wc_store.st in store_internal.h");
+_Static_assert(STORE_ST_CORE + ST_CORE_COUNT <= STORE_ST_DOCS,
+               "grow the core range of wc_store.st in store_internal.h");
 
-static const char *const stmt_sql[ST_COUNT] = {
+static const char *const core_sql[ST_CORE_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [ST_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    [ST_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM documents",
-    [ST_FIND_DOC] = "SELECT id FROM documents WHERE key_hash = ?1 AND content_hash = ?2 "
-                    "AND doc_key = ?3 LIMIT 1",
-    [ST_INSERT_DOC] =
-        "INSERT INTO documents(id, doc_key, key_hash, content_hash, source, origin, origin_offset, "
-        "origin_line, origin_id, feed_id, url, canonical_url, fetched_at, published_at, "
-        "modified_at, title, author, site, lang, description, image, text, word_count, "
-        "cluster_id, match_kind, match_similarity, similarity, added_at) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-        "?20, ?21, ?22, ?23, ?24, ?25, ?26, CASE WHEN ?25 = 0 THEN 1.0 ELSE ?28 END, ?27)",
-    [ST_INSERT_SIG] = "INSERT INTO signatures(doc_id, fprint) VALUES (?1, ?2)",
-    [ST_MERGE] = "UPDATE documents SET cluster_id = ?2 WHERE cluster_id = ?1",
-    [ST_SET_CLUSTER] = "UPDATE documents SET cluster_id = ?2, match_kind = ?3, "
-                       "match_similarity = ?4 WHERE id = ?1",
-    [ST_SET_FPRINT] = "INSERT INTO signatures(doc_id, fprint) VALUES (?1, ?2) "
-                      "ON CONFLICT(doc_id) DO UPDATE SET fprint = excluded.fprint",
-    [ST_GET_FPRINT] = "SELECT fprint FROM signatures WHERE doc_id = ?1",
-    /*
-     * members in time order: published, else fetched; undated last. Among
-     * equal times the longest text comes first: a cut copy is derived from
-     * the full one, not the other way round.
-     */
-    [ST_CLUSTER_SCAN] = "SELECT id, coalesce(published_at, fetched_at) AS t FROM documents "
-                        "WHERE cluster_id = ?1 ORDER BY t IS NULL, t, word_count DESC, id",
-    [ST_CLUSTER_OLD_REP] = "SELECT rep_id FROM clusters WHERE id = ?1",
-    [ST_CLUSTER_UPSERT] =
-        "INSERT INTO clusters(id, rep_id, size, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5) "
-        "ON CONFLICT(id) DO UPDATE SET rep_id = excluded.rep_id, size = excluded.size, "
-        "first_seen = excluded.first_seen, last_seen = excluded.last_seen",
-    [ST_CLUSTER_DELETE] = "DELETE FROM clusters WHERE id = ?1",
-    [ST_CLUSTER_ADD] = "INSERT INTO clusters(id, rep_id, size, first_seen, last_seen) "
-                       "VALUES (?1, ?2, 1, ?3, ?3)",
-    [ST_SET_SIM] = "UPDATE documents SET similarity = ?2 WHERE id = ?1",
-    [ST_CLUSTER_HEAD] = "SELECT c.rep_id, c.first_seen, d.word_count FROM clusters c "
-                        "JOIN documents d ON d.id = c.rep_id WHERE c.id = ?1",
-    /* a member that sorts after the representative: size and last time only */
-    [ST_CLUSTER_GROW] = "UPDATE clusters SET size = size + 1, last_seen = CASE "
-                        "WHEN ?2 IS NULL THEN last_seen WHEN last_seen IS NULL OR ?2 > last_seen "
-                        "THEN ?2 ELSE last_seen END WHERE id = ?1",
-    [ST_CLUSTER_GET] = "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen "
-                       "FROM clusters c LEFT JOIN documents d ON d.id = c.rep_id WHERE c.id = ?1",
-    [ST_SITES] = "SELECT site FROM documents WHERE cluster_id = ?1 AND site IS NOT NULL "
-                 "GROUP BY site ORDER BY min(coalesce(published_at, fetched_at)) IS NULL, "
-                 "min(coalesce(published_at, fetched_at)), site",
 };
 
 /* --- errors ---------------------------------------------------------------- */
@@ -176,8 +114,8 @@ wc_status store_db_error(wc_store *s, int rc, wc_error *err, const char *what)
     const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
 
     if (st == WC_ERR_FULL)
-        return wc_error_set(err, st, "disk full while %s in '%s': %s", what,
-                            s ? s->path : "?", msg);
+        return wc_error_set(err, st, "disk full while %s in '%s': %s", what, s ? s->path : "?",
+                            msg);
     if (st == WC_ERR_CORRUPT)
         return wc_error_set(err, st, "database '%s' is damaged or not a wirecopy database (%s)",
                             s ? s->path : "?", msg);
@@ -205,19 +143,9 @@ sqlite3_stmt *store_prepare(wc_store *s, sqlite3_stmt **slot, const char *sql, w
     return *slot;
 }
 
-static sqlite3_stmt *stmt(wc_store *s, enum stmt_id id, wc_error *err)
+static sqlite3_stmt *stmt(wc_store *s, enum core_stmt id, wc_error *err)
 {
-    int rc;
-
-    if (!s->st[id]) {
-        rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->st[id],
-                                NULL);
-        if (rc != SQLITE_OK) {
-            store_db_error(s, rc, err, "preparing a statement");
-            return NULL;
-        }
-    }
-    return s->st[id];
+    return store_prepare(s, &s->st[STORE_ST_CORE + id], core_sql[id], err);
 }
 
 void store_done(sqlite3_stmt *q)
@@ -371,7 +299,7 @@ static const char *const migrations[] = {
     "DROP INDEX IF EXISTS documents_content;\n",
 };
 
-static wc_status exec_sql(wc_store *s, const char *sql, wc_error *err, const char *what)
+wc_status store_exec(wc_store *s, const char *sql, wc_error *err, const char *what)
 {
     char *msg = NULL;
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
@@ -463,7 +391,7 @@ static wc_status migrate(wc_store *s, wc_error *err)
                             "a writing command (ingest) once",
                             s->path, v, target);
     for (;;) {
-        if ((st = exec_sql(s, "BEGIN IMMEDIATE", err, "starting a migration")))
+        if ((st = store_exec(s, "BEGIN IMMEDIATE", err, "starting a migration")))
             return st;
         /* read again under the write lock: another process may have migrated meanwhile
          * (a `feeds add` while an ingest creates the database) */
@@ -476,9 +404,9 @@ static wc_status migrate(wc_store *s, wc_error *err)
             break;
         }
         snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-        if ((st = exec_sql(s, migrations[v], err, "migrating the schema")) ||
-            (st = exec_sql(s, pragma, err, "migrating the schema")) ||
-            (st = exec_sql(s, "COMMIT", err, "migrating the schema"))) {
+        if ((st = store_exec(s, migrations[v], err, "migrating the schema")) ||
+            (st = store_exec(s, pragma, err, "migrating the schema")) ||
+            (st = store_exec(s, "COMMIT", err, "migrating the schema"))) {
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
             return st;
         }
@@ -737,7 +665,7 @@ wc_status wc_store_open(const char *path, unsigned flags, int lock_wait_ms, wc_s
         /* each try waits in SQLite's busy handler only for what is left of the one timeout */
         double left = deadline - wc_time_mono();
         sqlite3_busy_timeout(s->db, left > 0 ? (int)(left * 1000) : 0);
-        if (!(st = exec_sql(s, pragmas, err, "opening")))
+        if (!(st = store_exec(s, pragmas, err, "opening")))
             st = migrate(s, err);
         if (st != WC_ERR_BUSY || wc_time_mono() >= deadline)
             break;
@@ -769,7 +697,7 @@ void wc_store_close(wc_store *s)
         sqlite3_busy_timeout(s->db, 0);
         sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     }
-    for (i = 0; i < ST_COUNT; i++)
+    for (i = 0; i < STORE_STMTS; i++)
         sqlite3_finalize(s->st[i]);
     for (i = 0; i < STORE_EXTRA_STMTS; i++)
         sqlite3_finalize(s->xst[i]);
@@ -858,654 +786,4 @@ wc_status wc_store_meta_set(wc_store *s, const char *key, const char *val, wc_er
     sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, val, -1, SQLITE_STATIC);
     return store_run(s, q, err, "saving settings");
-}
-
-/* --- documents ------------------------------------------------------------------ */
-
-static int64_t key_hash(const char *key)
-{
-    return (int64_t)XXH3_64bits(key, strlen(key));
-}
-
-uint64_t wc_store_key_hash(const char *doc_key)
-{
-    return (uint64_t)key_hash(doc_key);
-}
-
-wc_status wc_store_each_key(wc_store *s, wc_store_key_fn fn, void *ctx, wc_error *err)
-{
-    sqlite3_stmt *q;
-    wc_status st = WC_OK;
-    int rc;
-
-    rc = sqlite3_prepare_v2(s->db, "SELECT id, key_hash FROM documents INDEXED BY documents_key",
-                            -1, &q, NULL);
-    if (rc != SQLITE_OK)
-        return store_db_error(s, rc, err, "reading document keys");
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        st = fn(ctx, sqlite3_column_int64(q, 0), (uint64_t)sqlite3_column_int64(q, 1));
-        if (st)
-            break;
-    }
-    if (!st && rc != SQLITE_DONE)
-        st = store_db_error(s, rc, err, "reading document keys");
-    sqlite3_finalize(q);
-    return st;
-}
-
-wc_status wc_store_next_doc_id(wc_store *s, int64_t *out, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_NEXT_ID, err);
-    int rc;
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(q, 0);
-    store_done(q);
-    return rc == SQLITE_ROW ? WC_OK : store_db_error(s, rc, err, "reading document ids");
-}
-
-wc_status wc_store_find_doc(wc_store *s, const char *doc_key, const uint8_t hash[16], int64_t *id,
-                            wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_FIND_DOC, err);
-    int rc;
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, key_hash(doc_key));
-    sqlite3_bind_blob(q, 2, hash, 16, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, doc_key, -1, SQLITE_STATIC);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(q, 0);
-        store_done(q);
-        return WC_OK;
-    }
-    store_done(q);
-    if (rc != SQLITE_DONE)
-        return store_db_error(s, rc, err, "looking up a document");
-    return WC_ERR_NOTFOUND;
-}
-
-wc_status wc_store_insert_doc(wc_store *s, const wc_doc *d, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_INSERT_DOC, err), *sig;
-    wc_status st;
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, d->id);
-    sqlite3_bind_text(q, 2, d->doc_key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, key_hash(d->doc_key));
-    sqlite3_bind_blob(q, 4, d->content_hash, 16, SQLITE_STATIC);
-    sqlite3_bind_text(q, 5, wc_source_name(d->source), -1, SQLITE_STATIC);
-    store_bind_text(q, 6, d->origin);
-    if (d->origin_offset || d->source == WC_SOURCE_WARC)
-        sqlite3_bind_int64(q, 7, (int64_t)d->origin_offset);
-    if (d->origin_line)
-        sqlite3_bind_int64(q, 8, (int64_t)d->origin_line);
-    store_bind_text(q, 9, d->origin_id);
-    if (d->feed_id)
-        sqlite3_bind_int64(q, 10, d->feed_id);
-    store_bind_text(q, 11, d->url);
-    store_bind_text(q, 12, d->canonical_url);
-    store_bind_time(q, 13, d->fetched_at);
-    store_bind_time(q, 14, d->published_at);
-    store_bind_time(q, 15, d->modified_at);
-    store_bind_text(q, 16, d->title);
-    store_bind_text(q, 17, d->author);
-    store_bind_text(q, 18, d->site);
-    store_bind_text(q, 19, d->lang);
-    store_bind_text(q, 20, d->description);
-    store_bind_text(q, 21, d->image);
-    sqlite3_bind_text(q, 22, d->text, (int)d->text_len, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 23, (int64_t)d->word_count);
-    sqlite3_bind_int64(q, 24, d->cluster_id);
-    sqlite3_bind_int(q, 25, d->match_kind);
-    sqlite3_bind_double(q, 26, d->similarity);
-    sqlite3_bind_int64(q, 27, wc_time_now());
-    if (d->rep_known)
-        sqlite3_bind_double(q, 28, d->rep_similarity);
-    if ((st = store_run(s, q, err, "storing a document")))
-        return st;
-    if (!d->fprint)
-        return WC_OK;
-    sig = stmt(s, ST_INSERT_SIG, err);
-    if (!sig)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(sig, 1, d->id);
-    sqlite3_bind_blob(sig, 2, d->fprint, (int)d->fprint_len, SQLITE_STATIC);
-    return store_run(s, sig, err, "storing a fingerprint");
-}
-
-wc_status wc_store_merge_clusters(wc_store *s, int64_t from, int64_t into, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_MERGE, err);
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, from);
-    sqlite3_bind_int64(q, 2, into);
-    return store_run(s, q, err, "merging clusters");
-}
-
-wc_status wc_store_set_doc_cluster(wc_store *s, int64_t doc_id, int64_t cluster_id, int kind,
-                                   double similarity, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_SET_CLUSTER, err);
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, doc_id);
-    sqlite3_bind_int64(q, 2, cluster_id);
-    sqlite3_bind_int(q, 3, kind);
-    sqlite3_bind_double(q, 4, similarity);
-    return store_run(s, q, err, "assigning a cluster");
-}
-
-wc_status wc_store_set_fprint(wc_store *s, int64_t doc_id, const void *blob, size_t len,
-                              wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_SET_FPRINT, err);
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, doc_id);
-    sqlite3_bind_blob(q, 2, blob, (int)len, SQLITE_STATIC);
-    return store_run(s, q, err, "storing a fingerprint");
-}
-
-wc_status wc_store_get_fprint(wc_store *s, int64_t doc_id, wc_buf *out, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_GET_FPRINT, err);
-    wc_status st = WC_OK;
-    int rc;
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, doc_id);
-    rc = sqlite3_step(q);
-    wc_buf_reset(out);
-    if (rc == SQLITE_ROW) {
-        if (wc_buf_add(out, sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0)))
-            st = wc_error_set(err, WC_ERR_NOMEM, "out of memory reading a fingerprint");
-    } else if (rc == SQLITE_DONE) {
-        st = wc_error_set(err, WC_ERR_NOTFOUND, "document %lld has no fingerprint in '%s'",
-                          (long long)doc_id, s->path);
-    } else {
-        st = store_db_error(s, rc, err, "reading a fingerprint");
-    }
-    store_done(q);
-    return st;
-}
-
-wc_status wc_store_each_fprint(wc_store *s, wc_store_fprint_fn fn, void *ctx, wc_error *err)
-{
-    sqlite3_stmt *q;
-    wc_status st = WC_OK;
-    int rc;
-
-    rc = sqlite3_prepare_v2(s->db,
-                            "SELECT s.doc_id, d.cluster_id, s.fprint FROM signatures s "
-                            "JOIN documents d INDEXED BY documents_id_cluster ON d.id = s.doc_id "
-                            "ORDER BY s.doc_id",
-                            -1, &q, NULL);
-    if (rc != SQLITE_OK)
-        return store_db_error(s, rc, err, "reading fingerprints");
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        st = fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
-                sqlite3_column_blob(q, 2), (size_t)sqlite3_column_bytes(q, 2));
-        if (st)
-            break;
-    }
-    if (!st && rc != SQLITE_DONE)
-        st = store_db_error(s, rc, err, "reading fingerprints");
-    sqlite3_finalize(q);
-    return st;
-}
-
-wc_status wc_store_each_text(wc_store *s, wc_store_text_fn fn, void *ctx, wc_error *err)
-{
-    sqlite3_stmt *q;
-    wc_status st = WC_OK;
-    int rc;
-
-    rc = sqlite3_prepare_v2(s->db, "SELECT id, text FROM documents ORDER BY id", -1, &q, NULL);
-    if (rc != SQLITE_OK)
-        return store_db_error(s, rc, err, "reading texts");
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *t = store_col_text(q, 1);
-        st = fn(ctx, sqlite3_column_int64(q, 0), t ? t : "", (size_t)sqlite3_column_bytes(q, 1));
-        if (st)
-            break;
-    }
-    if (!st && rc != SQLITE_DONE)
-        st = store_db_error(s, rc, err, "reading texts");
-    sqlite3_finalize(q);
-    return st;
-}
-
-/* --- clusters ---------------------------------------------------------------- */
-
-wc_status wc_store_refresh_cluster(wc_store *s, int64_t cluster_id, int64_t *rep_out,
-                                   bool *rep_changed, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_CLUSTER_SCAN, err), *u;
-    int64_t rep = 0, old_rep = 0, size = 0, first = WC_TIME_NONE, last = WC_TIME_NONE, t;
-    int rc;
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, cluster_id);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (!size++)
-            rep = sqlite3_column_int64(q, 0);
-        t = store_col_time(q, 1);
-        if (t != WC_TIME_NONE) {
-            if (first == WC_TIME_NONE || t < first)
-                first = t;
-            if (last == WC_TIME_NONE || t > last)
-                last = t;
-        }
-    }
-    store_done(q);
-    if (rc != SQLITE_DONE)
-        return store_db_error(s, rc, err, "reading a cluster");
-
-    if (!(u = stmt(s, ST_CLUSTER_OLD_REP, err)))
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(u, 1, cluster_id);
-    rc = sqlite3_step(u);
-    if (rc == SQLITE_ROW)
-        old_rep = sqlite3_column_int64(u, 0);
-    store_done(u);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_db_error(s, rc, err, "reading a cluster");
-
-    if (rep_out)
-        *rep_out = rep;
-    if (rep_changed)
-        *rep_changed = rep != old_rep;
-    if (!size) {
-        if (!(u = stmt(s, ST_CLUSTER_DELETE, err)))
-            return err ? err->code : WC_ERR_DB;
-        sqlite3_bind_int64(u, 1, cluster_id);
-        return store_run(s, u, err, "deleting an empty cluster");
-    }
-    if (!(u = stmt(s, ST_CLUSTER_UPSERT, err)))
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(u, 1, cluster_id);
-    sqlite3_bind_int64(u, 2, rep);
-    sqlite3_bind_int64(u, 3, size);
-    store_bind_time(u, 4, first);
-    store_bind_time(u, 5, last);
-    return store_run(s, u, err, "updating a cluster");
-}
-
-wc_status wc_store_cluster_head(wc_store *s, int64_t cluster_id, int64_t *rep_id,
-                                int64_t *first_seen, int64_t *rep_words, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_CLUSTER_HEAD, err);
-    int rc;
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, cluster_id);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        *rep_id = sqlite3_column_int64(q, 0);
-        *first_seen = store_col_time(q, 1);
-        *rep_words = sqlite3_column_int64(q, 2);
-    }
-    store_done(q);
-    if (rc == SQLITE_DONE)
-        return WC_ERR_NOTFOUND;
-    if (rc != SQLITE_ROW)
-        return store_db_error(s, rc, err, "reading a cluster");
-    return WC_OK;
-}
-
-wc_status wc_store_cluster_grow(wc_store *s, int64_t cluster_id, int64_t t, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_CLUSTER_GROW, err);
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, cluster_id);
-    store_bind_time(q, 2, t);
-    return store_run(s, q, err, "updating a cluster");
-}
-
-wc_status wc_store_add_cluster(wc_store *s, int64_t cluster_id, int64_t rep_id, int64_t t,
-                               wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_CLUSTER_ADD, err);
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, cluster_id);
-    sqlite3_bind_int64(q, 2, rep_id);
-    store_bind_time(q, 3, t);
-    return store_run(s, q, err, "adding a cluster");
-}
-
-wc_status wc_store_cluster_member_ids(wc_store *s, int64_t cluster_id, int64_t **ids, size_t *n,
-                                      wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_CLUSTER_SCAN, err);
-    int64_t *v = NULL, *tmp;
-    size_t cap = 0, len = 0;
-    int rc;
-
-    *ids = NULL;
-    *n = 0;
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, cluster_id);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 16;
-            tmp = realloc(v, cap * sizeof(*v));
-            if (!tmp) {
-                free(v);
-                store_done(q);
-                return wc_error_set(err, WC_ERR_NOMEM, "out of memory reading a cluster");
-            }
-            v = tmp;
-        }
-        v[len++] = sqlite3_column_int64(q, 0);
-    }
-    store_done(q);
-    if (rc != SQLITE_DONE) {
-        free(v);
-        return store_db_error(s, rc, err, "reading a cluster");
-    }
-    *ids = v;
-    *n = len;
-    return WC_OK;
-}
-
-wc_status wc_store_set_similarity(wc_store *s, int64_t doc_id, double similarity, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_SET_SIM, err);
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, doc_id);
-    sqlite3_bind_double(q, 2, similarity);
-    return store_run(s, q, err, "storing a similarity");
-}
-
-wc_status wc_store_clear_clusters(wc_store *s, wc_error *err)
-{
-    return exec_sql(s, "DELETE FROM clusters; UPDATE documents SET similarity = NULL;", err,
-                    "clearing clusters");
-}
-
-/* Distinct member sites of a cluster, earliest first, into out. */
-static wc_status cluster_sites(wc_store *s, int64_t id, wc_buf *out, wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_SITES, err);
-    int rc, n = 0;
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, id);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (n == STORE_MAX_SITES) {
-            wc_buf_addstr(out, ", ...");
-            break;
-        }
-        if (n++)
-            wc_buf_addstr(out, ", ");
-        wc_buf_addstr(out, store_col_text(q, 0));
-    }
-    store_done(q);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return store_db_error(s, rc, err, "reading cluster sites");
-    return WC_OK;
-}
-
-struct wc_cluster_iter {
-    wc_store *s;
-    sqlite3_stmt *q;
-    bool with_sites;
-    wc_buf title, sites, lead;
-};
-
-wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order order,
-                            int64_t limit, bool with_sites, wc_cluster_iter **out, wc_error *err)
-{
-    static const char *const order_sql[] = {
-        [WC_ORDER_ID] = "c.id",
-        [WC_ORDER_SIZE] = "c.size DESC, c.id",
-        [WC_ORDER_RECENT] = "c.last_seen IS NULL, c.last_seen DESC, c.id",
-    };
-    wc_cluster_iter *it;
-    char sql[512];
-    int rc;
-
-    *out = NULL;
-    it = calloc(1, sizeof(*it));
-    if (!it)
-        return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-    wc_buf_init(&it->title, 0);
-    wc_buf_init(&it->sites, 0);
-    wc_buf_init(&it->lead, 0);
-    snprintf(sql, sizeof(sql),
-             "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen, %s FROM clusters c "
-             "LEFT JOIN documents d ON d.id = c.rep_id WHERE c.size >= ?1 ORDER BY %s%s",
-             /* the start of an untitled original's text, for people; exports need none */
-             with_sites ? "CASE WHEN d.title IS NULL THEN substr(d.text, 1, 100) END" : "NULL",
-             order_sql[order], limit > 0 ? " LIMIT ?2" : "");
-    rc = sqlite3_prepare_v2(s->db, sql, -1, &it->q, NULL);
-    if (rc != SQLITE_OK) {
-        free(it);
-        return store_db_error(s, rc, err, "listing clusters");
-    }
-    sqlite3_bind_int64(it->q, 1, min_size);
-    if (limit > 0)
-        sqlite3_bind_int64(it->q, 2, limit);
-    it->s = s;
-    it->with_sites = with_sites;
-    *out = it;
-    return WC_OK;
-}
-
-wc_status wc_cluster_iter_next(wc_cluster_iter *it, wc_cluster_row *row, wc_error *err)
-{
-    int rc = sqlite3_step(it->q);
-    wc_status st;
-
-    if (rc == SQLITE_DONE)
-        return WC_DONE;
-    if (rc != SQLITE_ROW)
-        return store_db_error(it->s, rc, err, "listing clusters");
-    memset(row, 0, sizeof(*row));
-    row->id = sqlite3_column_int64(it->q, 0);
-    row->size = sqlite3_column_int64(it->q, 1);
-    row->rep_id = sqlite3_column_int64(it->q, 2);
-    wc_buf_reset(&it->title);
-    if (store_col_text(it->q, 3))
-        wc_buf_addstr(&it->title, store_col_text(it->q, 3));
-    row->title = store_col_text(it->q, 3) ? it->title.buf : NULL;
-    row->first_seen = store_col_time(it->q, 4);
-    row->last_seen = store_col_time(it->q, 5);
-    wc_buf_reset(&it->lead);
-    if (store_col_text(it->q, 6)) {
-        wc_buf_addstr(&it->lead, store_col_text(it->q, 6));
-        row->lead = it->lead.buf;
-    }
-    wc_buf_reset(&it->sites);
-    if (it->with_sites) {
-        if ((st = cluster_sites(it->s, row->id, &it->sites, err)))
-            return st;
-        row->sites = it->sites.buf;
-    }
-    return WC_OK;
-}
-
-void wc_cluster_iter_free(wc_cluster_iter *it)
-{
-    if (!it)
-        return;
-    sqlite3_finalize(it->q);
-    wc_buf_release(&it->title);
-    wc_buf_release(&it->sites);
-    wc_buf_release(&it->lead);
-    free(it);
-}
-
-wc_status wc_store_cluster_get(wc_store *s, int64_t id, wc_cluster_row *row, wc_buf *strings,
-                               wc_error *err)
-{
-    sqlite3_stmt *q = stmt(s, ST_CLUSTER_GET, err);
-    size_t title_at = 0, sites_at;
-    bool has_title;
-    wc_status st;
-    int rc;
-
-    if (!q)
-        return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, id);
-    rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        store_done(q);
-        if (rc == SQLITE_DONE)
-            return wc_error_set(err, WC_ERR_NOTFOUND, "no cluster %lld in '%s'", (long long)id,
-                                s->path);
-        return store_db_error(s, rc, err, "reading a cluster");
-    }
-    memset(row, 0, sizeof(*row));
-    row->id = sqlite3_column_int64(q, 0);
-    row->size = sqlite3_column_int64(q, 1);
-    row->rep_id = sqlite3_column_int64(q, 2);
-    row->first_seen = store_col_time(q, 4);
-    row->last_seen = store_col_time(q, 5);
-    wc_buf_reset(strings);
-    has_title = store_col_text(q, 3) != NULL;
-    if (has_title)
-        wc_buf_add(strings, store_col_text(q, 3), (size_t)sqlite3_column_bytes(q, 3) + 1);
-    store_done(q);
-    sites_at = strings->len;
-    if ((st = cluster_sites(s, id, strings, err)))
-        return st;
-    /* strings may have moved while growing: point into it only now */
-    row->title = has_title ? strings->buf + title_at : NULL;
-    row->sites = strings->buf + sites_at;
-    return WC_OK;
-}
-
-struct wc_member_iter {
-    wc_store *s;
-    sqlite3_stmt *q;
-};
-
-wc_status wc_store_members(wc_store *s, int64_t cluster_id, wc_member_iter **out, wc_error *err)
-{
-    wc_member_iter *it = calloc(1, sizeof(*it));
-    int rc;
-
-    *out = NULL;
-    if (!it)
-        return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-    rc = sqlite3_prepare_v2(
-        s->db,
-        "SELECT id, origin_id, url, site, title, source, origin, published_at, fetched_at, "
-        "similarity, match_kind, word_count, coalesce(published_at, fetched_at) AS t "
-        "FROM documents WHERE cluster_id = ?1 ORDER BY t IS NULL, t, word_count DESC, id",
-        -1, &it->q, NULL);
-    if (rc != SQLITE_OK) {
-        free(it);
-        return store_db_error(s, rc, err, "reading cluster members");
-    }
-    sqlite3_bind_int64(it->q, 1, cluster_id);
-    it->s = s;
-    *out = it;
-    return WC_OK;
-}
-
-wc_status wc_member_iter_next(wc_member_iter *it, wc_member_row *row, wc_error *err)
-{
-    sqlite3_stmt *q = it->q;
-    int rc = sqlite3_step(q);
-
-    if (rc == SQLITE_DONE)
-        return WC_DONE;
-    if (rc != SQLITE_ROW)
-        return store_db_error(it->s, rc, err, "reading cluster members");
-    row->doc_id = sqlite3_column_int64(q, 0);
-    row->origin_id = store_col_text(q, 1);
-    row->url = store_col_text(q, 2);
-    row->site = store_col_text(q, 3);
-    row->title = store_col_text(q, 4);
-    row->source = store_col_text(q, 5);
-    row->origin = store_col_text(q, 6);
-    row->published_at = store_col_time(q, 7);
-    row->fetched_at = store_col_time(q, 8);
-    row->similarity = sqlite3_column_type(q, 9) == SQLITE_NULL ? 1.0 : sqlite3_column_double(q, 9);
-    row->match_kind = sqlite3_column_int(q, 10);
-    row->word_count = (size_t)sqlite3_column_int64(q, 11);
-    return WC_OK;
-}
-
-void wc_member_iter_free(wc_member_iter *it)
-{
-    if (!it)
-        return;
-    sqlite3_finalize(it->q);
-    free(it);
-}
-
-/* --- stats ----------------------------------------------------------------- */
-
-static wc_status scalar(wc_store *s, const char *sql, int64_t *out, wc_error *err)
-{
-    sqlite3_stmt *q;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
-
-    if (rc != SQLITE_OK)
-        return store_db_error(s, rc, err, "counting");
-    rc = sqlite3_step(q);
-    *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_finalize(q);
-    return rc == SQLITE_ROW ? WC_OK : store_db_error(s, rc, err, "counting");
-}
-
-wc_status wc_store_get_stats(wc_store *s, wc_store_stats *st, wc_error *err)
-{
-    wc_status rc;
-    int64_t pages = 0, page_size = 0;
-    bool snapshot;
-
-    memset(st, 0, sizeof(*st));
-    /* one read transaction: the counts agree with each other while a writer runs */
-    snapshot = sqlite3_get_autocommit(s->db) != 0;
-    if (snapshot && (rc = exec_sql(s, "BEGIN", err, "reading statistics")))
-        return rc;
-    if ((rc = scalar(s, "SELECT count(*) FROM documents", &st->documents, err)) ||
-        (rc = scalar(s, "SELECT count(*) FROM clusters", &st->clusters, err)) ||
-        (rc = scalar(s, "SELECT count(*) FROM clusters WHERE size >= 2", &st->clusters_multi,
-                     err)) ||
-        (rc = scalar(s, "SELECT count(*) FROM documents WHERE match_kind = 1", &st->exact_copies,
-                     err)) ||
-        (rc = scalar(s, "SELECT count(*) FROM documents WHERE match_kind = 2", &st->near_copies,
-                     err)) ||
-        (rc = scalar(s, "SELECT coalesce(max(size), 0) FROM clusters", &st->largest_cluster,
-                     err)) ||
-        (rc = scalar(s, "SELECT count(*) FROM feeds", &st->feeds, err)) ||
-        (rc = scalar(s, "PRAGMA page_count", &pages, err)) ||
-        (rc = scalar(s, "PRAGMA page_size", &page_size, err))) {
-        if (snapshot)
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        return rc;
-    }
-    if (snapshot && (rc = exec_sql(s, "COMMIT", err, "reading statistics")))
-        return rc;
-    st->copies = st->exact_copies + st->near_copies;
-    st->db_bytes = pages * page_size;
-    return WC_OK;
 }

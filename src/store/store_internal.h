@@ -1,6 +1,6 @@
 /*
  * store_internal.h - what the files of the store module share: the
- * handle's layout and the statement helpers. Only the files of src/store/ include it;
+ * handle's layout and the statement helpers (store.c). Only the files of src/store/ include it;
  * the rest of wirecopy sees the opaque wc_store of store.h.
  */
 #ifndef WC_STORE_INTERNAL_H
@@ -8,32 +8,42 @@
 
 #include "wirecopy/store.h"
 #include "wirecopy/store_feeds.h"
+#include "store_writer.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Statements prepared by files other than store.c (store_feeds.c, ...). */
+/*
+ * The handle's statement slots s->st[], one range per file, each file
+ * numbering its statements from its base: store.c from STORE_ST_CORE,
+ * store_docs.c from STORE_ST_DOCS, store_clusters.c from STORE_ST_CLUSTERS.
+ */
+#define STORE_ST_CORE 0
+#define STORE_ST_DOCS 8
+#define STORE_ST_CLUSTERS 24
+#define STORE_STMTS 40
+/* Statements prepared by files other than those above (store_feeds.c, ...). */
 #define STORE_EXTRA_STMTS 48
 
 struct wc_store {
-    sqlite3 *db;                /* the connection */
-    sqlite3_stmt *st[32];       /* store.c's statements, prepared on first use */
+    sqlite3 *db;                          /* the connection */
+    sqlite3_stmt *st[STORE_STMTS];        /* statements, prepared on first use (ranges above) */
     sqlite3_stmt *xst[STORE_EXTRA_STMTS]; /* other store files' statements */
-    char *path;                 /* as given to open */
-    int lock_fd;                /* flock()ed descriptor of a writer, else -1 */
-    bool in_tx;                 /* a transaction is open */
+    char *path;                           /* as given to open */
+    int lock_fd;                          /* flock()ed descriptor of a writer, else -1 */
+    bool in_tx;                           /* a transaction is open */
     bool readonly;
     /* a writer's checkpointer: a thread with its own connection (see store.c) */
     pthread_t ckpt_thread;
     pthread_mutex_t ckpt_mu;
     pthread_cond_t ckpt_cv;
     pthread_mutex_t ckpt_pass_mu; /* held through a checkpoint pass (thread or writer) */
-    bool ckpt_running;          /* the thread was started */
-    bool ckpt_stop;             /* asks it to finish */
-    int wal_frames;             /* frames in the WAL after the last commit (wal hook) */
-    int wal_restart_at;         /* frames at which the writer restarts the WAL */
+    bool ckpt_running;            /* the thread was started */
+    bool ckpt_stop;               /* asks it to finish */
+    int wal_frames;               /* frames in the WAL after the last commit (wal hook) */
+    int wal_restart_at;           /* frames at which the writer restarts the WAL */
 };
 
 /* WAL frames after which a writer restarts the log (store.c; tests lower it). */
@@ -45,6 +55,8 @@ sqlite3_stmt *store_prepare(wc_store *s, sqlite3_stmt **slot, const char *sql, w
 wc_status store_db_error(wc_store *s, int rc, wc_error *err, const char *what);
 /* Step a statement that returns no rows, then reset it. */
 wc_status store_run(wc_store *s, sqlite3_stmt *q, wc_error *err, const char *what);
+/* Run sql (one or more statements, no rows wanted) with sqlite3_exec. */
+wc_status store_exec(wc_store *s, const char *sql, wc_error *err, const char *what);
 /* Reset a statement and clear its bindings. */
 void store_done(sqlite3_stmt *q);
 /* Bind text (NULL binds NULL), a time (INT64_MIN binds NULL). */

@@ -4,21 +4,29 @@
 # mixing incompatible fingerprints.
 . "$(dirname "$0")/lib.sh"
 S="$WC_TEST_DATA/sample"
-plan 14
+plan 16
 
 clusters() { # DB -> one line per cluster: sorted member ids
     WIRECOPY_DB="$1" "$WIRECOPY" export -q --min-size 1 |
         python3 -c "import json,sys; print('\n'.join(sorted(' '.join(sorted(str(m['id']) for m in json.loads(l)['members'])) for l in sys.stdin)))"
 }
+rows() { # DB -> every stored row clustering decides: documents' cluster, kind and similarities, clusters
+    sqlite3 -readonly "$1" "SELECT id, doc_key, cluster_id, match_kind, printf('%.17g', match_similarity),
+        printf('%.17g', similarity), word_count FROM documents ORDER BY id;
+        SELECT * FROM clusters ORDER BY id; SELECT doc_id, hex(fprint) FROM signatures ORDER BY doc_id"
+}
 
 wcx ingest -q "$S/pages"; wcx ingest -q "$S/wire.jsonl"
 before=$(clusters "$WIRECOPY_DB")
+before_rows=$(rows "$WIRECOPY_DB")
 out=$(wcx recluster 2>&1); is $? 0 "recluster exits 0"
 like "$out" "25 documents" "all documents reclustered"
 is "$(clusters "$WIRECOPY_DB")" "$before" "recluster with the same settings changes nothing"
+is "$(rows "$WIRECOPY_DB")" "$before_rows" "... not one stored row"
 
 WIRECOPY_DB="$T/fresh.db" "$WIRECOPY" ingest -q "$S/pages" "$S/wire.jsonl"
 is "$(clusters "$T/fresh.db")" "$before" "a fresh ingest in one run gives the same clusters"
+is "$(rows "$T/fresh.db")" "$before_rows" "... and the same rows, every one"
 
 out=$(wcx ingest --threshold 0.9 "$S/wire.jsonl" 2>&1); is $? 3 "ingest with other settings is refused (3)"
 like "$out" "recluster" "the message says how to change settings"

@@ -1,7 +1,9 @@
 /*
  * test_cluster.c - the cluster index API: exact and near matches, new
- * clusters, errors that leave the index as it was, bulk load, merges with
- * absorbed ids, recluster = fresh ingest, lookups and memory; and band
+ * clusters, errors that leave the index as it was, bulk load (with the
+ * cluster rows it needs), merges with absorbed ids, each cluster's
+ * original and its members' similarities to it, recluster = fresh
+ * ingest, lookups and memory; and band
  * tables built by several threads (after a bulk load, and when they grow)
  * deciding exactly as tables built by one.
  */
@@ -35,9 +37,10 @@ static void paragraph(wc_buf *b, uint64_t id)
     int i;
 
     for (i = 0; i < 35; i++)
-        wc_buf_addf(b, "w%llu%s", (unsigned long long)(rng_next(&s) % 60000),
-                    i + 1 < 35 ? " " : ".");
-    wc_buf_addstr(b, "\n\n");
+        assert_int_equal(wc_buf_addf(b, "w%llu%s", (unsigned long long)(rng_next(&s) % 60000),
+                                     i + 1 < 35 ? " " : "."),
+                         WC_OK);
+    assert_int_equal(wc_buf_addstr(b, "\n\n"), WC_OK);
 }
 
 /* Fingerprint of a text made of paragraphs ids[0..n). */
@@ -110,14 +113,14 @@ static void test_new_exact_near(void **state)
     uint64_t ids[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
 
     story(f->w, ids, 10, &a);
-    assert_int_equal(wc_cluster_assign(f->idx, 5, &a, &m, &err), WC_OK);
+    assert_int_equal(wc_cluster_assign(f->idx, 5, &a, INT64_MIN, &m, &err), WC_OK);
     assert_int_equal(m.kind, WC_MATCH_NEW);
     assert_int_equal(m.cluster_id, 5);
     assert_int_equal(m.best_doc, 0);
     assert_int_equal(m.nabsorbed, 0);
 
     /* the same text again: exact */
-    assert_int_equal(wc_cluster_assign(f->idx, 6, &a, &m, &err), WC_OK);
+    assert_int_equal(wc_cluster_assign(f->idx, 6, &a, INT64_MIN, &m, &err), WC_OK);
     assert_int_equal(m.kind, WC_MATCH_EXACT);
     assert_int_equal(m.cluster_id, 5);
     assert_int_equal(m.best_doc, 5);
@@ -126,7 +129,7 @@ static void test_new_exact_near(void **state)
     /* one paragraph replaced: near */
     ids[6] = 99;
     story(f->w, ids, 10, &b);
-    assert_int_equal(wc_cluster_assign(f->idx, 9, &b, &m, &err), WC_OK);
+    assert_int_equal(wc_cluster_assign(f->idx, 9, &b, INT64_MIN, &m, &err), WC_OK);
     assert_int_equal(m.kind, WC_MATCH_NEAR);
     assert_int_equal(m.cluster_id, 5);
     assert_true(m.best_doc == 5 || m.best_doc == 6);
@@ -135,7 +138,7 @@ static void test_new_exact_near(void **state)
 
     /* another story: new */
     range(f->w, 500, 8, &b);
-    assert_int_equal(wc_cluster_assign(f->idx, 12, &b, &m, &err), WC_OK);
+    assert_int_equal(wc_cluster_assign(f->idx, 12, &b, INT64_MIN, &m, &err), WC_OK);
     assert_int_equal(m.kind, WC_MATCH_NEW);
     assert_int_equal(m.cluster_id, 12);
 
@@ -158,23 +161,23 @@ static void test_errors_leave_index_unchanged(void **state)
     wc_error err = WC_ERROR_INIT;
 
     range(f->w, 1, 6, &a);
-    assert_int_equal(wc_cluster_assign(f->idx, 1, &a, &m, &err), WC_OK);
+    assert_int_equal(wc_cluster_assign(f->idx, 1, &a, INT64_MIN, &m, &err), WC_OK);
     /* the same id twice */
-    assert_int_equal(wc_cluster_assign(f->idx, 1, &a, &m, &err), WC_ERR_USAGE);
+    assert_int_equal(wc_cluster_assign(f->idx, 1, &a, INT64_MIN, &m, &err), WC_ERR_USAGE);
     assert_int_equal(wc_cluster_index_load(f->idx, 1, 1, &a, &err), WC_ERR_USAGE);
     /* not a rowid */
-    assert_int_equal(wc_cluster_assign(f->idx, 0, &a, &m, &err), WC_ERR_USAGE);
-    assert_int_equal(wc_cluster_assign(f->idx, -4, &a, &m, &err), WC_ERR_USAGE);
+    assert_int_equal(wc_cluster_assign(f->idx, 0, &a, INT64_MIN, &m, &err), WC_ERR_USAGE);
+    assert_int_equal(wc_cluster_assign(f->idx, -4, &a, INT64_MIN, &m, &err), WC_ERR_USAGE);
     /* a fingerprint made under other parameters */
     other.shingle = 4;
     w2 = wc_fp_worker_new(&other);
     range(w2, 1, 6, &b);
-    assert_int_equal(wc_cluster_assign(f->idx, 2, &b, &m, &err), WC_ERR_USAGE);
+    assert_int_equal(wc_cluster_assign(f->idx, 2, &b, INT64_MIN, &m, &err), WC_ERR_USAGE);
     assert_true(strstr(err.msg, "other parameters") != NULL);
     wc_fp_worker_free(w2);
     assert_int_equal(wc_cluster_index_count(f->idx), 1);
     /* the index still works */
-    assert_int_equal(wc_cluster_assign(f->idx, 2, &a, &m, &err), WC_OK);
+    assert_int_equal(wc_cluster_assign(f->idx, 2, &a, INT64_MIN, &m, &err), WC_OK);
     assert_int_equal(m.kind, WC_MATCH_EXACT);
     assert_null(wc_cluster_index_new(&(wc_fp_params){0}));
     wc_cluster_index_free(NULL);
@@ -194,11 +197,11 @@ static void test_merge_reports_absorbed(void **state)
     range(f->w, 1, 3, &head); /* the first three paragraphs: a cut copy */
     range(f->w, 4, 9, &tail); /* the rest, without the lead */
     range(f->w, 1, 12, &o);   /* the whole story */
-    assert_int_equal(wc_cluster_assign(f->idx, 10, &head, &m, &err), WC_OK);
+    assert_int_equal(wc_cluster_assign(f->idx, 10, &head, INT64_MIN, &m, &err), WC_OK);
     assert_int_equal(m.kind, WC_MATCH_NEW);
-    assert_int_equal(wc_cluster_assign(f->idx, 11, &tail, &m, &err), WC_OK);
+    assert_int_equal(wc_cluster_assign(f->idx, 11, &tail, INT64_MIN, &m, &err), WC_OK);
     assert_int_equal(m.kind, WC_MATCH_NEW);
-    assert_int_equal(wc_cluster_assign(f->idx, 12, &o, &m, &err), WC_OK);
+    assert_int_equal(wc_cluster_assign(f->idx, 12, &o, INT64_MIN, &m, &err), WC_OK);
     assert_int_equal(m.kind, WC_MATCH_NEAR);
     assert_int_equal(m.cluster_id, 10);
     assert_int_equal(m.nabsorbed, 1);
@@ -244,12 +247,14 @@ static void test_recluster_equals_fresh_ingest(void **state)
     wc_error err = WC_ERROR_INIT;
 
     for (i = 0; i < n; i++)
-        assert_int_equal(wc_cluster_assign(f->idx, (int64_t)i + 1, &fps[i], &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(f->idx, (int64_t)i + 1, &fps[i], INT64_MIN, &m, &err),
+                         WC_OK);
     for (i = 0; i < n; i++)
         first[i] = cluster_of(f->idx, (int64_t)i + 1);
     /* recluster: a new index, the same documents in the same order */
     for (i = 0; i < n; i++)
-        assert_int_equal(wc_cluster_assign(again, (int64_t)i + 1, &fps[i], &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(again, (int64_t)i + 1, &fps[i], INT64_MIN, &m, &err),
+                         WC_OK);
     for (i = 0; i < n; i++)
         assert_int_equal(cluster_of(again, (int64_t)i + 1), first[i]);
     /* and the stories came out as made: 40 clusters */
@@ -262,38 +267,253 @@ static void test_recluster_equals_fresh_ingest(void **state)
     wc_cluster_index_free(again);
 }
 
+/* A time for document i of a test corpus: a quarter undated, the rest on few values, out of order.
+ */
+static int64_t doc_time(size_t i)
+{
+    return i % 4 == 0 ? INT64_MIN : 1700000000 + (int64_t)(i * 7919 % 23) * 3600;
+}
+
+/* Every member of a cluster with its similarity to the original, summed up in one figure. */
+struct members_digest {
+    size_t n;
+    uint64_t h;
+};
+
+static wc_status digest_member(void *ctx, int64_t doc_id, double similarity)
+{
+    struct members_digest *d = ctx;
+    uint64_t v;
+
+    memcpy(&v, &similarity, sizeof(v));
+    d->h += ((uint64_t)doc_id * 0x9e3779b97f4a7c15ULL) ^ v; /* order-free */
+    d->n++;
+    return WC_OK;
+}
+
+/* a and b hold the same clusters for documents 1..n: rows, members and similarities. */
+static void assert_same_clusters(wc_cluster_index *a, wc_cluster_index *b, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        int64_t c = cluster_of(a, (int64_t)i + 1);
+        wc_cluster_info ra, rb;
+        struct members_digest da = {0, 0}, db = {0, 0};
+        assert_int_equal(cluster_of(b, (int64_t)i + 1), c);
+        assert_int_equal(wc_cluster_index_cluster(a, c, &ra), WC_OK);
+        assert_int_equal(wc_cluster_index_cluster(b, c, &rb), WC_OK);
+        assert_memory_equal(&ra, &rb, sizeof(ra));
+        assert_int_equal(wc_cluster_index_members(a, c, digest_member, &da), WC_OK);
+        assert_int_equal(wc_cluster_index_members(b, c, digest_member, &db), WC_OK);
+        assert_int_equal(da.n, (size_t)ra.size);
+        assert_int_equal(da.n, db.n);
+        assert_true(da.h == db.h);
+    }
+}
+
+/* Load documents 1..n of `from` into `to` (in reverse), then their clusters' rows. */
+static void load_from(wc_cluster_index *to, wc_cluster_index *from, const wc_fprint *fps, size_t n)
+{
+    wc_error err = WC_ERROR_INIT;
+    wc_cluster_info row;
+    size_t i;
+
+    for (i = n; i-- > 0;)
+        assert_int_equal(wc_cluster_index_load(to, (int64_t)i + 1, cluster_of(from, (int64_t)i + 1),
+                                               &fps[i], &err),
+                         WC_OK);
+    for (i = 0; i < n; i++) {
+        assert_int_equal(wc_cluster_index_cluster(from, cluster_of(from, (int64_t)i + 1), &row),
+                         WC_OK);
+        assert_int_equal(wc_cluster_index_load_cluster(to, &row, &err), WC_OK);
+    }
+}
+
 /*
  * Start-up: loading the stored rows gives an index that decides new
- * documents exactly as the index that made those rows.
+ * documents exactly as the index that made those rows, originals and
+ * similarities to them included.
  */
 static void test_load_then_assign(void **state)
 {
     struct fixture *f = *state;
     static wc_fprint fps[300];
-    size_t n = corpus(f->w, fps, 300), half = n / 2, i;
+    size_t n = corpus(f->w, fps, 300), half = n / 2, i, moved = 0;
     wc_cluster_index *loaded = wc_cluster_index_new(&f->p);
     wc_match m1, m2;
     wc_error err = WC_ERROR_INIT;
 
     for (i = 0; i < half; i++)
-        assert_int_equal(wc_cluster_assign(f->idx, (int64_t)i + 1, &fps[i], &m1, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(f->idx, (int64_t)i + 1, &fps[i], doc_time(i), &m1, &err),
+                         WC_OK);
     /* load in reverse order, as a store might return rows, after reserving room */
     assert_int_equal(wc_cluster_index_reserve(loaded, half, &err), WC_OK);
     assert_int_equal(wc_cluster_index_reserve(loaded, (size_t)1 << 40, &err), WC_ERR_LIMIT);
-    for (i = half; i-- > 0;)
-        assert_int_equal(wc_cluster_index_load(loaded, (int64_t)i + 1,
-                                               cluster_of(f->idx, (int64_t)i + 1), &fps[i], &err),
-                         WC_OK);
+    load_from(loaded, f->idx, fps, half);
     assert_int_equal(wc_cluster_index_count(loaded), half);
+    assert_same_clusters(f->idx, loaded, half);
     for (i = half; i < n; i++) {
-        assert_int_equal(wc_cluster_assign(f->idx, (int64_t)i + 1, &fps[i], &m1, &err), WC_OK);
-        assert_int_equal(wc_cluster_assign(loaded, (int64_t)i + 1, &fps[i], &m2, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(f->idx, (int64_t)i + 1, &fps[i], doc_time(i), &m1, &err),
+                         WC_OK);
+        assert_int_equal(wc_cluster_assign(loaded, (int64_t)i + 1, &fps[i], doc_time(i), &m2, &err),
+                         WC_OK);
         assert_int_equal(m1.kind, m2.kind);
         assert_int_equal(m1.cluster_id, m2.cluster_id);
+        assert_int_equal(m1.original_id, m2.original_id);
+        assert_true(m1.original_similarity == m2.original_similarity);
+        assert_int_equal(m1.original_changed, m2.original_changed);
+        moved += m1.original_changed;
     }
-    for (i = 0; i < n; i++)
-        assert_int_equal(cluster_of(f->idx, (int64_t)i + 1), cluster_of(loaded, (int64_t)i + 1));
+    assert_true(moved > 5);
+    assert_same_clusters(f->idx, loaded, n);
     wc_cluster_index_free(loaded);
+}
+
+/*
+ * A loaded cluster needs its stored row before the first decision, and a
+ * row that does not fit the loaded members is damage.
+ */
+static void test_load_needs_fitting_rows(void **state)
+{
+    struct fixture *f = *state;
+    wc_fprint a, b, c;
+    wc_match m;
+    wc_error err = WC_ERROR_INIT;
+    wc_cluster_info row = {10, 11, 2, 5, 9};
+
+    range(f->w, 1, 6, &a);
+    range(f->w, 50, 6, &b);
+    range(f->w, 90, 6, &c);
+    assert_int_equal(wc_cluster_index_load(f->idx, 10, 10, &a, &err), WC_OK);
+    assert_int_equal(wc_cluster_index_load(f->idx, 11, 10, &a, &err), WC_OK);
+    assert_int_equal(wc_cluster_index_load(f->idx, 12, 12, &b, &err), WC_OK);
+    /* cluster 12 has no row yet: no decision */
+    assert_int_equal(wc_cluster_index_load_cluster(f->idx, &row, &err), WC_OK);
+    assert_int_equal(wc_cluster_assign(f->idx, 20, &c, 7, &m, &err), WC_ERR_CORRUPT);
+    assert_non_null(strstr(err.msg, "cluster 12"));
+    assert_int_equal(wc_cluster_index_count(f->idx), 3); /* nothing changed */
+    /* rows that do not fit: an original from another cluster, another size */
+    row.id = 12;
+    row.original_id = 10;
+    row.size = 1;
+    assert_int_equal(wc_cluster_index_load_cluster(f->idx, &row, &err), WC_ERR_CORRUPT);
+    row.original_id = 12;
+    row.size = 3;
+    assert_int_equal(wc_cluster_index_load_cluster(f->idx, &row, &err), WC_ERR_CORRUPT);
+    /* a row of a cluster with no loaded member is nothing to decide about */
+    row.id = 99;
+    row.original_id = 99;
+    assert_int_equal(wc_cluster_index_load_cluster(f->idx, &row, &err), WC_OK);
+    row.id = 12;
+    row.original_id = 12;
+    row.size = 1;
+    assert_int_equal(wc_cluster_index_load_cluster(f->idx, &row, &err), WC_OK);
+    assert_int_equal(wc_cluster_assign(f->idx, 20, &c, 7, &m, &err), WC_OK);
+    /* an exact copy of cluster 10's text, earlier than its stored original (time 5) */
+    assert_int_equal(wc_cluster_assign(f->idx, 21, &a, 4, &m, &err), WC_OK);
+    assert_int_equal(m.cluster_id, 10);
+    assert_int_equal(m.original_id, 21);
+    assert_true(m.original_changed);
+    assert_int_equal(wc_cluster_index_cluster(f->idx, 10, &row), WC_OK);
+    assert_int_equal(row.size, 3);
+    assert_int_equal(row.first_seen, 4);
+    assert_int_equal(row.last_seen, 9);
+}
+
+/* Collect the members' similarities by doc id (1..8). */
+static wc_status member_sim(void *ctx, int64_t doc_id, double similarity)
+{
+    double *sims = ctx;
+
+    if (doc_id < 1 || doc_id > 8)
+        return WC_ERR_USAGE;
+    sims[doc_id] = similarity;
+    return WC_OK;
+}
+
+/*
+ * The original: dated before undated, then the earlier time, then more
+ * words, then the smaller id; through joins, exact copies and a merge,
+ * with each member's similarity to it.
+ */
+static void test_original_is_the_earliest_member(void **state)
+{
+    struct fixture *f = *state;
+    wc_fprint full, longer, head, tail, whole;
+    wc_match m;
+    wc_error err = WC_ERROR_INIT;
+    wc_cluster_info row;
+    wc_similarity sim;
+    double sims[9];
+    uint64_t ids[14];
+    int k;
+
+    range(f->w, 1, 12, &full);
+    for (k = 0; k < 14; k++)
+        ids[k] = 1 + (uint64_t)k;
+    story(f->w, ids, 14, &longer); /* the same story, two paragraphs more: more words */
+    /* 1: undated founder; it is the original */
+    assert_int_equal(wc_cluster_assign(f->idx, 1, &full, INT64_MIN, &m, &err), WC_OK);
+    assert_int_equal(m.original_id, 1);
+    assert_true(m.original_similarity == 1.0);
+    assert_false(m.original_changed);
+    /* 2: the first dated member comes first */
+    assert_int_equal(wc_cluster_assign(f->idx, 2, &longer, 500, &m, &err), WC_OK);
+    assert_int_equal(m.kind, WC_MATCH_NEAR);
+    assert_int_equal(m.original_id, 2);
+    assert_true(m.original_changed);
+    assert_true(m.original_similarity == 1.0);
+    /* 3: later: 2 stays, and 3's similarity to 2 is told */
+    assert_int_equal(wc_cluster_assign(f->idx, 3, &full, 600, &m, &err), WC_OK);
+    assert_int_equal(m.kind, WC_MATCH_EXACT);
+    assert_int_equal(m.original_id, 2);
+    assert_false(m.original_changed);
+    wc_fprint_similarity(&full, &longer, &sim);
+    assert_true(m.original_similarity == sim.score);
+    /* 4: as early as 2 but fewer words: 2 stays; 5: as early, as many words, larger id: 2 stays */
+    assert_int_equal(wc_cluster_assign(f->idx, 4, &full, 500, &m, &err), WC_OK);
+    assert_int_equal(m.original_id, 2);
+    assert_false(m.original_changed);
+    assert_int_equal(wc_cluster_assign(f->idx, 5, &longer, 500, &m, &err), WC_OK);
+    assert_int_equal(m.original_id, 2);
+    /* 6: earlier: the original */
+    assert_int_equal(wc_cluster_assign(f->idx, 6, &full, 400, &m, &err), WC_OK);
+    assert_int_equal(m.original_id, 6);
+    assert_true(m.original_changed);
+    assert_int_equal(wc_cluster_index_cluster(f->idx, 1, &row), WC_OK);
+    assert_int_equal(row.original_id, 6);
+    assert_int_equal(row.size, 6);
+    assert_int_equal(row.first_seen, 400);
+    assert_int_equal(row.last_seen, 600);
+    /* every member's similarity is to 6 */
+    memset(sims, 0, sizeof(sims));
+    assert_int_equal(wc_cluster_index_members(f->idx, 1, member_sim, sims), WC_OK);
+    assert_true(sims[6] == 1.0);
+    assert_true(sims[1] == 1.0 && sims[3] == 1.0 && sims[4] == 1.0); /* the same text */
+    wc_fprint_similarity(&longer, &full, &sim);
+    assert_true(sims[2] == sim.score && sims[5] == sim.score);
+    assert_true(sim.score < 1.0);
+    assert_int_equal(wc_cluster_index_members(f->idx, 77, member_sim, sims), WC_ERR_NOTFOUND);
+
+    /* a merge: two clusters, the later-founded one with the earlier original */
+    range(f->w, 200, 3, &head);
+    range(f->w, 203, 9, &tail);
+    range(f->w, 200, 12, &whole);
+    assert_int_equal(wc_cluster_assign(f->idx, 7, &head, 90, &m, &err), WC_OK);
+    assert_int_equal(wc_cluster_assign(f->idx, 8, &tail, 80, &m, &err), WC_OK);
+    assert_int_equal(m.kind, WC_MATCH_NEW);
+    assert_int_equal(wc_cluster_assign(f->idx, 9, &whole, 100, &m, &err), WC_OK);
+    assert_int_equal(m.nabsorbed, 1);
+    assert_int_equal(m.cluster_id, 7);
+    assert_int_equal(m.original_id, 8);
+    assert_true(m.original_changed);
+    assert_int_equal(wc_cluster_index_cluster(f->idx, 8, &row), WC_ERR_NOTFOUND); /* absorbed */
+    assert_int_equal(wc_cluster_index_cluster(f->idx, 7, &row), WC_OK);
+    assert_int_equal(row.original_id, 8);
+    assert_int_equal(row.size, 3);
+    assert_int_equal(row.first_seen, 80);
+    assert_int_equal(row.last_seen, 100);
 }
 
 static void test_memory_reported(void **state)
@@ -306,7 +526,8 @@ static void test_memory_reported(void **state)
 
     for (i = 0; i < 3000; i++) {
         range(f->w, 100000 + 10 * i, 3, &fp);
-        assert_int_equal(wc_cluster_assign(f->idx, (int64_t)i + 1, &fp, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(f->idx, (int64_t)i + 1, &fp, INT64_MIN, &m, &err),
+                         WC_OK);
         assert_int_equal(m.kind, WC_MATCH_NEW);
     }
     assert_true(wc_cluster_index_memory(f->idx) > empty);
@@ -339,12 +560,12 @@ static void paragraph_edit(wc_buf *b, uint64_t id, unsigned edit, uint64_t tag)
     for (i = 0; i < 35; i++) {
         uint64_t word = rng_next(&s) % 60000;
         if (i == edit)
-            wc_buf_addf(b, "x%llu", (unsigned long long)tag);
+            assert_int_equal(wc_buf_addf(b, "x%llu", (unsigned long long)tag), WC_OK);
         else
-            wc_buf_addf(b, "w%llu", (unsigned long long)word);
-        wc_buf_addstr(b, i + 1 < 35 ? " " : ".");
+            assert_int_equal(wc_buf_addf(b, "w%llu", (unsigned long long)word), WC_OK);
+        assert_int_equal(wc_buf_addstr(b, i + 1 < 35 ? " " : "."), WC_OK);
     }
-    wc_buf_addstr(b, "\n\n");
+    assert_int_equal(wc_buf_addstr(b, "\n\n"), WC_OK);
 }
 
 static wc_fprint *crowded_crawl(wc_fp_worker *w, size_t n)
@@ -399,7 +620,7 @@ static wc_fprint *crowded_crawl(wc_fp_worker *w, size_t n)
 /* Everything a decision says, in one number. */
 static uint64_t match_digest(const wc_match *m)
 {
-    uint64_t h = 1469598103934665603ULL, v[7];
+    uint64_t h = 1469598103934665603ULL, v[10];
     size_t i;
 
     v[0] = (uint64_t)m->doc_id;
@@ -409,7 +630,10 @@ static uint64_t match_digest(const wc_match *m)
     memcpy(&v[4], &m->similarity, 8);
     memcpy(&v[5], &m->jaccard, 8);
     memcpy(&v[6], &m->containment, 8);
-    for (i = 0; i < 7; i++)
+    v[7] = (uint64_t)m->original_id;
+    memcpy(&v[8], &m->original_similarity, 8);
+    v[9] = m->original_changed;
+    for (i = 0; i < 10; i++)
         h = (h ^ v[i]) * 0x100000001b3ULL;
     for (i = 0; i < m->nabsorbed; i++)
         h = (h ^ (uint64_t)m->absorbed[i]) * 0x100000001b3ULL;
@@ -418,12 +642,13 @@ static uint64_t match_digest(const wc_match *m)
 
 /* What one way of building the index decided. */
 struct outcome {
-    uint64_t dig[PAR_DOCS];    /* each assignment (0 for loaded documents) */
-    int64_t at_load[PAR_DOCS]; /* cluster of documents 1..PAR_LOADED after that many */
-    int64_t end[PAR_DOCS];     /* cluster of every document at the end */
-    size_t merges;             /* assignments that absorbed a cluster */
-    size_t memory[PAR_DOCS];   /* wc_cluster_index_memory after each assignment: when the
-                                  tables grew, which follows how many members they took */
+    uint64_t dig[PAR_DOCS];                /* each assignment (0 for loaded documents) */
+    int64_t at_load[PAR_DOCS];             /* cluster of documents 1..PAR_LOADED after that many */
+    wc_cluster_info row_at_load[PAR_DOCS]; /* ... and its row */
+    int64_t end[PAR_DOCS];                 /* cluster of every document at the end */
+    size_t merges;                         /* assignments that absorbed a cluster */
+    size_t memory[PAR_DOCS]; /* wc_cluster_index_memory after each assignment: when the
+                                tables grew, which follows how many members they took */
 };
 
 /*
@@ -438,14 +663,18 @@ static void assign_rest(wc_cluster_index *idx, const wc_fprint *fps, size_t firs
 
     for (i = first; i < PAR_DOCS; i++) {
         wc_match m;
-        assert_int_equal(wc_cluster_assign(idx, (int64_t)i + 1, &fps[i], &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, (int64_t)i + 1, &fps[i], doc_time(i), &m, &err),
+                         WC_OK);
         o->dig[i] = match_digest(&m);
         o->merges += m.nabsorbed > 0;
         o->memory[i] = wc_cluster_index_memory(idx);
         if (i + 1 == PAR_LOADED) {
             size_t j;
-            for (j = 0; j < PAR_LOADED; j++)
+            for (j = 0; j < PAR_LOADED; j++) {
                 o->at_load[j] = cluster_of(idx, (int64_t)j + 1);
+                assert_int_equal(wc_cluster_index_cluster(idx, o->at_load[j], &o->row_at_load[j]),
+                                 WC_OK);
+            }
         }
     }
     for (i = 0; i < PAR_DOCS; i++)
@@ -489,6 +718,8 @@ static void run_load(const wc_fp_params *p, const wc_fprint *fps, const struct o
         assert_int_equal(
             wc_cluster_index_load(idx, (int64_t)i + 1, stored->at_load[i], &fps[i], &err), WC_OK);
     }
+    for (k = 0; k < PAR_LOADED; k++)
+        assert_int_equal(wc_cluster_index_load_cluster(idx, &stored->row_at_load[k], &err), WC_OK);
     /* lookups and the memory figure work before the first assignment */
     assert_int_equal(cluster_of(idx, 1), stored->at_load[0]);
     assert_true(wc_cluster_index_memory(idx) > (size_t)PAR_LOADED * 100);
@@ -604,6 +835,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_merge_reports_absorbed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recluster_equals_fresh_ingest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_then_assign, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_needs_fitting_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_original_is_the_earliest_member, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parallel_build_decides_as_serial, setup, teardown),
     };

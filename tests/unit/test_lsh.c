@@ -30,9 +30,10 @@ static void paragraph(wc_buf *b, uint64_t id, int words)
     int i;
 
     for (i = 0; i < words; i++)
-        wc_buf_addf(b, "t%llu%s", (unsigned long long)(rng_next(&s) % 80000),
-                    i + 1 < words ? " " : ".");
-    wc_buf_addstr(b, "\n\n");
+        assert_int_equal(wc_buf_addf(b, "t%llu%s", (unsigned long long)(rng_next(&s) % 80000),
+                                     i + 1 < words ? " " : "."),
+                         WC_OK);
+    assert_int_equal(wc_buf_addstr(b, "\n\n"), WC_OK);
 }
 
 static void fp_of(wc_fp_worker *w, const wc_buf *b, wc_fprint *fp)
@@ -66,10 +67,10 @@ static void test_near_found_unrelated_not(void **state)
         fp_of(w, &a, &fa);
         fp_of(w, &b, &fb);
         fp_of(w, &c, &fc);
-        assert_int_equal(wc_cluster_assign(idx, id++, &fa, &m, &err), WC_OK);
-        assert_int_equal(wc_cluster_assign(idx, id++, &fb, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, id++, &fa, INT64_MIN, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, id++, &fb, INT64_MIN, &m, &err), WC_OK);
         found += m.kind == WC_MATCH_NEAR && m.cluster_id == id - 2;
-        assert_int_equal(wc_cluster_assign(idx, id++, &fc, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, id++, &fc, INT64_MIN, &m, &err), WC_OK);
         false_found += m.kind != WC_MATCH_NEW;
         wc_buf_release(&a);
         wc_buf_release(&b);
@@ -110,8 +111,8 @@ static void run_cut_copies(const wc_fp_params *p, int *found_out)
         }
         fp_of(w, &full, &ff);
         fp_of(w, &cut, &fc);
-        assert_int_equal(wc_cluster_assign(idx, id++, &ff, &m, &err), WC_OK);
-        assert_int_equal(wc_cluster_assign(idx, id++, &fc, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, id++, &ff, INT64_MIN, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, id++, &fc, INT64_MIN, &m, &err), WC_OK);
         found += m.kind == WC_MATCH_NEAR && m.cluster_id == id - 2;
         wc_buf_release(&full);
         wc_buf_release(&cut);
@@ -158,10 +159,10 @@ static void test_crowded_buckets(void **state)
         wc_buf page = WC_BUF_INIT;
         wc_fprint fp;
         wc_match m;
-        wc_buf_addf(&page, "Page %d of the site\n\n", i);
-        wc_buf_add(&page, body.buf, body.len);
+        assert_int_equal(wc_buf_addf(&page, "Page %d of the site\n\n", i), WC_OK);
+        assert_int_equal(wc_buf_add(&page, body.buf, body.len), WC_OK);
         fp_of(w, &page, &fp);
-        assert_int_equal(wc_cluster_assign(idx, i + 1, &fp, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, i + 1, &fp, INT64_MIN, &m, &err), WC_OK);
         if (i == 0)
             assert_int_equal(m.kind, WC_MATCH_NEW);
         else {
@@ -210,8 +211,8 @@ static void test_other_band_shapes(void **state)
         }
         fp_of(w, &a, &fa);
         fp_of(w, &b, &fb);
-        assert_int_equal(wc_cluster_assign(idx, 1, &fa, &m, &err), WC_OK);
-        assert_int_equal(wc_cluster_assign(idx, 2, &fb, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, 1, &fa, INT64_MIN, &m, &err), WC_OK);
+        assert_int_equal(wc_cluster_assign(idx, 2, &fb, INT64_MIN, &m, &err), WC_OK);
         assert_int_equal(m.kind, WC_MATCH_NEAR);
         assert_int_equal(m.cluster_id, 1);
         wc_buf_release(&a);

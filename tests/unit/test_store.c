@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "wirecopy/store.h"
+#include "store/store_writer.h"
 #include "store/store_internal.h"
 #include "wc_test.h"
 
@@ -200,14 +201,53 @@ static void test_second_writer_is_refused(void **state)
     wc_store_close(b);
 }
 
+struct keys {
+    int n;
+    int64_t id[4];
+    uint64_t hash[4];
+};
+
+static wc_status collect_key(void *ctx, int64_t doc_id, uint64_t key_hash)
+{
+    struct keys *k = ctx;
+
+    if (k->n == 4)
+        return WC_ERR_LIMIT;
+    k->id[k->n] = doc_id;
+    k->hash[k->n++] = key_hash;
+    return WC_OK;
+}
+
+struct fprints {
+    int n;
+    int64_t id[4], cluster[4], t[4];
+    char blob[4][8];
+};
+
+static wc_status collect_fprint(void *ctx, int64_t doc_id, int64_t cluster_id, int64_t t,
+                                const void *blob, size_t len)
+{
+    struct fprints *f = ctx;
+
+    if (f->n == 4 || len >= sizeof(f->blob[0]))
+        return WC_ERR_LIMIT;
+    f->id[f->n] = doc_id;
+    f->cluster[f->n] = cluster_id;
+    f->t[f->n] = t;
+    memcpy(f->blob[f->n], blob, len);
+    f->blob[f->n++][len] = '\0';
+    return WC_OK;
+}
+
 static void test_documents_and_dedup_key(void **state)
 {
     struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
     int64_t id = 0;
+    struct keys keys;
+    struct fprints fps;
     wc_doc d;
-    wc_buf blob = WC_BUF_INIT;
 
     assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     assert_int_equal(wc_store_next_doc_id(s, &id, &err), WC_OK);
@@ -216,18 +256,28 @@ static void test_documents_and_dedup_key(void **state)
     d = doc(1, "id:a", hash_a, 1, 1000, "site-a");
     assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
     assert_int_equal(wc_store_commit(s, &err), WC_OK);
-    assert_int_equal(wc_store_find_doc(s, "id:a", hash_a, &id, &err), WC_OK);
-    assert_int_equal(id, 1);
-    /* same key, other content; other key, same content: both new items */
-    assert_int_equal(wc_store_find_doc(s, "id:a", hash_b, &id, &err), WC_ERR_NOTFOUND);
-    assert_int_equal(wc_store_find_doc(s, "id:b", hash_a, &id, &err), WC_ERR_NOTFOUND);
+    /* the key index hands back each document with the hash of its key (the "already
+       stored?" set of ingest is loaded from it) */
+    keys.n = 0;
+    assert_int_equal(wc_store_each_key(s, collect_key, &keys, &err), WC_OK);
+    assert_int_equal(keys.n, 1);
+    assert_int_equal(keys.id[0], 1);
+    assert_true(keys.hash[0] == wc_store_key_hash("id:a"));
+    assert_true(wc_store_key_hash("id:a") != wc_store_key_hash("id:b"));
     assert_int_equal(wc_store_next_doc_id(s, &id, &err), WC_OK);
     assert_int_equal(id, 2);
-    assert_int_equal(wc_store_get_fprint(s, 1, &blob, &err), WC_OK);
-    assert_int_equal(blob.len, 4);
-    assert_memory_equal(blob.buf, "blob", 4);
-    assert_int_equal(wc_store_get_fprint(s, 7, &blob, &err), WC_ERR_NOTFOUND);
-    wc_buf_release(&blob);
+    /* the fingerprint scan hands back the blob and the cluster, and the time when asked */
+    fps.n = 0;
+    assert_int_equal(wc_store_each_fprint(s, false, collect_fprint, &fps, &err), WC_OK);
+    assert_int_equal(fps.n, 1);
+    assert_int_equal(fps.id[0], 1);
+    assert_int_equal(fps.cluster[0], 1);
+    assert_true(fps.t[0] == INT64_MIN);
+    assert_string_equal(fps.blob[0], "blob");
+    fps.n = 0;
+    assert_int_equal(wc_store_each_fprint(s, true, collect_fprint, &fps, &err), WC_OK);
+    assert_int_equal(fps.n, 1);
+    assert_int_equal(fps.t[0], 1000);
     wc_store_close(s);
 }
 
@@ -254,51 +304,85 @@ static void test_rollback_keeps_earlier_commits(void **state)
     sql_text_is(f->path, "PRAGMA integrity_check", "ok");
 }
 
-static void test_cluster_rows_rep_and_member_order(void **state)
+static wc_status collect_row(void *ctx, const wc_cluster_info *row)
+{
+    wc_cluster_info *rows = ctx;
+
+    if (rows[0].size == 4)
+        return WC_ERR_LIMIT;
+    rows[1 + rows[0].size++] = *row;
+    return WC_OK;
+}
+
+/*
+ * The writer puts cluster rows as the index hands them; listings, one
+ * cluster and the members read them, the members earliest first by the
+ * rule of original.h.
+ */
+static void test_cluster_rows_and_member_order(void **state)
 {
     struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
     wc_doc d;
-    int64_t rep = 0;
-    bool changed = false;
     wc_cluster_iter *it = NULL;
     wc_cluster_row row;
     wc_member_iter *mi = NULL;
     wc_member_row m;
     wc_buf strings = WC_BUF_INIT;
-    int64_t order[4];
-    int n = 0;
+    wc_cluster_info one = {1, 5, 5, 100, 500}, four = {4, 4, 1, 50, 50}, rows[5];
+    int64_t order[8];
+    int n = 0, k;
 
     assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     assert_int_equal(wc_store_begin(s, &err), WC_OK);
-    /* cluster 1: doc 1 (t=500), doc 2 (t=100: the original), doc 3 (undated) */
+    /*
+     * cluster 1: doc 1 (t=500), doc 2 (t=100), doc 3 (undated), docs 5 and 6
+     * (t=100 and more words than doc 2): 5 is the original (dated, earliest,
+     * more words than 2, older than 6)
+     */
     d = doc(1, "id:1", hash_a, 1, 500, "beta.example");
+    d.match_kind = WC_MATCH_NEAR;
+    d.similarity = 0.75;
     assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
-    assert_int_equal(wc_store_refresh_cluster(s, 1, &rep, &changed, &err), WC_OK);
-    assert_int_equal(rep, 1);
-    assert_true(changed);
     d = doc(2, "id:2", hash_a, 1, 100, "alpha.example");
     assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
     d = doc(3, "id:3", hash_a, 1, INT64_MIN, "alpha.example");
+    d.match_kind = WC_MATCH_EXACT;
     assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
-    assert_int_equal(wc_store_refresh_cluster(s, 1, &rep, &changed, &err), WC_OK);
-    assert_int_equal(rep, 2);
-    assert_true(changed);
-    assert_int_equal(wc_store_refresh_cluster(s, 1, &rep, &changed, &err), WC_OK);
-    assert_false(changed);
+    d = doc(6, "id:6", hash_a, 1, 100, "alpha.example");
+    d.word_count = 9;
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    d = doc(5, "id:5", hash_a, 1, 100, "alpha.example");
+    d.word_count = 9;
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    /* a first row, then the one the index hands over later: the later one stands */
+    one.original_id = 2;
+    one.size = 3;
+    assert_int_equal(wc_store_put_cluster(s, &one, &err), WC_OK);
+    one.original_id = 5;
+    one.size = 5;
+    assert_int_equal(wc_store_put_cluster(s, &one, &err), WC_OK);
     /* cluster 4, a singleton */
     d = doc(4, "id:4", hash_b, 4, 50, NULL);
     assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
-    assert_int_equal(wc_store_refresh_cluster(s, 4, &rep, &changed, &err), WC_OK);
-    assert_int_equal(wc_store_set_similarity(s, 1, 0.75, &err), WC_OK);
+    assert_int_equal(wc_store_put_cluster(s, &four, &err), WC_OK);
     assert_int_equal(wc_store_commit(s, &err), WC_OK);
+
+    /* the start-up scan gives the rows back as they were put */
+    memset(rows, 0, sizeof(rows));
+    assert_int_equal(wc_store_each_cluster(s, collect_row, rows, &err), WC_OK);
+    assert_int_equal(rows[0].size, 2);
+    for (k = 1; k <= 2; k++) {
+        const wc_cluster_info *want = rows[k].id == 1 ? &one : &four;
+        assert_memory_equal(&rows[k], want, sizeof(*want));
+    }
 
     assert_int_equal(wc_store_clusters(s, 2, WC_ORDER_ID, 0, true, &it, &err), WC_OK);
     assert_int_equal(wc_cluster_iter_next(it, &row, &err), WC_OK);
     assert_int_equal(row.id, 1);
-    assert_int_equal(row.size, 3);
-    assert_int_equal(row.rep_id, 2);
+    assert_int_equal(row.size, 5);
+    assert_int_equal(row.original_id, 5);
     assert_int_equal(row.first_seen, 100);
     assert_int_equal(row.last_seen, 500);
     assert_string_equal(row.sites, "alpha.example, beta.example");
@@ -313,18 +397,32 @@ static void test_cluster_rows_rep_and_member_order(void **state)
     assert_int_equal(wc_cluster_iter_next(it, &row, &err), WC_DONE);
     wc_cluster_iter_free(it);
 
-    /* members: dated ones by time, undated last */
+    /* members: dated ones by time, more words first at one time, then id; undated last */
     assert_int_equal(wc_store_members(s, 1, &mi, &err), WC_OK);
     while (wc_member_iter_next(mi, &m, &err) == WC_OK) {
+        /* the kind each was stored with comes back as the enum */
+        assert_int_equal(m.match_kind, m.doc_id == 1   ? WC_MATCH_NEAR
+                                       : m.doc_id == 3 ? WC_MATCH_EXACT
+                                                       : WC_MATCH_NEW);
         order[n++] = m.doc_id;
         if (m.doc_id == 1)
             assert_true(m.similarity > 0.749 && m.similarity < 0.751);
     }
     wc_member_iter_free(mi);
-    assert_int_equal(n, 3);
-    assert_int_equal(order[0], 2);
-    assert_int_equal(order[1], 1);
-    assert_int_equal(order[2], 3);
+    assert_int_equal(n, 5);
+    assert_int_equal(order[0], 5);
+    assert_int_equal(order[1], 6);
+    assert_int_equal(order[2], 2);
+    assert_int_equal(order[3], 1);
+    assert_int_equal(order[4], 3);
+    /* a stored kind no wirecopy writes is damage, not a fourth kind */
+    sql_exec(f->path, "UPDATE documents SET match_kind = 7 WHERE id = 1");
+    assert_int_equal(wc_store_members(s, 1, &mi, &err), WC_OK);
+    for (k = 0; k < 3; k++)
+        assert_int_equal(wc_member_iter_next(mi, &m, &err), WC_OK);
+    assert_int_equal(wc_member_iter_next(mi, &m, &err), WC_ERR_CORRUPT);
+    assert_non_null(strstr(err.msg, "match kind 7"));
+    wc_member_iter_free(mi);
 
     assert_int_equal(wc_store_cluster_get(s, 4, &row, &strings, &err), WC_OK);
     assert_int_equal(row.size, 1);
@@ -334,29 +432,28 @@ static void test_cluster_rows_rep_and_member_order(void **state)
     wc_store_close(s);
 }
 
-static void test_merge_moves_members_and_drops_empty(void **state)
+static void test_merge_moves_members_and_drops_the_row(void **state)
 {
     struct wc_test_tmpdir *f = *state;
     wc_store *s = NULL;
     wc_error err = WC_ERROR_INIT;
     wc_doc d;
-    int64_t rep;
     wc_store_stats st;
+    wc_cluster_info one = {1, 1, 1, 10, 10}, two = {2, 2, 1, 20, 20}, rows[5];
 
     assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     assert_int_equal(wc_store_begin(s, &err), WC_OK);
     d = doc(1, "id:1", hash_a, 1, 10, NULL);
     assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    assert_int_equal(wc_store_put_cluster(s, &one, &err), WC_OK);
     d = doc(2, "id:2", hash_b, 2, 20, NULL);
-    d.match_kind = 2;
+    d.match_kind = WC_MATCH_NEAR;
     assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
-    assert_int_equal(wc_store_refresh_cluster(s, 1, NULL, NULL, &err), WC_OK);
-    assert_int_equal(wc_store_refresh_cluster(s, 2, NULL, NULL, &err), WC_OK);
+    assert_int_equal(wc_store_put_cluster(s, &two, &err), WC_OK);
     assert_int_equal(wc_store_merge_clusters(s, 2, 1, &err), WC_OK);
-    assert_int_equal(wc_store_refresh_cluster(s, 2, &rep, NULL, &err), WC_OK);
-    assert_int_equal(rep, 0); /* deleted */
-    assert_int_equal(wc_store_refresh_cluster(s, 1, &rep, NULL, &err), WC_OK);
-    assert_int_equal(rep, 1);
+    one.size = 2;
+    one.last_seen = 20;
+    assert_int_equal(wc_store_put_cluster(s, &one, &err), WC_OK);
     assert_int_equal(wc_store_commit(s, &err), WC_OK);
     assert_int_equal(wc_store_get_stats(s, &st, &err), WC_OK);
     assert_int_equal(st.documents, 2);
@@ -364,6 +461,11 @@ static void test_merge_moves_members_and_drops_empty(void **state)
     assert_int_equal(st.clusters_multi, 1);
     assert_int_equal(st.near_copies, 1);
     assert_int_equal(st.largest_cluster, 2);
+    memset(rows, 0, sizeof(rows));
+    assert_int_equal(wc_store_each_cluster(s, collect_row, rows, &err), WC_OK);
+    assert_int_equal(rows[0].size, 1);
+    assert_memory_equal(&rows[1], &one, sizeof(one));
+    sql_text_is(f->path, "SELECT group_concat(cluster_id) FROM documents", "1,1");
     wc_store_close(s);
 }
 
@@ -463,17 +565,15 @@ static void test_wal_restart_waits_out_a_reader(void **state)
         if (i == 10) { /* a reader opens a snapshot and keeps it */
             assert_int_equal(sqlite3_open(f->path, &rd), SQLITE_OK);
             assert_int_equal(sqlite3_exec(rd, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
-            assert_int_equal(
-                sqlite3_prepare_v2(rd, "SELECT count(*) FROM documents", -1, &q, NULL),
-                SQLITE_OK);
+            assert_int_equal(sqlite3_prepare_v2(rd, "SELECT count(*) FROM documents", -1, &q, NULL),
+                             SQLITE_OK);
             assert_int_equal(sqlite3_step(q), SQLITE_ROW);
             assert_int_equal(sqlite3_column_int(q, 0), 10);
             sqlite3_finalize(q);
         }
         if (i == 60) { /* the reader still sees its snapshot, then goes */
-            assert_int_equal(
-                sqlite3_prepare_v2(rd, "SELECT count(*) FROM documents", -1, &q, NULL),
-                SQLITE_OK);
+            assert_int_equal(sqlite3_prepare_v2(rd, "SELECT count(*) FROM documents", -1, &q, NULL),
+                             SQLITE_OK);
             assert_int_equal(sqlite3_step(q), SQLITE_ROW);
             assert_int_equal(sqlite3_column_int(q, 0), 10);
             sqlite3_finalize(q);
@@ -500,8 +600,8 @@ int main(void)
         WC_TEST_IN_TMPDIR(test_second_writer_is_refused),
         WC_TEST_IN_TMPDIR(test_documents_and_dedup_key),
         WC_TEST_IN_TMPDIR(test_rollback_keeps_earlier_commits),
-        WC_TEST_IN_TMPDIR(test_cluster_rows_rep_and_member_order),
-        WC_TEST_IN_TMPDIR(test_merge_moves_members_and_drops_empty),
+        WC_TEST_IN_TMPDIR(test_cluster_rows_and_member_order),
+        WC_TEST_IN_TMPDIR(test_merge_moves_members_and_drops_the_row),
         WC_TEST_IN_TMPDIR(test_meta_roundtrip),
         WC_TEST_IN_TMPDIR(test_wal_is_restarted_during_long_writes),
         WC_TEST_IN_TMPDIR(test_wal_restart_waits_out_a_reader),

@@ -1,0 +1,186 @@
+/*
+ * ingest_internal.h - what the two files of the ingest pipeline share:
+ * the ring's slots, the run's state, and the work each stage does on one
+ * slot. ingest.c runs the ring and its threads (the concurrency);
+ * ingest_slot.c is what happens to one record on its way (the
+ * semantics). Only those two files include it, first.
+ */
+#ifndef WC_INGEST_INTERNAL_H
+#define WC_INGEST_INTERNAL_H
+
+#include "wirecopy/ingest.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wirecopy/cluster.h"
+#include "wirecopy/extract.h"
+#include "wirecopy/fingerprint.h"
+#include "wirecopy/text.h"
+#include "keyset.h"
+
+/* A stored slot keeps buffers up to this size; larger ones go back (ingest_slot_trim). */
+#define SLOT_KEEP_BYTES ((size_t)256 << 10)
+/*
+ * The caps of a slot's buffers. A record's body has the run's record cap
+ * (max_record, as the dumps have it), given to ingest_slot_init. One of
+ * its metadata fields (its own id, URL, title, charset; a feed entry's
+ * title, author, site) is short by nature: 1 MiB is far above any real
+ * one (article URLs stay under 8 KiB, browsers refuse them past 2 MiB),
+ * and a record with a longer one is a bad record, reported, not queued.
+ * Its key is an id or a URL with a prefix, or an origin path and a line
+ * or offset. Its plain text is at most what wc_fp_compute takes
+ * (WC_TEXT_MAX_BYTES); the fingerprint blob doubles as the scratch in
+ * which a plain-text body's bad UTF-8 is repaired (U+FFFD is 3 bytes for
+ * 1), so it may hold 3 times that: a repair past it could not be
+ * fingerprinted anyway.
+ */
+#define SLOT_FIELD_CAP ((size_t)1 << 20)
+#define SLOT_KEY_CAP (SLOT_FIELD_CAP + 8192)
+#define SLOT_TEXT_CAP WC_TEXT_MAX_BYTES
+#define SLOT_BLOB_CAP (3 * WC_TEXT_MAX_BYTES)
+
+enum slot_state { SLOT_FREE, SLOT_FILLED, SLOT_WORKING, SLOT_DONE, SLOT_ASSIGNED };
+
+/* A member's new similarity to its cluster's original, handed from the assigner to the writer. */
+struct sim_update {
+    int64_t doc_id;
+    double similarity;
+};
+
+struct slot {
+    enum slot_state state;
+    uint64_t seq;
+    size_t bytes; /* counted in queued_bytes while the slot is in use */
+    /* the record, copied */
+    wc_source source;
+    const char *origin; /* interned in ing->origins; lives until the ingest is freed */
+    uint64_t offset, line;
+    wc_buf origin_id, url, title, charset, body;
+    bool has_origin_id, has_url, has_title, has_charset;
+    int64_t published_at, fetched_at;
+    bool is_html;
+    wc_ingest_extra extra; /* strings point into extra_buf */
+    wc_buf extra_buf;
+    void *user;
+    bool rejected;          /* too large for the slot: status and err say so, nothing is computed */
+    wc_ingest_call_fn call; /* a function to run on the writer thread instead of a record */
+    void *call_ctx;
+    /* the worker's result */
+    wc_status status; /* WC_OK, WC_ERR_EMPTY (not an article) or a problem */
+    wc_error err;
+    wc_article art;
+    wc_buf text; /* the text stored (plain-text records) */
+    wc_fprint fp;
+    wc_buf blob; /* packed fingerprint */
+    /* the assigner's result (status WC_OK, not a call) */
+    wc_status astatus; /* a fatal error of the assigner: the writer stops the run */
+    wc_error aerr;
+    wc_buf key;   /* the doc_key */
+    bool already; /* stored before as `found` */
+    int64_t found;
+    int64_t doc_id; /* the id it gets */
+    int64_t time;   /* its time for its cluster's original: published, else fetched */
+    wc_match m;     /* its cluster; m.absorbed points at absorbed */
+    int64_t *absorbed;
+    size_t absorbed_cap;
+    wc_cluster_info row; /* its cluster's row after it joined */
+    /* after any slot: the similarities that changed since the last such list */
+    struct sim_update *sims;
+    size_t nsims, sims_cap;
+    bool settled; /* nothing is owed to the rows after this slot: a commit may follow */
+};
+
+struct worker {
+    wc_ingest *ing;
+    pthread_t thread;
+    wc_fp_worker *fpw;
+};
+
+struct wc_ingest {
+    wc_store *store;
+    wc_ingest_opts opts;
+    size_t record_cap; /* bytes of one record's body (opts.max_record, else the dumps' default) */
+    wc_fp_params params;
+    wc_cluster_index *index;
+
+    pthread_mutex_t mu;
+    pthread_cond_t can_fill, can_work, can_assign, can_store;
+    struct slot *slots;
+    size_t nslots;
+    uint64_t head, work, mid, tail; /* see the top of the file */
+    size_t queued_bytes;            /* record bytes in slots not yet stored */
+    bool closing;                   /* no more records will come: threads finish */
+    bool stopped;          /* stop_threads() has joined every thread (caller's thread only) */
+    int flushing;          /* callers waiting in flush: commit as soon as caught up */
+    unsigned idle_workers; /* workers waiting for a record */
+    bool assigner_waiting; /* the assigner waits for the slot at mid */
+    bool writer_waiting;   /* the writer waits for the slot at tail */
+    int fill_waiters;      /* threads waiting on can_fill (reader, flush) */
+    bool failed;           /* the writer hit a fatal error */
+    wc_error fatal;        /* that error */
+
+    struct worker *workers;
+    unsigned nworkers;
+    pthread_t assigner, writer;
+    bool assigner_started, writer_started;
+
+    /* assigner-only state */
+    wc_keyset *keys; /* (key hash, text) of every stored or placed document */
+    int64_t next_id;
+    int64_t *dirty; /* clusters whose original changed since the last flush */
+    size_t ndirty, dirty_cap;
+    size_t since_dirty; /* slots assigned since the first of them */
+
+    /* writer-only state */
+    bool in_tx;
+    size_t tx_docs;
+    uint64_t tx_exact, tx_near; /* of tx_docs: counted in stats, taken back on a rollback */
+    double tx_started;
+
+    /* counters (under mu) */
+    wc_ingest_stats stats;
+    uint64_t dump_bytes_done; /* bytes of inputs already finished */
+    double last_progress;
+
+    char **origins; /* interned origin strings */
+    size_t norigins;
+};
+
+static inline const char *buf_get(const wc_buf *b, bool has)
+{
+    return has ? b->buf : NULL;
+}
+
+/* The first 32 bits of a text's exact hash, as the key set keeps them. */
+static inline uint32_t text_bits(const wc_fprint *fp)
+{
+    return (uint32_t)fp->exact[0] | (uint32_t)fp->exact[1] << 8 | (uint32_t)fp->exact[2] << 16 |
+           (uint32_t)fp->exact[3] << 24;
+}
+
+/* --- ingest_slot.c ------------------------------------------------------------------------ */
+
+/* A slot's buffers, empty, the body's capped at record_cap bytes; and freed. */
+void ingest_slot_init(struct slot *sl, size_t record_cap);
+void ingest_slot_release(struct slot *sl);
+/* What a stored slot keeps until the ring comes round to it again. */
+void ingest_slot_trim(struct slot *sl);
+
+/* The worker's job: extract (or clean) the record, fingerprint it. Never fails: sl->status says. */
+void ingest_process(struct worker *w, struct slot *sl);
+
+/*
+ * The assigner's job: already stored, or a new document with its id, its
+ * cluster and the rows to write; then what is owed to the rows (caught_up:
+ * no slot waits behind this one). A non-OK return is fatal for the run.
+ */
+wc_status ingest_assign(wc_ingest *ing, struct slot *sl, bool caught_up, wc_error *err);
+
+/* The writer's job: store what the slot holds. Fatal errors return non-zero; bad records are
+ * counted. */
+wc_status ingest_store(wc_ingest *ing, struct slot *sl, wc_error *err);
+
+#endif

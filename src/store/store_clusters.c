@@ -1,0 +1,412 @@
+/*
+ * store_clusters.c - the rows of clusters, and the reads people make of
+ * them: listings, one cluster, its members, the counts of `stats` (see
+ * store.h; the tables come from migration 1 in store.c).
+ *
+ * A cluster's row (clusters: id, rep_id, size, first_seen, last_seen) is
+ * derived data: everything in it follows from its members' rows (rep_id
+ * names the original, the earliest member: original.h). The writer is
+ * handed each row by the clustering index, which keeps it as documents
+ * join, and writes it as it comes; recluster writes them all again.
+ * Nothing here computes a row from the members: the members are listed
+ * in the same order, original first, for people.
+ *
+ * The readers run beside a writer in another process (WAL): each iterator
+ * prepares its own statement, which holds one read snapshot from its first
+ * step to its finalisation, so a listing is consistent with itself; the
+ * counts of `stats` are read in one transaction for the same reason.
+ * Strings handed out are borrowed until the next call on the iterator.
+ */
+#include "store_internal.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "original.h"
+#include "internal.h"
+
+/* The stored codes of WC_MATCH_EXACT and WC_MATCH_NEAR, as SQL literals. */
+#define MATCH_EXACT_SQL "1"
+#define MATCH_NEAR_SQL "2"
+_Static_assert(WC_MATCH_EXACT == 1 && WC_MATCH_NEAR == 2, "MATCH_*_SQL name wc_match_kind's codes");
+
+/* Sites listed per cluster in `clusters` before "...". */
+#define STORE_MAX_SITES 6
+/* Bytes a listed cluster's title, lead or site list may take (store.h says why). */
+#define STORE_ROW_TEXT_CAP WC_STORE_ROW_TEXT_MAX
+
+enum cluster_stmt {
+    ST_CLUSTER_PUT,
+    ST_CLUSTER_MOVE,
+    ST_CLUSTER_DROP,
+    ST_CLUSTER_GET,
+    ST_SITES,
+    ST_CLUSTERS_COUNT
+};
+
+_Static_assert(STORE_ST_CLUSTERS + ST_CLUSTERS_COUNT <= STORE_STMTS,
+               "grow wc_store.st in store_internal.h");
+
+static const char *const cluster_sql[ST_CLUSTERS_COUNT] = {
+    [ST_CLUSTER_PUT] =
+        "INSERT INTO clusters(id, rep_id, size, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT(id) DO UPDATE SET rep_id = excluded.rep_id, size = excluded.size, "
+        "first_seen = excluded.first_seen, last_seen = excluded.last_seen",
+    [ST_CLUSTER_MOVE] = "UPDATE documents SET cluster_id = ?2 WHERE cluster_id = ?1",
+    [ST_CLUSTER_DROP] = "DELETE FROM clusters WHERE id = ?1",
+    [ST_CLUSTER_GET] = "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen "
+                       "FROM clusters c LEFT JOIN documents d ON d.id = c.rep_id WHERE c.id = ?1",
+    [ST_SITES] = "SELECT site FROM documents WHERE cluster_id = ?1 AND site IS NOT NULL "
+                 "GROUP BY site ORDER BY min(coalesce(published_at, fetched_at)) IS NULL, "
+                 "min(coalesce(published_at, fetched_at)), site",
+};
+
+static sqlite3_stmt *stmt(wc_store *s, enum cluster_stmt id, wc_error *err)
+{
+    return store_prepare(s, &s->st[STORE_ST_CLUSTERS + id], cluster_sql[id], err);
+}
+
+/* --- the writer's side ------------------------------------------------------- */
+
+wc_status wc_store_put_cluster(wc_store *s, const wc_cluster_info *row, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_CLUSTER_PUT, err);
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, row->id);
+    sqlite3_bind_int64(q, 2, row->original_id);
+    sqlite3_bind_int64(q, 3, row->size);
+    store_bind_time(q, 4, row->first_seen);
+    store_bind_time(q, 5, row->last_seen);
+    return store_run(s, q, err, "storing a cluster");
+}
+
+wc_status wc_store_merge_clusters(wc_store *s, int64_t from, int64_t into, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_CLUSTER_MOVE, err);
+    wc_status st;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, from);
+    sqlite3_bind_int64(q, 2, into);
+    if ((st = store_run(s, q, err, "merging clusters")))
+        return st;
+    if (!(q = stmt(s, ST_CLUSTER_DROP, err)))
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, from);
+    return store_run(s, q, err, "merging clusters");
+}
+
+wc_status wc_store_each_cluster(wc_store *s, wc_store_cluster_fn fn, void *ctx, wc_error *err)
+{
+    sqlite3_stmt *q;
+    wc_cluster_info row;
+    wc_status st = WC_OK;
+    int rc;
+
+    rc = sqlite3_prepare_v2(s->db, "SELECT id, rep_id, size, first_seen, last_seen FROM clusters",
+                            -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_db_error(s, rc, err, "reading clusters");
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        row.id = sqlite3_column_int64(q, 0);
+        row.original_id = sqlite3_column_int64(q, 1);
+        row.size = sqlite3_column_int64(q, 2);
+        row.first_seen = store_col_time(q, 3);
+        row.last_seen = store_col_time(q, 4);
+        if ((st = fn(ctx, &row)))
+            break;
+    }
+    if (!st && rc != SQLITE_DONE)
+        st = store_db_error(s, rc, err, "reading clusters");
+    sqlite3_finalize(q);
+    return st;
+}
+
+wc_status wc_store_clear_clusters(wc_store *s, wc_error *err)
+{
+    return store_exec(s, "DELETE FROM clusters", err, "clearing clusters");
+}
+
+/* --- reading ------------------------------------------------------------------ */
+
+/* Distinct member sites of a cluster, earliest first, into out. */
+static wc_status cluster_sites(wc_store *s, int64_t id, wc_buf *out, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_SITES, err);
+    int rc, n = 0;
+    wc_status st = WC_OK;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, id);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n == STORE_MAX_SITES) {
+            st = wc_buf_addstr(out, ", ...");
+            break;
+        }
+        if ((n++ && (st = wc_buf_addstr(out, ", "))) ||
+            (st = wc_buf_addstr(out, store_col_text(q, 0))))
+            break;
+    }
+    store_done(q);
+    if (st)
+        return wc_error_set(err, st, "the sites of cluster %lld in '%s' do not fit in memory",
+                            (long long)id, s->path);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return store_db_error(s, rc, err, "reading cluster sites");
+    return WC_OK;
+}
+
+struct wc_cluster_iter {
+    wc_store *s;
+    sqlite3_stmt *q;
+    bool with_sites;
+    wc_buf title, sites, lead;
+};
+
+wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order order,
+                            int64_t limit, bool with_sites, wc_cluster_iter **out, wc_error *err)
+{
+    static const char *const order_sql[] = {
+        [WC_ORDER_ID] = "c.id",
+        [WC_ORDER_SIZE] = "c.size DESC, c.id",
+        [WC_ORDER_RECENT] = "c.last_seen IS NULL, c.last_seen DESC, c.id",
+    };
+    wc_cluster_iter *it;
+    char sql[512];
+    int rc;
+
+    *out = NULL;
+    it = calloc(1, sizeof(*it));
+    if (!it)
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+    wc_buf_init(&it->title, STORE_ROW_TEXT_CAP);
+    wc_buf_init(&it->sites, STORE_ROW_TEXT_CAP);
+    wc_buf_init(&it->lead, STORE_ROW_TEXT_CAP);
+    snprintf(
+        sql, sizeof(sql),
+        "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen, %s FROM clusters c "
+        "LEFT JOIN documents d ON d.id = c.rep_id WHERE c.size >= ?1 ORDER BY %s%s",
+        /* the start of an untitled original's text, for people; exports need none */
+        with_sites ? "CASE WHEN d.title IS NULL THEN substr(d.text, 1, 100) END" : "NULL",
+        order_sql[order], limit > 0 ? " LIMIT ?2" : "");
+    rc = sqlite3_prepare_v2(s->db, sql, -1, &it->q, NULL);
+    if (rc != SQLITE_OK) {
+        free(it);
+        return store_db_error(s, rc, err, "listing clusters");
+    }
+    sqlite3_bind_int64(it->q, 1, min_size);
+    if (limit > 0)
+        sqlite3_bind_int64(it->q, 2, limit);
+    it->s = s;
+    it->with_sites = with_sites;
+    *out = it;
+    return WC_OK;
+}
+
+wc_status wc_cluster_iter_next(wc_cluster_iter *it, wc_cluster_row *row, wc_error *err)
+{
+    int rc = sqlite3_step(it->q);
+    wc_status st;
+
+    if (rc == SQLITE_DONE)
+        return WC_DONE;
+    if (rc != SQLITE_ROW)
+        return store_db_error(it->s, rc, err, "listing clusters");
+    memset(row, 0, sizeof(*row));
+    row->id = sqlite3_column_int64(it->q, 0);
+    row->size = sqlite3_column_int64(it->q, 1);
+    row->original_id = sqlite3_column_int64(it->q, 2);
+    row->first_seen = store_col_time(it->q, 4);
+    row->last_seen = store_col_time(it->q, 5);
+    wc_buf_reset(&it->title);
+    wc_buf_reset(&it->lead);
+    if ((store_col_text(it->q, 3) && (st = wc_buf_addstr(&it->title, store_col_text(it->q, 3)))) ||
+        (store_col_text(it->q, 6) && (st = wc_buf_addstr(&it->lead, store_col_text(it->q, 6)))))
+        return wc_error_set(err, st, "the title of cluster %lld in '%s' is over %zu bytes",
+                            (long long)row->id, it->s->path, STORE_ROW_TEXT_CAP);
+    row->title = store_col_text(it->q, 3) ? it->title.buf : NULL;
+    row->lead = store_col_text(it->q, 6) ? it->lead.buf : NULL;
+    wc_buf_reset(&it->sites);
+    if (it->with_sites) {
+        if ((st = cluster_sites(it->s, row->id, &it->sites, err)))
+            return st;
+        row->sites = it->sites.buf;
+    }
+    return WC_OK;
+}
+
+void wc_cluster_iter_free(wc_cluster_iter *it)
+{
+    if (!it)
+        return;
+    sqlite3_finalize(it->q);
+    wc_buf_release(&it->title);
+    wc_buf_release(&it->sites);
+    wc_buf_release(&it->lead);
+    free(it);
+}
+
+wc_status wc_store_cluster_get(wc_store *s, int64_t id, wc_cluster_row *row, wc_buf *strings,
+                               wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_CLUSTER_GET, err);
+    size_t title_at = 0, sites_at;
+    bool has_title;
+    wc_status st;
+    int rc;
+
+    if (!q)
+        return err ? err->code : WC_ERR_DB;
+    sqlite3_bind_int64(q, 1, id);
+    rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW) {
+        store_done(q);
+        if (rc == SQLITE_DONE)
+            return wc_error_set(err, WC_ERR_NOTFOUND, "no cluster %lld in '%s'", (long long)id,
+                                s->path);
+        return store_db_error(s, rc, err, "reading a cluster");
+    }
+    memset(row, 0, sizeof(*row));
+    row->id = sqlite3_column_int64(q, 0);
+    row->size = sqlite3_column_int64(q, 1);
+    row->original_id = sqlite3_column_int64(q, 2);
+    row->first_seen = store_col_time(q, 4);
+    row->last_seen = store_col_time(q, 5);
+    wc_buf_reset(strings);
+    has_title = store_col_text(q, 3) != NULL;
+    st = has_title
+             ? wc_buf_add(strings, store_col_text(q, 3), (size_t)sqlite3_column_bytes(q, 3) + 1)
+             : WC_OK;
+    store_done(q);
+    if (st)
+        return wc_error_set(err, st, "the title of cluster %lld in '%s' does not fit",
+                            (long long)id, s->path);
+    sites_at = strings->len;
+    if ((st = cluster_sites(s, id, strings, err)))
+        return st;
+    /* strings may have moved while growing: point into it only now */
+    row->title = has_title ? strings->buf + title_at : NULL;
+    row->sites = strings->buf + sites_at;
+    return WC_OK;
+}
+
+struct wc_member_iter {
+    wc_store *s;
+    sqlite3_stmt *q;
+};
+
+wc_status wc_store_members(wc_store *s, int64_t cluster_id, wc_member_iter **out, wc_error *err)
+{
+    wc_member_iter *it = calloc(1, sizeof(*it));
+    int rc;
+
+    *out = NULL;
+    if (!it)
+        return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
+    rc = sqlite3_prepare_v2(
+        s->db,
+        "SELECT id, origin_id, url, site, title, source, origin, published_at, fetched_at, "
+        "similarity, match_kind, word_count FROM documents WHERE cluster_id = ?1 "
+        "ORDER BY " ORIGINAL_ORDER_SQL,
+        -1, &it->q, NULL);
+    if (rc != SQLITE_OK) {
+        free(it);
+        return store_db_error(s, rc, err, "reading cluster members");
+    }
+    sqlite3_bind_int64(it->q, 1, cluster_id);
+    it->s = s;
+    *out = it;
+    return WC_OK;
+}
+
+wc_status wc_member_iter_next(wc_member_iter *it, wc_member_row *row, wc_error *err)
+{
+    sqlite3_stmt *q = it->q;
+    int rc = sqlite3_step(q), kind;
+
+    if (rc == SQLITE_DONE)
+        return WC_DONE;
+    if (rc != SQLITE_ROW)
+        return store_db_error(it->s, rc, err, "reading cluster members");
+    row->doc_id = sqlite3_column_int64(q, 0);
+    row->origin_id = store_col_text(q, 1);
+    row->url = store_col_text(q, 2);
+    row->site = store_col_text(q, 3);
+    row->title = store_col_text(q, 4);
+    row->source = store_col_text(q, 5);
+    row->origin = store_col_text(q, 6);
+    row->published_at = store_col_time(q, 7);
+    row->fetched_at = store_col_time(q, 8);
+    row->similarity = sqlite3_column_type(q, 9) == SQLITE_NULL ? 1.0 : sqlite3_column_double(q, 9);
+    kind = sqlite3_column_int(q, 10);
+    if (kind < WC_MATCH_NEW || kind > WC_MATCH_NEAR)
+        return wc_error_set(err, WC_ERR_CORRUPT, "document %lld in '%s' has match kind %d",
+                            (long long)row->doc_id, it->s->path, kind);
+    row->match_kind = (wc_match_kind)kind;
+    row->word_count = (size_t)sqlite3_column_int64(q, 11);
+    return WC_OK;
+}
+
+void wc_member_iter_free(wc_member_iter *it)
+{
+    if (!it)
+        return;
+    sqlite3_finalize(it->q);
+    free(it);
+}
+
+/* --- stats ----------------------------------------------------------------- */
+
+static wc_status scalar(wc_store *s, const char *sql, int64_t *out, wc_error *err)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
+
+    if (rc != SQLITE_OK)
+        return store_db_error(s, rc, err, "counting");
+    rc = sqlite3_step(q);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? WC_OK : store_db_error(s, rc, err, "counting");
+}
+
+wc_status wc_store_get_stats(wc_store *s, wc_store_stats *st, wc_error *err)
+{
+    wc_status rc;
+    int64_t pages = 0, page_size = 0;
+    bool snapshot;
+
+    memset(st, 0, sizeof(*st));
+    /* one read transaction: the counts agree with each other while a writer runs */
+    snapshot = sqlite3_get_autocommit(s->db) != 0;
+    if (snapshot && (rc = store_exec(s, "BEGIN", err, "reading statistics")))
+        return rc;
+    if ((rc = scalar(s, "SELECT count(*) FROM documents", &st->documents, err)) ||
+        (rc = scalar(s, "SELECT count(*) FROM clusters", &st->clusters, err)) ||
+        (rc = scalar(s, "SELECT count(*) FROM clusters WHERE size >= 2", &st->clusters_multi,
+                     err)) ||
+        (rc = scalar(s, "SELECT count(*) FROM documents WHERE match_kind = " MATCH_EXACT_SQL,
+                     &st->exact_copies, err)) ||
+        (rc = scalar(s, "SELECT count(*) FROM documents WHERE match_kind = " MATCH_NEAR_SQL,
+                     &st->near_copies, err)) ||
+        (rc =
+             scalar(s, "SELECT coalesce(max(size), 0) FROM clusters", &st->largest_cluster, err)) ||
+        (rc = scalar(s, "SELECT count(*) FROM feeds", &st->feeds, err)) ||
+        (rc = scalar(s, "PRAGMA page_count", &pages, err)) ||
+        (rc = scalar(s, "PRAGMA page_size", &page_size, err))) {
+        if (snapshot)
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    if (snapshot && (rc = store_exec(s, "COMMIT", err, "reading statistics")))
+        return rc;
+    st->copies = st->exact_copies + st->near_copies;
+    st->db_bytes = pages * page_size;
+    return WC_OK;
+}
