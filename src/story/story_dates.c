@@ -495,8 +495,8 @@ static size_t dmy_at(const struct win *x, size_t i, struct part *p)
         p->day = noon(y, mo->value, d);
         return k + n + 1 - i;
     }
-    if (!(mo->flags & N_EN) || !tok_capitalised(x->s, at(x, mi)))
-        return 0;
+    if (!(mo->flags & N_EN) || !tok_capitalised(x->s, at(x, mi)) || at(x, k + n)->kind == DK_DIGIT)
+        return 0; /* "5 June 1850": a date we do not read, not a partial one */
     return k - i;
 }
 
