@@ -20,9 +20,10 @@
  *
  * Terms are random 64-bit values, so delta coding them would save
  * nothing (gaps of ~2^55 for 500 terms still take 8 bytes); frequencies
- * are small and take one byte each. Weights are not stored: 1 + ln(tf)
- * is computed again on reading, so a blob means the same to every
- * version that reads it. Reading checks everything the format promises
+ * are small and take one byte each (varints in their shortest form only,
+ * so a profile has one blob and a blob one profile). Weights are not
+ * stored: 1 + ln(tf) is computed again on reading, so a blob means the
+ * same to every version that reads it. Reading checks everything the format promises
  * (order, caps, the checksum, the exact length) and refuses the blob
  * otherwise: a stored profile is either whole or reported.
  *
@@ -149,7 +150,8 @@ static bool get_varint(struct reader *r, uint32_t *v)
         unsigned char b = r->p[r->pos++];
         x |= (uint64_t)(b & 0x7f) << shift;
         if (!(b & 0x80)) {
-            if (x > UINT32_MAX)
+            /* one spelling per value: no value past 32 bits, no padding zero byte */
+            if (x > UINT32_MAX || (b == 0 && shift))
                 return false;
             *v = (uint32_t)x;
             return true;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <xxhash.h>
 
 #include "story/story_internal.h"
 #include "wirecopy/story_profile.h"
@@ -835,6 +836,23 @@ static void test_unpack_refuses_lies(void **state)
     assert_int_equal(wc_story_profile_pack(&pr, &blob), WC_OK);
     assert_int_equal(wc_story_profile_unpack(blob.buf, blob.len, &back, &err), WC_OK);
     assert_int_equal(back.vec[WC_STORY_BODY].n, 2);
+    /* the last term frequency (1) padded to two bytes (0x81 0x00), checksum made good: one
+     * value has one spelling, so this blob is refused */
+    {
+        unsigned char padded[256];
+        size_t n = blob.len - 4;
+        uint64_t h;
+        assert_true(n + 5 <= sizeof(padded));
+        assert_int_equal((unsigned char)blob.buf[n - 1], 1);
+        memcpy(padded, blob.buf, n - 1);
+        padded[n - 1] = 0x81;
+        padded[n] = 0x00;
+        h = XXH3_64bits(padded, n + 1);
+        for (int i = 0; i < 4; i++)
+            padded[n + 1 + (size_t)i] = (unsigned char)(h >> (8 * i));
+        assert_int_equal(wc_story_profile_unpack(padded, n + 5, &back, &err), WC_ERR_CORRUPT);
+        assert_non_null(strstr(err.msg, "truncated"));
+    }
     wc_buf_release(&blob);
     wc_story_profile_release(&back);
 }
