@@ -176,10 +176,10 @@ static bool dnext(const char *s, size_t len, size_t *pos, struct dtok *t)
 
 /* --- word lists ------------------------------------------------------------- */
 
-/* Does the token spell lit (ASCII letters compared without case, other bytes exactly)? */
-static bool tok_is(const char *s, const struct dtok *t, const char *lit)
+/* Does the token spell lit[0..n) (ASCII letters compared without case, other bytes exactly)? */
+static bool tok_is_n(const char *s, const struct dtok *t, const char *lit, size_t n)
 {
-    size_t n = strlen(lit), i;
+    size_t i;
 
     if (t->kind != DK_ALPHA || t->len != n)
         return false;
@@ -198,74 +198,85 @@ static bool tok_capitalised(const char *s, const struct dtok *t)
     return t->kind == DK_ALPHA && s[t->off] >= 'A' && s[t->off] <= 'Z';
 }
 
+/* tok_is(s, t, "literal"): the length is known when it is compiled */
+#define tok_is(s, t, lit) tok_is_n(s, t, lit, sizeof(lit) - 1)
+
 struct name {
     const char *w;
+    unsigned char len;
     unsigned char value; /* month 1-12, or 1 for a weekday */
     unsigned char flags;
 };
+#define NAME(w, v, f)                                                                              \
+    {                                                                                              \
+        w, sizeof(w) - 1, v, f                                                                     \
+    }
 enum { N_EN = 1, N_SHORT = 2 };
 
 static const struct name months[] = {
-    {"january", 1, N_EN},
-    {"february", 2, N_EN},
-    {"march", 3, N_EN},
-    {"april", 4, N_EN},
-    {"may", 5, N_EN},
-    {"june", 6, N_EN},
-    {"july", 7, N_EN},
-    {"august", 8, N_EN},
-    {"september", 9, N_EN},
-    {"october", 10, N_EN},
-    {"november", 11, N_EN},
-    {"december", 12, N_EN},
-    {"jan", 1, N_EN},
-    {"feb", 2, N_EN},
-    {"mar", 3, N_EN},
-    {"apr", 4, N_EN},
-    {"jun", 6, N_EN},
-    {"jul", 7, N_EN},
-    {"aug", 8, N_EN},
-    {"sep", 9, N_EN},
-    {"sept", 9, N_EN},
-    {"oct", 10, N_EN},
-    {"nov", 11, N_EN},
-    {"dec", 12, N_EN},
+    NAME("january", 1, N_EN),
+    NAME("february", 2, N_EN),
+    NAME("march", 3, N_EN),
+    NAME("april", 4, N_EN),
+    NAME("may", 5, N_EN),
+    NAME("june", 6, N_EN),
+    NAME("july", 7, N_EN),
+    NAME("august", 8, N_EN),
+    NAME("september", 9, N_EN),
+    NAME("october", 10, N_EN),
+    NAME("november", 11, N_EN),
+    NAME("december", 12, N_EN),
+    NAME("jan", 1, N_EN),
+    NAME("feb", 2, N_EN),
+    NAME("mar", 3, N_EN),
+    NAME("apr", 4, N_EN),
+    NAME("jun", 6, N_EN),
+    NAME("jul", 7, N_EN),
+    NAME("aug", 8, N_EN),
+    NAME("sep", 9, N_EN),
+    NAME("sept", 9, N_EN),
+    NAME("oct", 10, N_EN),
+    NAME("nov", 11, N_EN),
+    NAME("dec", 12, N_EN),
     /* German */
-    {"januar", 1, 0},
-    {"jänner", 1, 0},
-    {"februar", 2, 0},
-    {"märz", 3, 0},
-    {"mai", 5, 0},
-    {"juni", 6, 0},
-    {"juli", 7, 0},
-    {"oktober", 10, 0},
-    {"dezember", 12, 0},
+    NAME("januar", 1, 0),
+    NAME("jänner", 1, 0),
+    NAME("februar", 2, 0),
+    NAME("märz", 3, 0),
+    NAME("mai", 5, 0),
+    NAME("juni", 6, 0),
+    NAME("juli", 7, 0),
+    NAME("oktober", 10, 0),
+    NAME("dezember", 12, 0),
     /* French, with the unaccented spellings */
-    {"janvier", 1, 0},
-    {"février", 2, 0},
-    {"fevrier", 2, 0},
-    {"mars", 3, 0},
-    {"avril", 4, 0},
-    {"juin", 6, 0},
-    {"juillet", 7, 0},
-    {"août", 8, 0},
-    {"aout", 8, 0},
-    {"septembre", 9, 0},
-    {"octobre", 10, 0},
-    {"novembre", 11, 0},
-    {"décembre", 12, 0},
-    {"decembre", 12, 0},
+    NAME("janvier", 1, 0),
+    NAME("février", 2, 0),
+    NAME("fevrier", 2, 0),
+    NAME("mars", 3, 0),
+    NAME("avril", 4, 0),
+    NAME("juin", 6, 0),
+    NAME("juillet", 7, 0),
+    NAME("août", 8, 0),
+    NAME("aout", 8, 0),
+    NAME("septembre", 9, 0),
+    NAME("octobre", 10, 0),
+    NAME("novembre", 11, 0),
+    NAME("décembre", 12, 0),
+    NAME("decembre", 12, 0),
 };
 
 static const struct name weekdays[] = {
-    {"monday", 1, N_EN},  {"tuesday", 1, N_EN},  {"wednesday", 1, N_EN}, {"thursday", 1, N_EN},
-    {"friday", 1, N_EN},  {"saturday", 1, N_EN}, {"sunday", 1, N_EN},    {"mon", 1, N_SHORT},
-    {"tue", 1, N_SHORT},  {"tues", 1, N_SHORT},  {"wed", 1, N_SHORT},    {"thu", 1, N_SHORT},
-    {"thur", 1, N_SHORT}, {"thurs", 1, N_SHORT}, {"fri", 1, N_SHORT},    {"sat", 1, N_SHORT},
-    {"sun", 1, N_SHORT},  {"montag", 1, 0},      {"dienstag", 1, 0},     {"mittwoch", 1, 0},
-    {"donnerstag", 1, 0}, {"freitag", 1, 0},     {"samstag", 1, 0},      {"sonnabend", 1, 0},
-    {"sonntag", 1, 0},    {"lundi", 1, 0},       {"mardi", 1, 0},        {"mercredi", 1, 0},
-    {"jeudi", 1, 0},      {"vendredi", 1, 0},    {"samedi", 1, 0},       {"dimanche", 1, 0},
+    NAME("monday", 1, N_EN),   NAME("tuesday", 1, N_EN),  NAME("wednesday", 1, N_EN),
+    NAME("thursday", 1, N_EN), NAME("friday", 1, N_EN),   NAME("saturday", 1, N_EN),
+    NAME("sunday", 1, N_EN),   NAME("mon", 1, N_SHORT),   NAME("tue", 1, N_SHORT),
+    NAME("tues", 1, N_SHORT),  NAME("wed", 1, N_SHORT),   NAME("thu", 1, N_SHORT),
+    NAME("thur", 1, N_SHORT),  NAME("thurs", 1, N_SHORT), NAME("fri", 1, N_SHORT),
+    NAME("sat", 1, N_SHORT),   NAME("sun", 1, N_SHORT),   NAME("montag", 1, 0),
+    NAME("dienstag", 1, 0),    NAME("mittwoch", 1, 0),    NAME("donnerstag", 1, 0),
+    NAME("freitag", 1, 0),     NAME("samstag", 1, 0),     NAME("sonnabend", 1, 0),
+    NAME("sonntag", 1, 0),     NAME("lundi", 1, 0),       NAME("mardi", 1, 0),
+    NAME("mercredi", 1, 0),    NAME("jeudi", 1, 0),       NAME("vendredi", 1, 0),
+    NAME("samedi", 1, 0),      NAME("dimanche", 1, 0),
 };
 
 /* Zone names written after a time (upper case only: "et" and "est" are words). */
@@ -278,11 +289,13 @@ static const struct name *find_name(const char *s, const struct dtok *t, const s
                                     size_t n)
 {
     size_t i;
+    char c;
 
     if (t->kind != DK_ALPHA || t->len > 12)
         return NULL;
+    c = (char)(s[t->off] | 0x20);
     for (i = 0; i < n; i++)
-        if (tok_is(s, t, list[i].w))
+        if (list[i].w[0] == c && tok_is_n(s, t, list[i].w, list[i].len))
             return &list[i];
     return NULL;
 }
@@ -294,7 +307,7 @@ static bool is_zone(const char *s, const struct dtok *t)
     if (t->kind != DK_ALPHA || t->len > 4)
         return false;
     for (i = 0; i < WC_ARRAY_SIZE(zones); i++)
-        if (strlen(zones[i]) == t->len && !memcmp(s + t->off, zones[i], t->len))
+        if (st_lit_eq(zones[i], s + t->off, t->len))
             return true;
     return false;
 }
@@ -348,17 +361,34 @@ struct part {
     bool strong; /* P_WEEKDAY: written in full and capitalised (stripped on its own) */
 };
 
+/* The tokens of one line from a start, read as the matchers ask for them. */
+struct window {
+    struct dtok w[DATE_WINDOW];
+    size_t n;   /* tokens read */
+    size_t pos; /* where the next one starts */
+    bool done;  /* the line, the text or the window ended */
+};
+
 struct win {
     const char *s;
-    const struct dtok *w;
-    size_t n;
+    size_t len;
+    struct window *t;
     bool month_first; /* "03/04/2013" is March 4 (else April 3) */
 };
 
 static const struct dtok *at(const struct win *x, size_t i)
 {
     static const struct dtok end = {0, 0, DK_END, 0, false};
-    return i < x->n ? &x->w[i] : &end;
+    struct window *t = x->t;
+
+    while (t->n <= i && !t->done) {
+        if (t->n == DATE_WINDOW || !dnext(x->s, x->len, &t->pos, &t->w[t->n]) ||
+            t->w[t->n].kind == DK_NL)
+            t->done = true;
+        else
+            t->n++;
+    }
+    return i < t->n ? &t->w[i] : &end;
 }
 
 /* A day number (1-31) at i, with a glued ordinal suffix; tokens taken, 0 when none. */
@@ -645,7 +675,7 @@ static size_t chain_at(const struct win *x, int64_t *day)
             if (p.kind == P_DATE && *day == WC_TIME_NONE)
                 *day = p.day;
         }
-        if (i >= x->n)
+        if (at(x, i)->kind == DK_END)
             break;
         if (is_glue(x, i) && part_at(x, i + 1).kind != P_NONE)
             i++;
@@ -690,24 +720,25 @@ static size_t head_end(const char *s, size_t len, unsigned n)
 size_t st_dates_strip(char *s, size_t len, unsigned lines, bool month_first, int64_t *dateline)
 {
     size_t pos = 0, count = 0, head = head_end(s, len, lines);
-    struct dtok w[DATE_WINDOW];
+    struct window win;
     struct dtok t;
 
     *dateline = WC_TIME_NONE;
     while (dnext(s, len, &pos, &t)) {
-        struct win x = {s, w, 0, month_first};
-        size_t look = pos, n, from, to;
+        struct win x = {s, len, &win, month_first};
+        size_t n, from, to;
         int64_t day;
 
         if (!may_start(s, &t))
             continue;
-        w[x.n++] = t;
-        while (x.n < DATE_WINDOW && dnext(s, len, &look, &w[x.n]) && w[x.n].kind != DK_NL)
-            x.n++;
+        win.w[0] = t;
+        win.n = 1;
+        win.pos = pos;
+        win.done = false;
         if (!(n = chain_at(&x, &day)))
             continue;
-        from = w[0].off;
-        to = w[n - 1].off + w[n - 1].len;
+        from = win.w[0].off;
+        to = win.w[n - 1].off + win.w[n - 1].len;
         memset(s + from, ' ', to - from);
         if (day >= DATELINE_FROM && day < DATELINE_TO && *dateline == WC_TIME_NONE && from < head)
             *dateline = day;

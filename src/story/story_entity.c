@@ -74,7 +74,7 @@ static bool in_list(const char *const *list, size_t n, const char *w, size_t len
     size_t i;
 
     for (i = 0; i < n; i++)
-        if (strlen(list[i]) == len && !memcmp(list[i], w, len))
+        if (st_lit_eq(list[i], w, len))
             return true;
     return false;
 }

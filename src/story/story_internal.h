@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "wirecopy/buf.h"
 #include "wirecopy/error.h"
@@ -38,8 +39,9 @@ struct sb_stemmer;
 #define ST_STEMMERS 8
 /* Lines of the text a dateline is looked for in (see story_dates.c for the measure). */
 #define ST_DATELINE_LINES 3
-/* Bytes of text the language guess reads when no language is given. */
-#define ST_GUESS_BYTES ((size_t)8 << 10)
+/* Bytes of text the language guess reads when no language is given: ~350 words, of which
+ * a third or more are stopwords in prose; enough to tell ten languages apart. */
+#define ST_GUESS_BYTES ((size_t)2 << 10)
 
 /* --- tokens ------------------------------------------------------------ */
 
@@ -118,6 +120,12 @@ struct wc_story_profiler {
     char lang[WC_STORY_LANG_MAX];
     uint8_t flags; /* wc_story_profile_flags gathered so far */
 };
+
+/* Is w[0..len) the word lit? (the first byte first: most words of a text are in no list) */
+static inline bool st_lit_eq(const char *lit, const char *w, size_t len)
+{
+    return len && lit[0] == w[0] && !strncmp(lit, w, len) && !lit[len];
+}
 
 /* --- story_profile.c ----------------------------------------------------- */
 

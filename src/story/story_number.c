@@ -155,7 +155,7 @@ static int magnitude_of(const char *w, size_t len)
     size_t i;
 
     for (i = 0; i < WC_ARRAY_SIZE(magnitudes); i++)
-        if (strlen(magnitudes[i].w) == len && !memcmp(magnitudes[i].w, w, len))
+        if (st_lit_eq(magnitudes[i].w, w, len))
             return magnitudes[i].exp10;
     return 0;
 }
@@ -172,7 +172,7 @@ static int number_word(const char *w, size_t len)
     size_t i;
 
     for (i = 1; i < WC_ARRAY_SIZE(number_words); i++)
-        if (strlen(number_words[i]) == len && !memcmp(number_words[i], w, len))
+        if (st_lit_eq(number_words[i], w, len))
             return (int)i;
     return -1;
 }
@@ -187,7 +187,7 @@ static const char *currency_word(const char *w, size_t len)
     size_t i;
 
     for (i = 0; i < WC_ARRAY_SIZE(words); i++)
-        if (strlen(words[i].w) == len && !memcmp(words[i].w, w, len))
+        if (st_lit_eq(words[i].w, w, len))
             return words[i].sign;
     return NULL;
 }

@@ -7,7 +7,7 @@
  * separator and whether single capitalised words can be names. It is the
  * primary subtag of the tag given ("de-AT" is "de"). A text without a
  * usable tag (JSONL dumps have none) is given the language whose
- * stopwords are most frequent in its first 8 KiB, from the ten lists of
+ * stopwords are most frequent in its first 2 KiB, from the ten lists of
  * the extract wing; with no stopword at all it is read as English. A
  * language Snowball has no stemmer for (Polish, of the ten) is stemmed
  * as English, which at worst leaves its words whole.

@@ -185,8 +185,10 @@ static bool is_abbrev(const char *p, size_t len)
 {
     size_t i;
 
+    if (len > 4)
+        return false;
     for (i = 0; i < WC_ARRAY_SIZE(abbrevs); i++)
-        if (strlen(abbrevs[i]) == len && !memcmp(abbrevs[i], p, len))
+        if (st_lit_eq(abbrevs[i], p, len))
             return true;
     return false;
 }
