@@ -11,11 +11,12 @@
  * "Élysée" and "ÖVP" are seen), whether it starts a line or a sentence,
  * and how it touches the token before (glued, or joined by a hyphen or
  * an apostrophe). A hyphen or apostrophe between letters joins, elsewhere
- * it is punctuation. Three shapes are read as one token so that their
- * dots do not end a sentence: dotted acronyms ("U.S.", "U.N."), initials
- * ("W. Mark Felt") and the usual abbreviations before a name ("Dr.",
- * "Sen.", "St."). A sentence ends at . ! ? : and an ellipsis (quotes and
- * brackets after them do not matter) and at a line break.
+ * it is punctuation. Dotted acronyms ("U.S.", "U.N.") are one token, and
+ * the full stop after an initial ("W. Mark Felt") or one of the usual
+ * abbreviations before a name ("Dr.", "Sen.", "St.") is marked, so that
+ * none of those dots ends a sentence. A sentence ends at . ! ? : and an
+ * ellipsis (quotes and brackets after them do not matter) and at a line
+ * break.
  *
  * Words. A body word is a word token of three or more letters that is
  * not a stopword of the text's language, case-folded (utf8proc, keeping
