@@ -10,7 +10,7 @@ WC_PACKAGES=(
     meson ninja-build pkg-config gcc libc6-dev
     # libraries wirecopy links
     libxml2-dev libcurl4-openssl-dev libxxhash-dev libsqlite3-dev zlib1g-dev
-    libjansson-dev libutf8proc-dev libbrotli-dev
+    libjansson-dev libutf8proc-dev libbrotli-dev libstemmer-dev
     # tests: unit framework, real HTTP server and clients, WARC writer, sqlite3 shell
     libcmocka-dev nginx-light wget curl python3 sqlite3 ca-certificates
     # tests: the zsh completion script is loaded by a real zsh

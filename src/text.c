@@ -212,6 +212,16 @@ static size_t canon_ascii(char *w, size_t len)
     return o;
 }
 
+size_t wc_text_canon_word(char *w, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        if ((unsigned char)w[i] >= 0x80 || (w[i] >= 'A' && w[i] <= 'Z'))
+            return len; /* only lower-case English spelling is folded */
+    return len ? canon_ascii(w, len) : 0;
+}
+
 /* --- building the token arrays -------------------------------------------- */
 
 static wc_status push_hash(wc_tokens *t, uint64_t h)

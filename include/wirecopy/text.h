@@ -80,6 +80,15 @@ void wc_tokens_release(wc_tokens *t);
 wc_status wc_text_tokenize(const char *text, size_t len, wc_tokens *t, wc_error *err);
 
 /*
+ * Fold one already case-folded word w[0..len) onto its house form in
+ * place, as the tokenizer folds every word (the variants listed above);
+ * words with capitals or non-ASCII bytes are left as they are. Returns the
+ * new length (<= len). The story profile folds its words with it too, so
+ * both levels spell a word alike.
+ */
+size_t wc_text_canon_word(char *w, size_t len);
+
+/*
  * Write the hashes of the k-word shingles of words tok[0..n) to out
  * (n - k + 1 of them; one shingle of all words when 0 < n < k; none when
  * n == 0) and return how many. A shingle hash mixes the k word hashes

@@ -1,0 +1,504 @@
+/*
+ * story_tokens.c - the token stream the story features read, and the
+ * word features (BODY and TITLE) made from it.
+ *
+ * Tokens. One pass over the UTF-8 text, after the dates are blanked,
+ * cuts it into words (letters and marks), numbers (digits with a '.' or
+ * ',' between digits: "1,000", "2.5", with glued letters: "2.5m",
+ * "21st"), identifiers (letters then digits: "G20"), currency signs and
+ * '%', and punctuation. Each token remembers what the extractors ask:
+ * its case (first letter upper, all upper: utf8proc categories, so
+ * "Élysée" and "ÖVP" are seen), whether it starts a line or a sentence,
+ * and how it touches the token before (glued, or joined by a hyphen or
+ * an apostrophe). A hyphen or apostrophe between letters joins, elsewhere
+ * it is punctuation. Dotted acronyms ("U.S.", "U.N.") are one token, and
+ * the full stop after an initial ("W. Mark Felt") or one of the usual
+ * abbreviations before a name ("Dr.", "Sen.", "St.") is marked, so that
+ * none of those dots ends a sentence. A sentence ends at . ! ? : and an
+ * ellipsis (quotes and brackets after them do not matter) and at a line
+ * break.
+ *
+ * Words. A body word is a word token of three or more letters that is
+ * not a stopword of the text's language, case-folded (utf8proc, keeping
+ * accents, which the stemmers read), in English folded onto one spelling
+ * (wc_text_canon_word: "colour"/"color", the dedup normaliser's rule),
+ * stemmed with the language's Snowball stemmer, then stripped of marks
+ * (NFKD, as text.c folds), so "Élysée" and "Elysee" meet. Title words
+ * are made the same way from two letters up ("EU", "UN" matter in a
+ * headline). Words split at hyphens and apostrophes: "57-year-old" is
+ * 57, "year", "old" whether an outlet hyphenates or not, and French
+ * elisions ("l'homme") leave the word whole.
+ *
+ * What it does not do: no sentence splitter beyond the rules above
+ * ("Inc. The" ends no sentence, "in the U.S. The" neither), no compound
+ * splitting for German, no scripts without spaces (Chinese and Japanese
+ * text makes one word per run of letters, which matches only itself).
+ */
+#include "story_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libstemmer.h>
+#include <utf8proc.h>
+
+#include "extract/extract_internal.h"
+#include "wirecopy/text.h"
+
+#include "internal.h"
+
+/* --- characters ---------------------------------------------------------------- */
+
+enum cclass {
+    CC_BLANK,
+    CC_NL,
+    CC_LETTER,
+    CC_MARK,
+    CC_DIGIT,
+    CC_APOS,
+    CC_HYPHEN,
+    CC_SYM,
+    CC_PUNCT,
+};
+
+struct cinfo {
+    uint8_t cls;   /* enum cclass */
+    uint8_t upper; /* a letter: 1 when upper or title case */
+    uint8_t lower; /* a letter: 1 when lower case */
+    uint8_t ch;    /* CC_PUNCT/CC_SYM: the st_tok.ch value */
+};
+
+static size_t read_cp(const char *s, size_t len, size_t i, uint32_t *cp)
+{
+    size_t n;
+
+    if ((unsigned char)s[i] < 0x80) {
+        *cp = (unsigned char)s[i];
+        return 1;
+    }
+    n = wc_utf8_decode(s + i, len - i, cp);
+    if (!n) {
+        *cp = 0xFFFD; /* an ill-formed byte: a separator */
+        return 1;
+    }
+    return n;
+}
+
+static struct cinfo classify(uint32_t cp)
+{
+    struct cinfo c = {CC_PUNCT, 0, 0, 0};
+
+    if (cp < 0x80) {
+        if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') {
+            c.cls = CC_LETTER;
+            c.upper = cp <= 'Z';
+            c.lower = cp >= 'a';
+        } else if (cp >= '0' && cp <= '9') {
+            c.cls = CC_DIGIT;
+        } else if (cp == '\n') {
+            c.cls = CC_NL;
+        } else if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0) {
+            c.cls = CC_BLANK;
+        } else if (cp == '\'' || cp == '`') {
+            c.cls = CC_APOS;
+            c.ch = '"';
+        } else if (cp == '-') {
+            c.cls = CC_HYPHEN;
+            c.ch = '-';
+        } else if (cp == '$' || cp == '%') {
+            c.cls = CC_SYM;
+            c.ch = (uint8_t)cp;
+        } else {
+            c.ch = (uint8_t)cp;
+        }
+        return c;
+    }
+    if (cp == 0x2019 || cp == 0x02BC) { /* right single quote, modifier apostrophe */
+        c.cls = CC_APOS;
+        c.ch = '"';
+        return c;
+    }
+    if (cp == 0x2010 || cp == 0x2011) { /* hyphen, non-breaking hyphen */
+        c.cls = CC_HYPHEN;
+        c.ch = '-';
+        return c;
+    }
+    if (cp == 0x85 || cp == 0x2028 || cp == 0x2029) {
+        c.cls = CC_NL;
+        return c;
+    }
+    if (cp == 0x2026) { /* ellipsis ends a sentence as '.' does */
+        c.ch = '.';
+        return c;
+    }
+    switch (utf8proc_category((utf8proc_int32_t)cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LT:
+        c.cls = CC_LETTER;
+        c.upper = 1;
+        break;
+    case UTF8PROC_CATEGORY_LL:
+        c.cls = CC_LETTER;
+        c.lower = 1;
+        break;
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND: /* other scripts' digits: part of words, not numbers */
+    case UTF8PROC_CATEGORY_NL:
+        c.cls = CC_LETTER;
+        break;
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_CF: /* soft hyphen, zero-width joiners: inside a word */
+        c.cls = CC_MARK;
+        break;
+    case UTF8PROC_CATEGORY_ZS:
+        c.cls = CC_BLANK;
+        break;
+    case UTF8PROC_CATEGORY_SC:
+        c.cls = CC_SYM;
+        break;
+    case UTF8PROC_CATEGORY_PD:
+        c.ch = '-';
+        break;
+    case UTF8PROC_CATEGORY_PI:
+    case UTF8PROC_CATEGORY_PF:
+        c.ch = '"';
+        break;
+    default:
+        break;
+    }
+    return c;
+}
+
+/* --- tokens --------------------------------------------------------------------- */
+
+/* Abbreviations whose '.' does not end a sentence (titles before names, places, months). */
+static const char *const abbrevs[] = {
+    "Mr",   "Mrs",  "Ms",  "Dr",   "Prof", "Sen", "Rep",  "Gov",  "Gen", "Lt",  "Col",
+    "Sgt",  "Capt", "Cpl", "Rev",  "St",   "Mt",  "Ft",   "Jr",   "Sr",  "No",  "Jan",
+    "Feb",  "Mar",  "Apr", "Jun",  "Jul",  "Aug", "Sep",  "Sept", "Oct", "Nov", "Dec",
+    "Supt", "Insp", "Det", "Pres", "vs",   "Mme", "Mlle", "Hr",   "Fr",
+};
+
+static bool is_abbrev(const char *p, size_t len)
+{
+    size_t i;
+
+    if (len > 4)
+        return false;
+    for (i = 0; i < WC_ARRAY_SIZE(abbrevs); i++)
+        if (st_lit_eq(abbrevs[i], p, len))
+            return true;
+    return false;
+}
+
+struct tokstate {
+    wc_story_profiler *p;
+    const char *s;
+    size_t len;
+    uint32_t line;
+    bool line_start;   /* no token yet on this line */
+    bool sent_pending; /* the next word starts a sentence */
+    uint16_t join;     /* ST_HYPHEN or ST_APOS for the next token, else 0 */
+    bool gap;          /* a blank or punctuation since the last token */
+};
+
+static wc_status push(struct tokstate *ts, st_tok *t)
+{
+    wc_story_profiler *p = ts->p;
+
+    if (p->ntok == p->tok_cap) {
+        size_t cap = p->tok_cap ? p->tok_cap * 2 : 256;
+        st_tok *nt = realloc(p->tok, cap * sizeof(*nt));
+        if (!nt)
+            return WC_ERR_NOMEM;
+        p->tok = nt;
+        p->tok_cap = cap;
+    }
+    t->line = ts->line;
+    if (ts->line_start)
+        t->flags |= ST_LINE;
+    if (!ts->gap && !ts->join && p->ntok && !(t->flags & ST_LINE))
+        t->flags |= ST_GLUED;
+    t->flags |= ts->join;
+    if (t->type != ST_PUNCT && t->type != ST_SYM && ts->sent_pending) {
+        t->flags |= ST_SENT;
+        ts->sent_pending = false;
+    }
+    ts->line_start = false;
+    ts->join = 0;
+    ts->gap = false;
+    p->tok[p->ntok++] = *t;
+    return WC_OK;
+}
+
+/* Is s[i] a '.' or ',' with an ASCII digit on both sides? */
+static bool inner_sep(const char *s, size_t len, size_t i)
+{
+    return i > 0 && i + 1 < len && (s[i] == '.' || s[i] == ',') && s[i - 1] >= '0' &&
+           s[i - 1] <= '9' && s[i + 1] >= '0' && s[i + 1] <= '9';
+}
+
+/* After "U" at i (one upper-case ASCII letter): the end of a dotted acronym "U.S.", or i. */
+static size_t dotted_end(const char *s, size_t len, size_t i)
+{
+    size_t e = i + 1, letters = 1;
+
+    while (e + 1 < len && s[e] == '.' && s[e + 1] >= 'A' && s[e + 1] <= 'Z' &&
+           (e + 2 == len || s[e + 2] == '.' ||
+            !((s[e + 2] | 0x20) >= 'a' && (s[e + 2] | 0x20) <= 'z'))) {
+        e += 2;
+        letters++;
+    }
+    if (letters < 2)
+        return i + 1;
+    if (e < len && s[e] == '.')
+        e++;
+    return e;
+}
+
+/* Read the alphanumeric token at i; returns its end. */
+static wc_status read_alnum(struct tokstate *ts, size_t i, size_t *end)
+{
+    const char *s = ts->s;
+    size_t len = ts->len, j = i, first_letter_at = SIZE_MAX;
+    unsigned letters = 0, uppers = 0, digits = 0, ncp = 0;
+    bool first_upper = false, inner_upper = false, digit_first, letters_after = false;
+    st_tok t;
+    uint32_t cp;
+    size_t n;
+
+    memset(&t, 0, sizeof(t));
+    digit_first = s[i] >= '0' && s[i] <= '9';
+    t.numlen = 0;
+    while (j < len) {
+        struct cinfo c;
+        n = read_cp(s, len, j, &cp);
+        c = classify(cp);
+        if (c.cls == CC_LETTER) {
+            if (first_letter_at == SIZE_MAX) {
+                first_letter_at = j;
+                first_upper = c.upper;
+            } else if (c.upper) {
+                inner_upper = true;
+            }
+            if (digits && digit_first && !letters)
+                t.numlen = (uint16_t)WC_MIN(j - i, UINT16_MAX);
+            if (digits && !digit_first)
+                break; /* "G20a": stop after the digits */
+            letters++;
+            uppers += c.upper;
+            if (digit_first)
+                letters_after = true;
+        } else if (c.cls == CC_MARK) {
+            if (!letters)
+                break;
+        } else if (c.cls == CC_DIGIT) {
+            if (letters && digit_first)
+                break; /* "21st2": the suffix ends at a digit */
+            digits++;
+        } else if (cp == '.' || cp == ',') {
+            if (!inner_sep(s, len, j) || letters)
+                break;
+        } else {
+            break;
+        }
+        ncp++;
+        j += n;
+    }
+    t.off = (uint32_t)i;
+    t.len = (uint32_t)WC_MIN(j - i, UINT32_MAX);
+    t.ncp = (uint16_t)WC_MIN(ncp, UINT16_MAX);
+    if (digit_first) {
+        t.type = ST_NUM;
+        if (!letters_after)
+            t.numlen = (uint16_t)WC_MIN(t.len, UINT16_MAX);
+    } else {
+        t.type = digits ? ST_ID : ST_WORD;
+        t.ncp = (uint16_t)letters;
+        if (!digits && letters == 1 && first_upper && s[i] >= 'A' && s[i] <= 'Z') {
+            size_t e = dotted_end(s, len, i);
+            if (e > j) {
+                t.len = (uint32_t)(e - i);
+                t.ncp = (uint16_t)((e - i + 1) / 2);
+                t.flags |= ST_DOTTED | ST_UPPER | ST_CAP;
+                j = e;
+            }
+        }
+        if (first_upper || (inner_upper && letters >= 3))
+            t.flags |= ST_CAP;
+        if (letters >= 2 && uppers == letters)
+            t.flags |= ST_UPPER;
+    }
+    *end = j;
+    return push(ts, &t);
+}
+
+wc_status st_tokenize(wc_story_profiler *p, const char *s, size_t len)
+{
+    struct tokstate ts = {p, s, len, 0, true, true, 0, false};
+    size_t i = 0, n;
+    uint32_t cp;
+    wc_status st;
+
+    p->ntok = 0;
+    while (i < len) {
+        struct cinfo c;
+        n = read_cp(s, len, i, &cp);
+        c = classify(cp);
+        switch (c.cls) {
+        case CC_LETTER:
+        case CC_DIGIT:
+            if ((st = read_alnum(&ts, i, &i)))
+                return st;
+            continue;
+        case CC_NL:
+            ts.line++;
+            ts.line_start = true;
+            ts.sent_pending = true;
+            ts.join = 0;
+            ts.gap = true;
+            break;
+        case CC_BLANK:
+        case CC_MARK:
+            ts.join = 0;
+            ts.gap = true;
+            break;
+        case CC_APOS:
+        case CC_HYPHEN: {
+            /* between two alphanumerics (no blank) it joins them */
+            const st_tok *prev = p->ntok ? &p->tok[p->ntok - 1] : NULL;
+            bool after = prev && !ts.gap && !ts.join && prev->off + prev->len == i;
+            bool before = false;
+            if (i + n < len) {
+                uint32_t nx;
+                struct cinfo nc;
+                read_cp(s, len, i + n, &nx);
+                nc = classify(nx);
+                before = nc.cls == CC_LETTER || (c.cls == CC_HYPHEN && nc.cls == CC_DIGIT);
+            }
+            if (after && before && prev->type != ST_PUNCT && prev->type != ST_SYM) {
+                ts.join = c.cls == CC_HYPHEN ? ST_HYPHEN : ST_APOS;
+                break;
+            }
+        }
+            /* fall through - a quote or a dash */
+        default: {
+            st_tok t;
+            memset(&t, 0, sizeof(t));
+            t.off = (uint32_t)i;
+            t.len = (uint32_t)n;
+            t.type = c.cls == CC_SYM ? ST_SYM : ST_PUNCT;
+            t.ch = c.ch;
+            if (t.type == ST_PUNCT && t.ch == '.' && p->ntok) {
+                const st_tok *prev = &p->tok[p->ntok - 1];
+                if (prev->type == ST_WORD && prev->off + prev->len == i &&
+                    !(prev->flags & ST_DOTTED) &&
+                    ((prev->ncp == 1 && (prev->flags & ST_CAP)) ||
+                     is_abbrev(s + prev->off, prev->len)))
+                    t.flags |= ST_ABBR;
+            }
+            if ((st = push(&ts, &t)))
+                return st;
+            if (t.type == ST_PUNCT && !(t.flags & ST_ABBR) &&
+                (t.ch == '.' || t.ch == '!' || t.ch == '?' || t.ch == ':'))
+                ts.sent_pending = true;
+            ts.gap = c.cls != CC_SYM;
+            break;
+        }
+        }
+        i += n;
+    }
+    return WC_OK;
+}
+
+/* --- folding and stemming --------------------------------------------------------- */
+
+size_t st_fold(const char *p, size_t len, enum st_fold_mode mode, char *out, size_t cap,
+               size_t *ncp)
+{
+    utf8proc_option_t opts = mode == ST_FOLD_PLAIN
+                                 ? UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                                       UTF8PROC_STRIPMARK | UTF8PROC_IGNORE
+                                 : UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+    size_t i = 0, o = 0, cps = 0;
+
+    while (i < len) {
+        uint32_t cp;
+        size_t n = read_cp(p, len, i, &cp);
+        i += n;
+        if (cp == '\'' || cp == '.' || cp == 0x2019 || cp == 0x02BC || cp == '`')
+            continue;
+        if (cp < 0x80) {
+            if (o + 1 > cap)
+                return SIZE_MAX;
+            out[o++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+            cps++;
+        } else {
+            utf8proc_int32_t buf[16];
+            int bc = 0;
+            utf8proc_ssize_t k, m;
+            m = utf8proc_decompose_char((utf8proc_int32_t)cp, buf, (utf8proc_ssize_t)16, opts, &bc);
+            if (m < 0 || m > 16)
+                continue;
+            for (k = 0; k < m; k++) {
+                if (o + 4 > cap)
+                    return SIZE_MAX;
+                o += wc_utf8_encode((uint32_t)buf[k], out + o);
+                cps++;
+            }
+        }
+    }
+    if (ncp)
+        *ncp = cps;
+    return o;
+}
+
+bool st_is_stopword(const wc_story_profiler *p, const char *w, size_t len)
+{
+    return p->stop_lang != EX_LANG_NONE && ex_is_stopword(p->stop_lang, w, len);
+}
+
+size_t st_stem(wc_story_profiler *p, char *w, size_t len, char *out, size_t cap)
+{
+    const sb_symbol *r;
+    size_t n;
+    int rl;
+
+    if (p->english)
+        len = wc_text_canon_word(w, len);
+    if (!len || len > (size_t)ST_MAX_WORD * 4)
+        return 0;
+    r = sb_stemmer_stem(p->sb, (const sb_symbol *)w, (int)len);
+    if (!r)
+        return SIZE_MAX;
+    rl = sb_stemmer_length(p->sb);
+    if (rl <= 0)
+        return 0;
+    n = st_fold((const char *)r, (size_t)rl, ST_FOLD_PLAIN, out, cap, NULL);
+    return n == SIZE_MAX ? 0 : n;
+}
+
+wc_status st_words(wc_story_profiler *p, const char *s, enum wc_story_tag tag, unsigned mincp)
+{
+    char w[ST_MAX_WORD * 4], term[ST_MAX_WORD * 4];
+    size_t i, n, ncp, tl;
+    wc_status st;
+
+    for (i = 0; i < p->ntok; i++) {
+        const st_tok *t = &p->tok[i];
+        if (t->type != ST_WORD || (t->flags & ST_DOTTED) || t->ncp < mincp || t->len > ST_MAX_WORD)
+            continue;
+        n = st_fold(s + t->off, t->len, ST_FOLD_CASE, w, sizeof(w), &ncp);
+        if (n == SIZE_MAX || ncp < mincp || st_is_stopword(p, w, n))
+            continue;
+        tl = st_stem(p, w, n, term, sizeof(term));
+        if (tl == SIZE_MAX)
+            return WC_ERR_NOMEM;
+        if (tl && (st = st_emit(p, tag, term, tl, (uint32_t)i)))
+            return st;
+    }
+    return WC_OK;
+}
