@@ -643,22 +643,23 @@ static wc_status fill_slot(wc_ingest *ing, struct slot *sl, const wc_record *rec
     if ((st = wc_buf_add(&sl->body, rec->body, rec->len)))
         return st;
     memset(&sl->extra, 0, sizeof(sl->extra));
-    sl->extra.published_at = WC_TIME_NONE;
+    sl->extra.entry.published_at = WC_TIME_NONE;
     wc_buf_reset(&sl->extra_buf);
     if (extra) {
-        /* copy the extra strings back to back, then point at them */
+        /* copy the entry's strings back to back, then point at them */
+        const wc_meta_witness *e = &extra->entry;
         size_t at[3] = {0, 0, 0};
-        const char *s[3] = {extra->title, extra->author, extra->site};
+        const char *s[3] = {e->title, e->author, e->site};
         for (int i = 0; i < 3; i++) {
             at[i] = sl->extra_buf.len;
             if (s[i] && (st = wc_buf_add(&sl->extra_buf, s[i], strlen(s[i]) + 1)))
                 return st;
         }
         sl->extra.feed_id = extra->feed_id;
-        sl->extra.published_at = extra->published_at;
-        sl->extra.title = extra->title ? sl->extra_buf.buf + at[0] : NULL;
-        sl->extra.author = extra->author ? sl->extra_buf.buf + at[1] : NULL;
-        sl->extra.site = extra->site ? sl->extra_buf.buf + at[2] : NULL;
+        sl->extra.entry.published_at = e->published_at;
+        sl->extra.entry.title = e->title ? sl->extra_buf.buf + at[0] : NULL;
+        sl->extra.entry.author = e->author ? sl->extra_buf.buf + at[1] : NULL;
+        sl->extra.entry.site = e->site ? sl->extra_buf.buf + at[2] : NULL;
     }
     return WC_OK;
 }

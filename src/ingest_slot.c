@@ -4,8 +4,12 @@
  * (ingest.c runs the ring and the threads; ingest_internal.h is what the
  * two share).
  *
- *   worker    an HTML page is extracted (wc_extract_html), a plain-text
- *             record cleaned (clean_text); the text is fingerprinted and
+ *   worker    an HTML page is extracted (wc_extract_html; a feed entry's
+ *             own content, a fragment, with wc_extract_fragment), a
+ *             plain-text record cleaned (clean_text); what the record and
+ *             the feed entry say of it travels into extraction as data
+ *             (wc_article_known), where one precedence table decides the
+ *             title, author, site and time; the text is fingerprinted and
  *             the fingerprint packed as it will be stored;
  *   assigner  the record's identity (doc_key: its own id, else its URL,
  *             else where it was) and exact hash answer "already
@@ -13,10 +17,8 @@
  *             and its cluster from the index, with the rows to write: its
  *             cluster's row, the clusters it absorbed, and (settle) the
  *             members' similarities when an original moved;
- *   writer    the metadata are chosen (the record's own, the page's, a
- *             feed entry's: the precedence lines are marked), and the
- *             document and the rows are written as handed, inside the
- *             open transaction. Bad records are reported and counted,
+ *   writer    the document (the article as decided) and the rows are
+ *             written as handed, inside the open transaction. Bad records are reported and counted,
  *             never fatal.
  *
  * Everything here runs on the thread that owns the slot at that stage;
@@ -148,6 +150,7 @@ static wc_status clean_text(wc_buf *out, wc_buf *tmp, const char *p, size_t len)
 
 void ingest_process(struct worker *w, struct slot *sl)
 {
+    wc_article_known known;
     const char *text;
     size_t len;
     wc_status st;
@@ -157,10 +160,17 @@ void ingest_process(struct worker *w, struct slot *sl)
 
     wc_error_clear(&sl->err);
     wc_article_release(&sl->art);
+    /* what is known beside the bytes: the record's fields and the feed entry's */
+    wc_article_known_init(&known);
+    known.url = buf_get(&sl->url, sl->has_url);
+    known.record.title = buf_get(&sl->title, sl->has_title);
+    known.record.published_at = sl->published_at;
+    known.entry = sl->extra.entry;
     if (sl->is_html) {
-        wc_extract_opts eo = {buf_get(&sl->url, sl->has_url),
-                              buf_get(&sl->charset, sl->has_charset), 0};
-        st = wc_extract_html(sl->body.buf, sl->body.len, &eo, &sl->art, &sl->err);
+        wc_extract_opts eo = {NULL, buf_get(&sl->charset, sl->has_charset), &known};
+        st = sl->source == WC_SOURCE_FEED /* an entry's own content: no page around it */
+                 ? wc_extract_fragment(sl->body.buf, sl->body.len, &eo, &sl->art, &sl->err)
+                 : wc_extract_html(sl->body.buf, sl->body.len, &eo, &sl->art, &sl->err);
         if (st) {
             sl->status = st;
             return;
@@ -176,6 +186,11 @@ void ingest_process(struct worker *w, struct slot *sl)
         len = sl->text.len;
         if (!len) {
             sl->status = WC_ERR_EMPTY;
+            return;
+        }
+        /* no page: the metadata is the record's and the entry's, by the same table */
+        if ((st = wc_article_merge_known(&sl->art, &known))) {
+            sl->status = wc_error_set(&sl->err, st, "out of memory");
             return;
         }
     }
@@ -202,23 +217,6 @@ static wc_status doc_key(struct slot *sl, const char *url)
     if (sl->line)
         return wc_buf_addf(k, "%s:%llu", sl->origin, (unsigned long long)sl->line);
     return wc_buf_addf(k, "%s@%llu", sl->origin, (unsigned long long)sl->offset);
-}
-
-/*
- * METADATA PRECEDENCE, published time: the record's, else the page's,
- * else the feed entry's (wc_ingest_extra). Title, site and author are
- * chosen in store_slot; the time is a function of its own because the
- * assigner needs it too, for the ordering of the cluster's original.
- */
-static int64_t doc_published_at(const struct slot *sl)
-{
-    int64_t t = sl->published_at;
-
-    if (sl->is_html && sl->art.published_at != WC_TIME_NONE && t == WC_TIME_NONE)
-        t = sl->art.published_at;
-    if (t == WC_TIME_NONE)
-        t = sl->extra.published_at;
-    return t;
 }
 
 /* --- assigner ------------------------------------------------------------------ */
@@ -283,7 +281,7 @@ static wc_status assign_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
         sl->already = true;
         return WC_OK;
     }
-    sl->time = original_time(doc_published_at(sl), sl->fetched_at);
+    sl->time = original_time(sl->art.published_at, sl->fetched_at);
     if ((st = wc_cluster_assign(ing->index, ing->next_id, &sl->fp, sl->time, &m, err)) ||
         (st = keep_match(sl, &m, err)) ||
         (st = wc_keyset_add(ing->keys, key, text_bits(&sl->fp), ing->next_id, err)))
@@ -420,8 +418,7 @@ static wc_status begin_tx(wc_ingest *ing, wc_error *err)
 static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
 {
     const wc_article *a = &sl->art;
-    const char *url, *site, *title, *text;
-    char *host = NULL;
+    const char *url;
     wc_match m;
     wc_doc d;
     wc_status st;
@@ -465,17 +462,7 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     url = buf_get(&sl->url, sl->has_url);
     m = sl->m;
     memset(&d, 0, sizeof(d));
-    /* metadata precedence: text, title, site (and doc_published_at, above) */
-    text = sl->is_html ? a->text : sl->text.buf;
-    title = sl->is_html && a->title ? a->title : buf_get(&sl->title, sl->has_title);
-    if (sl->extra.title && !title)
-        title = sl->extra.title;
-    site = sl->is_html ? a->site : NULL;
-    if (!site && sl->extra.site)
-        site = sl->extra.site;
-    if (!site && (url || (sl->is_html && a->canonical_url)) &&
-        (host = wc_url_host(url ? url : a->canonical_url)))
-        site = host;
+    /* the article's metadata was decided by extract's precedence table (process()) */
     d.id = sl->doc_id;
     d.doc_key = sl->key.buf;
     d.source = sl->source;
@@ -484,19 +471,19 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     d.origin_line = sl->line;
     d.origin_id = buf_get(&sl->origin_id, sl->has_origin_id);
     d.feed_id = sl->extra.feed_id;
-    d.canonical_url = sl->is_html ? a->canonical_url : NULL;
+    d.canonical_url = a->canonical_url;
     /* a page read from a folder has no URL of its own: its canonical URL says where it lives */
     d.url = url ? url : d.canonical_url;
     d.fetched_at = sl->fetched_at;
-    d.published_at = doc_published_at(sl); /* metadata precedence, above */
-    d.modified_at = sl->is_html ? a->modified_at : WC_TIME_NONE;
-    d.title = title;
-    d.author = sl->is_html && a->author ? a->author : sl->extra.author;
-    d.site = site;
-    d.lang = sl->is_html ? a->lang : NULL;
-    d.description = sl->is_html ? a->description : NULL;
-    d.image = sl->is_html ? a->image : NULL;
-    d.text = text;
+    d.published_at = a->published_at;
+    d.modified_at = a->modified_at;
+    d.title = a->title;
+    d.author = a->author;
+    d.site = a->site;
+    d.lang = a->lang;
+    d.description = a->description;
+    d.image = a->image;
+    d.text = sl->is_html ? a->text : sl->text.buf;
     d.text_len = sl->is_html ? a->text_len : sl->text.len;
     d.word_count = sl->fp.words;
     d.content_hash = sl->fp.exact;
@@ -508,7 +495,6 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     d.fprint = sl->blob.buf;
     d.fprint_len = sl->blob.len;
     st = wc_store_insert_doc(ing->store, &d, err);
-    free(host);
     if (st)
         return st;
     for (size_t i = 0; i < m.nabsorbed; i++)

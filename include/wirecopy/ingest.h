@@ -25,6 +25,7 @@
 #include "wirecopy/cluster.h"
 #include "wirecopy/dump.h"
 #include "wirecopy/error.h"
+#include "wirecopy/extract.h"
 #include "wirecopy/fingerprint.h"
 #include "wirecopy/store.h"
 
@@ -87,15 +88,16 @@ wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest *
 
 /*
  * Queue one record (copied; rec may be reused at once). Blocks while the
- * queue is full. `extra` fills what the record lacks (feed metadata):
- * NULL fields are ignored. WC_ERR_INTERRUPTED after a stop.
+ * queue is full. `extra` (may be NULL) says where the record came from
+ * beside its bytes: the feed it was found in and what the feed entry said
+ * of it, as data. Extraction weighs the entry against the page and the
+ * record by its one precedence table (wc_article_known in extract.h). A
+ * record of source WC_SOURCE_FEED is the entry's own content, an HTML
+ * fragment (wc_extract_fragment). WC_ERR_INTERRUPTED after a stop.
  */
 typedef struct wc_ingest_extra {
-    int64_t feed_id;
-    const char *title;
-    const char *author;
-    int64_t published_at;
-    const char *site;
+    int64_t feed_id;       /* the feed's row, 0 when none */
+    wc_meta_witness entry; /* the feed entry's title, author, site (the feed's title) and time */
 } wc_ingest_extra;
 wc_status wc_ingest_add(wc_ingest *ing, const wc_record *rec, const wc_ingest_extra *extra,
                         void *user, wc_error *err);

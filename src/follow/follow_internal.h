@@ -124,7 +124,7 @@ struct job {
     int64_t published;
     int64_t fetched_at; /* when the feed that announced it was fetched */
     int64_t feed_id;
-    char *content; /* the entry's own HTML wrapped as a page, or NULL */
+    char *content; /* the entry's own HTML (a fragment), or NULL */
     /* written on the writer thread (or by main before any record is queued) */
     int64_t doc_id;       /* stored document, 0 none */
     wc_entry_state state; /* WC_ENTRY_SKIPPED until the writer says otherwise */

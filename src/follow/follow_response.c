@@ -31,7 +31,8 @@
  * is marked fetch_pages = 1 the first time it is seen, and from then on
  * every new entry's page is fetched (WC_FETCH_PAGE: robots.txt honoured).
  * A full-content feed's entry is extracted from the feed itself (the HTML
- * wrapped in a minimal page); only an empty or visibly cut entry of such a
+ * read as a fragment, with the entry's title, author and site as data:
+ * wc_extract_fragment); only an empty or visibly cut entry of such a
  * feed gets its page.
  *
  * Failures of article pages: passing ones (timeout, 5xx, 429, robots.txt
@@ -234,71 +235,18 @@ static void queue_record(wc_follow *f, struct job *j, const wc_response *page)
         rec.body = j->content;
         rec.len = strlen(j->content);
     }
+    /* what the entry says of the article travels as data, beside the page or fragment */
     ex.feed_id = j->feed_id;
-    ex.title = j->title;
-    ex.author = j->author;
-    ex.published_at = j->published;
-    ex.site = j->site;
+    ex.entry.title = j->title;
+    ex.entry.author = j->author;
+    ex.entry.site = j->site;
+    ex.entry.published_at = j->published;
     if ((st = wc_ingest_add(f->ing, &rec, &ex, j, &e))) {
         follow_set_fatal(f, st, &e, "queueing an article");
         return;
     }
     f->prog.articles++;
     job_queued(f, j);
-}
-
-/* Append s to b with the characters that matter in HTML text and attributes escaped. */
-static void add_escaped(wc_buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        if (*s == '<')
-            wc_buf_addstr(b, "&lt;");
-        else if (*s == '>')
-            wc_buf_addstr(b, "&gt;");
-        else if (*s == '&')
-            wc_buf_addstr(b, "&amp;");
-        else if (*s == '"')
-            wc_buf_addstr(b, "&quot;");
-        else
-            wc_buf_addch(b, *s);
-    }
-}
-
-/*
- * An entry's text wrapped as a small page, so the extractor reads it like
- * any article, with the feed's metadata where a page keeps it (the site
- * name in og:site_name, the author in a meta tag).
- */
-static char *wrap_content(wc_follow *f, const wc_entry *e, const char *site)
-{
-    const char *t = follow_entry_text(e);
-    wc_buf b = WC_BUF_INIT;
-    char *out;
-
-    if (!t)
-        return NULL;
-    wc_buf_addstr(&b, "<!doctype html><html><head><meta charset=\"utf-8\"><title>");
-    add_escaped(&b, e->title);
-    wc_buf_addstr(&b, "</title>");
-    if (site && *site) {
-        wc_buf_addstr(&b, "<meta property=\"og:site_name\" content=\"");
-        add_escaped(&b, site);
-        wc_buf_addstr(&b, "\">");
-    }
-    if (e->author && *e->author) {
-        wc_buf_addstr(&b, "<meta name=\"author\" content=\"");
-        add_escaped(&b, e->author);
-        wc_buf_addstr(&b, "\">");
-    }
-    wc_buf_addstr(&b, "</head><body><article>");
-    wc_buf_addstr(&b, t);
-    if (wc_buf_addstr(&b, "</article></body></html>")) {
-        wc_buf_release(&b);
-        return NULL;
-    }
-    out = follow_rstrdup(f, b.buf);
-    wc_buf_release(&b);
-    return out;
 }
 
 /* The identity of an entry in its feed: its id, else its link, else a hash of its text. */
@@ -486,7 +434,7 @@ static void take_entry(wc_follow *f, struct feed *fd, const wc_feed *doc, const 
         j->published = WC_TIME_NONE;
     j->fetched_at = fetched_at;
     j->feed_id = fd->id;
-    j->content = wrap_content(f, e, j->site);
+    j->content = follow_entry_text(e) ? follow_rstrdup(f, follow_entry_text(e)) : NULL;
     j->next = f->jobs;
     f->jobs = j;
     fd->outstanding++;
