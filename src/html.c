@@ -198,12 +198,13 @@ wc_status wc_html_escape(wc_buf *out, const char *p, size_t len, unsigned flags)
     return st;
 }
 
-void wc_text_squeeze(wc_buf *b)
+/* wc_text_squeeze() of b's bytes from start on; those before it stay as they are. */
+static void squeeze_from(wc_buf *b, size_t start)
 {
-    size_t i, n = 0;
+    size_t i, n = start;
     bool space = true; /* drops leading blanks */
 
-    for (i = 0; i < b->len; i++) {
+    for (i = start; i < b->len; i++) {
         char c = b->buf[i];
         if (is_ws(c) || c == '\v') {
             if (!space)
@@ -221,9 +222,14 @@ void wc_text_squeeze(wc_buf *b)
             space = false;
         }
     }
-    if (n && b->buf[n - 1] == ' ')
+    if (n > start && b->buf[n - 1] == ' ')
         n--;
     wc_buf_setlen(b, n);
+}
+
+void wc_text_squeeze(wc_buf *b)
+{
+    squeeze_from(b, 0);
 }
 
 /* --- tokenizer --------------------------------------------------------- */
@@ -430,16 +436,7 @@ wc_status wc_html_to_text(wc_buf *out, const char *p, size_t len)
             break;
         }
     }
-    if (!st) {
-        /* squeeze only what was appended */
-        wc_buf tail = WC_BUF_INIT;
-        st = wc_buf_add(&tail, out->buf + start, out->len - start);
-        if (!st) {
-            wc_text_squeeze(&tail);
-            wc_buf_setlen(out, start);
-            st = wc_buf_add(out, tail.buf, tail.len);
-        }
-        wc_buf_release(&tail);
-    }
+    if (!st)
+        squeeze_from(out, start); /* only what was appended */
     return st;
 }

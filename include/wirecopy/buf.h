@@ -27,11 +27,10 @@ extern char wc_buf_empty_[1];
 /* 1 GiB: the default ceiling for a buffer whose owner did not choose one. */
 #define WC_BUF_DEFAULT_LIMIT ((size_t)1 << 30)
 
-/* clang-format off: it would spread the braces over four lines */
-#define WC_BUF_INIT                                                                                \
-    {                                                                                              \
-        wc_buf_empty_, 0, 0, 0                                                                     \
-    }
+/* A buffer with the default limit; the library's own buffers each name theirs (wc_buf_init). */
+/* (clang-format would spread the braces over four lines) */
+/* clang-format off */
+#define WC_BUF_INIT {wc_buf_empty_, 0, 0, 0}
 /* clang-format on */
 
 /* Initialise b with the given limit (0 = default). */
@@ -40,13 +39,22 @@ void wc_buf_init(wc_buf *b, size_t limit);
 void wc_buf_release(wc_buf *b);
 /* Make b empty without freeing (len = 0). */
 void wc_buf_reset(wc_buf *b);
+/*
+ * Growing can fail (WC_ERR_LIMIT past the limit, WC_ERR_NOMEM), and a
+ * caller that ignores it keeps a cut text without knowing: the compiler
+ * warns about every result left unread.
+ */
+#define WC_BUF_MUST_USE __attribute__((warn_unused_result))
+
 /* Ensure room for `extra` more bytes (plus the NUL). WC_ERR_LIMIT or WC_ERR_NOMEM. */
-wc_status wc_buf_grow(wc_buf *b, size_t extra);
-wc_status wc_buf_add(wc_buf *b, const void *p, size_t len);
-wc_status wc_buf_addstr(wc_buf *b, const char *s);
-wc_status wc_buf_addch(wc_buf *b, char c);
-wc_status wc_buf_addf(wc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-wc_status wc_buf_addvf(wc_buf *b, const char *fmt, va_list ap)
+WC_BUF_MUST_USE wc_status wc_buf_grow(wc_buf *b, size_t extra);
+/* Append bytes, a C string, one byte, or printf output; on failure b is unchanged. */
+WC_BUF_MUST_USE wc_status wc_buf_add(wc_buf *b, const void *p, size_t len);
+WC_BUF_MUST_USE wc_status wc_buf_addstr(wc_buf *b, const char *s);
+WC_BUF_MUST_USE wc_status wc_buf_addch(wc_buf *b, char c);
+WC_BUF_MUST_USE wc_status wc_buf_addf(wc_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+WC_BUF_MUST_USE wc_status wc_buf_addvf(wc_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* Shorten to len (no-op if len >= b->len). */
 void wc_buf_setlen(wc_buf *b, size_t len);

@@ -45,11 +45,9 @@ typedef struct wc_error {
     char msg[WC_ERROR_MSG_MAX]; /* human message, NUL-terminated, "" when none */
 } wc_error;
 
-/* clang-format off: it would spread the braces over four lines */
-#define WC_ERROR_INIT                                                                              \
-    {                                                                                              \
-        WC_OK, 0, ""                                                                               \
-    }
+/* (clang-format would spread the braces over four lines) */
+/* clang-format off */
+#define WC_ERROR_INIT {WC_OK, 0, ""}
 /* clang-format on */
 
 /* Short text for a status code ("out of memory"); never NULL. */

@@ -48,7 +48,7 @@ int cmd_show(int argc, char **argv, struct cli_ctx *ctx)
     wc_member_iter *it = NULL;
     wc_cluster_row row;
     wc_member_row m;
-    wc_buf strings = WC_BUF_INIT;
+    wc_buf strings; /* initialised below, with its cap */
     wc_error err = WC_ERROR_INIT;
     wc_status st;
     uint64_t id;

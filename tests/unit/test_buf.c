@@ -79,7 +79,7 @@ static void test_detach_and_rtrim(void **state)
     assert_non_null(s);
     assert_string_equal(s, "");
     free(s);
-    wc_buf_addstr(&b, "text \n\t");
+    assert_int_equal(wc_buf_addstr(&b, "text \n\t"), WC_OK);
     wc_buf_rtrim(&b);
     s = wc_buf_detach(&b, &n);
     assert_string_equal(s, "text");
