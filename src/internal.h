@@ -138,6 +138,10 @@ struct wc_hattr {
 };
 bool wc_html_attr(const char *p, size_t len, size_t *i, struct wc_hattr *a);
 
+/* --- words and languages: stopwords.h -------------------------------- */
+
+#include "stopwords.h"
+
 /* --- time (timeutil.c) ------------------------------------------------- */
 
 /* "No time known": stored times are seconds since the Unix epoch, UTC. */

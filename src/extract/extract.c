@@ -83,7 +83,7 @@ static void doc_init(ex_doc *d, const wc_extract_opts *opts, bool fragment)
     wc_buf_init(&d->btext, EX_MAX_BLOCK_TEXT);
     wc_buf_init(&d->utf8, EX_MAX_UTF8);
     d->body = d->html = d->h1 = d->container = EX_NONE;
-    d->lang = EX_LANG_NONE;
+    d->lang = WC_LANG_NONE;
 }
 
 static void doc_release(ex_doc *d)

@@ -156,7 +156,7 @@ static void flush(struct lin *l)
         bl->flags |= BF_ORDERED;
     if (l->in_head)
         bl->flags |= BF_IN_HEAD;
-    ex_words_count(bt->buf + bl->off, bl->len, &bl->words, bl->lang_stops);
+    wc_words_count(bt->buf + bl->off, bl->len, &bl->words, bl->lang_stops);
     l->start = (uint32_t)bt->len;
     l->chars = l->link_chars = 0;
     l->next_flags = 0;

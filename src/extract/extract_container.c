@@ -269,7 +269,7 @@ static uint32_t grow(const ex_doc *d, const uint32_t *pe, const double *sum, uin
         else if (b->klass == C_NEARGOOD)
             v = 0.5 * b->chars;
         else if (b->klass == C_SHORT && b->link_chars == 0 &&
-                 (d->lang == EX_LANG_NONE ? b->chars >= LEN_LOW / 2
+                 (d->lang == WC_LANG_NONE ? b->chars >= LEN_LOW / 2
                                           : b->words >= 4 && ex_stop_density(d, b) >= STOP_LOW))
             v = 0.25 * b->chars;
         if (pe[b->node] & DAMP_BITS)

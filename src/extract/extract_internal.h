@@ -16,6 +16,7 @@
 #define WC_EXTRACT_INTERNAL_H
 
 #include "wirecopy/extract.h"
+#include "stopwords.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -264,10 +265,6 @@ typedef struct ex_span {
     uint32_t off, len;
 } ex_span;
 
-/* Language ids for stopword statistics (extract_stopwords.c). */
-enum ex_lang { L_EN = 0, L_DE, L_FR, L_ES, L_IT, L_PT, L_NL, L_SV, L_PL, L_RU, EX_NLANG };
-#define EX_LANG_NONE (-1)
-
 /* Kinds of text blocks (more than wc_block_kind: scoring wants them). */
 enum ex_kind { K_PARA = 0, K_HEADING, K_LI, K_QUOTE, K_PRE, K_CAPTION, K_CELL, K_DT, K_DD };
 
@@ -304,7 +301,7 @@ typedef struct ex_block {
     uint8_t keep;        /* in the output */
     uint8_t pad;
     float jsonld_cover;            /* share of its word pairs found in JSON-LD articleBody */
-    uint16_t lang_stops[EX_NLANG]; /* stopwords per language, for detection */
+    uint16_t lang_stops[WC_NLANG]; /* stopwords per language, for detection */
 } ex_block;
 
 /* Metadata gathered before choosing, in priority slots. */
@@ -359,7 +356,7 @@ typedef struct ex_doc {
     wc_buf btext; /* block texts */
 
     /* language */
-    int lang;           /* enum ex_lang or EX_LANG_NONE */
+    int lang;           /* enum wc_lang or WC_LANG_NONE */
     char html_lang[16]; /* <html lang>, primary subtag, lower case */
 
     /* metadata */
@@ -395,18 +392,6 @@ wc_status ex_charset_decode(ex_doc *d, const char *html, size_t len, const char 
                             wc_error *err);
 /* Charset named by the page itself (BOM, <meta>, <?xml?>), for tests. */
 wc_charset ex_charset_sniff(const char *html, size_t len, char *canon, size_t *bom_len);
-
-/* extract_stopwords.c */
-/* Count words and per-language stopwords of p[0..len). */
-void ex_words_count(const char *p, size_t len, uint32_t *words, uint16_t lang_stops[EX_NLANG]);
-/* Is the lower-case word w[0..len) a stopword of lang? */
-bool ex_is_stopword(int lang, const char *w, size_t len);
-const char *ex_lang_code(int lang);
-/* Expected stopword density of lang's prose relative to English (thresholds scale by it). */
-double ex_lang_stop_scale(int lang);
-int ex_lang_from_code(const char *p, size_t len);
-/* Number of stopwords of lang (for tests). */
-size_t ex_stopword_count(int lang);
 
 /* extract_lang.c */
 void ex_lang_detect(ex_doc *d);
@@ -505,7 +490,7 @@ static inline double ex_link_density(const ex_block *b)
 /* Stopword share, scaled to the English-calibrated thresholds. */
 static inline double ex_stop_density(const ex_doc *d, const ex_block *b)
 {
-    return b->words ? (double)b->stops / (double)b->words / ex_lang_stop_scale(d->lang) : 0.0;
+    return b->words ? (double)b->stops / (double)b->words / wc_lang_stop_scale(d->lang) : 0.0;
 }
 
 /* A teaser's headline: a few words, mostly link (a timestamp may share the line). */
@@ -521,6 +506,5 @@ uint32_t ex_container_choose(ex_doc *d, bool ld_matched, double *gm, uint32_t *p
 
 /* extract_output.c */
 wc_status ex_output_build(ex_doc *d, wc_article *a);
-size_t ex_count_words(const char *p, size_t len);
 
 #endif

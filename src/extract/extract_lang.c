@@ -28,8 +28,8 @@
 
 void ex_lang_detect(ex_doc *d)
 {
-    uint64_t total = 0, per[EX_NLANG] = {0};
-    int best = EX_LANG_NONE, declared;
+    uint64_t total = 0, per[WC_NLANG] = {0};
+    int best = WC_LANG_NONE, declared;
     uint32_t i;
     double share = 0;
 
@@ -39,18 +39,18 @@ void ex_lang_detect(ex_doc *d)
         if (b->words < LANG_BLOCK_WORDS || b->link_chars * 2 > b->chars)
             continue;
         total += b->words;
-        for (l = 0; l < EX_NLANG; l++)
+        for (l = 0; l < WC_NLANG; l++)
             per[l] += b->lang_stops[l];
     }
-    declared = ex_lang_from_code(d->html_lang, strlen(d->html_lang));
+    declared = wc_lang_from_code(d->html_lang, strlen(d->html_lang));
     if (total >= LANG_MIN_WORDS) {
         int l;
-        for (l = 0; l < EX_NLANG; l++)
+        for (l = 0; l < WC_NLANG; l++)
             if (best < 0 || per[l] > per[best])
                 best = l;
         share = (double)per[best] / (double)total;
         if (share < LANG_MIN_SHARE)
-            best = EX_LANG_NONE;
+            best = WC_LANG_NONE;
         /* the declaration breaks near-ties (Danish text scores on Swedish, ...) */
         if (best >= 0 && declared >= 0 && declared != best &&
             (double)per[declared] >= 0.85 * (double)per[best])

@@ -538,7 +538,7 @@ void ex_meta_finish(ex_doc *d, wc_article *a)
         a->author = s;
     }
     if (d->lang >= 0)
-        a->lang = wc_strdup(ex_lang_code(d->lang));
+        a->lang = wc_strdup(wc_lang_code(d->lang));
     else if (d->html_lang[0] && strlen(d->html_lang) <= 3)
         a->lang = wc_strdup(d->html_lang);
 }

@@ -90,7 +90,7 @@ wc_status ex_output_build(ex_doc *d, wc_article *a)
         free(blocks);
         return WC_ERR_EMPTY;
     }
-    a->word_count = ex_count_words(t.buf, t.len);
+    a->word_count = wc_count_words(t.buf, t.len);
     a->text = wc_buf_detach(&t, &a->text_len);
     if (!a->text) {
         free(blocks);

@@ -115,14 +115,14 @@ static int classify_one(const ex_doc *d, const ex_block *b, double link_max)
         return C_BAD;
     if (ld > link_max) {
         /* a blog's sentences carry links too: prose with many links is near-good */
-        if (ld <= LINK_MAX_PROSE && d->lang != EX_LANG_NONE && b->chars >= LEN_LOW &&
+        if (ld <= LINK_MAX_PROSE && d->lang != WC_LANG_NONE && b->chars >= LEN_LOW &&
             ex_stop_density(d, b) >= STOP_HIGH)
             return C_NEARGOOD;
         return C_BAD;
     }
     if (b->chars < LEN_LOW)
         return ld > 0 && b->chars < 20 ? C_BAD : C_SHORT;
-    if (d->lang == EX_LANG_NONE)
+    if (d->lang == WC_LANG_NONE)
         return b->chars >= LEN_HIGH ? C_GOOD : C_NEARGOOD;
     if (ex_stop_density(d, b) >= STOP_HIGH && b->chars >= LEN_HIGH)
         return C_GOOD;
@@ -213,7 +213,7 @@ static bool linked_prose(const ex_doc *d, const ex_block *b)
     const char *p = d->btext.buf + b->off;
 
     if ((b->kind != K_PARA && b->kind != K_QUOTE) || (b->flags & (BF_DEBRIS | BF_IN_LINK)) ||
-        d->lang == EX_LANG_NONE || b->words < LINKED_PROSE_WORDS)
+        d->lang == WC_LANG_NONE || b->words < LINKED_PROSE_WORDS)
         return false;
     if (ex_link_density(b) > LINK_MAX_LINKED_PROSE || ex_stop_density(d, b) < STOP_HIGH)
         return false;
@@ -295,7 +295,7 @@ static void smooth(const ex_doc *d, const uint32_t *seq, uint8_t *cls, size_t n,
         else
             out[i] =
                 (ex_link_density(b) < LINK_MAX_INSIDE && (b->link_chars == 0 || b->words >= 8) &&
-                 (d->lang == EX_LANG_NONE ? b->chars >= LEN_LOW / 2
+                 (d->lang == WC_LANG_NONE ? b->chars >= LEN_LOW / 2
                                           : (ex_stop_density(d, b) >= STOP_LOW && b->words >= 4) ||
                                                 (ends_sentence(d, b) && b->words >= 8 &&
                                                  ex_stop_density(d, b) >= STOP_LOW / 2)))

@@ -150,7 +150,7 @@ static bool seg_is_site(const char *t, const struct seg *s, const char *site, co
 
 static size_t words_in(const char *p, size_t n)
 {
-    return ex_count_words(p, n);
+    return wc_count_words(p, n);
 }
 
 /* Cut site and section segments off a title; malloc'd result. *cut_site gets the site segment. */

@@ -112,7 +112,7 @@ struct wc_story_profiler {
     size_t lower_cap, lower_mask; /* entries allocated; table size - 1 for this text */
 
     /* this text's language */
-    int stop_lang;         /* enum ex_lang of the stopword list, or EX_LANG_NONE */
+    int stop_lang;         /* enum wc_lang of the stopword list, or WC_LANG_NONE */
     bool english;          /* fold English spellings (colour/color) before stemming */
     bool decimal_comma;    /* "2,5" is two and a half, "1.000" a thousand */
     bool german_caps;      /* every noun is capitalised: single words are not names */

@@ -7,14 +7,11 @@
  * separator and whether single capitalised words can be names. It is the
  * primary subtag of the tag given ("de-AT" is "de"). A text without a
  * usable tag (JSONL dumps have none) is given the language whose
- * stopwords are most frequent in its first 2 KiB, from the ten lists of
- * the extract wing; with no stopword at all it is read as English. A
+ * stopwords are most frequent in its first 2 KiB, from the base layer's
+ * ten lists (stopwords.c, which the extractor reads too); with no stopword
+ * at all it is read as English. A
  * language Snowball has no stemmer for (Polish, of the ten) is stemmed
  * as English, which at worst leaves its words whole.
- *
- * Stopword lists: the extract wing's (ex_is_stopword in
- * src/extract/extract_internal.h), used through that header until they
- * move to the base layer.
  *
  * The buffer. The features read one buffer: the title, when the text
  * does not already begin with it, then the text, cut at
@@ -33,8 +30,6 @@
 #include <string.h>
 
 #include <libstemmer.h>
-
-#include "extract/extract_internal.h"
 
 #include "internal.h"
 
@@ -162,12 +157,12 @@ static bool primary_subtag(const char *tag, char code[4])
 /* The language whose stopwords are most frequent in the text's head (English on a tie). */
 static int guess_lang(const char *text, size_t len)
 {
-    uint16_t counts[EX_NLANG];
+    uint16_t counts[WC_NLANG];
     uint32_t words;
-    int l, best = L_EN;
+    int l, best = WC_LANG_EN;
 
-    ex_words_count(text, WC_MIN(len, ST_GUESS_BYTES), &words, counts);
-    for (l = 0; l < EX_NLANG; l++)
+    wc_words_count(text, WC_MIN(len, ST_GUESS_BYTES), &words, counts);
+    for (l = 0; l < WC_NLANG; l++)
         if (counts[l] > counts[best])
             best = l;
     return best;
@@ -180,10 +175,10 @@ static wc_status set_language(wc_story_profiler *p, const wc_story_input *in)
     int lang;
 
     if (primary_subtag(in->lang, code)) {
-        lang = ex_lang_from_code(code, strlen(code));
+        lang = wc_lang_from_code(code, strlen(code));
     } else {
         lang = guess_lang(in->text ? in->text : "", in->text ? in->text_len : 0);
-        memcpy(code, ex_lang_code(lang), 3);
+        memcpy(code, wc_lang_code(lang), 3);
         p->flags |= WC_STORY_LANG_GUESSED;
     }
     p->stop_lang = lang;
@@ -194,7 +189,7 @@ static wc_status set_language(wc_story_profiler *p, const wc_story_input *in)
         return WC_ERR_NOMEM;
     memcpy(p->lang, code, strlen(code) + 1);
     p->english = !strcmp(code, "en");
-    p->decimal_comma = lang != L_EN && lang != EX_LANG_NONE;
+    p->decimal_comma = lang != WC_LANG_EN && lang != WC_LANG_NONE;
     p->german_caps = !strcmp(code, "de");
     return WC_OK;
 }

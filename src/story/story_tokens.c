@@ -42,7 +42,6 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 
-#include "extract/extract_internal.h"
 #include "wirecopy/text.h"
 
 #include "internal.h"
@@ -458,7 +457,7 @@ size_t st_fold(const char *p, size_t len, enum st_fold_mode mode, char *out, siz
 
 bool st_is_stopword(const wc_story_profiler *p, const char *w, size_t len)
 {
-    return p->stop_lang != EX_LANG_NONE && ex_is_stopword(p->stop_lang, w, len);
+    return p->stop_lang != WC_LANG_NONE && wc_is_stopword(p->stop_lang, w, len);
 }
 
 size_t st_stem(wc_story_profiler *p, char *w, size_t len, char *out, size_t cap)

@@ -77,7 +77,7 @@ static void test_basic_and_blocks(void **state)
     assert_true(a.blocks[8].joined); /* the <br> line */
     for (i = 0; i < a.n_blocks; i++)
         assert_true(a.blocks[i].off + a.blocks[i].len <= a.text_len);
-    assert_int_equal(a.word_count, ex_count_words(a.text, a.text_len));
+    assert_int_equal(a.word_count, wc_count_words(a.text, a.text_len));
     assert_true(a.word_count > 100);
     wc_article_release(&a);
     assert_null(a.text);

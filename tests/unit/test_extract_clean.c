@@ -205,20 +205,20 @@ static void test_stopwords(void **state)
     int l;
 
     (void)state;
-    for (l = 0; l < EX_NLANG; l++)
-        assert_true(ex_stopword_count(l) >= 50);
-    assert_int_equal(ex_stopword_count(EX_NLANG), 0);
-    assert_true(ex_is_stopword(L_EN, S("the")));
-    assert_true(ex_is_stopword(L_EN, S("which")));
-    assert_false(ex_is_stopword(L_EN, S("und")));
-    assert_true(ex_is_stopword(L_DE, S("und")));
-    assert_true(ex_is_stopword(L_DE, S("nicht")));
-    assert_true(ex_is_stopword(L_FR, S("est")));
-    assert_true(ex_is_stopword(L_ES, S("los")));
-    assert_true(ex_is_stopword(L_PL, S("jest")));
-    assert_false(ex_is_stopword(L_EN, S("harbour")));
-    assert_false(ex_is_stopword(L_EN, S("th")));
-    assert_false(ex_is_stopword(EX_LANG_NONE, S("the")));
+    for (l = 0; l < WC_NLANG; l++)
+        assert_true(wc_stopword_count(l) >= 50);
+    assert_int_equal(wc_stopword_count(WC_NLANG), 0);
+    assert_true(wc_is_stopword(WC_LANG_EN, S("the")));
+    assert_true(wc_is_stopword(WC_LANG_EN, S("which")));
+    assert_false(wc_is_stopword(WC_LANG_EN, S("und")));
+    assert_true(wc_is_stopword(WC_LANG_DE, S("und")));
+    assert_true(wc_is_stopword(WC_LANG_DE, S("nicht")));
+    assert_true(wc_is_stopword(WC_LANG_FR, S("est")));
+    assert_true(wc_is_stopword(WC_LANG_ES, S("los")));
+    assert_true(wc_is_stopword(WC_LANG_PL, S("jest")));
+    assert_false(wc_is_stopword(WC_LANG_EN, S("harbour")));
+    assert_false(wc_is_stopword(WC_LANG_EN, S("th")));
+    assert_false(wc_is_stopword(WC_LANG_NONE, S("the")));
 }
 
 int main(void)

@@ -1,5 +1,7 @@
 /*
- * extract_stopwords.c - words, and the function words of ten languages.
+ * stopwords.c - words, and the function words of ten languages: the base
+ * layer's word counts and language guess, for the extractor (prose against
+ * boilerplate) and the story profile (what is not a content word).
  *
  * Why stopwords. Article prose is full of function words ("the", "of",
  * "und", "que"): in running English about four tokens in ten are such
@@ -10,7 +12,8 @@
  * boilerplate better than length alone, with one list per language. The
  * lists below are our own, short (the most frequent function words: the
  * head of the Zipf curve carries most of the density), so the thresholds
- * in extract_score.c are set for them, not for jusText's long lists.
+ * in extract/extract_score.c are set for them, not for jusText's long
+ * lists.
  *
  * Tokens follow the evaluation's \w+ closely: runs of letters and digits;
  * ASCII punctuation, apostrophes (' and U+2019), Latin-1 symbols, general
@@ -20,13 +23,15 @@
  * The lookup table is built once per process (pthread_once) and only read
  * afterwards, so concurrent extractions share it safely.
  */
-#include "extract_internal.h"
+#include "stopwords.h"
 
 #include <pthread.h>
 #include <string.h>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
+
+#include "internal.h"
 
 #include "internal.h"
 
@@ -128,16 +133,16 @@ static const char sw_ru[] =
  * (1.0): Slavic languages have no articles and pack grammar into endings,
  * so their prose shows fewer of them and the thresholds scale down.
  */
-static const double densities[EX_NLANG] = {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.75, 0.65};
+static const double densities[WC_NLANG] = {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.75, 0.65};
 
-double ex_lang_stop_scale(int lang)
+double wc_lang_stop_scale(int lang)
 {
-    return lang >= 0 && lang < EX_NLANG ? densities[lang] : 1.0;
+    return lang >= 0 && lang < WC_NLANG ? densities[lang] : 1.0;
 }
 
-static const char *const lists[EX_NLANG] = {sw_en, sw_de, sw_fr, sw_es, sw_it,
+static const char *const lists[WC_NLANG] = {sw_en, sw_de, sw_fr, sw_es, sw_it,
                                             sw_pt, sw_nl, sw_sv, sw_pl, sw_ru};
-static const char *const codes[EX_NLANG] = {"en", "de", "fr", "es", "it",
+static const char *const codes[WC_NLANG] = {"en", "de", "fr", "es", "it",
                                             "pt", "nl", "sv", "pl", "ru"};
 
 /* Open-addressing table of every listed word: 2^12 slots for ~1,500 words. */
@@ -151,7 +156,7 @@ struct sw_slot {
 };
 
 static struct sw_slot sw_table[SW_SLOTS];
-static size_t sw_counts[EX_NLANG];
+static size_t sw_counts[WC_NLANG];
 static pthread_once_t sw_once = PTHREAD_ONCE_INIT;
 
 static uint32_t hash_word(const char *w, size_t len)
@@ -186,7 +191,7 @@ static void sw_build(void)
 {
     int l;
 
-    for (l = 0; l < EX_NLANG; l++) {
+    for (l = 0; l < WC_NLANG; l++) {
         const char *p = lists[l];
         while (*p) {
             const char *e = p;
@@ -216,35 +221,35 @@ static uint16_t sw_langs(const char *w, size_t len)
     }
 }
 
-bool ex_is_stopword(int lang, const char *w, size_t len)
+bool wc_is_stopword(int lang, const char *w, size_t len)
 {
     pthread_once(&sw_once, sw_build);
-    if (lang < 0 || lang >= EX_NLANG)
+    if (lang < 0 || lang >= WC_NLANG)
         return false;
     return (sw_langs(w, len) >> lang) & 1;
 }
 
-size_t ex_stopword_count(int lang)
+size_t wc_stopword_count(int lang)
 {
     pthread_once(&sw_once, sw_build);
-    return lang >= 0 && lang < EX_NLANG ? sw_counts[lang] : 0;
+    return lang >= 0 && lang < WC_NLANG ? sw_counts[lang] : 0;
 }
 
-const char *ex_lang_code(int lang)
+const char *wc_lang_code(int lang)
 {
-    return lang >= 0 && lang < EX_NLANG ? codes[lang] : NULL;
+    return lang >= 0 && lang < WC_NLANG ? codes[lang] : NULL;
 }
 
-int ex_lang_from_code(const char *p, size_t len)
+int wc_lang_from_code(const char *p, size_t len)
 {
     int l;
 
     if (len < 2 || (len > 2 && p[2] != '-' && p[2] != '_'))
-        return EX_LANG_NONE;
-    for (l = 0; l < EX_NLANG; l++)
+        return WC_LANG_NONE;
+    for (l = 0; l < WC_NLANG; l++)
         if (wc_mem_istarts(p, 2, codes[l]))
             return l;
-    return EX_LANG_NONE;
+    return WC_LANG_NONE;
 }
 
 /*
@@ -326,7 +331,7 @@ static bool fold_word(const unsigned char *w, size_t len, char *out, size_t *ole
     return true;
 }
 
-void ex_words_count(const char *p, size_t len, uint32_t *words, uint16_t lang_stops[EX_NLANG])
+void wc_words_count(const char *p, size_t len, uint32_t *words, uint16_t lang_stops[WC_NLANG])
 {
     const unsigned char *s = (const unsigned char *)p;
     size_t i = 0;
@@ -334,7 +339,7 @@ void ex_words_count(const char *p, size_t len, uint32_t *words, uint16_t lang_st
 
     pthread_once(&sw_once, sw_build);
     if (lang_stops)
-        memset(lang_stops, 0, EX_NLANG * sizeof(*lang_stops));
+        memset(lang_stops, 0, WC_NLANG * sizeof(*lang_stops));
     while (i < len) {
         bool word;
         size_t k = char_kind(s + i, len - i, &word), start;
@@ -356,7 +361,7 @@ void ex_words_count(const char *p, size_t len, uint32_t *words, uint16_t lang_st
             uint16_t m;
             if (fold_word(s + start, i - start, low, &ll) && (m = sw_langs(low, ll))) {
                 int l;
-                for (l = 0; l < EX_NLANG; l++)
+                for (l = 0; l < WC_NLANG; l++)
                     if ((m >> l) & 1 && lang_stops[l] < UINT16_MAX)
                         lang_stops[l]++;
             }
@@ -365,7 +370,7 @@ void ex_words_count(const char *p, size_t len, uint32_t *words, uint16_t lang_st
     *words = nw;
 }
 
-size_t ex_count_words(const char *p, size_t len)
+size_t wc_count_words(const char *p, size_t len)
 {
     const unsigned char *s = (const unsigned char *)p;
     size_t i = 0, n = 0;
