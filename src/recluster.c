@@ -1,7 +1,6 @@
 /*
  * recluster.c - rebuild every cluster of a database from its stored
- * fingerprints (wc_recluster, declared in ingest.h beside the other
- * writing run).
+ * fingerprints (recluster.h).
  *
  * The idea: clustering is a deterministic function of the documents in
  * arrival order, so a new index fed every stored document in id order
@@ -24,7 +23,7 @@
  * Not done here: reading records, extraction, the ingest threads; a
  * recluster holds the writer lock like an ingest, so none runs meanwhile.
  */
-#include "wirecopy/ingest.h"
+#include "wirecopy/recluster.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -11,8 +11,8 @@
  *
  * Used by `ingest` (records from dumps, wc_ingest_paths) and by `follow`
  * (records built from feed entries and fetched pages, wc_ingest_add).
- * The other writing run, wc_recluster (below), rebuilds the clusters of
- * what is stored.
+ * The other writing run, wc_recluster (recluster.h), rebuilds the
+ * clusters of what is stored.
  */
 #ifndef WIRECOPY_INGEST_H
 #define WIRECOPY_INGEST_H
@@ -137,25 +137,5 @@ wc_status wc_ingest_finish(wc_ingest *ing, wc_error *err);
 
 /* Free the run; one not finished is finished first (its status lost). NULL is a no-op. */
 void wc_ingest_free(wc_ingest *ing);
-
-/* --- recluster (src/recluster.c) ------------------------------------------ */
-
-typedef struct wc_recluster_stats {
-    uint64_t documents;       /* documents clustered */
-    uint64_t refingerprinted; /* documents whose fingerprint was recomputed from stored text */
-    uint64_t clusters;        /* clusters after */
-    uint64_t multi;           /* clusters with two or more members after */
-} wc_recluster_stats;
-
-/*
- * Rebuild every cluster from the stored fingerprints, in arrival (id)
- * order, so the result equals a fresh ingest of the same documents.
- * params NULL keeps the stored settings; settings that change the
- * fingerprints themselves (shingle size, signature length) recompute them
- * from the stored text first (no re-extraction). One transaction: on any
- * failure the database is left as it was. The store must be a writer.
- */
-wc_status wc_recluster(wc_store *s, const wc_fp_params *params, const volatile sig_atomic_t *stop,
-                       wc_recluster_stats *out, wc_error *err);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "wirecopy/fingerprint.h"
 #include "wirecopy/ingest.h"
+#include "wirecopy/recluster.h"
 #include "wirecopy/store.h"
 #include "cli.h"
 #include "fpopt.h"

@@ -20,6 +20,7 @@
 
 #include "wirecopy/cluster.h"
 #include "wirecopy/ingest.h"
+#include "wirecopy/recluster.h"
 #include "wirecopy/store.h"
 #include "store/store_writer.h"
 #include "wirecopy/wirecopy.h"
