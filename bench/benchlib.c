@@ -29,6 +29,8 @@
 #include <time.h>
 #include <xxhash.h>
 
+#include "wirecopy/wirecopy.h"
+
 #define VOCAB 40000    /* distinct pseudo-words */
 #define MAX_PARAS 14   /* paragraphs per story, at most */
 #define MAX_CLUSTER 20 /* documents per story, at most */
@@ -539,9 +541,7 @@ void bench_pairs_score(struct bench_label *lab, size_t n, double *recall, double
 
 double bench_wall(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return wc_time_mono(); /* the library's one monotonic clock */
 }
 
 double bench_cpu(void)
