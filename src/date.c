@@ -46,11 +46,6 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static bool is_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 static bool is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
@@ -151,7 +146,7 @@ static bool zone_by_name(const char *p, size_t len, int *minutes)
 {
     size_t i;
 
-    if (len == 1 && is_alpha(p[0])) {
+    if (len == 1 && wc_ascii_alpha(p[0])) {
         /* RFC 822 military zones: A-I -1..-9, K-M -10..-12, N-Y +1..+12, Z 0; no J */
         char c = (char)(p[0] | 0x20);
         if (c == 'z')
@@ -221,7 +216,7 @@ static bool parse_zone(const char *p, size_t len, int *seconds)
 
     if (len && (p[0] == '+' || p[0] == '-'))
         return parse_offset(p, len, seconds) == len;
-    while (i < len && (is_alpha(p[i]) || p[i] == '/'))
+    while (i < len && (wc_ascii_alpha(p[i]) || p[i] == '/'))
         i++;
     if (!i || !zone_by_name(p, i, &minutes))
         return false;
@@ -375,7 +370,7 @@ static bool abbrev_of(const char *p, size_t len, const char *w, size_t min)
     if (len < min || len > strlen(w))
         return false;
     for (i = 0; i < len; i++)
-        if ((char)(p[i] | 0x20) != w[i] || !is_alpha(p[i]))
+        if ((char)(p[i] | 0x20) != w[i] || !wc_ascii_alpha(p[i]))
             return false;
     return true;
 }
@@ -450,7 +445,7 @@ static int tokenize(const char *p, size_t len, struct tok *t)
         if (n == MAX_TOKS)
             return -1;
         if (ch == '-' && n > 0 && i + 1 < len && t[n - 1].p + t[n - 1].len == p + i &&
-            ((is_alpha(p[i + 1]) && t[n - 1].kind == TOK_NUM) ||
+            ((wc_ascii_alpha(p[i + 1]) && t[n - 1].kind == TOK_NUM) ||
              (is_digit(p[i + 1]) && t[n - 1].kind == TOK_WORD &&
               month_by_name(t[n - 1].p, t[n - 1].len)))) {
             i++; /* "01-Jan-2004" */
@@ -458,7 +453,7 @@ static int tokenize(const char *p, size_t len, struct tok *t)
         }
         if (ch == '+' || ch == '-') {
             i++;
-            while (i < len && (is_digit(p[i]) || p[i] == ':' || is_alpha(p[i])))
+            while (i < len && (is_digit(p[i]) || p[i] == ':' || wc_ascii_alpha(p[i])))
                 i++;
             t[n++] = (struct tok){TOK_OFFSET, p + s, i - s};
         } else if (is_digit(ch)) {
@@ -472,15 +467,15 @@ static int tokenize(const char *p, size_t len, struct tok *t)
                     k = TOK_DATE;
                 i++;
             }
-            if (i < len && p[i] == '-' && i + 1 < len && is_alpha(p[i + 1])) {
+            if (i < len && p[i] == '-' && i + 1 < len && wc_ascii_alpha(p[i + 1])) {
                 /* "01-Jan": the '-' is consumed by the next round */
             } else if (i < len && !is_blank(p[i]) && p[i] != ',' && p[i] != '(' && p[i] != '.' &&
-                       p[i] != '+' && p[i] != '-' && !(k == TOK_TIME && is_alpha(p[i]))) {
+                       p[i] != '+' && p[i] != '-' && !(k == TOK_TIME && wc_ascii_alpha(p[i]))) {
                 return -1;
             }
             t[n++] = (struct tok){k, p + s, i - s};
-        } else if (is_alpha(ch)) {
-            while (i < len && (is_alpha(p[i]) || p[i] == '/'))
+        } else if (wc_ascii_alpha(ch)) {
+            while (i < len && (wc_ascii_alpha(p[i]) || p[i] == '/'))
                 i++;
             if (i < len && (p[i] == '+' || p[i] == '-') && !month_by_name(p + s, i - s)) {
                 /* "GMT+02:00": the offset stays glued to its name */
@@ -607,7 +602,7 @@ static bool parse_rfc822(const char *p, size_t len, int64_t *out)
         size_t k = 0;
 
         /* "10:00pm": letters glued to the time */
-        while (k < hms.len && !is_alpha(hms.p[k]))
+        while (k < hms.len && !wc_ascii_alpha(hms.p[k]))
             k++;
         hms.len = k;
         if (!parse_hms(&hms, &c))

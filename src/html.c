@@ -35,31 +35,6 @@
 
 #include "internal.h"
 
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
-static bool is_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
-}
-
-static bool in_list(const char *name, const char *const *list, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (!strcmp(name, list[i]))
-            return true;
-    return false;
-}
-
 /* Dropped with everything inside them. */
 static const char *const dropped_elements[] = {"script",  "style",    "template", "applet",
                                                "noembed", "noframes", "xmp",      "plaintext"};
@@ -72,7 +47,7 @@ static const char *const block_elements[] = {
 
 bool wc_html_is_dropped(const char *name)
 {
-    return in_list(name, dropped_elements, WC_ARRAY_SIZE(dropped_elements));
+    return wc_str_in(name, dropped_elements, WC_ARRAY_SIZE(dropped_elements));
 }
 
 bool wc_html_entity(const char *name, size_t len, uint32_t *cp)
@@ -95,6 +70,30 @@ bool wc_html_entity(const char *name, size_t len, uint32_t *cp)
     return true;
 }
 
+size_t wc_html_numref(const char *p, size_t len, uint64_t *value)
+{
+    bool hex = len > 2 && (p[2] == 'x' || p[2] == 'X');
+    size_t s = hex ? 3 : 2, k;
+    uint64_t v = 0;
+
+    if (len < 3 || p[0] != '&' || p[1] != '#')
+        return 0;
+    for (k = s; k < len && k - s < 8; k++) { /* 8 digits: past U+10FFFF either way */
+        char c = p[k];
+        int d = c >= '0' && c <= '9'          ? c - '0'
+                : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                              : -1;
+        if (d < 0)
+            break;
+        v = v * (hex ? 16 : 10) + (uint64_t)d;
+    }
+    if (k == s)
+        return 0;
+    *value = v;
+    return k;
+}
+
 /*
  * Decode an HTML entity at p[0] == '&' into out. Returns the bytes used,
  * or 0 when it is no reference (the '&' is then plain text).
@@ -106,20 +105,8 @@ static size_t decode_entity(const char *p, size_t len, wc_buf *out, wc_status *s
     char u[4];
 
     if (len > 2 && p[1] == '#') {
-        bool hex = p[2] == 'x' || p[2] == 'X';
-        size_t s = hex ? 3 : 2;
         uint64_t v = 0;
-        for (k = s; k < len && k - s < 8; k++) {
-            char c = p[k];
-            int d = c >= '0' && c <= '9'          ? c - '0'
-                    : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-                    : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                  : -1;
-            if (d < 0)
-                break;
-            v = v * (hex ? 16 : 10) + (uint64_t)d;
-        }
-        if (k == s)
+        if (!(k = wc_html_numref(p, len, &v)))
             return 0;
         cp = v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) ? 0xFFFD : (uint32_t)v;
         if (cp >= 0x80 && cp <= 0x9F) { /* "&#147;": windows-1252, as HTML5 reads it */
@@ -130,7 +117,8 @@ static size_t decode_entity(const char *p, size_t len, wc_buf *out, wc_status *s
         if (k < len && p[k] == ';')
             k++;
     } else {
-        for (k = 1; k < len && k < 33 && (is_alpha(p[k]) || (p[k] >= '0' && p[k] <= '9')); k++)
+        for (k = 1; k < len && k < 33 && (wc_ascii_alpha(p[k]) || (p[k] >= '0' && p[k] <= '9'));
+             k++)
             ;
         if (k == 1 || k >= len || p[k] != ';')
             return 0;
@@ -206,7 +194,7 @@ static void squeeze_from(wc_buf *b, size_t start)
 
     for (i = start; i < b->len; i++) {
         char c = b->buf[i];
-        if (is_ws(c) || c == '\v') {
+        if (wc_html_space(c) || c == '\v') {
             if (!space)
                 b->buf[n++] = ' ';
             space = true;
@@ -239,11 +227,11 @@ static bool opens_markup(const char *p, size_t len)
 {
     if (len < 2)
         return false;
-    if (is_alpha(p[1]))
+    if (wc_ascii_alpha(p[1]))
         return true;
-    if (p[1] == '/' && len > 2 && is_alpha(p[2]))
+    if (p[1] == '/' && len > 2 && wc_ascii_alpha(p[2]))
         return true;
-    if (p[1] == '!' && len > 2 && (p[2] == '-' || p[2] == '[' || is_alpha(p[2])))
+    if (p[1] == '!' && len > 2 && (p[2] == '-' || p[2] == '[' || wc_ascii_alpha(p[2])))
         return true;
     return p[1] == '?';
 }
@@ -312,9 +300,9 @@ bool wc_html_token(const char *p, size_t len, size_t *i, struct wc_htok *t)
         k++;
     }
     n = 0;
-    while (k < len && !is_ws(p[k]) && p[k] != '>' && p[k] != '/') {
+    while (k < len && !wc_html_space(p[k]) && p[k] != '>' && p[k] != '/') {
         if (n + 1 < sizeof(t->name))
-            t->name[n++] = lower(p[k]);
+            t->name[n++] = wc_ascii_lower(p[k]);
         else
             t->name[0] = '~'; /* too long: matches nothing */
         k++;
@@ -331,10 +319,10 @@ bool wc_html_token(const char *p, size_t len, size_t *i, struct wc_htok *t)
             } else if (p[k] == '"' || p[k] == '\'') {
                 if (k > a && p[k - 1] == '=')
                     q = p[k];
-                else if (k > a && is_ws(p[k - 1]) && k > a + 1) {
+                else if (k > a && wc_html_space(p[k - 1]) && k > a + 1) {
                     /* quote after "= ": still a value */
                     size_t b = k - 1;
-                    while (b > a && is_ws(p[b]))
+                    while (b > a && wc_html_space(p[b]))
                         b--;
                     if (p[b] == '=')
                         q = p[k];
@@ -362,25 +350,25 @@ bool wc_html_attr(const char *p, size_t len, size_t *i, struct wc_hattr *a)
 {
     size_t k = *i, n = 0;
 
-    while (k < len && (is_ws(p[k]) || p[k] == '/'))
+    while (k < len && (wc_html_space(p[k]) || p[k] == '/'))
         k++;
     if (k >= len)
         return false;
-    while (k < len && !is_ws(p[k]) && p[k] != '=') {
+    while (k < len && !wc_html_space(p[k]) && p[k] != '=') {
         if (n + 1 < sizeof(a->name))
-            a->name[n++] = lower(p[k]);
+            a->name[n++] = wc_ascii_lower(p[k]);
         else
             a->name[0] = '~';
         k++;
     }
     a->name[n] = '\0';
-    while (k < len && is_ws(p[k]))
+    while (k < len && wc_html_space(p[k]))
         k++;
     a->v = NULL;
     a->vlen = 0;
     if (k < len && p[k] == '=') {
         k++;
-        while (k < len && is_ws(p[k]))
+        while (k < len && wc_html_space(p[k]))
             k++;
         if (k < len && (p[k] == '"' || p[k] == '\'')) {
             char q = p[k++];
@@ -390,7 +378,7 @@ bool wc_html_attr(const char *p, size_t len, size_t *i, struct wc_hattr *a)
             k = e ? (size_t)(e - p) + 1 : len;
         } else {
             a->v = p + k;
-            while (k < len && !is_ws(p[k]))
+            while (k < len && !wc_html_space(p[k]))
                 k++;
             a->vlen = (size_t)(p + k - a->v);
         }
@@ -424,12 +412,12 @@ wc_status wc_html_to_text(wc_buf *out, const char *p, size_t len)
             if (wc_html_is_dropped(t.name) && !t.self_close) {
                 skip = 1;
                 memcpy(skipping, t.name, sizeof(skipping));
-            } else if (in_list(t.name, block_elements, WC_ARRAY_SIZE(block_elements))) {
+            } else if (wc_str_in(t.name, block_elements, WC_ARRAY_SIZE(block_elements))) {
                 st = wc_buf_addch(out, ' ');
             }
             break;
         case WC_HT_END:
-            if (in_list(t.name, block_elements, WC_ARRAY_SIZE(block_elements)))
+            if (wc_str_in(t.name, block_elements, WC_ARRAY_SIZE(block_elements)))
                 st = wc_buf_addch(out, ' ');
             break;
         case WC_HT_SKIP:

@@ -36,10 +36,32 @@ bool wc_mem_ieq(const char *p, size_t len, const char *lit);
 bool wc_mem_istarts(const char *p, size_t len, const char *lit);
 /* ASCII case-insensitive search for lit in p[0..len); NULL when absent. */
 const char *wc_mem_istr(const char *p, size_t len, const char *lit);
+/* Is the NUL-terminated s one of list[0..n)? */
+bool wc_str_in(const char *s, const char *const *list, size_t n);
 /* Trim ASCII whitespace off both ends of [*p, *p+*len). */
 void wc_mem_trim(const char **p, size_t *len);
 /* Parse a non-negative decimal integer from p[0..len) (all of it); false on junk/overflow. */
 bool wc_parse_u64(const char *p, size_t len, uint64_t *out);
+
+/* ASCII classes, one definition each (no locale: bytes of UTF-8 text are never letters here). */
+static inline char wc_ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+static inline bool wc_ascii_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+/* HTML's whitespace (space, tab, CR, LF, form feed). */
+static inline bool wc_html_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
+}
+/* XML's whitespace (the S production: space, tab, CR, LF), also HTTP's with folded lines. */
+static inline bool wc_xml_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 /* --- UTF-8 (utf8.c) ---------------------------------------------------- */
 
@@ -106,6 +128,14 @@ static inline uint64_t wc_mix64(uint64_t h)
 
 /* Named HTML/XML entity (no '&' or ';') to a code point; false when unknown. */
 bool wc_html_entity(const char *name, size_t len, uint32_t *cp);
+/*
+ * The digits of a numeric character reference at p[0] == '&', p[1] == '#'
+ * ("&#8217", "&#x2019"): *value gets their value and the result is the
+ * index just past them (p[k] is ';' in a well-formed one); 0 when there
+ * are no digits. What the value means (XML's or HTML's rules) is the
+ * caller's.
+ */
+size_t wc_html_numref(const char *p, size_t len, uint64_t *value);
 /* Append p[0..len) with its character references decoded (see html.c for the rules). */
 wc_status wc_html_decode(wc_buf *out, const char *p, size_t len);
 /* Append plain text escaped for HTML: & < > always, " and ' as flags ask (attribute values). */

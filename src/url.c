@@ -23,11 +23,6 @@
 
 #include "internal.h"
 
-static bool is_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -35,12 +30,7 @@ static bool is_digit(char c)
 
 static bool is_scheme_char(char c)
 {
-    return is_alpha(c) || is_digit(c) || c == '+' || c == '-' || c == '.';
-}
-
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+    return wc_ascii_alpha(c) || is_digit(c) || c == '+' || c == '-' || c == '.';
 }
 
 void wc_url_split(const char *url, size_t len, wc_url_parts *out)
@@ -49,7 +39,7 @@ void wc_url_split(const char *url, size_t len, wc_url_parts *out)
 
     memset(out, 0, sizeof(*out));
     /* scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
-    if (len && is_alpha(url[0])) {
+    if (len && wc_ascii_alpha(url[0])) {
         s = 1;
         while (s < len && is_scheme_char(url[s]))
             s++;
@@ -373,7 +363,7 @@ char *wc_url_host(const char *url)
     h = wc_strndup(url + p.host.off, p.host.len);
     if (h)
         for (i = 0; h[i]; i++)
-            h[i] = lower(h[i]);
+            h[i] = wc_ascii_lower(h[i]);
     return h;
 }
 
@@ -417,7 +407,7 @@ char *wc_url_normalize(const char *url)
     wc_buf_init(&out, WC_URL_MAX_LEN);
     if (p.scheme.present) {
         for (i = 0; i < p.scheme.len && !st; i++)
-            st = wc_buf_addch(&out, lower(clean[i]));
+            st = wc_buf_addch(&out, wc_ascii_lower(clean[i]));
         if (!st)
             st = wc_buf_addch(&out, ':');
         http = wc_mem_ieq(clean, p.scheme.len, "http");
@@ -431,7 +421,7 @@ char *wc_url_normalize(const char *url)
                 st = wc_buf_addch(&out, '@');
         }
         for (i = 0; i < p.host.len && !st; i++)
-            st = wc_buf_addch(&out, lower(clean[p.host.off + i]));
+            st = wc_buf_addch(&out, wc_ascii_lower(clean[p.host.off + i]));
         if (!st && p.port.present && p.port.len) {
             bool dflt = (http && p.port.len == 2 && !memcmp(clean + p.port.off, "80", 2)) ||
                         (https && p.port.len == 3 && !memcmp(clean + p.port.off, "443", 3));

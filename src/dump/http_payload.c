@@ -42,18 +42,13 @@
 /* 8 codings at most in one response: real ones use one. */
 #define MAX_CODINGS 8
 
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 static void trim(const char **p, size_t *len)
 {
-    while (*len && is_ws(**p)) {
+    while (*len && wc_xml_space(**p)) {
         (*p)++;
         (*len)--;
     }
-    while (*len && is_ws((*p)[*len - 1]))
+    while (*len && wc_xml_space((*p)[*len - 1]))
         (*len)--;
 }
 
@@ -311,7 +306,7 @@ static bool looks_like_text(const char *p, size_t len)
 
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
-    while (i < len && is_ws(p[i]))
+    while (i < len && wc_xml_space(p[i]))
         i++;
     return i < len && p[i] == '<';
 }

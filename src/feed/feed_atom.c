@@ -32,11 +32,6 @@ struct atom {
     bool v03;      /* Atom 0.3 defaults (text/plain, mode="xml") */
 };
 
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
 /* RFC 4648 base64, ignoring blanks; stops at '=' or junk. */
 static wc_status base64_decode(const char *p, size_t len, wc_buf *out)
 {
@@ -110,7 +105,7 @@ static wc_status read_construct(struct atom *a, const struct xnode *x, struct ft
     if (!type)
         type = a->v03 ? "text/plain" : "text";
     for (i = 0; type[i] && type[i] != ';' && i + 1 < sizeof(ty); i++)
-        ty[i] = lower(type[i]);
+        ty[i] = wc_ascii_lower(type[i]);
     ty[i] = '\0';
     while (i && ty[i - 1] == ' ')
         ty[--i] = '\0';

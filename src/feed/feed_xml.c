@@ -62,11 +62,6 @@
 /* Attributes on one element. */
 #define XML_MAX_ATTRS 256
 
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
 /* --- namespaces -------------------------------------------------------- */
 
 struct ns_uri {
@@ -112,7 +107,7 @@ static bool uri_eq(const char *a, const char *b)
     if (la != lb)
         return false;
     for (i = 0; i < la; i++)
-        if (lower(a[i]) != lower(b[i]))
+        if (wc_ascii_lower(a[i]) != wc_ascii_lower(b[i]))
             return false;
     return true;
 }
@@ -183,11 +178,6 @@ static bool is_name_char(unsigned char c)
     return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 static void fail(struct parser *ps, wc_status st)
 {
     if (!ps->st)
@@ -222,25 +212,14 @@ static size_t entity(struct parser *ps, wc_buf *out, const char *p, size_t len, 
     uint32_t cp = 0;
 
     if (i < len && p[i] == '#') {
-        bool hex = i + 1 < len && (p[i + 1] == 'x' || p[i + 1] == 'X');
-        size_t s = i + (hex ? 2 : 1);
         uint64_t v = 0;
-        for (k = s; k < len && k - s < 8; k++) {
-            char c = p[k];
-            int d = c >= '0' && c <= '9'          ? c - '0'
-                    : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-                    : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                  : -1;
-            if (d < 0)
-                break;
-            v = v * (hex ? 16 : 10) + (uint64_t)d;
-        }
-        if (k > s && k < len && p[k] == ';') {
+        k = wc_html_numref(p, len, &v); /* 0: no digits */
+        if (k && k < len && p[k] == ';') {
             cp = v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) ? 0xFFFD : (uint32_t)v;
             add_cp(ps, out, cp);
             return k + 1;
         }
-        if (k > s) { /* "&#38" without ';': HTML reads it, so do we */
+        if (k) { /* "&#38" without ';': HTML reads it, so do we */
             wc_xml_bozo(ps->doc, "character reference without ';'");
             add_cp(ps, out, v > 0x10FFFF ? 0xFFFD : (uint32_t)v);
             return k;
@@ -357,7 +336,7 @@ static void flush_text(struct parser *ps)
         return;
     if (!ps->cur) {
         for (i = 0; i < ps->text.len; i++)
-            if (!is_ws(ps->text.buf[i])) {
+            if (!wc_xml_space(ps->text.buf[i])) {
                 wc_xml_bozo(ps->doc, "text outside the root element");
                 break;
             }
@@ -423,19 +402,19 @@ static void doctype(struct parser *ps)
         } else if (bracket > 0 && c == '<' && i + 8 < n && !memcmp(s + i, "<!ENTITY", 8)) {
             size_t j = i + 8, ns, ne;
             bool param = false;
-            while (j < n && is_ws(s[j]))
+            while (j < n && wc_xml_space(s[j]))
                 j++;
             if (j < n && s[j] == '%') {
                 param = true;
                 j++;
-                while (j < n && is_ws(s[j]))
+                while (j < n && wc_xml_space(s[j]))
                     j++;
             }
             ns = j;
             while (j < n && is_name_char((unsigned char)s[j]))
                 j++;
             ne = j;
-            while (j < n && is_ws(s[j]))
+            while (j < n && wc_xml_space(s[j]))
                 j++;
             if (j < n && (s[j] == '"' || s[j] == '\'') && !param && ne > ns &&
                 ps->nents < XML_MAX_ENTITIES) {
@@ -526,7 +505,7 @@ static void start_tag(struct parser *ps)
     }
     for (;;) {
         size_t as, ae;
-        while (i < n && is_ws(s[i]))
+        while (i < n && wc_xml_space(s[i]))
             i++;
         if (i >= n) {
             wc_xml_bozo(ps->doc, "document ends inside a tag");
@@ -546,7 +525,7 @@ static void start_tag(struct parser *ps)
             break;
         }
         as = i;
-        while (i < n && !is_ws(s[i]) && s[i] != '=' && s[i] != '>' && s[i] != '<' &&
+        while (i < n && !wc_xml_space(s[i]) && s[i] != '=' && s[i] != '>' && s[i] != '<' &&
                !(s[i] == '/' && i + 1 < n && s[i + 1] == '>'))
             i++;
         ae = i;
@@ -555,13 +534,13 @@ static void start_tag(struct parser *ps)
             i++;
             continue;
         }
-        while (i < n && is_ws(s[i]))
+        while (i < n && wc_xml_space(s[i]))
             i++;
         wc_buf_reset(&ps->scratch);
         if (i < n && s[i] == '=') {
             size_t vs, ve;
             i++;
-            while (i < n && is_ws(s[i]))
+            while (i < n && wc_xml_space(s[i]))
                 i++;
             if (i < n && (s[i] == '"' || s[i] == '\'')) {
                 char q = s[i++];
@@ -573,7 +552,7 @@ static void start_tag(struct parser *ps)
                     wc_xml_bozo(ps->doc, "attribute value not closed");
             } else {
                 vs = i;
-                while (i < n && !is_ws(s[i]) && s[i] != '>')
+                while (i < n && !wc_xml_space(s[i]) && s[i] != '>')
                     i++;
                 ve = i;
                 wc_xml_bozo(ps->doc, "attribute value without quotes");
@@ -709,7 +688,7 @@ static void run(struct parser *ps)
             else if (!ps->doc->root) {
                 size_t k;
                 for (k = ps->i; k < t; k++)
-                    if (!is_ws(s[k])) {
+                    if (!wc_xml_space(s[k])) {
                         wc_xml_bozo(ps->doc, "junk before the root element");
                         break;
                     }

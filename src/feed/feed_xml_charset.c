@@ -31,11 +31,6 @@
 
 #include "internal.h"
 
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
 /* Copy a charset label, lower-cased, if it is a plausible name; "" otherwise. */
 static void clean_label(const char *p, size_t len, char *out, size_t outlen)
 {
@@ -58,7 +53,7 @@ static void clean_label(const char *p, size_t len, char *out, size_t outlen)
             out[0] = '\0'; /* iconv would read "//" as options: refuse odd names */
             return;
         }
-        out[n++] = lower(c);
+        out[n++] = wc_ascii_lower(c);
     }
     out[n] = '\0';
 }
@@ -84,7 +79,7 @@ static void media_type(const char *ct, char *out, size_t outlen)
     while (*ct == ' ' || *ct == '\t')
         ct++;
     while (*ct && *ct != ';' && *ct != ' ' && n + 1 < outlen)
-        out[n++] = lower(*ct++);
+        out[n++] = wc_ascii_lower(*ct++);
     out[n] = '\0';
 }
 

@@ -31,31 +31,6 @@
 /* Open elements tracked by the sanitizer; deeper nesting is flattened. */
 #define SAN_MAX_DEPTH 128
 
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
-static bool is_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
-}
-
-static bool in_list(const char *name, const char *const *list, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (!strcmp(name, list[i]))
-            return true;
-    return false;
-}
-
 /* --- the lists --------------------------------------------------------- */
 
 static const char *const allowed_elements[] = {
@@ -89,7 +64,7 @@ static const char *const allowed_attrs[] = {
 
 static const char *const url_attrs[] = {"href", "src", "cite", "longdesc", "poster"};
 
-#define IN(name, list) in_list((name), (list), WC_ARRAY_SIZE(list))
+#define IN(name, list) wc_str_in((name), (list), WC_ARRAY_SIZE(list))
 
 /* Elements that do not make text "look like HTML" by being there, beyond the kept ones. */
 static const char *const form_elements[] = {
@@ -98,7 +73,7 @@ static const char *const form_elements[] = {
 
 static bool is_word_char(char c)
 {
-    return is_alpha(c) || (c >= '0' && c <= '9') || c == '_';
+    return wc_ascii_alpha(c) || (c >= '0' && c <= '9') || c == '_';
 }
 
 /*
@@ -126,7 +101,7 @@ bool wc_html_looks_like(const char *p, size_t len)
             if (e - s >= sizeof(name))
                 return false;
             for (size_t k = s; k < e; k++)
-                name[k - s] = lower(p[k]);
+                name[k - s] = wc_ascii_lower(p[k]);
             name[e - s] = '\0';
             if (!IN(name, allowed_elements) && !wc_html_is_dropped(name) &&
                 !IN(name, form_elements))
@@ -181,10 +156,10 @@ static wc_status add_srcset(wc_buf *out, const char *v, size_t len, const char *
     while (i < len && !st) {
         size_t s, e, d;
         char *u, *abs;
-        while (i < len && (is_ws(v[i]) || v[i] == ','))
+        while (i < len && (wc_html_space(v[i]) || v[i] == ','))
             i++;
         s = i;
-        while (i < len && !is_ws(v[i]))
+        while (i < len && !wc_html_space(v[i]))
             i++;
         e = i;
         if (e > s && v[e - 1] == ',')
