@@ -44,6 +44,10 @@ typedef struct wc_ingest_stats {
     uint64_t bytes_total;  /* input bytes in all, when known */
     uint64_t index_docs;   /* documents in the clustering index */
     uint64_t index_bytes;  /* memory the index uses */
+    uint64_t stories;          /* stories opened */
+    uint64_t story_clusters;   /* copy clusters placed in a story */
+    uint64_t story_candidates; /* candidate stories examined, summed over placed clusters */
+    uint64_t story_bytes;      /* memory the story index uses */
 } wc_ingest_stats;
 
 /* Called in the writer thread for each record once it is decided. */
@@ -74,6 +78,9 @@ typedef struct wc_ingest_opts {
     /* Called from the reading thread about ten times a second (may be NULL). */
     void (*on_progress)(void *ctx, const wc_ingest_stats *s);
     void *progress_ctx;
+    bool no_stories;      /* copy clusters only: no story is assigned, no profile made */
+    int64_t story_window; /* seconds of publication time a story stays open to new
+                             clusters; 0 = WC_STORY_DEFAULT_WINDOW (7 days) */
 } wc_ingest_opts;
 
 /*
