@@ -2,20 +2,22 @@
  * store.h - the SQLite database: the only module that speaks SQL.
  *
  * One file holds documents (text + metadata + provenance), their
- * fingerprints, clusters, followed feeds and the entries seen in them.
- * The schema is versioned with PRAGMA user_version and migrated forward
- * on open; the journal is WAL so readers (clusters, show, export) never
- * block the one writer. Writers (ingest, follow, recluster) also hold an
+ * fingerprints, clusters of copies, the stories that group those
+ * clusters, followed feeds and the entries seen in them. The schema is
+ * versioned with PRAGMA user_version and migrated forward on open; the
+ * journal is WAL so readers (clusters, stories, show, export) never block
+ * the one writer. Writers (ingest, follow, recluster) also hold an
  * exclusive advisory lock for their whole run, because the clustering
  * index lives in the writer's memory: two writers would each miss the
  * other's documents.
  *
  * What a library user needs is here: open and close, transactions, the
- * settings, the clusters and their members, the counts; followed feeds
- * are in store_feeds.h. Documents and cluster rows are written only
- * through ingest.h (wc_ingest, wc_recluster): the rows must agree with the
- * clustering index that lives in the writer's memory, so the functions
- * that write them are the library's own (src/store/store_writer.h).
+ * settings, the clusters and their members, the counts; stories are in
+ * store_stories.h, followed feeds in store_feeds.h. Documents, cluster
+ * rows and stories are written only through ingest.h and recluster.h
+ * (wc_ingest, wc_recluster): the rows must agree with the clustering and
+ * story indexes that live in the writer's memory, so the functions that
+ * write them are the library's own (src/store/store_writer.h).
  *
  * Every statement is prepared once per handle; writes are batched in
  * explicit transactions (wc_store_begin/commit; a wc_ingest_call callback
@@ -42,7 +44,7 @@ enum wc_store_flags {
 };
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define WC_STORE_SCHEMA_VERSION 3
+#define WC_STORE_SCHEMA_VERSION 4
 
 /*
  * Open (creating and migrating as needed) the database at path.
@@ -91,6 +93,9 @@ typedef struct wc_cluster_row {
     const char *sites; /* distinct member sites, ", "-separated (may be truncated with "...") */
     const char *lead;  /* listings only (wc_store_clusters with_sites): the original's
                           first 100 characters of text when it has no title, else NULL */
+    int64_t story_id;  /* the story it is placed in (store_stories.h), 0 when none */
+    double story_similarity; /* its score against that story when placed, in [0, 1]; 0 when
+                                none (1 for the cluster that founded its story) */
 } wc_cluster_row;
 
 typedef struct wc_member_row {

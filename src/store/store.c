@@ -297,6 +297,48 @@ static const char *const migrations[] = {
      */
     "CREATE INDEX IF NOT EXISTS documents_id_cluster ON documents(id, cluster_id);\n"
     "DROP INDEX IF EXISTS documents_content;\n",
+
+    /*
+     * 4: stories, the second level of sameness: each copy cluster is placed
+     * in one story (NULL until placed: a database from before, or an ingest
+     * with --no-stories), a story's row is derived from its clusters as a
+     * cluster's is from its members, and the profile a story is compared
+     * by is kept per cluster, keyed by the founding document (a cluster's
+     * id), so a copy-level recluster that renumbers clusters still finds it.
+     */
+    "ALTER TABLE clusters ADD COLUMN story_id INTEGER;          -- NULL until placed\n"
+    "ALTER TABLE clusters ADD COLUMN story_similarity REAL;     -- to its story when placed\n"
+    "CREATE INDEX clusters_story ON clusters(story_id);\n"
+    "CREATE TABLE stories (\n"
+    "  id INTEGER PRIMARY KEY,         -- id of its first copy cluster\n"
+    "  clusters INTEGER NOT NULL,      -- copy clusters in it\n"
+    "  size INTEGER NOT NULL,          -- documents in it\n"
+    "  first_seen INTEGER,\n"
+    "  last_seen INTEGER\n"
+    ");\n"
+    "CREATE INDEX stories_size ON stories(size);\n"
+    "CREATE TABLE story_profiles (\n"
+    "  doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,\n"
+    "  profile BLOB NOT NULL           -- wc_story_profile_pack of the cluster's founder\n"
+    ");\n"
+    "CREATE VIEW story_list AS\n"
+    "  SELECT s.id, s.size, s.clusters,\n"
+    "         (SELECT d.title FROM clusters c JOIN documents d ON d.id = c.rep_id\n"
+    "          WHERE c.story_id = s.id\n"
+    "          ORDER BY c.first_seen IS NULL, c.first_seen, c.id LIMIT 1) AS title,\n"
+    "         datetime(s.first_seen, 'unixepoch') AS first_seen,\n"
+    "         datetime(s.last_seen, 'unixepoch') AS last_seen,\n"
+    "         (SELECT count(DISTINCT d.site) FROM clusters c JOIN documents d\n"
+    "          ON d.cluster_id = c.id WHERE c.story_id = s.id) AS sites\n"
+    "  FROM stories s;\n"
+    "CREATE VIEW story_members AS\n"
+    "  SELECT c.story_id, c.id AS cluster_id, c.story_similarity, d.id AS doc_id,\n"
+    "         coalesce(d.origin_id, d.url, d.id) AS member, d.url, d.site, d.title,\n"
+    "         datetime(d.published_at, 'unixepoch') AS published,\n"
+    "         datetime(d.fetched_at, 'unixepoch') AS fetched, d.similarity,\n"
+    "         d.id = c.rep_id AS is_original\n"
+    "  FROM clusters c JOIN documents d ON d.cluster_id = c.id\n"
+    "  WHERE c.story_id IS NOT NULL;\n",
 };
 
 wc_status store_exec(wc_store *s, const char *sql, wc_error *err, const char *what)

@@ -11,6 +11,12 @@
  * Nothing here computes a row from the members: the members are listed
  * in the same order, original first, for people.
  *
+ * A row also carries its story link (story_id, story_similarity: migration
+ * 4), which the story index writes (store_stories.c). Writing a cluster's
+ * row is an upsert that leaves the link alone, and a merge keeps into's
+ * row, so a cluster keeps its story while it grows; clearing the clusters
+ * clears the stories made of them.
+ *
  * The readers run beside a writer in another process (WAL): each iterator
  * prepares its own statement, which holds one read snapshot from its first
  * step to its finalisation, so a listing is consistent with itself; the
@@ -37,6 +43,15 @@ _Static_assert(WC_MATCH_EXACT == 1 && WC_MATCH_NEAR == 2, "MATCH_*_SQL name wc_m
 /* Bytes a listed cluster's title, lead or site list may take (store.h says why). */
 #define STORE_ROW_TEXT_CAP WC_STORE_ROW_TEXT_MAX
 
+/*
+ * The columns a wc_cluster_row is read from (fill_row), over clusters c and
+ * its original's row d; a listing's lead comes after them.
+ */
+#define CLUSTER_COLUMNS                                                                            \
+    "c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen, c.story_id, c.story_similarity"
+#define CLUSTER_COL_TITLE 3
+#define CLUSTER_COL_LEAD 8
+
 enum cluster_stmt {
     ST_CLUSTER_PUT,
     ST_CLUSTER_MOVE,
@@ -56,8 +71,8 @@ static const char *const cluster_sql[ST_CLUSTERS_COUNT] = {
         "first_seen = excluded.first_seen, last_seen = excluded.last_seen",
     [ST_CLUSTER_MOVE] = "UPDATE documents SET cluster_id = ?2 WHERE cluster_id = ?1",
     [ST_CLUSTER_DROP] = "DELETE FROM clusters WHERE id = ?1",
-    [ST_CLUSTER_GET] = "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen "
-                       "FROM clusters c LEFT JOIN documents d ON d.id = c.rep_id WHERE c.id = ?1",
+    [ST_CLUSTER_GET] = "SELECT " CLUSTER_COLUMNS " FROM clusters c "
+                       "LEFT JOIN documents d ON d.id = c.rep_id WHERE c.id = ?1",
     [ST_SITES] = "SELECT site FROM documents WHERE cluster_id = ?1 AND site IS NOT NULL "
                  "GROUP BY site ORDER BY min(coalesce(published_at, fetched_at)) IS NULL, "
                  "min(coalesce(published_at, fetched_at)), site",
@@ -66,6 +81,19 @@ static const char *const cluster_sql[ST_CLUSTERS_COUNT] = {
 static sqlite3_stmt *stmt(wc_store *s, enum cluster_stmt id, wc_error *err)
 {
     return store_prepare(s, &s->st[STORE_ST_CLUSTERS + id], cluster_sql[id], err);
+}
+
+/* The numbers of a cluster's row from q's CLUSTER_COLUMNS (strings are the caller's). */
+static void fill_row(sqlite3_stmt *q, wc_cluster_row *row)
+{
+    memset(row, 0, sizeof(*row));
+    row->id = sqlite3_column_int64(q, 0);
+    row->size = sqlite3_column_int64(q, 1);
+    row->original_id = sqlite3_column_int64(q, 2);
+    row->first_seen = store_col_time(q, 4);
+    row->last_seen = store_col_time(q, 5);
+    row->story_id = sqlite3_column_int64(q, 6); /* NULL reads as 0: not placed */
+    row->story_similarity = sqlite3_column_double(q, 7);
 }
 
 /* --- the writer's side ------------------------------------------------------- */
@@ -129,7 +157,8 @@ wc_status wc_store_each_cluster(wc_store *s, wc_store_cluster_fn fn, void *ctx, 
 
 wc_status wc_store_clear_clusters(wc_store *s, wc_error *err)
 {
-    return store_exec(s, "DELETE FROM clusters", err, "clearing clusters");
+    /* a story is made of clusters: none outlives them (profiles stay, keyed by document) */
+    return store_exec(s, "DELETE FROM clusters; DELETE FROM stories", err, "clearing clusters");
 }
 
 /* --- reading ------------------------------------------------------------------ */
@@ -169,16 +198,11 @@ struct wc_cluster_iter {
     wc_buf title, sites, lead;
 };
 
-wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order order,
-                            int64_t limit, bool with_sites, wc_cluster_iter **out, wc_error *err)
+wc_status store_cluster_query(wc_store *s, const char *where, const char *order, int64_t arg,
+                              int64_t limit, bool with_sites, wc_cluster_iter **out, wc_error *err)
 {
-    static const char *const order_sql[] = {
-        [WC_ORDER_ID] = "c.id",
-        [WC_ORDER_SIZE] = "c.size DESC, c.id",
-        [WC_ORDER_RECENT] = "c.last_seen IS NULL, c.last_seen DESC, c.id",
-    };
     wc_cluster_iter *it;
-    char sql[512];
+    char sql[640];
     int rc;
 
     *out = NULL;
@@ -188,19 +212,18 @@ wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order
     wc_buf_init(&it->title, STORE_ROW_TEXT_CAP);
     wc_buf_init(&it->sites, STORE_ROW_TEXT_CAP);
     wc_buf_init(&it->lead, STORE_ROW_TEXT_CAP);
-    snprintf(
-        sql, sizeof(sql),
-        "SELECT c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen, %s FROM clusters c "
-        "LEFT JOIN documents d ON d.id = c.rep_id WHERE c.size >= ?1 ORDER BY %s%s",
-        /* the start of an untitled original's text, for people; exports need none */
-        with_sites ? "CASE WHEN d.title IS NULL THEN substr(d.text, 1, 100) END" : "NULL",
-        order_sql[order], limit > 0 ? " LIMIT ?2" : "");
+    snprintf(sql, sizeof(sql),
+             "SELECT " CLUSTER_COLUMNS ", %s FROM clusters c "
+             "LEFT JOIN documents d ON d.id = c.rep_id WHERE %s ORDER BY %s%s",
+             /* the start of an untitled original's text, for people; exports need none */
+             with_sites ? "CASE WHEN d.title IS NULL THEN substr(d.text, 1, 100) END" : "NULL",
+             where, order, limit > 0 ? " LIMIT ?2" : "");
     rc = sqlite3_prepare_v2(s->db, sql, -1, &it->q, NULL);
     if (rc != SQLITE_OK) {
-        free(it);
+        wc_cluster_iter_free(it);
         return store_db_error(s, rc, err, "listing clusters");
     }
-    sqlite3_bind_int64(it->q, 1, min_size);
+    sqlite3_bind_int64(it->q, 1, arg);
     if (limit > 0)
         sqlite3_bind_int64(it->q, 2, limit);
     it->s = s;
@@ -209,29 +232,40 @@ wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order
     return WC_OK;
 }
 
+wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order order,
+                            int64_t limit, bool with_sites, wc_cluster_iter **out, wc_error *err)
+{
+    static const char *const order_sql[] = {
+        [WC_ORDER_ID] = "c.id",
+        [WC_ORDER_SIZE] = "c.size DESC, c.id",
+        [WC_ORDER_RECENT] = "c.last_seen IS NULL, c.last_seen DESC, c.id",
+    };
+
+    return store_cluster_query(s, "c.size >= ?1", order_sql[order], min_size, limit, with_sites,
+                               out, err);
+}
+
 wc_status wc_cluster_iter_next(wc_cluster_iter *it, wc_cluster_row *row, wc_error *err)
 {
     int rc = sqlite3_step(it->q);
+    const char *title, *lead;
     wc_status st;
 
     if (rc == SQLITE_DONE)
         return WC_DONE;
     if (rc != SQLITE_ROW)
         return store_db_error(it->s, rc, err, "listing clusters");
-    memset(row, 0, sizeof(*row));
-    row->id = sqlite3_column_int64(it->q, 0);
-    row->size = sqlite3_column_int64(it->q, 1);
-    row->original_id = sqlite3_column_int64(it->q, 2);
-    row->first_seen = store_col_time(it->q, 4);
-    row->last_seen = store_col_time(it->q, 5);
+    title = store_col_text(it->q, CLUSTER_COL_TITLE);
+    lead = store_col_text(it->q, CLUSTER_COL_LEAD);
+    fill_row(it->q, row);
     wc_buf_reset(&it->title);
     wc_buf_reset(&it->lead);
-    if ((store_col_text(it->q, 3) && (st = wc_buf_addstr(&it->title, store_col_text(it->q, 3)))) ||
-        (store_col_text(it->q, 6) && (st = wc_buf_addstr(&it->lead, store_col_text(it->q, 6)))))
+    if ((title && (st = wc_buf_addstr(&it->title, title))) ||
+        (lead && (st = wc_buf_addstr(&it->lead, lead))))
         return wc_error_set(err, st, "the title of cluster %lld in '%s' is over %zu bytes",
                             (long long)row->id, it->s->path, STORE_ROW_TEXT_CAP);
-    row->title = store_col_text(it->q, 3) ? it->title.buf : NULL;
-    row->lead = store_col_text(it->q, 6) ? it->lead.buf : NULL;
+    row->title = title ? it->title.buf : NULL;
+    row->lead = lead ? it->lead.buf : NULL;
     wc_buf_reset(&it->sites);
     if (it->with_sites) {
         if ((st = cluster_sites(it->s, row->id, &it->sites, err)))
@@ -272,17 +306,12 @@ wc_status wc_store_cluster_get(wc_store *s, int64_t id, wc_cluster_row *row, wc_
                                 s->path);
         return store_db_error(s, rc, err, "reading a cluster");
     }
-    memset(row, 0, sizeof(*row));
-    row->id = sqlite3_column_int64(q, 0);
-    row->size = sqlite3_column_int64(q, 1);
-    row->original_id = sqlite3_column_int64(q, 2);
-    row->first_seen = store_col_time(q, 4);
-    row->last_seen = store_col_time(q, 5);
+    fill_row(q, row);
     wc_buf_reset(strings);
-    has_title = store_col_text(q, 3) != NULL;
-    st = has_title
-             ? wc_buf_add(strings, store_col_text(q, 3), (size_t)sqlite3_column_bytes(q, 3) + 1)
-             : WC_OK;
+    has_title = store_col_text(q, CLUSTER_COL_TITLE) != NULL;
+    st = has_title ? wc_buf_add(strings, store_col_text(q, CLUSTER_COL_TITLE),
+                                (size_t)sqlite3_column_bytes(q, CLUSTER_COL_TITLE) + 1)
+                   : WC_OK;
     store_done(q);
     if (st)
         return wc_error_set(err, st, "the title of cluster %lld in '%s' does not fit",

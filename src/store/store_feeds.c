@@ -3,7 +3,7 @@
  * store_feeds.h; the tables come from migration 2 in store.c).
  *
  * Every statement here is prepared once per handle into the store's
- * extra slots (s->xst[]); this file owns slots 0 .. XS_COUNT-1. The two
+ * extra slots (s->xst[]), from STORE_XST_FEEDS (store_internal.h). The two
  * iterators prepare their own statement, so an iteration can run while
  * the slots are used.
  *
@@ -40,7 +40,8 @@ enum xstmt_id {
     XS_COUNT
 };
 
-_Static_assert(XS_COUNT <= STORE_EXTRA_STMTS, "grow STORE_EXTRA_STMTS in store_internal.h");
+_Static_assert(STORE_XST_FEEDS + XS_COUNT <= STORE_XST_STORIES,
+               "grow the feeds' range of wc_store.xst in store_internal.h");
 
 static const char *const xsql[XS_COUNT] = {
     [XS_FEED_FIND] = "SELECT id, state FROM feeds WHERE url = ?1",
@@ -72,7 +73,7 @@ static const char *const xsql[XS_COUNT] = {
 
 static sqlite3_stmt *xstmt(wc_store *s, enum xstmt_id id, wc_error *err)
 {
-    return store_prepare(s, &s->xst[id], xsql[id], err);
+    return store_prepare(s, &s->xst[STORE_XST_FEEDS + id], xsql[id], err);
 }
 
 #define FAIL_PREPARE(err) ((err) && (err)->code ? (err)->code : WC_ERR_DB)

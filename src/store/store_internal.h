@@ -8,6 +8,7 @@
 
 #include "wirecopy/store.h"
 #include "wirecopy/store_feeds.h"
+#include "wirecopy/store_stories.h"
 #include "store_writer.h"
 
 #include <pthread.h>
@@ -24,7 +25,13 @@
 #define STORE_ST_DOCS 8
 #define STORE_ST_CLUSTERS 24
 #define STORE_STMTS 40
-/* Statements prepared by files other than those above (store_feeds.c, ...). */
+/*
+ * Statements prepared by files other than those above, in s->xst[]: one
+ * range each, store_feeds.c from STORE_XST_FEEDS, store_stories.c from
+ * STORE_XST_STORIES.
+ */
+#define STORE_XST_FEEDS 0
+#define STORE_XST_STORIES 16
 #define STORE_EXTRA_STMTS 48
 
 struct wc_store {
@@ -65,5 +72,14 @@ void store_bind_time(sqlite3_stmt *q, int i, int64_t t);
 /* Column as a time (NULL gives INT64_MIN) or text (borrowed). */
 int64_t store_col_time(sqlite3_stmt *q, int i);
 const char *store_col_text(sqlite3_stmt *q, int i);
+
+/*
+ * A cluster iterator (store_clusters.c) over the clusters that `where`
+ * selects, in `order` (SQL over clusters c and the original's row d), ?1
+ * bound to arg, at most limit rows (0 = all). wc_store_clusters and
+ * wc_store_story_clusters are both made of it.
+ */
+wc_status store_cluster_query(wc_store *s, const char *where, const char *order, int64_t arg,
+                              int64_t limit, bool with_sites, wc_cluster_iter **out, wc_error *err);
 
 #endif

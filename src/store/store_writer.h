@@ -1,7 +1,7 @@
 /*
  * store_writer.h - the writer's side of the store: how the ingest writer
- * and recluster put documents, fingerprints and cluster rows into the
- * database and read back what a run starts from. Private to the library
+ * and recluster put documents, fingerprints, cluster rows and stories into
+ * the database and read back what a run starts from. Private to the library
  * (src/ingest.c, src/recluster.c, the store's own files and the tests):
  * a library user reads a database through store.h and writes one through
  * ingest.h, never row by row, because the rows must agree with the
@@ -29,6 +29,7 @@
 #include "wirecopy/dump.h"
 #include "wirecopy/error.h"
 #include "wirecopy/store.h"
+#include "wirecopy/store_stories.h"
 
 /* Set a setting of the meta table (see wc_store_meta_get). */
 wc_status wc_store_meta_set(wc_store *s, const char *key, const char *val, wc_error *err);
@@ -139,7 +140,80 @@ wc_status wc_store_put_cluster(wc_store *s, const wc_cluster_info *row, wc_error
 typedef wc_status (*wc_store_cluster_fn)(void *ctx, const wc_cluster_info *row);
 wc_status wc_store_each_cluster(wc_store *s, wc_store_cluster_fn fn, void *ctx, wc_error *err);
 
-/* Drop every cluster row (recluster writes them all again). */
+/*
+ * Drop every cluster row, and with them their story links and every story
+ * row (recluster writes them all again; story profiles stay, keyed by
+ * document).
+ */
 wc_status wc_store_clear_clusters(wc_store *s, wc_error *err);
+
+/* --- stories (store_stories.c) ------------------------------------------ */
+
+/* A story's row as the story index has it. */
+typedef struct wc_story_info {
+    int64_t id;                    /* its first copy cluster's id */
+    int64_t clusters;              /* copy clusters in it */
+    int64_t size;                  /* documents in it */
+    int64_t first_seen, last_seen; /* seconds UTC, INT64_MIN when no member is dated */
+} wc_story_info;
+
+/* Write a story's row (insert or replace). */
+wc_status wc_store_put_story(wc_store *s, const wc_story_info *row, wc_error *err);
+
+/*
+ * Drop a story's row (a story merged into another). Only the row: the
+ * links of clusters that named it are the caller's to move first
+ * (wc_store_set_cluster_story). No row is no error.
+ */
+wc_status wc_store_drop_story(wc_store *s, int64_t id, wc_error *err);
+
+/*
+ * Place a cluster in a story with its score against it (story_id 0 takes
+ * it out of any). The cluster's row must be written first
+ * (wc_store_put_cluster): WC_ERR_NOTFOUND when there is none.
+ * wc_store_put_cluster keeps the link; wc_store_merge_clusters keeps
+ * into's.
+ */
+wc_status wc_store_set_cluster_story(wc_store *s, int64_t cluster_id, int64_t story_id,
+                                     double similarity, wc_error *err);
+
+/* Store (or replace) the packed story profile of a cluster's founding document doc_id. */
+wc_status wc_store_put_story_profile(wc_store *s, int64_t doc_id, const void *blob, size_t len,
+                                     wc_error *err);
+
+/* Drop every story row and every cluster's story link (profiles stay). */
+wc_status wc_store_clear_stories(wc_store *s, wc_error *err);
+
+/*
+ * Every cluster in ascending id with its row, its story link (story_id 0
+ * when none) and its founder's stored profile (blob NULL, len 0 when none
+ * is stored). blob borrowed for the call. fn returns WC_OK to go on; any
+ * other status stops and is returned.
+ */
+typedef wc_status (*wc_store_story_cluster_fn)(void *ctx, const wc_cluster_info *row,
+                                               int64_t story_id, double similarity,
+                                               const void *blob, size_t len);
+wc_status wc_store_each_story_cluster(wc_store *s, wc_store_story_cluster_fn fn, void *ctx,
+                                      wc_error *err);
+
+/* What a profile is made from, for a cluster that has none stored (an older database). */
+typedef struct wc_story_source {
+    const char *title, *text, *lang; /* NULL when the document has none (text never NULL) */
+    size_t text_len;
+    int64_t published_at; /* seconds UTC or INT64_MIN */
+} wc_story_source;
+
+/*
+ * The founder document's (doc id == cluster id; if that doc is gone, the
+ * cluster's original) fields. out's strings point into `strings`
+ * (replaced; its cap bounds what a document may take: WC_ERR_LIMIT past
+ * it). WC_ERR_NOTFOUND when there is neither.
+ */
+wc_status wc_store_story_source(wc_store *s, int64_t cluster_id, wc_story_source *out,
+                                wc_buf *strings, wc_error *err);
+
+/* Every story row (start-up), in ascending id. fn as for wc_store_each_story_cluster. */
+typedef wc_status (*wc_store_story_fn)(void *ctx, const wc_story_info *row);
+wc_status wc_store_each_story(wc_store *s, wc_store_story_fn fn, void *ctx, wc_error *err);
 
 #endif

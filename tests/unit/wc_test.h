@@ -19,6 +19,9 @@
  *   dumps                 struct wc_test_run, wc_test_on_problem,
  *                         wc_test_run_dump, wc_test_collect, wc_test_run_free,
  *                         wc_test_dump_path
+ *   old databases         wc_test_load_sql (only after <sqlite3.h>): a file of
+ *                         SQL such as tests/data/store/v3.sql, a database
+ *                         written by an older wirecopy, run into a new file
  *
  * The environment comes from tests/meson.build: $WC_TEST_DATA (tests/data)
  * and $WC_HELPERS (tests/helpers); both fall back to the source-tree paths
@@ -303,5 +306,36 @@ static inline char *wc_test_dump_path(const char *name)
     assert_true(asprintf(&p, "%s/dump/%s", dir, name) > 0);
     return p;
 }
+
+/* --- old databases ------------------------------------------------------------------- */
+
+#ifdef SQLITE_VERSION
+/* Run the SQL of $WC_TEST_DATA/NAME (e.g. "store/v3.sql") into the database at db_path. */
+static inline void wc_test_load_sql(const char *db_path, const char *name)
+{
+    char *path, *sql;
+    FILE *f;
+    long n;
+    sqlite3 *db;
+
+    assert_true(asprintf(&path, "%s/%s", wc_test_data_dir(), name) > 0);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    n = ftell(f);
+    assert_true(n > 0);
+    rewind(f);
+    sql = malloc((size_t)n + 1);
+    assert_non_null(sql);
+    assert_int_equal(fread(sql, 1, (size_t)n, f), (size_t)n);
+    sql[n] = '\0';
+    fclose(f);
+    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    free(sql);
+    free(path);
+}
+#endif
 
 #endif
