@@ -1,150 +1,147 @@
 #!/usr/bin/env python3
-"""Fit the story index's weights (src/story/story_weights.c) from a trace (python3 stdlib only).
+"""Fit the story model's handful of numbers (src/story/story_weights.c) on labelled stories.
 
-usage:
-  wirecopy ingest --db T.db --story-trace TRACE.jsonl DOCS.jsonl
-  wirecopy export --db T.db --format jsonl --min-size 1 > CLUSTERS.jsonl
-  fit_story_weights.py --gold DOCS.jsonl --trace TRACE.jsonl --clusters CLUSTERS.jsonl
+usage: fit_story_weights.py WIRECOPY DOCS.jsonl [--rounds N] [--start "16 numbers"]
 
-DOCS.jsonl: labelled documents, {"id": ..., "story": GOLD} a line (other fields ignored).
-TRACE.jsonl: one object per placed copy cluster, as `--story-trace` writes it: {"cluster": C,
-  "story": S, "joined": 0|1, "x": [...], "cand": [{"s": STORY, "f": [features]}, ...]}.
-CLUSTERS.jsonl: the cluster export (members' ids), to know each cluster's gold story.
+WIRECOPY: the wirecopy binary. DOCS.jsonl: labelled documents, one JSON object a line with
+"id", "title", "text", optional "published", and "story" (the gold label), as
+../shared/data/stories-dev/docs.jsonl has them.
 
-Two logistic regressions, fitted by Newton's method with a little L2:
-  1. the pair model: a candidate (cluster, story) pair's features -> the story's clusters so far
-     are mostly of the cluster's gold story. Its logit is the score candidates are ranked by.
-  2. the decision: for each placement with candidates, [best score, margin over the second,
-     ln(1 + the best story's clusters), dated] -> the best is the right story. Join when its
-     logit > 0; --bias shifts that logit (negative: fewer joins, more precision).
-The stories "so far" are replayed from the trace itself, so a label says what was true when the
-decision was made. Fitting on a trace made with other weights and running again converges in two
-or three rounds. Prints the weights as C for story_weights.c, with the data they came from.
+Each trial ingests DOCS into a fresh SQLite database through the real pipeline (copy clusters,
+profiles, the story index, its splits and repairs) with `ingest --story-weights`, reads every
+document's story back from the database, and scores B-cubed F1 (Bagga & Baldwin 1998) against
+the gold labels. A coordinate search then moves one number at a time by a step, keeps what
+raises F1 (precision below --min-precision counts as a loss), halves the steps when nothing
+does, and stops after --rounds halvings. The numbers searched are the per-kind weights of the
+pair score (body, title, entity, number), the time term's, the pair bias (the join threshold),
+the decision's weights of the margin and of the story's size, and the merge and split biases;
+the rest stay as started. Only the standard library is used.
+
+The search fits at most ten numbers to one labelled set: report the figures it prints per half
+of the gold stories (split by a hash of their label) to see that neither half carries the fit.
+It prints the best numbers as C for story_weights.c, with where they came from. Nothing reads
+them at run time but the compiled-in table.
 """
 import argparse
+import datetime
 import json
-import math
+import os
+import sqlite3
+import subprocess
 import sys
+import tempfile
+import zlib
 from collections import Counter, defaultdict
 
-N_PAIR = 8
-N_DECIDE = 4
+# wc_story_weights in --story-weights order: 8 pair weights, pair bias, 4 decision weights,
+# decision bias, merge bias, split bias.
+NAMES = ["body", "title", "entity", "number", "year", "time", "dated", "entbody", "pair_bias",
+         "d_score", "d_margin", "d_logsize", "d_dated", "decide_bias", "merge_bias", "split_bias"]
+START = [1.0, 0.3, 1.0, 0.3, 0.0, 0.0, 0.0, 0.0, -0.5, 1.0, 0.0, 0.0, 0.0, 0.0, 0.8, 0.7]
+SEARCH = {"body": 0.2, "title": 0.1, "entity": 0.2, "number": 0.1, "time": 0.2,
+          "pair_bias": 0.1, "d_margin": 0.2, "d_logsize": 0.05, "merge_bias": 0.1,
+          "split_bias": 0.05}
 
 
-def read_jsonl(path):
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            line = line.strip()
-            if line:
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as e:
-                    sys.exit(f"{path}:{n}: not JSON: {e}")
+def bcubed(gold, pred, ids):
+    """B-cubed precision, recall, F1 over ids."""
+    by_pred, by_gold = defaultdict(list), defaultdict(list)
+    for i in ids:
+        by_pred[pred.get(i, "single:" + i)].append(i)
+        by_gold[gold[i]].append(i)
+    p = r = 0.0
+    for i in ids:
+        c = by_pred[pred.get(i, "single:" + i)]
+        same = sum(1 for j in c if gold[j] == gold[i])
+        p += same / len(c)
+        r += same / len(by_gold[gold[i]])
+    p, r = p / len(ids), r / len(ids)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def solve(a, b):
-    """Solve a x = b (Gaussian elimination with partial pivoting)."""
-    n = len(b)
-    m = [row[:] + [b[i]] for i, row in enumerate(a)]
-    for c in range(n):
-        p = max(range(c, n), key=lambda r: abs(m[r][c]))
-        m[c], m[p] = m[p], m[c]
-        if abs(m[c][c]) < 1e-12:
-            continue
-        for r in range(n):
-            if r != c:
-                f = m[r][c] / m[c][c]
-                for k in range(c, n + 1):
-                    m[r][k] -= f * m[c][k]
-    return [m[i][n] / m[i][i] if abs(m[i][i]) > 1e-12 else 0.0 for i in range(n)]
-
-
-def logistic(rows, labels, l2=1e-2, iters=50):
-    """Weights w (last one the bias) maximising the L2-penalised log likelihood."""
-    d = len(rows[0]) + 1
-    w = [0.0] * d
-    xs = [r + [1.0] for r in rows]
-    for _ in range(iters):
-        g = [0.0] * d
-        h = [[0.0] * d for _ in range(d)]
-        for x, y in zip(xs, labels):
-            z = sum(wi * xi for wi, xi in zip(w, x))
-            p = 1.0 / (1.0 + math.exp(-max(min(z, 30), -30)))
-            for i in range(d):
-                g[i] += (y - p) * x[i]
-                for j in range(d):
-                    h[i][j] += p * (1 - p) * x[i] * x[j]
-        for i in range(d - 1):  # no penalty on the bias
-            g[i] -= l2 * w[i]
-            h[i][i] += l2
-        step = solve(h, g)
-        w = [wi + si for wi, si in zip(w, step)]
-        if max(abs(s) for s in step) < 1e-7:
-            break
-    return w
+def trial(wirecopy, docs, weights, tmp):
+    db = os.path.join(tmp, "t.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.unlink(db + suffix)
+    arg = " ".join(f"{w:.6g}" for w in weights)
+    subprocess.run([wirecopy, "-q", "--db", db, "ingest", "--story-weights", arg, docs],
+                   check=True)
+    con = sqlite3.connect(db)
+    pred = {str(i): str(s) for i, s in con.execute(
+        "SELECT d.origin_id, c.story_id FROM documents d JOIN clusters c ON c.id = d.cluster_id")}
+    con.close()
+    return pred
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--gold", required=True)
-    ap.add_argument("--trace", required=True)
-    ap.add_argument("--clusters", required=True)
-    ap.add_argument("--bias", type=float, default=0.0, help="added to the decision's bias")
-    ap.add_argument("--l2", type=float, default=1e-2)
+    ap.add_argument("wirecopy")
+    ap.add_argument("docs")
+    ap.add_argument("--rounds", type=int, default=3, help="step halvings (default 3)")
+    ap.add_argument("--min-precision", type=float, default=0.0)
+    ap.add_argument("--start", help="16 numbers to start from (default: the hand-set ones)")
     args = ap.parse_args()
 
-    gold = {str(o["id"]): str(o["story"]) for o in read_jsonl(args.gold)}
-    cgold = {}
-    for o in read_jsonl(args.clusters):
-        votes = Counter(gold[str(m["id"])] for m in o.get("members", []) if str(m["id"]) in gold)
-        if votes:
-            cgold[o["cluster"]] = votes.most_common(1)[0][0]
+    gold = {}
+    with open(args.docs, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                o = json.loads(line)
+                gold[str(o["id"])] = str(o["story"])
+    ids = sorted(gold)
+    halves = [[i for i in ids if zlib.crc32(gold[i].encode()) % 2 == h] for h in (0, 1)]
+    w = [float(x) for x in args.start.split()] if args.start else list(START)
+    if len(w) != len(NAMES):
+        sys.exit(f"--start needs {len(NAMES)} numbers")
 
-    trace = list(read_jsonl(args.trace))
-    members = defaultdict(list)  # story -> gold labels of its clusters so far (replayed)
-    pair_x, pair_y, events = [], [], []
-    for t in trace:
-        g = cgold.get(t["cluster"])
-        cands = []
-        for c in t["cand"]:
-            labs = members.get(c["s"], [])
-            if g is None or not labs:
-                continue
-            same = Counter(labs).most_common(1)[0][0] == g
-            pair_x.append(c["f"][:N_PAIR])
-            pair_y.append(1.0 if same else 0.0)
-            cands.append((c["f"][:N_PAIR], same, len(labs)))
-        if cands:
-            events.append(cands)
-        if g is not None:
-            members[t["story"]].append(g)
-    if not pair_x:
-        sys.exit("no labelled candidates in the trace: are the trace and clusters of one run?")
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = {}
 
-    pw = logistic(pair_x, pair_y, args.l2)
+        def value(ws):
+            key = tuple(round(x, 6) for x in ws)
+            if key not in cache:
+                pred = trial(args.wirecopy, args.docs, ws, tmp)
+                p, r, f1 = bcubed(gold, pred, ids)
+                cache[key] = (f1 if p >= args.min_precision else f1 - 1.0, p, r, f1, pred)
+            return cache[key]
 
-    def score(f):
-        return pw[-1] + sum(a * b for a, b in zip(pw, f))
+        best = value(w)
+        print(f"start: P {best[1]:.4f} R {best[2]:.4f} F1 {best[3]:.4f}", file=sys.stderr)
+        steps = dict(SEARCH)
+        for rnd in range(args.rounds + 1):
+            improved = True
+            while improved:
+                improved = False
+                for name, step in steps.items():
+                    k = NAMES.index(name)
+                    for sign in (1, -1):
+                        cand = list(w)
+                        cand[k] += sign * step
+                        v = value(cand)
+                        if v[0] > best[0] + 1e-6:
+                            w, best, improved = cand, v, True
+                            print(f"  {name} {cand[k]:+.4f}: P {v[1]:.4f} R {v[2]:.4f} "
+                                  f"F1 {v[3]:.4f}", file=sys.stderr)
+                            break
+            steps = {n: s / 2 for n, s in steps.items()}
+        pred = best[4]
+        halves_f = [bcubed(gold, pred, h) for h in halves]
 
-    dec_x, dec_y = [], []
-    for cands in events:
-        scored = sorted(((score(f), same, n, f) for f, same, n in cands), key=lambda c: -c[0])
-        best = scored[0]
-        margin = best[0] - scored[1][0] if len(scored) > 1 else best[0] - pw[-1]
-        dec_x.append([best[0], margin, math.log1p(best[2]), best[3][6]])
-        dec_y.append(1.0 if best[1] else 0.0)
-    dw = logistic(dec_x, dec_y, args.l2)
-    dw[-1] += args.bias
-
-    npos = int(sum(pair_y))
-    print(f"/* fitted by scripts/fit_story_weights.py on {len(gold)} labelled documents, "
-          f"{len(trace)} placements, {len(pair_x)} candidate pairs ({npos} same story), "
-          f"{len(dec_x)} decisions; bias shift {args.bias:+g} */")
-    print("    .pair = {" + ", ".join(f"{w:.4f}" for w in pw[:-1]) + "},")
-    print(f"    .pair_bias = {pw[-1]:.4f},")
-    print("    .decide = {" + ", ".join(f"{w:.4f}" for w in dw[:-1]) + "},")
-    print(f"    .decide_bias = {dw[-1]:.4f},")
-    print("W=" + " ".join(f"{w:.6g}" for w in pw[:-1] + [pw[-1]] + dw[:-1] + [dw[-1]]))
+    today = datetime.date.today().isoformat()
+    src = (f"scripts/fit_story_weights.py on {os.path.basename(os.path.dirname(args.docs)) or 'docs'}"
+           f" ({len(ids)} documents, {len(set(gold.values()))} stories), {today}: "
+           f"B-cubed P {best[1]:.4f} R {best[2]:.4f} F1 {best[3]:.4f}; halves F1 "
+           f"{halves_f[0][2]:.4f} / {halves_f[1][2]:.4f}; {len(cache)} trials")
+    print(f"    /* {src} */")
+    print("    .pair = {" + ", ".join(f"{x:.4g}" for x in w[:8]) + "},")
+    print(f"    .pair_bias = {w[8]:.4g},")
+    print("    .decide = {" + ", ".join(f"{x:.4g}" for x in w[9:13]) + "},")
+    print(f"    .decide_bias = {w[13]:.4g},")
+    print(f"    .merge_bias = {w[14]:.4g},")
+    print(f"    .split_bias = {w[15]:.4g},")
+    print(f'    .source = "{src}",')
+    print("--story-weights '" + " ".join(f"{x:.6g}" for x in w) + "'")
 
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ typedef struct wc_ingest_opts {
     /* Called on the writer thread for every cluster placed in a story (fitting, diagnostics). */
     void (*on_story_trace)(void *ctx, const wc_story_trace *t);
     void *story_trace_ctx;
+    const wc_story_weights *story_weights; /* NULL = wc_story_fitted (others: fitting only) */
 } wc_ingest_opts;
 
 /*

@@ -1067,8 +1067,11 @@ wc_status wc_story_take_moved(wc_story_index *idx, wc_story_link_fn fn, void *ct
 
     for (i = 0; i < idx->nmoved; i++) {
         const struct sx_moved *mv = &idx->moved[i];
+        uint32_t c = sx_map_get(&idx->cl_by_id, sx_map_key(mv->cluster_id));
         /* the cluster's story now (it may have merged on since) */
         int64_t now = wc_story_of(idx, mv->cluster_id);
+        if (c != SX_NONE && idx->cl[c].dead)
+            continue; /* absorbed since: its documents went with into's link */
         if ((st = fn(ctx, mv->cluster_id, now ? now : mv->story_id, mv->similarity)))
             break;
     }

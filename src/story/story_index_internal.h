@@ -134,6 +134,7 @@ struct wc_story_index {
     struct sx_moved *moved;
     size_t nmoved, moved_cap;
     uint64_t splits;
+    uint64_t repair_clock; /* clock at the last repair: older stories are not queried again */
 };
 
 struct key {

@@ -36,8 +36,8 @@ static wc_status repair_round(wc_story_index *idx, uint64_t *merged)
         size_t ncand = 0, nkeys;
         double best = idx->w.merge_bias;
         uint32_t pick = SX_NONE;
-        if (!sa->open || sa->fwd != SX_NONE)
-            continue;
+        if (!sa->open || sa->fwd != SX_NONE || sa->touched < idx->repair_clock)
+            continue; /* closed, gone, or unchanged since the last repair */
         memset(&q, 0, sizeof(q));
         q.date = sa->first == INT64_MIN ? INT64_MIN : sa->first + (sa->last - sa->first) / 2;
         for (int k = 0; k < WC_STORY_KINDS; k++) {
@@ -81,6 +81,8 @@ static wc_status repair_round(wc_story_index *idx, uint64_t *merged)
 
 wc_status wc_story_repair(wc_story_index *idx, uint64_t *merged, wc_error *err)
 {
+    uint64_t since = idx->clock;
+
     *merged = 0;
     for (int round = 0; round < 4; round++) {
         uint64_t before = *merged;
@@ -89,6 +91,7 @@ wc_status wc_story_repair(wc_story_index *idx, uint64_t *merged, wc_error *err)
         if (*merged == before)
             break;
     }
+    idx->repair_clock = since;
     return WC_OK;
 }
 
@@ -98,6 +101,7 @@ wc_status wc_story_repair(wc_story_index *idx, uint64_t *merged, wc_error *err)
 #define SX_SPLIT_MAX 256
 #define SX_SPLIT_MIN 4   /* members before a split is tried */
 #define SX_SPLIT_ITERS 6 /* 2-means rounds */
+#define SX_SPLIT_SIDE 3  /* members each half needs: fewer tell nothing */
 
 /* A set of unit vectors summed: a centroid per kind and its norms. */
 struct side {
@@ -179,6 +183,67 @@ static double member_score(wc_story_index *idx, const struct sx_cluster *cl, con
     for (int k = 0; k < WC_STORY_KINDS; k++)
         n[k] = cl->vec[k].n ? unit[k] : 0;
     return set_score(&idx->w, cl->vec, n, sd->c, sd->norm);
+}
+
+struct side_term {
+    uint64_t term;
+    uint8_t side;
+};
+
+static int cmp_side_term(const void *a, const void *b)
+{
+    const struct side_term *x = a, *y = b;
+
+    if (x->term != y->term)
+        return x->term < y->term ? -1 : 1;
+    return x->side - y->side;
+}
+
+/*
+ * How much each half has of its own: for every entity and number term,
+ * the share of one half's members that have it minus the other half's
+ * share; *out is the smaller of the two halves' best. Two write-ups of one
+ * event split at random share their names (near 0); two events of one
+ * kind each have names the other lacks (near 1: "Rahman" in every member
+ * of one half, "Thompson" in every member of the other).
+ */
+static wc_status exclusive(wc_story_index *idx, const uint32_t *m, size_t n, const uint8_t *pick,
+                           const size_t *cnt, double *out)
+{
+    static const int kinds[] = {WC_STORY_ENTITY, WC_STORY_NUMBER};
+    struct side_term *v;
+    size_t nv = 0, cap = 0;
+    double best[2] = {0, 0};
+
+    for (size_t i = 0; i < n; i++)
+        for (size_t q = 0; q < WC_ARRAY_SIZE(kinds); q++)
+            cap += idx->cl[m[i]].vec[kinds[q]].n;
+    if (!(v = malloc((cap ? cap : 1) * sizeof(*v))))
+        return WC_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        for (size_t q = 0; q < WC_ARRAY_SIZE(kinds); q++) {
+            const struct sx_vec *x = &idx->cl[m[i]].vec[kinds[q]];
+            for (uint32_t j = 0; j < x->n; j++) {
+                v[nv].term = x->t[j];
+                v[nv++].side = pick[i];
+            }
+        }
+    qsort(v, nv, sizeof(*v), cmp_side_term);
+    for (size_t i = 0; i < nv;) {
+        size_t c[2] = {0, 0}, j = i;
+        double d;
+        for (; j < nv && v[j].term == v[i].term; j++)
+            c[v[j].side]++;
+        d = (double)c[0] / (double)cnt[0] - (double)c[1] / (double)cnt[1];
+        if (d > best[0])
+            best[0] = d;
+        if (-d > best[1])
+            best[1] = -d;
+        i = j;
+    }
+    free(v);
+    *out = best[0] < best[1] ? best[0] : best[1];
+    return WC_OK;
 }
 
 /* The smallest of the moving side's cluster ids that names no story yet (0: none). */
@@ -368,13 +433,14 @@ wc_status sx_maybe_split(wc_story_index *idx, uint32_t s)
         if (!changed)
             break;
     }
-    if (cnt[0] < 2 || cnt[1] < 2)
+    if (cnt[0] < SX_SPLIT_SIDE || cnt[1] < SX_SPLIT_SIDE)
         goto out;
-    if ((rc = side_make(idx, &sd[0], m, n, pick, 0)) ||
-        (rc = side_make(idx, &sd[1], m, n, pick, 1)))
+    /* the halves are two events when each has names or numbers of its own */
+    if ((rc = exclusive(idx, m, n, pick, cnt, &lo)))
         goto out;
-    /* the halves are two events when their centroids would not join */
-    if (set_score(&idx->w, sd[0].c, sd[0].norm, sd[1].c, sd[1].norm) >= idx->w.split_bias)
+    if (lo <= idx->w.split_bias)
+        goto out;
+    if ((rc = side_make(idx, &sd[1], m, n, pick, 1)))
         goto out;
     /* the side holding the story's founder keeps its id */
     for (size_t i = 0; i < n; i++)
