@@ -153,6 +153,8 @@ void wc_member_iter_free(wc_member_iter *it);
 typedef struct wc_store_stats {
     int64_t documents, clusters, clusters_multi, copies, exact_copies, near_copies, feeds;
     int64_t largest_cluster, db_bytes;
+    int64_t stories;       /* story rows (store_stories.h) */
+    int64_t stories_multi; /* stories of two or more copy clusters */
 } wc_store_stats;
 wc_status wc_store_get_stats(wc_store *s, wc_store_stats *st, wc_error *err);
 

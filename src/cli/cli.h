@@ -88,6 +88,8 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx);
 extern const char help_ingest[];
 int cmd_clusters(int argc, char **argv, struct cli_ctx *ctx);
 extern const char help_clusters[];
+int cmd_stories(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_stories[];
 int cmd_show(int argc, char **argv, struct cli_ctx *ctx);
 extern const char help_show[];
 int cmd_export(int argc, char **argv, struct cli_ctx *ctx);
@@ -106,6 +108,14 @@ int cmd_follow(int argc, char **argv, struct cli_ctx *ctx);
 extern const char help_follow[];
 int cmd_completion(int argc, char **argv, struct cli_ctx *ctx);
 extern const char help_completion[];
+
+/*
+ * Does the database hold any story (cmd_stories.c)? For the message of a
+ * listing or export that found none: "nothing is placed yet" is not "none
+ * is big enough". True when it cannot tell.
+ */
+struct wc_store;
+bool cli_any_story(struct wc_store *store);
 
 /* --- progress (term.c) --- */
 struct cli_progress {

@@ -12,8 +12,9 @@ const char help_clusters[] =
     "usage: wirecopy clusters [--min-size N] [--order size|recent|id] [--limit N]\n"
     "                         [--tsv] [--db PATH]\n"
     "\n"
-    "List clusters of copies: id, size, first and last seen, title of the likely\n"
-    "original (the earliest member) and the sites that carried it.\n"
+    "List clusters of copies: id, size, the story it is placed in, first and last\n"
+    "seen, title of the likely original (the earliest member) and the sites that\n"
+    "carried it.\n"
     "\n"
     "  -m, --min-size N  clusters with at least N members (default 2)\n"
     "      --order O     size (default: largest first), recent (last seen first)\n"
@@ -21,7 +22,8 @@ const char help_clusters[] =
     "  -n, --limit N     show at most N clusters (0, the default: no limit)\n"
     "      --tsv         tab-separated output with a header line, for scripts\n"
     "\n"
-    "See one cluster with `wirecopy show ID`; export them with `wirecopy export`.\n";
+    "See one cluster with `wirecopy show ID`; export them with `wirecopy export`;\n"
+    "stories, which group clusters, with `wirecopy stories`.\n";
 
 int cmd_clusters(int argc, char **argv, struct cli_ctx *ctx)
 {
@@ -42,7 +44,7 @@ int cmd_clusters(int argc, char **argv, struct cli_ctx *ctx)
     wc_status st;
     uint64_t v;
     int c, r;
-    char a[32], b[32];
+    char a[32], b[32], story[24];
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:n:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
@@ -89,35 +91,41 @@ int cmd_clusters(int argc, char **argv, struct cli_ctx *ctx)
         return WC_EXIT_FATAL;
     }
     if (tsv)
-        printf("cluster\tsize\tfirst_seen\tlast_seen\ttitle\tsites\n");
+        printf("cluster\tsize\tstory\tfirst_seen\tlast_seen\ttitle\tsites\n");
     else
-        printf("%8s %5s  %-10s  %-10s  %s\n", "CLUSTER", "SIZE", "FIRST", "LAST", "TITLE / SITES");
+        printf("%8s %5s %8s  %-10s  %-10s  %s\n", "CLUSTER", "SIZE", "STORY", "FIRST", "LAST",
+               "TITLE / SITES");
     while ((st = wc_cluster_iter_next(it, &row, &err)) == WC_OK) {
         cli_fmt_time(row.first_seen, a, sizeof(a), tsv);
         cli_fmt_time(row.last_seen, b, sizeof(b), tsv);
+        /* a cluster not placed in a story (yet, or --no-stories) has none */
+        if (row.story_id)
+            snprintf(story, sizeof(story), "%lld", (long long)row.story_id);
+        else
+            snprintf(story, sizeof(story), "%s", tsv ? "" : "-");
         if (tsv) {
-            printf("%lld\t%lld\t%s\t%s\t", (long long)row.id, (long long)row.size, a, b);
+            printf("%lld\t%lld\t%s\t%s\t%s\t", (long long)row.id, (long long)row.size, story, a, b);
             cli_fmt_tsv(stdout, row.title);
             putchar('\t');
             cli_fmt_tsv(stdout, row.sites);
             putchar('\n');
         } else {
-            printf("%8lld %5lld  %-10s  %-10s  ", (long long)row.id, (long long)row.size,
+            printf("%8lld %5lld %8s  %-10s  %-10s  ", (long long)row.id, (long long)row.size, story,
                    a[0] ? a : "-", b[0] ? b : "-");
             if (row.title) {
-                cli_fmt_clip(stdout, row.title, 70);
+                cli_fmt_clip(stdout, row.title, 64);
             } else if (row.lead && row.lead[0]) {
                 /* no title (text-only input): the start of the original, in brackets */
                 putchar('[');
-                cli_fmt_clip(stdout, row.lead, 68);
+                cli_fmt_clip(stdout, row.lead, 62);
                 putchar(']');
             } else {
                 fputs("(untitled)", stdout);
             }
             putchar('\n');
             if (row.sites && row.sites[0]) {
-                printf("%38s", "");
-                cli_fmt_clip(stdout, row.sites, 70);
+                printf("%47s", "");
+                cli_fmt_clip(stdout, row.sites, 64);
                 putchar('\n');
             }
         }

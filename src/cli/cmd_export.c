@@ -1,5 +1,6 @@
 /*
- * cmd_export.c - `wirecopy export`: clusters as JSONL, CSV or HTML.
+ * cmd_export.c - `wirecopy export`: clusters, or stories with their copy
+ * clusters, as JSONL, CSV or HTML.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,29 +14,38 @@
 #include "fmt.h"
 
 const char help_export[] =
-    "usage: wirecopy export [--format jsonl|csv|html] [--min-size N]\n"
+    "usage: wirecopy export [--stories] [--format jsonl|csv|html] [--min-size N]\n"
     "                       [--order id|size|recent] [--limit N] [--csv-raw]\n"
     "                       [-o FILE] [--db PATH]\n"
     "\n"
-    "Write the clusters of copies found so far.\n"
+    "Write the clusters of copies found so far, or with --stories the stories:\n"
+    "different write-ups of one event, each with its copy clusters.\n"
     "\n"
-    "  -f, --format F    jsonl (default): one object per cluster with its members;\n"
-    "                    csv: one row per member; html: a report to open in a browser\n"
-    "  -m, --min-size N  only clusters with at least N members (default 2; 1 includes\n"
-    "                    documents without copies)\n"
+    "  -s, --stories     stories instead of clusters (only clusters placed in a\n"
+    "                    story are in one)\n"
+    "  -f, --format F    jsonl (default): one object per cluster (story) with its\n"
+    "                    members; csv: one row per member; html: a report to open in a\n"
+    "                    browser\n"
+    "  -m, --min-size N  only clusters with at least N members, or stories with at\n"
+    "                    least N documents (default 2; 1 includes documents without\n"
+    "                    copies, or single-document stories)\n"
     "      --order O     id (default), size (largest first) or recent\n"
     "                    (last seen first)\n"
-    "  -n, --limit N     at most N clusters (0, the default: no limit)\n"
+    "  -n, --limit N     at most N clusters or stories (0, the default: no limit)\n"
     "  -o, --output FILE write to FILE instead of stdout ('-' is stdout); the file is\n"
     "                    written in full or not at all\n"
     "      --csv-raw     csv: text exactly as stored (by default a field starting\n"
     "                    with = + - or @, which a spreadsheet would run as a formula,\n"
     "                    gets a leading ')\n"
     "\n"
-    "JSONL record: {\"cluster\", \"size\", \"title\", \"first_seen\", \"last_seen\", \"members\":\n"
-    "[{\"id\", \"url\", \"site\", \"title\", \"published\", \"fetched\", \"similarity\"}]}; "
-    "members\n"
-    "are in time order, the first is the likely original, similarity is to it.\n";
+    "JSONL record: {\"cluster\", \"size\", \"title\", \"first_seen\", \"last_seen\", \"story\",\n"
+    "\"members\": [{\"id\", \"url\", \"site\", \"title\", \"published\", \"fetched\",\n"
+    "\"similarity\"}]}; members are in time order, the first is the likely original,\n"
+    "similarity is to it; story is the story the cluster is in (null: none yet).\n"
+    "With --stories: {\"story\", \"size\", \"title\", \"first_seen\", \"last_seen\",\n"
+    "\"sites\": [...], \"clusters\": [{\"cluster\", \"size\", \"similarity\", \"members\":\n"
+    "[...]}]}; size counts documents, clusters are in time order, similarity is\n"
+    "the cluster's to the story, members are as in a cluster's record.\n";
 
 /*
  * An output problem, named by the path the user gave (not the temporary
@@ -64,10 +74,11 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
                                              {"limit", required_argument, NULL, 'n'},
                                              {"output", required_argument, NULL, 'o'},
                                              {"csv-raw", no_argument, NULL, 'R'},
+                                             {"stories", no_argument, NULL, 's'},
                                              CLI_COMMON_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
     const struct cli_cmd *self = cli_find("export");
-    wc_export_opts opts = {WC_EXPORT_JSONL, 2, WC_ORDER_ID, 0, false};
+    wc_export_opts opts = {WC_EXPORT_JSONL, 2, WC_ORDER_ID, 0, false, false};
     const char *outpath = NULL;
     char *tmppath = NULL;
     wc_store *store = NULL;
@@ -81,7 +92,7 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
     int c, r, rc = WC_EXIT_OK;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:m:n:o:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:m:n:o:s" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         if ((r = cli_common_opt(self, ctx, c)) > 0)
             return r;
         if (r == 0)
@@ -99,6 +110,9 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
             break;
         case 'R':
             opts.csv_raw = true;
+            break;
+        case 's':
+            opts.stories = true;
             break;
         case 'O':
             if (!strcmp(optarg, "id"))
@@ -187,10 +201,14 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
         rc = cli_exit_for(st) == WC_EXIT_PARTIAL ? WC_EXIT_FATAL : cli_exit_for(st);
         goto out;
     }
+    if (opts.stories && !nclu && !ctx->quiet && !cli_any_story(store))
+        cli_warn("no stories yet: no copy cluster is placed in a story (ingested with "
+                 "--no-stories?)");
     if (!ctx->quiet && outpath)
         fprintf(stderr, "wirecopy: wrote %lld %s, %lld %s to '%s'\n", (long long)nclu,
-                cli_plural((uint64_t)nclu, "cluster", "clusters"), (long long)nmem,
-                cli_plural((uint64_t)nmem, "document", "documents"), outpath);
+                opts.stories ? cli_plural((uint64_t)nclu, "story", "stories")
+                             : cli_plural((uint64_t)nclu, "cluster", "clusters"),
+                (long long)nmem, cli_plural((uint64_t)nmem, "document", "documents"), outpath);
 out:
     free(tmppath);
     wc_store_close(store);

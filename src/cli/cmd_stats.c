@@ -45,6 +45,11 @@ int cmd_stats(int argc, char **argv, struct cli_ctx *ctx)
            (long long)s.exact_copies, (long long)s.near_copies);
     printf("clusters       %lld (%lld with copies, largest %lld)\n", (long long)s.clusters,
            (long long)s.clusters_multi, (long long)s.largest_cluster);
+    if (s.stories || !s.clusters)
+        printf("stories        %lld (%lld of two or more copy clusters)\n", (long long)s.stories,
+               (long long)s.stories_multi);
+    else
+        printf("stories        none yet (no copy cluster is placed in a story)\n");
     printf("feeds          %lld\n", (long long)s.feeds);
     printf("fingerprint    %s\n", params ? params : "(none yet)");
     free(params);

@@ -427,6 +427,9 @@ wc_status wc_store_get_stats(wc_store *s, wc_store_stats *st, wc_error *err)
         (rc =
              scalar(s, "SELECT coalesce(max(size), 0) FROM clusters", &st->largest_cluster, err)) ||
         (rc = scalar(s, "SELECT count(*) FROM feeds", &st->feeds, err)) ||
+        (rc = scalar(s, "SELECT count(*) FROM stories", &st->stories, err)) ||
+        (rc = scalar(s, "SELECT count(*) FROM stories WHERE clusters >= 2", &st->stories_multi,
+                     err)) ||
         (rc = scalar(s, "PRAGMA page_count", &pages, err)) ||
         (rc = scalar(s, "PRAGMA page_size", &page_size, err))) {
         if (snapshot)

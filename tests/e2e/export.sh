@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # export.sh - `wirecopy export` as a user meets it: the summary on stderr,
-# -n 0 as "no limit", and the errors for an output file that cannot be
-# written (named as given, exit 1).
+# -n 0 as "no limit", the errors for an output file that cannot be
+# written (named as given, exit 1), and a database whose clusters are
+# placed in no story yet (the story commands say so and break nothing).
 . "$(dirname "$0")/lib.sh"
 
-plan 20
+plan 30
 
 wcx ingest -q "$WC_TEST_DATA/dump/good.jsonl" || {
     echo "Bail out! ingest of the fixture failed"
@@ -57,6 +58,24 @@ wcx show -f csv 1 >"$T/show.csv"; ok $? "show -f csv exits 0"
 wcx export -f csv -m 1 >"$T/export.csv"
 is "$(head -1 "$T/show.csv")" "$(head -1 "$T/export.csv")" "show -f csv starts with export's header row"
 is "$(tail -n +2 "$T/show.csv")" "$(grep '^1,' "$T/export.csv")" "then the cluster's rows, as export writes them"
+
+# --- no cluster placed in a story yet (a database from before stories, --no-stories) -------
+out=$(wcx stories 2>&1); rc=$?
+is "$rc" 0 "stories on a database without stories exits 0"
+like "$out" "no stories yet: no copy cluster is placed in a story" "and says nothing is placed"
+wcx export --stories -m 1 -o "$T/s.jsonl" 2>"$T/err"; rc=$?
+is "$rc:$(wc -c <"$T/s.jsonl")" "0:0" "export --stories writes an empty file and exits 0"
+like "$(tr "\n" " " <"$T/err")" "no stories yet.*wrote 0 stories, 0 documents" "warning, then the summary"
+is "$(wcx export --stories -f csv | tr -d '\r')" \
+    "story,story_size,story_clusters,story_title,story_first_seen,story_last_seen,cluster,cluster_size,cluster_title,cluster_first_seen,cluster_last_seen,story_similarity,member_id,doc_id,url,site,title,published,fetched,similarity,is_original" \
+    "export --stories -f csv: the header alone"
+out=$(wcx show --story 1 2>&1); rc=$?
+is "$rc" 1 "show --story of a story that is not there exits 1"
+like "$out" "no story 1 in" "and names it"
+like "$(wcx show 1)" "story: none" "show ID says the cluster is in no story"
+like "$(wcx clusters -m 1 | sed -n 2p)" "^ +[0-9]+ +1 +- " "clusters shows - for the story"
+is "$(wcx export -m 1 | python3 -c 'import json,sys; print({json.loads(l)["story"] for l in sys.stdin})')" \
+    "{None}" "the cluster export's story is null"
 
 # --- CSV: a field a spreadsheet would run as a formula is written as text ------------------
 cat >"$T/formula.jsonl" <<'EOF'

@@ -57,7 +57,7 @@ print("pub", c["members"][1]["published"])
 print("sims", all(0 < m["similarity"] <= 1 for m in c["members"]))
 PY
 check=$(cat "$T/check.txt")
-like "$check" "keys \\['cluster', 'size', 'title', 'first_seen', 'last_seen', 'members'\\]" "cluster record keys in order"
+like "$check" "keys \\['cluster', 'size', 'title', 'first_seen', 'last_seen', 'story', 'members'\\]" "cluster record keys in order"
 like "$check" "mkeys \\['id', 'url', 'site', 'title', 'published', 'fetched', 'similarity'\\]" "member keys in order"
 like "$check" "size 4 4" "size equals the members listed"
 like "$check" "ids \\['orig-1', 'copy-2', ('3', 'copy-5'|'copy-5', '3')\\]" "member ids are the input's ids, original first"
@@ -68,10 +68,10 @@ like "$check" "sims True" "similarities in (0, 1]"
 
 n=$(wcx export --min-size 1 | wc -l | tr -d ' '); is "$n" 2 "--min-size 1 adds the single-member cluster"
 wcx export --format csv -o "$T/c.csv" 2>/dev/null
-is "$(head -1 "$T/c.csv" | tr -d '\r')" "cluster,cluster_size,cluster_title,first_seen,last_seen,member_id,doc_id,url,site,title,published,fetched,similarity,is_original" "CSV header"
+is "$(head -1 "$T/c.csv" | tr -d '\r')" "cluster,cluster_size,cluster_title,first_seen,last_seen,story,member_id,doc_id,url,site,title,published,fetched,similarity,is_original" "CSV header"
 is "$(python3 -c "import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(len(r), sum(int(x['is_original']) for x in r))" "$T/c.csv")" "4 1" "CSV: a row per member, one original"
 wcx export --format html -o "$T/c.html" 2>/dev/null
-like "$(cat "$T/c.html")" "<title>wirecopy: story clusters</title>" "HTML report written"
+like "$(cat "$T/c.html")" "<title>wirecopy: copy clusters</title>" "HTML report written"
 
 # text-only records (no title): `clusters` shows the start of the original's text
 printf '{"id":"t1","text":"%s\\n\\n%s"}\n{"id":"t2","text":"%s\\n\\n%s"}\n' "$para1" "$para2" "$para1" "$para2" > "$T/notitle.jsonl"

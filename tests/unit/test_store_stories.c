@@ -210,9 +210,15 @@ static void test_story_listing(void **state)
     wc_error err = WC_ERROR_INIT;
     wc_story_iter *it = NULL;
     wc_story_row row;
+    wc_store_stats counts;
 
     assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
     build(s);
+
+    /* the counts of `stats` */
+    assert_int_equal(wc_store_get_stats(s, &counts, &err), WC_OK);
+    assert_int_equal(counts.stories, 4);
+    assert_int_equal(counts.stories_multi, 1);
 
     /* every story (export --min-size 1), and by documents (the default of export: 2) */
     listing_is(s, 1, WC_ORDER_ID, 0, 0, "1,4,6,8");
