@@ -7,7 +7,7 @@
 
 plan 30
 
-wcx ingest -q "$WC_TEST_DATA/dump/good.jsonl" || {
+wcx ingest -q --no-stories "$WC_TEST_DATA/dump/good.jsonl" || {
     echo "Bail out! ingest of the fixture failed"
     exit 1
 }
