@@ -1039,6 +1039,8 @@ wc_status wc_story_take_dirty(wc_story_index *idx, wc_story_row_fn fn, void *ctx
     wc_status st = WC_OK;
     size_t i;
 
+    if (!idx->ndirty)
+        return WC_OK;
     qsort(idx->dirty, idx->ndirty, sizeof(*idx->dirty), cmp_u32); /* creation order */
     for (i = 0; i < idx->ndirty; i++) {
         struct sx_story *sp = &idx->story[idx->dirty[i]];
@@ -1075,7 +1077,8 @@ wc_status wc_story_take_moved(wc_story_index *idx, wc_story_link_fn fn, void *ct
         if ((st = fn(ctx, mv->cluster_id, now ? now : mv->story_id, mv->similarity)))
             break;
     }
-    memmove(idx->moved, idx->moved + i, (idx->nmoved - i) * sizeof(*idx->moved));
+    if (i && i < idx->nmoved)
+        memmove(idx->moved, idx->moved + i, (idx->nmoved - i) * sizeof(*idx->moved));
     idx->nmoved -= i;
     return st;
 }
