@@ -77,6 +77,7 @@
 #include <unistd.h>
 
 #include "store/store_writer.h"
+#include "story/story_store.h"
 #include "internal.h"
 
 /* Documents per transaction: COMMIT's cost is noise, and little is lost to a crash. */
@@ -171,16 +172,22 @@ static void writer_fail(wc_ingest *ing, const wc_error *err)
     pthread_mutex_unlock(&ing->mu);
 }
 
+static void story_figures(wc_ingest *ing);
+
 static wc_status commit(wc_ingest *ing, wc_error *err)
 {
     wc_status st;
 
     if (!ing->in_tx)
         return WC_OK;
+    /* the story rows this transaction changed, once each */
+    if (ing->stories && (st = story_store_flush(ing->store, ing->stories, err)))
+        return st;
     if ((st = wc_store_commit(ing->store, err)))
         return st;
     pthread_mutex_lock(&ing->mu);
     ing->in_tx = false;
+    story_figures(ing);
     pthread_mutex_unlock(&ing->mu);
     ing->tx_docs = 0;
     ing->tx_exact = ing->tx_near = 0;
@@ -194,6 +201,17 @@ static void index_figures(wc_ingest *ing)
 {
     ing->stats.index_docs = wc_cluster_index_count(ing->index);
     ing->stats.index_bytes = wc_cluster_index_memory(ing->index) + wc_keyset_memory(ing->keys);
+}
+
+/* The story index's size in the stats (writer thread, under mu). */
+static void story_figures(wc_ingest *ing)
+{
+    wc_story_index_stats is;
+
+    if (!ing->stories)
+        return;
+    wc_story_index_get_stats(ing->stories, &is);
+    ing->stats.story_bytes = is.bytes;
 }
 
 static void *assigner_main(void *arg)
@@ -401,6 +419,49 @@ static wc_status load_stored(wc_ingest *ing, wc_error *err)
 }
 
 /*
+ * The story index as the store has it. A database with clusters that have
+ * no story (made before stories, or by a run with no_stories) gets its
+ * stories built once, first (wc_story_rebuild, with progress).
+ */
+static wc_status load_stories(wc_ingest *ing, wc_error *err)
+{
+    wc_story_index_opts io;
+    uint64_t unplaced = 0;
+    wc_status st;
+
+    if (ing->opts.no_stories)
+        return WC_OK;
+    memset(&io, 0, sizeof(io));
+    io.window = ing->opts.story_window;
+    io.on_trace = ing->opts.on_story_trace;
+    io.trace_ctx = ing->opts.story_trace_ctx;
+    io.weights = ing->opts.story_weights;
+    for (int pass = 0; pass < 2; pass++) {
+        if ((st = wc_story_index_new(&io, &ing->stories, err)) ||
+            (st = story_store_load(ing->store, ing->stories, &unplaced, err)))
+            return st;
+        if (!unplaced)
+            return WC_OK;
+        if (pass)
+            return wc_error_set(err, WC_ERR_CORRUPT,
+                                "%llu clusters still have no story after building them",
+                                (unsigned long long)unplaced);
+        wc_story_index_free(ing->stories);
+        ing->stories = NULL;
+        wc_story_build_opts bo;
+        memset(&bo, 0, sizeof(bo));
+        bo.window = ing->opts.story_window;
+        bo.stop = ing->opts.stop;
+        bo.on_progress = ing->opts.on_story_build;
+        bo.progress_ctx = ing->opts.story_build_ctx;
+        bo.weights = ing->opts.story_weights;
+        if ((st = wc_story_rebuild(ing->store, &bo, NULL, err)))
+            return st;
+    }
+    return WC_OK;
+}
+
+/*
  * "t 0.35, asked 0.7; k 3, asked 4" from two "v1;k=3;...;t=0.35" strings:
  * the settings that differ, with the stored value first.
  */
@@ -501,13 +562,16 @@ static void ingest_free(wc_ingest *ing)
 
     if (!ing)
         return;
-    for (i = 0; ing->workers && i < ing->nworkers; i++)
+    for (i = 0; ing->workers && i < ing->nworkers; i++) {
         wc_fp_worker_free(ing->workers[i].fpw);
+        wc_story_profiler_free(ing->workers[i].prof);
+    }
     free(ing->workers);
     for (i = 0; ing->slots && i < ing->nslots; i++)
         ingest_slot_release(&ing->slots[i]);
     free(ing->slots);
     wc_cluster_index_free(ing->index);
+    wc_story_index_free(ing->stories);
     free(ing->dirty);
     wc_keyset_free(ing->keys);
     for (i = 0; i < ing->norigins; i++)
@@ -554,7 +618,7 @@ wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest *
         st = wc_error_set(err, WC_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    if ((st = load_stored(ing, err)))
+    if ((st = load_stored(ing, err)) || (st = load_stories(ing, err)))
         goto fail;
 
     ing->nslots = ing->nworkers * INGEST_SLOTS_PER_WORKER + INGEST_SLOTS_RESERVE;
@@ -572,6 +636,8 @@ wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest *
             st = wc_error_set(err, WC_ERR_NOMEM, "out of memory");
             goto fail;
         }
+        if (ing->stories && (st = wc_story_profiler_new(NULL, &ing->workers[i].prof, err)))
+            goto fail;
     }
     for (i = 0; i < ing->nworkers; i++) {
         if (wc_thread_create(&ing->workers[i].thread, worker_main, &ing->workers[i])) {
@@ -866,10 +932,26 @@ wc_status wc_ingest_paths(wc_ingest *ing, const char *const *paths, size_t n, wc
 
 /* --- flush / finish ----------------------------------------------------------------- */
 
+/*
+ * On the writer thread, before a flush commits: the stories changed since
+ * the last repair are scored against their candidates, and those that
+ * arrival order split merge (wc_story_repair); the rows go with the commit.
+ */
+static wc_status repair_stories(void *ctx, wc_store *s, wc_error *err)
+{
+    wc_ingest *ing = ctx;
+    uint64_t merged = 0;
+
+    (void)s;
+    return wc_story_repair(ing->stories, &merged, err);
+}
+
 wc_status wc_ingest_flush(wc_ingest *ing, wc_error *err)
 {
     wc_status st = WC_OK;
 
+    if (ing->stories && !ing->stopped && (st = wc_ingest_call(ing, repair_stories, ing, err)))
+        return st;
     pthread_mutex_lock(&ing->mu);
     ing->flushing++; /* tells the writer to commit as soon as it catches up */
     pthread_cond_broadcast(&ing->can_store);

@@ -18,6 +18,8 @@
 #include "wirecopy/cluster.h"
 #include "wirecopy/extract.h"
 #include "wirecopy/fingerprint.h"
+#include "wirecopy/story.h"
+#include "wirecopy/story_profile.h"
 #include "wirecopy/text.h"
 #include "keyset.h"
 
@@ -41,6 +43,8 @@
 #define SLOT_KEY_CAP (SLOT_FIELD_CAP + 8192)
 #define SLOT_TEXT_CAP WC_TEXT_MAX_BYTES
 #define SLOT_BLOB_CAP (3 * WC_TEXT_MAX_BYTES)
+/* A packed profile: 8 bytes a term and a few of frequency, for at most ~2,900 terms. */
+#define SLOT_PROFILE_CAP ((size_t)64 << 10)
 
 enum slot_state { SLOT_FREE, SLOT_FILLED, SLOT_WORKING, SLOT_DONE, SLOT_ASSIGNED };
 
@@ -74,7 +78,9 @@ struct slot {
     wc_article art;
     wc_buf text; /* the text stored (plain-text records) */
     wc_fprint fp;
-    wc_buf blob; /* packed fingerprint */
+    wc_buf blob;         /* packed fingerprint */
+    wc_story_profile pr; /* its story profile (stories on) */
+    wc_buf prof;         /* ... packed, stored when it founds a cluster */
     /* the assigner's result (status WC_OK, not a call) */
     wc_status astatus; /* a fatal error of the assigner: the writer stops the run */
     wc_error aerr;
@@ -97,6 +103,7 @@ struct worker {
     wc_ingest *ing;
     pthread_t thread;
     wc_fp_worker *fpw;
+    wc_story_profiler *prof; /* NULL when stories are off */
 };
 
 struct wc_ingest {
@@ -135,6 +142,7 @@ struct wc_ingest {
     size_t since_dirty; /* slots assigned since the first of them */
 
     /* writer-only state */
+    wc_story_index *stories; /* NULL when stories are off */
     bool in_tx;
     size_t tx_docs;
     uint64_t tx_exact, tx_near; /* of tx_docs: counted in stats, taken back on a rollback */

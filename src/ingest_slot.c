@@ -51,6 +51,8 @@ void ingest_slot_init(struct slot *sl, size_t record_cap)
     wc_buf_init(&sl->text, SLOT_TEXT_CAP);
     wc_buf_init(&sl->blob, SLOT_BLOB_CAP);
     wc_buf_init(&sl->key, SLOT_KEY_CAP);
+    wc_buf_init(&sl->prof, SLOT_PROFILE_CAP);
+    wc_story_profile_init(&sl->pr);
     wc_article_init(&sl->art);
 }
 
@@ -65,6 +67,8 @@ void ingest_slot_release(struct slot *sl)
     wc_buf_release(&sl->text);
     wc_buf_release(&sl->blob);
     wc_buf_release(&sl->key);
+    wc_buf_release(&sl->prof);
+    wc_story_profile_release(&sl->pr);
     free(sl->absorbed);
     free(sl->sims);
     wc_article_release(&sl->art);
@@ -95,6 +99,7 @@ void ingest_slot_trim(struct slot *sl)
     buf_trim(&sl->charset);
     buf_trim(&sl->extra_buf);
     buf_trim(&sl->key);
+    buf_trim(&sl->prof);
     /* few slots carry similarities (one in `batch`, or when caught up): none keeps a list */
     free(sl->sims);
     sl->sims = NULL;
@@ -145,6 +150,27 @@ static wc_status clean_text(wc_buf *out, wc_buf *tmp, const char *p, size_t len)
         }
         p = nl ? nl + 1 : end;
     }
+    return WC_OK;
+}
+
+/* The record's story profile, packed (only a cluster's founder's is stored, but which record
+   founds one is the assigner's to say, after this). */
+static wc_status profile(struct worker *w, struct slot *sl, const char *text, size_t len)
+{
+    wc_story_input in;
+    wc_status st;
+
+    in.title = sl->art.title;
+    in.title_len = sl->art.title ? strlen(sl->art.title) : 0;
+    in.text = text;
+    in.text_len = len;
+    in.lang = sl->art.lang;
+    in.published_at = sl->art.published_at;
+    if ((st = wc_story_profile_make(w->prof, &in, &sl->pr, &sl->err)))
+        return st;
+    wc_buf_reset(&sl->prof);
+    if ((st = wc_story_profile_pack(&sl->pr, &sl->prof)))
+        return wc_error_set(&sl->err, st, "cannot pack the story profile");
     return WC_OK;
 }
 
@@ -199,6 +225,8 @@ void ingest_process(struct worker *w, struct slot *sl)
         wc_buf_reset(&sl->blob);
         st = wc_fprint_pack(&sl->fp, &sl->blob);
     }
+    if (!st && w->prof)
+        st = profile(w, sl, text, len);
     sl->status = st;
 }
 
@@ -415,6 +443,42 @@ static wc_status begin_tx(wc_ingest *ing, wc_error *err)
     return WC_OK;
 }
 
+/*
+ * The story side of a stored document: a cluster it founded is placed
+ * (its profile stored), a cluster it joined grows, clusters it merged
+ * merge their stories. A cluster from a run without stories has none:
+ * it is placed now, with this member's profile (ingest_new rebuilt the
+ * stories of an older database, so that is only a cluster made since).
+ */
+static wc_status place_story(wc_ingest *ing, struct slot *sl, const wc_doc *d, wc_error *err)
+{
+    const wc_match *m = &sl->m;
+    wc_story_placed pl;
+    wc_status st;
+
+    if (m->kind != WC_MATCH_NEW && wc_story_of(ing->stories, m->cluster_id)) {
+        if ((st = wc_story_grow(ing->stories, m->cluster_id, sl->time, d->published_at, err)))
+            return st;
+        for (size_t i = 0; i < m->nabsorbed; i++)
+            if (wc_story_of(ing->stories, m->absorbed[i]) &&
+                (st = wc_story_merge_clusters(ing->stories, m->absorbed[i], m->cluster_id, err)))
+                return st;
+        return WC_OK;
+    }
+    if ((st = wc_store_put_story_profile(ing->store, d->id, sl->prof.buf, sl->prof.len, err)) ||
+        (st = wc_story_place(ing->stories, m->cluster_id, &sl->pr, sl->row.size, sl->row.first_seen,
+                             sl->row.last_seen, &pl, err)) ||
+        (st = wc_store_set_cluster_story(ing->store, m->cluster_id, pl.story_id, pl.similarity,
+                                         err)))
+        return st;
+    pthread_mutex_lock(&ing->mu);
+    ing->stats.story_clusters++;
+    ing->stats.stories += pl.opened;
+    ing->stats.story_candidates += pl.candidates;
+    pthread_mutex_unlock(&ing->mu);
+    return WC_OK;
+}
+
 static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
 {
     const wc_article *a = &sl->art;
@@ -501,6 +565,8 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
         if ((st = wc_store_merge_clusters(ing->store, m.absorbed[i], m.cluster_id, err)))
             return st;
     if ((st = wc_store_put_cluster(ing->store, &sl->row, err)))
+        return st;
+    if (ing->stories && (st = place_story(ing, sl, &d, err)))
         return st;
     ing->tx_docs++;
     pthread_mutex_lock(&ing->mu);

@@ -28,22 +28,23 @@
 #include "wirecopy/extract.h"
 #include "wirecopy/fingerprint.h"
 #include "wirecopy/store.h"
+#include "wirecopy/story.h"
 
 typedef struct wc_ingest wc_ingest;
 
 typedef struct wc_ingest_stats {
-    uint64_t records;      /* records read from the inputs */
-    uint64_t stored;       /* new documents stored */
-    uint64_t exact;        /* of those: exact copies of a stored document */
-    uint64_t near;         /* of those: near copies */
-    uint64_t already;      /* the same item was already stored: nothing added */
-    uint64_t skipped;      /* not articles: empty or non-article pages, other WARC records */
-    uint64_t not_articles; /* of skipped: records read whose page held no article text */
-    uint64_t errors;       /* bad records and inputs that could not be read */
-    uint64_t bytes_read;   /* input bytes consumed (compressed) */
-    uint64_t bytes_total;  /* input bytes in all, when known */
-    uint64_t index_docs;   /* documents in the clustering index */
-    uint64_t index_bytes;  /* memory the index uses */
+    uint64_t records;          /* records read from the inputs */
+    uint64_t stored;           /* new documents stored */
+    uint64_t exact;            /* of those: exact copies of a stored document */
+    uint64_t near;             /* of those: near copies */
+    uint64_t already;          /* the same item was already stored: nothing added */
+    uint64_t skipped;          /* not articles: empty or non-article pages, other WARC records */
+    uint64_t not_articles;     /* of skipped: records read whose page held no article text */
+    uint64_t errors;           /* bad records and inputs that could not be read */
+    uint64_t bytes_read;       /* input bytes consumed (compressed) */
+    uint64_t bytes_total;      /* input bytes in all, when known */
+    uint64_t index_docs;       /* documents in the clustering index */
+    uint64_t index_bytes;      /* memory the index uses */
     uint64_t stories;          /* stories opened */
     uint64_t story_clusters;   /* copy clusters placed in a story */
     uint64_t story_candidates; /* candidate stories examined, summed over placed clusters */
@@ -81,6 +82,14 @@ typedef struct wc_ingest_opts {
     bool no_stories;      /* copy clusters only: no story is assigned, no profile made */
     int64_t story_window; /* seconds of publication time a story stays open to new
                              clusters; 0 = WC_STORY_DEFAULT_WINDOW (7 days) */
+    /* Called while wc_ingest_new builds the stories of a database that has clusters without
+       one (made before stories, or with no_stories), once, with clusters done and in all. */
+    void (*on_story_build)(void *ctx, uint64_t done, uint64_t total);
+    void *story_build_ctx;
+    /* Called on the writer thread for every cluster placed in a story (fitting, diagnostics). */
+    void (*on_story_trace)(void *ctx, const wc_story_trace *t);
+    void *story_trace_ctx;
+    const wc_story_weights *story_weights; /* NULL = wc_story_fitted (others: fitting only) */
 } wc_ingest_opts;
 
 /*

@@ -3,6 +3,7 @@
  * scraped dumps (WARC/WARC.gz, folders of .html, JSONL/JSONL.gz) and
  * cluster the copies.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include "wirecopy/fingerprint.h"
 #include "wirecopy/ingest.h"
 #include "wirecopy/store.h"
+#include "wirecopy/story.h"
 #include "cli.h"
 #include "fmt.h"
 #include "fpopt.h"
@@ -33,6 +35,17 @@ const char help_ingest[] =
     "      --perms N        MinHash signature length (default 128, or the database's)\n"
     "      --lock-wait MS   wait this long for another writer to finish\n"
     "                       (default 10000)\n"
+    "      --no-stories     copy clusters only: place no cluster in a story\n"
+    "      --story-window DAYS\n"
+    "                       days of publication time a story stays open to new\n"
+    "                       write-ups (default 7)\n"
+    "      --story-trace FILE\n"
+    "                       write every story decision as a JSON line to FILE (for\n"
+    "                       scripts/fit_story_weights.py and diagnostics)\n"
+    "      --story-weights W\n"
+    "                       the story model's numbers instead of the fitted ones\n"
+    "                       (fitting only: 8 pair weights, bias, 4 decision\n"
+    "                       weights, bias, merge bias, split bias)\n"
     "  -q, --quiet          no progress and no summary\n"
     "  -v, --verbose        also name each record that held no article\n"
     "\n"
@@ -46,7 +59,74 @@ struct ingest_ui {
     struct cli_progress prog;
     wc_ingest *ing;
     unsigned long problems; /* reported so far */
+    FILE *trace;            /* --story-trace */
+    bool trace_failed;
+    bool building; /* the stories of an older database are being built */
 };
+
+/* One story decision as a JSON line (--story-trace). */
+static void on_story_trace(void *p, const wc_story_trace *t)
+{
+    struct ingest_ui *ui = p;
+    FILE *f = ui->trace;
+
+    fprintf(f, "{\"cluster\":%lld,\"story\":%lld,\"joined\":%d,\"x\":[", (long long)t->cluster_id,
+            (long long)t->story_id, t->joined ? 1 : 0);
+    for (int i = 0; i < WC_SD_COUNT; i++)
+        fprintf(f, "%s%.6g", i ? "," : "", t->x[i]);
+    fputs("],\"cand\":[", f);
+    for (size_t c = 0; c < t->ncand; c++) {
+        fprintf(f, "%s{\"s\":%lld,\"score\":%.6g,\"f\":[", c ? "," : "",
+                (long long)t->cand[c].story_id, t->cand[c].score);
+        for (int i = 0; i < WC_SF_COUNT; i++)
+            fprintf(f, "%s%.6g", i ? "," : "", t->cand[c].f[i]);
+        fputs("]}", f);
+    }
+    if (fputs("]}\n", f) == EOF)
+        ui->trace_failed = true;
+}
+
+static void on_story_build(void *p, uint64_t done, uint64_t total)
+{
+    struct ingest_ui *ui = p;
+
+    if (!ui->building) {
+        ui->building = true;
+        if (!ui->ctx->quiet)
+            fprintf(stderr,
+                    "wirecopy: this database's %llu copy clusters have no stories yet: building "
+                    "them once\n",
+                    (unsigned long long)total);
+    }
+    cli_progress_update(&ui->prog, "stories", done, 0, 0);
+}
+
+/* --story-weights: the numbers of wc_story_weights in its order. */
+static bool parse_weights(const char *s, wc_story_weights *w)
+{
+    double v[WC_SF_COUNT + 1 + WC_SD_COUNT + 3];
+    char *end;
+
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        v[i] = strtod(s, &end);
+        if (end == s)
+            return false;
+        s = end;
+        while (*s == ' ' || *s == ',')
+            s++;
+    }
+    if (*s)
+        return false;
+    *w = wc_story_fitted;
+    memcpy(w->pair, v, sizeof(w->pair));
+    w->pair_bias = v[WC_SF_COUNT];
+    memcpy(w->decide, v + WC_SF_COUNT + 1, sizeof(w->decide));
+    w->decide_bias = v[WC_SF_COUNT + 1 + WC_SD_COUNT];
+    w->merge_bias = v[WC_SF_COUNT + 2 + WC_SD_COUNT];
+    w->split_bias = v[WC_SF_COUNT + 3 + WC_SD_COUNT];
+    w->source = "--story-weights";
+    return true;
+}
 
 /* Bad records: one line each on stderr (after clearing the progress line). */
 static void on_problem(void *p, const wc_error *err)
@@ -83,6 +163,11 @@ static void print_summary(const wc_ingest_stats *s, double secs)
             (unsigned long long)s->near, cli_plural(s->near, "copy", "copies"),
             (unsigned long long)s->already, (unsigned long long)s->skipped, extra,
             (unsigned long long)s->errors, cli_plural(s->errors, "error", "errors"), secs);
+    if (s->story_clusters)
+        fprintf(stderr, "stories: %llu new %s placed, %llu %s opened\n",
+                (unsigned long long)s->story_clusters,
+                cli_plural(s->story_clusters, "copy cluster", "copy clusters"),
+                (unsigned long long)s->stories, cli_plural(s->stories, "story", "stories"));
 }
 
 int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
@@ -93,6 +178,10 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
                                              {"shingle", required_argument, NULL, 'S'},
                                              {"perms", required_argument, NULL, 'P'},
                                              {"lock-wait", required_argument, NULL, 'L'},
+                                             {"no-stories", no_argument, NULL, 'N'},
+                                             {"story-window", required_argument, NULL, 'W'},
+                                             {"story-trace", required_argument, NULL, 'R'},
+                                             {"story-weights", required_argument, NULL, 'G'},
                                              CLI_COMMON_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
     const struct cli_cmd *self = cli_find("ingest");
@@ -105,7 +194,9 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
     wc_error err = WC_ERROR_INIT;
     wc_status st, st2;
     uint64_t v, lock_wait = 10000;
-    double start;
+    wc_story_weights weights;
+    const char *trace_path = NULL;
+    double start, days;
     int c, r, rc;
 
     memset(&opts, 0, sizeof(opts));
@@ -136,6 +227,22 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
                 return cli_usage_error(self, "--lock-wait needs milliseconds");
             lock_wait = v;
             break;
+        case 'N':
+            opts.no_stories = true;
+            break;
+        case 'W':
+            if (!cli_parse_double(optarg, 0.01, 3650, &days))
+                return cli_usage_error(self, "--story-window needs days from 0.01 to 3650");
+            opts.story_window = (int64_t)(days * 86400);
+            break;
+        case 'R':
+            trace_path = optarg;
+            break;
+        case 'G':
+            if (!parse_weights(optarg, &weights))
+                return cli_usage_error(self, "--story-weights needs 16 numbers");
+            opts.story_weights = &weights;
+            break;
         default:
             return cli_usage_error(self, "unexpected option");
         }
@@ -153,10 +260,22 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
     opts.stop = &cli_interrupted;
     opts.on_progress = on_progress;
     opts.progress_ctx = &ui;
+    opts.on_story_build = on_story_build;
+    opts.story_build_ctx = &ui;
+    if (trace_path) {
+        if (!(ui.trace = fopen(trace_path, "w"))) {
+            cli_error("cannot write the story trace '%s': %s", trace_path, strerror(errno));
+            return WC_EXIT_FATAL;
+        }
+        opts.on_story_trace = on_story_trace;
+        opts.story_trace_ctx = &ui;
+    }
     start = wc_time_mono();
 
     if ((st = wc_store_open(ctx->db_path, WC_STORE_WRITER, (int)lock_wait, &store, &err))) {
         cli_report(&err, st);
+        if (ui.trace)
+            fclose(ui.trace);
         return WC_EXIT_FATAL;
     }
     if (fpopt_any(&fo)) {
@@ -188,6 +307,11 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
     wc_ingest_free(ui.ing);
     cli_progress_end(&ui.prog);
     wc_store_close(store);
+    if (ui.trace && (fclose(ui.trace) || ui.trace_failed)) {
+        cli_error("writing the story trace '%s' failed", trace_path);
+        if (!st)
+            st = WC_ERR_IO;
+    }
     if (!ctx->quiet)
         print_summary(&stats, wc_time_mono() - start);
 

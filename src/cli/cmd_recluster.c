@@ -11,11 +11,19 @@
 #include "wirecopy/ingest.h"
 #include "wirecopy/recluster.h"
 #include "wirecopy/store.h"
+#include "wirecopy/story.h"
 #include "cli.h"
 #include "fpopt.h"
 
+static void story_progress(void *p, uint64_t done, uint64_t total)
+{
+    (void)total;
+    cli_progress_update(p, "stories", done, 0, 0);
+}
+
 const char help_recluster[] =
-    "usage: wirecopy recluster [--threshold T] [--shingle N] [--perms N] [--db PATH]\n"
+    "usage: wirecopy recluster [--stories] [--threshold T] [--shingle N] [--perms N]\n"
+    "                          [--story-window DAYS] [--db PATH]\n"
     "\n"
     "Rebuild all clusters from the stored fingerprints, in arrival order, so the\n"
     "result equals a fresh ingest of the same documents. With new settings, they\n"
@@ -25,8 +33,14 @@ const char help_recluster[] =
     "  --threshold T   similarity at which a document joins a cluster (0..1)\n"
     "  --shingle N     words per shingle (1..8)\n"
     "  --perms N       MinHash signature length (multiple of 16, 16..256)\n"
+    "  --stories       rebuild only the stories, from the stored profiles: every copy\n"
+    "                  cluster placed again in date order (not arrival order), then\n"
+    "                  the stories that arrival order split are merged\n"
+    "  --story-window DAYS\n"
+    "                  days of publication time a story stays open (default 7)\n"
     "\n"
-    "It runs in one transaction: if it fails or is interrupted, nothing changes.\n";
+    "Rebuilding the clusters rebuilds the stories after them. Each runs in one\n"
+    "transaction: if it fails or is interrupted, nothing changes.\n";
 
 int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
 {
@@ -34,6 +48,8 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
                                              {"shingle", required_argument, NULL, 'S'},
                                              {"perms", required_argument, NULL, 'P'},
                                              {"lock-wait", required_argument, NULL, 'L'},
+                                             {"stories", no_argument, NULL, 'Y'},
+                                             {"story-window", required_argument, NULL, 'W'},
                                              CLI_COMMON_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
     const struct cli_cmd *self = cli_find("recluster");
@@ -45,8 +61,15 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
     wc_status st;
     char *stored = NULL;
     uint64_t v, lock_wait = 10000;
-    double start;
+    wc_story_build_opts bo;
+    wc_story_build_stats ss;
+    struct cli_progress prog;
+    bool stories_only = false;
+    double start, days;
     int c, r;
+
+    memset(&bo, 0, sizeof(bo));
+    memset(&ss, 0, sizeof(ss));
 
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
@@ -64,6 +87,14 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
                 return cli_usage_error(self, "--lock-wait needs milliseconds");
             lock_wait = v;
             break;
+        case 'Y':
+            stories_only = true;
+            break;
+        case 'W':
+            if (!cli_parse_double(optarg, 0.01, 3650, &days))
+                return cli_usage_error(self, "--story-window needs days from 0.01 to 3650");
+            bo.window = (int64_t)(days * 86400);
+            break;
         default:
             return cli_usage_error(self, "unexpected option");
         }
@@ -80,7 +111,22 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
         wc_store_close(store);
         return r;
     }
-    st = wc_recluster(store, fpopt_any(&fo) ? &params : NULL, &cli_interrupted, &rs, &err);
+    if (stories_only && fpopt_any(&fo)) {
+        wc_store_close(store);
+        return cli_usage_error(self, "--stories rebuilds stories only: no fingerprint settings");
+    }
+    memset(&rs, 0, sizeof(rs));
+    st = stories_only
+             ? WC_OK
+             : wc_recluster(store, fpopt_any(&fo) ? &params : NULL, &cli_interrupted, &rs, &err);
+    if (!st) {
+        bo.stop = &cli_interrupted;
+        bo.on_progress = story_progress;
+        bo.progress_ctx = &prog;
+        cli_progress_start(&prog, ctx);
+        st = wc_story_rebuild(store, &bo, &ss, &err);
+        cli_progress_end(&prog);
+    }
     if (!st)
         st = wc_store_meta_get(store, WC_STORE_META_FPRINT, &stored, &err);
     wc_store_close(store);
@@ -93,6 +139,13 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
         return WC_EXIT_FATAL;
     }
     if (!ctx->quiet)
+        fprintf(stderr,
+                "recluster: %llu copy clusters in %llu stories, %llu of several clusters "
+                "(%llu profiled from stored text, %llu merged by the repair)\n",
+                (unsigned long long)ss.clusters, (unsigned long long)ss.stories,
+                (unsigned long long)ss.multi, (unsigned long long)ss.profiled,
+                (unsigned long long)ss.merged);
+    if (!ctx->quiet && !stories_only)
         fprintf(stderr,
                 "recluster: %llu documents (%llu re-fingerprinted) in %llu clusters, %llu with "
                 "copies, in %.1f s\nrecluster: settings %s\n",

@@ -64,6 +64,8 @@ enum story_stmt {
     XS_STORY_SOURCE,
     XS_STORY_GET,
     XS_STORY_SITES,
+    XS_STORY_MOVE,
+    XS_PROFILE_GET,
     XS_STORIES_COUNT
 };
 
@@ -80,7 +82,7 @@ static const char *const story_sql[XS_STORIES_COUNT] = {
     [XS_PROFILE_PUT] = "INSERT INTO story_profiles(doc_id, profile) VALUES (?1, ?2) "
                        "ON CONFLICT(doc_id) DO UPDATE SET profile = excluded.profile",
     /* the founder (doc id == cluster id), else the cluster's original */
-    [XS_STORY_SOURCE] = "SELECT title, text, lang, published_at FROM documents WHERE id = "
+    [XS_STORY_SOURCE] = "SELECT title, text, lang, published_at, id FROM documents WHERE id = "
                         "coalesce((SELECT id FROM documents WHERE id = ?1), "
                         "(SELECT rep_id FROM clusters WHERE id = ?1))",
     [XS_STORY_GET] = "SELECT " STORY_COLUMNS " " STORY_FROM_SQL " WHERE s.id = ?1",
@@ -88,6 +90,11 @@ static const char *const story_sql[XS_STORIES_COUNT] = {
                        "WHERE c.story_id = ?1 AND d.site IS NOT NULL GROUP BY d.site "
                        "ORDER BY min(coalesce(d.published_at, d.fetched_at)) IS NULL, "
                        "min(coalesce(d.published_at, d.fetched_at)), d.site",
+    [XS_STORY_MOVE] = "UPDATE clusters SET story_id = ?2 WHERE story_id = ?1",
+    /* the founder's profile (doc id == cluster id), else the cluster's original's */
+    [XS_PROFILE_GET] = "SELECT profile FROM story_profiles WHERE doc_id = ?1 UNION ALL "
+                       "SELECT p.profile FROM clusters c JOIN story_profiles p ON p.doc_id = "
+                       "c.rep_id WHERE c.id = ?1 LIMIT 1",
 };
 
 static sqlite3_stmt *stmt(wc_store *s, enum story_stmt id, wc_error *err)
@@ -249,6 +256,7 @@ wc_status wc_store_story_source(wc_store *s, int64_t cluster_id, wc_story_source
     }
     out->text_len = text >= 0 ? (size_t)sqlite3_column_bytes(q, 1) : 0;
     out->published_at = store_col_time(q, 3);
+    out->doc_id = sqlite3_column_int64(q, 4);
     store_done(q);
     /* strings may have moved while growing: point into it only now */
     out->title = title >= 0 ? strings->buf + title : NULL;
@@ -488,4 +496,46 @@ wc_status wc_store_story_clusters(wc_store *s, int64_t story_id, bool with_sites
 {
     return store_cluster_query(s, "c.story_id = ?1", STORY_CLUSTER_ORDER_SQL, story_id, 0,
                                with_sites, out, err);
+}
+
+wc_status wc_store_move_story(wc_store *s, int64_t from, int64_t into, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, XS_STORY_MOVE, err);
+    int rc;
+
+    if (!q)
+        return FAIL_PREPARE(err);
+    sqlite3_bind_int64(q, 1, from);
+    sqlite3_bind_int64(q, 2, into);
+    rc = sqlite3_step(q);
+    store_done(q);
+    if (rc != SQLITE_DONE)
+        return store_db_error(s, rc, err, "moving a story's clusters");
+    return WC_OK;
+}
+
+wc_status wc_store_story_profile_get(wc_store *s, int64_t cluster_id, wc_buf *out, wc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, XS_PROFILE_GET, err);
+    wc_status st;
+    int rc;
+
+    if (!q)
+        return FAIL_PREPARE(err);
+    sqlite3_bind_int64(q, 1, cluster_id);
+    rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW) {
+        store_done(q);
+        if (rc == SQLITE_DONE)
+            return wc_error_set(err, WC_ERR_NOTFOUND, "cluster %lld has no story profile in '%s'",
+                                (long long)cluster_id, s->path);
+        return store_db_error(s, rc, err, "reading a story profile");
+    }
+    wc_buf_reset(out);
+    st = wc_buf_add(out, sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0));
+    store_done(q);
+    if (st)
+        return wc_error_set(err, st, "the story profile of cluster %lld in '%s' is over %zu bytes",
+                            (long long)cluster_id, s->path, out->limit);
+    return WC_OK;
 }

@@ -201,6 +201,7 @@ typedef struct wc_story_source {
     const char *title, *text, *lang; /* NULL when the document has none (text never NULL) */
     size_t text_len;
     int64_t published_at; /* seconds UTC or INT64_MIN */
+    int64_t doc_id;       /* the document they are of (its profile is stored under it) */
 } wc_story_source;
 
 /*
@@ -211,6 +212,15 @@ typedef struct wc_story_source {
  */
 wc_status wc_store_story_source(wc_store *s, int64_t cluster_id, wc_story_source *out,
                                 wc_buf *strings, wc_error *err);
+
+/* Every cluster of story `from` moves to story `into` (a merge; from's row is the caller's). */
+wc_status wc_store_move_story(wc_store *s, int64_t from, int64_t into, wc_error *err);
+
+/*
+ * The stored profile of a cluster's founder (doc id == cluster id), else of
+ * its original, into out (replaced). WC_ERR_NOTFOUND when neither has one.
+ */
+wc_status wc_store_story_profile_get(wc_store *s, int64_t cluster_id, wc_buf *out, wc_error *err);
 
 /* Every story row (start-up), in ascending id. fn as for wc_store_each_story_cluster. */
 typedef wc_status (*wc_store_story_fn)(void *ctx, const wc_story_info *row);

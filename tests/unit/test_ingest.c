@@ -461,7 +461,7 @@ static char *dump_everything(const char *db)
         "modified_at, title, author, site, lang, description, image, text, word_count, "
         "cluster_id, match_kind, printf('%.17g', match_similarity), printf('%.17g', similarity) "
         "FROM documents ORDER BY id",
-        "SELECT * FROM clusters ORDER BY id",
+        "SELECT id, rep_id, size, first_seen, last_seen FROM clusters ORDER BY id", /* copy level */
         "SELECT doc_id, hex(fprint) FROM signatures ORDER BY doc_id",
         "SELECT value FROM meta WHERE key = 'fingerprint'",
     };

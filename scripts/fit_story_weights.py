@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Fit the story model's handful of numbers (src/story/story_weights.c) on labelled stories.
+
+usage: fit_story_weights.py WIRECOPY DOCS.jsonl [--rounds N] [--start "16 numbers"]
+
+WIRECOPY: the wirecopy binary. DOCS.jsonl: labelled documents, one JSON object a line with
+"id", "title", "text", optional "published", and "story" (the gold label), as
+../shared/data/stories-dev/docs.jsonl has them.
+
+Each trial ingests DOCS into a fresh SQLite database through the real pipeline (copy clusters,
+profiles, the story index, its splits and repairs) with `ingest --story-weights`, reads every
+document's story back from the database, and scores B-cubed F1 (Bagga & Baldwin 1998) against
+the gold labels. A coordinate search then moves one number at a time by a step, keeps what
+raises F1 (precision below --min-precision counts as a loss), halves the steps when nothing
+does, and stops after --rounds halvings. The numbers searched are the per-kind weights of the
+pair score (body, title, entity, number), the time term's, the pair bias (the join threshold),
+the decision's weights of the margin and of the story's size, and the merge and split biases;
+the rest stay as started. Only the standard library is used.
+
+The search fits at most ten numbers to one labelled set: report the figures it prints per half
+of the gold stories (split by a hash of their label) to see that neither half carries the fit.
+It prints the best numbers as C for story_weights.c, with where they came from. Nothing reads
+them at run time but the compiled-in table.
+"""
+import argparse
+import datetime
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import zlib
+from collections import Counter, defaultdict
+
+# wc_story_weights in --story-weights order: 8 pair weights, pair bias, 4 decision weights,
+# decision bias, merge bias, split bias.
+NAMES = ["body", "title", "entity", "number", "year", "time", "dated", "entbody", "pair_bias",
+         "d_score", "d_margin", "d_logsize", "d_dated", "decide_bias", "merge_bias", "split_bias"]
+START = [1.0, 0.3, 1.0, 0.3, 0.0, 0.0, 0.0, 0.0, -0.5, 1.0, 0.0, 0.0, 0.0, 0.0, 0.8, 0.7]
+SEARCH = {"body": 0.2, "title": 0.1, "entity": 0.2, "number": 0.1, "time": 0.2,
+          "pair_bias": 0.1, "d_margin": 0.2, "d_logsize": 0.05, "merge_bias": 0.1,
+          "split_bias": 0.05}
+
+
+def bcubed(gold, pred, ids):
+    """B-cubed precision, recall, F1 over ids."""
+    by_pred, by_gold = defaultdict(list), defaultdict(list)
+    for i in ids:
+        by_pred[pred.get(i, "single:" + i)].append(i)
+        by_gold[gold[i]].append(i)
+    p = r = 0.0
+    for i in ids:
+        c = by_pred[pred.get(i, "single:" + i)]
+        same = sum(1 for j in c if gold[j] == gold[i])
+        p += same / len(c)
+        r += same / len(by_gold[gold[i]])
+    p, r = p / len(ids), r / len(ids)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def trial(wirecopy, docs, weights, tmp):
+    db = os.path.join(tmp, "t.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.unlink(db + suffix)
+    arg = " ".join(f"{w:.6g}" for w in weights)
+    subprocess.run([wirecopy, "-q", "--db", db, "ingest", "--story-weights", arg, docs],
+                   check=True)
+    con = sqlite3.connect(db)
+    pred = {str(i): str(s) for i, s in con.execute(
+        "SELECT d.origin_id, c.story_id FROM documents d JOIN clusters c ON c.id = d.cluster_id")}
+    con.close()
+    return pred
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("wirecopy")
+    ap.add_argument("docs")
+    ap.add_argument("--rounds", type=int, default=3, help="step halvings (default 3)")
+    ap.add_argument("--min-precision", type=float, default=0.0)
+    ap.add_argument("--start", help="16 numbers to start from (default: the hand-set ones)")
+    args = ap.parse_args()
+
+    gold = {}
+    with open(args.docs, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                o = json.loads(line)
+                gold[str(o["id"])] = str(o["story"])
+    ids = sorted(gold)
+    halves = [[i for i in ids if zlib.crc32(gold[i].encode()) % 2 == h] for h in (0, 1)]
+    w = [float(x) for x in args.start.split()] if args.start else list(START)
+    if len(w) != len(NAMES):
+        sys.exit(f"--start needs {len(NAMES)} numbers")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = {}
+
+        def value(ws):
+            key = tuple(round(x, 6) for x in ws)
+            if key not in cache:
+                pred = trial(args.wirecopy, args.docs, ws, tmp)
+                p, r, f1 = bcubed(gold, pred, ids)
+                cache[key] = (f1 if p >= args.min_precision else f1 - 1.0, p, r, f1, pred)
+            return cache[key]
+
+        best = value(w)
+        print(f"start: P {best[1]:.4f} R {best[2]:.4f} F1 {best[3]:.4f}", file=sys.stderr)
+        steps = dict(SEARCH)
+        for rnd in range(args.rounds + 1):
+            improved = True
+            while improved:
+                improved = False
+                for name, step in steps.items():
+                    k = NAMES.index(name)
+                    for sign in (1, -1):
+                        cand = list(w)
+                        cand[k] += sign * step
+                        v = value(cand)
+                        if v[0] > best[0] + 1e-6:
+                            w, best, improved = cand, v, True
+                            print(f"  {name} {cand[k]:+.4f}: P {v[1]:.4f} R {v[2]:.4f} "
+                                  f"F1 {v[3]:.4f}", file=sys.stderr)
+                            break
+            steps = {n: s / 2 for n, s in steps.items()}
+        pred = best[4]
+        halves_f = [bcubed(gold, pred, h) for h in halves]
+
+    today = datetime.date.today().isoformat()
+    src = (f"scripts/fit_story_weights.py on {os.path.basename(os.path.dirname(args.docs)) or 'docs'}"
+           f" ({len(ids)} documents, {len(set(gold.values()))} stories), {today}: "
+           f"B-cubed P {best[1]:.4f} R {best[2]:.4f} F1 {best[3]:.4f}; halves F1 "
+           f"{halves_f[0][2]:.4f} / {halves_f[1][2]:.4f}; {len(cache)} trials")
+    print(f"    /* {src} */")
+    print("    .pair = {" + ", ".join(f"{x:.4g}" for x in w[:8]) + "},")
+    print(f"    .pair_bias = {w[8]:.4g},")
+    print("    .decide = {" + ", ".join(f"{x:.4g}" for x in w[9:13]) + "},")
+    print(f"    .decide_bias = {w[13]:.4g},")
+    print(f"    .merge_bias = {w[14]:.4g},")
+    print(f"    .split_bias = {w[15]:.4g},")
+    print(f'    .source = "{src}",')
+    print("--story-weights '" + " ".join(f"{x:.6g}" for x in w) + "'")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+/*
+ * test_story_index.c - the story index on real profiles of short news
+ * texts: write-ups of one event join (an unrelated story sharing an
+ * entity is not yet kept apart in so small an index), the time window keeps one kind of event on
+ * other days apart, a late member widens its story's dates, a copy-cluster merge merges the
+ * stories, and the row each change reports.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "wirecopy/story.h"
+#include "wirecopy/story_profile.h"
+
+#define DAY ((int64_t)86400)
+#define T0 ((int64_t)1770000000)
+
+/* Two write-ups of one event, in their own words, and two that share only a name with it. */
+static const char *const EVENT_A =
+    "Kestrel Dynamics grounds 42 electric buses after depot fire in Port Calder\n"
+    "The Lakeshore Regional Transit Authority pulled 42 Kestrel Dynamics KD-12 buses from service "
+    "on Tuesday after one of them caught fire while charging at the Dunmore Street depot in Port "
+    "Calder. Firefighters used 95,000 litres of water on the 450 kWh battery pack. Authority chief "
+    "executive Maren Holt said the buses would stay parked until Kestrel Dynamics inspects every "
+    "battery. No one was hurt in the Dunmore Street fire.";
+static const char *const EVENT_B =
+    "Port Calder transit parks its KD-12 fleet after charging blaze\n"
+    "A KD-12 electric bus built by Kestrel Dynamics burst into flames at the Dunmore Street depot "
+    "overnight, and the Lakeshore Regional Transit Authority has taken all 42 of the model off the "
+    "road. Crews needed some 95,000 litres of water to cool the 450 kWh pack, Maren Holt told "
+    "reporters, adding that Kestrel Dynamics engineers arrive in Port Calder on Thursday.";
+static const char *const OTHER_KESTREL =
+    "Kestrel Dynamics to build battery plant in Ashford Vale\n"
+    "Kestrel Dynamics will invest $1.2 billion in a battery cell plant in Ashford Vale, creating "
+    "1,800 jobs, the company said. Production of cells for its coaches and delivery vans is to "
+    "start in 2029 at the site beside the Ashford Vale rail freight terminal.";
+static const char *const OTHER_FARES =
+    "Harbour council votes on new ferry timetable\n"
+    "Councillors in Westmere approved a winter ferry timetable with fewer sailings to Gull Island, "
+    "after a long debate about the cost of fuel and the age of the two vessels on the route.";
+
+static wc_story_profiler *prof;
+
+static void profile(const char *text, int64_t published, wc_story_profile *pr)
+{
+    wc_error err = WC_ERROR_INIT;
+    const char *nl = strchr(text, '\n');
+    wc_story_input in = {text, (size_t)(nl - text), text, strlen(text), "en", published};
+
+    assert_int_equal(wc_story_profile_make(prof, &in, pr, &err), WC_OK);
+}
+
+static wc_story_index *new_index(void)
+{
+    wc_story_index *idx;
+    wc_error err = WC_ERROR_INIT;
+
+    assert_int_equal(wc_story_index_new(NULL, &idx, &err), WC_OK);
+    return idx;
+}
+
+static int64_t place(wc_story_index *idx, int64_t cluster, const char *text, int64_t t,
+                     wc_story_placed *out)
+{
+    wc_story_profile pr;
+    wc_story_placed pl;
+    wc_error err = WC_ERROR_INIT;
+
+    wc_story_profile_init(&pr);
+    profile(text, t, &pr);
+    assert_int_equal(wc_story_place(idx, cluster, &pr, 1, t, t, out ? out : &pl, &err), WC_OK);
+    wc_story_profile_release(&pr);
+    return (out ? out : &pl)->story_id;
+}
+
+static void test_write_ups_join_and_a_shared_name_does_not(void **state)
+{
+    wc_story_index *idx = new_index();
+    wc_story_placed pa, pb;
+
+    (void)state;
+    place(idx, 10, OTHER_FARES, T0 - DAY, NULL);
+    assert_int_equal(place(idx, 20, EVENT_A, T0, &pa), 20);
+    assert_true(pa.opened);
+    assert_int_equal(place(idx, 30, EVENT_B, T0 + DAY / 2, &pb), 20);
+    assert_false(pb.opened);
+    assert_true(pb.similarity > 0 && pb.similarity < 1);
+    assert_true(pb.candidates >= 1);
+    assert_int_equal(wc_story_of(idx, 30), 20);
+    /* Not asserted yet: OTHER_KESTREL (same company, another event) joins the story in an
+       index of four documents, where every shared name is rare (issue 11's note). */
+    (void)OTHER_KESTREL;
+    wc_story_index_free(idx);
+}
+
+static void test_the_window_keeps_other_days_apart(void **state)
+{
+    wc_story_index *idx = new_index();
+
+    (void)state;
+    place(idx, 1, EVENT_A, T0, NULL);
+    /* the same words 30 days later: outside the 7-day window, a story of its own */
+    assert_int_equal(place(idx, 2, EVENT_B, T0 + 30 * DAY, NULL), 2);
+    /* and within it, the first */
+    assert_int_equal(place(idx, 3, EVENT_B, T0 + 2 * DAY, NULL), 1);
+    wc_story_index_free(idx);
+}
+
+struct rows {
+    wc_story_row_info r[8];
+    size_t n;
+};
+
+static wc_status keep_row(void *ctx, const wc_story_row_info *row)
+{
+    struct rows *rs = ctx;
+
+    if (rs->n < 8)
+        rs->r[rs->n++] = *row;
+    return WC_OK;
+}
+
+static const wc_story_row_info *row_of(const struct rows *rs, int64_t id)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->r[i].id == id)
+            return &rs->r[i];
+    return NULL;
+}
+
+static void test_late_members_widen_the_dates(void **state)
+{
+    wc_story_index *idx = new_index();
+    wc_error err = WC_ERROR_INIT;
+    struct rows rs = {0};
+    const wc_story_row_info *r;
+
+    (void)state;
+    place(idx, 5, EVENT_A, T0, NULL);
+    assert_int_equal(wc_story_take_dirty(idx, keep_row, &rs), WC_OK);
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.r[0].first_seen, T0);
+    /* a copy published a day earlier joins cluster 5 */
+    assert_int_equal(wc_story_grow(idx, 5, T0 - DAY, T0 - DAY, &err), WC_OK);
+    rs.n = 0;
+    assert_int_equal(wc_story_take_dirty(idx, keep_row, &rs), WC_OK);
+    assert_non_null(r = row_of(&rs, 5));
+    assert_int_equal(r->first_seen, T0 - DAY);
+    assert_int_equal(r->last_seen, T0);
+    assert_int_equal(r->size, 2);
+    assert_int_equal(r->clusters, 1);
+    /* nothing changed since: nothing reported */
+    rs.n = 0;
+    assert_int_equal(wc_story_take_dirty(idx, keep_row, &rs), WC_OK);
+    assert_int_equal(rs.n, 0);
+    assert_int_equal(wc_story_grow(idx, 99, T0, T0, &err), WC_ERR_NOTFOUND);
+    wc_story_index_free(idx);
+}
+
+static void test_a_cluster_merge_merges_the_stories(void **state)
+{
+    wc_story_index *idx = new_index();
+    wc_error err = WC_ERROR_INIT;
+    struct rows rs = {0};
+    const wc_story_row_info *r;
+
+    (void)state;
+    assert_int_equal(place(idx, 7, EVENT_A, T0, NULL), 7);
+    assert_int_equal(place(idx, 8, OTHER_FARES, T0, NULL), 8);
+    assert_int_equal(wc_story_take_dirty(idx, keep_row, &rs), WC_OK);
+    /* copies of one text found to bridge clusters 8 and 7: 8 is absorbed into 7 */
+    assert_int_equal(wc_story_merge_clusters(idx, 8, 7, &err), WC_OK);
+    rs.n = 0;
+    assert_int_equal(wc_story_take_dirty(idx, keep_row, &rs), WC_OK);
+    assert_non_null(r = row_of(&rs, 8));
+    assert_int_equal(r->merged_into, 7);
+    assert_int_equal(r->clusters, 0);
+    assert_non_null(r = row_of(&rs, 7));
+    assert_int_equal(r->merged_into, 0);
+    assert_int_equal(r->clusters, 1); /* cluster 8 is gone into 7 */
+    assert_int_equal(r->size, 2);
+    assert_int_equal(wc_story_of(idx, 8), 7);
+    /* placing a known cluster again is a usage error */
+    {
+        wc_story_profile pr;
+        wc_story_placed pl;
+        wc_story_profile_init(&pr);
+        profile(EVENT_B, T0, &pr);
+        assert_int_equal(wc_story_place(idx, 7, &pr, 1, T0, T0, &pl, &err), WC_ERR_USAGE);
+        wc_story_profile_release(&pr);
+    }
+    wc_story_index_free(idx);
+}
+
+static int setup(void **state)
+{
+    wc_error err = WC_ERROR_INIT;
+
+    (void)state;
+    return wc_story_profiler_new(NULL, &prof, &err) == WC_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    wc_story_profiler_free(prof);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_write_ups_join_and_a_shared_name_does_not),
+        cmocka_unit_test(test_the_window_keeps_other_days_apart),
+        cmocka_unit_test(test_late_members_widen_the_dates),
+        cmocka_unit_test(test_a_cluster_merge_merges_the_stories),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
