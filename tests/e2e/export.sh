@@ -5,7 +5,7 @@
 # placed in no story yet (the story commands say so and break nothing).
 . "$(dirname "$0")/lib.sh"
 
-plan 30
+plan 36
 
 wcx ingest -q --no-stories "$WC_TEST_DATA/dump/good.jsonl" || {
     echo "Bail out! ingest of the fixture failed"
@@ -59,7 +59,9 @@ wcx export -f csv -m 1 >"$T/export.csv"
 is "$(head -1 "$T/show.csv")" "$(head -1 "$T/export.csv")" "show -f csv starts with export's header row"
 is "$(tail -n +2 "$T/show.csv")" "$(grep '^1,' "$T/export.csv")" "then the cluster's rows, as export writes them"
 
-# --- no cluster placed in a story yet (a database from before stories, --no-stories) -------
+# --- no cluster placed in a story (a database from before stories, --no-stories) ----------
+export WIRECOPY_DB="$T/ns.db"
+wcx ingest -q --no-stories "$WC_TEST_DATA/dump/good.jsonl"
 out=$(wcx stories 2>&1); rc=$?
 is "$rc" 0 "stories on a database without stories exits 0"
 like "$out" "no stories yet: no copy cluster is placed in a story" "and says nothing is placed"
@@ -76,6 +78,32 @@ like "$(wcx show 1)" "story: none" "show ID says the cluster is in no story"
 like "$(wcx clusters -m 1 | sed -n 2p)" "^ +[0-9]+ +1 +- " "clusters shows - for the story"
 is "$(wcx export -m 1 | python3 -c 'import json,sys; print({json.loads(l)["story"] for l in sys.stdin})')" \
     "{None}" "the cluster export's story is null"
+
+# --- the same documents placed in stories: the cluster side names them ---------------------
+export WIRECOPY_DB="$T/st.db"
+wcx ingest -q "$WC_TEST_DATA/dump/good.jsonl"
+py='import json,sys
+c = [json.loads(l) for l in open(sys.argv[1])]
+s = [json.loads(l) for l in open(sys.argv[2])]
+print(list(s[0].keys()), list(s[0]["clusters"][0].keys()))
+placed = {x["cluster"]: st["story"] for st in s for x in st["clusters"]}
+print(all(placed[r["cluster"]] == r["story"] for r in c), len(placed) == len(c))
+members = {x["cluster"]: x["members"] for st in s for x in st["clusters"]}
+print(all(members[r["cluster"]] == r["members"] for r in c))'
+wcx export -m 1 >"$T/c.jsonl"
+wcx export --stories -m 1 >"$T/s.jsonl"
+out=$(python3 -c "$py" "$T/c.jsonl" "$T/s.jsonl")
+like "$out" "\['story', 'size', 'title', 'first_seen', 'last_seen', 'sites', 'clusters'\] \['cluster', 'size', 'similarity', 'members'\]" \
+    "the story record's keys, in order"
+like "$out" "^True True" "every cluster is in one story, the one its record names"
+like "$out" "True\$" "a story's members are the cluster export's, exactly"
+sid=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["story"])' "$T/s.jsonl")
+wcx show --story -f csv "$sid" >"$T/show.csv"
+wcx export --stories -f csv -m 1 >"$T/export.csv"
+is "$(cat "$T/show.csv")" "$(head -1 "$T/export.csv"; grep "^$sid," "$T/export.csv")" \
+    "show --story -f csv: export's header, then the story's rows"
+like "$(wcx show --story "$sid")" "^story $sid: " "show --story starts with the story"
+is "$(wcx stories --all -m 1 --tsv | sed 1d | wc -l)" "$(wc -l <"$T/s.jsonl")" "stories --all lists every story"
 
 # --- CSV: a field a spreadsheet would run as a formula is written as text ------------------
 cat >"$T/formula.jsonl" <<'EOF'
