@@ -491,6 +491,19 @@ int main(void)
         cmocka_unit_test(test_seed_003_plain),
     };
 
+    const char *shared = getenv("WC_SHARED");
+    char path[4096];
+    FILE *f;
+
+    /* No seeds beside the checkout (every user's clone): skip the whole test in TAP's own
+       words. cmocka 1.1 writes a skipped case as "not ok # SKIP", which TAP readers count
+       as a failure. */
+    snprintf(path, sizeof(path), "%s/seeds/%s", shared ? shared : "", seeds[0].file);
+    if (!shared || !*shared || !(f = fopen(path, "rb"))) {
+        printf("1..0 # SKIP no seeds in $WC_SHARED/seeds\n");
+        return 0;
+    }
+    fclose(f);
     wc_global_init(NULL);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
