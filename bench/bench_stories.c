@@ -54,9 +54,10 @@
  *
  * A plain TF-IDF centroid clustering of the copy clusters' founders (one
  * vector of words, a 7-day window, threshold 0.3, written in Python for the
- * check) scores B-cubed F1 0.878 (P 0.905, R 0.853; 0.853 at 0.35) on the first 20,000
- * documents of seed 1: about what the issue's baseline scores on the
- * stories dev set (0.879), so the corpus is about as hard as that news.
+ * check) scores B-cubed F1 0.878 (P 0.905, R 0.853; 0.853 at 0.35) on
+ * the first 20,000 documents of seed 1: about what the issue's baseline
+ * scores on the stories dev set (0.879), so the corpus is about as hard
+ * as that news.
  *
  * The corpus, deterministic from --seed (splitmix64, benchlib.h):
  *   - vocabulary: pseudo-words made from syllables (no copied text): 20,000
