@@ -124,6 +124,27 @@ static unsigned cpu_count(void)
 
 /* --- workers ------------------------------------------------------------------ */
 
+/*
+ * The next assigned slot waiting for its profile, claimed (under mu), or
+ * NULL. Slots from tail to mid are assigned and not stored yet, so none of
+ * them is reused meanwhile; the writer waits at the first that needs a
+ * profile, so prof never falls behind one.
+ */
+static struct slot *claim_profile(wc_ingest *ing)
+{
+    if (ing->prof < ing->tail)
+        ing->prof = ing->tail;
+    while (ing->prof < ing->mid) {
+        struct slot *sl = &ing->slots[ing->prof % ing->nslots];
+        ing->prof++;
+        if (sl->state == SLOT_ASSIGNED && sl->need_profile) {
+            sl->state = SLOT_PROFILING;
+            return sl;
+        }
+    }
+    return NULL;
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
@@ -134,13 +155,25 @@ static void *worker_main(void *arg)
 
     pthread_mutex_lock(&ing->mu);
     for (;;) {
-        while (ing->work == ing->head && !ing->closing && !ing->failed) {
+        /* a profile first: the writer waits for it in order */
+        if (w->prof && !ing->failed && (sl = claim_profile(ing))) {
+            pthread_mutex_unlock(&ing->mu);
+            ingest_profile(w->prof, sl);
+            pthread_mutex_lock(&ing->mu);
+            sl->state = SLOT_READY;
+            if (ing->writer_waiting && sl->seq == ing->tail)
+                pthread_cond_signal(&ing->can_store);
+            continue;
+        }
+        if (ing->work == ing->head || ing->failed) {
+            if (ing->failed ||
+                (ing->closing && ing->mid == ing->head && (!w->prof || ing->prof >= ing->mid)))
+                break;
             ing->idle_workers++;
             pthread_cond_wait(&ing->can_work, &ing->mu);
             ing->idle_workers--;
+            continue;
         }
-        if (ing->work == ing->head || ing->failed)
-            break;
         sl = &ing->slots[ing->work % ing->nslots];
         ing->work++;
         sl->state = SLOT_WORKING;
@@ -233,17 +266,25 @@ static void *assigner_main(void *arg)
             st = ingest_assign(ing, sl, caught_up, &sl->aerr);
             sl->astatus = st;
             pthread_mutex_lock(&ing->mu);
-            sl->state = SLOT_ASSIGNED;
+            if (st)
+                sl->need_profile = false;
+            sl->state = sl->need_profile ? SLOT_ASSIGNED : SLOT_READY;
             ing->mid++;
             index_figures(ing);
-            if (ing->writer_waiting && sl->seq == ing->tail)
+            if (sl->need_profile) {
+                if (ing->idle_workers)
+                    pthread_cond_signal(&ing->can_work);
+            } else if (ing->writer_waiting && sl->seq == ing->tail) {
                 pthread_cond_signal(&ing->can_store);
+            }
             if (st)
                 break; /* the writer reports it and stops the run */
             continue;
         }
-        if (ing->mid == ing->head && ing->closing)
+        if (ing->mid == ing->head && ing->closing) {
+            pthread_cond_broadcast(&ing->can_work); /* workers waiting for profiles may finish */
             break;
+        }
         ing->assigner_waiting = true;
         pthread_cond_wait(&ing->can_assign, &ing->mu);
         ing->assigner_waiting = false;
@@ -266,7 +307,7 @@ static void *writer_main(void *arg)
     pthread_mutex_lock(&ing->mu);
     for (;;) {
         sl = &ing->slots[ing->tail % ing->nslots];
-        if (ing->tail < ing->head && sl->state == SLOT_ASSIGNED) {
+        if (ing->tail < ing->head && sl->state == SLOT_READY) {
             pthread_mutex_unlock(&ing->mu);
             st = ingest_store(ing, sl, &err);
             if (!st && sl->settled && ing->tx_docs >= ing->opts.batch)
@@ -572,6 +613,7 @@ static void ingest_free(wc_ingest *ing)
     free(ing->slots);
     wc_cluster_index_free(ing->index);
     wc_story_index_free(ing->stories);
+    wc_story_profiler_free(ing->wprof);
     free(ing->dirty);
     wc_keyset_free(ing->keys);
     for (i = 0; i < ing->norigins; i++)

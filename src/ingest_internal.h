@@ -46,7 +46,20 @@
 /* A packed profile: 8 bytes a term and a few of frequency, for at most ~2,900 terms. */
 #define SLOT_PROFILE_CAP ((size_t)64 << 10)
 
-enum slot_state { SLOT_FREE, SLOT_FILLED, SLOT_WORKING, SLOT_DONE, SLOT_ASSIGNED };
+/*
+ * FILLED (the reader's) -> WORKING -> DONE (a worker's) -> ASSIGNED (the
+ * assigner's) -> [PROFILING (a worker's, a cluster's founder only)] ->
+ * READY (the writer's) -> FREE.
+ */
+enum slot_state {
+    SLOT_FREE,
+    SLOT_FILLED,
+    SLOT_WORKING,
+    SLOT_DONE,
+    SLOT_ASSIGNED,
+    SLOT_PROFILING,
+    SLOT_READY
+};
 
 /* A member's new similarity to its cluster's original, handed from the assigner to the writer. */
 struct sim_update {
@@ -78,9 +91,13 @@ struct slot {
     wc_article art;
     wc_buf text; /* the text stored (plain-text records) */
     wc_fprint fp;
-    wc_buf blob;         /* packed fingerprint */
-    wc_story_profile pr; /* its story profile (stories on) */
-    wc_buf prof;         /* ... packed, stored when it founds a cluster */
+    wc_buf blob; /* packed fingerprint */
+    /* its story profile, made after the assigner found it founds a cluster (stories on) */
+    bool need_profile; /* the assigner's: a worker profiles it before the writer stores it */
+    bool has_profile;  /* pr and prof hold this record's */
+    wc_status pstatus; /* the profiling's (only WC_ERR_NOMEM fails) */
+    wc_story_profile pr;
+    wc_buf prof; /* ... packed, stored with its cluster */
     /* the assigner's result (status WC_OK, not a call) */
     wc_status astatus; /* a fatal error of the assigner: the writer stops the run */
     wc_error aerr;
@@ -118,6 +135,7 @@ struct wc_ingest {
     struct slot *slots;
     size_t nslots;
     uint64_t head, work, mid, tail; /* see the top of the file */
+    uint64_t prof;                  /* next assigned slot a worker may profile (tail..mid) */
     size_t queued_bytes;            /* record bytes in slots not yet stored */
     bool closing;                   /* no more records will come: threads finish */
     bool stopped;          /* stop_threads() has joined every thread (caller's thread only) */
@@ -142,7 +160,8 @@ struct wc_ingest {
     size_t since_dirty; /* slots assigned since the first of them */
 
     /* writer-only state */
-    wc_story_index *stories; /* NULL when stories are off */
+    wc_story_index *stories;  /* NULL when stories are off */
+    wc_story_profiler *wprof; /* the writer's own, made when a worker's profile failed */
     bool in_tx;
     size_t tx_docs;
     uint64_t tx_exact, tx_near; /* of tx_docs: counted in stats, taken back on a rollback */
@@ -179,6 +198,13 @@ void ingest_slot_trim(struct slot *sl);
 
 /* The worker's job: extract (or clean) the record, fingerprint it. Never fails: sl->status says. */
 void ingest_process(struct worker *w, struct slot *sl);
+
+/*
+ * A worker's second job, after the assigner: the story profile of a record
+ * that founds a cluster (a copy's would be thrown away). Never fails:
+ * sl->pstatus says, and the writer tries again on its own.
+ */
+void ingest_profile(wc_story_profiler *prof, struct slot *sl);
 
 /*
  * The assigner's job: already stored, or a new document with its id, its

@@ -153,25 +153,38 @@ static wc_status clean_text(wc_buf *out, wc_buf *tmp, const char *p, size_t len)
     return WC_OK;
 }
 
-/* The record's story profile, packed (only a cluster's founder's is stored, but which record
-   founds one is the assigner's to say, after this). */
-static wc_status profile(struct worker *w, struct slot *sl, const char *text, size_t len)
+/* The record's story profile, packed, from the text the worker kept (the article's or the
+   cleaned plain text). */
+static wc_status profile(wc_story_profiler *prof, struct slot *sl, wc_error *err)
 {
     wc_story_input in;
     wc_status st;
 
     in.title = sl->art.title;
     in.title_len = sl->art.title ? strlen(sl->art.title) : 0;
-    in.text = text;
-    in.text_len = len;
+    if (sl->is_html) {
+        in.text = sl->art.text;
+        in.text_len = sl->art.text_len;
+    } else {
+        in.text = sl->text.buf;
+        in.text_len = sl->text.len;
+    }
     in.lang = sl->art.lang;
     in.published_at = sl->art.published_at;
-    if ((st = wc_story_profile_make(w->prof, &in, &sl->pr, &sl->err)))
+    if ((st = wc_story_profile_make(prof, &in, &sl->pr, err)))
         return st;
     wc_buf_reset(&sl->prof);
     if ((st = wc_story_profile_pack(&sl->pr, &sl->prof)))
-        return wc_error_set(&sl->err, st, "cannot pack the story profile");
+        return wc_error_set(err, st, "cannot pack the story profile");
+    sl->has_profile = true;
     return WC_OK;
+}
+
+void ingest_profile(wc_story_profiler *prof, struct slot *sl)
+{
+    wc_error err = WC_ERROR_INIT;
+
+    sl->pstatus = profile(prof, sl, &err);
 }
 
 void ingest_process(struct worker *w, struct slot *sl)
@@ -225,8 +238,7 @@ void ingest_process(struct worker *w, struct slot *sl)
         wc_buf_reset(&sl->blob);
         st = wc_fprint_pack(&sl->fp, &sl->blob);
     }
-    if (!st && w->prof)
-        st = profile(w, sl, text, len);
+    sl->has_profile = false;
     sl->status = st;
 }
 
@@ -300,6 +312,7 @@ static wc_status assign_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     wc_status st;
 
     sl->already = false;
+    sl->need_profile = false;
     if (sl->call || sl->status)
         return WC_OK;
     if ((st = doc_key(sl, buf_get(&sl->url, sl->has_url))))
@@ -320,6 +333,9 @@ static wc_status assign_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     if (m.original_changed && (st = note_dirty(ing, m.cluster_id, err)))
         return st;
     sl->doc_id = ing->next_id++;
+    /* a founder's profile is its cluster's; a copy's would be thrown away (ing->stories is set
+       before the threads start) */
+    sl->need_profile = ing->stories && m.kind == WC_MATCH_NEW;
     return WC_OK;
 }
 
@@ -464,6 +480,14 @@ static wc_status place_story(wc_ingest *ing, struct slot *sl, const wc_doc *d, w
                 (st = wc_story_merge_clusters(ing->stories, m->absorbed[i], m->cluster_id, err)))
                 return st;
         return WC_OK;
+    }
+    if (!sl->has_profile) {
+        /* a worker's profiling failed (memory), or this copy joined a cluster made without
+           stories: the writer makes it (only memory can fail it again, which stops the run) */
+        if (!ing->wprof && (st = wc_story_profiler_new(NULL, &ing->wprof, err)))
+            return st;
+        if ((st = profile(ing->wprof, sl, err)))
+            return st;
     }
     if ((st = wc_store_put_story_profile(ing->store, d->id, sl->prof.buf, sl->prof.len, err)) ||
         (st = wc_story_place(ing->stories, m->cluster_id, &sl->pr, sl->row.size, sl->row.first_seen,

@@ -222,6 +222,8 @@ void sx_close_story(wc_story_index *idx, struct sx_story *st)
         free(st->cen[k].w);
         memset(&st->cen[k], 0, sizeof(st->cen[k]));
     }
+    sx_drop_hashes(idx, st);
+    st->norm_n = 0;
     if (st->first == INT64_MIN)
         idx->open_undated--;
     st->open = false;
@@ -269,11 +271,34 @@ bool wc_story_is_open(const wc_story_index *idx, int64_t first, int64_t last)
     return last >= idx->now - 2 * idx->window;
 }
 
-static int cmp_float_desc(const void *a, const void *b)
+/* The k-th largest (from 0) of v[0..n), k < n, v reordered: Hoare's selection. */
+static float kth_largest(float *v, size_t n, size_t k)
 {
-    float x = *(const float *)a, y = *(const float *)b;
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, want = (ptrdiff_t)k;
 
-    return (x < y) - (x > y);
+    while (lo < hi) {
+        float pivot = v[lo + (hi - lo) / 2];
+        ptrdiff_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] > pivot)
+                i++;
+            while (v[j] < pivot)
+                j--;
+            if (i <= j) {
+                float t = v[i];
+                v[i++] = v[j];
+                v[j--] = t;
+            }
+        }
+        /* now v[lo..j] >= pivot >= v[i..hi], and v(j..i) == pivot */
+        if (want <= j)
+            hi = j;
+        else if (want >= i)
+            lo = i;
+        else
+            return pivot;
+    }
+    return v[want];
 }
 
 /*
@@ -319,11 +344,11 @@ wc_status sx_centroid_add(wc_story_index *idx, struct sx_vec *c, const wc_story_
         if (!sorted)
             return WC_ERR_NOMEM;
         memcpy(sorted, idx->tmp_w, n * sizeof(*sorted));
-        qsort(sorted, n, sizeof(*sorted), cmp_float_desc);
-        cut = sorted[cap - 1];
-        ties = 0;
-        for (size_t k = 0; k < cap; k++)
-            ties += sorted[k] == cut;
+        cut = kth_largest(sorted, n, cap - 1);
+        /* how many of the first cap places the cut's value takes: those ties are kept */
+        ties = cap;
+        for (size_t k = 0; k < n; k++)
+            ties -= idx->tmp_w[k] > cut;
         free(sorted);
         for (size_t k = 0; k < n; k++) {
             if (idx->tmp_w[k] > cut || (idx->tmp_w[k] == cut && ties && ties--)) {
@@ -574,9 +599,52 @@ wc_status sx_collect(wc_story_index *idx, const struct key *keys, size_t nkeys, 
 }
 
 /* The story's centroid norms (made again after it changed). */
+/* A centroid shorter than this is merged with the query, not probed. */
+#define SX_HASH_MIN 64
+
+static void drop_hash(wc_story_index *idx, struct sx_story *st, int k)
+{
+    if (st->hix[k])
+        idx->bytes -= ((size_t)1 << st->hbits[k]) * sizeof(uint32_t);
+    free(st->hix[k]);
+    st->hix[k] = NULL;
+    st->hbits[k] = 0;
+}
+
+/* The probe table of centroid k (none when short or memory is short: the merge does). */
+static void make_hash(wc_story_index *idx, struct sx_story *st, int k)
+{
+    const struct sx_vec *c = &st->cen[k];
+    uint8_t bits = 1;
+    size_t mask;
+
+    drop_hash(idx, st, k);
+    if (c->n < SX_HASH_MIN)
+        return;
+    while (((size_t)1 << bits) < 2 * (size_t)c->n)
+        bits++;
+    if (!(st->hix[k] = calloc((size_t)1 << bits, sizeof(uint32_t))))
+        return;
+    st->hbits[k] = bits;
+    idx->bytes += ((size_t)1 << bits) * sizeof(uint32_t);
+    mask = ((size_t)1 << bits) - 1;
+    for (uint32_t i = 0; i < c->n; i++) {
+        size_t h = (size_t)(c->t[i] >> 17) & mask; /* terms are xxh3: any bits are mixed */
+        while (st->hix[k][h])
+            h = (h + 1) & mask;
+        st->hix[k][h] = i + 1;
+    }
+}
+
+void sx_drop_hashes(wc_story_index *idx, struct sx_story *st)
+{
+    for (int k = 0; k < WC_STORY_KINDS; k++)
+        drop_hash(idx, st, k);
+}
+
+/* The story centroid's norms and probe tables (made again after it changed). */
 static void sx_story_norms(wc_story_index *idx, struct sx_story *st)
 {
-    (void)idx;
     if (st->norm_n)
         return;
     for (int k = 0; k < WC_STORY_KINDS; k++) {
@@ -584,27 +652,42 @@ static void sx_story_norms(wc_story_index *idx, struct sx_story *st)
         for (uint32_t i = 0; i < st->cen[k].n; i++)
             n2 += (double)st->cen[k].w[i] * st->cen[k].w[i];
         st->norm[k] = sqrt(n2);
+        make_hash(idx, st, k);
     }
     st->norm_n = 1;
 }
 
 static double sx_cosine(const wc_story_index *idx, int k, const wc_story_vec *q, double qnorm,
-                        const struct sx_vec *c, double cnorm)
+                        const struct sx_story *st)
 {
-    double dot = 0;
+    const struct sx_vec *c = &st->cen[k];
+    double dot = 0, cnorm = st->norm[k];
     uint32_t i = 0, j = 0;
 
     if (qnorm <= 0 || cnorm <= 0)
         return 0;
-    while (i < q->n && j < c->n) {
-        if (q->term[i] < c->t[j])
-            i++;
-        else if (c->t[j] < q->term[i])
-            j++;
-        else {
-            dot += (double)idx->qw[k][i] * c->w[j];
-            i++;
-            j++;
+    if (st->hix[k] && 2 * (size_t)q->n < c->n) {
+        size_t mask = ((size_t)1 << st->hbits[k]) - 1;
+        for (i = 0; i < q->n; i++) {
+            size_t h = (size_t)(q->term[i] >> 17) & mask;
+            for (uint32_t e; (e = st->hix[k][h]); h = (h + 1) & mask) {
+                if (c->t[e - 1] == q->term[i]) {
+                    dot += (double)idx->qw[k][i] * c->w[e - 1];
+                    break;
+                }
+            }
+        }
+    } else {
+        while (i < q->n && j < c->n) {
+            if (q->term[i] < c->t[j])
+                i++;
+            else if (c->t[j] < q->term[i])
+                j++;
+            else {
+                dot += (double)idx->qw[k][i] * c->w[j];
+                i++;
+                j++;
+            }
         }
     }
     dot /= qnorm * cnorm;
@@ -616,7 +699,7 @@ void sx_features(wc_story_index *idx, const wc_story_profile *pr, const double *
 {
     sx_story_norms(idx, st);
     for (int k = 0; k < WC_STORY_KINDS; k++)
-        f[k] = sx_cosine(idx, k, &pr->vec[k], qnorm[k], &st->cen[k], st->norm[k]);
+        f[k] = sx_cosine(idx, k, &pr->vec[k], qnorm[k], st);
     if (t != INT64_MIN && st->last != INT64_MIN) {
         f[WC_SF_TIME] = exp(-(double)sx_gap_of(t, st->first, st->last) / SX_TIME_SCALE);
         f[WC_SF_DATED] = 1;

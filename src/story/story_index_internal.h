@@ -57,7 +57,11 @@ struct sx_story {
     struct sx_vec cen[WC_STORY_KINDS];
     double norm[WC_STORY_KINDS];
     uint64_t norm_n; /* clusters counted when the norms were made (0: to be made) */
-    uint32_t *mem;   /* open: its clusters with vectors (cluster slots), for splitting */
+    /* open addressing over cen[k] (index + 1, 0 empty; 2^hbits slots), made with the norms:
+       a query probes it term by term instead of merging its terms with thousands */
+    uint32_t *hix[WC_STORY_KINDS];
+    uint8_t hbits[WC_STORY_KINDS];
+    uint32_t *mem; /* open: its clusters with vectors (cluster slots), for splitting */
     uint32_t nmem, mem_cap;
     uint32_t next_split; /* members at which splitting is tried next */
 };
@@ -179,6 +183,8 @@ double sx_sigmoid(double x);
 void sx_merge_stories(wc_story_index *idx, uint32_t a, uint32_t b);
 wc_status sx_post_keys(wc_story_index *idx, const struct key *keys, size_t n, uint32_t s);
 wc_status sx_add_cluster(wc_story_index *idx, int64_t id, int64_t size, uint32_t s, wc_error *err);
+/* Free a story's probe tables (its centroid is about to change or go). */
+void sx_drop_hashes(wc_story_index *idx, struct sx_story *st);
 /* Free a cluster's vectors. */
 void sx_drop_vectors(wc_story_index *idx, struct sx_cluster *c);
 
