@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fit the story model's handful of numbers (src/story/story_weights.c) on labelled stories.
 
-usage: fit_story_weights.py WIRECOPY DOCS.jsonl [--rounds N] [--start "16 numbers"]
+usage: fit_story_weights.py WIRECOPY DOCS.jsonl [--rounds N] [--start "17 numbers"]
 
 WIRECOPY: the wirecopy binary. DOCS.jsonl: labelled documents, one JSON object a line with
 "id", "title", "text", optional "published", and "story" (the gold label), as
@@ -36,11 +36,12 @@ from collections import Counter, defaultdict
 # wc_story_weights in --story-weights order: 8 pair weights, pair bias, 4 decision weights,
 # decision bias, merge bias, split bias.
 NAMES = ["body", "title", "entity", "number", "year", "time", "dated", "entbody", "pair_bias",
-         "d_score", "d_margin", "d_logsize", "d_dated", "decide_bias", "merge_bias", "split_bias"]
-START = [1.0, 0.3, 1.0, 0.3, 0.0, 0.0, 0.0, 0.0, -0.5, 1.0, 0.0, 0.0, 0.0, 0.0, 0.8, 0.7]
+         "d_score", "d_margin", "d_logsize", "d_dated", "decide_bias", "merge_bias", "split_bias",
+         "content_floor"]
+START = [1.0, 0.3, 1.0, 0.3, 0.0, 0.0, 0.0, 0.0, -0.5, 1.0, 0.0, 0.0, 0.0, 0.0, 0.8, 0.7, -1.0]
 SEARCH = {"body": 0.2, "title": 0.1, "entity": 0.2, "number": 0.1, "time": 0.2,
           "pair_bias": 0.1, "d_margin": 0.2, "d_logsize": 0.05, "merge_bias": 0.1,
-          "split_bias": 0.05}
+          "split_bias": 0.05, "content_floor": 0.1}
 
 
 def bcubed(gold, pred, ids):
@@ -80,7 +81,7 @@ def main():
     ap.add_argument("docs")
     ap.add_argument("--rounds", type=int, default=3, help="step halvings (default 3)")
     ap.add_argument("--min-precision", type=float, default=0.0)
-    ap.add_argument("--start", help="16 numbers to start from (default: the hand-set ones)")
+    ap.add_argument("--start", help="17 numbers to start from (default: the hand-set ones)")
     args = ap.parse_args()
 
     gold = {}
@@ -140,6 +141,7 @@ def main():
     print(f"    .decide_bias = {w[13]:.4g},")
     print(f"    .merge_bias = {w[14]:.4g},")
     print(f"    .split_bias = {w[15]:.4g},")
+    print(f"    .content_floor = {w[16]:.4g},")
     print(f'    .source = "{src}",')
     print("--story-weights '" + " ".join(f"{x:.6g}" for x in w) + "'")
 

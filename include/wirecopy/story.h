@@ -77,6 +77,9 @@ typedef struct wc_story_weights {
     double decide_bias;
     double merge_bias;  /* repair merges two stories whose centroids score above it */
     double split_bias;  /* a story splits when the 2-means halves score below it */
+    /* a join, and a repair's merge, also needs the score without its time terms (the
+       content's evidence alone) above this: closeness in time joins nothing by itself */
+    double content_floor;
     const char *source; /* provenance: data, script, date */
 } wc_story_weights;
 

@@ -45,7 +45,7 @@ const char help_ingest[] =
     "      --story-weights W\n"
     "                       the story model's numbers instead of the fitted ones\n"
     "                       (fitting only: 8 pair weights, bias, 4 decision\n"
-    "                       weights, bias, merge bias, split bias)\n"
+    "                       weights, bias, merge bias, split bias, content floor)\n"
     "  -q, --quiet          no progress and no summary\n"
     "  -v, --verbose        also name each record that held no article\n"
     "\n"
@@ -104,7 +104,7 @@ static void on_story_build(void *p, uint64_t done, uint64_t total)
 /* --story-weights: the numbers of wc_story_weights in its order. */
 static bool parse_weights(const char *s, wc_story_weights *w)
 {
-    double v[WC_SF_COUNT + 1 + WC_SD_COUNT + 3];
+    double v[WC_SF_COUNT + 1 + WC_SD_COUNT + 4];
     char *end;
 
     for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
@@ -124,6 +124,7 @@ static bool parse_weights(const char *s, wc_story_weights *w)
     w->decide_bias = v[WC_SF_COUNT + 1 + WC_SD_COUNT];
     w->merge_bias = v[WC_SF_COUNT + 2 + WC_SD_COUNT];
     w->split_bias = v[WC_SF_COUNT + 3 + WC_SD_COUNT];
+    w->content_floor = v[WC_SF_COUNT + 4 + WC_SD_COUNT];
     w->source = "--story-weights";
     return true;
 }
@@ -240,7 +241,7 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
             break;
         case 'G':
             if (!parse_weights(optarg, &weights))
-                return cli_usage_error(self, "--story-weights needs 16 numbers");
+                return cli_usage_error(self, "--story-weights needs 17 numbers");
             opts.story_weights = &weights;
             break;
         default:

@@ -719,6 +719,12 @@ double sx_pair_score(const wc_story_weights *w, const double *f)
     return s;
 }
 
+double sx_content_score(const wc_story_weights *w, const double *f)
+{
+    return sx_pair_score(w, f) - w->pair[WC_SF_TIME] * f[WC_SF_TIME] -
+           w->pair[WC_SF_DATED] * f[WC_SF_DATED];
+}
+
 static double sx_decide_score(const wc_story_weights *w, const double *x)
 {
     double s = w->decide_bias;
@@ -916,7 +922,8 @@ wc_status wc_story_place(wc_story_index *idx, int64_t cluster_id, const wc_story
                                     : idx->scored[0].score - idx->w.pair_bias;
         x[WC_SD_LOGSIZE] = log1p((double)idx->story[b].clusters);
         x[WC_SD_DATED] = idx->scored[0].f[WC_SF_DATED];
-        join = sx_decide_score(&idx->w, x) > 0;
+        join = sx_decide_score(&idx->w, x) > 0 &&
+               sx_content_score(&idx->w, idx->scored[0].f) > idx->w.content_floor;
     }
     idx->candidates += ncand;
     out->candidates = ncand;

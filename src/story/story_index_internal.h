@@ -179,6 +179,8 @@ wc_status sx_collect(wc_story_index *idx, const struct key *keys, size_t nkeys, 
 void sx_features(wc_story_index *idx, const wc_story_profile *pr, const double *qnorm,
                  struct sx_story *st, int64_t t, double *f);
 double sx_pair_score(const wc_story_weights *w, const double *f);
+/* The pair score without its time terms. */
+double sx_content_score(const wc_story_weights *w, const double *f);
 double sx_sigmoid(double x);
 void sx_merge_stories(wc_story_index *idx, uint32_t a, uint32_t b);
 wc_status sx_post_keys(wc_story_index *idx, const struct key *keys, size_t n, uint32_t s);

@@ -14,13 +14,16 @@
 
 /* --- repair: stories that arrival order split ---------------------------------------- */
 
-/* Score story b against story a, centroid to centroid (a as the query, prepared). */
+/* Score story b against story a, centroid to centroid (a as the query, prepared); -inf when
+   the content alone is below the floor. */
 static double story_pair(wc_story_index *idx, const wc_story_profile *qa, const double *qnorm,
                          struct sx_story *b)
 {
     double f[WC_SF_COUNT];
 
     sx_features(idx, qa, qnorm, b, qa->date, f);
+    if (sx_content_score(&idx->w, f) <= idx->w.content_floor)
+        return -HUGE_VAL;
     return sx_pair_score(&idx->w, f);
 }
 

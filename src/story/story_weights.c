@@ -22,5 +22,6 @@ const wc_story_weights wc_story_fitted = {
     .decide_bias = 0,
     .merge_bias = 0.8,
     .split_bias = 0.675,
+    .content_floor = 0,
     .source = "fit_story_weights.py on stories-dev, 2026-12-07: B-cubed F1 0.8916",
 };
