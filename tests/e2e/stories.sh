@@ -356,7 +356,7 @@ story_checks() { # LABEL ROOT
     last=0
     [ "$(wc -w <<<"$cids")" -eq 2 ] || bad="the story has not two clusters;"
     for c in $cids; do
-        pos=$(grep -niE "^[[:space:]#*-]*cluster[^0-9]{0,3}$c([^0-9]|$)" "$D/show.txt" | head -1 | cut -d: -f1)
+        pos=$(grep -niE "^[[:space:]#*-]*(copy )?cluster[^0-9]{0,3}$c([^0-9]|$)" "$D/show.txt" | head -1 | cut -d: -f1)
         if [ -z "$pos" ]; then bad="$bad cluster $c not named;"
         elif [ "$pos" -le "$last" ]; then bad="$bad cluster $c out of time order;"
         else last=$pos; fi
