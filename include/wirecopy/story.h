@@ -75,8 +75,8 @@ typedef struct wc_story_weights {
     double pair_bias;
     double decide[WC_SD_COUNT]; /* join when decide_bias + sum decide[i] * x[i] > 0 */
     double decide_bias;
-    double merge_bias;  /* repair merges two stories whose centroids score above it */
-    double split_bias;  /* a story splits when the 2-means halves score below it */
+    double merge_bias; /* repair merges two stories whose centroids score above it */
+    double split_bias; /* a story splits when the 2-means halves score below it */
     /* a join, and a repair's merge, also needs the score without its time terms (the
        content's evidence alone) above this: closeness in time joins nothing by itself */
     double content_floor;

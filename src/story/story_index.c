@@ -719,12 +719,6 @@ double sx_pair_score(const wc_story_weights *w, const double *f)
     return s;
 }
 
-double sx_content_score(const wc_story_weights *w, const double *f)
-{
-    return sx_pair_score(w, f) - w->pair[WC_SF_TIME] * f[WC_SF_TIME] -
-           w->pair[WC_SF_DATED] * f[WC_SF_DATED];
-}
-
 static double sx_decide_score(const wc_story_weights *w, const double *x)
 {
     double s = w->decide_bias;

@@ -14,6 +14,12 @@
 
 /* --- repair: stories that arrival order split ---------------------------------------- */
 
+double sx_content_score(const wc_story_weights *w, const double *f)
+{
+    return sx_pair_score(w, f) - w->pair[WC_SF_TIME] * f[WC_SF_TIME] -
+           w->pair[WC_SF_DATED] * f[WC_SF_DATED];
+}
+
 /* Score story b against story a, centroid to centroid (a as the query, prepared); -inf when
    the content alone is below the floor. */
 static double story_pair(wc_story_index *idx, const wc_story_profile *qa, const double *qnorm,
