@@ -94,8 +94,7 @@ struct slot {
     wc_buf blob; /* packed fingerprint */
     /* its story profile, made after the assigner found it founds a cluster (stories on) */
     bool need_profile; /* the assigner's: a worker profiles it before the writer stores it */
-    bool has_profile;  /* pr and prof hold this record's */
-    wc_status pstatus; /* the profiling's (only WC_ERR_NOMEM fails) */
+    bool has_profile;  /* pr and prof hold this record's (false: not made, or memory was short) */
     wc_story_profile pr;
     wc_buf prof; /* ... packed, stored with its cluster */
     /* the assigner's result (status WC_OK, not a call) */
@@ -202,7 +201,7 @@ void ingest_process(struct worker *w, struct slot *sl);
 /*
  * A worker's second job, after the assigner: the story profile of a record
  * that founds a cluster (a copy's would be thrown away). Never fails:
- * sl->pstatus says, and the writer tries again on its own.
+ * without memory sl->has_profile stays false, and the writer tries again.
  */
 void ingest_profile(wc_story_profiler *prof, struct slot *sl);
 

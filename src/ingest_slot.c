@@ -184,7 +184,7 @@ void ingest_profile(wc_story_profiler *prof, struct slot *sl)
 {
     wc_error err = WC_ERROR_INIT;
 
-    sl->pstatus = profile(prof, sl, &err);
+    (void)profile(prof, sl, &err); /* has_profile says */
 }
 
 void ingest_process(struct worker *w, struct slot *sl)
@@ -238,7 +238,6 @@ void ingest_process(struct worker *w, struct slot *sl)
         wc_buf_reset(&sl->blob);
         st = wc_fprint_pack(&sl->fp, &sl->blob);
     }
-    sl->has_profile = false;
     sl->status = st;
 }
 
@@ -312,7 +311,7 @@ static wc_status assign_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
     wc_status st;
 
     sl->already = false;
-    sl->need_profile = false;
+    sl->need_profile = sl->has_profile = false;
     if (sl->call || sl->status)
         return WC_OK;
     if ((st = doc_key(sl, buf_get(&sl->url, sl->has_url))))
