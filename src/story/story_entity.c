@@ -123,10 +123,11 @@ static uint64_t word_key(const char *s, const st_tok *t)
 }
 
 /* word_key through the word cache: computed once a word (each time without a cache). */
-static uint64_t cached_key(wc_story_profiler *p, const char *s, const st_tok *t)
+static uint64_t cached_key(wc_story_profiler *p, const char *s, size_t i)
 {
     bool nomem;
-    struct st_cword *cw = st_word_info(p, s + t->off, t->len, &nomem);
+    struct st_cword *cw = st_tok_word(p, s, i, &nomem);
+    const st_tok *t = &p->tok[i];
 
     if (!cw)
         return word_key(s, t);
@@ -157,7 +158,7 @@ static wc_status lower_build(wc_story_profiler *p, const char *s)
         uint64_t h;
         size_t j;
         if (t->type != ST_WORD || (t->flags & (ST_CAP | ST_UPPER)) || t->len > ST_MAX_WORD ||
-            !(h = cached_key(p, s, t)))
+            !(h = cached_key(p, s, i)))
             continue;
         for (j = wc_mix64(h) & mask; p->lower[j] && p->lower[j] != h; j = (j + 1) & mask)
             ;
@@ -166,9 +167,9 @@ static wc_status lower_build(wc_story_profiler *p, const char *s)
     return WC_OK;
 }
 
-static bool seen_lower(wc_story_profiler *p, const char *s, const st_tok *t)
+static bool seen_lower(wc_story_profiler *p, const char *s, size_t i)
 {
-    uint64_t h = cached_key(p, s, t);
+    uint64_t h = cached_key(p, s, i);
     size_t mask = p->lower_mask, j;
 
     if (!h || !p->lower)
@@ -184,14 +185,15 @@ static bool seen_lower(wc_story_profiler *p, const char *s, const st_tok *t)
 enum line_kind { LINE_PROSE, LINE_TITLE_CASE, LINE_CAPITALS };
 
 /* Is the lower-case word t a stopword (through the word cache when it fits)? */
-static bool lower_stop(wc_story_profiler *p, const char *s, const st_tok *t)
+static bool lower_stop(wc_story_profiler *p, const char *s, size_t i)
 {
+    const st_tok *t = &p->tok[i];
     char f[ST_MAX_WORD * 4];
     struct st_cword *cw;
     bool nomem;
     size_t n;
 
-    if ((cw = st_word_info(p, s + t->off, t->len, &nomem)))
+    if ((cw = st_tok_word(p, s, i, &nomem)))
         return (cw->flags & ST_CW_FOLDED) && (cw->flags & ST_CW_STOP);
     n = st_fold(s + t->off, t->len, ST_FOLD_CASE, f, sizeof(f), NULL);
     return n != SIZE_MAX && st_is_stopword(p, f, n);
@@ -210,7 +212,7 @@ static enum line_kind line_kind(wc_story_profiler *p, const char *s, size_t a, s
         if (t->flags & (ST_CAP | ST_UPPER)) {
             caps++;
             upper += (t->flags & ST_UPPER) != 0;
-        } else if (is_connector(s, t) || lower_stop(p, s, t)) {
+        } else if (is_connector(s, t) || lower_stop(p, s, i)) {
             lowstop++;
         }
     }
@@ -389,7 +391,7 @@ static bool single_ok(wc_story_profiler *p, const char *s, const struct pword *w
         return true; /* a compound ("Mat-Su", "O'Brien") */
     if (!(n = fold_tok(s, t, ST_FOLD_CASE, f, sizeof(f))) || st_is_stopword(p, f, n))
         return false;
-    if ((t->flags & ST_SENT) && seen_lower(p, s, t))
+    if ((t->flags & ST_SENT) && seen_lower(p, s, w->first))
         return false;
     if (!(n = fold_tok(s, t, ST_FOLD_PLAIN, f, sizeof(f))) ||
         in_list(calendar, WC_ARRAY_SIZE(calendar), f, n))

@@ -85,35 +85,40 @@ static size_t read_cp(const char *s, size_t len, size_t i, uint32_t *cp)
     return n;
 }
 
-static struct cinfo classify(uint32_t cp)
+/* The class of an ASCII character (inline: most of a text is ASCII). */
+static inline struct cinfo classify_ascii(uint32_t cp)
 {
     struct cinfo c = {CC_PUNCT, 0, 0, 0};
 
-    if (cp < 0x80) {
-        if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') {
-            c.cls = CC_LETTER;
-            c.upper = cp <= 'Z';
-            c.lower = cp >= 'a';
-        } else if (cp >= '0' && cp <= '9') {
-            c.cls = CC_DIGIT;
-        } else if (cp == '\n') {
-            c.cls = CC_NL;
-        } else if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0) {
-            c.cls = CC_BLANK;
-        } else if (cp == '\'' || cp == '`') {
-            c.cls = CC_APOS;
-            c.ch = '"';
-        } else if (cp == '-') {
-            c.cls = CC_HYPHEN;
-            c.ch = '-';
-        } else if (cp == '$' || cp == '%') {
-            c.cls = CC_SYM;
-            c.ch = (uint8_t)cp;
-        } else {
-            c.ch = (uint8_t)cp;
-        }
-        return c;
+    if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') {
+        c.cls = CC_LETTER;
+        c.upper = cp <= 'Z';
+        c.lower = cp >= 'a';
+    } else if (cp >= '0' && cp <= '9') {
+        c.cls = CC_DIGIT;
+    } else if (cp == '\n') {
+        c.cls = CC_NL;
+    } else if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0) {
+        c.cls = CC_BLANK;
+    } else if (cp == '\'' || cp == '`') {
+        c.cls = CC_APOS;
+        c.ch = '"';
+    } else if (cp == '-') {
+        c.cls = CC_HYPHEN;
+        c.ch = '-';
+    } else if (cp == '$' || cp == '%') {
+        c.cls = CC_SYM;
+        c.ch = (uint8_t)cp;
+    } else {
+        c.ch = (uint8_t)cp;
     }
+    return c;
+}
+
+static struct cinfo classify_other(uint32_t cp)
+{
+    struct cinfo c = {CC_PUNCT, 0, 0, 0};
+
     if (cp == 0x2019 || cp == 0x02BC) { /* right single quote, modifier apostrophe */
         c.cls = CC_APOS;
         c.ch = '"';
@@ -171,6 +176,11 @@ static struct cinfo classify(uint32_t cp)
         break;
     }
     return c;
+}
+
+static inline struct cinfo classify(uint32_t cp)
+{
+    return cp < 0x80 ? classify_ascii(cp) : classify_other(cp);
 }
 
 /* --- tokens --------------------------------------------------------------------- */
@@ -345,6 +355,7 @@ wc_status st_tokenize(wc_story_profiler *p, const char *s, size_t len)
     wc_status st;
 
     p->ntok = 0;
+    p->wc_tok_ok = true;
     while (i < len) {
         struct cinfo c;
         n = read_cp(s, len, i, &cp);
@@ -503,6 +514,7 @@ static void wcache_empty(wc_story_profiler *p)
     memset(p->wc_slot, 0, ST_WCACHE_SLOTS * sizeof(*p->wc_slot));
     p->wc_used = 0;
     p->wc_pool_len = 0;
+    p->wc_tok_ok = false;
 }
 
 struct st_cword *st_word_info(wc_story_profiler *p, const char *s, size_t len, bool *nomem)
@@ -562,6 +574,20 @@ struct st_cword *st_word_info(wc_story_profiler *p, const char *s, size_t len, b
     return cw;
 }
 
+struct st_cword *st_tok_word(wc_story_profiler *p, const char *s, size_t i, bool *nomem)
+{
+    st_tok *t = &p->tok[i];
+    struct st_cword *cw;
+
+    *nomem = false;
+    if (t->cword && p->wc_tok_ok)
+        return &p->wc_slot[t->cword - 1];
+    cw = st_word_info(p, s + t->off, t->len, nomem);
+    if (cw)
+        t->cword = (uint32_t)(cw - p->wc_slot) + 1;
+    return cw;
+}
+
 size_t st_word_term(wc_story_profiler *p, struct st_cword *cw, const char **term, uint64_t *body)
 {
     char w[ST_MAX_WORD * 4], *out = p->wc_pool + p->wc_pool_len;
@@ -605,7 +631,7 @@ wc_status st_words(wc_story_profiler *p, const char *s, enum wc_story_tag tag, u
         struct st_cword *cw;
         if (t->type != ST_WORD || (t->flags & ST_DOTTED) || t->ncp < mincp || t->len > ST_MAX_WORD)
             continue;
-        if (!(cw = st_word_info(p, s + t->off, t->len, &nomem)))
+        if (!(cw = st_tok_word(p, s, i, &nomem)))
             return WC_ERR_NOMEM; /* a word of ST_MAX_WORD bytes fits the cache */
         if (!(cw->flags & ST_CW_FOLDED) || cw->ncp < mincp || (cw->flags & ST_CW_STOP))
             continue;
