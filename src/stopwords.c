@@ -298,6 +298,23 @@ static size_t char_kind(const unsigned char *s, size_t n, bool *word)
     return 1;
 }
 
+/*
+ * char_kind() with ASCII read inline, branch-free (most text is ASCII):
+ * bit c of the masks is set for the word characters 0-9, A-Z, '_', a-z.
+ */
+static inline size_t char_kind_fast(const unsigned char *s, size_t n, bool *word)
+{
+    static const uint64_t low = 0x03FF000000000000ULL;  /* '0'-'9' (0x30-0x39) */
+    static const uint64_t high = 0x07FFFFFE87FFFFFEULL; /* 'A'-'Z', '_', 'a'-'z' (0x40-0x7F) */
+    unsigned char c = s[0];
+
+    if (c < 0x80) {
+        *word = ((c < 64 ? low >> c : high >> (c - 64)) & 1) != 0;
+        return 1;
+    }
+    return char_kind(s, n, word);
+}
+
 /* Lower-case one word into out (SW_MAX_WORD bytes); false when too long. */
 static bool fold_word(const unsigned char *w, size_t len, char *out, size_t *olen)
 {
@@ -342,14 +359,14 @@ void wc_words_count(const char *p, size_t len, uint32_t *words, uint16_t lang_st
         memset(lang_stops, 0, WC_NLANG * sizeof(*lang_stops));
     while (i < len) {
         bool word;
-        size_t k = char_kind(s + i, len - i, &word), start;
+        size_t k = char_kind_fast(s + i, len - i, &word), start;
         if (!word) {
             i += k;
             continue;
         }
         start = i;
         while (i < len) {
-            k = char_kind(s + i, len - i, &word);
+            k = char_kind_fast(s + i, len - i, &word);
             if (!word)
                 break;
             i += k;

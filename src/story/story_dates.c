@@ -47,6 +47,7 @@
  */
 #include "story_internal.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -312,10 +313,18 @@ static bool is_zone(const char *s, const struct dtok *t)
     return false;
 }
 
+/* Words that announce a date ("Updated: ..."), and the word that may come before them. */
+static const char *const markers[] = {"updated", "posted", "published", "modified"};
+#define MARKER_BEFORE "last"
+
 static bool is_marker(const char *s, const struct dtok *t)
 {
-    return tok_is(s, t, "updated") || tok_is(s, t, "posted") || tok_is(s, t, "published") ||
-           tok_is(s, t, "modified");
+    size_t i;
+
+    for (i = 0; i < WC_ARRAY_SIZE(markers); i++)
+        if (tok_is_n(s, t, markers[i], strlen(markers[i])))
+            return true;
+    return false;
 }
 
 /* --- parts ------------------------------------------------------------------- */
@@ -615,7 +624,7 @@ static struct part part_at(const struct win *x, size_t i)
             return p;
         }
         n = 0;
-        if (tok_is(x->s, t, "last") && is_marker(x->s, at(x, i + 1)))
+        if (tok_is(x->s, t, MARKER_BEFORE) && is_marker(x->s, at(x, i + 1)))
             n = 2;
         else if (is_marker(x->s, t))
             n = 1;
@@ -683,18 +692,61 @@ static size_t chain_at(const struct win *x, int64_t *day)
     return blank ? end : 0;
 }
 
-/* Could a chain start at t? (cheap test before the window is read) */
-static bool may_start(const char *s, const struct dtok *t)
+/*
+ * Which words can start a chain, for a test cheaper than the lists: bit
+ * len of starts[a][b] is set when some month, weekday, zone or marker
+ * name of len bytes begins with the letters a, b (lower case; b is
+ * ALPHA_OTHER for a byte that is no ASCII letter). A word starts a part
+ * only by being one of those names (part_at), so a word whose bit is
+ * clear is passed over without reading a window from it.
+ */
+#define ALPHA_OTHER 26
+struct starts {
+    uint16_t bits[26][ALPHA_OTHER + 1];
+};
+
+static size_t letter_index(unsigned char c)
 {
-    char c;
+    c = (unsigned char)(c | 0x20);
+    return c >= 'a' && c <= 'z' ? (size_t)(c - 'a') : ALPHA_OTHER;
+}
+
+static void starts_add(struct starts *st, const char *w, size_t len)
+{
+    size_t a = letter_index((unsigned char)w[0]);
+
+    assert(a < ALPHA_OTHER && len >= 2 && len <= 12);
+    st->bits[a][letter_index((unsigned char)w[1])] |= (uint16_t)(1u << len);
+}
+
+static void starts_build(struct starts *st)
+{
+    size_t i;
+
+    memset(st, 0, sizeof(*st));
+    for (i = 0; i < WC_ARRAY_SIZE(months); i++)
+        starts_add(st, months[i].w, months[i].len);
+    for (i = 0; i < WC_ARRAY_SIZE(weekdays); i++)
+        starts_add(st, weekdays[i].w, weekdays[i].len);
+    for (i = 0; i < WC_ARRAY_SIZE(zones); i++)
+        starts_add(st, zones[i], strlen(zones[i]));
+    for (i = 0; i < WC_ARRAY_SIZE(markers); i++)
+        starts_add(st, markers[i], strlen(markers[i]));
+    starts_add(st, MARKER_BEFORE, strlen(MARKER_BEFORE));
+}
+
+/* Could a chain start at t? (cheap test before the window is read) */
+static bool may_start(const struct starts *st, const char *s, const struct dtok *t)
+{
+    size_t a;
 
     if (t->kind == DK_DIGIT)
         return t->len <= 4;
     if (t->kind != DK_ALPHA || t->len < 2 || t->len > 12)
         return false;
-    c = (char)(s[t->off] | 0x20);
-    /* the initials of the month, weekday, marker and zone names */
-    return strchr("adfjlmnopstuvwgbce", c) != NULL;
+    a = letter_index((unsigned char)s[t->off]);
+    return a < ALPHA_OTHER &&
+           (st->bits[a][letter_index((unsigned char)s[t->off + 1])] >> t->len) & 1;
 }
 
 /* Offset just past the n-th non-blank line of s[0..len) (len when it has fewer). */
@@ -720,16 +772,18 @@ static size_t head_end(const char *s, size_t len, unsigned n)
 size_t st_dates_strip(char *s, size_t len, unsigned lines, bool month_first, int64_t *dateline)
 {
     size_t pos = 0, count = 0, head = head_end(s, len, lines);
+    struct starts starts;
     struct window win;
     struct dtok t;
 
     *dateline = WC_TIME_NONE;
+    starts_build(&starts);
     while (dnext(s, len, &pos, &t)) {
         struct win x = {s, len, &win, month_first};
         size_t n, from, to;
         int64_t day;
 
-        if (!may_start(s, &t))
+        if (!may_start(&starts, s, &t))
             continue;
         win.w[0] = t;
         win.n = 1;

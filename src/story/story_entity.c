@@ -122,6 +122,22 @@ static uint64_t word_key(const char *s, const st_tok *t)
     return h ? h : 1;
 }
 
+/* word_key through the word cache: computed once a word (each time without a cache). */
+static uint64_t cached_key(wc_story_profiler *p, const char *s, size_t i)
+{
+    bool nomem;
+    struct st_cword *cw = st_tok_word(p, s, i, &nomem);
+    const st_tok *t = &p->tok[i];
+
+    if (!cw)
+        return word_key(s, t);
+    if (!(cw->flags & ST_CW_KEYED)) {
+        cw->lower_key = word_key(s, t);
+        cw->flags |= ST_CW_KEYED;
+    }
+    return cw->lower_key;
+}
+
 static wc_status lower_build(wc_story_profiler *p, const char *s)
 {
     size_t i, want = 16, mask;
@@ -142,7 +158,7 @@ static wc_status lower_build(wc_story_profiler *p, const char *s)
         uint64_t h;
         size_t j;
         if (t->type != ST_WORD || (t->flags & (ST_CAP | ST_UPPER)) || t->len > ST_MAX_WORD ||
-            !(h = word_key(s, t)))
+            !(h = cached_key(p, s, i)))
             continue;
         for (j = wc_mix64(h) & mask; p->lower[j] && p->lower[j] != h; j = (j + 1) & mask)
             ;
@@ -151,9 +167,9 @@ static wc_status lower_build(wc_story_profiler *p, const char *s)
     return WC_OK;
 }
 
-static bool seen_lower(const wc_story_profiler *p, const char *s, const st_tok *t)
+static bool seen_lower(wc_story_profiler *p, const char *s, size_t i)
 {
-    uint64_t h = word_key(s, t);
+    uint64_t h = cached_key(p, s, i);
     size_t mask = p->lower_mask, j;
 
     if (!h || !p->lower)
@@ -168,11 +184,25 @@ static bool seen_lower(const wc_story_profiler *p, const char *s, const st_tok *
 
 enum line_kind { LINE_PROSE, LINE_TITLE_CASE, LINE_CAPITALS };
 
-static enum line_kind line_kind(const wc_story_profiler *p, const char *s, size_t a, size_t b)
+/* Is the lower-case word t a stopword (through the word cache when it fits)? */
+static bool lower_stop(wc_story_profiler *p, const char *s, size_t i)
+{
+    const st_tok *t = &p->tok[i];
+    char f[ST_MAX_WORD * 4];
+    struct st_cword *cw;
+    bool nomem;
+    size_t n;
+
+    if ((cw = st_tok_word(p, s, i, &nomem)))
+        return (cw->flags & ST_CW_FOLDED) && (cw->flags & ST_CW_STOP);
+    n = st_fold(s + t->off, t->len, ST_FOLD_CASE, f, sizeof(f), NULL);
+    return n != SIZE_MAX && st_is_stopword(p, f, n);
+}
+
+static enum line_kind line_kind(wc_story_profiler *p, const char *s, size_t a, size_t b)
 {
     unsigned words = 0, caps = 0, upper = 0, lowstop = 0, content;
-    char f[ST_MAX_WORD * 4];
-    size_t i, n;
+    size_t i;
 
     for (i = a; i < b; i++) {
         const st_tok *t = &p->tok[i];
@@ -182,9 +212,7 @@ static enum line_kind line_kind(const wc_story_profiler *p, const char *s, size_
         if (t->flags & (ST_CAP | ST_UPPER)) {
             caps++;
             upper += (t->flags & ST_UPPER) != 0;
-        } else if (is_connector(s, t) || ((n = st_fold(s + t->off, t->len, ST_FOLD_CASE, f,
-                                                       sizeof(f), NULL)) != SIZE_MAX &&
-                                          st_is_stopword(p, f, n))) {
+        } else if (is_connector(s, t) || lower_stop(p, s, i)) {
             lowstop++;
         }
     }
@@ -349,7 +377,7 @@ static void trim(const wc_story_profiler *p, const char *s, struct phrase *ph)
 }
 
 /* Is the single word w a name worth a term? */
-static bool single_ok(const wc_story_profiler *p, const char *s, const struct pword *w)
+static bool single_ok(wc_story_profiler *p, const char *s, const struct pword *w)
 {
     const st_tok *t = &p->tok[w->first];
     char f[ST_MAX_WORD * 4];
@@ -363,7 +391,7 @@ static bool single_ok(const wc_story_profiler *p, const char *s, const struct pw
         return true; /* a compound ("Mat-Su", "O'Brien") */
     if (!(n = fold_tok(s, t, ST_FOLD_CASE, f, sizeof(f))) || st_is_stopword(p, f, n))
         return false;
-    if ((t->flags & ST_SENT) && seen_lower(p, s, t))
+    if ((t->flags & ST_SENT) && seen_lower(p, s, w->first))
         return false;
     if (!(n = fold_tok(s, t, ST_FOLD_PLAIN, f, sizeof(f))) ||
         in_list(calendar, WC_ARRAY_SIZE(calendar), f, n))

@@ -375,23 +375,44 @@ static wc_status emit_reading(wc_story_profiler *p, const struct reading *r, uin
     return st_emit(p, year ? WC_STORY_TAG_YEAR : WC_STORY_TAG_NUMBER, term, o, pos);
 }
 
+/* The value of word token i as an English number word (w: 32 bytes of room), or -1. */
+static int cached_number(wc_story_profiler *p, const char *s, size_t i, char w[32])
+{
+    const st_tok *t = &p->tok[i];
+    struct st_cword *cw;
+    bool nomem;
+    size_t n;
+    int v;
+
+    if ((cw = st_tok_word(p, s, i, &nomem)) && (cw->flags & ST_CW_COUNTED))
+        return cw->number;
+    v = (n = lower_tok(s, t, 0, w, 32)) ? number_word(w, n) : -1;
+    if (cw) {
+        cw->number = (int8_t)v;
+        cw->flags |= ST_CW_COUNTED;
+    }
+    return v;
+}
+
 wc_status st_numbers(wc_story_profiler *p, const char *s)
 {
     char w[32];
-    size_t i, n;
+    size_t i;
     wc_status st;
 
     for (i = 0; i < p->ntok; i++) {
         const st_tok *t = &p->tok[i];
         const st_tok *prev = i ? &p->tok[i - 1] : NULL;
         struct reading r;
+        int value;
 
-        memset(&r, 0, sizeof(r));
         if (t->type == ST_WORD) {
-            if (!p->english || t->len >= sizeof(w) || !(n = lower_tok(s, t, 0, w, sizeof(w))) ||
-                (r.value = number_word(w, n)) < 0)
+            if (!p->english || t->len >= sizeof(w) || (value = cached_number(p, s, i, w)) < 0)
                 continue;
+            memset(&r, 0, sizeof(r));
+            r.value = value;
         } else if (t->type == ST_NUM) {
+            memset(&r, 0, sizeof(r));
             if ((t->flags & (ST_HYPHEN | ST_GLUED)) && prev &&
                 (prev->type == ST_WORD || prev->type == ST_ID))
                 continue; /* "COVID-19" */

@@ -36,11 +36,13 @@
  */
 #include "story_internal.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libstemmer.h>
 #include <utf8proc.h>
+#include <xxhash.h>
 
 #include "wirecopy/text.h"
 
@@ -83,35 +85,40 @@ static size_t read_cp(const char *s, size_t len, size_t i, uint32_t *cp)
     return n;
 }
 
-static struct cinfo classify(uint32_t cp)
+/* The class of an ASCII character (inline: most of a text is ASCII). */
+static inline struct cinfo classify_ascii(uint32_t cp)
 {
     struct cinfo c = {CC_PUNCT, 0, 0, 0};
 
-    if (cp < 0x80) {
-        if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') {
-            c.cls = CC_LETTER;
-            c.upper = cp <= 'Z';
-            c.lower = cp >= 'a';
-        } else if (cp >= '0' && cp <= '9') {
-            c.cls = CC_DIGIT;
-        } else if (cp == '\n') {
-            c.cls = CC_NL;
-        } else if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0) {
-            c.cls = CC_BLANK;
-        } else if (cp == '\'' || cp == '`') {
-            c.cls = CC_APOS;
-            c.ch = '"';
-        } else if (cp == '-') {
-            c.cls = CC_HYPHEN;
-            c.ch = '-';
-        } else if (cp == '$' || cp == '%') {
-            c.cls = CC_SYM;
-            c.ch = (uint8_t)cp;
-        } else {
-            c.ch = (uint8_t)cp;
-        }
-        return c;
+    if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') {
+        c.cls = CC_LETTER;
+        c.upper = cp <= 'Z';
+        c.lower = cp >= 'a';
+    } else if (cp >= '0' && cp <= '9') {
+        c.cls = CC_DIGIT;
+    } else if (cp == '\n') {
+        c.cls = CC_NL;
+    } else if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0) {
+        c.cls = CC_BLANK;
+    } else if (cp == '\'' || cp == '`') {
+        c.cls = CC_APOS;
+        c.ch = '"';
+    } else if (cp == '-') {
+        c.cls = CC_HYPHEN;
+        c.ch = '-';
+    } else if (cp == '$' || cp == '%') {
+        c.cls = CC_SYM;
+        c.ch = (uint8_t)cp;
+    } else {
+        c.ch = (uint8_t)cp;
     }
+    return c;
+}
+
+static struct cinfo classify_other(uint32_t cp)
+{
+    struct cinfo c = {CC_PUNCT, 0, 0, 0};
+
     if (cp == 0x2019 || cp == 0x02BC) { /* right single quote, modifier apostrophe */
         c.cls = CC_APOS;
         c.ch = '"';
@@ -169,6 +176,11 @@ static struct cinfo classify(uint32_t cp)
         break;
     }
     return c;
+}
+
+static inline struct cinfo classify(uint32_t cp)
+{
+    return cp < 0x80 ? classify_ascii(cp) : classify_other(cp);
 }
 
 /* --- tokens --------------------------------------------------------------------- */
@@ -343,6 +355,7 @@ wc_status st_tokenize(wc_story_profiler *p, const char *s, size_t len)
     wc_status st;
 
     p->ntok = 0;
+    p->wc_tok_ok = true;
     while (i < len) {
         struct cinfo c;
         n = read_cp(s, len, i, &cp);
@@ -480,23 +493,156 @@ size_t st_stem(wc_story_profiler *p, char *w, size_t len, char *out, size_t cap)
     return n == SIZE_MAX ? 0 : n;
 }
 
+/* --- the word cache ---------------------------------------------------------------- */
+
+/*
+ * Most of a profile's time went into folding and stemming words one at a
+ * time, though a text repeats its words and texts share most of theirs.
+ * So what the bytes of a word give (its case folding's length and
+ * whether it is a stopword; its term, stemmed; its key in the entity
+ * pass's lower-case set) is kept in a table of the profiler, keyed by the
+ * bytes and the language: the language code decides the stopword list,
+ * the stemmer and the English spelling fold, so the same bytes in
+ * another language are another slot. Open addressing; when half the
+ * slots or the pool are taken, the whole table is emptied (no eviction
+ * order to keep: a new text refills it with what it uses). It changes no
+ * output: every field is what the code it stands for computes.
+ */
+
+static void wcache_empty(wc_story_profiler *p)
+{
+    memset(p->wc_slot, 0, ST_WCACHE_SLOTS * sizeof(*p->wc_slot));
+    p->wc_used = 0;
+    p->wc_pool_len = 0;
+    p->wc_tok_ok = false;
+}
+
+struct st_cword *st_word_info(wc_story_profiler *p, const char *s, size_t len, bool *nomem)
+{
+    char w[ST_MAX_WORD * 4];
+    struct st_cword *cw;
+    uint64_t h;
+    size_t i, n, ncp;
+
+    *nomem = false;
+    if (len > ST_WCACHE_MAX_WORD)
+        return NULL;
+    if (!p->wc_slot) {
+        p->wc_slot = calloc(ST_WCACHE_SLOTS, sizeof(*p->wc_slot));
+        p->wc_pool = malloc(ST_WCACHE_POOL);
+        if (!p->wc_slot || !p->wc_pool) {
+            free(p->wc_slot);
+            free(p->wc_pool);
+            p->wc_slot = NULL;
+            p->wc_pool = NULL;
+            *nomem = true;
+            return NULL;
+        }
+    }
+    h = XXH3_64bits_withSeed(s, len, p->wc_lang);
+    h += !h; /* 0 marks a free slot */
+    for (i = h & (ST_WCACHE_SLOTS - 1);; i = (i + 1) & (ST_WCACHE_SLOTS - 1)) {
+        cw = &p->wc_slot[i];
+        if (!cw->hash)
+            break;
+        if (cw->hash == h && cw->raw_len == len && cw->lang == p->wc_lang &&
+            !memcmp(p->wc_pool + cw->raw, s, len))
+            return cw;
+    }
+    /* a new word: room for its bytes and its term, or start again */
+    if (p->wc_used >= ST_WCACHE_SLOTS / 2 ||
+        p->wc_pool_len + len + ST_MAX_WORD * 4 > ST_WCACHE_POOL) {
+        wcache_empty(p);
+        for (i = h & (ST_WCACHE_SLOTS - 1); p->wc_slot[i].hash; i = (i + 1) & (ST_WCACHE_SLOTS - 1))
+            ;
+        cw = &p->wc_slot[i];
+    }
+    p->wc_used++;
+    memcpy(p->wc_pool + p->wc_pool_len, s, len);
+    cw->hash = h;
+    cw->raw = (uint32_t)p->wc_pool_len;
+    cw->raw_len = (uint16_t)len;
+    cw->lang = p->wc_lang;
+    p->wc_pool_len += len;
+    n = st_fold(s, len, ST_FOLD_CASE, w, sizeof(w), &ncp);
+    if (n != SIZE_MAX) {
+        cw->flags = ST_CW_FOLDED;
+        cw->ncp = (uint16_t)WC_MIN(ncp, UINT16_MAX);
+        if (st_is_stopword(p, w, n))
+            cw->flags |= ST_CW_STOP;
+    }
+    return cw;
+}
+
+struct st_cword *st_tok_word(wc_story_profiler *p, const char *s, size_t i, bool *nomem)
+{
+    st_tok *t = &p->tok[i];
+    struct st_cword *cw;
+
+    *nomem = false;
+    if (t->cword && p->wc_tok_ok)
+        return &p->wc_slot[t->cword - 1];
+    cw = st_word_info(p, s + t->off, t->len, nomem);
+    if (cw)
+        t->cword = (uint32_t)(cw - p->wc_slot) + 1;
+    return cw;
+}
+
+size_t st_word_term(wc_story_profiler *p, struct st_cword *cw, const char **term, uint64_t *body)
+{
+    char w[ST_MAX_WORD * 4], *out = p->wc_pool + p->wc_pool_len;
+    bool keep = p->wc_pool_len + ST_MAX_WORD * 4 <= ST_WCACHE_POOL;
+    size_t n, tl;
+
+    assert(cw->flags & ST_CW_FOLDED);
+    if (cw->flags & ST_CW_STEMMED) {
+        *term = p->wc_pool + cw->term;
+        *body = cw->body;
+        return cw->term_len;
+    }
+    if (!keep)
+        out = p->wc_spare; /* the pool is full: stemmed for this time only */
+    n = st_fold(p->wc_pool + cw->raw, cw->raw_len, ST_FOLD_CASE, w, sizeof(w), NULL);
+    tl = st_stem(p, w, n, out, ST_MAX_WORD * 4);
+    if (tl == SIZE_MAX)
+        return SIZE_MAX;
+    *term = out;
+    *body = tl ? wc_story_term(WC_STORY_TAG_BODY, out, tl) : 0;
+    if (keep) {
+        cw->term = (uint32_t)p->wc_pool_len;
+        cw->term_len = (uint16_t)tl;
+        cw->body = *body;
+        cw->flags |= ST_CW_STEMMED;
+        p->wc_pool_len += tl;
+    }
+    return tl;
+}
+
 wc_status st_words(wc_story_profiler *p, const char *s, enum wc_story_tag tag, unsigned mincp)
 {
-    char w[ST_MAX_WORD * 4], term[ST_MAX_WORD * 4];
-    size_t i, n, ncp, tl;
+    const char *term;
+    uint64_t body;
+    size_t i, tl;
+    bool nomem;
     wc_status st;
 
     for (i = 0; i < p->ntok; i++) {
         const st_tok *t = &p->tok[i];
+        struct st_cword *cw;
         if (t->type != ST_WORD || (t->flags & ST_DOTTED) || t->ncp < mincp || t->len > ST_MAX_WORD)
             continue;
-        n = st_fold(s + t->off, t->len, ST_FOLD_CASE, w, sizeof(w), &ncp);
-        if (n == SIZE_MAX || ncp < mincp || st_is_stopword(p, w, n))
+        if (!(cw = st_tok_word(p, s, i, &nomem)))
+            return WC_ERR_NOMEM; /* a word of ST_MAX_WORD bytes fits the cache */
+        if (!(cw->flags & ST_CW_FOLDED) || cw->ncp < mincp || (cw->flags & ST_CW_STOP))
             continue;
-        tl = st_stem(p, w, n, term, sizeof(term));
+        tl = st_word_term(p, cw, &term, &body);
         if (tl == SIZE_MAX)
             return WC_ERR_NOMEM;
-        if (tl && (st = st_emit(p, tag, term, tl, (uint32_t)i)))
+        if (!tl)
+            continue;
+        st = tag == WC_STORY_TAG_BODY ? st_emit_hashed(p, tag, term, tl, body, (uint32_t)i)
+                                      : st_emit(p, tag, term, tl, (uint32_t)i);
+        if (st)
             return st;
     }
     return WC_OK;
