@@ -697,9 +697,14 @@ static double sx_cosine(const wc_story_index *idx, int k, const wc_story_vec *q,
 void sx_features(wc_story_index *idx, const wc_story_profile *pr, const double *qnorm,
                  struct sx_story *st, int64_t t, double *f)
 {
+    bool all = idx->opts.on_trace != NULL; /* a trace shows every feature, for fitting */
+
     sx_story_norms(idx, st);
-    for (int k = 0; k < WC_STORY_KINDS; k++)
-        f[k] = sx_cosine(idx, k, &pr->vec[k], qnorm[k], st);
+    for (int k = 0; k < WC_STORY_KINDS; k++) {
+        bool used = idx->w.pair[k] != 0 ||
+                    ((k == WC_SF_ENTITY || k == WC_SF_BODY) && idx->w.pair[WC_SF_ENTBODY] != 0);
+        f[k] = all || used ? sx_cosine(idx, k, &pr->vec[k], qnorm[k], st) : 0;
+    }
     if (t != INT64_MIN && st->last != INT64_MIN) {
         f[WC_SF_TIME] = exp(-(double)sx_gap_of(t, st->first, st->last) / SX_TIME_SCALE);
         f[WC_SF_DATED] = 1;

@@ -33,7 +33,8 @@ static double story_pair(wc_story_index *idx, const wc_story_profile *qa, const 
     return sx_pair_score(&idx->w, f);
 }
 
-static wc_status repair_round(wc_story_index *idx, uint64_t *merged)
+/* One round: the stories changed at or after clock `from` query their candidates. */
+static wc_status repair_round(wc_story_index *idx, uint64_t from, uint64_t *merged)
 {
     struct key keys[SX_MAX_KEYS];
     double qnorm[WC_STORY_KINDS];
@@ -45,8 +46,8 @@ static wc_status repair_round(wc_story_index *idx, uint64_t *merged)
         size_t ncand = 0, nkeys;
         double best = idx->w.merge_bias;
         uint32_t pick = SX_NONE;
-        if (!sa->open || sa->fwd != SX_NONE || sa->touched < idx->repair_clock)
-            continue; /* closed, gone, or unchanged since the last repair */
+        if (!sa->open || sa->fwd != SX_NONE || sa->touched < from)
+            continue; /* closed, gone, or unchanged since the last repair (round) */
         memset(&q, 0, sizeof(q));
         q.date = sa->first == INT64_MIN ? INT64_MIN : sa->first + (sa->last - sa->first) / 2;
         for (int k = 0; k < WC_STORY_KINDS; k++) {
@@ -90,15 +91,19 @@ static wc_status repair_round(wc_story_index *idx, uint64_t *merged)
 
 wc_status wc_story_repair(wc_story_index *idx, uint64_t *merged, wc_error *err)
 {
-    uint64_t since = idx->clock;
+    uint64_t since = idx->clock, from = idx->repair_clock;
 
+    /* Later rounds query only the stories the round before merged: a story nothing merged
+       into has the same candidates and scores as before, except against the merged ones,
+       and those query it themselves. */
     *merged = 0;
     for (int round = 0; round < 4; round++) {
-        uint64_t before = *merged;
-        if (repair_round(idx, merged))
+        uint64_t before = *merged, start = idx->clock + 1;
+        if (repair_round(idx, from, merged))
             return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
         if (*merged == before)
             break;
+        from = start;
     }
     idx->repair_clock = since;
     return WC_OK;
