@@ -46,7 +46,7 @@
 
 #define WC_STORY_DEFAULT_WINDOW ((int64_t)7 * 86400)
 #define WC_STORY_MAX_CANDIDATES 8 /* stories scored per cluster */
-#define WC_STORY_MAX_UNDATED 4096  /* undated stories kept open */
+#define WC_STORY_MAX_UNDATED 4096 /* undated stories kept open */
 
 /* The features of one (cluster, story) pair, and of one decision. */
 enum wc_story_feature {

@@ -715,15 +715,6 @@ void sx_features(wc_story_index *idx, const wc_story_profile *pr, const double *
     f[WC_SF_ENTBODY] = f[WC_SF_ENTITY] * f[WC_SF_BODY];
 }
 
-double sx_pair_score(const wc_story_weights *w, const double *f)
-{
-    double s = w->pair_bias;
-
-    for (int i = 0; i < WC_SF_COUNT; i++)
-        s += w->pair[i] * f[i];
-    return s;
-}
-
 static double sx_decide_score(const wc_story_weights *w, const double *x)
 {
     double s = w->decide_bias;

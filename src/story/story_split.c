@@ -14,6 +14,15 @@
 
 /* --- repair: stories that arrival order split ---------------------------------------- */
 
+double sx_pair_score(const wc_story_weights *w, const double *f)
+{
+    double s = w->pair_bias;
+
+    for (int i = 0; i < WC_SF_COUNT; i++)
+        s += w->pair[i] * f[i];
+    return s;
+}
+
 double sx_content_score(const wc_story_weights *w, const double *f)
 {
     return sx_pair_score(w, f) - w->pair[WC_SF_TIME] * f[WC_SF_TIME] -
