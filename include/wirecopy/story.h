@@ -165,6 +165,9 @@ wc_status wc_story_merge_clusters(wc_story_index *idx, int64_t from, int64_t int
 wc_status wc_story_load_story(wc_story_index *idx, const wc_story_row_info *row, wc_error *err);
 wc_status wc_story_load_cluster(wc_story_index *idx, int64_t cluster_id, int64_t story_id,
                                 int64_t size, const wc_story_profile *pr, wc_error *err);
+/* The loading is done: what was stored was repaired when stored, so the next repair
+   (wc_story_repair) queries only the stories that change from here on. */
+void wc_story_loaded(wc_story_index *idx);
 /* Count a profile's terms in the document frequencies (start-up, before placing). */
 void wc_story_count_df(wc_story_index *idx, const wc_story_profile *pr);
 /* Every cluster was counted in advance (a rebuild): placing counts no more. */

@@ -1107,6 +1107,11 @@ wc_status wc_story_load_cluster(wc_story_index *idx, int64_t cluster_id, int64_t
     return WC_OK;
 }
 
+void wc_story_loaded(wc_story_index *idx)
+{
+    idx->repair_clock = idx->clock + 1;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;

@@ -75,6 +75,8 @@ wc_status story_store_load(wc_store *s, wc_story_index *idx, uint64_t *unplaced,
     st = wc_store_each_story(s, load_story, &lc, err);
     if (!st)
         st = wc_store_each_story_cluster(s, load_cluster, &lc, err);
+    if (!st)
+        wc_story_loaded(idx);
     wc_story_profile_release(&lc.pr);
     *unplaced = lc.unplaced;
     return st;
