@@ -58,6 +58,7 @@ enum wc_story_feature {
     WC_SF_TIME,    /* exp(-gap / 3 days), 0 when undated */
     WC_SF_DATED,   /* 1 when both sides are dated */
     WC_SF_ENTBODY, /* entity cosine * body cosine: agreement of the two strongest */
+    WC_SF_YEARS,   /* 1 when both sides name years: then years that differ tell against */
     WC_SF_COUNT
 };
 

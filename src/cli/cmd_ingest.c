@@ -241,7 +241,7 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
             break;
         case 'G':
             if (!parse_weights(optarg, &weights))
-                return cli_usage_error(self, "--story-weights needs 17 numbers");
+                return cli_usage_error(self, "--story-weights needs 18 numbers");
             opts.story_weights = &weights;
             break;
         default:

@@ -713,6 +713,7 @@ void sx_features(wc_story_index *idx, const wc_story_profile *pr, const double *
         f[WC_SF_DATED] = 0;
     }
     f[WC_SF_ENTBODY] = f[WC_SF_ENTITY] * f[WC_SF_BODY];
+    f[WC_SF_YEARS] = pr->vec[WC_STORY_YEAR].n && st->cen[WC_STORY_YEAR].n ? 1 : 0;
 }
 
 static double sx_decide_score(const wc_story_weights *w, const double *x)
@@ -722,11 +723,6 @@ static double sx_decide_score(const wc_story_weights *w, const double *x)
     for (int i = 0; i < WC_SD_COUNT; i++)
         s += w->decide[i] * x[i];
     return s;
-}
-
-double sx_sigmoid(double x)
-{
-    return 1.0 / (1.0 + exp(-x));
 }
 
 /* --- sweeping ------------------------------------------------------------------------------ */

@@ -23,6 +23,11 @@ double sx_pair_score(const wc_story_weights *w, const double *f)
     return s;
 }
 
+double sx_sigmoid(double x)
+{
+    return 1.0 / (1.0 + exp(-x));
+}
+
 double sx_content_score(const wc_story_weights *w, const double *f)
 {
     return sx_pair_score(w, f) - w->pair[WC_SF_TIME] * f[WC_SF_TIME] -
@@ -195,6 +200,7 @@ static double set_score(const wc_story_weights *w, const struct sx_vec *a, const
     for (int k = 0; k < WC_STORY_KINDS; k++)
         f[k] = vcos(&a[k], an[k], &b[k], bn[k]);
     f[WC_SF_ENTBODY] = f[WC_SF_ENTITY] * f[WC_SF_BODY];
+    f[WC_SF_YEARS] = a[WC_STORY_YEAR].n && b[WC_STORY_YEAR].n ? 1 : 0;
     return sx_pair_score(w, f);
 }
 

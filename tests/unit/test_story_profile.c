@@ -478,6 +478,36 @@ static void test_numbers_bare_years_and_separators(void **state)
     refuse(f, WC_STORY_TAG_NUMBER, "12345678901234567890123456789");
 }
 
+/* A year in the lead (the title's among it) is the event's; one further down is background and
+   is dropped, as a year, and not kept as a number either. */
+static void test_years_of_the_lead(void **state)
+{
+    struct fx *f = *state;
+    char text[4096];
+    size_t n = 0;
+
+    n += (size_t)snprintf(text + n, sizeof(text) - n,
+                          "The ferry strike of 2013, the longest, closed the harbour.");
+    for (int i = 0; i < 12; i++) /* 120 more words: the lead ends among them */
+        n += (size_t)snprintf(text + n, sizeof(text) - n,
+                              " Crews and managers talked again about wages and rosters today.");
+    n += (size_t)snprintf(text + n, sizeof(text) - n,
+                          " The company was founded in 1987 and sold in 1999 to investors.");
+    assert_true(n < sizeof(text));
+    run(f, "Ferry crews walk out again, as in 2009", text, "en");
+    want(f, WC_STORY_TAG_YEAR, "2013");
+    want(f, WC_STORY_TAG_YEAR, "2009");
+    refuse(f, WC_STORY_TAG_YEAR, "1987");
+    refuse(f, WC_STORY_TAG_YEAR, "1999");
+    refuse(f, WC_STORY_TAG_NUMBER, "1987");
+    refuse(f, WC_STORY_TAG_NUMBER, "1999");
+    assert_int_equal(count_tag(&f->seen, "YEAR"), 2);
+    /* the same background sentence at the top is the lead */
+    run(f, NULL, "The company was founded in 1987 and sold in 1999 to investors.", "en");
+    want(f, WC_STORY_TAG_YEAR, "1987");
+    want(f, WC_STORY_TAG_YEAR, "1999");
+}
+
 static void test_number_text(void **state)
 {
     char out[64];
@@ -959,6 +989,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_entity_german_french, setup, teardown),
         cmocka_unit_test_setup_teardown(test_numbers_units, setup, teardown),
         cmocka_unit_test_setup_teardown(test_numbers_bare_years_and_separators, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_years_of_the_lead, setup, teardown),
         cmocka_unit_test(test_number_text),
         cmocka_unit_test_setup_teardown(test_numbers_german, setup, teardown),
         cmocka_unit_test(test_dates_stripped),
