@@ -95,6 +95,15 @@ static void fill_row(sqlite3_stmt *q, wc_cluster_row *row)
     row->story_similarity = sqlite3_column_double(q, 7);
 }
 
+void store_col_cluster_info(sqlite3_stmt *q, wc_cluster_info *row)
+{
+    row->id = sqlite3_column_int64(q, 0);
+    row->original_id = sqlite3_column_int64(q, 1);
+    row->size = sqlite3_column_int64(q, 2);
+    row->first_seen = store_col_time(q, 3);
+    row->last_seen = store_col_time(q, 4);
+}
+
 /* --- the writer's side ------------------------------------------------------- */
 
 wc_status wc_store_put_cluster(wc_store *s, const wc_cluster_info *row, wc_error *err)
@@ -138,11 +147,7 @@ wc_status wc_store_each_cluster(wc_store *s, wc_store_cluster_fn fn, void *ctx, 
     if ((st = store_walk_begin(&w, s, sql, "reading clusters", err)))
         return st;
     while (!st && store_walk_row(&w)) {
-        row.id = sqlite3_column_int64(w.q, 0);
-        row.original_id = sqlite3_column_int64(w.q, 1);
-        row.size = sqlite3_column_int64(w.q, 2);
-        row.first_seen = store_col_time(w.q, 3);
-        row.last_seen = store_col_time(w.q, 4);
+        store_col_cluster_info(w.q, &row);
         st = fn(ctx, &row);
     }
     return store_walk_end(&w, st, err);

@@ -84,6 +84,11 @@ const char *store_col_text(sqlite3_stmt *q, int i);
  */
 wc_status store_cluster_query(wc_store *s, const char *where, const char *order, int64_t arg,
                               int64_t limit, bool with_sites, wc_cluster_iter **out, wc_error *err);
+/*
+ * A wc_cluster_info from columns 0 to 4 of q: id, rep_id, size, first_seen,
+ * last_seen (store_clusters.c; wc_store_each_cluster, _each_story_cluster).
+ */
+void store_col_cluster_info(sqlite3_stmt *q, wc_cluster_info *row);
 
 /* --- row readers (store_rows.c) ------------------------------------------- */
 

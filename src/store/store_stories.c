@@ -195,11 +195,7 @@ wc_status wc_store_each_story_cluster(wc_store *s, wc_store_story_cluster_fn fn,
         const void *blob = sqlite3_column_blob(q, 7);
         size_t len = blob ? (size_t)sqlite3_column_bytes(q, 7) : 0;
 
-        row.id = sqlite3_column_int64(q, 0);
-        row.original_id = sqlite3_column_int64(q, 1);
-        row.size = sqlite3_column_int64(q, 2);
-        row.first_seen = store_col_time(q, 3);
-        row.last_seen = store_col_time(q, 4);
+        store_col_cluster_info(q, &row);
         /* NULL reads as 0: a cluster not placed in a story */
         st = fn(ctx, &row, sqlite3_column_int64(q, 5), sqlite3_column_double(q, 6), blob, len);
     }
