@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "fmt.h"
 #include "fpopt.h"
+#include "writeopt.h"
 
 const char help_ingest[] =
     "usage: wirecopy ingest [options] PATH...\n"
@@ -175,9 +176,7 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const struct option longopts[] = {{"threads", required_argument, NULL, 'j'},
                                              {"batch", required_argument, NULL, 'B'},
-                                             {"threshold", required_argument, NULL, 'T'},
-                                             {"shingle", required_argument, NULL, 'S'},
-                                             {"perms", required_argument, NULL, 'P'},
+                                             FPOPT_LONGOPTS,
                                              {"lock-wait", required_argument, NULL, 'L'},
                                              {"no-stories", no_argument, NULL, 'N'},
                                              {"story-window", required_argument, NULL, 'W'},
@@ -188,29 +187,25 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
     const struct cli_cmd *self = cli_find("ingest");
     wc_ingest_opts opts;
     wc_fp_params params;
-    struct fpopt fo = {0};
+    struct writeopt wo = WRITEOPT_INIT;
     struct ingest_ui ui;
     wc_store *store = NULL;
     wc_ingest_stats stats;
     wc_error err = WC_ERROR_INIT;
     wc_status st, st2;
-    uint64_t v, lock_wait = 10000;
+    uint64_t v;
     wc_story_weights weights;
     const char *trace_path = NULL;
-    double start, days;
+    double start;
     int c, r, rc;
 
     memset(&opts, 0, sizeof(opts));
     memset(&ui, 0, sizeof(ui));
     optind = 1;
     while ((c = getopt_long(argc, argv, "j:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-        if ((r = cli_common_opt(self, ctx, c)) > 0)
+        if ((r = writeopt_take(self, ctx, &wo, c, optarg)) > 0)
             return r;
         if (r == 0)
-            continue;
-        if ((r = fpopt_take(self, &fo, c, optarg)) > 1)
-            return r;
-        if (r == 1)
             continue;
         switch (c) {
         case 'j':
@@ -223,18 +218,8 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
                 return cli_usage_error(self, "--batch needs a number from 1 to 1000000");
             opts.batch = (size_t)v;
             break;
-        case 'L':
-            if (!cli_parse_uint(optarg, 86400000, &v))
-                return cli_usage_error(self, "--lock-wait needs milliseconds");
-            lock_wait = v;
-            break;
         case 'N':
             opts.no_stories = true;
-            break;
-        case 'W':
-            if (!cli_parse_double(optarg, 0.01, 3650, &days))
-                return cli_usage_error(self, "--story-window needs days from 0.01 to 3650");
-            opts.story_window = (int64_t)(days * 86400);
             break;
         case 'R':
             trace_path = optarg;
@@ -252,6 +237,7 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
         return cli_usage_error(self, "nothing to ingest: give one or more paths");
 
     cli_signals_install();
+    opts.story_window = wo.story_window;
     ui.ctx = ctx;
     cli_progress_start(&ui.prog, ctx);
     opts.params = NULL;
@@ -273,15 +259,15 @@ int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)
     }
     start = wc_time_mono();
 
-    if ((st = wc_store_open(ctx->db_path, WC_STORE_WRITER, (int)lock_wait, &store, &err))) {
+    if ((st = wc_store_open(ctx->db_path, WC_STORE_WRITER, (int)wo.lock_wait, &store, &err))) {
         cli_report(&err, st);
         if (ui.trace)
             fclose(ui.trace);
         return WC_EXIT_FATAL;
     }
-    if (fpopt_any(&fo)) {
+    if (fpopt_any(&wo.fp)) {
         /* an option left out keeps the database's value, not the default */
-        if ((rc = fpopt_resolve(self, &fo, store, &params))) {
+        if ((rc = fpopt_resolve(self, &wo.fp, store, &params))) {
             wc_store_close(store);
             return rc;
         }

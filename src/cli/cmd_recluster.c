@@ -14,6 +14,7 @@
 #include "wirecopy/story.h"
 #include "cli.h"
 #include "fpopt.h"
+#include "writeopt.h"
 
 static void story_progress(void *p, uint64_t done, uint64_t total)
 {
@@ -44,9 +45,7 @@ const char help_recluster[] =
 
 int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
 {
-    static const struct option longopts[] = {{"threshold", required_argument, NULL, 'T'},
-                                             {"shingle", required_argument, NULL, 'S'},
-                                             {"perms", required_argument, NULL, 'P'},
+    static const struct option longopts[] = {FPOPT_LONGOPTS,
                                              {"lock-wait", required_argument, NULL, 'L'},
                                              {"stories", no_argument, NULL, 'Y'},
                                              {"story-window", required_argument, NULL, 'W'},
@@ -54,18 +53,17 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
                                              {NULL, 0, NULL, 0}};
     const struct cli_cmd *self = cli_find("recluster");
     wc_fp_params params;
-    struct fpopt fo = {0};
+    struct writeopt wo = WRITEOPT_INIT;
     wc_store *store = NULL;
     wc_recluster_stats rs;
     wc_error err = WC_ERROR_INIT;
     wc_status st;
     char *stored = NULL;
-    uint64_t v, lock_wait = 10000;
     wc_story_build_opts bo;
     wc_story_build_stats ss;
     struct cli_progress prog;
     bool stories_only = false;
-    double start, days;
+    double start;
     int c, r;
 
     memset(&bo, 0, sizeof(bo));
@@ -73,27 +71,13 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
 
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-        if ((r = cli_common_opt(self, ctx, c)) > 0)
+        if ((r = writeopt_take(self, ctx, &wo, c, optarg)) > 0)
             return r;
         if (r == 0)
             continue;
-        if ((r = fpopt_take(self, &fo, c, optarg)) > 1)
-            return r;
-        if (r == 1)
-            continue;
         switch (c) {
-        case 'L':
-            if (!cli_parse_uint(optarg, 86400000, &v))
-                return cli_usage_error(self, "--lock-wait needs milliseconds");
-            lock_wait = v;
-            break;
         case 'Y':
             stories_only = true;
-            break;
-        case 'W':
-            if (!cli_parse_double(optarg, 0.01, 3650, &days))
-                return cli_usage_error(self, "--story-window needs days from 0.01 to 3650");
-            bo.window = (int64_t)(days * 86400);
             break;
         default:
             return cli_usage_error(self, "unexpected option");
@@ -101,24 +85,25 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (optind < argc)
         return cli_usage_error(self, "unexpected argument '%s'", argv[optind]);
+    bo.window = wo.story_window;
     cli_signals_install();
     start = wc_time_mono();
-    if ((st = wc_store_open(ctx->db_path, WC_STORE_WRITER, (int)lock_wait, &store, &err))) {
+    if ((st = wc_store_open(ctx->db_path, WC_STORE_WRITER, (int)wo.lock_wait, &store, &err))) {
         cli_report(&err, st);
         return WC_EXIT_FATAL;
     }
-    if (fpopt_any(&fo) && (r = fpopt_resolve(self, &fo, store, &params))) {
+    if (fpopt_any(&wo.fp) && (r = fpopt_resolve(self, &wo.fp, store, &params))) {
         wc_store_close(store);
         return r;
     }
-    if (stories_only && fpopt_any(&fo)) {
+    if (stories_only && fpopt_any(&wo.fp)) {
         wc_store_close(store);
         return cli_usage_error(self, "--stories rebuilds stories only: no fingerprint settings");
     }
     memset(&rs, 0, sizeof(rs));
     st = stories_only
              ? WC_OK
-             : wc_recluster(store, fpopt_any(&fo) ? &params : NULL, &cli_interrupted, &rs, &err);
+             : wc_recluster(store, fpopt_any(&wo.fp) ? &params : NULL, &cli_interrupted, &rs, &err);
     if (!st) {
         bo.stop = &cli_interrupted;
         bo.on_progress = story_progress;

@@ -7,7 +7,9 @@
 #ifndef WC_CLI_FPOPT_H
 #define WC_CLI_FPOPT_H
 
+#include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "wirecopy/fingerprint.h"
 #include "wirecopy/store.h"
@@ -24,6 +26,13 @@ static inline bool fpopt_any(const struct fpopt *o)
 {
     return o->set_t || o->set_s || o->set_p;
 }
+
+/* The long options fpopt_take takes, to put in a command's table. */
+/* clang-format off */
+#define FPOPT_LONGOPTS \
+    {"threshold", required_argument, NULL, 'T'}, {"shingle", required_argument, NULL, 'S'}, \
+    {"perms", required_argument, NULL, 'P'}
+/* clang-format on */
 
 /*
  * Take option c ('T', 'S' or 'P') with its argument. Returns 1 when taken,

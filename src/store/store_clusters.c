@@ -26,6 +26,7 @@
 #include "store_internal.h"
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +41,6 @@ _Static_assert(WC_MATCH_EXACT == 1 && WC_MATCH_NEAR == 2, "MATCH_*_SQL name wc_m
 
 /* Sites listed per cluster in `clusters` before "...". */
 #define STORE_MAX_SITES 6
-/* Bytes a listed cluster's title, lead or site list may take (store.h says why). */
-#define STORE_ROW_TEXT_CAP WC_STORE_ROW_TEXT_MAX
 
 /*
  * The columns a wc_cluster_row is read from (fill_row), over clusters c and
@@ -96,6 +95,15 @@ static void fill_row(sqlite3_stmt *q, wc_cluster_row *row)
     row->story_similarity = sqlite3_column_double(q, 7);
 }
 
+void store_col_cluster_info(sqlite3_stmt *q, wc_cluster_info *row)
+{
+    row->id = sqlite3_column_int64(q, 0);
+    row->original_id = sqlite3_column_int64(q, 1);
+    row->size = sqlite3_column_int64(q, 2);
+    row->first_seen = store_col_time(q, 3);
+    row->last_seen = store_col_time(q, 4);
+}
+
 /* --- the writer's side ------------------------------------------------------- */
 
 wc_status wc_store_put_cluster(wc_store *s, const wc_cluster_info *row, wc_error *err)
@@ -131,28 +139,18 @@ wc_status wc_store_merge_clusters(wc_store *s, int64_t from, int64_t into, wc_er
 
 wc_status wc_store_each_cluster(wc_store *s, wc_store_cluster_fn fn, void *ctx, wc_error *err)
 {
-    sqlite3_stmt *q;
+    static const char sql[] = "SELECT id, rep_id, size, first_seen, last_seen FROM clusters";
+    struct store_walk w;
     wc_cluster_info row;
-    wc_status st = WC_OK;
-    int rc;
+    wc_status st;
 
-    rc = sqlite3_prepare_v2(s->db, "SELECT id, rep_id, size, first_seen, last_seen FROM clusters",
-                            -1, &q, NULL);
-    if (rc != SQLITE_OK)
-        return store_db_error(s, rc, err, "reading clusters");
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        row.id = sqlite3_column_int64(q, 0);
-        row.original_id = sqlite3_column_int64(q, 1);
-        row.size = sqlite3_column_int64(q, 2);
-        row.first_seen = store_col_time(q, 3);
-        row.last_seen = store_col_time(q, 4);
-        if ((st = fn(ctx, &row)))
-            break;
+    if ((st = store_walk_begin(&w, s, sql, "reading clusters", err)))
+        return st;
+    while (!st && store_walk_row(&w)) {
+        store_col_cluster_info(w.q, &row);
+        st = fn(ctx, &row);
     }
-    if (!st && rc != SQLITE_DONE)
-        st = store_db_error(s, rc, err, "reading clusters");
-    sqlite3_finalize(q);
-    return st;
+    return store_walk_end(&w, st, err);
 }
 
 wc_status wc_store_clear_clusters(wc_store *s, wc_error *err)
@@ -192,42 +190,33 @@ static wc_status cluster_sites(wc_store *s, int64_t id, wc_buf *out, wc_error *e
 }
 
 struct wc_cluster_iter {
-    wc_store *s;
-    sqlite3_stmt *q;
-    bool with_sites;
-    wc_buf title, sites, lead;
+    struct store_listing l;
 };
+
+static const struct store_listing_kind cluster_listing = {"cluster", "listing clusters",
+                                                          CLUSTER_COL_TITLE, CLUSTER_COL_LEAD};
 
 wc_status store_cluster_query(wc_store *s, const char *where, const char *order, int64_t arg,
                               int64_t limit, bool with_sites, wc_cluster_iter **out, wc_error *err)
 {
     wc_cluster_iter *it;
     char sql[640];
-    int rc;
+    wc_status st;
 
     *out = NULL;
     it = calloc(1, sizeof(*it));
     if (!it)
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-    wc_buf_init(&it->title, STORE_ROW_TEXT_CAP);
-    wc_buf_init(&it->sites, STORE_ROW_TEXT_CAP);
-    wc_buf_init(&it->lead, STORE_ROW_TEXT_CAP);
     snprintf(sql, sizeof(sql),
              "SELECT " CLUSTER_COLUMNS ", %s FROM clusters c "
              "LEFT JOIN documents d ON d.id = c.rep_id WHERE %s ORDER BY %s%s",
              /* the start of an untitled original's text, for people; exports need none */
              with_sites ? "CASE WHEN d.title IS NULL THEN substr(d.text, 1, 100) END" : "NULL",
              where, order, limit > 0 ? " LIMIT ?2" : "");
-    rc = sqlite3_prepare_v2(s->db, sql, -1, &it->q, NULL);
-    if (rc != SQLITE_OK) {
+    if ((st = store_listing_open(&it->l, &cluster_listing, s, sql, arg, limit, with_sites, err))) {
         wc_cluster_iter_free(it);
-        return store_db_error(s, rc, err, "listing clusters");
+        return st;
     }
-    sqlite3_bind_int64(it->q, 1, arg);
-    if (limit > 0)
-        sqlite3_bind_int64(it->q, 2, limit);
-    it->s = s;
-    it->with_sites = with_sites;
     *out = it;
     return WC_OK;
 }
@@ -247,30 +236,18 @@ wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order
 
 wc_status wc_cluster_iter_next(wc_cluster_iter *it, wc_cluster_row *row, wc_error *err)
 {
-    int rc = sqlite3_step(it->q);
-    const char *title, *lead;
+    struct store_listing *l = &it->l;
     wc_status st;
 
-    if (rc == SQLITE_DONE)
-        return WC_DONE;
-    if (rc != SQLITE_ROW)
-        return store_db_error(it->s, rc, err, "listing clusters");
-    title = store_col_text(it->q, CLUSTER_COL_TITLE);
-    lead = store_col_text(it->q, CLUSTER_COL_LEAD);
-    fill_row(it->q, row);
-    wc_buf_reset(&it->title);
-    wc_buf_reset(&it->lead);
-    if ((title && (st = wc_buf_addstr(&it->title, title))) ||
-        (lead && (st = wc_buf_addstr(&it->lead, lead))))
-        return wc_error_set(err, st, "the title of cluster %lld in '%s' is over %zu bytes",
-                            (long long)row->id, it->s->path, STORE_ROW_TEXT_CAP);
-    row->title = title ? it->title.buf : NULL;
-    row->lead = lead ? it->lead.buf : NULL;
-    wc_buf_reset(&it->sites);
-    if (it->with_sites) {
-        if ((st = cluster_sites(it->s, row->id, &it->sites, err)))
+    if ((st = store_listing_step(l, err)))
+        return st;
+    fill_row(l->q, row);
+    if ((st = store_listing_text(l, row->id, &row->title, &row->lead, err)))
+        return st;
+    if (l->with_sites) {
+        if ((st = cluster_sites(l->s, row->id, &l->sites, err)))
             return st;
-        row->sites = it->sites.buf;
+        row->sites = l->sites.buf;
     }
     return WC_OK;
 }
@@ -279,10 +256,7 @@ void wc_cluster_iter_free(wc_cluster_iter *it)
 {
     if (!it)
         return;
-    sqlite3_finalize(it->q);
-    wc_buf_release(&it->title);
-    wc_buf_release(&it->sites);
-    wc_buf_release(&it->lead);
+    store_listing_release(&it->l);
     free(it);
 }
 
@@ -290,37 +264,22 @@ wc_status wc_store_cluster_get(wc_store *s, int64_t id, wc_cluster_row *row, wc_
                                wc_error *err)
 {
     sqlite3_stmt *q = stmt(s, ST_CLUSTER_GET, err);
-    size_t title_at = 0, sites_at;
-    bool has_title;
+    ptrdiff_t title;
+    size_t sites_at;
     wc_status st;
-    int rc;
 
     if (!q)
         return err ? err->code : WC_ERR_DB;
-    sqlite3_bind_int64(q, 1, id);
-    rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        store_done(q);
-        if (rc == SQLITE_DONE)
-            return wc_error_set(err, WC_ERR_NOTFOUND, "no cluster %lld in '%s'", (long long)id,
-                                s->path);
-        return store_db_error(s, rc, err, "reading a cluster");
-    }
+    if ((st = store_get_row(s, q, "cluster", id, "reading a cluster", err)))
+        return st;
     fill_row(q, row);
-    wc_buf_reset(strings);
-    has_title = store_col_text(q, CLUSTER_COL_TITLE) != NULL;
-    st = has_title ? wc_buf_add(strings, store_col_text(q, CLUSTER_COL_TITLE),
-                                (size_t)sqlite3_column_bytes(q, CLUSTER_COL_TITLE) + 1)
-                   : WC_OK;
-    store_done(q);
-    if (st)
-        return wc_error_set(err, st, "the title of cluster %lld in '%s' does not fit",
-                            (long long)id, s->path);
+    if ((st = store_get_title(s, q, CLUSTER_COL_TITLE, "cluster", id, strings, &title, err)))
+        return st;
     sites_at = strings->len;
     if ((st = cluster_sites(s, id, strings, err)))
         return st;
     /* strings may have moved while growing: point into it only now */
-    row->title = has_title ? strings->buf + title_at : NULL;
+    row->title = title >= 0 ? strings->buf + title : NULL;
     row->sites = strings->buf + sites_at;
     return WC_OK;
 }

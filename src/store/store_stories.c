@@ -43,8 +43,6 @@
 
 /* Sites listed per story in a listing before "...", as for a cluster. */
 #define STORE_STORY_MAX_SITES 6
-/* Bytes a listed story's title, lead or site list may take (store.h's cap). */
-#define STORE_STORY_TEXT_CAP WC_STORE_ROW_TEXT_MAX
 
 /* A story's clusters in time order: first seen, the undated last, then id. */
 #define STORY_CLUSTER_ORDER_SQL "c.first_seen IS NULL, c.first_seen, c.id"
@@ -54,6 +52,8 @@
     " LIMIT 1)"
 /* The columns a wc_story_row is read from, over stories s and the earliest original e. */
 #define STORY_COLUMNS "s.id, s.size, s.clusters, s.first_seen, s.last_seen, e.title"
+#define STORY_COL_TITLE 5
+#define STORY_COL_LEAD 6
 #define STORY_FROM_SQL "FROM stories s LEFT JOIN documents e ON e.id = " EARLIEST_ORIGINAL_SQL
 
 enum story_stmt {
@@ -181,48 +181,25 @@ wc_status wc_store_clear_stories(wc_store *s, wc_error *err)
 wc_status wc_store_each_story_cluster(wc_store *s, wc_store_story_cluster_fn fn, void *ctx,
                                       wc_error *err)
 {
-    sqlite3_stmt *q;
+    static const char sql[] = "SELECT c.id, c.rep_id, c.size, c.first_seen, c.last_seen, "
+                              "c.story_id, c.story_similarity, p.profile FROM clusters c "
+                              "LEFT JOIN story_profiles p ON p.doc_id = c.id ORDER BY c.id";
+    struct store_walk w;
     wc_cluster_info row;
-    wc_status st = WC_OK;
-    int rc;
+    wc_status st;
 
-    rc = sqlite3_prepare_v2(s->db,
-                            "SELECT c.id, c.rep_id, c.size, c.first_seen, c.last_seen, c.story_id, "
-                            "c.story_similarity, p.profile FROM clusters c "
-                            "LEFT JOIN story_profiles p ON p.doc_id = c.id ORDER BY c.id",
-                            -1, &q, NULL);
-    if (rc != SQLITE_OK)
-        return store_db_error(s, rc, err, "reading clusters and their stories");
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    if ((st = store_walk_begin(&w, s, sql, "reading clusters and their stories", err)))
+        return st;
+    while (!st && store_walk_row(&w)) {
+        sqlite3_stmt *q = w.q;
         const void *blob = sqlite3_column_blob(q, 7);
         size_t len = blob ? (size_t)sqlite3_column_bytes(q, 7) : 0;
 
-        row.id = sqlite3_column_int64(q, 0);
-        row.original_id = sqlite3_column_int64(q, 1);
-        row.size = sqlite3_column_int64(q, 2);
-        row.first_seen = store_col_time(q, 3);
-        row.last_seen = store_col_time(q, 4);
+        store_col_cluster_info(q, &row);
         /* NULL reads as 0: a cluster not placed in a story */
-        if ((st =
-                 fn(ctx, &row, sqlite3_column_int64(q, 5), sqlite3_column_double(q, 6), blob, len)))
-            break;
+        st = fn(ctx, &row, sqlite3_column_int64(q, 5), sqlite3_column_double(q, 6), blob, len);
     }
-    if (!st && rc != SQLITE_DONE)
-        st = store_db_error(s, rc, err, "reading clusters and their stories");
-    sqlite3_finalize(q);
-    return st;
-}
-
-/* Append column i of q (text, may be NULL) and its NUL to b; *at gets where, or -1 for NULL. */
-static wc_status add_column(wc_buf *b, sqlite3_stmt *q, int i, ptrdiff_t *at)
-{
-    const char *t = store_col_text(q, i);
-
-    *at = -1;
-    if (!t)
-        return WC_OK;
-    *at = (ptrdiff_t)b->len;
-    return wc_buf_add(b, t, (size_t)sqlite3_column_bytes(q, i) + 1);
+    return store_walk_end(&w, st, err);
 }
 
 wc_status wc_store_story_source(wc_store *s, int64_t cluster_id, wc_story_source *out,
@@ -248,8 +225,9 @@ wc_status wc_store_story_source(wc_store *s, int64_t cluster_id, wc_story_source
         return store_db_error(s, rc, err, "reading a document for its story profile");
     }
     wc_buf_reset(strings);
-    if ((st = add_column(strings, q, 0, &title)) || (st = add_column(strings, q, 1, &text)) ||
-        (st = add_column(strings, q, 2, &lang))) {
+    if ((st = store_add_column(strings, q, 0, &title)) ||
+        (st = store_add_column(strings, q, 1, &text)) ||
+        (st = store_add_column(strings, q, 2, &lang))) {
         store_done(q);
         return wc_error_set(err, st, "the text of cluster %lld's founder in '%s' is over %zu bytes",
                             (long long)cluster_id, s->path, strings->limit);
@@ -267,30 +245,23 @@ wc_status wc_store_story_source(wc_store *s, int64_t cluster_id, wc_story_source
 
 wc_status wc_store_each_story(wc_store *s, wc_store_story_fn fn, void *ctx, wc_error *err)
 {
-    sqlite3_stmt *q;
+    static const char sql[] =
+        "SELECT id, clusters, size, first_seen, last_seen FROM stories ORDER BY id";
+    struct store_walk w;
     wc_story_info row;
-    wc_status st = WC_OK;
-    int rc;
+    wc_status st;
 
-    rc = sqlite3_prepare_v2(s->db,
-                            "SELECT id, clusters, size, first_seen, last_seen FROM stories "
-                            "ORDER BY id",
-                            -1, &q, NULL);
-    if (rc != SQLITE_OK)
-        return store_db_error(s, rc, err, "reading stories");
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        row.id = sqlite3_column_int64(q, 0);
-        row.clusters = sqlite3_column_int64(q, 1);
-        row.size = sqlite3_column_int64(q, 2);
-        row.first_seen = store_col_time(q, 3);
-        row.last_seen = store_col_time(q, 4);
-        if ((st = fn(ctx, &row)))
-            break;
+    if ((st = store_walk_begin(&w, s, sql, "reading stories", err)))
+        return st;
+    while (!st && store_walk_row(&w)) {
+        row.id = sqlite3_column_int64(w.q, 0);
+        row.clusters = sqlite3_column_int64(w.q, 1);
+        row.size = sqlite3_column_int64(w.q, 2);
+        row.first_seen = store_col_time(w.q, 3);
+        row.last_seen = store_col_time(w.q, 4);
+        st = fn(ctx, &row);
     }
-    if (!st && rc != SQLITE_DONE)
-        st = store_db_error(s, rc, err, "reading stories");
-    sqlite3_finalize(q);
-    return st;
+    return store_walk_end(&w, st, err);
 }
 
 /* --- reading ------------------------------------------------------------------ */
@@ -363,11 +334,11 @@ static void fill_story(sqlite3_stmt *q, wc_story_row *row)
 }
 
 struct wc_story_iter {
-    wc_store *s;
-    sqlite3_stmt *q;
-    bool with_sites;
-    wc_buf title, sites, lead;
+    struct store_listing l;
 };
+
+static const struct store_listing_kind story_listing = {"story", "listing stories", STORY_COL_TITLE,
+                                                        STORY_COL_LEAD};
 
 wc_status wc_store_stories(wc_store *s, int64_t min_size, enum wc_cluster_order order,
                            int64_t limit, unsigned flags, wc_story_iter **out, wc_error *err)
@@ -379,15 +350,12 @@ wc_status wc_store_stories(wc_store *s, int64_t min_size, enum wc_cluster_order 
     };
     wc_story_iter *it;
     char sql[1024];
-    int rc;
+    wc_status st;
 
     *out = NULL;
     it = calloc(1, sizeof(*it));
     if (!it)
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-    wc_buf_init(&it->title, STORE_STORY_TEXT_CAP);
-    wc_buf_init(&it->sites, STORE_STORY_TEXT_CAP);
-    wc_buf_init(&it->lead, STORE_STORY_TEXT_CAP);
     snprintf(sql, sizeof(sql),
              "SELECT " STORY_COLUMNS ", %s " STORY_FROM_SQL " WHERE s.size >= ?1%s ORDER BY %s%s",
              /* the start of an untitled original's text, for people; exports need none */
@@ -400,46 +368,29 @@ wc_status wc_store_stories(wc_store *s, int64_t min_size, enum wc_cluster_order 
                    "WHERE c.story_id = s.id) > 1))"
                  : "",
              order_sql[order], limit > 0 ? " LIMIT ?2" : "");
-    rc = sqlite3_prepare_v2(s->db, sql, -1, &it->q, NULL);
-    if (rc != SQLITE_OK) {
+    if ((st = store_listing_open(&it->l, &story_listing, s, sql, min_size, limit,
+                                 (flags & WC_STORIES_SITES) != 0, err))) {
         wc_story_iter_free(it);
-        return store_db_error(s, rc, err, "listing stories");
+        return st;
     }
-    sqlite3_bind_int64(it->q, 1, min_size);
-    if (limit > 0)
-        sqlite3_bind_int64(it->q, 2, limit);
-    it->s = s;
-    it->with_sites = (flags & WC_STORIES_SITES) != 0;
     *out = it;
     return WC_OK;
 }
 
 wc_status wc_story_iter_next(wc_story_iter *it, wc_story_row *row, wc_error *err)
 {
-    int rc = sqlite3_step(it->q);
-    const char *title, *lead;
+    struct store_listing *l = &it->l;
     wc_status st;
 
-    if (rc == SQLITE_DONE)
-        return WC_DONE;
-    if (rc != SQLITE_ROW)
-        return store_db_error(it->s, rc, err, "listing stories");
-    fill_story(it->q, row);
-    title = store_col_text(it->q, 5);
-    lead = store_col_text(it->q, 6);
-    wc_buf_reset(&it->title);
-    wc_buf_reset(&it->lead);
-    if ((title && (st = wc_buf_addstr(&it->title, title))) ||
-        (lead && (st = wc_buf_addstr(&it->lead, lead))))
-        return wc_error_set(err, st, "the title of story %lld in '%s' is over %zu bytes",
-                            (long long)row->id, it->s->path, STORE_STORY_TEXT_CAP);
-    row->title = title ? it->title.buf : NULL;
-    row->lead = lead ? it->lead.buf : NULL;
-    wc_buf_reset(&it->sites);
-    if (it->with_sites) {
-        if ((st = story_sites(it->s, row, &it->sites, err)))
+    if ((st = store_listing_step(l, err)))
+        return st;
+    fill_story(l->q, row);
+    if ((st = store_listing_text(l, row->id, &row->title, &row->lead, err)))
+        return st;
+    if (l->with_sites) {
+        if ((st = story_sites(l->s, row, &l->sites, err)))
             return st;
-        row->sites = it->sites.buf;
+        row->sites = l->sites.buf;
     }
     return WC_OK;
 }
@@ -448,10 +399,7 @@ void wc_story_iter_free(wc_story_iter *it)
 {
     if (!it)
         return;
-    sqlite3_finalize(it->q);
-    wc_buf_release(&it->title);
-    wc_buf_release(&it->sites);
-    wc_buf_release(&it->lead);
+    store_listing_release(&it->l);
     free(it);
 }
 
@@ -462,26 +410,14 @@ wc_status wc_store_story_get(wc_store *s, int64_t id, wc_story_row *row, wc_buf 
     ptrdiff_t title;
     size_t sites_at;
     wc_status st;
-    int rc;
 
     if (!q)
         return FAIL_PREPARE(err);
-    sqlite3_bind_int64(q, 1, id);
-    rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        store_done(q);
-        if (rc == SQLITE_DONE)
-            return wc_error_set(err, WC_ERR_NOTFOUND, "no story %lld in '%s'", (long long)id,
-                                s->path);
-        return store_db_error(s, rc, err, "reading a story");
-    }
+    if ((st = store_get_row(s, q, "story", id, "reading a story", err)))
+        return st;
     fill_story(q, row);
-    wc_buf_reset(strings);
-    st = add_column(strings, q, 5, &title);
-    store_done(q);
-    if (st)
-        return wc_error_set(err, st, "the title of story %lld in '%s' does not fit", (long long)id,
-                            s->path);
+    if ((st = store_get_title(s, q, STORY_COL_TITLE, "story", id, strings, &title, err)))
+        return st;
     sites_at = strings->len;
     if ((st = story_sites(s, row, strings, err)))
         return st;
