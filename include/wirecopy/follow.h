@@ -71,6 +71,10 @@ typedef struct wc_follow_opts {
     void *problem_ctx;
     void (*on_progress)(void *ctx, const wc_follow_progress *p); /* main thread, may be NULL */
     void *progress_ctx;
+    /* an older database's stories are being built, once, before the first round (ingest.h's
+       on_story_build; may be NULL) */
+    void (*on_story_build)(void *ctx, uint64_t done, uint64_t total);
+    void *story_build_ctx;
     const volatile sig_atomic_t *stop; /* when non-zero: stop fetching, store what was fetched */
 } wc_follow_opts;
 

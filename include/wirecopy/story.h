@@ -24,9 +24,10 @@
  *      (scripts/fit_story_weights.py) and compiled in (story_weights.c).
  *
  * Document frequencies count clusters (not documents) in a fixed-size
- * count-min sketch. A story stays open to new clusters while its dates
- * are within the window of the latest date seen (story_window, 7 days by
- * default); undated stories stay open while they are among the
+ * count-min sketch. A cluster can join a story when its date is within
+ * the window (story_window, 7 days by default) of the story's dates; a
+ * story keeps its centroid until its last date is two windows behind the
+ * latest date seen, and undated stories while they are among the
  * WC_STORY_MAX_UNDATED most recently touched. A closed story keeps its
  * row (counts and dates: members that arrive later still count), not its
  * centroid: memory is bounded by the window.
@@ -77,7 +78,8 @@ typedef struct wc_story_weights {
     double decide[WC_SD_COUNT]; /* join when decide_bias + sum decide[i] * x[i] > 0 */
     double decide_bias;
     double merge_bias; /* repair merges two stories whose centroids score above it */
-    double split_bias; /* a story splits when the 2-means halves score below it */
+    double split_bias; /* a story splits in its 2-means halves when each half has names and
+                          numbers of its own scoring above this */
     /* a join, and a repair's merge, also needs the score without its time terms (the
        content's evidence alone) above this: closeness in time joins nothing by itself */
     double content_floor;

@@ -17,6 +17,7 @@
 #include "wirecopy/store.h"
 #include "cli.h"
 #include "fmt.h"
+#include "writeopt.h"
 
 const char help_follow[] =
     "usage: wirecopy follow [options] [LIST...]\n"
@@ -65,6 +66,7 @@ struct follow_ui {
     struct cli_ctx *ctx;
     struct cli_progress prog;
     unsigned long problems;
+    bool building;      /* the stories of an older database are being built */
     pthread_mutex_t mu; /* problems come from two threads; one line at a time on stderr */
 };
 
@@ -79,6 +81,13 @@ static void on_problem(void *p, const wc_error *err)
         ui->problems++;
     fprintf(stderr, "wirecopy: %s\n", msg);
     pthread_mutex_unlock(&ui->mu);
+}
+
+static void on_story_build(void *p, uint64_t done, uint64_t total)
+{
+    struct follow_ui *ui = p;
+
+    writeopt_story_build(ui->ctx, &ui->prog, &ui->building, done, total);
 }
 
 static void on_progress(void *p, const wc_follow_progress *pr)
@@ -326,6 +335,8 @@ int cmd_follow(int argc, char **argv, struct cli_ctx *ctx)
     o.problem_ctx = &ui;
     o.on_progress = on_progress;
     o.progress_ctx = &ui;
+    o.on_story_build = on_story_build;
+    o.story_build_ctx = &ui;
     o.stop = &cli_interrupted;
     start = wc_time_mono();
 

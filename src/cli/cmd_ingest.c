@@ -45,8 +45,9 @@ const char help_ingest[] =
     "                       scripts/fit_story_weights.py and diagnostics)\n"
     "      --story-weights W\n"
     "                       the story model's numbers instead of the fitted ones\n"
-    "                       (fitting only: 8 pair weights, bias, 4 decision\n"
-    "                       weights, bias, merge bias, split bias, content floor)\n"
+    "                       (fitting only, 18 numbers: 9 pair weights, bias, 4\n"
+    "                       decision weights, bias, merge bias, split bias, content\n"
+    "                       floor)\n"
     "  -q, --quiet          no progress and no summary\n"
     "  -v, --verbose        also name each record that held no article\n"
     "\n"
@@ -91,15 +92,7 @@ static void on_story_build(void *p, uint64_t done, uint64_t total)
 {
     struct ingest_ui *ui = p;
 
-    if (!ui->building) {
-        ui->building = true;
-        if (!ui->ctx->quiet)
-            fprintf(stderr,
-                    "wirecopy: this database's %llu copy clusters have no stories yet: building "
-                    "them once\n",
-                    (unsigned long long)total);
-    }
-    cli_progress_update(&ui->prog, "stories", done, 0, 0);
+    writeopt_story_build(ui->ctx, &ui->prog, &ui->building, done, total);
 }
 
 /* --story-weights: the numbers of wc_story_weights in its order. */

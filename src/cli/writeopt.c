@@ -1,6 +1,8 @@
 /*
- * writeopt.c - the options `ingest` and `recluster` share (see
- * writeopt.h): a day of --story-window is 86400 s of publication time.
+ * writeopt.c - what the writing commands share (see writeopt.h): the
+ * options of `ingest` and `recluster` (a day of --story-window is 86400 s
+ * of publication time), and the story-build message of `ingest` and
+ * `follow`.
  */
 #include "writeopt.h"
 
@@ -31,4 +33,18 @@ int writeopt_take(const struct cli_cmd *self, struct cli_ctx *ctx, struct writeo
     default:
         return -1;
     }
+}
+
+void writeopt_story_build(struct cli_ctx *ctx, struct cli_progress *pg, bool *building,
+                          uint64_t done, uint64_t total)
+{
+    if (!*building) {
+        *building = true;
+        if (!ctx->quiet)
+            fprintf(stderr,
+                    "wirecopy: this database's %llu copy clusters have no stories yet: building "
+                    "them once\n",
+                    (unsigned long long)total);
+    }
+    cli_progress_update(pg, "stories", done, 0, 0);
 }

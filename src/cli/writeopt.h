@@ -8,6 +8,7 @@
 #ifndef WC_CLI_WRITEOPT_H
 #define WC_CLI_WRITEOPT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cli.h"
@@ -34,5 +35,13 @@ struct writeopt {
  */
 int writeopt_take(const struct cli_cmd *self, struct cli_ctx *ctx, struct writeopt *o, int c,
                   const char *arg);
+
+/*
+ * The stories of an older database are being built (wc_ingest_opts.on_story_build): the
+ * first call says so on stderr (unless --quiet), every call draws the progress line.
+ * *building is the caller's, false before the first call.
+ */
+void writeopt_story_build(struct cli_ctx *ctx, struct cli_progress *pg, bool *building,
+                          uint64_t done, uint64_t total);
 
 #endif

@@ -355,6 +355,8 @@ static wc_status start_pipeline(wc_follow *f, wc_error *err)
     io.problem_ctx = f->o.problem_ctx;
     io.on_result = follow_on_result;
     io.result_ctx = f;
+    io.on_story_build = f->o.on_story_build;
+    io.story_build_ctx = f->o.story_build_ctx;
     return wc_ingest_new(f->store, &io, &f->ing, err);
 }
 

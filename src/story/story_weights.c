@@ -1,9 +1,10 @@
 /*
  * story_weights.c - the story index's fitted numbers (story.h).
  *
- * Made by scripts/fit_story_weights.py from a trace of `wirecopy ingest
- * --story-trace` over a labelled set; the numbers and where they came from
- * are written here by hand from its output. Never fitted at run time.
+ * Made by scripts/fit_story_weights.py, which runs `wirecopy ingest
+ * --story-weights` over labelled sets and scores the stories it stores;
+ * the numbers and where they came from are written here by hand from its
+ * output. Never fitted at run time.
  */
 #include "story_internal.h"
 

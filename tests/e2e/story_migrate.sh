@@ -18,7 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 BENCH=${WC_BENCH_STORIES:-$(dirname "$WIRECOPY")/bench/bench_stories}
 N=2000
-P1=16
+P1=17
 P2=13
 command -v sqlite3 >/dev/null || skip_all "the sqlite3 shell is not installed"
 command -v python3 >/dev/null || skip_all "python3 is not installed"
@@ -82,6 +82,12 @@ wcx ingest "$WC_TEST_DATA/store/v3.jsonl" >/dev/null 2>"$T/i2.err"
 rc=$?
 is "$rc:$(grep -cE "$BUILD_RE" "$T/i2.err")" "0:0" "v3: the second ingest builds no stories"
 is "$(links) / $(rows)" "$before" "v3: and leaves every story and link as it was"
+
+# follow, the other writer that places stories, says so too and builds the same stories
+sqlite3 "$T/follow.db" <"$WC_TEST_DATA/store/v3.sql"
+WIRECOPY_DB="$T/follow.db" "$WIRECOPY" follow >/dev/null 2>"$T/f1.err"
+is "$(grep -cE "$BUILD_RE" "$T/f1.err"):$(WIRECOPY_DB="$T/follow.db" links)" "1:$(links)" \
+    "v3: follow on it says once that it builds the stories, and builds the same"
 
 # a terminal sees the progress line (a copy of the fixture, built again from scratch)
 if have_script; then
