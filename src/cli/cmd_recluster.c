@@ -41,7 +41,9 @@ const char help_recluster[] =
     "                  days of publication time a story stays open (default 7)\n"
     "\n"
     "Rebuilding the clusters rebuilds the stories after them. Each runs in one\n"
-    "transaction: if it fails or is interrupted, nothing changes.\n";
+    "transaction: if the clusters' fails or is interrupted, nothing changes; if the\n"
+    "stories' does, the new clusters are kept without stories, and the next ingest,\n"
+    "follow or recluster --stories builds them.\n";
 
 int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
 {
@@ -104,6 +106,7 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
     st = stories_only
              ? WC_OK
              : wc_recluster(store, fpopt_any(&wo.fp) ? &params : NULL, &cli_interrupted, &rs, &err);
+    bool clustered = !st && !stories_only;
     if (!st) {
         bo.stop = &cli_interrupted;
         bo.on_progress = story_progress;
@@ -117,7 +120,10 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
     wc_store_close(store);
     if (st) {
         if (st == WC_ERR_INTERRUPTED) {
-            cli_error("interrupted: the clusters are unchanged");
+            cli_error(clustered      ? "interrupted: the clusters are rebuilt, their stories are "
+                                       "not: the next ingest or recluster --stories builds them"
+                      : stories_only ? "interrupted: the stories are unchanged"
+                                     : "interrupted: the clusters are unchanged");
             return WC_EXIT_INTERRUPTED;
         }
         cli_report(&err, st);
