@@ -706,7 +706,10 @@ void sx_features(wc_story_index *idx, const wc_story_profile *pr, const double *
         f[k] = all || used ? sx_cosine(idx, k, &pr->vec[k], qnorm[k], st) : 0;
     }
     if (t != INT64_MIN && st->last != INT64_MIN) {
-        f[WC_SF_TIME] = exp(-(double)sx_gap_of(t, st->first, st->last) / SX_TIME_SCALE);
+        /* from the story's latest days: a story that runs for weeks is near in time only to
+           what is near its latest news, or it draws in every event of its kind */
+        int64_t from = st->last - st->first > SX_TIME_SCALE ? st->last - SX_TIME_SCALE : st->first;
+        f[WC_SF_TIME] = exp(-(double)sx_gap_of(t, from, st->last) / SX_TIME_SCALE);
         f[WC_SF_DATED] = 1;
     } else {
         f[WC_SF_TIME] = 0;
