@@ -17,7 +17,8 @@
  *      the cluster's TF-IDF vectors against the story's centroid (never
  *      single link, so stories do not chain), plus a time term that
  *      fades with the gap between the cluster's date and the story's
- *      dates (exp(-gap / 3 days); no term when either is undated);
+ *      latest days (its last 3 days of dates: exp(-gap / 3 days); no
+ *      term when either is undated);
  *   3. its own decision: join the best story or open a new one, by a
  *      logistic model of the best score, its margin over the second and
  *      the story's size. Both models' weights are fitted offline
