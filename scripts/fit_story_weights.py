@@ -18,7 +18,9 @@ term's, the pair bias (the join threshold), the decision's weights of the margin
 story's size, and the merge and split biases; the rest stay as started (the content floor is a
 rule, 0). With --also, every trial also ingests the other sets and the search maximises the
 mean F1: use a corpus bench_stories --keep generates (its events are its gold), so that the
-numbers do not fit one set's peculiarities. Only the standard library is used.
+numbers do not fit one set's peculiarities. Make it 20,000 documents or more: it then spans
+12 days, longer than the story window, and shows how stories chain events of one kind; 5,000
+span 3 days and do not. Only the standard library is used.
 
 The search fits about a dozen numbers: report the figures it prints per half of the gold
 stories (split by a hash of their label) and per --also set to see that no part carries the

@@ -54,7 +54,7 @@
 enum wc_story_feature {
     WC_SF_BODY = 0, /* cosines, one per kind (enum wc_story_kind order) */
     WC_SF_TITLE,
-    WC_SF_ENTITY,
+    WC_SF_ENTITY, /* without the heaviest shared name: one name in common is not a story */
     WC_SF_NUMBER,
     WC_SF_YEAR,
     WC_SF_TIME,    /* exp(-gap / 3 days), 0 when undated */
@@ -79,8 +79,8 @@ typedef struct wc_story_weights {
     double decide[WC_SD_COUNT]; /* join when decide_bias + sum decide[i] * x[i] > 0 */
     double decide_bias;
     double merge_bias; /* repair merges two stories whose centroids score above it */
-    double split_bias; /* a story splits in its 2-means halves when each half has names and
-                          numbers of its own scoring above this */
+    double split_bias; /* a story splits in its 2-means halves when each half has names of
+                          its own scoring above this */
     /* a join, and a repair's merge, also needs the score without its time terms (the
        content's evidence alone) above this: closeness in time joins nothing by itself */
     double content_floor;

@@ -113,7 +113,7 @@ static uint32_t *cm_cell(wc_story_index *idx, uint64_t term, int row)
     return &idx->cm[((size_t)row << SX_CM_BITS) | (h >> (64 - SX_CM_BITS))];
 }
 
-static uint32_t sx_df_of(wc_story_index *idx, uint64_t term)
+uint32_t sx_df_of(wc_story_index *idx, uint64_t term)
 {
     uint32_t m = UINT32_MAX;
 
@@ -143,9 +143,9 @@ static void df_add(wc_story_index *idx, uint64_t term)
             (*c[r])++;
 }
 
-static double sx_idf_of(wc_story_index *idx, uint64_t term)
+double sx_idf(const wc_story_index *idx, uint32_t df)
 {
-    return log((double)(idx->ndocs + 1) / ((double)sx_df_of(idx, term) + 1.0)) + 1.0;
+    return log((double)(idx->ndocs + 1) / ((double)df + 1.0)) + 1.0;
 }
 
 void wc_story_count_df(wc_story_index *idx, const wc_story_profile *pr)
@@ -308,7 +308,7 @@ static float kth_largest(float *v, size_t n, size_t k)
 wc_status sx_centroid_add(wc_story_index *idx, struct sx_vec *c, const wc_story_vec *v,
                           uint32_t cap, bool normalize)
 {
-    double len = 0;
+    double len = 0, cut2 = 0;
     size_t n = 0, i = 0, j = 0;
 
     if (!v->n)
@@ -354,6 +354,8 @@ wc_status sx_centroid_add(wc_story_index *idx, struct sx_vec *c, const wc_story_
             if (idx->tmp_w[k] > cut || (idx->tmp_w[k] == cut && ties && ties--)) {
                 idx->tmp_t[m] = idx->tmp_t[k];
                 idx->tmp_w[m++] = idx->tmp_w[k];
+            } else {
+                cut2 += (double)idx->tmp_w[k] * idx->tmp_w[k];
             }
         }
         n = m;
@@ -374,6 +376,7 @@ wc_status sx_centroid_add(wc_story_index *idx, struct sx_vec *c, const wc_story_
     memcpy(c->t, idx->tmp_t, n * sizeof(*c->t));
     memcpy(c->w, idx->tmp_w, n * sizeof(*c->w));
     c->n = (uint32_t)n;
+    c->cut2 += cut2;
     return WC_OK;
 }
 
@@ -437,109 +440,6 @@ static wc_status sx_post_add(wc_story_index *idx, uint64_t term, uint32_t s)
     return WC_OK;
 }
 
-/* --- the query ---------------------------------------------------------------------------- */
-
-static int cmp_key(const void *a, const void *b)
-{
-    const struct key *x = a, *y = b;
-
-    if (x->w != y->w)
-        return x->w < y->w ? 1 : -1;
-    return (x->term > y->term) - (x->term < y->term);
-}
-
-/* The query's idf-weighted vectors and their norms. */
-wc_status sx_prepare_query(wc_story_index *idx, const wc_story_profile *pr, double *qnorm,
-                           bool weighted)
-{
-    for (int k = 0; k < WC_STORY_KINDS; k++) {
-        const wc_story_vec *v = &pr->vec[k];
-        double n2 = 0;
-        if (v->n > idx->q_cap[k]) {
-            float *a = realloc(idx->qw[k], v->n * sizeof(*a)), *b;
-            if (!a)
-                return WC_ERR_NOMEM;
-            idx->qw[k] = a;
-            if (!(b = realloc(idx->qidf[k], v->n * sizeof(*b))))
-                return WC_ERR_NOMEM;
-            idx->qidf[k] = b;
-            idx->q_cap[k] = v->n;
-        }
-        for (uint32_t i = 0; i < v->n; i++) {
-            double f = weighted ? 1.0 : sx_idf_of(idx, v->term[i]);
-            idx->qidf[k][i] = (float)f;
-            idx->qw[k][i] = (float)(v->weight[i] * f);
-            n2 += (double)idx->qw[k][i] * idx->qw[k][i];
-        }
-        qnorm[k] = sqrt(n2);
-    }
-    return WC_OK;
-}
-
-/* The query's index terms: its heaviest entities, title words, body words and numbers. */
-size_t sx_query_keys(wc_story_index *idx, const wc_story_profile *pr, struct key *keys)
-{
-    static const int kinds[] = {WC_STORY_ENTITY, WC_STORY_TITLE, WC_STORY_BODY, WC_STORY_NUMBER};
-    static const size_t quota[] = {SX_KEYS_ENTITY, SX_KEYS_TITLE, SX_KEYS_BODY, SX_KEYS_NUMBER};
-    double common = SX_COMMON_SHARE * (double)idx->ndocs;
-    size_t n = 0;
-
-    if (common < SX_COMMON_MIN)
-        common = SX_COMMON_MIN;
-    for (size_t q = 0; q < WC_ARRAY_SIZE(kinds); q++) {
-        const wc_story_vec *v = &pr->vec[kinds[q]];
-        size_t start = n, m = 0;
-        for (uint32_t i = 0; i < v->n; i++) {
-            if ((double)sx_df_of(idx, v->term[i]) > common)
-                continue;
-            keys[n + m].term = v->term[i];
-            keys[n + m].w = idx->qw[kinds[q]][i];
-            if (++m == quota[q]) { /* full: keep the heaviest by replacing the lightest */
-                qsort(keys + start, m, sizeof(*keys), cmp_key);
-                for (uint32_t j = i + 1; j < v->n; j++) {
-                    float w = idx->qw[kinds[q]][j];
-                    if (w > keys[start + m - 1].w && (double)sx_df_of(idx, v->term[j]) <= common) {
-                        keys[start + m - 1].term = v->term[j];
-                        keys[start + m - 1].w = w;
-                        qsort(keys + start, m, sizeof(*keys), cmp_key);
-                    }
-                }
-                break;
-            }
-        }
-        n += m;
-    }
-    return n;
-}
-
-static int64_t sx_gap_of(int64_t t, int64_t first, int64_t last)
-{
-    if (t < first)
-        return first - t;
-    if (t > last)
-        return t - last;
-    return 0;
-}
-
-/* Can a cluster dated t join story st? (undated: always, while the story is open) */
-static bool sx_in_window(const wc_story_index *idx, const struct sx_story *st, int64_t t)
-{
-    if (!st->open)
-        return false;
-    if (t == INT64_MIN || st->last == INT64_MIN)
-        return true;
-    return sx_gap_of(t, st->first, st->last) <= idx->window;
-}
-
-static int cmp_cand(const void *a, const void *b)
-{
-    const struct cand_order *x = a, *y = b;
-
-    if (x->hits != y->hits)
-        return x->hits < y->hits ? 1 : -1;
-    return (x->id > y->id) - (x->id < y->id);
-}
-
 static int cmp_scored(const void *a, const void *b)
 {
     const wc_story_candidate *x = a, *y = b;
@@ -547,176 +447,6 @@ static int cmp_scored(const void *a, const void *b)
     if (x->score != y->score)
         return x->score < y->score ? 1 : -1;
     return (x->story_id > y->story_id) - (x->story_id < y->story_id);
-}
-
-/* The stories sharing a key with the query, in the window, most shared first (capped). */
-wc_status sx_collect(wc_story_index *idx, const struct key *keys, size_t nkeys, int64_t t,
-                     struct cand_order **out, size_t *nout)
-{
-    size_t n = 0;
-    struct cand_order *co;
-
-    idx->clock++;
-    for (size_t k = 0; k < nkeys; k++) {
-        uint32_t p = sx_map_get(&idx->post_by_term, keys[k].term), seen = 0;
-        const struct sx_posting *ps;
-        if (p == SX_NONE)
-            continue;
-        ps = &idx->post[p];
-        for (uint32_t i = ps->n; i-- > 0 && seen < SX_POSTING_SCAN; seen++) {
-            uint32_t s = sx_find(idx, ps->v[i]);
-            struct sx_story *st = &idx->story[s];
-            if (st->mark == idx->clock) {
-                if (st->key != k) { /* each key counts a story once */
-                    st->key = (uint32_t)k;
-                    st->hits++;
-                }
-                continue;
-            }
-            if (!sx_in_window(idx, st, t))
-                continue;
-            if (!sx_grow((void **)&idx->cand, &idx->cand_cap, n + 1, sizeof(*idx->cand),
-                         &idx->bytes))
-                return WC_ERR_NOMEM;
-            st->mark = idx->clock;
-            st->key = (uint32_t)k;
-            st->hits = 1;
-            idx->cand[n++] = s;
-        }
-    }
-    co = malloc((n ? n : 1) * sizeof(*co));
-    if (!co)
-        return WC_ERR_NOMEM;
-    for (size_t c = 0; c < n; c++) {
-        co[c].s = idx->cand[c];
-        co[c].hits = idx->story[idx->cand[c]].hits;
-        co[c].id = idx->story[idx->cand[c]].id;
-    }
-    qsort(co, n, sizeof(*co), cmp_cand);
-    *out = co;
-    *nout = n < WC_STORY_MAX_CANDIDATES ? n : WC_STORY_MAX_CANDIDATES;
-    return WC_OK;
-}
-
-/* The story's centroid norms (made again after it changed). */
-/* A centroid shorter than this is merged with the query, not probed. */
-#define SX_HASH_MIN 64
-
-static void drop_hash(wc_story_index *idx, struct sx_story *st, int k)
-{
-    if (st->hix[k])
-        idx->bytes -= ((size_t)1 << st->hbits[k]) * sizeof(uint32_t);
-    free(st->hix[k]);
-    st->hix[k] = NULL;
-    st->hbits[k] = 0;
-}
-
-/* The probe table of centroid k (none when short or memory is short: the merge does). */
-static void make_hash(wc_story_index *idx, struct sx_story *st, int k)
-{
-    const struct sx_vec *c = &st->cen[k];
-    uint8_t bits = 1;
-    size_t mask;
-
-    drop_hash(idx, st, k);
-    if (c->n < SX_HASH_MIN)
-        return;
-    while (((size_t)1 << bits) < 2 * (size_t)c->n)
-        bits++;
-    if (!(st->hix[k] = calloc((size_t)1 << bits, sizeof(uint32_t))))
-        return;
-    st->hbits[k] = bits;
-    idx->bytes += ((size_t)1 << bits) * sizeof(uint32_t);
-    mask = ((size_t)1 << bits) - 1;
-    for (uint32_t i = 0; i < c->n; i++) {
-        size_t h = (size_t)(c->t[i] >> 17) & mask; /* terms are xxh3: any bits are mixed */
-        while (st->hix[k][h])
-            h = (h + 1) & mask;
-        st->hix[k][h] = i + 1;
-    }
-}
-
-void sx_drop_hashes(wc_story_index *idx, struct sx_story *st)
-{
-    for (int k = 0; k < WC_STORY_KINDS; k++)
-        drop_hash(idx, st, k);
-}
-
-/* The story centroid's norms and probe tables (made again after it changed). */
-static void sx_story_norms(wc_story_index *idx, struct sx_story *st)
-{
-    if (st->norm_n)
-        return;
-    for (int k = 0; k < WC_STORY_KINDS; k++) {
-        double n2 = 0;
-        for (uint32_t i = 0; i < st->cen[k].n; i++)
-            n2 += (double)st->cen[k].w[i] * st->cen[k].w[i];
-        st->norm[k] = sqrt(n2);
-        make_hash(idx, st, k);
-    }
-    st->norm_n = 1;
-}
-
-static double sx_cosine(const wc_story_index *idx, int k, const wc_story_vec *q, double qnorm,
-                        const struct sx_story *st)
-{
-    const struct sx_vec *c = &st->cen[k];
-    double dot = 0, cnorm = st->norm[k];
-    uint32_t i = 0, j = 0;
-
-    if (qnorm <= 0 || cnorm <= 0)
-        return 0;
-    if (st->hix[k] && 2 * (size_t)q->n < c->n) {
-        size_t mask = ((size_t)1 << st->hbits[k]) - 1;
-        for (i = 0; i < q->n; i++) {
-            size_t h = (size_t)(q->term[i] >> 17) & mask;
-            for (uint32_t e; (e = st->hix[k][h]); h = (h + 1) & mask) {
-                if (c->t[e - 1] == q->term[i]) {
-                    dot += (double)idx->qw[k][i] * c->w[e - 1];
-                    break;
-                }
-            }
-        }
-    } else {
-        while (i < q->n && j < c->n) {
-            if (q->term[i] < c->t[j])
-                i++;
-            else if (c->t[j] < q->term[i])
-                j++;
-            else {
-                dot += (double)idx->qw[k][i] * c->w[j];
-                i++;
-                j++;
-            }
-        }
-    }
-    dot /= qnorm * cnorm;
-    return dot > 1 ? 1 : dot;
-}
-
-void sx_features(wc_story_index *idx, const wc_story_profile *pr, const double *qnorm,
-                 struct sx_story *st, int64_t t, double *f)
-{
-    bool all = idx->opts.on_trace != NULL; /* a trace shows every feature, for fitting */
-
-    sx_story_norms(idx, st);
-    for (int k = 0; k < WC_STORY_KINDS; k++) {
-        bool used = idx->w.pair[k] != 0 ||
-                    ((k == WC_SF_ENTITY || k == WC_SF_BODY) && idx->w.pair[WC_SF_ENTBODY] != 0);
-        f[k] = all || used ? sx_cosine(idx, k, &pr->vec[k], qnorm[k], st) : 0;
-    }
-    if (t != INT64_MIN && st->last != INT64_MIN) {
-        /* from the story's latest days: a story that runs for weeks is near in time only to
-           what is near its latest news, or it draws in every event of its kind */
-        int64_t from = st->last - st->first > SX_TIME_SCALE ? st->last - SX_TIME_SCALE : st->first;
-        f[WC_SF_TIME] = exp(-(double)sx_gap_of(t, from, st->last) / SX_TIME_SCALE);
-        f[WC_SF_DATED] = 1;
-    } else {
-        f[WC_SF_TIME] = 0;
-        f[WC_SF_DATED] = 0;
-    }
-    f[WC_SF_ENTBODY] = f[WC_SF_ENTITY] * f[WC_SF_BODY];
-    f[WC_SF_YEARS] = pr->vec[WC_STORY_YEAR].n && st->cen[WC_STORY_YEAR].n ? 1 : 0;
 }
 
 static double sx_decide_score(const wc_story_weights *w, const double *x)
@@ -796,7 +526,7 @@ void wc_story_index_free(wc_story_index *idx)
         free(idx->post[p].v);
     for (int k = 0; k < WC_STORY_KINDS; k++) {
         free(idx->qw[k]);
-        free(idx->qidf[k]);
+        free(idx->qdf[k]);
     }
     free(idx->post);
     free(idx->story);
@@ -1017,6 +747,7 @@ void sx_merge_stories(wc_story_index *idx, uint32_t a, uint32_t b)
     if (sa->open && sb->open) {
         for (int k = 0; k < WC_STORY_KINDS; k++) {
             wc_story_vec v = {sb->cen[k].t, sb->cen[k].w, sb->cen[k].n};
+            sa->cen[k].cut2 += sb->cen[k].cut2;
             /* a failure keeps a's centroid as it was: a's score drifts, nothing is lost */
             (void)sx_centroid_add(idx, &sa->cen[k], &v,
                                   SX_CENTROID_FACTOR * wc_story_kind_cap((enum wc_story_kind)k),

@@ -40,6 +40,10 @@ struct sx_vec {
     uint64_t *t;
     float *w;
     uint32_t n, cap;
+    /* the squared weight of the terms cut to keep the heaviest: the norm counts them, so a
+       story of many events, whose centroid keeps only what they share, is not close to
+       everything that shares it */
+    double cut2;
 };
 
 struct sx_story {
@@ -122,8 +126,8 @@ struct wc_story_index {
     size_t open_undated;
 
     /* scratch of one placement */
-    float *qw[WC_STORY_KINDS]; /* the query's weights times idf */
-    float *qidf[WC_STORY_KINDS];
+    float *qw[WC_STORY_KINDS];     /* the query's weights times idf */
+    uint32_t *qdf[WC_STORY_KINDS]; /* its terms' document frequencies */
     size_t q_cap[WC_STORY_KINDS];
     uint32_t *cand;
     size_t cand_cap;
@@ -171,6 +175,8 @@ void sx_widen(int64_t *lo, int64_t *hi, int64_t first, int64_t last);
 void sx_widen_dates(struct sx_story *st, int64_t first, int64_t last);
 wc_status sx_centroid_add(wc_story_index *idx, struct sx_vec *c, const wc_story_vec *v,
                           uint32_t cap, bool normalize);
+uint32_t sx_df_of(wc_story_index *idx, uint64_t term);
+double sx_idf(const wc_story_index *idx, uint32_t df);
 wc_status sx_prepare_query(wc_story_index *idx, const wc_story_profile *pr, double *qnorm,
                            bool weighted);
 size_t sx_query_keys(wc_story_index *idx, const wc_story_profile *pr, struct key *keys);

@@ -71,6 +71,8 @@ static wc_status repair_round(wc_story_index *idx, uint64_t from, uint64_t *merg
         }
         if (sx_prepare_query(idx, &q, qnorm, true))
             return WC_ERR_NOMEM;
+        for (int k = 0; k < WC_STORY_KINDS; k++) /* what its centroid cut counts too */
+            qnorm[k] = sqrt(qnorm[k] * qnorm[k] + sa->cen[k].cut2);
         nkeys = sx_query_keys(idx, &q, keys);
         if (sx_collect(idx, keys, nkeys, q.date, &co, &ncand)) {
             free(co);
@@ -229,34 +231,33 @@ static int cmp_side_term(const void *a, const void *b)
 }
 
 /*
- * How much each half has of its own: for every entity and number term,
- * the share of one half's members that have it minus the other half's
- * share; *out is the smaller of the two halves' best. Two write-ups of one
- * event split at random share their names (near 0); two events of one
- * kind each have names the other lacks (near 1: "Rahman" in every member
- * of one half, "Thompson" in every member of the other).
+ * How much each half has of its own: for every name (entity term), the
+ * share of one half's members that have it minus the other half's share;
+ * *out is the smaller of the two halves' best. Two write-ups of one event
+ * split at random share their names (near 0); two events of one kind each
+ * have names the other lacks (near 1: "Rahman" in every member of one
+ * half, "Thompson" in every member of the other). Numbers are left out:
+ * write-ups of one event differ in them (one outlet's "42 buses" is
+ * another's "the other 41"), so a number of its own tells nothing.
  */
 static wc_status exclusive(wc_story_index *idx, const uint32_t *m, size_t n, const uint8_t *pick,
                            const size_t *cnt, double *out)
 {
-    static const int kinds[] = {WC_STORY_ENTITY, WC_STORY_NUMBER};
     struct side_term *v;
     size_t nv = 0, cap = 0;
     double best[2] = {0, 0};
 
     for (size_t i = 0; i < n; i++)
-        for (size_t q = 0; q < WC_ARRAY_SIZE(kinds); q++)
-            cap += idx->cl[m[i]].vec[kinds[q]].n;
+        cap += idx->cl[m[i]].vec[WC_STORY_ENTITY].n;
     if (!(v = malloc((cap ? cap : 1) * sizeof(*v))))
         return WC_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++)
-        for (size_t q = 0; q < WC_ARRAY_SIZE(kinds); q++) {
-            const struct sx_vec *x = &idx->cl[m[i]].vec[kinds[q]];
-            for (uint32_t j = 0; j < x->n; j++) {
-                v[nv].term = x->t[j];
-                v[nv++].side = pick[i];
-            }
+    for (size_t i = 0; i < n; i++) {
+        const struct sx_vec *x = &idx->cl[m[i]].vec[WC_STORY_ENTITY];
+        for (uint32_t j = 0; j < x->n; j++) {
+            v[nv].term = x->t[j];
+            v[nv++].side = pick[i];
         }
+    }
     qsort(v, nv, sizeof(*v), cmp_side_term);
     for (size_t i = 0; i < nv;) {
         size_t c[2] = {0, 0}, j = i;

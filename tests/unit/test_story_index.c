@@ -1,7 +1,7 @@
 /*
  * test_story_index.c - the story index on real profiles of short news
- * texts: write-ups of one event join (an unrelated story sharing an
- * entity is not yet kept apart in so small an index), the time window keeps one kind of event on
+ * texts: write-ups of one event join and another event of the same company,
+ * sharing its name, does not; the time window keeps one kind of event on
  * other days apart, a late member widens its story's dates, a copy-cluster merge merges the
  * stories, and the row each change reports.
  */
@@ -82,7 +82,7 @@ static int64_t place(wc_story_index *idx, int64_t cluster, const char *text, int
 static void test_write_ups_join_and_a_shared_name_does_not(void **state)
 {
     wc_story_index *idx = new_index();
-    wc_story_placed pa, pb;
+    wc_story_placed pa, pb, po;
 
     (void)state;
     place(idx, 10, OTHER_FARES, T0 - DAY, NULL);
@@ -93,9 +93,69 @@ static void test_write_ups_join_and_a_shared_name_does_not(void **state)
     assert_true(pb.similarity > 0 && pb.similarity < 1);
     assert_true(pb.candidates >= 1);
     assert_int_equal(wc_story_of(idx, 30), 20);
-    /* Not asserted yet: OTHER_KESTREL (same company, another event) joins the story in an
-       index of four documents, where every shared name is rare (issue 11's note). */
-    (void)OTHER_KESTREL;
+    /* the same company, another event, the same days: it shares the one name (and the
+       batteries) and opens a story of its own */
+    assert_int_equal(place(idx, 40, OTHER_KESTREL, T0 + DAY, &po), 40);
+    assert_true(po.opened);
+    assert_int_equal(wc_story_of(idx, 30), 20);
+    wc_story_index_free(idx);
+}
+
+/* The entity feature of the last cluster's best candidate, from the trace. */
+struct last_entity {
+    double entity;
+    size_t ncand;
+};
+
+static void keep_entity(void *ctx, const wc_story_trace *t)
+{
+    struct last_entity *le = ctx;
+
+    le->ncand = t->ncand;
+    le->entity = t->ncand ? t->cand[0].f[WC_SF_ENTITY] : -1;
+}
+
+/*
+ * The entity cosine leaves out the heaviest name the two sides share: a
+ * text that shares one name (single words here, so a name is one term)
+ * with a story scores 0 on it, and one that shares two does not.
+ */
+static void test_one_shared_name_is_no_entity_evidence(void **state)
+{
+    static const char *const story =
+        "Ferrovia signs rail deal with Tarnow\n"
+        "Ferrovia agreed on Monday to supply thirty trains to Tarnow, where Sowa, the mayor, "
+        "said the first would run next spring. Ferrovia builds its trains in Ostrava.";
+    static const char *const one =
+        "Museum of trains opens its doors\n"
+        "A museum of railway history opened on Sunday in Bremgarten, with an old locomotive that "
+        "Ferrovia once built. Visitors queued in the rain.";
+    static const char *const two =
+        "Tarnow trains to come from Ferrovia\n"
+        "The city of Tarnow will buy its new trains from Ferrovia, the council confirmed, after "
+        "a tender that ran for a year.";
+    struct last_entity le = {0, 0};
+    wc_story_index_opts o;
+    wc_story_index *idx;
+    wc_error err = WC_ERROR_INIT;
+
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    o.on_trace = keep_entity;
+    o.trace_ctx = &le;
+    assert_int_equal(wc_story_index_new(&o, &idx, &err), WC_OK);
+    place(idx, 10, story, T0, NULL);
+    place(idx, 20, one, T0 + DAY / 4, NULL);
+    assert_int_equal(le.ncand, 1); /* found by the name it shares */
+    assert_true(le.entity == 0);
+    assert_int_equal(wc_story_of(idx, 20), 20);
+    wc_story_index_free(idx);
+
+    assert_int_equal(wc_story_index_new(&o, &idx, &err), WC_OK);
+    place(idx, 10, story, T0, NULL);
+    place(idx, 20, two, T0 + DAY / 4, NULL);
+    assert_int_equal(le.ncand, 1);
+    assert_true(le.entity > 0.1);
     wc_story_index_free(idx);
 }
 
@@ -217,6 +277,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_write_ups_join_and_a_shared_name_does_not),
+        cmocka_unit_test(test_one_shared_name_is_no_entity_evidence),
         cmocka_unit_test(test_the_window_keeps_other_days_apart),
         cmocka_unit_test(test_late_members_widen_the_dates),
         cmocka_unit_test(test_a_cluster_merge_merges_the_stories),

@@ -1,0 +1,313 @@
+/*
+ * story_query.c - one placement's query against the story index (story_index.c): the
+ * profile's idf-weighted vectors, its index keys, the candidate stories that share them
+ * inside the window, and the pair features of a candidate (the per-kind cosines against the
+ * story's centroid, the time term).
+ */
+#include "story_internal.h"
+
+#include "wirecopy/story.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "story_index_internal.h"
+
+static int cmp_key(const void *a, const void *b)
+{
+    const struct key *x = a, *y = b;
+
+    if (x->w != y->w)
+        return x->w < y->w ? 1 : -1;
+    return (x->term > y->term) - (x->term < y->term);
+}
+
+/* The query's idf-weighted vectors (weighted: as they are) and their norms; each term's df is
+   kept for sx_query_keys. */
+wc_status sx_prepare_query(wc_story_index *idx, const wc_story_profile *pr, double *qnorm,
+                           bool weighted)
+{
+    for (int k = 0; k < WC_STORY_KINDS; k++) {
+        const wc_story_vec *v = &pr->vec[k];
+        double n2 = 0;
+        if (v->n > idx->q_cap[k]) {
+            float *a = realloc(idx->qw[k], v->n * sizeof(*a));
+            uint32_t *b;
+            if (!a)
+                return WC_ERR_NOMEM;
+            idx->qw[k] = a;
+            if (!(b = realloc(idx->qdf[k], v->n * sizeof(*b))))
+                return WC_ERR_NOMEM;
+            idx->qdf[k] = b;
+            idx->q_cap[k] = v->n;
+        }
+        for (uint32_t i = 0; i < v->n; i++) {
+            uint32_t df = sx_df_of(idx, v->term[i]);
+            double f = weighted ? 1.0 : sx_idf(idx, df);
+            idx->qdf[k][i] = df;
+            idx->qw[k][i] = (float)(v->weight[i] * f);
+            n2 += (double)idx->qw[k][i] * idx->qw[k][i];
+        }
+        qnorm[k] = sqrt(n2);
+    }
+    return WC_OK;
+}
+
+/* keys[0..m) is in cmp_key order but for its last: move that one up to its place. */
+static void key_settle(struct key *keys, size_t m)
+{
+    struct key k = keys[m - 1];
+    size_t i = m - 1;
+
+    for (; i > 0 && cmp_key(&keys[i - 1], &k) > 0; i--)
+        keys[i] = keys[i - 1];
+    keys[i] = k;
+}
+
+/* The query's index terms: its heaviest entities, title words, body words and numbers (after
+   sx_prepare_query). */
+size_t sx_query_keys(wc_story_index *idx, const wc_story_profile *pr, struct key *keys)
+{
+    static const int kinds[] = {WC_STORY_ENTITY, WC_STORY_TITLE, WC_STORY_BODY, WC_STORY_NUMBER};
+    static const size_t quota[] = {SX_KEYS_ENTITY, SX_KEYS_TITLE, SX_KEYS_BODY, SX_KEYS_NUMBER};
+    double common = SX_COMMON_SHARE * (double)idx->ndocs;
+    size_t n = 0;
+
+    if (common < SX_COMMON_MIN)
+        common = SX_COMMON_MIN;
+    for (size_t q = 0; q < WC_ARRAY_SIZE(kinds); q++) {
+        const wc_story_vec *v = &pr->vec[kinds[q]];
+        struct key *kq = keys + n;
+        size_t m = 0;
+        /* the quota's heaviest of the terms not too common, kept in cmp_key order */
+        for (uint32_t i = 0; i < v->n; i++) {
+            struct key k = {v->term[i], idx->qw[kinds[q]][i]};
+            if (m == quota[q] && !(k.w > kq[m - 1].w))
+                continue; /* no heavier than the lightest kept */
+            if ((double)idx->qdf[kinds[q]][i] > common)
+                continue;
+            if (m < quota[q])
+                m++;
+            kq[m - 1] = k;
+            key_settle(kq, m);
+        }
+        n += m;
+    }
+    return n;
+}
+
+static int64_t sx_gap_of(int64_t t, int64_t first, int64_t last)
+{
+    if (t < first)
+        return first - t;
+    if (t > last)
+        return t - last;
+    return 0;
+}
+
+/* Can a cluster dated t join story st? (undated: always, while the story is open) */
+static bool sx_in_window(const wc_story_index *idx, const struct sx_story *st, int64_t t)
+{
+    if (!st->open)
+        return false;
+    if (t == INT64_MIN || st->last == INT64_MIN)
+        return true;
+    return sx_gap_of(t, st->first, st->last) <= idx->window;
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+    const struct cand_order *x = a, *y = b;
+
+    if (x->hits != y->hits)
+        return x->hits < y->hits ? 1 : -1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The stories sharing a key with the query, in the window, most shared first (capped). */
+wc_status sx_collect(wc_story_index *idx, const struct key *keys, size_t nkeys, int64_t t,
+                     struct cand_order **out, size_t *nout)
+{
+    size_t n = 0;
+    struct cand_order *co;
+
+    idx->clock++;
+    for (size_t k = 0; k < nkeys; k++) {
+        uint32_t p = sx_map_get(&idx->post_by_term, keys[k].term), seen = 0;
+        const struct sx_posting *ps;
+        if (p == SX_NONE)
+            continue;
+        ps = &idx->post[p];
+        for (uint32_t i = ps->n; i-- > 0 && seen < SX_POSTING_SCAN; seen++) {
+            uint32_t s = sx_find(idx, ps->v[i]);
+            struct sx_story *st = &idx->story[s];
+            if (st->mark == idx->clock) {
+                if (st->key != k) { /* each key counts a story once */
+                    st->key = (uint32_t)k;
+                    st->hits++;
+                }
+                continue;
+            }
+            if (!sx_in_window(idx, st, t))
+                continue;
+            if (!sx_grow((void **)&idx->cand, &idx->cand_cap, n + 1, sizeof(*idx->cand),
+                         &idx->bytes))
+                return WC_ERR_NOMEM;
+            st->mark = idx->clock;
+            st->key = (uint32_t)k;
+            st->hits = 1;
+            idx->cand[n++] = s;
+        }
+    }
+    co = malloc(WC_STORY_MAX_CANDIDATES * sizeof(*co));
+    if (!co)
+        return WC_ERR_NOMEM;
+    /* the first WC_STORY_MAX_CANDIDATES in cmp_cand order, by insertion */
+    for (size_t c = 0, m = 0; c < n; c++) {
+        struct cand_order x = {idx->cand[c], idx->story[idx->cand[c]].hits,
+                               idx->story[idx->cand[c]].id};
+        size_t i;
+        if (m == WC_STORY_MAX_CANDIDATES && cmp_cand(&co[m - 1], &x) < 0)
+            continue;
+        if (m < WC_STORY_MAX_CANDIDATES)
+            m++;
+        for (i = m - 1; i > 0 && cmp_cand(&co[i - 1], &x) > 0; i--)
+            co[i] = co[i - 1];
+        co[i] = x;
+    }
+    *out = co;
+    *nout = n < WC_STORY_MAX_CANDIDATES ? n : WC_STORY_MAX_CANDIDATES;
+    return WC_OK;
+}
+
+/* A centroid shorter than this is merged with the query, not probed. */
+#define SX_HASH_MIN 64
+
+static void drop_hash(wc_story_index *idx, struct sx_story *st, int k)
+{
+    if (st->hix[k])
+        idx->bytes -= ((size_t)1 << st->hbits[k]) * sizeof(uint32_t);
+    free(st->hix[k]);
+    st->hix[k] = NULL;
+    st->hbits[k] = 0;
+}
+
+/* The probe table of centroid k (none when short or memory is short: the merge does). */
+static void make_hash(wc_story_index *idx, struct sx_story *st, int k)
+{
+    const struct sx_vec *c = &st->cen[k];
+    uint8_t bits = 1;
+    size_t mask;
+
+    drop_hash(idx, st, k);
+    if (c->n < SX_HASH_MIN)
+        return;
+    while (((size_t)1 << bits) < 2 * (size_t)c->n)
+        bits++;
+    if (!(st->hix[k] = calloc((size_t)1 << bits, sizeof(uint32_t))))
+        return;
+    st->hbits[k] = bits;
+    idx->bytes += ((size_t)1 << bits) * sizeof(uint32_t);
+    mask = ((size_t)1 << bits) - 1;
+    for (uint32_t i = 0; i < c->n; i++) {
+        size_t h = (size_t)(c->t[i] >> 17) & mask; /* terms are xxh3: any bits are mixed */
+        while (st->hix[k][h])
+            h = (h + 1) & mask;
+        st->hix[k][h] = i + 1;
+    }
+}
+
+void sx_drop_hashes(wc_story_index *idx, struct sx_story *st)
+{
+    for (int k = 0; k < WC_STORY_KINDS; k++)
+        drop_hash(idx, st, k);
+}
+
+/* The story centroid's norms and probe tables (made again after it changed). */
+static void sx_story_norms(wc_story_index *idx, struct sx_story *st)
+{
+    if (st->norm_n)
+        return;
+    for (int k = 0; k < WC_STORY_KINDS; k++) {
+        double n2 = st->cen[k].cut2;
+        for (uint32_t i = 0; i < st->cen[k].n; i++)
+            n2 += (double)st->cen[k].w[i] * st->cen[k].w[i];
+        st->norm[k] = sqrt(n2);
+        make_hash(idx, st, k);
+    }
+    st->norm_n = 1;
+}
+
+static double sx_cosine(const wc_story_index *idx, int k, const wc_story_vec *q, double qnorm,
+                        const struct sx_story *st)
+{
+    const struct sx_vec *c = &st->cen[k];
+    double dot = 0, top = 0, cnorm = st->norm[k];
+    uint32_t i = 0, j = 0;
+
+    if (qnorm <= 0 || cnorm <= 0)
+        return 0;
+    if (st->hix[k] && 2 * (size_t)q->n < c->n) {
+        size_t mask = ((size_t)1 << st->hbits[k]) - 1;
+        for (i = 0; i < q->n; i++) {
+            size_t h = (size_t)(q->term[i] >> 17) & mask;
+            for (uint32_t e; (e = st->hix[k][h]); h = (h + 1) & mask) {
+                if (c->t[e - 1] == q->term[i]) {
+                    double v = (double)idx->qw[k][i] * c->w[e - 1];
+                    dot += v;
+                    if (v > top)
+                        top = v;
+                    break;
+                }
+            }
+        }
+    } else {
+        while (i < q->n && j < c->n) {
+            if (q->term[i] < c->t[j])
+                i++;
+            else if (c->t[j] < q->term[i])
+                j++;
+            else {
+                double v = (double)idx->qw[k][i] * c->w[j];
+                dot += v;
+                if (v > top)
+                    top = v;
+                i++;
+                j++;
+            }
+        }
+    }
+    /* names: without the one that weighs most, for one name in common (a place, a company
+       in the news) is not one story, and a story of many events keeps little else */
+    if (k == WC_STORY_ENTITY)
+        dot -= top;
+    dot /= qnorm * cnorm;
+    return dot > 1 ? 1 : dot;
+}
+
+void sx_features(wc_story_index *idx, const wc_story_profile *pr, const double *qnorm,
+                 struct sx_story *st, int64_t t, double *f)
+{
+    bool all = idx->opts.on_trace != NULL; /* a trace shows every feature, for fitting */
+
+    sx_story_norms(idx, st);
+    for (int k = 0; k < WC_STORY_KINDS; k++) {
+        bool used = idx->w.pair[k] != 0 ||
+                    ((k == WC_SF_ENTITY || k == WC_SF_BODY) && idx->w.pair[WC_SF_ENTBODY] != 0);
+        f[k] = all || used ? sx_cosine(idx, k, &pr->vec[k], qnorm[k], st) : 0;
+    }
+    if (t != INT64_MIN && st->last != INT64_MIN) {
+        /* from the story's latest days: a story that runs for weeks is near in time only to
+           what is near its latest news, or it draws in every event of its kind */
+        int64_t from = st->last - st->first > SX_TIME_SCALE ? st->last - SX_TIME_SCALE : st->first;
+        f[WC_SF_TIME] = exp(-(double)sx_gap_of(t, from, st->last) / SX_TIME_SCALE);
+        f[WC_SF_DATED] = 1;
+    } else {
+        f[WC_SF_TIME] = 0;
+        f[WC_SF_DATED] = 0;
+    }
+    f[WC_SF_ENTBODY] = f[WC_SF_ENTITY] * f[WC_SF_BODY];
+    f[WC_SF_YEARS] = pr->vec[WC_STORY_YEAR].n && st->cen[WC_STORY_YEAR].n ? 1 : 0;
+}
