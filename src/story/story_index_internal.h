@@ -14,9 +14,10 @@
 #include "wirecopy/story.h"
 
 #define SX_NONE UINT32_MAX
-/* Count-min sketch of document (cluster) frequencies: rows x 2^bits counters. */
-#define SX_CM_ROWS 4
-#define SX_CM_BITS 18
+/* Count-min sketch of document (cluster) frequencies: rows x 2^bits counters (two rows do as
+   well as four on the generated sets; each row is a cache miss per lookup). */
+#define SX_CM_ROWS 2
+#define SX_CM_BITS 19
 /* Index terms of one cluster, per kind (the highest tf-idf first). */
 #define SX_KEYS_ENTITY 24
 #define SX_KEYS_TITLE 12
