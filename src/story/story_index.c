@@ -747,11 +747,15 @@ void sx_merge_stories(wc_story_index *idx, uint32_t a, uint32_t b)
     if (sa->open && sb->open) {
         for (int k = 0; k < WC_STORY_KINDS; k++) {
             wc_story_vec v = {sb->cen[k].t, sb->cen[k].w, sb->cen[k].n};
-            sa->cen[k].cut2 += sb->cen[k].cut2;
-            /* a failure keeps a's centroid as it was: a's score drifts, nothing is lost */
-            (void)sx_centroid_add(idx, &sa->cen[k], &v,
-                                  SX_CENTROID_FACTOR * wc_story_kind_cap((enum wc_story_kind)k),
-                                  false);
+            double b2 = sb->cen[k].cut2;
+            /* a failure keeps a's centroid as it was: a's score drifts, nothing is lost; all
+               of b then counts as cut */
+            if (sx_centroid_add(idx, &sa->cen[k], &v,
+                                SX_CENTROID_FACTOR * wc_story_kind_cap((enum wc_story_kind)k),
+                                false))
+                for (uint32_t i = 0; i < v.n; i++)
+                    b2 += (double)v.weight[i] * v.weight[i];
+            sa->cen[k].cut2 += b2;
         }
         sa->norm_n = 0;
     }

@@ -1,8 +1,10 @@
 /*
- * story_index_internal.h - what the story index's two files share:
- * story_index.c (the index, placing, the API) and story_split.c (repair:
- * merging stories that arrival order split, splitting stories that hold
- * two events). Only those include it, after story_internal.h.
+ * story_index_internal.h - what the story index's files share:
+ * story_index.c (the index, placing, the API), story_query.c (a
+ * placement's query: weights, keys, candidates, features) and
+ * story_split.c (repair: merging stories that arrival order split,
+ * splitting stories that hold two events). Only those include it, after
+ * story_internal.h.
  */
 #ifndef WC_STORY_INDEX_INTERNAL_H
 #define WC_STORY_INDEX_INTERNAL_H
@@ -178,6 +180,14 @@ wc_status sx_centroid_add(wc_story_index *idx, struct sx_vec *c, const wc_story_
                           uint32_t cap, bool normalize);
 uint32_t sx_df_of(wc_story_index *idx, uint64_t term);
 double sx_idf(const wc_story_index *idx, uint32_t df);
+void sx_merge_stories(wc_story_index *idx, uint32_t a, uint32_t b);
+wc_status sx_post_keys(wc_story_index *idx, const struct key *keys, size_t n, uint32_t s);
+wc_status sx_add_cluster(wc_story_index *idx, int64_t id, int64_t size, uint32_t s, wc_error *err);
+/* Free a cluster's vectors. */
+void sx_drop_vectors(wc_story_index *idx, struct sx_cluster *c);
+
+/* --- story_query.c -------------------------------------------------------------------- */
+
 wc_status sx_prepare_query(wc_story_index *idx, const wc_story_profile *pr, double *qnorm,
                            bool weighted);
 size_t sx_query_keys(wc_story_index *idx, const wc_story_profile *pr, struct key *keys);
@@ -185,19 +195,15 @@ wc_status sx_collect(wc_story_index *idx, const struct key *keys, size_t nkeys, 
                      struct cand_order **out, size_t *nout);
 void sx_features(wc_story_index *idx, const wc_story_profile *pr, const double *qnorm,
                  struct sx_story *st, int64_t t, double *f);
+/* Free a story's probe tables (its centroid is about to change or go). */
+void sx_drop_hashes(wc_story_index *idx, struct sx_story *st);
+
+/* --- story_split.c -------------------------------------------------------------------- */
+
 double sx_pair_score(const wc_story_weights *w, const double *f);
 /* The pair score without its time terms. */
 double sx_content_score(const wc_story_weights *w, const double *f);
 double sx_sigmoid(double x);
-void sx_merge_stories(wc_story_index *idx, uint32_t a, uint32_t b);
-wc_status sx_post_keys(wc_story_index *idx, const struct key *keys, size_t n, uint32_t s);
-wc_status sx_add_cluster(wc_story_index *idx, int64_t id, int64_t size, uint32_t s, wc_error *err);
-/* Free a story's probe tables (its centroid is about to change or go). */
-void sx_drop_hashes(wc_story_index *idx, struct sx_story *st);
-/* Free a cluster's vectors. */
-void sx_drop_vectors(wc_story_index *idx, struct sx_cluster *c);
-
-/* --- story_split.c -------------------------------------------------------------------- */
 
 /* Story s just grew: split it when it holds two events (tried at growing sizes). */
 wc_status sx_maybe_split(wc_story_index *idx, uint32_t s);

@@ -166,7 +166,7 @@ static wc_status side_make(wc_story_index *idx, struct side *sd, const uint32_t 
         }
     }
     for (int k = 0; k < WC_STORY_KINDS; k++) {
-        double n2 = 0;
+        double n2 = sd->c[k].cut2; /* what the cap cut counts, as in a story's norm */
         for (uint32_t i = 0; i < sd->c[k].n; i++)
             n2 += (double)sd->c[k].w[i] * sd->c[k].w[i];
         sd->norm[k] = sqrt(n2);
@@ -174,6 +174,12 @@ static wc_status side_make(wc_story_index *idx, struct side *sd, const uint32_t 
     return WC_OK;
 }
 
+/*
+ * The cosine of two vector sets. Unlike sx_cosine, the entity cosine keeps
+ * its heaviest shared name: inside one story every name tells which half
+ * a member is closer to (left out here, the 2-means halves of stories-dev
+ * came out worse: B-cubed P 0.934 -> 0.899).
+ */
 static double vcos(const struct sx_vec *a, double an, const struct sx_vec *b, double bn)
 {
     double dot = 0;
@@ -465,18 +471,19 @@ wc_status sx_maybe_split(wc_story_index *idx, uint32_t s)
     }
     if (cnt[0] < SX_SPLIT_SIDE || cnt[1] < SX_SPLIT_SIDE)
         goto out;
-    /* the halves are two events when each has names or numbers of its own */
+    /* the halves are two events when each has names of its own */
     if ((rc = exclusive(idx, m, n, pick, cnt, &lo)))
         goto out;
     if (lo <= idx->w.split_bias)
-        goto out;
-    if ((rc = side_make(idx, &sd[1], m, n, pick, 1)))
         goto out;
     /* the side holding the story's founder keeps its id */
     for (size_t i = 0; i < n; i++)
         if (idx->cl[m[i]].id == st->id && pick[i] == 1)
             for (size_t j = 0; j < n; j++)
                 pick[j] ^= 1;
+    /* the moving side (1, after the flip), which its clusters are scored against */
+    if ((rc = side_make(idx, &sd[1], m, n, pick, 1)))
+        goto out;
     rc = apply_split(idx, s, m, n, pick, &sd[1]);
 out:
     side_free(idx, &all);
