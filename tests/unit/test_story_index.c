@@ -118,7 +118,9 @@ static void keep_entity(void *ctx, const wc_story_trace *t)
 /*
  * The entity cosine leaves out the heaviest name the two sides share: a
  * text that shares one name (single words here, so a name is one term)
- * with a story scores 0 on it, and one that shares two does not.
+ * with a story scores 0 on it, and one that shares two does not. Both ways
+ * of computing it are driven: a short centroid merged with the query, and
+ * one of 120 names probed through its hash table.
  */
 static void test_one_shared_name_is_no_entity_evidence(void **state)
 {
@@ -157,6 +159,26 @@ static void test_one_shared_name_is_no_entity_evidence(void **state)
     assert_int_equal(le.ncand, 1);
     assert_true(le.entity > 0.1);
     wc_story_index_free(idx);
+
+    /* the same against a story of many names, whose centroid is probed through its hash
+       table rather than merged with the query */
+    {
+        char big[8192], name[16];
+        size_t len = 0;
+        len += (size_t)snprintf(big + len, sizeof(big) - len, "Delegates meet in Tarnow\n");
+        for (int i = 0; i < 120; i++) {
+            snprintf(name, sizeof(name), "%c%c%cov", 'K' + i % 10, 'a' + i / 10 % 12, 'r' + i % 7);
+            len += (size_t)snprintf(big + len, sizeof(big) - len,
+                                    "On the list was %s, who came with Ferrovia. ", name);
+        }
+        assert_true(len < sizeof(big) - 1);
+        assert_int_equal(wc_story_index_new(&o, &idx, &err), WC_OK);
+        place(idx, 10, big, T0, NULL);
+        place(idx, 20, one, T0 + DAY / 4, NULL);
+        assert_int_equal(le.ncand, 1);
+        assert_true(le.entity == 0);
+        wc_story_index_free(idx);
+    }
 }
 
 static void test_the_window_keeps_other_days_apart(void **state)
