@@ -117,9 +117,10 @@ struct wc_story_index {
     size_t npost, post_cap;
     struct sx_map post_by_term;
 
-    uint32_t *cm;   /* SX_CM_ROWS << SX_CM_BITS */
-    uint64_t ndocs; /* clusters counted in the sketch */
-    bool df_frozen; /* counted in advance (a rebuild): placing counts nothing */
+    uint32_t *cm;         /* SX_CM_ROWS << SX_CM_BITS */
+    uint64_t ndocs;       /* clusters counted in the sketch */
+    bool df_frozen;       /* counted in advance (a rebuild): placing counts nothing */
+    bool repair_on_sweep; /* a rebuild: repair the open stories before a sweep closes some */
     uint64_t repaired;
 
     uint32_t *dirty;

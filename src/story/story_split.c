@@ -47,22 +47,6 @@ static double story_pair(wc_story_index *idx, const wc_story_profile *qa, const 
     return sx_pair_score(&idx->w, f);
 }
 
-/* A merge makes no story span more than SX_MERGE_SPAN windows of dates: repairs that run at
-   every sweep would otherwise chain one kind's events, story by story, over weeks (at 100k
-   generated documents a story of 57 events over 45 days). Joins are not capped. */
-#define SX_MERGE_SPAN 2
-
-static bool span_ok(const wc_story_index *idx, const struct sx_story *a, const struct sx_story *b)
-{
-    int64_t lo, hi;
-
-    if (a->first == INT64_MIN || b->first == INT64_MIN)
-        return true;
-    lo = a->first < b->first ? a->first : b->first;
-    hi = a->last > b->last ? a->last : b->last;
-    return hi - lo <= SX_MERGE_SPAN * idx->window;
-}
-
 /* One round: the stories changed at or after clock `from` query their candidates. */
 static wc_status repair_round(wc_story_index *idx, uint64_t from, uint64_t *merged)
 {
@@ -97,8 +81,6 @@ static wc_status repair_round(wc_story_index *idx, uint64_t from, uint64_t *merg
         for (size_t c = 0; c < ncand; c++) {
             double sc;
             if (co[c].s == s)
-                continue;
-            if (!span_ok(idx, sa, &idx->story[co[c].s]))
                 continue;
             sc = story_pair(idx, &q, qnorm, &idx->story[co[c].s]);
             if (sc > best || (sc == best && pick != SX_NONE && co[c].id < idx->story[pick].id)) {
