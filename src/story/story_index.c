@@ -159,7 +159,6 @@ void wc_story_count_df(wc_story_index *idx, const wc_story_profile *pr)
 void wc_story_freeze_df(wc_story_index *idx)
 {
     idx->df_frozen = true;
-    idx->repair_on_sweep = true;
 }
 
 /* --- stories -------------------------------------------------------------------------- */
@@ -687,13 +686,13 @@ wc_status wc_story_place(wc_story_index *idx, int64_t cluster_id, const wc_story
         idx->opts.on_trace(idx->opts.trace_ctx, &tr);
     }
     if (++idx->since_sweep >= SX_SWEEP) {
+        /* repair before the sweep closes stories: a closed story is never repaired, and in a
+           long ingest most stories close before its last flush */
+        uint64_t merged;
         idx->since_sweep = 0;
-        if (idx->repair_on_sweep) {
-            uint64_t merged;
-            if (wc_story_repair(idx, &merged, err))
-                return err->code;
-            idx->repaired += merged;
-        }
+        if (wc_story_repair(idx, &merged, err))
+            return err->code;
+        idx->repaired += merged;
         sweep(idx);
     }
     return WC_OK;

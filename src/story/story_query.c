@@ -107,13 +107,16 @@ static int64_t sx_gap_of(int64_t t, int64_t first, int64_t last)
     return 0;
 }
 
-/* Can a cluster dated t join story st? (undated: always, while the story is open) */
+/* Can a cluster dated t join story st? (undated: always, while the story is open) Not when
+   the story would then span more than SX_MAX_SPAN windows of dates. */
 static bool sx_in_window(const wc_story_index *idx, const struct sx_story *st, int64_t t)
 {
     if (!st->open)
         return false;
     if (t == INT64_MIN || st->last == INT64_MIN)
         return true;
+    if ((t > st->last ? t : st->last) - (t < st->first ? t : st->first) > SX_MAX_SPAN * idx->window)
+        return false; /* it would span too long: a kind whose events come daily would chain */
     return sx_gap_of(t, st->first, st->last) <= idx->window;
 }
 
