@@ -194,6 +194,26 @@ static void test_the_window_keeps_other_days_apart(void **state)
     wc_story_index_free(idx);
 }
 
+/*
+ * No story spans more than two windows (14 days by default): write-ups of
+ * one kind that come every 6 days join while the story stays within that,
+ * and the one that would stretch it further opens a story of its own, though
+ * it is within the window of the story's last date.
+ */
+static void test_a_story_spans_at_most_two_windows(void **state)
+{
+    wc_story_index *idx = new_index();
+
+    (void)state;
+    place(idx, 1, EVENT_A, T0, NULL);
+    assert_int_equal(place(idx, 2, EVENT_B, T0 + 6 * DAY, NULL), 1);
+    assert_int_equal(place(idx, 3, EVENT_A, T0 + 12 * DAY, NULL), 1);
+    assert_int_equal(place(idx, 4, EVENT_B, T0 + 18 * DAY, NULL), 4);
+    /* the new story goes on from there */
+    assert_int_equal(place(idx, 5, EVENT_A, T0 + 20 * DAY, NULL), 4);
+    wc_story_index_free(idx);
+}
+
 struct rows {
     wc_story_row_info r[8];
     size_t n;
@@ -301,6 +321,7 @@ int main(void)
         cmocka_unit_test(test_write_ups_join_and_a_shared_name_does_not),
         cmocka_unit_test(test_one_shared_name_is_no_entity_evidence),
         cmocka_unit_test(test_the_window_keeps_other_days_apart),
+        cmocka_unit_test(test_a_story_spans_at_most_two_windows),
         cmocka_unit_test(test_late_members_widen_the_dates),
         cmocka_unit_test(test_a_cluster_merge_merges_the_stories),
     };
