@@ -163,6 +163,16 @@ struct cand_order {
     int64_t id;
 };
 
+/* Would dates [a_first, a_last] and [b_first, b_last] together span at most SX_MAX_SPAN
+   windows? (both dated) */
+static inline bool sx_span_ok(const wc_story_index *idx, int64_t a_first, int64_t a_last,
+                              int64_t b_first, int64_t b_last)
+{
+    int64_t lo = a_first < b_first ? a_first : b_first, hi = a_last > b_last ? a_last : b_last;
+
+    return hi - lo <= SX_MAX_SPAN * idx->window;
+}
+
 /* --- story_index.c ------------------------------------------------------------------- */
 
 /* Grow *p (of *cap elements of size bytes) to hold need; adds to *bytes (may be NULL). */

@@ -115,7 +115,7 @@ static bool sx_in_window(const wc_story_index *idx, const struct sx_story *st, i
         return false;
     if (t == INT64_MIN || st->last == INT64_MIN)
         return true;
-    if ((t > st->last ? t : st->last) - (t < st->first ? t : st->first) > SX_MAX_SPAN * idx->window)
+    if (!sx_span_ok(idx, st->first, st->last, t, t))
         return false; /* it would span too long: a kind whose events come daily would chain */
     return sx_gap_of(t, st->first, st->last) <= idx->window;
 }

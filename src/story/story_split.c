@@ -47,19 +47,6 @@ static double story_pair(wc_story_index *idx, const wc_story_profile *qa, const 
     return sx_pair_score(&idx->w, f);
 }
 
-/* A merge makes no story span more than SX_MAX_SPAN windows of dates (nor does a join:
-   sx_in_window). */
-static bool span_ok(const wc_story_index *idx, const struct sx_story *a, const struct sx_story *b)
-{
-    int64_t lo, hi;
-
-    if (a->first == INT64_MIN || b->first == INT64_MIN)
-        return true;
-    lo = a->first < b->first ? a->first : b->first;
-    hi = a->last > b->last ? a->last : b->last;
-    return hi - lo <= SX_MAX_SPAN * idx->window;
-}
-
 /* One round: the stories changed at or after clock `from` query their candidates. */
 static wc_status repair_round(wc_story_index *idx, uint64_t from, uint64_t *merged)
 {
@@ -95,8 +82,10 @@ static wc_status repair_round(wc_story_index *idx, uint64_t from, uint64_t *merg
             double sc;
             if (co[c].s == s)
                 continue;
-            if (!span_ok(idx, sa, &idx->story[co[c].s]))
-                continue;
+            if (sa->first != INT64_MIN && idx->story[co[c].s].first != INT64_MIN &&
+                !sx_span_ok(idx, sa->first, sa->last, idx->story[co[c].s].first,
+                            idx->story[co[c].s].last))
+                continue; /* the merge would span too long (SX_MAX_SPAN) */
             sc = story_pair(idx, &q, qnorm, &idx->story[co[c].s]);
             if (sc > best || (sc == best && pick != SX_NONE && co[c].id < idx->story[pick].id)) {
                 best = sc;
