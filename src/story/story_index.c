@@ -221,7 +221,6 @@ void sx_close_story(wc_story_index *idx, struct sx_story *st)
         free(st->cen[k].w);
         memset(&st->cen[k], 0, sizeof(st->cen[k]));
     }
-    sx_drop_hashes(idx, st);
     st->norm_n = 0;
     if (st->first == INT64_MIN)
         idx->open_undated--;

@@ -69,11 +69,7 @@ struct sx_story {
     struct sx_vec cen[WC_STORY_KINDS];
     double norm[WC_STORY_KINDS];
     uint64_t norm_n; /* clusters counted when the norms were made (0: to be made) */
-    /* open addressing over cen[k] (index + 1, 0 empty; 2^hbits slots), made with the norms:
-       a query probes it term by term instead of merging its terms with thousands */
-    uint32_t *hix[WC_STORY_KINDS];
-    uint8_t hbits[WC_STORY_KINDS];
-    uint32_t *mem; /* open: its clusters with vectors (cluster slots), for splitting */
+    uint32_t *mem;   /* open: its clusters with vectors (cluster slots), for splitting */
     uint32_t nmem, mem_cap;
     uint32_t next_split; /* members at which splitting is tried next */
 };
@@ -209,8 +205,6 @@ wc_status sx_collect(wc_story_index *idx, const struct key *keys, size_t nkeys, 
                      struct cand_order **out, size_t *nout);
 void sx_features(wc_story_index *idx, const wc_story_profile *pr, const double *qnorm,
                  struct sx_story *st, int64_t t, double *f);
-/* Free a story's probe tables (its centroid is about to change or go). */
-void sx_drop_hashes(wc_story_index *idx, struct sx_story *st);
 
 /* --- story_split.c -------------------------------------------------------------------- */
 

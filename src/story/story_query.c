@@ -185,51 +185,8 @@ wc_status sx_collect(wc_story_index *idx, const struct key *keys, size_t nkeys, 
     return WC_OK;
 }
 
-/* A centroid shorter than this is merged with the query, not probed. */
-#define SX_HASH_MIN 64
-
-static void drop_hash(wc_story_index *idx, struct sx_story *st, int k)
-{
-    if (st->hix[k])
-        idx->bytes -= ((size_t)1 << st->hbits[k]) * sizeof(uint32_t);
-    free(st->hix[k]);
-    st->hix[k] = NULL;
-    st->hbits[k] = 0;
-}
-
-/* The probe table of centroid k (none when short or memory is short: the merge does). */
-static void make_hash(wc_story_index *idx, struct sx_story *st, int k)
-{
-    const struct sx_vec *c = &st->cen[k];
-    uint8_t bits = 1;
-    size_t mask;
-
-    drop_hash(idx, st, k);
-    if (c->n < SX_HASH_MIN)
-        return;
-    while (((size_t)1 << bits) < 2 * (size_t)c->n)
-        bits++;
-    if (!(st->hix[k] = calloc((size_t)1 << bits, sizeof(uint32_t))))
-        return;
-    st->hbits[k] = bits;
-    idx->bytes += ((size_t)1 << bits) * sizeof(uint32_t);
-    mask = ((size_t)1 << bits) - 1;
-    for (uint32_t i = 0; i < c->n; i++) {
-        size_t h = (size_t)(c->t[i] >> 17) & mask; /* terms are xxh3: any bits are mixed */
-        while (st->hix[k][h])
-            h = (h + 1) & mask;
-        st->hix[k][h] = i + 1;
-    }
-}
-
-void sx_drop_hashes(wc_story_index *idx, struct sx_story *st)
-{
-    for (int k = 0; k < WC_STORY_KINDS; k++)
-        drop_hash(idx, st, k);
-}
-
-/* The story centroid's norms and probe tables (made again after it changed). */
-static void sx_story_norms(wc_story_index *idx, struct sx_story *st)
+/* The story centroid's norms (made again after it changed). */
+static void sx_story_norms(struct sx_story *st)
 {
     if (st->norm_n)
         return;
@@ -238,7 +195,6 @@ static void sx_story_norms(wc_story_index *idx, struct sx_story *st)
         for (uint32_t i = 0; i < st->cen[k].n; i++)
             n2 += (double)st->cen[k].w[i] * st->cen[k].w[i];
         st->norm[k] = sqrt(n2);
-        make_hash(idx, st, k);
     }
     st->norm_n = 1;
 }
@@ -252,34 +208,20 @@ static double sx_cosine(const wc_story_index *idx, int k, const wc_story_vec *q,
 
     if (qnorm <= 0 || cnorm <= 0)
         return 0;
-    if (st->hix[k] && 2 * (size_t)q->n < c->n) {
-        size_t mask = ((size_t)1 << st->hbits[k]) - 1;
-        for (i = 0; i < q->n; i++) {
-            size_t h = (size_t)(q->term[i] >> 17) & mask;
-            for (uint32_t e; (e = st->hix[k][h]); h = (h + 1) & mask) {
-                if (c->t[e - 1] == q->term[i]) {
-                    double v = (double)idx->qw[k][i] * c->w[e - 1];
-                    dot += v;
-                    if (v > top)
-                        top = v;
-                    break;
-                }
-            }
-        }
-    } else {
-        while (i < q->n && j < c->n) {
-            if (q->term[i] < c->t[j])
-                i++;
-            else if (c->t[j] < q->term[i])
-                j++;
-            else {
-                double v = (double)idx->qw[k][i] * c->w[j];
-                dot += v;
-                if (v > top)
-                    top = v;
-                i++;
-                j++;
-            }
+    /* a merge of the sorted terms without branches: a term of the query is in the centroid
+       or not as a coin falls, and a hash of the centroid misses the cache on every probe (a
+       term not shared adds 0, so the sums are the same) */
+    {
+        const uint64_t *qt = q->term, *ct = c->t;
+        const float *qw = idx->qw[k], *cw = c->w;
+        uint32_t qn = q->n, cn = c->n;
+        while (i < qn && j < cn) {
+            uint64_t a = qt[i], b = ct[j];
+            double v = a == b ? (double)qw[i] * cw[j] : 0;
+            dot += v;
+            top = v > top ? v : top;
+            i += a <= b;
+            j += b <= a;
         }
     }
     /* names: without the one that weighs most, for one name in common (a place, a company
@@ -295,7 +237,7 @@ void sx_features(wc_story_index *idx, const wc_story_profile *pr, const double *
 {
     bool all = idx->opts.on_trace != NULL; /* a trace shows every feature, for fitting */
 
-    sx_story_norms(idx, st);
+    sx_story_norms(st);
     for (int k = 0; k < WC_STORY_KINDS; k++) {
         bool used = idx->w.pair[k] != 0 ||
                     ((k == WC_SF_ENTITY || k == WC_SF_BODY) && idx->w.pair[WC_SF_ENTBODY] != 0);
