@@ -113,6 +113,12 @@ static uint32_t *cm_cell(wc_story_index *idx, uint64_t term, int row)
     return &idx->cm[((size_t)row << SX_CM_BITS) | (h >> (64 - SX_CM_BITS))];
 }
 
+void sx_df_prefetch(wc_story_index *idx, uint64_t term)
+{
+    for (int r = 0; r < SX_CM_ROWS; r++)
+        sx_prefetch(cm_cell(idx, term, r));
+}
+
 uint32_t sx_df_of(wc_story_index *idx, uint64_t term)
 {
     uint32_t m = UINT32_MAX;
@@ -150,9 +156,16 @@ double sx_idf(const wc_story_index *idx, uint32_t df)
 
 void wc_story_count_df(wc_story_index *idx, const wc_story_profile *pr)
 {
-    for (int k = 0; k < WC_STORY_KINDS; k++)
-        for (uint32_t i = 0; i < pr->vec[k].n; i++)
-            df_add(idx, pr->vec[k].term[i]);
+    for (int k = 0; k < WC_STORY_KINDS; k++) {
+        const wc_story_vec *v = &pr->vec[k];
+        for (uint32_t i = 0; i < v->n && i < SX_DF_AHEAD; i++)
+            sx_df_prefetch(idx, v->term[i]);
+        for (uint32_t i = 0; i < v->n; i++) {
+            if (i + SX_DF_AHEAD < v->n)
+                sx_df_prefetch(idx, v->term[i + SX_DF_AHEAD]);
+            df_add(idx, v->term[i]);
+        }
+    }
     idx->ndocs++;
 }
 
@@ -525,6 +538,7 @@ void wc_story_index_free(wc_story_index *idx)
     for (int k = 0; k < WC_STORY_KINDS; k++) {
         free(idx->qw[k]);
         free(idx->qdf[k]);
+        free(idx->qh[k]);
     }
     free(idx->post);
     free(idx->story);

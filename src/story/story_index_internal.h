@@ -132,6 +132,10 @@ struct wc_story_index {
     float *qw[WC_STORY_KINDS];     /* the query's weights times idf */
     uint32_t *qdf[WC_STORY_KINDS]; /* its terms' document frequencies */
     size_t q_cap[WC_STORY_KINDS];
+    /* open addressing over its terms (index + 1, 0 empty; 2^qbits slots, a quarter used at
+       most): a centroid is scanned in order against it */
+    uint32_t *qh[WC_STORY_KINDS];
+    uint8_t qbits[WC_STORY_KINDS];
     uint32_t *cand;
     size_t cand_cap;
     wc_story_candidate *scored;
@@ -158,6 +162,17 @@ struct cand_order {
     uint32_t hits;
     int64_t id;
 };
+
+/* Start loading what p points to (NULL: nothing), for a read soon after. */
+static inline void sx_prefetch(const void *p)
+{
+#if defined(__GNUC__)
+    if (p)
+        __builtin_prefetch(p);
+#else
+    (void)p;
+#endif
+}
 
 /* Would dates [a_first, a_last] and [b_first, b_last] together span at most SX_MAX_SPAN
    windows? (both dated) */
@@ -189,6 +204,11 @@ void sx_widen_dates(struct sx_story *st, int64_t first, int64_t last);
 wc_status sx_centroid_add(wc_story_index *idx, struct sx_vec *c, const wc_story_vec *v,
                           uint32_t cap, bool normalize);
 uint32_t sx_df_of(wc_story_index *idx, uint64_t term);
+/* Start loading the sketch's counters of a term that sx_df_of reads soon: each row is a cache
+   miss, and a profile's hundreds of terms are looked up one after another. */
+void sx_df_prefetch(wc_story_index *idx, uint64_t term);
+/* Terms whose counters load ahead of the one read. */
+#define SX_DF_AHEAD 8
 double sx_idf(const wc_story_index *idx, uint32_t df);
 void sx_merge_stories(wc_story_index *idx, uint32_t a, uint32_t b);
 wc_status sx_post_keys(wc_story_index *idx, const struct key *keys, size_t n, uint32_t s);

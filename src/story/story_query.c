@@ -24,6 +24,39 @@ static int cmp_key(const void *a, const void *b)
     return (x->term > y->term) - (x->term < y->term);
 }
 
+static size_t sx_slot(uint64_t term, size_t mask)
+{
+    return (size_t)(term >> 17) & mask; /* terms are xxh3: any bits are mixed */
+}
+
+/* The probe table of the query's terms of kind k. */
+static wc_status query_hash(wc_story_index *idx, int k, const wc_story_vec *v)
+{
+    uint8_t bits = 4;
+    size_t mask;
+
+    while (((size_t)1 << bits) < 4 * (size_t)v->n)
+        bits++;
+    if (bits > idx->qbits[k] || !idx->qh[k]) {
+        uint32_t *h = realloc(idx->qh[k], ((size_t)1 << bits) * sizeof(*h));
+        if (!h)
+            return WC_ERR_NOMEM;
+        idx->qh[k] = h;
+    } else {
+        bits = idx->qbits[k]; /* keep the larger table: clearing it is cheap */
+    }
+    idx->qbits[k] = bits;
+    mask = ((size_t)1 << bits) - 1;
+    memset(idx->qh[k], 0, (mask + 1) * sizeof(*idx->qh[k]));
+    for (uint32_t i = 0; i < v->n; i++) {
+        size_t h = sx_slot(v->term[i], mask);
+        while (idx->qh[k][h])
+            h = (h + 1) & mask;
+        idx->qh[k][h] = i + 1;
+    }
+    return WC_OK;
+}
+
 /* The query's idf-weighted vectors (weighted: as they are) and their norms; each term's df is
    kept for sx_query_keys. */
 wc_status sx_prepare_query(wc_story_index *idx, const wc_story_profile *pr, double *qnorm,
@@ -43,14 +76,21 @@ wc_status sx_prepare_query(wc_story_index *idx, const wc_story_profile *pr, doub
             idx->qdf[k] = b;
             idx->q_cap[k] = v->n;
         }
+        for (uint32_t i = 0; i < v->n && i < SX_DF_AHEAD; i++)
+            sx_df_prefetch(idx, v->term[i]);
         for (uint32_t i = 0; i < v->n; i++) {
-            uint32_t df = sx_df_of(idx, v->term[i]);
+            uint32_t df;
+            if (i + SX_DF_AHEAD < v->n)
+                sx_df_prefetch(idx, v->term[i + SX_DF_AHEAD]);
+            df = sx_df_of(idx, v->term[i]);
             double f = weighted ? 1.0 : sx_idf(idx, df);
             idx->qdf[k][i] = df;
             idx->qw[k][i] = (float)(v->weight[i] * f);
             n2 += (double)idx->qw[k][i] * idx->qw[k][i];
         }
         qnorm[k] = sqrt(n2);
+        if (query_hash(idx, k, v))
+            return WC_ERR_NOMEM;
     }
     return WC_OK;
 }
@@ -136,9 +176,20 @@ wc_status sx_collect(wc_story_index *idx, const struct key *keys, size_t nkeys, 
     size_t n = 0;
     struct cand_order *co;
 
+    uint32_t post[SX_MAX_KEYS];
+
     idx->clock++;
+    /* the keys' postings first, their newest entries loading while the others are found:
+       each step is a cache miss, and a query has dozens of keys */
     for (size_t k = 0; k < nkeys; k++) {
-        uint32_t p = sx_map_get(&idx->post_by_term, keys[k].term), seen = 0;
+        post[k] = sx_map_get(&idx->post_by_term, keys[k].term);
+        sx_prefetch(post[k] == SX_NONE ? NULL : &idx->post[post[k]]);
+    }
+    for (size_t k = 0; k < nkeys; k++)
+        if (post[k] != SX_NONE && idx->post[post[k]].n)
+            sx_prefetch(&idx->post[post[k]].v[idx->post[post[k]].n - 1]);
+    for (size_t k = 0; k < nkeys; k++) {
+        uint32_t p = post[k], seen = 0;
         const struct sx_posting *ps;
         if (p == SX_NONE)
             continue;
@@ -199,29 +250,32 @@ static void sx_story_norms(struct sx_story *st)
     st->norm_n = 1;
 }
 
+/* The cosine of the query's vector of kind k (sx_prepare_query made its table) and the
+   story's centroid. */
 static double sx_cosine(const wc_story_index *idx, int k, const wc_story_vec *q, double qnorm,
                         const struct sx_story *st)
 {
     const struct sx_vec *c = &st->cen[k];
+    const uint32_t *qh = idx->qh[k];
+    const float *qw = idx->qw[k];
+    size_t mask = ((size_t)1 << idx->qbits[k]) - 1;
     double dot = 0, top = 0, cnorm = st->norm[k];
-    uint32_t i = 0, j = 0;
 
     if (qnorm <= 0 || cnorm <= 0)
         return 0;
-    /* a merge of the sorted terms without branches: a term of the query is in the centroid
-       or not as a coin falls, and a hash of the centroid misses the cache on every probe (a
-       term not shared adds 0, so the sums are the same) */
-    {
-        const uint64_t *qt = q->term, *ct = c->t;
-        const float *qw = idx->qw[k], *cw = c->w;
-        uint32_t qn = q->n, cn = c->n;
-        while (i < qn && j < cn) {
-            uint64_t a = qt[i], b = ct[j];
-            double v = a == b ? (double)qw[i] * cw[j] : 0;
-            dot += v;
-            top = v > top ? v : top;
-            i += a <= b;
-            j += b <= a;
+    /* the centroid in order, each term looked up in the query's table (which stays in the
+       first cache): the lookups do not wait on each other, as the steps of a merge do. Both
+       are sorted by term, so the shared terms are summed in the query's order either way. */
+    for (uint32_t j = 0; j < c->n; j++) {
+        uint32_t e;
+        for (size_t h = sx_slot(c->t[j], mask); (e = qh[h]); h = (h + 1) & mask) {
+            if (q->term[e - 1] == c->t[j]) {
+                double v = (double)qw[e - 1] * c->w[j];
+                dot += v;
+                if (v > top)
+                    top = v;
+                break;
+            }
         }
     }
     /* names: without the one that weighs most, for one name in common (a place, a company
