@@ -4,7 +4,8 @@
  * placement's query: weights, keys, candidates, features) and
  * story_split.c (repair: merging stories that arrival order split,
  * splitting stories that hold two events). Only those include it, after
- * story_internal.h.
+ * story_internal.h, and the unit tests that count placements to a sweep
+ * (SX_SWEEP).
  */
 #ifndef WC_STORY_INDEX_INTERNAL_H
 #define WC_STORY_INDEX_INTERNAL_H

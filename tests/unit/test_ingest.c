@@ -2,8 +2,9 @@
  * test_ingest.c - the pipeline's contracts: results in input order whatever
  * the threads, wc_ingest_call runs after the records queued before it and
  * inside the same transaction, on_result sees every record, a stop commits
- * what was queued, the same records again add nothing, and different
- * thread counts give the same database.
+ * what was queued, the same records again add nothing, different
+ * thread counts give the same database, and the stories a repair merges
+ * inside a placement (before a sweep) are merged in the stored links.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -23,6 +24,7 @@
 #include "wirecopy/recluster.h"
 #include "wirecopy/store.h"
 #include "store/store_writer.h"
+#include "story/story_index_internal.h" /* SX_SWEEP */
 #include "wirecopy/wirecopy.h"
 #include "wc_test.h"
 
@@ -733,6 +735,133 @@ static void test_oversized_records_are_bad_records(void **state)
     assert_non_null(strstr(probs.msg[1], "line 5"));
 }
 
+/* --- stories merged inside a placement reach the stored links ------------------------- */
+
+/*
+ * Three write-ups of one fire (as in test_story_index.c): the first two share
+ * no name and open two stories, the third has both angles and joins the
+ * second, and the repair merges the two.
+ */
+static const char *const FIRE_TITLE[3] = {
+    "Fire crews fight battery blaze at Dunmore Street depot",
+    "Lakeshore transit grounds 42 Kestrel Dynamics KD-12 buses",
+    "Depot fire takes 42 KD-12 buses off Port Calder roads",
+};
+static const char *const FIRE_TEXT[3] = {
+    "Firefighters spent four hours at the Dunmore Street depot in Port Calder overnight putting "
+    "out a fire in an electric bus that was charging. Fire chief Ines Barrow said her crews "
+    "poured 95,000 litres of water on the burning pack before it cooled. Nobody was hurt, and "
+    "residents of Dunmore Street were told to keep their windows shut because of the smoke.",
+    "The Lakeshore Regional Transit Authority has pulled all 42 of its Kestrel Dynamics KD-12 "
+    "electric buses from service. Chief executive Maren Holt said the buses would stay parked "
+    "until Kestrel Dynamics inspects every 450 kWh battery, and that commuters should expect "
+    "longer waits this week.",
+    "After a fire at the Dunmore Street depot in Port Calder, where crews under fire chief Ines "
+    "Barrow used 95,000 litres of water, the Lakeshore Regional Transit Authority grounded its "
+    "42 Kestrel Dynamics KD-12 buses. Maren Holt said every 450 kWh battery will be inspected.",
+};
+
+/* Word j of filler i: syllables of its own, so no two fillers share a word. */
+static void filler_word(int i, int j, char *out)
+{
+    static const char cons[] = "bdfgklmnprtvz", vow[] = "aou";
+    int d[3] = {j, i % 39, i / 39 % 39};
+
+    for (int k = 0; k < 3; k++) {
+        out[2 * k] = cons[d[k] / 3];
+        out[2 * k + 1] = vow[d[k] % 3];
+    }
+    out[6] = 'n';
+    out[7] = '\0';
+}
+
+/* A count from db (one integer). */
+static int64_t count_of(sqlite3 *h, const char *sql)
+{
+    sqlite3_stmt *q;
+    int64_t n;
+
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;
+}
+
+/*
+ * The fire write-ups on day 0, then enough unrelated texts a month later
+ * for the story index to sweep: it repairs first (merging the fire's two
+ * stories) and then closes them, so the repair before the final commit
+ * can no longer merge them. The store must have what the index has: the
+ * three write-ups in one story of three clusters, and no cluster linked
+ * to a story that was merged away (every link names a stored story whose
+ * count of clusters is the links to it).
+ */
+static void test_a_merge_at_a_sweep_reaches_the_stored_links(void **state)
+{
+    struct wc_test_tmpdir *f = *state;
+    wc_store *s = NULL;
+    wc_ingest *ing = NULL;
+    wc_ingest_opts o;
+    wc_error err = WC_ERROR_INIT;
+    const int64_t t0 = 1770000000, later = t0 + 30 * 86400;
+    char text[256], title[32], id[32], w[12][8];
+    sqlite3 *h;
+    int i;
+
+    memset(&o, 0, sizeof(o));
+    o.threads = 2;
+    o.batch = 100; /* several commits, the sweep inside one */
+    assert_int_equal(wc_store_open(f->path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
+    assert_int_equal(wc_ingest_new(s, &o, &ing, &err), WC_OK);
+    for (i = 0; i < SX_SWEEP + 10; i++) {
+        wc_record r;
+        if (i < 3) {
+            snprintf(id, sizeof(id), "fire%d", i);
+            r = wc_test_text_record(id, FIRE_TEXT[i], strlen(FIRE_TEXT[i]));
+            r.title = FIRE_TITLE[i];
+            r.published_at = t0 + i * 3600;
+        } else {
+            for (int j = 0; j < 12; j++)
+                filler_word(i, j, w[j]);
+            snprintf(title, sizeof(title), "%s %s %s", w[0], w[1], w[2]);
+            snprintf(text, sizeof(text), "%s %s %s %s %s. %s %s %s %s %s %s.", w[3], w[4], w[5],
+                     w[6], w[7], w[8], w[9], w[10], w[11], w[3], w[5]);
+            snprintf(id, sizeof(id), "filler%d", i);
+            r = wc_test_text_record(id, text, strlen(text));
+            r.title = title;
+            r.published_at = later + i * 60;
+        }
+        assert_int_equal(wc_ingest_add(ing, &r, NULL, NULL, &err), WC_OK);
+    }
+    assert_int_equal(wc_ingest_finish(ing, &err), WC_OK);
+    wc_ingest_free(ing);
+    wc_store_close(s);
+
+    assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+    /* every text is a copy cluster of its own, and every cluster is in a story */
+    assert_int_equal(count_of(h, "SELECT count(*) FROM clusters"), SX_SWEEP + 10);
+    assert_int_equal(count_of(h, "SELECT count(*) FROM clusters WHERE story_id IS NULL"), 0);
+    /* the fire is one story of three clusters; each filler a story of its own */
+    assert_int_equal(count_of(h, "SELECT count(DISTINCT c.story_id) FROM documents d JOIN clusters "
+                                 "c ON c.id = d.cluster_id WHERE d.origin_id LIKE 'fire%'"),
+                     1);
+    assert_int_equal(count_of(h, "SELECT s.clusters FROM stories s JOIN clusters c ON c.story_id "
+                                 "= s.id JOIN documents d ON d.cluster_id = c.id WHERE "
+                                 "d.origin_id = 'fire0'"),
+                     3);
+    assert_int_equal(count_of(h, "SELECT count(*) FROM stories"), 1 + SX_SWEEP + 10 - 3);
+    /* no link to a story merged away, and each story's count is its links */
+    assert_int_equal(count_of(h, "SELECT count(*) FROM clusters c WHERE c.story_id IS NOT NULL "
+                                 "AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = "
+                                 "c.story_id)"),
+                     0);
+    assert_int_equal(count_of(h, "SELECT count(*) FROM stories s WHERE s.clusters != (SELECT "
+                                 "count(*) FROM clusters c WHERE c.story_id = s.id)"),
+                     0);
+    sqlite3_close(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -745,6 +874,7 @@ int main(void)
         WC_TEST_IN_TMPDIR(test_big_and_small_records),
         WC_TEST_IN_TMPDIR(test_oversized_records_are_bad_records),
         WC_TEST_IN_TMPDIR(test_stop_commits_what_was_queued),
+        WC_TEST_IN_TMPDIR(test_a_merge_at_a_sweep_reaches_the_stored_links),
     };
     int rc;
 

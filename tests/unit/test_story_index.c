@@ -3,10 +3,12 @@
  * texts: write-ups of one event join and another event of the same company,
  * sharing its name, does not; the time window keeps one kind of event on
  * other days apart, a late member widens its story's dates, a copy-cluster merge merges the
- * stories, and the row each change reports.
+ * stories, the repair that runs before every sweep merges what arrival order split before
+ * the sweep closes it, and the row each change reports.
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,7 +19,9 @@
 
 #include "wirecopy/story.h"
 #include "wirecopy/story_profile.h"
+#include "story/story_index_internal.h" /* SX_SWEEP */
 
+#define HOUR ((int64_t)3600)
 #define DAY ((int64_t)86400)
 #define T0 ((int64_t)1770000000)
 
@@ -300,6 +304,130 @@ static void test_a_cluster_merge_merges_the_stories(void **state)
     wc_story_index_free(idx);
 }
 
+/*
+ * Two angles on one depot fire that share no name, title word or number, so
+ * neither is a candidate of the other, and a write-up with both that joins
+ * the second: three write-ups of one event in two stories, as arrival order
+ * left them. Story to story (the second's centroid now has the first's
+ * names), the repair merges them.
+ */
+static const char *const FIRE_SCENE =
+    "Fire crews fight battery blaze at Dunmore Street depot\n"
+    "Firefighters spent four hours at the Dunmore Street depot in Port Calder overnight putting "
+    "out a fire in an electric bus that was charging. Fire chief Ines Barrow said her crews "
+    "poured 95,000 litres of water on the burning pack before it cooled. Nobody was hurt, and "
+    "residents of Dunmore Street were told to keep their windows shut because of the smoke.";
+static const char *const FIRE_FLEET =
+    "Lakeshore transit grounds 42 Kestrel Dynamics KD-12 buses\n"
+    "The Lakeshore Regional Transit Authority has pulled all 42 of its Kestrel Dynamics KD-12 "
+    "electric buses from service. Chief executive Maren Holt said the buses would stay parked "
+    "until Kestrel Dynamics inspects every 450 kWh battery, and that commuters should expect "
+    "longer waits this week.";
+static const char *const FIRE_BOTH =
+    "Depot fire takes 42 KD-12 buses off Port Calder roads\n"
+    "After a fire at the Dunmore Street depot in Port Calder, where crews under fire chief Ines "
+    "Barrow used 95,000 litres of water, the Lakeshore Regional Transit Authority grounded its "
+    "42 Kestrel Dynamics KD-12 buses. Maren Holt said every 450 kWh battery will be inspected.";
+
+/* Word j of filler i: syllables of its own (no two fillers share a word), ending in n so
+   that stemming leaves it whole. */
+static void filler_word(int i, int j, bool cap, char *out)
+{
+    static const char cons[] = "bdfgklmnprtvz", vow[] = "aou";
+    int d[3] = {j, i % 39, i / 39 % 39};
+
+    for (int k = 0; k < 3; k++) {
+        out[2 * k] = cons[d[k] / 3];
+        out[2 * k + 1] = vow[d[k] % 3];
+    }
+    out[6] = 'n';
+    out[7] = '\0';
+    if (cap)
+        out[0] = (char)(out[0] - 'a' + 'A');
+}
+
+/* Filler i: a text of words no other text has (a title, a two-word name, a body). */
+static void filler(int i, char *out, size_t n)
+{
+    char w[12][8];
+    int len;
+
+    for (int j = 0; j < 12; j++)
+        filler_word(i, j, j == 3 || j == 4, w[j]);
+    len = snprintf(out, n, "%s %s %s\n%s %s %s %s %s. %s %s %s %s %s.", w[0], w[1], w[2], w[3],
+                   w[4], w[5], w[6], w[7], w[8], w[9], w[10], w[11], w[5]);
+    assert_true(len > 0 && (size_t)len < n);
+}
+
+/*
+ * Every SX_SWEEP placements the index repairs and then sweeps. The split fire
+ * stories are dated on day 0 and everything after them a month later, so
+ * the sweep closes them, and a closed story is never repaired: they are one
+ * story after it only because the repair ran first. Before it they are two;
+ * after it the fillers stay stories of their own, and the rows say that
+ * story 1 went into story 2 with all three clusters (what the store is
+ * told).
+ */
+static void test_the_repair_before_a_sweep_merges_what_arrival_order_split(void **state)
+{
+    wc_story_index *idx = new_index();
+    wc_story_index_stats st;
+    wc_story_placed pl;
+    struct rows rs = {0};
+    const wc_story_row_info *r;
+    char text[256];
+    int64_t later = T0 + 30 * DAY;
+    int i;
+
+    (void)state;
+    assert_int_equal(place(idx, 1, FIRE_SCENE, T0, &pl), 1);
+    assert_int_equal(pl.candidates, 0); /* nothing in common with what came before */
+    assert_int_equal(place(idx, 2, FIRE_FLEET, T0 + HOUR, &pl), 2);
+    assert_int_equal(pl.candidates, 0);
+    assert_int_equal(place(idx, 3, FIRE_BOTH, T0 + 2 * HOUR, &pl), 2);
+    assert_false(pl.opened);
+    assert_int_equal(wc_story_take_dirty(idx, keep_row, &rs), WC_OK);
+    /* fillers up to one placement before the sweep: still two stories */
+    for (i = 4; i < SX_SWEEP; i++) {
+        filler(i, text, sizeof(text));
+        assert_int_equal(place(idx, 100 + i, text, later + i * 60, &pl), 100 + i);
+        assert_true(pl.opened);
+    }
+    assert_int_equal(wc_story_of(idx, 1), 1);
+    assert_int_equal(wc_story_of(idx, 2), 2);
+    assert_int_equal(wc_story_of(idx, 3), 2);
+    wc_story_index_get_stats(idx, &st);
+    assert_int_equal(st.repaired, 0);
+    assert_int_equal(st.stories, 2 + (SX_SWEEP - 4));
+    assert_int_equal(st.open, 2 + (SX_SWEEP - 4));
+    rs.n = 0;
+    assert_int_equal(wc_story_take_dirty(idx, keep_row, &rs), WC_OK);
+
+    /* the placement that sweeps */
+    filler(i, text, sizeof(text));
+    assert_int_equal(place(idx, 100 + i, text, later + i * 60, &pl), 100 + i);
+    assert_true(pl.opened);
+    assert_int_equal(wc_story_of(idx, 1), 2); /* into the story of two clusters */
+    assert_int_equal(wc_story_of(idx, 2), 2);
+    assert_int_equal(wc_story_of(idx, 3), 2);
+    wc_story_index_get_stats(idx, &st);
+    assert_int_equal(st.repaired, 1);
+    assert_int_equal(st.stories, 1 + (SX_SWEEP - 3));
+    assert_int_equal(st.open, SX_SWEEP - 3); /* the fillers: the fire story was closed */
+    rs.n = 0;
+    assert_int_equal(wc_story_take_dirty(idx, keep_row, &rs), WC_OK);
+    assert_non_null(r = row_of(&rs, 1));
+    assert_int_equal(r->merged_into, 2);
+    assert_int_equal(r->clusters, 0);
+    assert_non_null(r = row_of(&rs, 2));
+    assert_int_equal(r->merged_into, 0);
+    assert_int_equal(r->clusters, 3);
+    assert_int_equal(r->size, 3);
+    assert_int_equal(r->first_seen, T0);
+    assert_int_equal(r->last_seen, T0 + 2 * HOUR);
+    wc_story_index_free(idx);
+}
+
 static int setup(void **state)
 {
     wc_error err = WC_ERROR_INIT;
@@ -324,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_a_story_spans_at_most_two_windows),
         cmocka_unit_test(test_late_members_widen_the_dates),
         cmocka_unit_test(test_a_cluster_merge_merges_the_stories),
+        cmocka_unit_test(test_the_repair_before_a_sweep_merges_what_arrival_order_split),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
