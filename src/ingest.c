@@ -213,8 +213,9 @@ static wc_status commit(wc_ingest *ing, wc_error *err)
 
     if (!ing->in_tx)
         return WC_OK;
-    /* the story rows this transaction changed, once each */
-    if (ing->stories && (st = story_store_flush(ing->store, ing->stories, err)))
+    /* the clusters it founded placed, and the story rows it changed, once each */
+    if (ing->stories && ((st = ingest_story_settle(ing, err)) ||
+                         (st = story_store_flush(ing->store, ing->stories, err))))
         return st;
     if ((st = wc_store_commit(ing->store, err)))
         return st;
@@ -356,6 +357,7 @@ static void *writer_main(void *arg)
     pthread_mutex_unlock(&ing->mu);
     if (st) {
         wc_store_rollback(ing->store);
+        ingest_story_forget(ing);
         /* what the open transaction held is not stored after all */
         pthread_mutex_lock(&ing->mu);
         ing->stats.stored -= ing->tx_docs;
@@ -614,6 +616,7 @@ static void ingest_free(wc_ingest *ing)
     wc_cluster_index_free(ing->index);
     wc_story_index_free(ing->stories);
     wc_story_profiler_free(ing->wprof);
+    ingest_story_release(ing);
     free(ing->dirty);
     wc_keyset_free(ing->keys);
     for (i = 0; i < ing->norigins; i++)
@@ -643,6 +646,7 @@ wc_status wc_ingest_new(wc_store *store, const wc_ingest_opts *opts, wc_ingest *
     pthread_cond_init(&ing->can_assign, NULL);
     pthread_cond_init(&ing->can_store, NULL);
     ing->store = store;
+    ingest_story_init(ing);
     ing->opts = *opts;
     if (!ing->opts.batch)
         ing->opts.batch = INGEST_DEFAULT_BATCH;

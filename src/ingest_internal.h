@@ -3,7 +3,8 @@
  * the ring's slots, the run's state, and the work each stage does on one
  * slot. ingest.c runs the ring and its threads (the concurrency);
  * ingest_slot.c is what happens to one record on its way (the
- * semantics). Only those two files include it, first.
+ * semantics); ingest_story.c holds a transaction's story work for its
+ * end. Only those files include it, first.
  */
 #ifndef WC_INGEST_INTERNAL_H
 #define WC_INGEST_INTERNAL_H
@@ -45,6 +46,9 @@
 #define SLOT_BLOB_CAP (3 * WC_TEXT_MAX_BYTES)
 /* A packed profile: 8 bytes a term and a few of frequency, for at most ~2,900 terms. */
 #define SLOT_PROFILE_CAP ((size_t)64 << 10)
+/* Packed profiles of clusters a transaction founded, held before they are placed at its end:
+   past this, they are placed at once (a --batch far larger than the default's). */
+#define INGEST_PENDING_BYTES ((size_t)64 << 20)
 
 /*
  * FILLED (the reader's) -> WORKING -> DONE (a worker's) -> ASSIGNED (the
@@ -161,6 +165,14 @@ struct wc_ingest {
     /* writer-only state */
     wc_story_index *stories;  /* NULL when stories are off */
     wc_story_profiler *wprof; /* the writer's own, made when a worker's profile failed */
+    /* the transaction's story work, held for its end (ingest_story.c) */
+    struct story_pending *pend; /* clusters founded, to place */
+    size_t npend, pend_cap;
+    bool pend_sorted;       /* pend by rising cluster id */
+    wc_buf pend_buf;        /* their packed profiles */
+    struct story_event *ev; /* growths and merges, in arrival order */
+    size_t nev, ev_cap;
+    wc_story_profile pend_pr; /* scratch of an unpacked profile */
     bool in_tx;
     size_t tx_docs;
     uint64_t tx_exact, tx_near; /* of tx_docs: counted in stats, taken back on a rollback */
@@ -186,6 +198,23 @@ static inline uint32_t text_bits(const wc_fprint *fp)
     return (uint32_t)fp->exact[0] | (uint32_t)fp->exact[1] << 8 | (uint32_t)fp->exact[2] << 16 |
            (uint32_t)fp->exact[3] << 24;
 }
+
+/* --- ingest_story.c ----------------------------------------------------------------------- */
+
+void ingest_story_init(wc_ingest *ing);
+void ingest_story_release(wc_ingest *ing);
+/* Is cluster_id founded in this transaction, waiting to be placed? */
+bool ingest_story_pending(const wc_ingest *ing, int64_t cluster_id);
+/* Cluster cluster_id, founded by slot sl (its profile packed in sl->prof), waits to be placed. */
+wc_status ingest_story_defer(wc_ingest *ing, int64_t cluster_id, const struct slot *sl,
+                             wc_error *err);
+/* A member joined cluster_id, which absorbed the clusters absorbed[0..nabsorbed). */
+wc_status ingest_story_grow(wc_ingest *ing, int64_t cluster_id, int64_t seen, int64_t published,
+                            const int64_t *absorbed, size_t nabsorbed, wc_error *err);
+/* Place what waits and apply the changes (before a commit, or a call on the writer). */
+wc_status ingest_story_settle(wc_ingest *ing, wc_error *err);
+/* Drop what waits (the transaction is rolled back). */
+void ingest_story_forget(wc_ingest *ing);
 
 /* --- ingest_slot.c ------------------------------------------------------------------------ */
 

@@ -459,27 +459,22 @@ static wc_status begin_tx(wc_ingest *ing, wc_error *err)
 }
 
 /*
- * The story side of a stored document: a cluster it founded is placed
- * (its profile stored), a cluster it joined grows, clusters it merged
- * merge their stories. A cluster from a run without stories has none:
- * it is placed now, with this member's profile (ingest_new rebuilt the
+ * The story side of a stored document: a cluster it founded waits to be
+ * placed (its profile is stored now), a cluster it joined grows, clusters
+ * it merged merge their stories; ingest_story.c does each at the end of the
+ * transaction. A cluster from a run without stories has none: it is placed
+ * like a new one, with this member's profile (ingest_new rebuilt the
  * stories of an older database, so that is only a cluster made since).
  */
 static wc_status place_story(wc_ingest *ing, struct slot *sl, const wc_doc *d, wc_error *err)
 {
     const wc_match *m = &sl->m;
-    wc_story_placed pl;
     wc_status st;
 
-    if (m->kind != WC_MATCH_NEW && wc_story_of(ing->stories, m->cluster_id)) {
-        if ((st = wc_story_grow(ing->stories, m->cluster_id, sl->time, d->published_at, err)))
-            return st;
-        for (size_t i = 0; i < m->nabsorbed; i++)
-            if (wc_story_of(ing->stories, m->absorbed[i]) &&
-                (st = wc_story_merge_clusters(ing->stories, m->absorbed[i], m->cluster_id, err)))
-                return st;
-        return WC_OK;
-    }
+    if (m->kind != WC_MATCH_NEW &&
+        (wc_story_of(ing->stories, m->cluster_id) || ingest_story_pending(ing, m->cluster_id)))
+        return ingest_story_grow(ing, m->cluster_id, sl->time, d->published_at, m->absorbed,
+                                 m->nabsorbed, err);
     if (!sl->has_profile) {
         /* a worker's profiling failed (memory), or this copy joined a cluster made without
            stories: the writer makes it (only memory can fail it again, which stops the run) */
@@ -489,16 +484,10 @@ static wc_status place_story(wc_ingest *ing, struct slot *sl, const wc_doc *d, w
             return st;
     }
     if ((st = wc_store_put_story_profile(ing->store, d->id, sl->prof.buf, sl->prof.len, err)) ||
-        (st = wc_story_place(ing->stories, m->cluster_id, &sl->pr, sl->row.size, sl->row.first_seen,
-                             sl->row.last_seen, &pl, err)) ||
-        (st = wc_store_set_cluster_story(ing->store, m->cluster_id, pl.story_id, pl.similarity,
-                                         err)))
+        (st = ingest_story_defer(ing, m->cluster_id, sl, err)))
         return st;
-    pthread_mutex_lock(&ing->mu);
-    ing->stats.story_clusters++;
-    ing->stats.stories += pl.opened;
-    ing->stats.story_candidates += pl.candidates;
-    pthread_mutex_unlock(&ing->mu);
+    if (ing->pend_buf.len > INGEST_PENDING_BYTES)
+        return ingest_story_settle(ing, err); /* a very large batch: place what waits now */
     return WC_OK;
 }
 
@@ -515,7 +504,7 @@ static wc_status store_slot(wc_ingest *ing, struct slot *sl, wc_error *err)
         return sl->astatus;
     }
     if (sl->call) {
-        if ((st = begin_tx(ing, err)))
+        if ((st = begin_tx(ing, err)) || (st = ingest_story_settle(ing, err)))
             return st;
         return sl->call(sl->call_ctx, ing->store, err);
     }
