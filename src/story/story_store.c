@@ -7,7 +7,7 @@
  * The rebuild is two passes over the clusters: the first reads each
  * cluster's row and profile (making and storing one from the founder's
  * text where none is stored), counts its terms and keeps 40 bytes of it
- * (id, size, times, date, hash); the second places them in date order,
+ * (id, size, times, date, hash); the second places them in date order (the undated last),
  * reading each profile again by id. So a million clusters need ~40 MB
  * beside the index, not their profiles. Then the average-link pass: for
  * each story, the stories its centroid would pick as candidates are
@@ -221,7 +221,11 @@ static wc_status profile_missing(struct build_ctx *bc, const wc_cluster_info *ro
 static int cmp_entry(const void *a, const void *b)
 {
     const struct entry *x = a, *y = b;
+    bool xu = x->date == INT64_MIN, yu = y->date == INT64_MIN;
 
+    /* the dated first, as ingest places a transaction's clusters (ingest_story.c) */
+    if (xu != yu)
+        return xu ? 1 : -1;
     if (x->date != y->date)
         return x->date < y->date ? -1 : 1;
     if (x->hash != y->hash)
