@@ -803,7 +803,7 @@ static size_t head_end(const char *s, size_t len, unsigned n)
 
 size_t st_dates_strip(char *s, size_t len, unsigned lines, bool month_first, int64_t *dateline)
 {
-    size_t pos = 0, count = 0, head = head_end(s, len, lines);
+    size_t pos = 0, count = 0, head = SIZE_MAX;
     const struct starts *starts = &starts_table;
     struct window win;
     struct dtok t;
@@ -825,6 +825,10 @@ size_t st_dates_strip(char *s, size_t len, unsigned lines, bool month_first, int
             continue;
         from = win.w[0].off;
         to = win.w[n - 1].off + win.w[n - 1].len;
+        /* where the head ends is measured on the text as it came, so before the first
+         * blanking, and only then: a text without a date to blank needs no head */
+        if (head == SIZE_MAX)
+            head = head_end(s, len, lines);
         memset(s + from, ' ', to - from);
         if (day >= DATELINE_FROM && day < DATELINE_TO && *dateline == WC_TIME_NONE && from < head)
             *dateline = day;

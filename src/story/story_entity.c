@@ -247,6 +247,8 @@ static bool lower_stop(wc_story_profiler *p, const char *s, size_t i)
     bool nomem;
     size_t n;
 
+    if (t->wflags & ST_CW_KNOWN)
+        return (t->wflags & ST_CW_FOLDED) && (t->wflags & ST_CW_STOP);
     if ((cw = st_tok_word(p, s, i, &nomem)))
         return (cw->flags & ST_CW_FOLDED) && (cw->flags & ST_CW_STOP);
     n = st_fold(s + t->off, t->len, ST_FOLD_CASE, f, sizeof(f), NULL);

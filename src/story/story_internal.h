@@ -92,6 +92,8 @@ typedef struct st_tok {
     uint8_t ch;        /* ST_PUNCT/ST_SYM: the ASCII character, '-' for a dash, '"' for a
                           quote, '.' for an ellipsis, 0 for anything else */
     uint32_t cword;    /* its word cache slot + 1 once looked up, else 0 (st_tok_word) */
+    uint16_t wflags;   /* ST_CW_FOLDED and ST_CW_STOP of its word once looked up, with
+                          ST_CW_KNOWN: a later pass reads them here, not in the cache */
     uint64_t whash;    /* ST_WORD: its word cache hash (st_word_hash), 0 when too long */
 } st_tok;
 
@@ -118,7 +120,8 @@ enum st_cword_flags {
     ST_CW_MARKED = 1 << 5,  /* the three below are known (story_entity.c) */
     ST_CW_HONOR = 1 << 6,   /* its plain folding is an honorific ("dr", "sen") */
     ST_CW_NONAME = 1 << 7,  /* its plain folding is empty, too long, or a month or weekday */
-    ST_CW_THE = 1 << 8      /* its case folding is "the" */
+    ST_CW_THE = 1 << 8,     /* its case folding is "the" */
+    ST_CW_KNOWN = 1 << 9    /* st_tok.wflags: the token's word was looked up */
 };
 
 /*

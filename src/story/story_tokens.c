@@ -623,8 +623,11 @@ struct st_cword *st_tok_word(wc_story_profiler *p, const char *s, size_t i, bool
     if (!t->whash)
         t->whash = st_word_hash(p, s + t->off, t->len);
     cw = st_word_info(p, s + t->off, t->len, t->whash, nomem);
-    if (cw)
+    if (cw) {
         t->cword = (uint32_t)(cw - p->wc_slot) + 1;
+        /* what the bytes of the word say, true however the cache changes after */
+        t->wflags = (uint16_t)(ST_CW_KNOWN | (cw->flags & (ST_CW_FOLDED | ST_CW_STOP)));
+    }
     return cw;
 }
 
