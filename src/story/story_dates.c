@@ -48,6 +48,7 @@
 #include "story_internal.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -132,6 +133,12 @@ static bool dnext(const char *s, size_t len, size_t *pos, struct dtok *t)
     size_t n;
 
     while (*pos < len) {
+        /* spaces between words are most of what is skipped: no decoding for them */
+        if (s[*pos] == ' ') {
+            blank = true;
+            ++*pos;
+            continue;
+        }
         n = cp_at(s, len, *pos, &cp);
         if (cp_is_blank(cp) && !cp_is_nl(cp)) {
             blank = true;
@@ -154,7 +161,15 @@ static bool dnext(const char *s, size_t len, size_t *pos, struct dtok *t)
             size_t e = *pos + n;
             while (e < len) {
                 uint32_t c2;
-                size_t n2 = cp_at(s, len, e, &c2);
+                size_t n2;
+                unsigned char b = (unsigned char)s[e];
+                if (b < 0x80) { /* cp_is_letter of an ASCII byte, without the call */
+                    if ((b | 0x20) < 'a' || (b | 0x20) > 'z')
+                        break;
+                    e++;
+                    continue;
+                }
+                n2 = cp_at(s, len, e, &c2);
                 if (!cp_is_letter(c2))
                     break;
                 e += n2;
@@ -696,13 +711,18 @@ static size_t chain_at(const struct win *x, int64_t *day)
  * Which words can start a chain, for a test cheaper than the lists: bit
  * len of starts[a][b] is set when some month, weekday, zone or marker
  * name of len bytes begins with the letters a, b (lower case; b is
- * ALPHA_OTHER for a byte that is no ASCII letter). A word starts a part
- * only by being one of those names (part_at), so a word whose bit is
- * clear is passed over without reading a window from it.
+ * ALPHA_OTHER for a byte that is no ASCII letter), and bit len of
+ * next[b][c] when one has b, c as its second and third bytes (c is
+ * ALPHA_OTHER too for a name of two bytes). A word starts a part only by
+ * being one of those names (part_at), so a word with either bit clear is
+ * passed over without reading a window from it. The second table is what
+ * passes over "the", "that" and "this", which the first lets through as
+ * "thu" and "thur" might be.
  */
 #define ALPHA_OTHER 26
 struct starts {
     uint16_t bits[26][ALPHA_OTHER + 1];
+    uint16_t next[ALPHA_OTHER + 1][ALPHA_OTHER + 1];
 };
 
 static size_t letter_index(unsigned char c)
@@ -717,10 +737,21 @@ static void starts_add(struct starts *st, const char *w, size_t len)
 
     assert(a < ALPHA_OTHER && len >= 2 && len <= 12);
     st->bits[a][letter_index((unsigned char)w[1])] |= (uint16_t)(1u << len);
+    st->next[letter_index((unsigned char)w[1])]
+            [len > 2 ? letter_index((unsigned char)w[2]) : ALPHA_OTHER] |= (uint16_t)(1u << len);
 }
 
-static void starts_build(struct starts *st)
+/*
+ * The tables are the same for every text: built once per process
+ * (pthread_once, as stopwords.c builds its table) and only read after,
+ * where building them for each call took a hundredth of a profile.
+ */
+static struct starts starts_table;
+static pthread_once_t starts_once = PTHREAD_ONCE_INIT;
+
+static void starts_build(void)
 {
+    struct starts *st = &starts_table;
     size_t i;
 
     memset(st, 0, sizeof(*st));
@@ -738,15 +769,16 @@ static void starts_build(struct starts *st)
 /* Could a chain start at t? (cheap test before the window is read) */
 static bool may_start(const struct starts *st, const char *s, const struct dtok *t)
 {
-    size_t a;
+    size_t a, b, c;
 
     if (t->kind == DK_DIGIT)
         return t->len <= 4;
     if (t->kind != DK_ALPHA || t->len < 2 || t->len > 12)
         return false;
     a = letter_index((unsigned char)s[t->off]);
-    return a < ALPHA_OTHER &&
-           (st->bits[a][letter_index((unsigned char)s[t->off + 1])] >> t->len) & 1;
+    b = letter_index((unsigned char)s[t->off + 1]);
+    c = t->len > 2 ? letter_index((unsigned char)s[t->off + 2]) : ALPHA_OTHER;
+    return a < ALPHA_OTHER && (st->bits[a][b] >> t->len) & 1 && (st->next[b][c] >> t->len) & 1;
 }
 
 /* Offset just past the n-th non-blank line of s[0..len) (len when it has fewer). */
@@ -771,19 +803,19 @@ static size_t head_end(const char *s, size_t len, unsigned n)
 
 size_t st_dates_strip(char *s, size_t len, unsigned lines, bool month_first, int64_t *dateline)
 {
-    size_t pos = 0, count = 0, head = head_end(s, len, lines);
-    struct starts starts;
+    size_t pos = 0, count = 0, head = SIZE_MAX;
+    const struct starts *starts = &starts_table;
     struct window win;
     struct dtok t;
 
     *dateline = WC_TIME_NONE;
-    starts_build(&starts);
+    pthread_once(&starts_once, starts_build);
     while (dnext(s, len, &pos, &t)) {
         struct win x = {s, len, &win, month_first};
         size_t n, from, to;
         int64_t day;
 
-        if (!may_start(&starts, s, &t))
+        if (!may_start(starts, s, &t))
             continue;
         win.w[0] = t;
         win.n = 1;
@@ -793,6 +825,10 @@ size_t st_dates_strip(char *s, size_t len, unsigned lines, bool month_first, int
             continue;
         from = win.w[0].off;
         to = win.w[n - 1].off + win.w[n - 1].len;
+        /* where the head ends is measured on the text as it came, so before the first
+         * blanking, and only then: a text without a date to blank needs no head */
+        if (head == SIZE_MAX)
+            head = head_end(s, len, lines);
         memset(s + from, ' ', to - from);
         if (day >= DATELINE_FROM && day < DATELINE_TO && *dateline == WC_TIME_NONE && from < head)
             *dateline = day;

@@ -44,6 +44,7 @@
  */
 #include "story_internal.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,12 +52,6 @@
 
 /* Longest acronym: beyond, a word in capitals is a shout, not a name. */
 #define EN_MAX_ACRONYM 12
-
-static const char *const connectors[] = {
-    "of", "for", "the", "and", "de",  "del", "della", "des", "di",
-    "da", "du",  "van", "von", "der", "den", "al",    "el",  "la",
-    "le", "y",   "bin", "ibn", "dos", "das", "do",    "et",  "und",
-};
 
 static const char *const honorifics[] = {
     "mr",   "mrs", "ms",  "dr",   "prof", "sen", "rep",  "gov", "gen",  "lt",   "col",  "sgt",
@@ -79,6 +74,65 @@ static bool in_list(const char *const *list, size_t n, const char *w, size_t len
     return false;
 }
 
+/* Two or three bytes as one number, for a switch. */
+#define EN_K2(a, b) ((uint32_t)(unsigned char)(a) | (uint32_t)(unsigned char)(b) << 8)
+#define EN_K3(a, b, c) (EN_K2(a, b) | (uint32_t)(unsigned char)(c) << 16)
+
+/*
+ * Is w[0..len) one of the connectors: of for the and de del della des di
+ * da du van von der den al el la le y bin ibn dos das do et und? A switch
+ * on its bytes, not a walk of a list: it is asked of nearly every
+ * lower-case word, and the walk took a twentieth of a profile.
+ */
+static bool connector_word(const char *w, size_t len)
+{
+    switch (len) {
+    case 1:
+        return w[0] == 'y';
+    case 2:
+        switch (EN_K2(w[0], w[1])) {
+        case EN_K2('o', 'f'):
+        case EN_K2('d', 'e'):
+        case EN_K2('d', 'i'):
+        case EN_K2('d', 'a'):
+        case EN_K2('d', 'u'):
+        case EN_K2('a', 'l'):
+        case EN_K2('e', 'l'):
+        case EN_K2('l', 'a'):
+        case EN_K2('l', 'e'):
+        case EN_K2('d', 'o'):
+        case EN_K2('e', 't'):
+            return true;
+        default:
+            return false;
+        }
+    case 3:
+        switch (EN_K3(w[0], w[1], w[2])) {
+        case EN_K3('f', 'o', 'r'):
+        case EN_K3('t', 'h', 'e'):
+        case EN_K3('a', 'n', 'd'):
+        case EN_K3('d', 'e', 'l'):
+        case EN_K3('d', 'e', 's'):
+        case EN_K3('v', 'a', 'n'):
+        case EN_K3('v', 'o', 'n'):
+        case EN_K3('d', 'e', 'r'):
+        case EN_K3('d', 'e', 'n'):
+        case EN_K3('b', 'i', 'n'):
+        case EN_K3('i', 'b', 'n'):
+        case EN_K3('d', 'o', 's'):
+        case EN_K3('d', 'a', 's'):
+        case EN_K3('u', 'n', 'd'):
+            return true;
+        default:
+            return false;
+        }
+    case 5:
+        return !memcmp(w, "della", 5);
+    default:
+        return false;
+    }
+}
+
 /* A lower-case connector word, or '&'. */
 static bool is_connector(const char *s, const st_tok *t)
 {
@@ -86,7 +140,7 @@ static bool is_connector(const char *s, const st_tok *t)
         return true;
     if (t->type != ST_WORD || (t->flags & (ST_CAP | ST_UPPER)) || t->len > 5)
         return false;
-    return in_list(connectors, WC_ARRAY_SIZE(connectors), s + t->off, t->len);
+    return connector_word(s + t->off, t->len);
 }
 
 static bool is_and(const char *s, const st_tok *t)
@@ -193,6 +247,8 @@ static bool lower_stop(wc_story_profiler *p, const char *s, size_t i)
     bool nomem;
     size_t n;
 
+    if (t->wflags & ST_CW_KNOWN)
+        return (t->wflags & ST_CW_FOLDED) && (t->wflags & ST_CW_STOP);
     if ((cw = st_tok_word(p, s, i, &nomem)))
         return (cw->flags & ST_CW_FOLDED) && (cw->flags & ST_CW_STOP);
     n = st_fold(s + t->off, t->len, ST_FOLD_CASE, f, sizeof(f), NULL);
@@ -334,18 +390,59 @@ static size_t fold_tok(const char *s, const st_tok *t, enum st_fold_mode mode, c
     return n == SIZE_MAX ? 0 : n;
 }
 
-/* Drop initials and honorifics, then connectors and sentence-initial stopwords at the ends. */
-static void trim(const wc_story_profiler *p, const char *s, struct phrase *ph)
+/*
+ * What the lists of this file say of one-token word i (ST_CW_HONOR,
+ * ST_CW_NONAME, ST_CW_THE; ST_CW_FOLDED and ST_CW_STOP with ncp for its
+ * case folding), worked out once a word through the word cache: a
+ * capitalised word is looked up in them each time a phrase holds it.
+ */
+static unsigned word_marks(wc_story_profiler *p, const char *s, size_t i, size_t *ncp)
 {
+    const st_tok *t = &p->tok[i];
     char f[ST_MAX_WORD * 4];
-    size_t i, o = 0, n;
+    struct st_cword *cw;
+    unsigned m = 0;
+    bool nomem;
+    size_t n;
+
+    if ((cw = st_tok_word(p, s, i, &nomem)) && (cw->flags & ST_CW_MARKED)) {
+        *ncp = cw->ncp;
+        return cw->flags;
+    }
+    n = fold_tok(s, t, ST_FOLD_PLAIN, f, sizeof(f));
+    if (n && in_list(honorifics, WC_ARRAY_SIZE(honorifics), f, n))
+        m |= ST_CW_HONOR;
+    if (!n || in_list(calendar, WC_ARRAY_SIZE(calendar), f, n))
+        m |= ST_CW_NONAME;
+    n = st_fold(s + t->off, t->len, ST_FOLD_CASE, f, sizeof(f), ncp);
+    if (n != SIZE_MAX) {
+        m |= ST_CW_FOLDED;
+        if (n == 3 && !memcmp(f, "the", 3))
+            m |= ST_CW_THE;
+        if (st_is_stopword(p, f, n))
+            m |= ST_CW_STOP;
+    } else {
+        *ncp = 0;
+    }
+    if (cw) {
+        cw->flags |= (uint16_t)(ST_CW_MARKED | (m & (ST_CW_HONOR | ST_CW_NONAME | ST_CW_THE)));
+        assert((cw->flags & (ST_CW_FOLDED | ST_CW_STOP)) == (m & (ST_CW_FOLDED | ST_CW_STOP)));
+        assert(!(m & ST_CW_FOLDED) || cw->ncp == *ncp);
+    }
+    return m;
+}
+
+/* Drop initials and honorifics, then connectors and sentence-initial stopwords at the ends. */
+static void trim(wc_story_profiler *p, const char *s, struct phrase *ph)
+{
+    size_t i, o = 0, ncp;
+    unsigned m;
 
     for (i = 0; i < ph->n; i++) {
         const struct pword *w = &ph->w[i];
         const st_tok *t = &p->tok[w->first];
         if (!w->conn && w->first == w->last && !(t->flags & ST_DOTTED) &&
-            (t->ncp == 1 || ((n = fold_tok(s, t, ST_FOLD_PLAIN, f, sizeof(f))) &&
-                             in_list(honorifics, WC_ARRAY_SIZE(honorifics), f, n))))
+            (t->ncp == 1 || (word_marks(p, s, w->first, &ncp) & ST_CW_HONOR)))
             continue;
         ph->w[o++] = *w;
     }
@@ -360,11 +457,9 @@ static void trim(const wc_story_profiler *p, const char *s, struct phrase *ph)
             continue;
         }
         /* "US" in capitals is a country, whatever "us" is */
-        n = w->first == w->last && !(t->flags & ST_UPPER)
-                ? fold_tok(s, t, ST_FOLD_CASE, f, sizeof(f))
-                : 0;
-        if (n && ((n == 3 && !memcmp(f, "the", 3)) ||
-                  ((t->flags & ST_SENT) && st_is_stopword(p, f, n)))) {
+        m = w->first == w->last && !(t->flags & ST_UPPER) ? word_marks(p, s, w->first, &ncp) : 0;
+        if ((m & ST_CW_FOLDED) && ncp &&
+            ((m & ST_CW_THE) || ((t->flags & ST_SENT) && (m & ST_CW_STOP)))) {
             memmove(ph->w, ph->w + 1, --ph->n * sizeof(*ph->w));
             continue;
         }
@@ -380,8 +475,8 @@ static void trim(const wc_story_profiler *p, const char *s, struct phrase *ph)
 static bool single_ok(wc_story_profiler *p, const char *s, const struct pword *w)
 {
     const st_tok *t = &p->tok[w->first];
-    char f[ST_MAX_WORD * 4];
-    size_t n;
+    size_t ncp;
+    unsigned m;
 
     if (w->first == w->last && is_acronym(t))
         return false; /* emitted as an acronym already */
@@ -389,14 +484,12 @@ static bool single_ok(wc_story_profiler *p, const char *s, const struct pword *w
         return false;
     if (w->first != w->last)
         return true; /* a compound ("Mat-Su", "O'Brien") */
-    if (!(n = fold_tok(s, t, ST_FOLD_CASE, f, sizeof(f))) || st_is_stopword(p, f, n))
+    m = word_marks(p, s, w->first, &ncp);
+    if (!(m & ST_CW_FOLDED) || !ncp || (m & ST_CW_STOP))
         return false;
     if ((t->flags & ST_SENT) && seen_lower(p, s, w->first))
         return false;
-    if (!(n = fold_tok(s, t, ST_FOLD_PLAIN, f, sizeof(f))) ||
-        in_list(calendar, WC_ARRAY_SIZE(calendar), f, n))
-        return false;
-    return true;
+    return !(m & ST_CW_NONAME);
 }
 
 /* Emit words [a, b) of ph as a phrase: whole, and its head when it has two words or more. */

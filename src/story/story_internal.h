@@ -42,15 +42,23 @@ struct sb_stemmer;
 /* Bytes of text the language guess reads when no language is given: ~350 words, of which
  * a third or more are stopwords in prose; enough to tell ten languages apart. */
 #define ST_GUESS_BYTES ((size_t)2 << 10)
-/* Slots of the word cache (a power of two). It is emptied when half of them are taken. The
- * 20,000 generated texts of bench_stories spell 52,658 distinct words, of which the 8,192
- * most frequent make 87% of all words; on them 8,192 slots profiled at 117 us a text,
- * 16,384 at 110, 65,536 at 106. 768 KiB a profiler (48 bytes a slot). */
-#define ST_WCACHE_SLOTS 16384
+/* Slots of the word cache's index (a power of two). It is emptied when half of them are
+ * taken (ST_WCACHE_WORDS words). The 20,000 generated texts of bench_stories spell 52,658
+ * distinct words, of which the 8,192 most frequent make 87% of all words. Profiling 3,000
+ * of them on one fresh profiler (bench_profile, about a worker's share of an ingest of
+ * the 20,000) took 63.7 us a text with 16,384 slots, 58.1 with 32,768 and 56.6 with
+ * 65,536: an emptied cache stems its words again. The index is 4 bytes a slot (128 KiB);
+ * the entries, 48 bytes a word (768 KiB when full), are kept apart in the order they were
+ * made, so that emptying the cache clears the index only. */
+#define ST_WCACHE_SLOTS 32768
+#define ST_WCACHE_WORDS (ST_WCACHE_SLOTS / 2)
 /* Bytes of the words and terms the cache keeps (~16 a word); emptied when full. */
-#define ST_WCACHE_POOL ((size_t)256 << 10)
+#define ST_WCACHE_POOL ((size_t)512 << 10)
 /* Bytes of the longest word the cache takes: a folded word's cap (longer ones are computed). */
 #define ST_WCACHE_MAX_WORD (ST_MAX_WORD * 4)
+
+/* an index entry keeps a word's entry + 1 in 16 bits */
+_Static_assert(ST_WCACHE_WORDS < 65536, "word cache entries fit 16 bits");
 
 /* --- tokens ------------------------------------------------------------ */
 
@@ -84,6 +92,9 @@ typedef struct st_tok {
     uint8_t ch;        /* ST_PUNCT/ST_SYM: the ASCII character, '-' for a dash, '"' for a
                           quote, '.' for an ellipsis, 0 for anything else */
     uint32_t cword;    /* its word cache slot + 1 once looked up, else 0 (st_tok_word) */
+    uint16_t wflags;   /* ST_CW_FOLDED and ST_CW_STOP of its word once looked up, with
+                          ST_CW_KNOWN: a later pass reads them here, not in the cache */
+    uint64_t whash;    /* ST_WORD: its word cache hash (st_word_hash), 0 when too long */
 } st_tok;
 
 /* One term occurrence, before the profile gathers them. */
@@ -105,7 +116,12 @@ enum st_cword_flags {
     ST_CW_STOP = 1 << 1,   /* its case folding is a stopword */
     ST_CW_STEMMED = 1 << 2, /* term, term_len and body are known */
     ST_CW_KEYED = 1 << 3,   /* lower_key is known (story_entity.c) */
-    ST_CW_COUNTED = 1 << 4  /* number is known (story_number.c) */
+    ST_CW_COUNTED = 1 << 4, /* number is known (story_number.c) */
+    ST_CW_MARKED = 1 << 5,  /* the three below are known (story_entity.c) */
+    ST_CW_HONOR = 1 << 6,   /* its plain folding is an honorific ("dr", "sen") */
+    ST_CW_NONAME = 1 << 7,  /* its plain folding is empty, too long, or a month or weekday */
+    ST_CW_THE = 1 << 8,     /* its case folding is "the" */
+    ST_CW_KNOWN = 1 << 9    /* st_tok.wflags: the token's word was looked up */
 };
 
 /*
@@ -123,7 +139,7 @@ struct st_cword {
     uint16_t raw_len;   /* bytes of the word */
     uint16_t term_len;  /* ST_CW_STEMMED: bytes of the term, 0 when it makes none */
     uint16_t ncp;       /* ST_CW_FOLDED: code points of the case folding */
-    uint8_t flags;      /* enum st_cword_flags */
+    uint16_t flags;     /* enum st_cword_flags */
     int8_t number;      /* ST_CW_COUNTED: the English number word's value, or -1 */
 };
 
@@ -154,9 +170,10 @@ struct wc_story_profiler {
     size_t buckets_cap;
 
     /* the word cache (story_tokens.c): open addressing, emptied when full */
-    struct st_cword *wc_slot; /* ST_WCACHE_SLOTS, or NULL until the first word */
+    uint32_t *wc_index;       /* ST_WCACHE_SLOTS: hash tag << 16 | entry + 1, 0 when free */
+    struct st_cword *wc_slot; /* ST_WCACHE_WORDS entries, in the order they were made */
     char *wc_pool;            /* ST_WCACHE_POOL bytes: words and terms */
-    size_t wc_used;           /* slots taken */
+    size_t wc_used;           /* entries taken */
     size_t wc_pool_len;       /* pool bytes taken */
     uint32_t wc_lang;         /* p->lang packed, for the slots made now */
     bool wc_tok_ok;           /* the tokens' cword indexes hold: no emptying since st_tokenize */
@@ -242,14 +259,18 @@ bool st_is_stopword(const wc_story_profiler *p, const char *w, size_t len);
  */
 size_t st_stem(wc_story_profiler *p, char *w, size_t len, char *out, size_t cap);
 
+/* The word cache's hash of the word s[0..len) in this text's language (never 0). */
+uint64_t st_word_hash(const wc_story_profiler *p, const char *s, size_t len);
+
 /*
  * The cache slot of the word s[0..len) in this text's language, made when
- * new (its case folding is then known: ST_CW_FOLDED, ncp, ST_CW_STOP).
- * NULL when the word is longer than ST_WCACHE_MAX_WORD (or out of
- * memory: *nomem). A slot stays valid until the next st_word_info() call,
- * which may empty the cache.
+ * new (its case folding is then known: ST_CW_FOLDED, ncp, ST_CW_STOP); h
+ * is st_word_hash() of it. NULL when the word is longer than
+ * ST_WCACHE_MAX_WORD (or out of memory: *nomem). A slot stays valid until
+ * the next st_word_info() call, which may empty the cache.
  */
-struct st_cword *st_word_info(wc_story_profiler *p, const char *s, size_t len, bool *nomem);
+struct st_cword *st_word_info(wc_story_profiler *p, const char *s, size_t len, uint64_t h,
+                              bool *nomem);
 
 /*
  * st_word_info() of word token i of p->tok (s its text), looked up once a

@@ -240,7 +240,10 @@ static wc_status read_after(wc_story_profiler *p, const char *s, size_t i, struc
 {
     char w[ST_MAX_WORD * 4];
     size_t j = i + 1, n, ncp;
-    const char *sign;
+    const char *sign, *term;
+    struct st_cword *cw;
+    uint64_t body;
+    bool nomem;
     int m;
 
     if (next_to(p, i, j) && p->tok[j].type == ST_WORD &&
@@ -299,6 +302,16 @@ static wc_status read_after(wc_story_profiler *p, const char *s, size_t i, struc
     if (r->cur || (p->tok[j].flags & ST_UPPER) || ((p->tok[j].flags & ST_CAP) && !p->german_caps) ||
         p->tok[j].len > ST_MAX_WORD)
         return WC_OK;
+    /* the unit is the word's body term: the word cache has it, stemmed once */
+    if ((cw = st_tok_word(p, s, j, &nomem))) {
+        if (!(cw->flags & ST_CW_FOLDED) || cw->ncp < 2 || (cw->flags & ST_CW_STOP))
+            return WC_OK;
+        if ((n = st_word_term(p, cw, &term, &body)) == SIZE_MAX)
+            return WC_ERR_NOMEM;
+        memcpy(r->unit, term, n);
+        r->unitlen = n;
+        return WC_OK;
+    }
     n = st_fold(s + p->tok[j].off, p->tok[j].len, ST_FOLD_CASE, w, sizeof(w), &ncp);
     if (n == SIZE_MAX || ncp < 2 || st_is_stopword(p, w, n))
         return WC_OK;

@@ -96,6 +96,7 @@ void wc_story_profiler_free(wc_story_profiler *p)
     free(p->lower);
     free(p->occ_tmp);
     free(p->buckets);
+    free(p->wc_index);
     free(p->wc_slot);
     free(p->wc_pool);
     free(p);
@@ -390,7 +391,9 @@ static wc_status gather(wc_story_profiler *p, wc_story_profile *pr)
         for (j = 0; j < m; j++) {
             pr->terms_[off + j] = p->agg[j].term;
             pr->tfs_[off + j] = p->agg[j].tf;
-            pr->weights_[off + j] = (float)(1.0 + log((double)p->agg[j].tf));
+            /* most terms occur once, and 1 + ln(1) is 1 exactly: no call for them */
+            pr->weights_[off + j] =
+                p->agg[j].tf == 1 ? 1.0f : (float)(1.0 + log((double)p->agg[j].tf));
         }
         n[k] = (uint32_t)m;
         off += m;

@@ -42,6 +42,8 @@
 
 #include <libstemmer.h>
 #include <utf8proc.h>
+/* the word cache hashes every word: XXH3 inline, the same function without a call */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "wirecopy/text.h"
@@ -241,6 +243,14 @@ static wc_status push(struct tokstate *ts, st_tok *t)
     ts->line_start = false;
     ts->join = 0;
     ts->gap = false;
+    /* Every pass after this one asks the word cache about the words, each a load from
+     * a table too big for the L1 cache; hashing the word now and asking for its slot's
+     * line lets the load overlap the tokenising instead of stalling the pass. */
+    if (t->type == ST_WORD && t->len <= ST_WCACHE_MAX_WORD) {
+        t->whash = st_word_hash(p, ts->s + t->off, t->len);
+        if (p->wc_index)
+            __builtin_prefetch(&p->wc_index[t->whash & (ST_WCACHE_SLOTS - 1)]);
+    }
     p->tok[p->ntok++] = *t;
     return WC_OK;
 }
@@ -286,6 +296,13 @@ static wc_status read_alnum(struct tokstate *ts, size_t i, size_t *end)
     t.numlen = 0;
     while (j < len) {
         struct cinfo c;
+        /* a lower-case ASCII letter after the first letter, the common case, only counts */
+        if (s[j] >= 'a' && s[j] <= 'z' && letters && !(digits && !digit_first)) {
+            letters++;
+            ncp++;
+            j++;
+            continue;
+        }
         n = read_cp(s, len, j, &cp);
         c = classify(cp);
         if (c.cls == CC_LETTER) {
@@ -358,6 +375,12 @@ wc_status st_tokenize(wc_story_profiler *p, const char *s, size_t len)
     p->wc_tok_ok = true;
     while (i < len) {
         struct cinfo c;
+        if (s[i] == ' ') { /* what CC_BLANK does below, for the byte most often met */
+            ts.join = 0;
+            ts.gap = true;
+            i++;
+            continue;
+        }
         n = read_cp(s, len, i, &cp);
         c = classify(cp);
         switch (c.cls) {
@@ -511,53 +534,66 @@ size_t st_stem(wc_story_profiler *p, char *w, size_t len, char *out, size_t cap)
 
 static void wcache_empty(wc_story_profiler *p)
 {
-    memset(p->wc_slot, 0, ST_WCACHE_SLOTS * sizeof(*p->wc_slot));
+    memset(p->wc_index, 0, ST_WCACHE_SLOTS * sizeof(*p->wc_index));
     p->wc_used = 0;
     p->wc_pool_len = 0;
     p->wc_tok_ok = false;
 }
 
-struct st_cword *st_word_info(wc_story_profiler *p, const char *s, size_t len, bool *nomem)
+uint64_t st_word_hash(const wc_story_profiler *p, const char *s, size_t len)
+{
+    uint64_t h = XXH3_64bits_withSeed(s, len, p->wc_lang);
+
+    return h + !h; /* 0 marks a free slot */
+}
+
+/* An index entry: the word's entry + 1 in the low bits, the top bits of its hash above. */
+#define WC_TAG(h) ((uint32_t)((h) >> 48) << 16)
+#define WC_ENTRY(e) ((e)&0xFFFFu)
+
+struct st_cword *st_word_info(wc_story_profiler *p, const char *s, size_t len, uint64_t h,
+                              bool *nomem)
 {
     char w[ST_MAX_WORD * 4];
     struct st_cword *cw;
-    uint64_t h;
     size_t i, n, ncp;
+    uint32_t e;
 
     *nomem = false;
     if (len > ST_WCACHE_MAX_WORD)
         return NULL;
-    if (!p->wc_slot) {
-        p->wc_slot = calloc(ST_WCACHE_SLOTS, sizeof(*p->wc_slot));
+    if (!p->wc_index) {
+        p->wc_index = calloc(ST_WCACHE_SLOTS, sizeof(*p->wc_index));
+        p->wc_slot = malloc(ST_WCACHE_WORDS * sizeof(*p->wc_slot));
         p->wc_pool = malloc(ST_WCACHE_POOL);
-        if (!p->wc_slot || !p->wc_pool) {
+        if (!p->wc_index || !p->wc_slot || !p->wc_pool) {
+            free(p->wc_index);
             free(p->wc_slot);
             free(p->wc_pool);
+            p->wc_index = NULL;
             p->wc_slot = NULL;
             p->wc_pool = NULL;
             *nomem = true;
             return NULL;
         }
     }
-    h = XXH3_64bits_withSeed(s, len, p->wc_lang);
-    h += !h; /* 0 marks a free slot */
-    for (i = h & (ST_WCACHE_SLOTS - 1);; i = (i + 1) & (ST_WCACHE_SLOTS - 1)) {
-        cw = &p->wc_slot[i];
-        if (!cw->hash)
-            break;
+    for (i = h & (ST_WCACHE_SLOTS - 1); (e = p->wc_index[i]); i = (i + 1) & (ST_WCACHE_SLOTS - 1)) {
+        if ((e & 0xFFFF0000u) != WC_TAG(h))
+            continue;
+        cw = &p->wc_slot[WC_ENTRY(e) - 1];
         if (cw->hash == h && cw->raw_len == len && cw->lang == p->wc_lang &&
             !memcmp(p->wc_pool + cw->raw, s, len))
             return cw;
     }
     /* a new word: room for its bytes and its term, or start again */
-    if (p->wc_used >= ST_WCACHE_SLOTS / 2 ||
-        p->wc_pool_len + len + ST_MAX_WORD * 4 > ST_WCACHE_POOL) {
+    if (p->wc_used >= ST_WCACHE_WORDS || p->wc_pool_len + len + ST_MAX_WORD * 4 > ST_WCACHE_POOL) {
         wcache_empty(p);
-        for (i = h & (ST_WCACHE_SLOTS - 1); p->wc_slot[i].hash; i = (i + 1) & (ST_WCACHE_SLOTS - 1))
+        for (i = h & (ST_WCACHE_SLOTS - 1); p->wc_index[i]; i = (i + 1) & (ST_WCACHE_SLOTS - 1))
             ;
-        cw = &p->wc_slot[i];
     }
-    p->wc_used++;
+    cw = &p->wc_slot[p->wc_used++];
+    p->wc_index[i] = WC_TAG(h) | (uint32_t)p->wc_used;
+    memset(cw, 0, sizeof(*cw));
     memcpy(p->wc_pool + p->wc_pool_len, s, len);
     cw->hash = h;
     cw->raw = (uint32_t)p->wc_pool_len;
@@ -582,9 +618,16 @@ struct st_cword *st_tok_word(wc_story_profiler *p, const char *s, size_t i, bool
     *nomem = false;
     if (t->cword && p->wc_tok_ok)
         return &p->wc_slot[t->cword - 1];
-    cw = st_word_info(p, s + t->off, t->len, nomem);
-    if (cw)
+    if (t->len > ST_WCACHE_MAX_WORD)
+        return NULL;
+    if (!t->whash)
+        t->whash = st_word_hash(p, s + t->off, t->len);
+    cw = st_word_info(p, s + t->off, t->len, t->whash, nomem);
+    if (cw) {
         t->cword = (uint32_t)(cw - p->wc_slot) + 1;
+        /* what the bytes of the word say, true however the cache changes after */
+        t->wflags = (uint16_t)(ST_CW_KNOWN | (cw->flags & (ST_CW_FOLDED | ST_CW_STOP)));
+    }
     return cw;
 }
 
@@ -618,6 +661,25 @@ size_t st_word_term(wc_story_profiler *p, struct st_cword *cw, const char **term
     return tl;
 }
 
+/*
+ * Ask for the entry of word token k, when the first index slot its hash
+ * lands on is its own (most often so, the index being at most half
+ * full). push() asked for the index slot; by now it is in the cache. One
+ * pass asks for every word's entry before the lookups begin, so that
+ * their loads overlap instead of each lookup waiting on its own.
+ */
+static inline void prefetch_word(const wc_story_profiler *p, size_t k)
+{
+    const st_tok *t = &p->tok[k];
+    uint32_t e;
+
+    if (t->type != ST_WORD || !t->whash || !p->wc_index)
+        return;
+    e = p->wc_index[t->whash & (ST_WCACHE_SLOTS - 1)];
+    if (e && (e & 0xFFFF0000u) == WC_TAG(t->whash))
+        __builtin_prefetch(&p->wc_slot[WC_ENTRY(e) - 1]);
+}
+
 wc_status st_words(wc_story_profiler *p, const char *s, enum wc_story_tag tag, unsigned mincp)
 {
     const char *term;
@@ -626,6 +688,8 @@ wc_status st_words(wc_story_profiler *p, const char *s, enum wc_story_tag tag, u
     bool nomem;
     wc_status st;
 
+    for (i = 0; i < p->ntok; i++)
+        prefetch_word(p, i);
     for (i = 0; i < p->ntok; i++) {
         const st_tok *t = &p->tok[i];
         struct st_cword *cw;
