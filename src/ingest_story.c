@@ -208,7 +208,8 @@ wc_status ingest_story_settle(wc_ingest *ing, wc_error *err)
             gone[ngone++] = ing->ev[i].from;
     if (ngone)
         qsort(gone, ngone, sizeof(*gone), cmp_id);
-    qsort(ing->pend, ing->npend, sizeof(*ing->pend), cmp_pending);
+    if (ing->npend > 1)
+        qsort(ing->pend, ing->npend, sizeof(*ing->pend), cmp_pending);
     for (size_t i = 0; i < ing->npend && !st; i++)
         st = place_one(
             ing, &ing->pend[i],
