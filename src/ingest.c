@@ -55,14 +55,17 @@
  * four condition variables wake the reader, the workers, the assigner and
  * the writer.
  *
- * Durability: the writer commits every `batch` documents (at the first
- * settled slot past them: one after which no similarity is owed), and
- * also when it has been idle with an open transaction for
- * WRITER_IDLE_COMMIT seconds, so a slow trickle (follow) is committed
- * promptly; every transaction holds rows that equal what their members
- * define. A fatal store error (disk full, I/O) stops the run: the open
- * transaction is rolled back, everything committed before stays, and the
- * error is returned by flush/finish.
+ * Durability: the writer commits after every `batch` records of the
+ * input (ingest_tx_boundary: the slot there is always settled, no
+ * similarity owed after it), and also when it has been idle with an open
+ * transaction for WRITER_IDLE_COMMIT seconds, so a slow trickle (follow)
+ * is committed promptly; every transaction holds rows that equal what
+ * their members define. The boundaries are the input's, not the
+ * threads' timing: a transaction's stories are placed at its end
+ * (ingest_story.c), so the same input gives the same stories on every
+ * run, unless the input stalls for an idle commit. A fatal store error (disk full, I/O) stops the
+ * run: the open transaction is rolled back, everything committed before stays, and the error is
+ * returned by flush/finish.
  */
 #define _GNU_SOURCE
 #include "ingest_internal.h"
@@ -311,7 +314,7 @@ static void *writer_main(void *arg)
         if (ing->tail < ing->head && sl->state == SLOT_READY) {
             pthread_mutex_unlock(&ing->mu);
             st = ingest_store(ing, sl, &err);
-            if (!st && sl->settled && ing->tx_docs >= ing->opts.batch)
+            if (!st && sl->settled && ingest_tx_boundary(ing, sl))
                 st = commit(ing, &err);
             ingest_slot_trim(sl);
             pthread_mutex_lock(&ing->mu);

@@ -239,6 +239,13 @@ void ingest_profile(wc_story_profiler *prof, struct slot *sl);
  * cluster and the rows to write; then what is owed to the rows (caught_up:
  * no slot waits behind this one). A non-OK return is fatal for the run.
  */
+/* Slot sl ends a transaction: every `batch` records of the input, counted in input order,
+   so that where transactions end (and their stories are placed) does not depend on timing. */
+static inline bool ingest_tx_boundary(const wc_ingest *ing, const struct slot *sl)
+{
+    return (sl->seq + 1) % ing->opts.batch == 0;
+}
+
 wc_status ingest_assign(wc_ingest *ing, struct slot *sl, bool caught_up, wc_error *err);
 
 /* The writer's job: store what the slot holds. Fatal errors return non-zero; bad records are

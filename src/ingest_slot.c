@@ -371,8 +371,9 @@ static int cmp_sim(const void *a, const void *b)
  * noted (note_dirty) and their members' similarities handed to the writer
  * with one slot, in a list (sims, by doc id), once per cluster however
  * often its original moved meanwhile: when the assigner has caught up
- * with the reader (caught_up: no slot waits behind this one), or after
- * `batch` slots. The writer commits only after a settled slot, so every
+ * with the reader (caught_up: no slot waits behind this one), at a
+ * transaction boundary (ingest_tx_boundary), or after `batch` slots. The
+ * writer commits only after a settled slot, so every
  * transaction holds rows that equal what their members define. It can
  * always commit when it catches up: the last slot it stored was settled,
  * because no slot waited behind it when it was assigned either.
@@ -386,7 +387,7 @@ static wc_status settle(wc_ingest *ing, struct slot *sl, bool caught_up, wc_erro
     sl->settled = true;
     if (!ing->ndirty)
         return WC_OK;
-    if (!caught_up && ++ing->since_dirty < ing->opts.batch) {
+    if (!caught_up && !ingest_tx_boundary(ing, sl) && ++ing->since_dirty < ing->opts.batch) {
         sl->settled = false;
         return WC_OK;
     }
