@@ -160,7 +160,6 @@ struct wc_ingest {
     int64_t next_id;
     int64_t *dirty; /* clusters whose original changed since the last flush */
     size_t ndirty, dirty_cap;
-    size_t since_dirty; /* slots assigned since the first of them */
 
     /* writer-only state */
     wc_story_index *stories;  /* NULL when stories are off */
@@ -234,11 +233,6 @@ void ingest_process(struct worker *w, struct slot *sl);
  */
 void ingest_profile(wc_story_profiler *prof, struct slot *sl);
 
-/*
- * The assigner's job: already stored, or a new document with its id, its
- * cluster and the rows to write; then what is owed to the rows (caught_up:
- * no slot waits behind this one). A non-OK return is fatal for the run.
- */
 /* Slot sl ends a transaction: every `batch` records of the input, counted in input order,
    so that where transactions end (and their stories are placed) does not depend on timing. */
 static inline bool ingest_tx_boundary(const wc_ingest *ing, const struct slot *sl)
@@ -246,6 +240,11 @@ static inline bool ingest_tx_boundary(const wc_ingest *ing, const struct slot *s
     return (sl->seq + 1) % ing->opts.batch == 0;
 }
 
+/*
+ * The assigner's job: already stored, or a new document with its id, its
+ * cluster and the rows to write; then what is owed to the rows (caught_up:
+ * no slot waits behind this one). A non-OK return is fatal for the run.
+ */
 wc_status ingest_assign(wc_ingest *ing, struct slot *sl, bool caught_up, wc_error *err);
 
 /* The writer's job: store what the slot holds. Fatal errors return non-zero; bad records are

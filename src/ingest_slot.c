@@ -371,8 +371,8 @@ static int cmp_sim(const void *a, const void *b)
  * noted (note_dirty) and their members' similarities handed to the writer
  * with one slot, in a list (sims, by doc id), once per cluster however
  * often its original moved meanwhile: when the assigner has caught up
- * with the reader (caught_up: no slot waits behind this one), at a
- * transaction boundary (ingest_tx_boundary), or after `batch` slots. The
+ * with the reader (caught_up: no slot waits behind this one), or at a
+ * transaction boundary (ingest_tx_boundary, every `batch` slots). The
  * writer commits only after a settled slot, so every
  * transaction holds rows that equal what their members define. It can
  * always commit when it catches up: the last slot it stored was settled,
@@ -387,7 +387,7 @@ static wc_status settle(wc_ingest *ing, struct slot *sl, bool caught_up, wc_erro
     sl->settled = true;
     if (!ing->ndirty)
         return WC_OK;
-    if (!caught_up && !ingest_tx_boundary(ing, sl) && ++ing->since_dirty < ing->opts.batch) {
+    if (!caught_up && !ingest_tx_boundary(ing, sl)) {
         sl->settled = false;
         return WC_OK;
     }
@@ -404,7 +404,6 @@ static wc_status settle(wc_ingest *ing, struct slot *sl, bool caught_up, wc_erro
     }
     qsort(sl->sims, sl->nsims, sizeof(*sl->sims), cmp_sim); /* the writer's updates in id order */
     ing->ndirty = 0;
-    ing->since_dirty = 0;
     return WC_OK;
 }
 
