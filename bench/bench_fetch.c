@@ -262,7 +262,7 @@ static void row(const char *name, size_t n, double secs[RUNS], int runs, size_t 
 {
     double med;
 
-    qsort(secs, (size_t)runs, sizeof(double), by_double);
+    wc_qsort(secs, (size_t)runs, sizeof(double), by_double);
     med = secs[runs / 2];
     if (med < 0) {
         printf("%-34s %7s %9s %10s  (not run)\n", name, "-", "-", "-");

@@ -1,7 +1,8 @@
 /*
  * banned.h - functions that are easy to misuse, made compile errors
  * (git's banned.h). Use snprintf / wc_buf, memcpy with a known length,
- * strtol-family with error checks, gmtime_r / wc_time_* instead.
+ * strtol-family with error checks, gmtime_r / wc_time_* instead, and
+ * wc_qsort (internal.h), which takes an empty array whose base is NULL.
  */
 #ifndef WC_BANNED_H
 #define WC_BANNED_H
@@ -34,5 +35,7 @@
 #define atoi(s) BANNED(atoi)
 #undef atol
 #define atol(s) BANNED(atol)
+#undef qsort
+#define qsort(b, n, s, c) BANNED(qsort)
 
 #endif

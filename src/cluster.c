@@ -603,7 +603,7 @@ static size_t unique_candidates(wc_cluster_index *idx)
         }
     }
     if (u > 64) {
-        qsort(c, u, sizeof(*c), cmp_u32);
+        wc_qsort(c, u, sizeof(*c), cmp_u32);
         return u;
     }
     for (i = 1; i < u; i++) {

@@ -391,7 +391,7 @@ static wc_status settle(wc_ingest *ing, struct slot *sl, bool caught_up, wc_erro
         sl->settled = false;
         return WC_OK;
     }
-    qsort(ing->dirty, ing->ndirty, sizeof(*ing->dirty), cmp_i64);
+    wc_qsort(ing->dirty, ing->ndirty, sizeof(*ing->dirty), cmp_i64);
     for (i = 0; i < ing->ndirty; i++) {
         if (i && ing->dirty[i] == ing->dirty[i - 1])
             continue;
@@ -402,7 +402,7 @@ static wc_status settle(wc_ingest *ing, struct slot *sl, bool caught_up, wc_erro
             return wc_error_set(err, st, "cannot list the members of cluster %lld",
                                 (long long)ing->dirty[i]);
     }
-    qsort(sl->sims, sl->nsims, sizeof(*sl->sims), cmp_sim); /* the writer's updates in id order */
+    wc_qsort(sl->sims, sl->nsims, sizeof(*sl->sims), cmp_sim); /* the writer's updates in id order */
     ing->ndirty = 0;
     return WC_OK;
 }

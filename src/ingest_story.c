@@ -28,6 +28,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "internal.h"
 #include "store/store_writer.h"
 #include "wirecopy/story.h"
 
@@ -206,10 +207,8 @@ wc_status ingest_story_settle(wc_ingest *ing, wc_error *err)
     for (size_t i = 0; i < ing->nev; i++)
         if (ing->ev[i].kind == EV_MERGE)
             gone[ngone++] = ing->ev[i].from;
-    if (ngone)
-        qsort(gone, ngone, sizeof(*gone), cmp_id);
-    if (ing->npend > 1)
-        qsort(ing->pend, ing->npend, sizeof(*ing->pend), cmp_pending);
+    wc_qsort(gone, ngone, sizeof(*gone), cmp_id);
+    wc_qsort(ing->pend, ing->npend, sizeof(*ing->pend), cmp_pending);
     for (size_t i = 0; i < ing->npend && !st; i++)
         st = place_one(
             ing, &ing->pend[i],

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h> /* qsort */
 
 #include "wirecopy/buf.h"
 #include "wirecopy/error.h"
@@ -106,6 +107,20 @@ bool wc_utf8_clean(const char *p, size_t len);
 uint32_t wc_cp1252_decode(unsigned char c);
 /* windows-1252 byte of cp (C1 controls have none), or -1. */
 int wc_cp1252_encode(uint32_t cp);
+
+/* --- sorting ------------------------------------------------------------ */
+
+/*
+ * qsort for arrays that may be empty: C leaves qsort(NULL, 0, ..) undefined
+ * (glibc declares the base nonnull), and an empty array's base is often NULL.
+ * Every sort in the tree goes through this.
+ */
+static inline void wc_qsort(void *base, size_t n, size_t size,
+                            int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
 
 /* --- hashing ------------------------------------------------------------ */
 

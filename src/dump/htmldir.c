@@ -222,7 +222,7 @@ static wc_status push_dir(wc_dump *d, char *path)
     }
     closedir(dir);
     if (f.n)
-        qsort(f.names, f.n, sizeof(*f.names), by_name);
+        wc_qsort(f.names, f.n, sizeof(*f.names), by_name);
     if (ds->depth == ds->cap) {
         size_t ncap = ds->cap ? ds->cap * 2 : 16;
         struct frame *ns = realloc(ds->stack, ncap * sizeof(*ns));

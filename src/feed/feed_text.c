@@ -102,7 +102,7 @@ wc_status wc_feed_list_finish(wc_feed_list *l)
     }
     for (i = 0; i < l->n; i++)
         idx[i] = (struct url_pos){l->items[i].url, i};
-    qsort(idx, l->n, sizeof(*idx), by_url);
+    wc_qsort(idx, l->n, sizeof(*idx), by_url);
     for (i = 1; i < l->n; i++)
         if (!strcmp(idx[i].url, idx[i - 1].url))
             dup[idx[i].pos] = true; /* a later one of a run: positions sort ascending */

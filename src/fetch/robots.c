@@ -359,7 +359,7 @@ wc_status wc_robots_parse(const char *p, size_t len, const char *agent, wc_robot
         star.n = star.cap = 0;
     }
     if (r->rules.n > 1)
-        qsort(r->rules.v, r->rules.n, sizeof(rule), by_priority);
+        wc_qsort(r->rules.v, r->rules.n, sizeof(rule), by_priority);
     *out = r;
     r = NULL;
 out:

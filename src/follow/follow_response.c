@@ -567,7 +567,7 @@ static wc_schedule_outcome feed_body(wc_follow *f, struct feed *fd, wc_response 
         }
         pick[n_new++] = i;
     }
-    qsort(pick, n_new, sizeof(*pick), cmp_entry_index);
+    wc_qsort(pick, n_new, sizeof(*pick), cmp_entry_index);
     for (i = 0; i < n_new && !f->fatal; i++)
         take_entry(f, fd, doc, &doc->entries[pick[i]], r->fetched_at);
     free(pick);

@@ -94,14 +94,14 @@ int64_t wc_schedule_learn(const wc_schedule_policy *p, const int64_t *published,
         } else {
             continue;
         }
-        qsort(newest, kept, sizeof(newest[0]), by_time_desc);
+        wc_qsort(newest, kept, sizeof(newest[0]), by_time_desc);
     }
     if (kept < 2)
         return 0;
     ngaps = kept - 1;
     for (i = 0; i < ngaps; i++)
         gaps[i] = newest[i] - newest[i + 1];
-    qsort(gaps, ngaps, sizeof(gaps[0]), by_value);
+    wc_qsort(gaps, ngaps, sizeof(gaps[0]), by_value);
     median = ngaps % 2 ? gaps[ngaps / 2] : gaps[ngaps / 2 - 1] / 2 + gaps[ngaps / 2] / 2;
     silence = now - newest[0];
     if (silence / 4 > median)

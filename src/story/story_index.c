@@ -500,7 +500,7 @@ static void sweep(wc_story_index *idx)
             order[undated++][1] = s;
         }
     }
-    qsort(order, undated, sizeof(*order), cmp_touched);
+    wc_qsort(order, undated, sizeof(*order), cmp_touched);
     for (size_t i = 0; i + WC_STORY_MAX_UNDATED < undated; i++)
         sx_close_story(idx, &idx->story[order[i][1]]);
     free(order);
@@ -644,7 +644,7 @@ wc_status wc_story_place(wc_story_index *idx, int64_t cluster_id, const wc_story
         sc->score = sx_pair_score(&idx->w, sc->f);
     }
     free(co);
-    qsort(idx->scored, ncand, sizeof(*idx->scored), cmp_scored);
+    wc_qsort(idx->scored, ncand, sizeof(*idx->scored), cmp_scored);
     memset(x, 0, sizeof(x));
     if (ncand) {
         uint32_t b = sx_map_get(&idx->story_by_id, sx_map_key(idx->scored[0].story_id));
@@ -872,7 +872,7 @@ wc_status wc_story_take_dirty(wc_story_index *idx, wc_story_row_fn fn, void *ctx
 
     if (!idx->ndirty)
         return WC_OK;
-    qsort(idx->dirty, idx->ndirty, sizeof(*idx->dirty), cmp_u32); /* creation order */
+    wc_qsort(idx->dirty, idx->ndirty, sizeof(*idx->dirty), cmp_u32); /* creation order */
     for (i = 0; i < idx->ndirty; i++) {
         struct sx_story *sp = &idx->story[idx->dirty[i]];
         wc_story_row_info row = {sp->id,        sp->clusters,

@@ -381,9 +381,9 @@ static wc_status gather(wc_story_profiler *p, wc_story_profile *pr)
             i++;
         }
         if (m > kind_caps[k]) {
-            qsort(p->agg, m, sizeof(*p->agg), by_weight);
+            wc_qsort(p->agg, m, sizeof(*p->agg), by_weight);
             m = kind_caps[k];
-            qsort(p->agg, m, sizeof(*p->agg), by_term);
+            wc_qsort(p->agg, m, sizeof(*p->agg), by_term);
             p->flags |= WC_STORY_CUT_TERMS;
         }
         if ((st = st_profile_room(pr, off + m)))

@@ -268,7 +268,7 @@ static wc_status exclusive(wc_story_index *idx, const uint32_t *m, size_t n, con
             v[nv++].side = pick[i];
         }
     }
-    qsort(v, nv, sizeof(*v), cmp_side_term);
+    wc_qsort(v, nv, sizeof(*v), cmp_side_term);
     for (size_t i = 0; i < nv;) {
         size_t c[2] = {0, 0}, j = i;
         double d;

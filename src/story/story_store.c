@@ -297,7 +297,7 @@ wc_status wc_story_rebuild(wc_store *s, const wc_story_build_opts *opts, wc_stor
             goto rollback;
     }
     wc_story_freeze_df(bc.idx);
-    qsort(bc.v, bc.n, sizeof(*bc.v), cmp_entry);
+    wc_qsort(bc.v, bc.n, sizeof(*bc.v), cmp_entry);
     if ((st = place_all(&bc)))
         goto rollback;
     if (!bc.opts->no_repair) {

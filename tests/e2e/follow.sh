@@ -25,7 +25,7 @@ WC_NGINX_ROOT="$T/www" WC_NGINX_ROBOTS="$T/robots" wc_nginx_start || {
 U1=$WC_NGINX_URL
 U2=$WC_NGINX_URL2
 
-plan 57
+plan 59
 
 cat >"$T/news.txt" <<EOF
 # three outlets
@@ -164,5 +164,16 @@ like "$out" "removed .*/coastal/atom.xml" "says which feed it removed"
 is "$(sql "SELECT count(*) FROM feeds WHERE id = $cid")" 0 "the feed with that id is gone"
 out=$(wcx feeds remove 999 2>&1); rc=$?
 is "$rc:$out" "1:wirecopy: error: no feed with id 999 (see \`wirecopy feeds\`)" "an unknown id: exit 1, says so"
+
+# --- an empty feed: nothing to take (UBSan once caught qsort(NULL, 0) here) -------------------
+mkdir -p "$T/www/empty"
+cat >"$T/www/empty/feed.xml" <<'EOF2'
+<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Quiet Outlet</title><link>http://quiet.example/</link></channel></rss>
+EOF2
+echo "$U1/empty/feed.xml" >"$T/empty.txt"
+WIRECOPY_DB="$T/empty.db" wcx follow --delay 0 "$T/empty.txt" 2>"$T/err"
+is "$?" 0 "an empty feed: follow exits 0"
+like "$(cat "$T/err")" "1 feed fetched, 0 not modified, 0 failed; 0 new articles" "and takes no article"
 
 done_testing
