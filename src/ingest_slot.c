@@ -402,7 +402,8 @@ static wc_status settle(wc_ingest *ing, struct slot *sl, bool caught_up, wc_erro
             return wc_error_set(err, st, "cannot list the members of cluster %lld",
                                 (long long)ing->dirty[i]);
     }
-    wc_qsort(sl->sims, sl->nsims, sizeof(*sl->sims), cmp_sim); /* the writer's updates in id order */
+    wc_qsort(sl->sims, sl->nsims, sizeof(*sl->sims),
+             cmp_sim); /* the writer's updates in id order */
     ing->ndirty = 0;
     return WC_OK;
 }
