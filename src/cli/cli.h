@@ -18,6 +18,8 @@
 #include "wirecopy/error.h"
 #include "wirecopy/wirecopy.h"
 
+#include "fmt.h" /* cli_fmt_msg: every message goes out through it */
+
 /* Exit codes (see README "Exit status"). */
 enum {
     WC_EXIT_OK = 0,           /* everything stored */

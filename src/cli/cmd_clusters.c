@@ -88,7 +88,7 @@ int cmd_clusters(int argc, char **argv, struct cli_ctx *ctx)
         return WC_EXIT_FATAL;
     }
     if (!lo.tsv && !shown && !ctx->quiet)
-        fprintf(stderr, "wirecopy: no clusters with %lld or more members yet\n",
-                (long long)lo.min_size);
+        cli_fmt_msg(stderr, "wirecopy: no clusters with %lld or more members yet\n",
+                    (long long)lo.min_size);
     return WC_EXIT_OK;
 }

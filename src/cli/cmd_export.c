@@ -205,10 +205,10 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
         cli_warn("no stories yet: no copy cluster is placed in a story (ingested with "
                  "--no-stories?)");
     if (!ctx->quiet && outpath)
-        fprintf(stderr, "wirecopy: wrote %lld %s, %lld %s to '%s'\n", (long long)nclu,
-                opts.stories ? cli_plural((uint64_t)nclu, "story", "stories")
-                             : cli_plural((uint64_t)nclu, "cluster", "clusters"),
-                (long long)nmem, cli_plural((uint64_t)nmem, "document", "documents"), outpath);
+        cli_fmt_msg(stderr, "wirecopy: wrote %lld %s, %lld %s to '%s'\n", (long long)nclu,
+                    opts.stories ? cli_plural((uint64_t)nclu, "story", "stories")
+                                 : cli_plural((uint64_t)nclu, "cluster", "clusters"),
+                    (long long)nmem, cli_plural((uint64_t)nmem, "document", "documents"), outpath);
 out:
     free(tmppath);
     wc_store_close(store);

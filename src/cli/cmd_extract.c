@@ -490,7 +490,7 @@ static void on_walk_problem(void *ctx, const wc_error *e)
         atomic_fetch_add(&b->empty, 1);
         if (b->o->verbose) {
             pthread_mutex_lock(&b->msg);
-            fprintf(stderr, "wirecopy: %s\n", e->msg);
+            cli_fmt_msg(stderr, "wirecopy: %s\n", e->msg);
             pthread_mutex_unlock(&b->msg);
         }
         return;
@@ -519,7 +519,7 @@ static void run_job(struct batch *b, struct job *j, wc_buf *out)
         wc_article_release(&a); /* the metadata found is kept, even without an article */
         if (b->o->verbose) {
             pthread_mutex_lock(&b->msg);
-            fprintf(stderr, "wirecopy: no article in '%s'\n", j->in);
+            cli_fmt_msg(stderr, "wirecopy: no article in '%s'\n", j->in);
             pthread_mutex_unlock(&b->msg);
         }
         return;
@@ -787,11 +787,11 @@ static int extract_dir(const char *root, const struct opts *o, struct cli_ctx *c
     wc_dump_free(d);
     wc_buf_release(&out);
     if (!ctx->quiet)
-        fprintf(stderr,
-                "wirecopy: %u %s, %u extracted, %u without an article, %u failed (%.1f s)\n",
-                atomic_load(&b.pages), cli_plural(atomic_load(&b.pages), "page", "pages"),
-                atomic_load(&b.done), atomic_load(&b.empty), atomic_load(&b.failed),
-                wc_time_mono() - t0);
+        cli_fmt_msg(stderr,
+                    "wirecopy: %u %s, %u extracted, %u without an article, %u failed (%.1f s)\n",
+                    atomic_load(&b.pages), cli_plural(atomic_load(&b.pages), "page", "pages"),
+                    atomic_load(&b.done), atomic_load(&b.empty), atomic_load(&b.failed),
+                    wc_time_mono() - t0);
     if (atomic_load(&b.fatal))
         rc = WC_EXIT_FATAL;
     else if (cli_interrupted)

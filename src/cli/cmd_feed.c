@@ -217,10 +217,10 @@ static void suggest_feeds(const wc_feed_input *in)
     if (wc_feed_discover(in->data, in->len, in->url, &l, NULL) != WC_OK)
         return;
     if (l->n)
-        fprintf(stderr, "hint: the page announces %zu feed%s:\n", l->n, l->n == 1 ? "" : "s");
+        cli_fmt_msg(stderr, "hint: the page announces %zu feed%s:\n", l->n, l->n == 1 ? "" : "s");
     for (i = 0; i < l->n; i++)
-        fprintf(stderr, "  %s%s%s\n", l->items[i].url, l->items[i].title ? "  " : "",
-                l->items[i].title ? l->items[i].title : "");
+        cli_fmt_msg(stderr, "  %s%s%s\n", l->items[i].url, l->items[i].title ? "  " : "",
+                    l->items[i].title ? l->items[i].title : "");
     wc_feed_list_free(l);
 }
 

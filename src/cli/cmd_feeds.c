@@ -71,7 +71,7 @@ static int list_feeds(struct cli_ctx *ctx, bool tsv)
             printf("id\turl\ttitle\tstate\tlast_fetch\tlast_status\tnext_due\terrors\tlast_error\t"
                    "articles\tinterval\tpages\tlist\n");
         else if (!ctx->quiet)
-            fprintf(stderr, "wirecopy: no feeds yet (no database '%s')\n", ctx->db_path);
+            cli_fmt_msg(stderr, "wirecopy: no feeds yet (no database '%s')\n", ctx->db_path);
         return WC_EXIT_OK;
     }
     if (st || (st = wc_store_feeds(store, NULL, &it, &err))) {
@@ -117,9 +117,11 @@ static int list_feeds(struct cli_ctx *ctx, bool tsv)
                 snprintf(b, sizeof(b), "now");
             else
                 short_time(row.next_fetch_at, b, sizeof(b));
-            printf("%5lld  %-7s  %-16s  %6s  %-16s  %6lld  %8lld  %s\n", (long long)row.id,
+            printf("%5lld  %-7s  %-16s  %6s  %-16s  %6lld  %8lld  ", (long long)row.id,
                    row.retired ? "retired" : "active", a, status, b, (long long)row.error_count,
-                   (long long)row.articles, row.url ? row.url : "");
+                   (long long)row.articles);
+            cli_fmt_text(stdout, row.url, false);
+            putchar('\n');
             if (row.title && *row.title) {
                 printf("%7s", "");
                 cli_fmt_clip(stdout, row.title, 90);
@@ -140,8 +142,8 @@ static int list_feeds(struct cli_ctx *ctx, bool tsv)
         return WC_EXIT_FATAL;
     }
     if (!tsv && !shown && !ctx->quiet)
-        fprintf(stderr, "wirecopy: no feeds yet: `wirecopy follow LIST` or `wirecopy feeds "
-                        "add URL`\n");
+        cli_fmt_msg(stderr, "wirecopy: no feeds yet: `wirecopy follow LIST` or `wirecopy feeds "
+                            "add URL`\n");
     return WC_EXIT_OK;
 }
 
@@ -167,13 +169,14 @@ static int add_feed(struct cli_ctx *ctx, const char *url, const char *title, boo
             return st == WC_ERR_NOMEM ? WC_EXIT_FATAL : WC_EXIT_PARTIAL;
         }
         if (strcmp(feed_url, url) != 0 && !ctx->quiet)
-            fprintf(stderr, "wirecopy: '%s' %s '%s'\n", url,
-                    others || !found_title ? "links to the feed" : "leads to the feed", feed_url);
+            cli_fmt_msg(stderr, "wirecopy: '%s' %s '%s'\n", url,
+                        others || !found_title ? "links to the feed" : "leads to the feed",
+                        feed_url);
         if (others && !ctx->quiet)
-            fprintf(stderr,
-                    "wirecopy: the page names %zu more feed%s (`wirecopy feed %s` "
-                    "shows one; add them by URL)\n",
-                    others, others == 1 ? "" : "s", url);
+            cli_fmt_msg(stderr,
+                        "wirecopy: the page names %zu more feed%s (`wirecopy feed %s` "
+                        "shows one; add them by URL)\n",
+                        others, others == 1 ? "" : "s", url);
     } else if (!(feed_url = wc_url_normalize(url))) {
         cli_error("out of memory");
         return WC_EXIT_FATAL;
@@ -184,15 +187,15 @@ static int add_feed(struct cli_ctx *ctx, const char *url, const char *title, boo
         cli_report(&err, st);
         rc = WC_EXIT_FATAL;
     } else {
-        printf("%s feed %lld: %s%s%s%s\n",
-               res == WC_FEED_ADDED         ? "added"
-               : res == WC_FEED_REACTIVATED ? "re-activated"
-                                            : "already following",
-               (long long)id, feed_url, (title || found_title) ? " (" : "",
-               title         ? title
-               : found_title ? found_title
-                             : "",
-               (title || found_title) ? ")" : "");
+        cli_fmt_msg(stdout, "%s feed %lld: %s%s%s%s\n",
+                    res == WC_FEED_ADDED         ? "added"
+                    : res == WC_FEED_REACTIVATED ? "re-activated"
+                                                 : "already following",
+                    (long long)id, feed_url, (title || found_title) ? " (" : "",
+                    title         ? title
+                    : found_title ? found_title
+                                  : "",
+                    (title || found_title) ? ")" : "");
     }
     wc_store_close(store);
     free(feed_url);
@@ -260,7 +263,7 @@ static int remove_feed(struct cli_ctx *ctx, const char *arg)
         cli_report(&err, st);
         rc = WC_EXIT_FATAL;
     } else if (!ctx->quiet) {
-        printf("removed %s\n", norm ? norm : url);
+        cli_fmt_msg(stdout, "removed %s\n", norm ? norm : url);
     }
     wc_store_close(store);
     free(norm);

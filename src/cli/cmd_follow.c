@@ -79,7 +79,7 @@ static void on_problem(void *p, const wc_error *err)
     cli_progress_end(&ui->prog);
     if (err->code != WC_OK)
         ui->problems++;
-    fprintf(stderr, "wirecopy: %s\n", msg);
+    cli_fmt_msg(stderr, "wirecopy: %s\n", msg);
     pthread_mutex_unlock(&ui->mu);
 }
 
@@ -111,7 +111,9 @@ static void on_progress(void *p, const wc_follow_progress *pr)
                  (unsigned long long)pr->articles);
     if (n > (int)sizeof(line) - 1)
         n = (int)sizeof(line) - 1;
-    fprintf(stderr, "\r%s%*s", line, pg->width > n ? pg->width - n : 0, "");
+    fputc('\r', stderr);
+    cli_fmt_text(stderr, line, false); /* a file name or URL may be in it */
+    fprintf(stderr, "%*s", pg->width > n ? pg->width - n : 0, "");
     pg->width = n;
     fflush(stderr);
     pthread_mutex_unlock(&ui->mu);
@@ -121,19 +123,20 @@ static void print_summary(const wc_follow_stats *s, const wc_follow_stats *base,
 {
 #define D(x) (unsigned long long)(s->x - base->x)
 #define N(x, one, many) D(x), cli_plural(D(x), one, many)
-    fprintf(stderr,
-            "follow: %llu %s fetched, %llu not modified, %llu failed; %llu new %s (%llu %s found), "
-            "%llu already stored, %llu skipped; %llu %s fetched, %llu failed",
-            N(feeds_fetched, "feed", "feeds"), D(feeds_not_modified), D(feeds_failed),
-            N(articles_new, "article", "articles"), N(copies, "copy", "copies"), D(already),
-            D(skipped), N(pages_fetched, "page", "pages"), D(pages_failed));
+    cli_fmt_msg(
+        stderr,
+        "follow: %llu %s fetched, %llu not modified, %llu failed; %llu new %s (%llu %s found), "
+        "%llu already stored, %llu skipped; %llu %s fetched, %llu failed",
+        N(feeds_fetched, "feed", "feeds"), D(feeds_not_modified), D(feeds_failed),
+        N(articles_new, "article", "articles"), N(copies, "copy", "copies"), D(already), D(skipped),
+        N(pages_fetched, "page", "pages"), D(pages_failed));
     if (s->pages_disallowed - base->pages_disallowed)
-        fprintf(stderr, ", %llu disallowed by robots.txt", D(pages_disallowed));
+        cli_fmt_msg(stderr, ", %llu disallowed by robots.txt", D(pages_disallowed));
     if (s->feeds_retired - base->feeds_retired)
-        fprintf(stderr, "; %llu %s retired", N(feeds_retired, "feed", "feeds"));
+        cli_fmt_msg(stderr, "; %llu %s retired", N(feeds_retired, "feed", "feeds"));
     if (s->feeds_moved - base->feeds_moved)
-        fprintf(stderr, "; %llu moved", D(feeds_moved));
-    fprintf(stderr, " in %.1f s\n", secs);
+        cli_fmt_msg(stderr, "; %llu moved", D(feeds_moved));
+    cli_fmt_msg(stderr, " in %.1f s\n", secs);
 #undef N
 #undef D
 }
@@ -359,7 +362,7 @@ int cmd_follow(int argc, char **argv, struct cli_ctx *ctx)
             continue;
         }
         if (ctx->verbose)
-            fprintf(stderr, "wirecopy: %zu feeds in '%s'\n", n, argv[i]);
+            cli_fmt_msg(stderr, "wirecopy: %zu feeds in '%s'\n", n, argv[i]);
     }
 
     memset(&round_base, 0, sizeof(round_base));
@@ -383,7 +386,7 @@ int cmd_follow(int argc, char **argv, struct cli_ctx *ctx)
             if (ctx->verbose && next != INT64_MAX) {
                 char when[32];
                 cli_fmt_time(next, when, sizeof(when), true);
-                fprintf(stderr, "wirecopy: next feed due at %s\n", when);
+                cli_fmt_msg(stderr, "wirecopy: next feed due at %s\n", when);
             }
             if (until <= now)
                 until = now + 1; /* a feed due already: still never spin */
@@ -411,12 +414,12 @@ done:
         print_summary(&stats, &round_base, wc_time_mono() - start);
     }
     if ((st == WC_ERR_INTERRUPTED || cli_interrupted) && !watch)
-        fprintf(stderr, "wirecopy: interrupted: %llu %s stored; run again to continue\n",
-                (unsigned long long)stats.articles_new,
-                cli_plural(stats.articles_new, "article", "articles"));
+        cli_fmt_msg(stderr, "wirecopy: interrupted: %llu %s stored; run again to continue\n",
+                    (unsigned long long)stats.articles_new,
+                    cli_plural(stats.articles_new, "article", "articles"));
     if (!ctx->quiet && total == 0 && !list_failed && st == WC_OK)
-        fprintf(stderr, "wirecopy: no feeds to follow: give a list (`wirecopy follow "
-                        "news.opml`) or add one (`wirecopy feeds add URL`)\n");
+        cli_fmt_msg(stderr, "wirecopy: no feeds to follow: give a list (`wirecopy follow "
+                            "news.opml`) or add one (`wirecopy feeds add URL`)\n");
 
     if ((st == WC_ERR_INTERRUPTED || cli_interrupted) && watch)
         rc = WC_EXIT_OK; /* a signal is how a watcher ends; failures are in `wirecopy feeds` */

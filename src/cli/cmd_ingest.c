@@ -131,7 +131,7 @@ static void on_problem(void *p, const wc_error *err)
     cli_progress_end(&ui->prog);
     if (err->code != WC_ERR_EMPTY) /* -v: a page without an article is a note, not a problem */
         ui->problems++;
-    fprintf(stderr, "wirecopy: %s\n", err->msg[0] ? err->msg : wc_strerror(err->code));
+    cli_fmt_msg(stderr, "wirecopy: %s\n", err->msg[0] ? err->msg : wc_strerror(err->code));
 }
 
 static void on_progress(void *p, const wc_ingest_stats *s)
@@ -149,20 +149,20 @@ static void print_summary(const wc_ingest_stats *s, double secs)
     if (s->not_articles)
         snprintf(extra, sizeof(extra), " (%llu without an article)",
                  (unsigned long long)s->not_articles);
-    fprintf(stderr,
-            "ingest: %llu %s read, %llu %s stored (%llu exact %s, %llu near %s), %llu already "
-            "stored, %llu skipped%s, %llu %s in %.1f s\n",
-            (unsigned long long)s->records, cli_plural(s->records, "record", "records"),
-            (unsigned long long)s->stored, cli_plural(s->stored, "article", "articles"),
-            (unsigned long long)s->exact, cli_plural(s->exact, "copy", "copies"),
-            (unsigned long long)s->near, cli_plural(s->near, "copy", "copies"),
-            (unsigned long long)s->already, (unsigned long long)s->skipped, extra,
-            (unsigned long long)s->errors, cli_plural(s->errors, "error", "errors"), secs);
+    cli_fmt_msg(stderr,
+                "ingest: %llu %s read, %llu %s stored (%llu exact %s, %llu near %s), %llu already "
+                "stored, %llu skipped%s, %llu %s in %.1f s\n",
+                (unsigned long long)s->records, cli_plural(s->records, "record", "records"),
+                (unsigned long long)s->stored, cli_plural(s->stored, "article", "articles"),
+                (unsigned long long)s->exact, cli_plural(s->exact, "copy", "copies"),
+                (unsigned long long)s->near, cli_plural(s->near, "copy", "copies"),
+                (unsigned long long)s->already, (unsigned long long)s->skipped, extra,
+                (unsigned long long)s->errors, cli_plural(s->errors, "error", "errors"), secs);
     if (s->story_clusters)
-        fprintf(stderr, "stories: %llu new %s placed, %llu %s opened\n",
-                (unsigned long long)s->story_clusters,
-                cli_plural(s->story_clusters, "copy cluster", "copy clusters"),
-                (unsigned long long)s->stories, cli_plural(s->stories, "story", "stories"));
+        cli_fmt_msg(stderr, "stories: %llu new %s placed, %llu %s opened\n",
+                    (unsigned long long)s->story_clusters,
+                    cli_plural(s->story_clusters, "copy cluster", "copy clusters"),
+                    (unsigned long long)s->stories, cli_plural(s->stories, "story", "stories"));
 }
 
 int cmd_ingest(int argc, char **argv, struct cli_ctx *ctx)

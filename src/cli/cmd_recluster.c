@@ -130,19 +130,19 @@ int cmd_recluster(int argc, char **argv, struct cli_ctx *ctx)
         return WC_EXIT_FATAL;
     }
     if (!ctx->quiet)
-        fprintf(stderr,
-                "recluster: %llu copy clusters in %llu stories, %llu of several clusters "
-                "(%llu profiled from stored text, %llu merged by the repair)\n",
-                (unsigned long long)ss.clusters, (unsigned long long)ss.stories,
-                (unsigned long long)ss.multi, (unsigned long long)ss.profiled,
-                (unsigned long long)ss.merged);
+        cli_fmt_msg(stderr,
+                    "recluster: %llu copy clusters in %llu stories, %llu of several clusters "
+                    "(%llu profiled from stored text, %llu merged by the repair)\n",
+                    (unsigned long long)ss.clusters, (unsigned long long)ss.stories,
+                    (unsigned long long)ss.multi, (unsigned long long)ss.profiled,
+                    (unsigned long long)ss.merged);
     if (!ctx->quiet && !stories_only)
-        fprintf(stderr,
-                "recluster: %llu documents (%llu re-fingerprinted) in %llu clusters, %llu with "
-                "copies, in %.1f s\nrecluster: settings %s\n",
-                (unsigned long long)rs.documents, (unsigned long long)rs.refingerprinted,
-                (unsigned long long)rs.clusters, (unsigned long long)rs.multi,
-                wc_time_mono() - start, stored ? stored : "");
+        cli_fmt_msg(stderr,
+                    "recluster: %llu documents (%llu re-fingerprinted) in %llu clusters, %llu with "
+                    "copies, in %.1f s\nrecluster: settings %s\n",
+                    (unsigned long long)rs.documents, (unsigned long long)rs.refingerprinted,
+                    (unsigned long long)rs.clusters, (unsigned long long)rs.multi,
+                    wc_time_mono() - start, stored ? stored : "");
     free(stored);
     return WC_EXIT_OK;
 }

@@ -38,10 +38,9 @@ static void print_member(int i, const wc_member_row *m, bool original)
     cli_fmt_clip(stdout, m->site ? m->site : "-", 22);
     printf("\n      ");
     cli_fmt_clip(stdout, m->title ? m->title : "(untitled)", 90);
-    printf("\n      %s\n", m->url         ? m->url
-                           : m->origin_id ? m->origin_id
-                           : m->origin    ? m->origin
-                                          : "");
+    printf("\n      ");
+    cli_fmt_text(stdout, m->url ? m->url : m->origin_id ? m->origin_id : m->origin, false);
+    putchar('\n');
 }
 
 /*
@@ -59,8 +58,9 @@ static wc_status print_cluster(wc_store *store, const wc_cluster_row *row, bool 
 
     cli_fmt_time(row->first_seen, a, sizeof(a), true);
     cli_fmt_time(row->last_seen, b, sizeof(b), true);
-    printf("%scluster %lld: %s\n", in_story ? "copy " : "", (long long)row->id,
-           row->title ? row->title : "(untitled)");
+    printf("%scluster %lld: ", in_story ? "copy " : "", (long long)row->id);
+    cli_fmt_text(stdout, row->title ? row->title : "(untitled)", false);
+    putchar('\n');
     printf("  %lld member%s, first seen %s, last seen %s\n", (long long)row->size,
            row->size == 1 ? "" : "s", a[0] ? a : "(unknown)", b[0] ? b : "(unknown)");
     if (in_story)
@@ -70,8 +70,11 @@ static wc_status print_cluster(wc_store *store, const wc_cluster_row *row, bool 
                (long long)row->story_id, row->story_similarity, (long long)row->story_id);
     else
         printf("  story: none (not placed in a story)\n");
-    if (row->sites && row->sites[0])
-        printf("  sites: %s\n", row->sites);
+    if (row->sites && row->sites[0]) {
+        fputs("  sites: ", stdout);
+        cli_fmt_text(stdout, row->sites, false);
+        putchar('\n');
+    }
     printf("\n%4s  %-20s  %9s  %s\n", "#", "PUBLISHED", "SIMILAR", "SITE / TITLE / URL");
     if ((st = wc_store_members(store, row->id, &it, err)))
         return st;
@@ -93,14 +96,19 @@ static wc_status print_story(wc_store *store, int64_t id, wc_buf *strings, wc_er
         return st;
     cli_fmt_time(row.first_seen, a, sizeof(a), true);
     cli_fmt_time(row.last_seen, b, sizeof(b), true);
-    printf("story %lld: %s\n", (long long)row.id, row.title ? row.title : "(untitled)");
+    printf("story %lld: ", (long long)row.id);
+    cli_fmt_text(stdout, row.title ? row.title : "(untitled)", false);
+    putchar('\n');
     printf("  %lld document%s in %lld copy cluster%s on %lld site%s, first seen %s, last "
            "seen %s\n",
            (long long)row.size, row.size == 1 ? "" : "s", (long long)row.clusters,
            row.clusters == 1 ? "" : "s", (long long)row.site_count, row.site_count == 1 ? "" : "s",
            a[0] ? a : "(unknown)", b[0] ? b : "(unknown)");
-    if (row.sites && row.sites[0])
-        printf("  sites: %s\n", row.sites);
+    if (row.sites && row.sites[0]) {
+        fputs("  sites: ", stdout);
+        cli_fmt_text(stdout, row.sites, false);
+        putchar('\n');
+    }
     if ((st = wc_store_story_clusters(store, id, true, &it, err)))
         return st;
     while ((st = wc_cluster_iter_next(it, &c, err)) == WC_OK) {
@@ -191,8 +199,8 @@ int cmd_show(int argc, char **argv, struct cli_ctx *ctx)
         cli_report(&err, st);
         rc = st == WC_ERR_NOTFOUND ? WC_EXIT_PARTIAL : WC_EXIT_FATAL;
         if (st == WC_ERR_NOTFOUND && story && !cli_any_story(store))
-            fprintf(stderr, "wirecopy: no copy cluster is placed in a story yet (ingested "
-                            "with --no-stories?)\n");
+            cli_fmt_msg(stderr, "wirecopy: no copy cluster is placed in a story yet (ingested "
+                                "with --no-stories?)\n");
     }
     wc_buf_release(&strings);
     wc_store_close(store);

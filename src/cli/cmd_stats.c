@@ -39,7 +39,7 @@ int cmd_stats(int argc, char **argv, struct cli_ctx *ctx)
         wc_store_close(store);
         return WC_EXIT_FATAL;
     }
-    printf("database       %s (%.1f MB)\n", ctx->db_path, (double)s.db_bytes / 1e6);
+    cli_fmt_msg(stdout, "database       %s (%.1f MB)\n", ctx->db_path, (double)s.db_bytes / 1e6);
     printf("documents      %lld\n", (long long)s.documents);
     printf("copies         %lld (%lld exact, %lld near)\n", (long long)s.copies,
            (long long)s.exact_copies, (long long)s.near_copies);

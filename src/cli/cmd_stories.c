@@ -123,17 +123,17 @@ int cmd_stories(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (!lo.tsv && !shown && !ctx->quiet) {
         if (!cli_any_story(store))
-            fprintf(stderr, "wirecopy: no stories yet: no copy cluster is placed in a story "
-                            "(ingested with --no-stories? `wirecopy recluster --stories` "
-                            "places them)\n");
+            cli_fmt_msg(stderr, "wirecopy: no stories yet: no copy cluster is placed in a story "
+                                "(ingested with --no-stories? `wirecopy recluster --stories` "
+                                "places them)\n");
         else if (flags & WC_STORIES_MULTI)
-            fprintf(stderr,
-                    "wirecopy: no stories with %lld or more documents in two or more copy "
-                    "clusters or on more than one site yet (--all lists every story)\n",
-                    (long long)(lo.min_size > 2 ? lo.min_size : 2));
+            cli_fmt_msg(stderr,
+                        "wirecopy: no stories with %lld or more documents in two or more copy "
+                        "clusters or on more than one site yet (--all lists every story)\n",
+                        (long long)(lo.min_size > 2 ? lo.min_size : 2));
         else
-            fprintf(stderr, "wirecopy: no stories with %lld or more documents yet\n",
-                    (long long)lo.min_size);
+            cli_fmt_msg(stderr, "wirecopy: no stories with %lld or more documents yet\n",
+                        (long long)lo.min_size);
     }
     wc_store_close(store);
     return WC_EXIT_OK;

@@ -104,7 +104,7 @@ static int unknown_command(const char *name)
 {
     size_t i, best = (size_t)-1, bi = 0;
 
-    fprintf(stderr, "wirecopy: '%s' is not a wirecopy command. See 'wirecopy help'.\n", name);
+    cli_fmt_msg(stderr, "wirecopy: '%s' is not a wirecopy command. See 'wirecopy help'.\n", name);
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         size_t d = edit_distance(name, commands[i].name);
         if (d < best) {
@@ -113,7 +113,7 @@ static int unknown_command(const char *name)
         }
     }
     if (best <= 2)
-        fprintf(stderr, "\nThe most similar command is\n\t%s\n", commands[bi].name);
+        cli_fmt_msg(stderr, "\nThe most similar command is\n\t%s\n", commands[bi].name);
     return WC_EXIT_USAGE;
 }
 
@@ -170,8 +170,8 @@ int main(int argc, char **argv)
             ctx.db_path = argv[++i];
         } else if (!strcmp(a, "--db") || !strcmp(a, "--db=")) {
             /* same words as getopt's message for the subcommand form */
-            fprintf(stderr, "wirecopy: option '--db' requires an argument\n");
-            fprintf(stderr, "usage: wirecopy [--db PATH] [-q] [-v] COMMAND [ARGS]\n");
+            cli_fmt_msg(stderr, "wirecopy: option '--db' requires an argument\n");
+            cli_fmt_msg(stderr, "usage: wirecopy [--db PATH] [-q] [-v] COMMAND [ARGS]\n");
             return WC_EXIT_USAGE;
         } else if (!strncmp(a, "--db=", 5)) {
             ctx.db_path = a + 5;
@@ -189,8 +189,8 @@ int main(int argc, char **argv)
             printf("wirecopy %s\n", wc_version());
             return WC_EXIT_OK;
         } else {
-            fprintf(stderr, "wirecopy: unknown option '%s'\n", a);
-            fprintf(stderr, "usage: wirecopy [--db PATH] [-q] [-v] COMMAND [ARGS]\n");
+            cli_fmt_msg(stderr, "wirecopy: unknown option '%s'\n", a);
+            cli_fmt_msg(stderr, "usage: wirecopy [--db PATH] [-q] [-v] COMMAND [ARGS]\n");
             return WC_EXIT_USAGE;
         }
     }

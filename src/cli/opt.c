@@ -31,7 +31,7 @@ int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 
     fputs("wirecopy: error: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_fmt_vmsg(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     usage_line(cmd, stderr);
@@ -73,7 +73,7 @@ void cli_error(const char *fmt, ...)
 
     fputs("wirecopy: error: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_fmt_vmsg(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }
@@ -84,7 +84,7 @@ void cli_warn(const char *fmt, ...)
 
     fputs("wirecopy: warning: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_fmt_vmsg(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }

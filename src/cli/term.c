@@ -55,7 +55,9 @@ void cli_progress_update(struct cli_progress *p, const char *label, uint64_t ite
     }
     if (n > (int)sizeof(line) - 1)
         n = (int)sizeof(line) - 1;
-    fprintf(stderr, "\r%s%*s", line, p->width > n ? p->width - n : 0, "");
+    fputc('\r', stderr);
+    cli_fmt_text(stderr, line, false); /* the label may name a file */
+    fprintf(stderr, "%*s", p->width > n ? p->width - n : 0, "");
     p->width = n;
     fflush(stderr);
 }

@@ -41,10 +41,11 @@ void writeopt_story_build(struct cli_ctx *ctx, struct cli_progress *pg, bool *bu
     if (!*building) {
         *building = true;
         if (!ctx->quiet)
-            fprintf(stderr,
-                    "wirecopy: this database's %llu copy clusters have no stories yet: building "
-                    "them once\n",
-                    (unsigned long long)total);
+            cli_fmt_msg(
+                stderr,
+                "wirecopy: this database's %llu copy clusters have no stories yet: building "
+                "them once\n",
+                (unsigned long long)total);
     }
     cli_progress_update(pg, "stories", done, 0, 0);
 }

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -78,20 +79,52 @@ static void test_sys(void **state)
     assert_int_equal(err.sys, 0);
 }
 
+static bool ends_with(const char *s, const char *end)
+{
+    size_t n = strlen(s), k = strlen(end);
+    return n >= k && strcmp(s + n - k, end) == 0;
+}
+
+/* A long path in a message: the start and the end (the reason) survive, the middle goes. */
 static void test_long_message(void **state)
 {
     wc_error err = WC_ERROR_INIT;
-    char big[WC_ERROR_MSG_MAX * 2];
+    char big[WC_ERROR_MSG_MAX * 2], huge[20000], reason[128];
 
     (void)state;
     memset(big, 'x', sizeof(big) - 1);
     big[sizeof(big) - 1] = '\0';
-    wc_error_set(&err, WC_ERR_PARSE, "%s", big);
+    wc_error_set(&err, WC_ERR_PARSE, "truncated gzip member in '%s' at offset %d", big, 18342);
     assert_int_equal(strlen(err.msg), WC_ERROR_MSG_MAX - 1);
-    /* no room left for the system's reason: cut, still terminated */
-    wc_error_sys(&err, WC_ERR_IO, EACCES, "%s", big);
+    assert_true(strncmp(err.msg, "truncated gzip member in 'xxx", 29) == 0);
+    assert_non_null(strstr(err.msg, "x ... x"));
+    assert_true(ends_with(err.msg, "xxx' at offset 18342"));
+
+    /* the system's reason is kept however long the path */
+    wc_error_sys(&err, WC_ERR_IO, EACCES, "cannot open '%s'", big);
+    wc_strerror_r(EACCES, reason, sizeof(reason));
     assert_int_equal(strlen(err.msg), WC_ERROR_MSG_MAX - 1);
+    assert_true(strncmp(err.msg, "cannot open 'xxx", 16) == 0);
+    assert_true(ends_with(err.msg, reason));
     assert_int_equal(err.sys, EACCES);
+
+    /* longer than the stack buffer: still the true end */
+    memset(huge, 'y', sizeof(huge) - 1);
+    huge[sizeof(huge) - 1] = '\0';
+    wc_error_set(&err, WC_ERR_PARSE, "bad record in '%s' at offset %d", huge, 7);
+    assert_true(ends_with(err.msg, "y' at offset 7"));
+
+    /* a cut never splits a UTF-8 character: 2-byte characters throughout */
+    for (size_t i = 0; i + 2 < sizeof(big); i += 2)
+        big[i] = (char)0xC3, big[i + 1] = (char)0xA9; /* é */
+    big[sizeof(big) - 2] = '\0';
+    wc_error_set(&err, WC_ERR_PARSE, "%s", big);
+    for (const unsigned char *p = (const unsigned char *)err.msg; *p; p++) {
+        if (*p == 0xC3)
+            assert_int_equal(p[1], 0xA9);
+        else if (*p == 0xA9)
+            assert_int_equal(p[-1], 0xC3);
+    }
 }
 
 int main(void)
