@@ -2,7 +2,9 @@
  * cmd_export.c - `wirecopy export`: clusters, or stories with their copy
  * clusters, as JSONL, CSV or HTML.
  */
+#define _POSIX_C_SOURCE 200809L /* O_NOFOLLOW, O_CLOEXEC */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -81,6 +83,7 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
     wc_export_opts opts = {WC_EXPORT_JSONL, 2, WC_ORDER_ID, 0, false, false};
     const char *outpath = NULL;
     char *tmppath = NULL;
+    int fd = -1;
     wc_store *store = NULL;
     wc_error err = WC_ERROR_INIT;
     wc_status st;
@@ -166,11 +169,17 @@ int cmd_export(int argc, char **argv, struct cli_ctx *ctx)
             rc = WC_EXIT_FATAL;
             goto out;
         }
+        /* a new file of its own: never a link or a file someone placed at that name */
         snprintf(tmppath, n, "%s.tmp%ld", outpath, (long)getpid());
-        out = fopen(tmppath, "w");
-        if (!out) {
+        fd = open(tmppath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd < 0 || !(out = fdopen(fd, "w"))) {
+            int e = errno;
+            if (fd >= 0) {
+                close(fd);
+                unlink(tmppath); /* made just now */
+            }
             out = stdout;
-            rc = output_error(outpath, errno);
+            rc = output_error(outpath, e);
             goto out;
         }
     }

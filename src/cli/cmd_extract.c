@@ -30,6 +30,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -422,22 +424,82 @@ nomem:
 
 /* --- a folder ----------------------------------------------------------------------- */
 
-/* mkdir -p for the folders of path (not the last component). */
-static int make_parents(char *path)
+/*
+ * Write data[0..len) as rel (a relative path, '/'-separated) below the
+ * folder root_fd, never through a link: every folder on the way is opened
+ * with O_NOFOLLOW (made when missing), the file is written under an
+ * exclusive temporary name in its folder and renamed over rel, so a
+ * symbolic link already standing at rel is replaced, not written through.
+ * 0, or -1 with errno (ELOOP or ENOTDIR: a link or a file on the way).
+ */
+static int write_below(int root_fd, const char *rel, const char *data, size_t len)
 {
-    char *s;
+    static atomic_uint serial;
+    char comp[NAME_MAX + 1], tmp[NAME_MAX + 32];
+    const char *p = rel, *slash;
+    int dir = root_fd, fd = -1, e;
+    size_t n;
 
-    for (s = path + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-            *s = '/';
-            return -1;
+    while ((slash = strchr(p, '/'))) {
+        int next;
+        n = (size_t)(slash - p);
+        if (n == 0 || n > NAME_MAX || (n <= 2 && !strncmp(p, "..", n))) {
+            errno = EINVAL; /* "", ".", "..": not a name made by this walk */
+            goto fail;
         }
-        *s = '/';
+        memcpy(comp, p, n);
+        comp[n] = '\0';
+        if (mkdirat(dir, comp, 0777) != 0 && errno != EEXIST)
+            goto fail;
+        next = openat(dir, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0)
+            goto fail;
+        if (dir != root_fd)
+            close(dir);
+        dir = next;
+        p = slash + 1;
     }
+    if (!*p || strlen(p) > NAME_MAX - 24) {
+        errno = ENAMETOOLONG;
+        goto fail;
+    }
+    do {
+        snprintf(tmp, sizeof(tmp), ".%s.%ld.%u.tmp", p, (long)getpid(),
+                 atomic_fetch_add(&serial, 1));
+        fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    } while (fd < 0 && errno == EEXIST);
+    if (fd < 0)
+        goto fail;
+    for (size_t off = 0; off < len;) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            goto fail_tmp;
+        off += (size_t)w;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        goto fail_tmp;
+    }
+    fd = -1;
+    if (renameat(dir, tmp, dir, p) != 0)
+        goto fail_tmp;
+    if (dir != root_fd)
+        close(dir);
     return 0;
+fail_tmp:
+    e = errno;
+    if (fd >= 0)
+        close(fd);
+    unlinkat(dir, tmp, 0);
+    errno = e;
+fail:
+    e = errno;
+    if (dir != root_fd)
+        close(dir);
+    errno = e;
+    return -1;
 }
 
 /* One page on its way from the walk to a worker. */
@@ -467,6 +529,7 @@ struct batch {
     atomic_uint failed;       /* pages that could not be read, extracted or written */
     atomic_bool fatal;        /* out of memory: stop */
     pthread_mutex_t msg;      /* one message at a time on stderr */
+    int out_fd;               /* --out-dir, open: outputs are made below it (write_below) */
 };
 
 /* Report err's message, else "<what> '<path>'". */
@@ -507,7 +570,6 @@ static void run_job(struct batch *b, struct job *j, wc_buf *out)
     wc_article a;
     wc_extract_opts eo = {NULL, b->o->charset, 0};
     wc_status st;
-    FILE *f;
 
     if (!eo.charset && j->charset[0])
         eo.charset = j->charset;
@@ -538,14 +600,14 @@ static void run_job(struct batch *b, struct job *j, wc_buf *out)
         atomic_fetch_add(&b->failed, 1);
         return;
     }
-    if (make_parents(dst) != 0 || !(f = fopen(dst, "wb"))) {
-        wc_error_sys(&err, WC_ERR_IO, errno, "cannot create '%s'", dst);
-        batch_error(b, &err, "cannot write", dst);
-        atomic_fetch_add(&b->failed, 1);
-        return;
-    }
-    if (fwrite(out->buf, 1, out->len, f) != out->len || fclose(f) != 0) {
-        wc_error_sys(&err, WC_ERR_IO, errno, "cannot write '%s'", dst);
+    if (write_below(b->out_fd, j->out, out->buf, out->len) != 0) {
+        if (errno == ELOOP || errno == ENOTDIR)
+            wc_error_set(&err, WC_ERR_IO,
+                         "cannot write '%s': a symbolic link or a file is in its way (not "
+                         "followed)",
+                         dst);
+        else
+            wc_error_sys(&err, WC_ERR_IO, errno, "cannot write '%s'", dst);
         batch_error(b, &err, "cannot write", dst);
         atomic_fetch_add(&b->failed, 1);
         return;
@@ -619,6 +681,7 @@ static int batch_init(struct batch *b, const struct opts *o)
 
     memset(b, 0, sizeof(*b));
     b->o = o;
+    b->out_fd = -1;
     b->njobs = (size_t)o->jobs + PAGES_AHEAD;
     b->jobs = calloc(b->njobs, sizeof(*b->jobs));
     b->ready = calloc(b->njobs, sizeof(*b->ready));
@@ -660,6 +723,8 @@ static void batch_release(struct batch *b)
     pthread_mutex_destroy(&b->msg);
     pthread_cond_destroy(&b->has_ready);
     pthread_cond_destroy(&b->has_idle);
+    if (b->out_fd >= 0)
+        close(b->out_fd);
 }
 
 /* The path of a page relative to the folder the walk began at. */
@@ -761,6 +826,11 @@ static int extract_dir(const char *root, const struct opts *o, struct cli_ctx *c
     }
     if (batch_init(&b, o) != 0) {
         cli_error("out of memory extracting '%s'", root);
+        return WC_EXIT_FATAL;
+    }
+    if ((b.out_fd = open(o->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        cli_error("cannot open '%s': %s", o->out_dir, strerror(errno));
+        batch_release(&b);
         return WC_EXIT_FATAL;
     }
     cli_signals_install();

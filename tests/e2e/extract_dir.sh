@@ -18,7 +18,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
-echo "1..30"
+echo "1..34"
 
 # what a page's .txt holds: its headline, a blank line, then the body the fixture gives
 mkdir -p "$T/exp"
@@ -118,6 +118,21 @@ if command -v sqlite3 >/dev/null; then
 else
     ok "ingest DIR read the same four pages # SKIP no sqlite3"
 fi
+
+# links already in OUT are never written through (as root they could reach any file)
+mkdir -p "$T/outl" "$T/elsewhere"
+echo precious >"$T/victim"
+ln -s "$T/victim" "$T/outl/basic.txt"
+ln -s "$T/elsewhere" "$T/outl/a"
+"$W" extract "$T/in" --out-dir "$T/outl" >/dev/null 2>"$T/errl"
+check "a link in OUT: exit 1, the page that would go through it is reported" \
+    "[ $? -eq 1 ] && grep -q \"outl/a/lang_de.txt': a symbolic link or a file is in its way\" '$T/errl'"
+check "the file a link at an output's name points to is untouched, the link replaced by the output" \
+    "[ \"\$(cat '$T/victim')\" = precious ] && [ ! -L '$T/outl/basic.txt' ] && cmp -s '$T/outl/basic.txt' '$T/exp/basic.txt'"
+check "nothing is written into the folder a linked folder points to" \
+    "[ -z \"\$(ls -A '$T/elsewhere')\" ]"
+check "no temporary file is left behind" \
+    "[ -z \"\$(find '$T/outl' '$T/out1' -name '.*.tmp')\" ]"
 
 "$W" extract "$T/in" >/dev/null 2>&1
 check "folder without --out-dir: exit 2" "[ $? -eq 2 ]"
