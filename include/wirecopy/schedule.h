@@ -20,8 +20,9 @@
  *  3. A failure backs off exponentially: interval * 2^failures, capped at
  *     backoff_max. A feed is never dropped here; retiring (410) is the
  *     caller's decision.
- *  4. A 429/503 with Retry-After waits at least that long (capped at
- *     retry_after_max); without one it backs off as a failure.
+ *  4. A 429/503 with Retry-After waits at least that long, but never past
+ *     max_interval either (a Retry-After of ten years must not silence a
+ *     host for good); without one it backs off as a failure.
  * All times are seconds since the Unix epoch (UTC); all durations seconds.
  * Thread-safe: no state.
  */
@@ -37,7 +38,6 @@ typedef struct wc_schedule_policy {
     int64_t max_interval; /* longest interval, and the cap on ttl/max-age: 24 h */
     int64_t default_interval; /* before anything is learned: 1 h */
     int64_t backoff_max;      /* longest wait after failures: 48 h */
-    int64_t retry_after_max;  /* longest Retry-After honoured: 7 days */
 } wc_schedule_policy;
 
 /* Fill p with the defaults above. */
@@ -53,15 +53,16 @@ typedef enum wc_schedule_outcome {
 
 /* What decided the next fetch time. */
 typedef enum wc_schedule_reason {
-    WC_SCHED_DEFAULT,     /* the policy's default interval (nothing learned yet) */
-    WC_SCHED_LEARNED,     /* the interval learned from publishing times */
-    WC_SCHED_KEPT,        /* the stored interval (nothing new to learn from) */
-    WC_SCHED_MIN,         /* learned or stored, raised to min_interval */
-    WC_SCHED_MAX,         /* learned or stored, lowered to max_interval */
-    WC_SCHED_TTL,         /* the feed's <ttl> */
-    WC_SCHED_MAX_AGE,     /* Cache-Control max-age */
-    WC_SCHED_RETRY_AFTER, /* the server's Retry-After */
-    WC_SCHED_BACKOFF,     /* exponential backoff after failures */
+    WC_SCHED_DEFAULT,         /* the policy's default interval (nothing learned yet) */
+    WC_SCHED_LEARNED,         /* the interval learned from publishing times */
+    WC_SCHED_KEPT,            /* the stored interval (nothing new to learn from) */
+    WC_SCHED_MIN,             /* learned or stored, raised to min_interval */
+    WC_SCHED_MAX,             /* learned or stored, lowered to max_interval */
+    WC_SCHED_TTL,             /* the feed's <ttl> */
+    WC_SCHED_MAX_AGE,         /* Cache-Control max-age */
+    WC_SCHED_RETRY_AFTER,     /* the server's Retry-After */
+    WC_SCHED_BACKOFF,         /* exponential backoff after failures */
+    WC_SCHED_RETRY_AFTER_MAX, /* the server's Retry-After, longer than max_interval: cut to it */
 } wc_schedule_reason;
 
 typedef struct wc_schedule_input {

@@ -723,6 +723,13 @@ static void on_feed(wc_follow *f, struct feed *fd, wc_response *r)
         fd->next_fetch_at = sch.next_at;
         fd->interval = sch.interval;
         fd->errors = sch.errors;
+        if (sch.reason == WC_SCHED_RETRY_AFTER_MAX) {
+            /* kept with the feed, so `feeds` says why it is polled sooner than asked */
+            size_t n = strlen(u->msg);
+            snprintf(u->msg + n, sizeof(u->msg) - n,
+                     "; waiting %lld s (--max-interval), not the %lld s asked",
+                     (long long)f->o.policy.max_interval, (long long)r->retry_after);
+        }
         if (in.outcome == WC_SCHED_FAILED || in.outcome == WC_SCHED_THROTTLED) {
             wc_time_format(sch.next_at, tbuf, sizeof(tbuf));
             /* a parse failure was reported with its own words already */

@@ -38,7 +38,6 @@ void wc_schedule_policy_init(wc_schedule_policy *p)
     p->max_interval = 24 * 3600;
     p->default_interval = 3600;
     p->backoff_max = 48 * 3600;
-    p->retry_after_max = 7 * 24 * 3600;
 }
 
 static int by_time_desc(const void *a, const void *b)
@@ -172,10 +171,11 @@ void wc_schedule_next(const wc_schedule_policy *p, const wc_schedule_input *in, 
     } else if (in->outcome == WC_SCHED_THROTTLED && in->retry_after >= 0) {
         /* 4. At least what the server asked, and never sooner than usual. */
         out->errors = in->errors + 1;
-        hint = in->retry_after < p->retry_after_max ? in->retry_after : p->retry_after_max;
+        hint = in->retry_after < p->max_interval ? in->retry_after : p->max_interval;
         if (hint > delay)
             delay = hint;
-        reason = WC_SCHED_RETRY_AFTER;
+        reason =
+            in->retry_after > p->max_interval ? WC_SCHED_RETRY_AFTER_MAX : WC_SCHED_RETRY_AFTER;
     } else {
         /* 3. Exponential backoff (also for a 429/503 that gave no Retry-After). */
         out->errors = in->errors + 1;
@@ -191,8 +191,9 @@ void wc_schedule_next(const wc_schedule_policy *p, const wc_schedule_input *in, 
 
 const char *wc_schedule_reason_name(wc_schedule_reason r)
 {
-    static const char *const names[] = {"default", "learned", "kept",        "min",    "max",
-                                        "ttl",     "max-age", "retry-after", "backoff"};
+    static const char *const names[] = {
+        "default", "learned", "kept",        "min",     "max",
+        "ttl",     "max-age", "retry-after", "backoff", "retry-after cut to --max-interval"};
 
     if ((size_t)r < WC_ARRAY_SIZE(names))
         return names[r];

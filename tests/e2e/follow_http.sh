@@ -19,6 +19,7 @@ cp -r "$DATA/robots" "$T/robots"
 # /drip/ serves the same site at about 2 KiB/s, so a page takes a second or two
 cat >"$T/extra.conf" <<EOF
 location /drip/ { alias $T/www/; limit_rate 2k; gzip off; }
+location = /status/429-decade { add_header Retry-After 315360000 always; return 429; }
 EOF
 trap 'wc_nginx_stop; _wc_cleanup' EXIT
 WC_NGINX_HOSTS=3 WC_NGINX_EXTRA="$T/extra.conf" WC_NGINX_ROOT="$T/www" WC_NGINX_ROBOTS="$T/robots" \
@@ -30,7 +31,7 @@ U1=$WC_NGINX_URL
 U2=$WC_NGINX_URL2
 U3="http://127.0.0.3:$WC_NGINX_PORT"
 
-plan 38
+plan 41
 
 settle() { sleep 0.3; }
 reqs() { settle; wc_nginx_requests "$1"; }
@@ -149,5 +150,15 @@ wc_nginx_clear_log
 wcx follow --delay 0 --per-host 2 "$T/drip.txt" 2>/dev/null
 settle
 ge "$(overlaps same)" 1 "control: with --per-host 2 a host does see overlapping requests"
+
+# a Retry-After of ten years is cut to --max-interval, and feeds says so
+WIRECOPY_DB="$T/decade.db"
+echo "$U2/status/429-decade" >"$T/decade.txt"
+wcx follow --delay 0 --max-interval 3600 "$T/decade.txt" 2>"$T/err"
+is "$(col "next_fetch_at - last_fetch_at" "$U2/status/429-decade")" 3600 \
+    "Retry-After of ten years: next due after --max-interval (3600 s), not in 2036"
+like "$(cat "$T/err")" "next try .*, retry-after cut to --max-interval" "the run says why"
+like "$(wcx feeds)" "error: .*waiting 3600 s \(--max-interval\), not the 315360000 s asked" \
+    "feeds says so too"
 
 done_testing

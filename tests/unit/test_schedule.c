@@ -259,10 +259,16 @@ static void test_next_retry_after(void **state)
     in.retry_after = 120;
     s = next(in);
     assert_int_equal(s.next_at, NOW + HOUR);
-    /* A huge one is capped at a week. */
-    in.retry_after = 365 * DAY;
+    /* A huge one is cut to max_interval (24 h): ten years must not silence a host. */
+    in.retry_after = 3650 * DAY;
     s = next(in);
-    assert_int_equal(s.next_at, NOW + 7 * DAY);
+    assert_int_equal(s.next_at, NOW + DAY);
+    assert_int_equal(s.reason, WC_SCHED_RETRY_AFTER_MAX);
+    assert_string_equal(wc_schedule_reason_name(s.reason), "retry-after cut to --max-interval");
+    in.retry_after = DAY; /* exactly the cap: honoured as asked */
+    s = next(in);
+    assert_int_equal(s.next_at, NOW + DAY);
+    assert_int_equal(s.reason, WC_SCHED_RETRY_AFTER);
     /* 429 without Retry-After: exponential backoff. */
     in.retry_after = -1;
     in.errors = 2;
