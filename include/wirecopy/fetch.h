@@ -76,6 +76,10 @@ typedef struct wc_fetch_opts {
     size_t max_body;             /* decoded bytes kept per response: 16 MiB */
     unsigned max_redirects;      /* hops followed: 5 */
     bool robots;                 /* honour robots.txt for WC_FETCH_PAGE: true */
+    bool allow_private;          /* let a redirect lead from a public address to a loopback,
+                                    private or link-local one (or between those kinds): false,
+                                    such a hop is refused (server-side request forgery; the
+                                    guard is off behind a proxy, which does the connecting) */
     size_t max_queue;            /* requests pending at once (queued + in flight): 100000 */
     const char *proxy;           /* proxy URL; NULL or "": none, and http_proxy/https_proxy/
                                     ALL_PROXY in the environment are ignored (a caller that

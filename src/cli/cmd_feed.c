@@ -47,6 +47,8 @@ const char help_feed[] =
     "      --content-type T     the HTTP Content-Type it was served with; its charset\n"
     "                           overrides the XML declaration\n"
     "      --content-location L the HTTP Content-Location: the base instead of --url\n"
+    "      --allow-private      follow a redirect from a public address to a loopback,\n"
+    "                           private or link-local one (refused by default)\n"
     "      --headers FILE       a JSON object of response headers (Content-Type,\n"
     "                           Content-Location, Content-Language); default\n"
     "                           $FEED_HEADERS_JSON when set (the conformance harness\n"
@@ -58,7 +60,7 @@ const char help_feed[] =
     "Exit status 1 when the input is not a feed or cannot be read.\n";
 
 /* Fetch url once, as follow fetches a feed; *got is the caller's to free either way. */
-static int fetch_url(const char *url, wc_fetched **got)
+static int fetch_url(const char *url, bool allow_private, wc_fetched **got)
 {
     wc_fetch_opts fo;
     wc_error err = WC_ERROR_INIT;
@@ -66,6 +68,7 @@ static int fetch_url(const char *url, wc_fetched **got)
 
     wc_fetch_opts_init(&fo);
     fo.max_body = WC_FEED_MAX_BYTES;
+    fo.allow_private = allow_private;
     cli_signals_install();
     st = wc_fetch_one(url, WC_FETCH_FEED, &fo, &cli_interrupted, got, &err);
     if (st == WC_OK)
@@ -226,13 +229,15 @@ static void suggest_feeds(const wc_feed_input *in)
 
 int cmd_feed(int argc, char **argv, struct cli_ctx *ctx)
 {
-    enum { OPT_URL = 1, OPT_CT, OPT_CL, OPT_HEADERS };
-    static const struct option longopts[] = {{"url", required_argument, NULL, OPT_URL},
-                                             {"content-type", required_argument, NULL, OPT_CT},
-                                             {"content-location", required_argument, NULL, OPT_CL},
-                                             {"headers", required_argument, NULL, OPT_HEADERS},
-                                             CLI_COMMON_LONGOPTS,
-                                             {NULL, 0, NULL, 0}};
+    enum { OPT_URL = 1, OPT_CT, OPT_CL, OPT_HEADERS, OPT_ALLOW_PRIVATE };
+    static const struct option longopts[] = {
+        {"url", required_argument, NULL, OPT_URL},
+        {"content-type", required_argument, NULL, OPT_CT},
+        {"content-location", required_argument, NULL, OPT_CL},
+        {"headers", required_argument, NULL, OPT_HEADERS},
+        {"allow-private", no_argument, NULL, OPT_ALLOW_PRIVATE},
+        CLI_COMMON_LONGOPTS,
+        {NULL, 0, NULL, 0}};
     const struct cli_cmd *self = cli_find("feed");
     const char *url = NULL, *ctype = NULL, *cloc = NULL, *hpath = NULL, *src;
     wc_buf body;
@@ -243,6 +248,7 @@ int cmd_feed(int argc, char **argv, struct cli_ctx *ctx)
     wc_error err = WC_ERROR_INIT;
     wc_status st;
     int c, r, rc = WC_EXIT_OK;
+    bool allow_private = false;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
@@ -253,6 +259,9 @@ int cmd_feed(int argc, char **argv, struct cli_ctx *ctx)
         switch (c) {
         case OPT_URL:
             url = optarg;
+            break;
+        case OPT_ALLOW_PRIVATE:
+            allow_private = true;
             break;
         case OPT_CT:
             ctype = optarg;
@@ -286,7 +295,7 @@ int cmd_feed(int argc, char **argv, struct cli_ctx *ctx)
 
     wc_buf_init(&body, WC_FEED_MAX_BYTES); /* what the parser takes, no more */
     if (!strncasecmp(src, "http://", 7) || !strncasecmp(src, "https://", 8)) {
-        rc = fetch_url(src, &got);
+        rc = fetch_url(src, allow_private, &got);
         if (rc)
             goto out;
         if (!url || !*url)

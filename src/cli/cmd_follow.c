@@ -43,6 +43,9 @@ const char help_follow[] =
     "      --connect-timeout S  seconds to connect (default 10)\n"
     "      --timeout S          seconds for a whole transfer (default 60)\n"
     "      --max-body SIZE      largest decoded body kept, e.g. 16M (default 16M)\n"
+    "      --allow-private      follow redirects from a public address to a loopback,\n"
+    "                           private or link-local one (refused by default: a\n"
+    "                           feed must not reach into your own network)\n"
     "      --min-interval S     never poll a feed more often than this (default 900)\n"
     "      --max-interval S     poll every feed at least this often (default 86400)\n"
     "      --max-new N          new entries taken per feed and fetch (default 300)\n"
@@ -203,6 +206,7 @@ enum {
     OPT_MAX_INTERVAL,
     OPT_MAX_NEW,
     OPT_LOCK_WAIT,
+    OPT_ALLOW_PRIVATE,
 };
 
 int cmd_follow(int argc, char **argv, struct cli_ctx *ctx)
@@ -222,6 +226,7 @@ int cmd_follow(int argc, char **argv, struct cli_ctx *ctx)
         {"max-new", required_argument, NULL, OPT_MAX_NEW},
         {"threads", required_argument, NULL, 'j'},
         {"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
+        {"allow-private", no_argument, NULL, OPT_ALLOW_PRIVATE},
         CLI_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0}};
     const struct cli_cmd *self = cli_find("follow");
@@ -251,6 +256,9 @@ int cmd_follow(int argc, char **argv, struct cli_ctx *ctx)
         switch (c) {
         case OPT_NOW:
             o.all_now = true;
+            break;
+        case OPT_ALLOW_PRIVATE:
+            o.fetch.allow_private = true;
             break;
         case OPT_WATCH:
             watch = true;

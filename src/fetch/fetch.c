@@ -115,6 +115,7 @@ static request *request_new(const char *url, size_t max_body)
     r->perm_chain = true;
     r->max_body = max_body;
     r->max_age = r->retry_after = -1;
+    r->first_net = FETCH_NET_UNKNOWN;
     wc_buf_init(&r->body, max_body);
     return r;
 }
@@ -299,6 +300,13 @@ static void finish_transfer(wc_fetcher *f, request *r, CURLcode rc)
         return;
     }
     free(target);
+    if (rc == CURLE_ABORTED_BY_CALLBACK && r->net_refused) {
+        fetch_answer(f, r, WC_FETCH_REFUSED, WC_ERR_UNSUPPORTED,
+                     "redirect from '%s' to '%s' refused: it leads to a %s address (%s) and "
+                     "'%s' is not on one (--allow-private follows it)",
+                     r->url, r->cur, fetch_net_name(fetch_net_of(r->net_ip)), r->net_ip, r->url);
+        return;
+    }
     if (answered_ok) {
         if (r->status >= 200 && r->status <= 299) {
             fetch_answer(f, r, WC_FETCH_OK, WC_OK, NULL);

@@ -140,6 +140,10 @@ typedef struct request {
     double started;               /* monotonic start of the first hop, 0 before */
     wc_fetch_result result;       /* when answered */
     wc_error err;                 /* when answered */
+    bool guard;                   /* the redirect guard is on (fetch_addr.c) */
+    int first_net;                /* fetch_net of the first hop's address, once connected */
+    bool net_refused;             /* the guard stopped this hop before its request */
+    char net_ip[64];              /* the address it stopped at */
 } request;
 
 struct wc_fetcher {
@@ -170,6 +174,20 @@ void fetch_enqueue(wc_fetcher *f, request *r);
  * (REFUSED) when the URL is unusable.
  */
 int fetch_parse_url(wc_fetcher *f, request *r);
+
+/* --- the redirect guard (fetch_addr.c) --- */
+typedef enum fetch_net {
+    FETCH_NET_UNKNOWN = -1, /* not a numeric address (a name) */
+    FETCH_NET_PUBLIC,
+    FETCH_NET_LOOPBACK,   /* 127.0.0.0/8, 0.0.0.0/8, ::1 */
+    FETCH_NET_PRIVATE,    /* RFC 1918, 100.64.0.0/10, fc00::/7, multicast and reserved */
+    FETCH_NET_LINK_LOCAL, /* 169.254.0.0/16 (cloud metadata), fe80::/10 */
+} fetch_net;
+/* The network of a numeric IPv4 or IPv6 address (a URL's "[v6]" too). */
+fetch_net fetch_net_of(const char *ip);
+const char *fetch_net_name(fetch_net n);
+/* May a redirect lead to an address on hop when the request began on first? */
+bool fetch_net_allowed(fetch_net first, fetch_net hop);
 /* Is s a redirect status whose Location is followed (301, 302, 303, 307, 308)? */
 bool fetch_is_redirect(long s);
 /* Follow one hop to target (r's transfer is detached): re-queued or answered (fetch_url.c). */

@@ -202,6 +202,28 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
+/*
+ * Connected (or reusing a connection), the request not sent yet: note the
+ * first hop's network, and stop a later hop that the redirect guard
+ * refuses (fetch_addr.c), whatever name led to the address.
+ */
+static int on_connected(void *p, char *ip, char *local_ip, int port, int local_port)
+{
+    request *r = p;
+    fetch_net net = fetch_net_of(ip);
+
+    (void)local_ip, (void)port, (void)local_port;
+    if (r->redirects == 0) {
+        r->first_net = net;
+        return CURL_PREREQFUNC_OK;
+    }
+    if (!r->guard || r->first_net == FETCH_NET_UNKNOWN || fetch_net_allowed(r->first_net, net))
+        return CURL_PREREQFUNC_OK;
+    r->net_refused = true;
+    snprintf(r->net_ip, sizeof(r->net_ip), "%s", ip);
+    return CURL_PREREQFUNC_ABORT;
+}
+
 /* --- starting and ending a hop -------------------------------------------- */
 
 static const char *accept_for(wc_fetch_kind kind)
@@ -310,6 +332,9 @@ int fetch_start_transfer(wc_fetcher *f, request *r, double now)
         SET(CURLOPT_MAXFILESIZE_LARGE, wire_cap);
     SET(CURLOPT_NOSIGNAL, 1L);
     SET(CURLOPT_PROXY, f->proxy ? f->proxy : "");
+    r->guard = !f->o.allow_private && !(f->proxy && f->proxy[0]);
+    SET(CURLOPT_PREREQFUNCTION, on_connected);
+    SET(CURLOPT_PREREQDATA, (void *)r);
 #undef SET
     if (rc != CURLE_OK) {
         curl_easy_cleanup(e);

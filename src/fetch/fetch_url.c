@@ -114,6 +114,34 @@ bool fetch_is_redirect(long s)
     return s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
 }
 
+/*
+ * A redirect to a literal address the guard refuses (fetch_addr.c) is
+ * answered here, before anything connects to it; a name is checked once
+ * connected (fetch_transfer.c). True when the hop may go ahead.
+ */
+static bool redirect_net_ok(wc_fetcher *f, request *r, const char *target)
+{
+    CURLU *u = curl_url();
+    char *host = NULL;
+    fetch_net net = FETCH_NET_UNKNOWN;
+
+    if (u && curl_url_set(u, CURLUPART_URL, target, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+        net = fetch_net_of(host);
+    if (fetch_net_allowed((fetch_net)r->first_net, net)) {
+        curl_free(host);
+        curl_url_cleanup(u);
+        return true;
+    }
+    fetch_answer(f, r, WC_FETCH_REFUSED, WC_ERR_UNSUPPORTED,
+                 "redirect from '%s' to '%s' refused: it leads to a %s address (%s) and '%s' is "
+                 "not on one (--allow-private follows it)",
+                 r->cur, target, fetch_net_name(net), host, r->url);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return false;
+}
+
 void fetch_follow_redirect(wc_fetcher *f, request *r, const char *target)
 {
     CURLU *u;
@@ -137,6 +165,8 @@ void fetch_follow_redirect(wc_fetcher *f, request *r, const char *target)
                      target);
         return;
     }
+    if (r->guard && r->first_net != FETCH_NET_UNKNOWN && !redirect_net_ok(f, r, target))
+        return; /* answered */
     if ((r->status == 301 || r->status == 308) && r->perm_chain) {
         free(r->moved_to);
         r->moved_to = wc_strdup(target);

@@ -20,6 +20,9 @@ cp -r "$DATA/robots" "$T/robots"
 cat >"$T/extra.conf" <<EOF
 location /drip/ { alias $T/www/; limit_rate 2k; gzip off; }
 location = /status/429-decade { add_header Retry-After 315360000 always; return 429; }
+location = /redirect/metadata { return 302 http://169.254.169.254/latest/meta-data/; }
+location = /redirect/lan { return 302 http://[fd00::1]:9/feed.xml; }
+location = /redirect/host2 { return 302 http://127.0.0.2:\$server_port/gazette/feed.xml; }
 EOF
 trap 'wc_nginx_stop; _wc_cleanup' EXIT
 WC_NGINX_HOSTS=3 WC_NGINX_EXTRA="$T/extra.conf" WC_NGINX_ROOT="$T/www" WC_NGINX_ROBOTS="$T/robots" \
@@ -31,7 +34,7 @@ U1=$WC_NGINX_URL
 U2=$WC_NGINX_URL2
 U3="http://127.0.0.3:$WC_NGINX_PORT"
 
-plan 41
+plan 47
 
 settle() { sleep 0.3; }
 reqs() { settle; wc_nginx_requests "$1"; }
@@ -160,5 +163,22 @@ is "$(col "next_fetch_at - last_fetch_at" "$U2/status/429-decade")" 3600 \
 like "$(cat "$T/err")" "next try .*, retry-after cut to --max-interval" "the run says why"
 like "$(wcx feeds)" "error: .*waiting 3600 s \(--max-interval\), not the 315360000 s asked" \
     "feeds says so too"
+
+# server-side request forgery: a redirect into another kind of network is refused
+out=$(wcx feed "$U1/redirect/metadata" 2>&1); rc=$?
+is "$rc" 1 "a redirect to the cloud metadata address: exit 1"
+like "$out" "redirect from '$U1/redirect/metadata' to 'http://169.254.169.254/latest/meta-data/' refused: it leads to a link-local address \(169.254.169.254\)" \
+    "refused before any connection, saying why"
+out=$(wcx feed "$U1/redirect/lan" 2>&1)
+like "$out" "refused: it leads to a private address \(\[fd00::1\]\)" "a redirect to a unique-local IPv6 address: refused"
+out=$(wcx feed "$U1/redirect/host2" 2>&1); rc=$?
+is "$rc:$(printf '%s' "$out" | grep -c refused)" "0:0" "a redirect within the first hop's kind of network (127.0.0.2): followed"
+out=$(wcx feed --allow-private "$U1/redirect/metadata" 2>&1)
+unlike "$out" "refused" "--allow-private: the hop is tried (and fails to connect here)"
+WIRECOPY_DB="$T/ssrf.db"
+echo "$U1/redirect/metadata" >"$T/ssrf.txt"
+wcx follow --delay 0 "$T/ssrf.txt" >/dev/null 2>&1
+like "$(col last_error "$U1/redirect/metadata")" "169.254.169.254.*refused: it leads to a link-local" \
+    "follow refuses it too, the reason kept with the feed"
 
 done_testing
