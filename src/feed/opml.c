@@ -37,6 +37,20 @@ static bool is_outline(const struct xnode *n)
     return !n->is_text && !strcasecmp(n->local, "outline");
 }
 
+/* Is there an outline with an xmlUrl anywhere below n? (a broken document: is anything left) */
+static bool has_outline(const struct xnode *n)
+{
+    for (const struct xnode *c = n ? n->first : NULL; c; c = c->next) {
+        if (c->is_text)
+            continue;
+        if (is_outline(c) && attr_ci(c, "xmlUrl") && *attr_ci(c, "xmlUrl"))
+            return true;
+        if (has_outline(c))
+            return true;
+    }
+    return false;
+}
+
 wc_status wc_opml_parse(const char *p, size_t len, const char *base_url, wc_feed_list **out,
                         wc_error *err)
 {
@@ -50,6 +64,11 @@ wc_status wc_opml_parse(const char *p, size_t len, const char *base_url, wc_feed
     st = wc_xml_parse(p, len, NULL, base_url, &doc, err);
     if (st)
         goto out;
+    if (doc.bozo && !has_outline(doc.root)) {
+        st = wc_error_set(err, WC_ERR_PARSE, "malformed OPML, no feed in what could be read: %s",
+                          doc.bozo_msg);
+        goto out;
+    }
     if (!doc.root || strcasecmp(doc.root->local, "opml")) {
         st = wc_error_set(err, WC_ERR_PARSE, "not an OPML document: root element is %s%.60s%s",
                           doc.root ? "<" : "", doc.root ? doc.root->qname : "missing",

@@ -414,6 +414,12 @@ wc_status wc_follow_add_list(wc_follow *f, const char *path, size_t *n_feeds, wc
         st = wc_error_set(err, st, "cannot read feed list '%s': %s", path, msg);
         goto out;
     }
+    if (list->n == 0 && list->skipped) {
+        st = wc_error_set(err, WC_ERR_PARSE,
+                          "feed list '%s' names no feed: %zu line%s held no http(s) URL", path,
+                          list->skipped, list->skipped == 1 ? "" : "s");
+        goto out;
+    }
     if (strcmp(path, "-") != 0)
         origin = realpath(path, NULL);
     if ((st = wc_store_begin(f->store, err)))

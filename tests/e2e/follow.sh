@@ -25,7 +25,7 @@ WC_NGINX_ROOT="$T/www" WC_NGINX_ROBOTS="$T/robots" wc_nginx_start || {
 U1=$WC_NGINX_URL
 U2=$WC_NGINX_URL2
 
-plan 59
+plan 63
 
 cat >"$T/news.txt" <<EOF
 # three outlets
@@ -175,5 +175,15 @@ echo "$U1/empty/feed.xml" >"$T/empty.txt"
 WIRECOPY_DB="$T/empty.db" wcx follow --delay 0 "$T/empty.txt" 2>"$T/err"
 is "$?" 0 "an empty feed: follow exits 0"
 like "$(cat "$T/err")" "1 feed fetched, 0 not modified, 0 failed; 0 new articles" "and takes no article"
+
+# a feed list that names no feed is a failure, not a quiet empty run
+printf '<?xml version="1.0"?><opml version="2.0"><head><title>Mine' >"$T/cut.opml"
+out=$(WIRECOPY_DB="$T/lists.db" wcx follow "$T/cut.opml" 2>&1); rc=$?
+is "$rc" 1 "a cut OPML with no feed in it: exit 1"
+like "$out" "cannot read feed list '.*cut.opml': malformed OPML, no feed" "saying why"
+printf 'garbage\nmore garbage\n' >"$T/junk.txt"
+out=$(WIRECOPY_DB="$T/lists.db" wcx follow "$T/junk.txt" 2>&1); rc=$?
+is "$rc" 1 "a text list with no URL on any line: exit 1"
+like "$out" "feed list '.*junk.txt' names no feed: 2 lines held no http\(s\) URL" "saying why"
 
 done_testing

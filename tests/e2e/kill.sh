@@ -3,7 +3,7 @@
 # with whole batches committed, and a rerun stores the rest exactly once.
 # Ctrl-C (SIGINT) commits what was read, says so, and exits 130.
 . "$(dirname "$0")/lib.sh"
-plan 12
+plan 14
 
 # wait_docs N: wait (up to 30 s) until the database holds N documents; n = what it holds
 wait_docs() {
@@ -47,6 +47,17 @@ is "$(sql 'PRAGMA integrity_check')" ok "database intact after SIGINT"
 wcx ingest -q "$T/big.jsonl"
 is "$(sql 'SELECT count(*) || " " || count(DISTINCT origin_id) FROM documents')" "30000 30000" \
    "a rerun stores the rest, none twice"
+
+# SIGHUP (the terminal or ssh session went away): the same clean stop
+WIRECOPY_DB="$T/hup.db"
+"$WIRECOPY" ingest -q --batch 500 "$T/big.jsonl" 2>"$T/hup.err" &
+pid=$!
+wait_docs 1
+kill -HUP "$pid" 2>/dev/null
+wait "$pid"; rc=$?
+is "$rc:$(grep -c 'interrupted: what was read is committed' "$T/hup.err")" "130:1" \
+    "SIGHUP stops the ingest cleanly: status 130, saying so"
+is "$(sql 'PRAGMA integrity_check')" ok "database intact after SIGHUP"
 
 # SIGINT while waiting on an idle pipe (a producer that has nothing more yet)
 WIRECOPY_DB="$T/pipe.db"

@@ -52,6 +52,18 @@ static void test_opml_refused_and_tolerated(void **state)
     assert_string_equal(l->items[0].title, "A & B");
     assert_string_equal(l->items[1].url, "http://b.example/f");
     wc_feed_list_free(l);
+    l = NULL;
+    /* broken with nothing left to read: an error, not an empty list (a cron job would never know)
+     */
+    const char *cut = "<?xml version=\"1.0\"?><opml version=\"2.0\"><head><title>Mine";
+    assert_int_equal(wc_opml_parse(cut, strlen(cut), NULL, &l, &err), WC_ERR_PARSE);
+    assert_null(l);
+    assert_non_null(strstr(err.msg, "malformed OPML, no feed"));
+    /* well-formed and empty is just empty */
+    const char *empty = "<opml version=\"2.0\"><head/><body/></opml>";
+    assert_int_equal(wc_opml_parse(empty, strlen(empty), NULL, &l, &err), WC_OK);
+    assert_int_equal(l->n, 0);
+    wc_feed_list_free(l);
 }
 
 static void test_text_list(void **state)
