@@ -30,10 +30,8 @@
 #include "wirecopy/extract.h"
 #include "wirecopy/wirecopy.h"
 
-#define MAX_CASES 256
-
 static char case_dir[4096];
-static char *names[MAX_CASES];
+static char **names; /* every NAME.html of case_dir: no cap, none skipped */
 static size_t n_names;
 
 static char *read_file(const char *path, size_t *len)
@@ -242,7 +240,8 @@ static int by_name(const void *a, const void *b)
 
 int main(void)
 {
-    struct CMUnitTest tests[MAX_CASES + N_INLINE];
+    struct CMUnitTest *tests;
+    int rc;
     const char *data = getenv("WC_TEST_DATA");
     DIR *dir;
     struct dirent *de;
@@ -250,25 +249,29 @@ int main(void)
 
     snprintf(case_dir, sizeof(case_dir), "%s/extract", data && *data ? data : "tests/data");
     dir = opendir(case_dir);
-    while (dir && (de = readdir(dir)) && n_names < MAX_CASES) {
+    if (!dir) {
+        /* the cases are part of the tree: a checkout without them is broken, not a skip */
+        printf("1..1\nnot ok 1 - no case folder %s\n", case_dir);
+        return 1;
+    }
+    while ((de = readdir(dir))) {
         size_t n = strlen(de->d_name);
-        char exp[8192];
-        FILE *f;
+        char **more;
         if (n <= 5 || strcmp(de->d_name + n - 5, ".html"))
             continue;
-        snprintf(exp, sizeof(exp), "%s/%.*s.expected.txt", case_dir, (int)(n - 5), de->d_name);
-        if (!(f = fopen(exp, "rb")))
-            continue;
-        fclose(f);
+        /* every page is a case: one without its NAME.expected.txt fails in run_case */
+        more = realloc(names, (n_names + 1) * sizeof(*names));
+        assert_non_null(more);
+        names = more;
         names[n_names] = strndup(de->d_name, n - 5);
         assert_non_null(names[n_names]);
         n_names++;
     }
-    if (dir)
-        closedir(dir);
-    else
-        print_message("# no case files in %s: only the built-in cases run\n", case_dir);
-    qsort(names, n_names, sizeof(*names), by_name);
+    closedir(dir);
+    if (n_names)
+        qsort(names, n_names, sizeof(*names), by_name);
+    tests = calloc(n_names + N_INLINE, sizeof(*tests));
+    assert_non_null(tests);
     for (i = 0; i < n_names; i++) {
         tests[i].name = names[i];
         tests[i].test_func = run_case;
@@ -284,5 +287,10 @@ int main(void)
         tests[n_names + i].initial_state = (void *)&inline_cases[i];
     }
     wc_global_init(NULL);
-    return _cmocka_run_group_tests("extract cases", tests, n_names + N_INLINE, NULL, NULL);
+    rc = _cmocka_run_group_tests("extract cases", tests, n_names + N_INLINE, NULL, NULL);
+    for (i = 0; i < n_names; i++)
+        free(names[i]);
+    free(names);
+    free(tests);
+    return rc;
 }
