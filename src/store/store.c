@@ -14,6 +14,9 @@
  *  - Schema changes are forward migrations, each one transaction, applied
  *    in order from PRAGMA user_version up to WC_STORE_SCHEMA_VERSION. A
  *    database from a newer wirecopy is refused rather than guessed at.
+ *  - Another program's SQLite file is identified (identify) before
+ *    anything writes to it, the switch to WAL included, and refused as
+ *    it was found: not one byte of it changes.
  *  - WAL journal with synchronous=NORMAL: a killed process loses at most
  *    the transaction it had open, never what was committed before, and
  *    readers see a consistent snapshot while a writer works. (Power loss
@@ -359,60 +362,63 @@ wc_status store_exec(wc_store *s, const char *sql, wc_error *err, const char *wh
     return WC_OK;
 }
 
-static wc_status user_version(wc_store *s, int *v, wc_error *err)
-{
-    sqlite3_stmt *q;
-    int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
-
-    if (rc != SQLITE_OK)
-        return store_db_error(s, rc, err, "reading the schema version");
-    rc = sqlite3_step(q);
-    *v = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
-    sqlite3_finalize(q);
-    if (rc != SQLITE_ROW)
-        return store_db_error(s, rc, err, "reading the schema version");
-    return WC_OK;
-}
+/* The tables of migration 1: every wirecopy database at version 1 or later has all of them. */
+#define STORE_CORE_TABLES "'meta', 'documents', 'signatures', 'clusters'"
+#define STORE_CORE_TABLE_COUNT 4
 
 /*
- * A database at version 0 must be empty: otherwise it is some other
- * program's file. The tables and the version are read in one statement,
- * so from one snapshot: read apart, another process's migration could
- * commit between the two, and its new tables would look foreign.
+ * What the file is, before anything is written to it: *v gets its schema
+ * version, and a file that is not a wirecopy database (nor empty, nor
+ * new) is refused. A database at version 0 must be empty, and one at a
+ * later version must hold wirecopy's first tables: otherwise it is some
+ * other program's file (another program may set user_version too). The
+ * version and the tables are read in one statement, so from one
+ * snapshot: read apart, another process's migration could commit between
+ * the two, and its new tables would look foreign. Only reads: the caller
+ * switches the journal to WAL and migrates after it says yes.
  */
-static wc_status check_foreign(wc_store *s, wc_error *err)
+static wc_status identify(wc_store *s, int *v, wc_error *err)
 {
     sqlite3_stmt *q;
     int rc = sqlite3_prepare_v2(s->db,
-                                "SELECT (SELECT count(*) FROM sqlite_schema),"
-                                " (SELECT user_version FROM pragma_user_version)",
+                                "SELECT (SELECT user_version FROM pragma_user_version),"
+                                " (SELECT count(*) FROM sqlite_schema),"
+                                " (SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+                                " AND name IN (" STORE_CORE_TABLES "))",
                                 -1, &q, NULL);
-    int n, v;
+    int n, core;
 
+    *v = 0;
     if (rc != SQLITE_OK)
         return store_db_error(s, rc, err, "reading the schema");
     rc = sqlite3_step(q);
-    n = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
-    v = rc == SQLITE_ROW ? sqlite3_column_int(q, 1) : -1;
+    *v = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+    n = rc == SQLITE_ROW ? sqlite3_column_int(q, 1) : -1;
+    core = rc == SQLITE_ROW ? sqlite3_column_int(q, 2) : -1;
     sqlite3_finalize(q);
     if (rc != SQLITE_ROW)
         return store_db_error(s, rc, err, "reading the schema");
-    if (n > 0 && v == 0)
+    if (n > 0 && *v == 0)
         return wc_error_set(err, WC_ERR_CORRUPT,
                             "'%s' is an SQLite database but not a wirecopy one (it has %d "
-                            "table%s or index%s of its own and no wirecopy version)",
+                            "table%s or index%s of its own and no wirecopy version); it was "
+                            "left as it is",
                             s->path, n, n == 1 ? "" : "s", n == 1 ? "" : "es");
+    if (*v > 0 && core != STORE_CORE_TABLE_COUNT)
+        return wc_error_set(err, WC_ERR_CORRUPT,
+                            "'%s' is an SQLite database but not a wirecopy one (its schema "
+                            "version is %d but it lacks wirecopy's tables); it was left as it is",
+                            s->path, *v);
     return WC_OK;
 }
 
-static wc_status migrate(wc_store *s, wc_error *err)
+/* Bring an identified database (identify) from version v up to the current one. */
+static wc_status migrate(wc_store *s, int v, wc_error *err)
 {
-    int v, target = (int)WC_ARRAY_SIZE(migrations);
+    int target = (int)WC_ARRAY_SIZE(migrations);
     wc_status st;
     char pragma[64];
 
-    if ((st = user_version(s, &v, err)))
-        return st;
     if (v > target)
         return wc_error_set(err, WC_ERR_MISMATCH,
                             "database '%s' has schema version %d, newer than this wirecopy "
@@ -420,10 +426,8 @@ static wc_status migrate(wc_store *s, wc_error *err)
                             s->path, v, target);
     if (v == target)
         return WC_OK;
-    if (v == 0 && (st = check_foreign(s, err)))
-        return st;
     /* a reader may have met the file while a writer was creating it: look again */
-    if (s->readonly && (st = user_version(s, &v, err)))
+    if (s->readonly && (st = identify(s, &v, err)))
         return st;
     if (s->readonly && v == target)
         return WC_OK;
@@ -437,7 +441,7 @@ static wc_status migrate(wc_store *s, wc_error *err)
             return st;
         /* read again under the write lock: another process may have migrated meanwhile
          * (a `feeds add` while an ingest creates the database) */
-        if ((st = user_version(s, &v, err)) || (v == 0 && (st = check_foreign(s, err)))) {
+        if ((st = identify(s, &v, err))) {
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
             return st;
         }
@@ -657,7 +661,7 @@ wc_status wc_store_open(const char *path, unsigned flags, int lock_wait_ms, wc_s
 {
     wc_store *s;
     wc_status st;
-    int rc, oflags;
+    int rc, oflags, version;
     struct stat sb;
     char pragmas[256];
     double deadline;
@@ -691,10 +695,10 @@ wc_status wc_store_open(const char *path, unsigned flags, int lock_wait_ms, wc_s
     sqlite3_extended_result_codes(s->db, 1);
     if (s->readonly && (st = readonly_fallback(s, err)))
         goto fail;
+    /* the connection's own settings: nothing here writes to the file */
     snprintf(pragmas, sizeof(pragmas),
              "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY;%s",
-             STORE_CACHE_KIB,
-             s->readonly ? "" : " PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+             STORE_CACHE_KIB, s->readonly ? "" : " PRAGMA synchronous = NORMAL;");
     /*
      * SQLite answers BUSY at once, without calling the busy handler, when
      * waiting could deadlock: two processes creating one database (an
@@ -707,8 +711,14 @@ wc_status wc_store_open(const char *path, unsigned flags, int lock_wait_ms, wc_s
         /* each try waits in SQLite's busy handler only for what is left of the one timeout */
         double left = deadline - wc_time_mono();
         sqlite3_busy_timeout(s->db, left > 0 ? (int)(left * 1000) : 0);
-        if (!(st = store_exec(s, pragmas, err, "opening")))
-            st = migrate(s, err);
+        /*
+         * The file is identified before anything is written to it: another
+         * program's database is refused as it was found, its journal mode
+         * included (switching to WAL rewrites the file's header).
+         */
+        if (!(st = store_exec(s, pragmas, err, "opening")) && !(st = identify(s, &version, err)) &&
+            (s->readonly || !(st = store_exec(s, "PRAGMA journal_mode = WAL", err, "opening"))))
+            st = migrate(s, version, err);
         if (st != WC_ERR_BUSY || wc_time_mono() >= deadline)
             break;
         nanosleep(&pause, NULL);

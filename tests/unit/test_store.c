@@ -161,6 +161,79 @@ static void test_refuses_foreign_and_newer_databases(void **state)
     assert_non_null(strstr(err.msg, "newer"));
 }
 
+/* The whole of a file, malloc'd, its size in *len; NULL when it cannot be read. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    char *b = NULL;
+    long n;
+
+    if (!fp)
+        return NULL;
+    if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
+        (b = malloc((size_t)n + 1)) && fread(b, 1, (size_t)n, fp) == (size_t)n) {
+        *len = (size_t)n;
+    } else {
+        free(b);
+        b = NULL;
+    }
+    fclose(fp);
+    return b;
+}
+
+static bool exists_with(const char *path, const char *suffix)
+{
+    char p[256];
+
+    snprintf(p, sizeof(p), "%s%s", path, suffix);
+    return access(p, F_OK) == 0;
+}
+
+/*
+ * Another program's database, in rollback-journal mode, is refused as it
+ * was found by every kind of open: not switched to WAL (which rewrites
+ * its header), no -wal or -shm beside it, not one byte changed. A file
+ * with a schema version of its own but none of wirecopy's tables is
+ * refused the same way, not migrated.
+ */
+static void test_foreign_database_is_left_untouched(void **state)
+{
+    static const char *const setups[] = {
+        "CREATE TABLE other(x); INSERT INTO other VALUES (1), (2)",
+        "CREATE TABLE other(x); INSERT INTO other VALUES (1); PRAGMA user_version = 2",
+        "CREATE TABLE other(x); PRAGMA user_version = 99",
+    };
+    static const unsigned flags[] = {WC_STORE_WRITER, 0, WC_STORE_READONLY};
+    struct wc_test_tmpdir *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+    char *before, *after;
+    size_t nb = 0, na = 0, i, k;
+
+    for (i = 0; i < sizeof(setups) / sizeof(setups[0]); i++) {
+        unlink(f->path);
+        sql_exec(f->path, setups[i]);
+        sql_text_is(f->path, "PRAGMA journal_mode", "delete");
+        before = slurp(f->path, &nb);
+        assert_non_null(before);
+        for (k = 0; k < sizeof(flags) / sizeof(flags[0]); k++) {
+            assert_int_equal(wc_store_open(f->path, flags[k], 0, &s, &err), WC_ERR_CORRUPT);
+            assert_null(s);
+            assert_non_null(strstr(err.msg, "not a wirecopy one"));
+            assert_false(exists_with(f->path, "-wal"));
+            assert_false(exists_with(f->path, "-shm"));
+            assert_false(exists_with(f->path, "-journal"));
+            after = slurp(f->path, &na);
+            assert_non_null(after);
+            assert_int_equal(na, nb);
+            assert_memory_equal(after, before, nb);
+            free(after);
+        }
+        free(before);
+        sql_text_is(f->path, "PRAGMA journal_mode", "delete");
+    }
+}
+
 static void test_not_a_database_is_corrupt(void **state)
 {
     struct wc_test_tmpdir *f = *state;
@@ -597,6 +670,7 @@ int main(void)
         WC_TEST_IN_TMPDIR(test_create_migrates_to_current_version),
         WC_TEST_IN_TMPDIR(test_migrates_an_older_database),
         WC_TEST_IN_TMPDIR(test_refuses_foreign_and_newer_databases),
+        WC_TEST_IN_TMPDIR(test_foreign_database_is_left_untouched),
         WC_TEST_IN_TMPDIR(test_not_a_database_is_corrupt),
         WC_TEST_IN_TMPDIR(test_readonly_missing_file),
         WC_TEST_IN_TMPDIR(test_second_writer_is_refused),
