@@ -158,4 +158,31 @@ typedef struct wc_store_stats {
 } wc_store_stats;
 wc_status wc_store_get_stats(wc_store *s, wc_store_stats *st, wc_error *err);
 
+/* --- checking (`wirecopy check`) -------------------------------------- */
+
+/* What wc_store_check found and went through. */
+typedef struct wc_store_check_counts {
+    int64_t problems;                     /* damage found (all counted, not all told) */
+    int64_t documents, clusters, stories; /* rows in the database */
+} wc_store_check_counts;
+
+/* Problems one rule tells one by one; past them, one message counts the rest. */
+#define WC_STORE_CHECK_SHOWN 20
+
+/*
+ * Check the whole database, reading only: SQLite's PRAGMA integrity_check
+ * and foreign_key_check, then wirecopy's own rules (every document's
+ * cluster exists; a cluster's size, original, founder and times are its
+ * members'; every cluster's story exists and a story's counts and times
+ * are its clusters'; columns hold what wirecopy writes; key hashes,
+ * fingerprints and story profiles read back). Each problem goes to fn
+ * (may be NULL) as a WC_ERR_CORRUPT whose message names the row. One read
+ * snapshot, so a writer running beside it is never taken for damage.
+ * WC_OK when nothing is wrong, WC_ERR_CORRUPT when something is (err
+ * counts the problems), another status when the check could not run
+ * (memory, a failing disk). Slow on a big database: it reads every page.
+ */
+wc_status wc_store_check(wc_store *s, wc_problem_fn fn, void *ctx, wc_store_check_counts *out,
+                         wc_error *err);
+
 #endif

@@ -108,6 +108,8 @@ int cmd_feeds(int argc, char **argv, struct cli_ctx *ctx);
 extern const char help_feeds[];
 int cmd_follow(int argc, char **argv, struct cli_ctx *ctx);
 extern const char help_follow[];
+int cmd_check(int argc, char **argv, struct cli_ctx *ctx);
+extern const char help_check[];
 int cmd_completion(int argc, char **argv, struct cli_ctx *ctx);
 extern const char help_completion[];
 

@@ -117,7 +117,7 @@ int cmd_completion(int argc, char **argv, struct cli_ctx *ctx)
     printf("        esac ;;\n"
            "    *)\n"
            "        case $cmd in\n"
-           "        show|export|clusters|stories|stats|recluster) ;;\n"
+           "        show|export|clusters|stories|stats|recluster|check) ;;\n"
            "        feeds) [ \"$prev\" = feeds ] &&\n"
            "            COMPREPLY=($(compgen -W \"list add remove\" -- \"$cur\")) ;;\n"
            "        help) COMPREPLY=($(compgen -W \"");

@@ -39,6 +39,7 @@ static const struct cli_cmd commands[] = {
      help_export},
     {"recluster", cmd_recluster, "rebuild all clusters from stored signatures", help_recluster},
     {"stats", cmd_stats, "print counts about the database", help_stats},
+    {"check", cmd_check, "check the database for damage; exit 3 when damaged", help_check},
     {"completion", cmd_completion, "print a shell completion script", help_completion},
     {"help", cmd_help, "show help for wirecopy or a command", help_help},
     {"version", cmd_version, "print the version", help_version},
