@@ -128,7 +128,12 @@ typedef struct wc_cluster_iter wc_cluster_iter;
  */
 wc_status wc_store_clusters(wc_store *s, int64_t min_size, enum wc_cluster_order order,
                             int64_t limit, bool with_sites, wc_cluster_iter **out, wc_error *err);
-/* WC_OK with *row filled, WC_DONE at the end. */
+/*
+ * WC_OK with *row filled, WC_DONE at the end. A row that disagrees with its
+ * members (size, original, story), or a page SQLite finds damaged, is
+ * WC_ERR_CORRUPT, the message saying so and pointing to `wirecopy check`;
+ * so for every reader of this header and store_stories.h.
+ */
 wc_status wc_cluster_iter_next(wc_cluster_iter *it, wc_cluster_row *row, wc_error *err);
 void wc_cluster_iter_free(wc_cluster_iter *it);
 
@@ -146,7 +151,12 @@ typedef struct wc_member_iter wc_member_iter;
  * undated, then by time (published, else fetched), then more words, then id.
  */
 wc_status wc_store_members(wc_store *s, int64_t cluster_id, wc_member_iter **out, wc_error *err);
+/*
+ * The next member: WC_OK, WC_DONE after the last, WC_ERR_CORRUPT when the
+ * members are not what their cluster's row says (its size, its original).
+ */
 wc_status wc_member_iter_next(wc_member_iter *it, wc_member_row *row, wc_error *err);
+/* Free it (NULL is a no-op), before its store is closed. */
 void wc_member_iter_free(wc_member_iter *it);
 
 /* Counts for `wirecopy stats`. */

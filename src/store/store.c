@@ -111,11 +111,53 @@ static wc_status db_status(int rc)
     }
 }
 
+/* Bytes of PRAGMA quick_check's first finding quoted in a message about damage. */
+#define STORE_QUICK_CHECK_MAX 200
+
+/*
+ * The first finding of PRAGMA quick_check on s (every page's structure,
+ * not the indexes' contents: far faster than integrity_check) into out,
+ * "" when it finds nothing. It reads the whole file, but only once
+ * something already failed as damage.
+ */
+static void quick_check(wc_store *s, char *out, size_t cap)
+{
+    sqlite3_stmt *q;
+    const char *line;
+    int rc;
+
+    out[0] = '\0';
+    if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &q, NULL) != SQLITE_OK)
+        return;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        line = (const char *)sqlite3_column_text(q, 0);
+        /* "ok" when whole; a header names the schema before its findings */
+        if (line && strcmp(line, "ok") && strncmp(line, "*** in database ", 16)) {
+            snprintf(out, cap, "%s", line);
+            break;
+        }
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        snprintf(out, cap, "it stops at the damage too");
+    sqlite3_finalize(q);
+}
+
 wc_status store_db_error(wc_store *s, int rc, wc_error *err, const char *what)
 {
     wc_status st = db_status(rc);
     const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
 
+    if ((rc & 0xff) == SQLITE_CORRUPT && s && s->db) {
+        /* the message first: quick_check replaces the connection's */
+        char saved[WC_ERROR_MSG_MAX], found[STORE_QUICK_CHECK_MAX];
+
+        snprintf(saved, sizeof(saved), "%s", msg);
+        quick_check(s, found, sizeof(found));
+        if (found[0])
+            return store_damaged(s, err, "%s while %s (SQLite's quick_check: %s)", saved, what,
+                                 found);
+        return store_damaged(s, err, "%s while %s", saved, what);
+    }
     if (st == WC_ERR_FULL)
         return wc_error_set(err, st, "disk full while %s in '%s': %s", what, s ? s->path : "?",
                             msg);

@@ -9,7 +9,13 @@
  * handed each row by the clustering index, which keeps it as documents
  * join, and writes it as it comes; recluster writes them all again.
  * Nothing here computes a row from the members: the members are listed
- * in the same order, original first, for people.
+ * in the same order, original first, for people. But every read checks the
+ * row against them, in the statement that reads it (one snapshot): the
+ * members' count against its size, its original among them, its story
+ * there. A row that disagrees is damage (store_damaged), never printed: a
+ * listing would show wrong values and exit 0. The count is one range of
+ * the documents_cluster index per row, which the member listing reads
+ * anyway.
  *
  * A row also carries its story link (story_id, story_similarity: migration
  * 4), which the story index writes (store_stories.c). Writing a cluster's
@@ -18,13 +24,15 @@
  * clears the stories made of them.
  *
  * The readers run beside a writer in another process (WAL): each iterator
- * prepares its own statement, which holds one read snapshot from its first
- * step to its finalisation, so a listing is consistent with itself; the
+ * has its own statement (member iterators, one after another, share one
+ * prepared per handle), which holds one read snapshot from its first
+ * step to its reset, so a listing is consistent with itself; the
  * counts of `stats` are read in one transaction for the same reason.
  * Strings handed out are borrowed until the next call on the iterator.
  */
 #include "store_internal.h"
 
+#include <assert.h>
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -43,13 +51,35 @@ _Static_assert(WC_MATCH_EXACT == 1 && WC_MATCH_NEAR == 2, "MATCH_*_SQL name wc_m
 #define STORE_MAX_SITES 6
 
 /*
- * The columns a wc_cluster_row is read from (fill_row), over clusters c and
- * its original's row d; a listing's lead comes after them.
+ * The columns a wc_cluster_row is read from (read_row), over clusters c and
+ * its original's row d; a listing's lead comes after them. The last four
+ * are read_row's proof that the row agrees with its members, from the same
+ * snapshot: the original's id and cluster, the members' count, whether
+ * its story exists.
  */
 #define CLUSTER_COLUMNS                                                                            \
-    "c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen, c.story_id, c.story_similarity"
+    "c.id, c.size, c.rep_id, d.title, c.first_seen, c.last_seen, c.story_id, c.story_similarity, " \
+    "d.id, d.cluster_id, (SELECT count(*) FROM documents m WHERE m.cluster_id = c.id), "           \
+    "c.story_id IS NULL OR EXISTS (SELECT 1 FROM stories s WHERE s.id = c.story_id)"
 #define CLUSTER_COL_TITLE 3
-#define CLUSTER_COL_LEAD 8
+#define CLUSTER_COL_LEAD 12
+/* Bytes of a listing's SQL (store_cluster_query): its columns, one clause and one order. */
+#define CLUSTER_QUERY_MAX 1024
+
+/*
+ * The members with their cluster's size and original, in one statement
+ * (one snapshot: a writer's commit cannot make them disagree), so the last
+ * step can tell the members from the row they are counted in. A cluster
+ * with no row has no members; a row with no members gives one row of
+ * NULLs. The cluster's columns are renamed so that original.h's order, on
+ * bare column names, is the documents'.
+ */
+#define MEMBERS_SQL                                                                                \
+    "SELECT id, origin_id, url, site, title, source, origin, published_at, fetched_at, "           \
+    "similarity, match_kind, word_count, c_size, c_rep FROM "                                      \
+    "(SELECT size AS c_size, rep_id AS c_rep FROM clusters WHERE id = ?1) "                        \
+    "LEFT JOIN (SELECT * FROM documents WHERE cluster_id = ?1) ON 1 "                              \
+    "ORDER BY " ORIGINAL_ORDER_SQL
 
 enum cluster_stmt {
     ST_CLUSTER_PUT,
@@ -57,6 +87,7 @@ enum cluster_stmt {
     ST_CLUSTER_DROP,
     ST_CLUSTER_GET,
     ST_SITES,
+    ST_MEMBERS,
     ST_CLUSTERS_COUNT
 };
 
@@ -75,6 +106,7 @@ static const char *const cluster_sql[ST_CLUSTERS_COUNT] = {
     [ST_SITES] = "SELECT site FROM documents WHERE cluster_id = ?1 AND site IS NOT NULL "
                  "GROUP BY site ORDER BY min(coalesce(published_at, fetched_at)) IS NULL, "
                  "min(coalesce(published_at, fetched_at)), site",
+    [ST_MEMBERS] = MEMBERS_SQL,
 };
 
 static sqlite3_stmt *stmt(wc_store *s, enum cluster_stmt id, wc_error *err)
@@ -82,9 +114,27 @@ static sqlite3_stmt *stmt(wc_store *s, enum cluster_stmt id, wc_error *err)
     return store_prepare(s, &s->st[STORE_ST_CLUSTERS + id], cluster_sql[id], err);
 }
 
-/* The numbers of a cluster's row from q's CLUSTER_COLUMNS (strings are the caller's). */
-static void fill_row(sqlite3_stmt *q, wc_cluster_row *row)
+/* Is column i of q NULL or an integer (a time, a story id)? */
+static bool int_or_null(sqlite3_stmt *q, int i)
 {
+    int t = sqlite3_column_type(q, i);
+    return t == SQLITE_NULL || t == SQLITE_INTEGER;
+}
+
+/*
+ * The numbers of a cluster's row from q's CLUSTER_COLUMNS (strings are the
+ * caller's), refused as damage when the row is not one wirecopy writes: a
+ * listing or an export would print it as if it were right.
+ */
+static wc_status read_row(wc_store *s, sqlite3_stmt *q, wc_cluster_row *row, wc_error *err)
+{
+    /* the types first: reading a value as another type converts it, and its type with it */
+    bool typed = sqlite3_column_type(q, 1) == SQLITE_INTEGER &&
+                 sqlite3_column_type(q, 2) == SQLITE_INTEGER && int_or_null(q, 4) &&
+                 int_or_null(q, 5) && int_or_null(q, 6);
+    long long id = (long long)sqlite3_column_int64(q, 0);
+    double sim = sqlite3_column_double(q, 7);
+
     memset(row, 0, sizeof(*row));
     row->id = sqlite3_column_int64(q, 0);
     row->size = sqlite3_column_int64(q, 1);
@@ -92,7 +142,24 @@ static void fill_row(sqlite3_stmt *q, wc_cluster_row *row)
     row->first_seen = store_col_time(q, 4);
     row->last_seen = store_col_time(q, 5);
     row->story_id = sqlite3_column_int64(q, 6); /* NULL reads as 0: not placed */
-    row->story_similarity = sqlite3_column_double(q, 7);
+    row->story_similarity = sim;
+    if (!typed || row->size < 1)
+        return store_damaged(s, err, "cluster %lld: its row holds values no wirecopy writes", id);
+    if (sqlite3_column_type(q, 8) == SQLITE_NULL)
+        return store_damaged(s, err, "cluster %lld: its original, document %lld, does not exist",
+                             id, (long long)row->original_id);
+    if (sqlite3_column_int64(q, 9) != row->id)
+        return store_damaged(s, err,
+                             "cluster %lld: its original, document %lld, is in cluster %lld", id,
+                             (long long)row->original_id, (long long)sqlite3_column_int64(q, 9));
+    if (sqlite3_column_int64(q, 10) != row->size)
+        return store_damaged(s, err, "cluster %lld: its size is %lld but %lld documents are in it",
+                             id, (long long)row->size, (long long)sqlite3_column_int64(q, 10));
+    if (row->story_id && (!sqlite3_column_int(q, 11) || !(sim >= 0 && sim <= 1)))
+        return store_damaged(
+            s, err, "cluster %lld: its story %lld %s", id, (long long)row->story_id,
+            sqlite3_column_int(q, 11) ? "has a similarity out of [0, 1]" : "does not exist");
+    return WC_OK;
 }
 
 void store_col_cluster_info(sqlite3_stmt *q, wc_cluster_info *row)
@@ -200,19 +267,21 @@ wc_status store_cluster_query(wc_store *s, const char *where, const char *order,
                               int64_t limit, bool with_sites, wc_cluster_iter **out, wc_error *err)
 {
     wc_cluster_iter *it;
-    char sql[640];
+    char sql[CLUSTER_QUERY_MAX];
     wc_status st;
+    int n;
 
     *out = NULL;
     it = calloc(1, sizeof(*it));
     if (!it)
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-    snprintf(sql, sizeof(sql),
-             "SELECT " CLUSTER_COLUMNS ", %s FROM clusters c "
-             "LEFT JOIN documents d ON d.id = c.rep_id WHERE %s ORDER BY %s%s",
-             /* the start of an untitled original's text, for people; exports need none */
-             with_sites ? "CASE WHEN d.title IS NULL THEN substr(d.text, 1, 100) END" : "NULL",
-             where, order, limit > 0 ? " LIMIT ?2" : "");
+    n = snprintf(sql, sizeof(sql),
+                 "SELECT " CLUSTER_COLUMNS ", %s FROM clusters c "
+                 "LEFT JOIN documents d ON d.id = c.rep_id WHERE %s ORDER BY %s%s",
+                 /* the start of an untitled original's text, for people; exports need none */
+                 with_sites ? "CASE WHEN d.title IS NULL THEN substr(d.text, 1, 100) END" : "NULL",
+                 where, order, limit > 0 ? " LIMIT ?2" : "");
+    assert(n > 0 && (size_t)n < sizeof(sql)); /* where and order are this library's own */
     if ((st = store_listing_open(&it->l, &cluster_listing, s, sql, arg, limit, with_sites, err))) {
         wc_cluster_iter_free(it);
         return st;
@@ -239,9 +308,8 @@ wc_status wc_cluster_iter_next(wc_cluster_iter *it, wc_cluster_row *row, wc_erro
     struct store_listing *l = &it->l;
     wc_status st;
 
-    if ((st = store_listing_step(l, err)))
+    if ((st = store_listing_step(l, err)) || (st = read_row(l->s, l->q, row, err)))
         return st;
-    fill_row(l->q, row);
     if ((st = store_listing_text(l, row->id, &row->title, &row->lead, err)))
         return st;
     if (l->with_sites) {
@@ -272,7 +340,10 @@ wc_status wc_store_cluster_get(wc_store *s, int64_t id, wc_cluster_row *row, wc_
         return err ? err->code : WC_ERR_DB;
     if ((st = store_get_row(s, q, "cluster", id, "reading a cluster", err)))
         return st;
-    fill_row(q, row);
+    if ((st = read_row(s, q, row, err))) {
+        store_done(q);
+        return st;
+    }
     if ((st = store_get_title(s, q, CLUSTER_COL_TITLE, "cluster", id, strings, &title, err)))
         return st;
     sites_at = strings->len;
@@ -287,6 +358,13 @@ wc_status wc_store_cluster_get(wc_store *s, int64_t id, wc_cluster_row *row, wc_
 struct wc_member_iter {
     wc_store *s;
     sqlite3_stmt *q;
+    bool shared; /* q is the handle's prepared statement (ST_MEMBERS), else its own */
+    int64_t cluster_id;
+    int64_t size;   /* the cluster's row says it has this many members */
+    int64_t rep_id; /* and this original */
+    int64_t rows;   /* members read so far */
+    bool seen_rep;  /* the original was among them */
+    bool done;      /* WC_DONE was answered: stay done (a step would start again) */
 };
 
 wc_status wc_store_members(wc_store *s, int64_t cluster_id, wc_member_iter **out, wc_error *err)
@@ -297,32 +375,78 @@ wc_status wc_store_members(wc_store *s, int64_t cluster_id, wc_member_iter **out
     *out = NULL;
     if (!it)
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-    rc = sqlite3_prepare_v2(
-        s->db,
-        "SELECT id, origin_id, url, site, title, source, origin, published_at, fetched_at, "
-        "similarity, match_kind, word_count FROM documents WHERE cluster_id = ?1 "
-        "ORDER BY " ORIGINAL_ORDER_SQL,
-        -1, &it->q, NULL);
-    if (rc != SQLITE_OK) {
+    /*
+     * One cluster's members after another (export, show): the statement is
+     * prepared once per handle, which parsing it per cluster cost a third
+     * of an export; a second iterator open at the same time prepares its own.
+     */
+    if (!s->members_busy) {
+        if (!(it->q = stmt(s, ST_MEMBERS, err))) {
+            free(it);
+            return err ? err->code : WC_ERR_DB;
+        }
+        s->members_busy = it->shared = true;
+    } else if ((rc = sqlite3_prepare_v2(s->db, MEMBERS_SQL, -1, &it->q, NULL)) != SQLITE_OK) {
         free(it);
         return store_db_error(s, rc, err, "reading cluster members");
     }
     sqlite3_bind_int64(it->q, 1, cluster_id);
     it->s = s;
+    it->cluster_id = cluster_id;
     *out = it;
     return WC_OK;
+}
+
+/* The end of the members: they must be what the cluster's row says. */
+static wc_status members_end(wc_member_iter *it, wc_error *err)
+{
+    it->done = true;
+    if (!it->rows)
+        return WC_DONE; /* no cluster row */
+    if (it->rows != it->size)
+        return store_damaged(it->s, err,
+                             "cluster %lld: its size is %lld but %lld documents are in it",
+                             (long long)it->cluster_id, (long long)it->size, (long long)it->rows);
+    if (!it->seen_rep)
+        return store_damaged(it->s, err,
+                             "cluster %lld: its original, document %lld, is not a member",
+                             (long long)it->cluster_id, (long long)it->rep_id);
+    return WC_DONE;
 }
 
 wc_status wc_member_iter_next(wc_member_iter *it, wc_member_row *row, wc_error *err)
 {
     sqlite3_stmt *q = it->q;
-    int rc = sqlite3_step(q), kind;
+    int rc, kind;
 
-    if (rc == SQLITE_DONE)
+    if (it->done)
         return WC_DONE;
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_DONE)
+        return members_end(it, err);
     if (rc != SQLITE_ROW)
         return store_db_error(it->s, rc, err, "reading cluster members");
+    if (!it->rows) {
+        it->size = sqlite3_column_int64(q, 12);
+        it->rep_id = sqlite3_column_int64(q, 13);
+    }
+    if (sqlite3_column_type(q, 0) == SQLITE_NULL) /* a row with no documents */
+        return store_damaged(it->s, err, "cluster %lld: its size is %lld but no document is in it",
+                             (long long)it->cluster_id, (long long)it->size);
+    /* the types first: reading a value as another type converts it, and its type with it */
+    if (sqlite3_column_type(q, 10) != SQLITE_INTEGER ||
+        (kind = sqlite3_column_int(q, 10)) < WC_MATCH_NEW || kind > WC_MATCH_NEAR)
+        return store_damaged(it->s, err, "document %lld has match kind %s",
+                             (long long)sqlite3_column_int64(q, 0), store_col_text(q, 10));
+    if (sqlite3_column_type(q, 5) != SQLITE_TEXT || sqlite3_column_type(q, 11) != SQLITE_INTEGER ||
+        sqlite3_column_int64(q, 11) < 0 || !int_or_null(q, 7) || !int_or_null(q, 8) ||
+        (sqlite3_column_type(q, 9) != SQLITE_NULL &&
+         !(sqlite3_column_double(q, 9) >= 0 && sqlite3_column_double(q, 9) <= 1)))
+        return store_damaged(it->s, err, "document %lld: its row holds values no wirecopy writes",
+                             (long long)sqlite3_column_int64(q, 0));
+    it->rows++;
     row->doc_id = sqlite3_column_int64(q, 0);
+    it->seen_rep |= row->doc_id == it->rep_id;
     row->origin_id = store_col_text(q, 1);
     row->url = store_col_text(q, 2);
     row->site = store_col_text(q, 3);
@@ -332,10 +456,6 @@ wc_status wc_member_iter_next(wc_member_iter *it, wc_member_row *row, wc_error *
     row->published_at = store_col_time(q, 7);
     row->fetched_at = store_col_time(q, 8);
     row->similarity = sqlite3_column_type(q, 9) == SQLITE_NULL ? 1.0 : sqlite3_column_double(q, 9);
-    kind = sqlite3_column_int(q, 10);
-    if (kind < WC_MATCH_NEW || kind > WC_MATCH_NEAR)
-        return wc_error_set(err, WC_ERR_CORRUPT, "document %lld in '%s' has match kind %d",
-                            (long long)row->doc_id, it->s->path, kind);
     row->match_kind = (wc_match_kind)kind;
     row->word_count = (size_t)sqlite3_column_int64(q, 11);
     return WC_OK;
@@ -345,7 +465,12 @@ void wc_member_iter_free(wc_member_iter *it)
 {
     if (!it)
         return;
-    sqlite3_finalize(it->q);
+    if (it->shared) {
+        store_done(it->q);
+        it->s->members_busy = false;
+    } else {
+        sqlite3_finalize(it->q);
+    }
     free(it);
 }
 

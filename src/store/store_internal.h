@@ -45,6 +45,7 @@ struct wc_store {
     int lock_fd;                          /* flock()ed descriptor of a writer, else -1 */
     bool in_tx;                           /* a transaction is open */
     bool readonly;
+    bool members_busy; /* a member iterator holds st[] ST_MEMBERS (store_clusters.c) */
     /* a writer's checkpointer: a thread with its own connection (see store.c) */
     pthread_t ckpt_thread;
     pthread_mutex_t ckpt_mu;
@@ -61,8 +62,21 @@ extern int store_wal_restart_frames;
 
 /* Prepare sql into *slot once (persistent); NULL with err set on failure. */
 sqlite3_stmt *store_prepare(wc_store *s, sqlite3_stmt **slot, const char *sql, wc_error *err);
-/* Map an SQLite result code to a wc_status with a message naming the database. */
+/*
+ * Map an SQLite result code to a wc_status with a message naming the
+ * database. Damage SQLite met (SQLITE_CORRUPT) is WC_ERR_CORRUPT, said to
+ * be damage, with the first finding of PRAGMA quick_check and the hint
+ * below.
+ */
 wc_status store_db_error(wc_store *s, int rc, wc_error *err, const char *what);
+/* The end of every message about a damaged database. */
+#define STORE_DAMAGE_HINT "`wirecopy check` lists every problem"
+/*
+ * A row a reader met that no wirecopy writes: WC_ERR_CORRUPT, "database
+ * 'PATH' is damaged: DETAIL; " STORE_DAMAGE_HINT (store_rows.c).
+ */
+wc_status store_damaged(wc_store *s, wc_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Step a statement that returns no rows, then reset it. */
 wc_status store_run(wc_store *s, sqlite3_stmt *q, wc_error *err, const char *what);
 /* Run sql (one or more statements, no rows wanted) with sqlite3_exec. */

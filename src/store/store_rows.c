@@ -12,13 +12,32 @@
  * strings do not outlive the next step. A get reads one row by id and
  * copies its title into the caller's buffer.
  *
- * What a row holds is not here: each file reads its own columns.
+ * What a row holds is not here: each file reads its own columns, and
+ * refuses, through store_damaged, a row that no wirecopy writes (a
+ * cluster whose size is not its members' count, a member without a
+ * source): a reader that printed it would print wrong values with exit 0.
  */
 #include "store_internal.h"
 
 #include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
 
 #include "internal.h"
+
+/* --- damage ------------------------------------------------------------------- */
+
+wc_status store_damaged(wc_store *s, wc_error *err, const char *fmt, ...)
+{
+    char detail[WC_ERROR_MSG_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    return wc_error_set(err, WC_ERR_CORRUPT, "database '%s' is damaged: %s; " STORE_DAMAGE_HINT,
+                        s->path, detail);
+}
 
 /* --- walks ------------------------------------------------------------------- */
 

@@ -33,6 +33,7 @@
  */
 #include "store_internal.h"
 
+#include <assert.h>
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -50,10 +51,19 @@
 #define EARLIEST_ORIGINAL_SQL                                                                      \
     "(SELECT c.rep_id FROM clusters c WHERE c.story_id = s.id ORDER BY " STORY_CLUSTER_ORDER_SQL   \
     " LIMIT 1)"
-/* The columns a wc_story_row is read from, over stories s and the earliest original e. */
-#define STORY_COLUMNS "s.id, s.size, s.clusters, s.first_seen, s.last_seen, e.title"
+/*
+ * The columns a wc_story_row is read from, over stories s and the earliest
+ * original e; the last two are read_story's proof that the row agrees with
+ * its clusters (the same snapshot): their count and their documents.
+ */
+#define STORY_COLUMNS                                                                              \
+    "s.id, s.size, s.clusters, s.first_seen, s.last_seen, e.title, "                               \
+    "(SELECT count(*) FROM clusters c WHERE c.story_id = s.id), "                                  \
+    "(SELECT coalesce(sum(c.size), 0) FROM clusters c WHERE c.story_id = s.id)"
 #define STORY_COL_TITLE 5
-#define STORY_COL_LEAD 6
+#define STORY_COL_LEAD 8
+/* Bytes of a listing's SQL (wc_store_stories): its columns, filters and order. */
+#define STORY_QUERY_MAX 2048
 #define STORY_FROM_SQL "FROM stories s LEFT JOIN documents e ON e.id = " EARLIEST_ORIGINAL_SQL
 
 enum story_stmt {
@@ -322,15 +332,35 @@ static wc_status story_sites(wc_store *s, wc_story_row *row, wc_buf *out, wc_err
     return st;
 }
 
-/* The numbers of a story's row from q's STORY_COLUMNS (strings are the caller's). */
-static void fill_story(sqlite3_stmt *q, wc_story_row *row)
+/*
+ * The numbers of a story's row from q's STORY_COLUMNS (strings are the
+ * caller's), refused as damage when they are not its clusters'.
+ */
+static wc_status read_story(wc_store *s, sqlite3_stmt *q, wc_story_row *row, wc_error *err)
 {
+    /* the types first: reading a value as another type converts it, and its type with it */
+    int t1 = sqlite3_column_type(q, 1), t2 = sqlite3_column_type(q, 2);
+    int t3 = sqlite3_column_type(q, 3), t4 = sqlite3_column_type(q, 4);
+    long long id = (long long)sqlite3_column_int64(q, 0);
+
     memset(row, 0, sizeof(*row));
     row->id = sqlite3_column_int64(q, 0);
     row->size = sqlite3_column_int64(q, 1);
     row->clusters = sqlite3_column_int64(q, 2);
     row->first_seen = store_col_time(q, 3);
     row->last_seen = store_col_time(q, 4);
+    if (t1 != SQLITE_INTEGER || t2 != SQLITE_INTEGER ||
+        (t3 != SQLITE_NULL && t3 != SQLITE_INTEGER) || (t4 != SQLITE_NULL && t4 != SQLITE_INTEGER))
+        return store_damaged(s, err, "story %lld: its row holds values no wirecopy writes", id);
+    if (sqlite3_column_int64(q, 6) != row->clusters)
+        return store_damaged(s, err,
+                             "story %lld: it counts %lld clusters but %lld are placed in it", id,
+                             (long long)row->clusters, (long long)sqlite3_column_int64(q, 6));
+    if (sqlite3_column_int64(q, 7) != row->size)
+        return store_damaged(s, err,
+                             "story %lld: its size is %lld but its clusters hold %lld documents",
+                             id, (long long)row->size, (long long)sqlite3_column_int64(q, 7));
+    return WC_OK;
 }
 
 struct wc_story_iter {
@@ -349,25 +379,28 @@ wc_status wc_store_stories(wc_store *s, int64_t min_size, enum wc_cluster_order 
         [WC_ORDER_RECENT] = "s.last_seen IS NULL, s.last_seen DESC, s.id",
     };
     wc_story_iter *it;
-    char sql[1024];
+    char sql[STORY_QUERY_MAX];
     wc_status st;
+    int n;
 
     *out = NULL;
     it = calloc(1, sizeof(*it));
     if (!it)
         return wc_error_set(err, WC_ERR_NOMEM, "out of memory");
-    snprintf(sql, sizeof(sql),
-             "SELECT " STORY_COLUMNS ", %s " STORY_FROM_SQL " WHERE s.size >= ?1%s ORDER BY %s%s",
-             /* the start of an untitled original's text, for people; exports need none */
-             flags & WC_STORIES_SITES ? "CASE WHEN e.title IS NULL THEN substr(e.text, 1, 100) END"
-                                      : "NULL",
-             /* one cluster on one site is one voice; a single document is on one site */
-             flags & WC_STORIES_MULTI
-                 ? " AND (s.clusters >= 2 OR (s.size >= 2 AND (SELECT count(DISTINCT d.site) "
-                   "FROM clusters c JOIN documents d ON d.cluster_id = c.id "
-                   "WHERE c.story_id = s.id) > 1))"
-                 : "",
-             order_sql[order], limit > 0 ? " LIMIT ?2" : "");
+    n = snprintf(
+        sql, sizeof(sql),
+        "SELECT " STORY_COLUMNS ", %s " STORY_FROM_SQL " WHERE s.size >= ?1%s ORDER BY %s%s",
+        /* the start of an untitled original's text, for people; exports need none */
+        flags & WC_STORIES_SITES ? "CASE WHEN e.title IS NULL THEN substr(e.text, 1, 100) END"
+                                 : "NULL",
+        /* one cluster on one site is one voice; a single document is on one site */
+        flags & WC_STORIES_MULTI
+            ? " AND (s.clusters >= 2 OR (s.size >= 2 AND (SELECT count(DISTINCT d.site) "
+              "FROM clusters c JOIN documents d ON d.cluster_id = c.id "
+              "WHERE c.story_id = s.id) > 1))"
+            : "",
+        order_sql[order], limit > 0 ? " LIMIT ?2" : "");
+    assert(n > 0 && (size_t)n < sizeof(sql)); /* every part is this file's own */
     if ((st = store_listing_open(&it->l, &story_listing, s, sql, min_size, limit,
                                  (flags & WC_STORIES_SITES) != 0, err))) {
         wc_story_iter_free(it);
@@ -382,9 +415,8 @@ wc_status wc_story_iter_next(wc_story_iter *it, wc_story_row *row, wc_error *err
     struct store_listing *l = &it->l;
     wc_status st;
 
-    if ((st = store_listing_step(l, err)))
+    if ((st = store_listing_step(l, err)) || (st = read_story(l->s, l->q, row, err)))
         return st;
-    fill_story(l->q, row);
     if ((st = store_listing_text(l, row->id, &row->title, &row->lead, err)))
         return st;
     if (l->with_sites) {
@@ -415,7 +447,10 @@ wc_status wc_store_story_get(wc_store *s, int64_t id, wc_story_row *row, wc_buf 
         return FAIL_PREPARE(err);
     if ((st = store_get_row(s, q, "story", id, "reading a story", err)))
         return st;
-    fill_story(q, row);
+    if ((st = read_story(s, q, row, err))) {
+        store_done(q);
+        return st;
+    }
     if ((st = store_get_title(s, q, STORY_COL_TITLE, "story", id, strings, &title, err)))
         return st;
     sites_at = strings->len;

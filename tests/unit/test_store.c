@@ -507,6 +507,217 @@ static void test_cluster_rows_and_member_order(void **state)
     wc_store_close(s);
 }
 
+/*
+ * Two clusters in one story, rows that agree: cluster 1 (documents 1 and
+ * 2, the original 1), cluster 3 (document 3); story 1 holds both.
+ */
+static void build_agreeing(const char *path)
+{
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+    wc_doc d;
+    wc_cluster_info one = {1, 1, 2, 10, 20}, three = {3, 3, 1, 30, 30};
+    wc_story_info story = {1, 2, 3, 10, 30};
+
+    unlink(path);
+    assert_int_equal(wc_store_open(path, WC_STORE_WRITER, 0, &s, &err), WC_OK);
+    assert_int_equal(wc_store_begin(s, &err), WC_OK);
+    d = doc(1, "id:1", hash_a, 1, 10, "a.example");
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    d = doc(2, "id:2", hash_a, 1, 20, "b.example");
+    d.match_kind = WC_MATCH_EXACT;
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    d = doc(3, "id:3", hash_b, 3, 30, "a.example");
+    assert_int_equal(wc_store_insert_doc(s, &d, &err), WC_OK);
+    assert_int_equal(wc_store_put_cluster(s, &one, &err), WC_OK);
+    assert_int_equal(wc_store_put_cluster(s, &three, &err), WC_OK);
+    assert_int_equal(wc_store_put_story(s, &story, &err), WC_OK);
+    assert_int_equal(wc_store_set_cluster_story(s, 1, 1, 1.0, &err), WC_OK);
+    assert_int_equal(wc_store_set_cluster_story(s, 3, 1, 0.5, &err), WC_OK);
+    assert_int_equal(wc_store_commit(s, &err), WC_OK);
+    wc_store_close(s);
+}
+
+enum reader { LIST_CLUSTERS, GET_CLUSTER, MEMBERS, LIST_STORIES, GET_STORY };
+
+/* Run a reader over its rows (id for the ones of one row): the first status that is not WC_OK. */
+static wc_status read_all(wc_store *s, enum reader r, int64_t id, wc_error *err)
+{
+    wc_cluster_iter *ci = NULL;
+    wc_member_iter *mi = NULL;
+    wc_story_iter *si = NULL;
+    wc_cluster_row c;
+    wc_member_row m;
+    wc_story_row sr;
+    wc_buf strings;
+    wc_status st = WC_ERR_USAGE;
+
+    wc_buf_init(&strings, WC_STORE_CLUSTER_STRINGS_MAX);
+    switch (r) {
+    case LIST_CLUSTERS:
+        if (!(st = wc_store_clusters(s, 1, WC_ORDER_ID, 0, true, &ci, err)))
+            while (!(st = wc_cluster_iter_next(ci, &c, err)))
+                ;
+        wc_cluster_iter_free(ci);
+        break;
+    case GET_CLUSTER:
+        st = wc_store_cluster_get(s, id, &c, &strings, err);
+        break;
+    case MEMBERS:
+        if (!(st = wc_store_members(s, id, &mi, err)))
+            while (!(st = wc_member_iter_next(mi, &m, err)))
+                ;
+        wc_member_iter_free(mi);
+        break;
+    case LIST_STORIES:
+        if (!(st = wc_store_stories(s, 1, WC_ORDER_ID, 0, WC_STORIES_SITES, &si, err)))
+            while (!(st = wc_story_iter_next(si, &sr, err)))
+                ;
+        wc_story_iter_free(si);
+        break;
+    case GET_STORY:
+        st = wc_store_story_get(s, id, &sr, &strings, err);
+        break;
+    }
+    wc_buf_release(&strings);
+    return st == WC_DONE ? WC_OK : st;
+}
+
+/*
+ * A reader refuses a row that disagrees with its members (what SQLite
+ * reads without complaint, but no wirecopy writes): WC_ERR_CORRUPT, saying
+ * the database is damaged, what is wrong and that `wirecopy check` lists
+ * the rest; a listing would print it as if it were right. Rows that agree
+ * read as before.
+ */
+static void test_readers_refuse_rows_that_disagree(void **state)
+{
+    static const struct {
+        const char *sql;
+        enum reader reader;
+        int64_t id;
+        const char *want;
+    } cases[] = {
+        {"UPDATE documents SET cluster_id = 99 WHERE id = 2", LIST_CLUSTERS, 0,
+         "cluster 1: its size is 2 but 1 documents are in it"},
+        {"UPDATE documents SET cluster_id = 99 WHERE id = 2", GET_CLUSTER, 1,
+         "cluster 1: its size is 2 but 1 documents are in it"},
+        {"UPDATE documents SET cluster_id = 99 WHERE id = 2", MEMBERS, 1,
+         "cluster 1: its size is 2 but 1 documents are in it"},
+        {"UPDATE documents SET cluster_id = 3 WHERE id = 1", MEMBERS, 1,
+         "cluster 1: its size is 2 but 1 documents are in it"},
+        {"UPDATE clusters SET rep_id = 3 WHERE id = 1", MEMBERS, 1,
+         "cluster 1: its original, document 3, is not a member"},
+        {"UPDATE clusters SET rep_id = 3 WHERE id = 1", LIST_CLUSTERS, 0,
+         "cluster 1: its original, document 3, is in cluster 3"},
+        {"DELETE FROM documents WHERE id = 3", GET_CLUSTER, 3,
+         "cluster 3: its original, document 3, does not exist"},
+        {"DELETE FROM documents WHERE id = 3", MEMBERS, 3,
+         "cluster 3: its size is 1 but no document is in it"},
+        {"UPDATE clusters SET size = 'two' WHERE id = 1", LIST_CLUSTERS, 0,
+         "cluster 1: its row holds values no wirecopy writes"},
+        {"UPDATE clusters SET story_id = 5 WHERE id = 3", GET_CLUSTER, 3,
+         "cluster 3: its story 5 does not exist"},
+        {"UPDATE clusters SET story_similarity = 7 WHERE id = 3", LIST_CLUSTERS, 0,
+         "cluster 3: its story 1 has a similarity out of [0, 1]"},
+        {"UPDATE clusters SET story_id = NULL WHERE id = 3", GET_STORY, 1,
+         "story 1: it counts 2 clusters but 1 are placed in it"},
+        {"UPDATE stories SET size = 4", LIST_STORIES, 0,
+         "story 1: its size is 4 but its clusters hold 3 documents"},
+        {"UPDATE documents SET source = x'07' WHERE id = 2", MEMBERS, 1,
+         "document 2: its row holds values no wirecopy writes"},
+        {"UPDATE documents SET similarity = 3.5 WHERE id = 2", MEMBERS, 1,
+         "document 2: its row holds values no wirecopy writes"},
+    };
+    struct wc_test_tmpdir *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+    size_t i;
+    int r;
+
+    build_agreeing(f->path);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_READONLY, 0, &s, &err), WC_OK);
+    for (r = LIST_CLUSTERS; r <= GET_STORY; r++)
+        assert_int_equal(read_all(s, (enum reader)r, 1, &err), WC_OK);
+    wc_store_close(s);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        build_agreeing(f->path);
+        sql_exec(f->path, cases[i].sql);
+        assert_int_equal(wc_store_open(f->path, WC_STORE_READONLY, 0, &s, &err), WC_OK);
+        wc_error_clear(&err);
+        if (read_all(s, cases[i].reader, cases[i].id, &err) != WC_ERR_CORRUPT ||
+            !strstr(err.msg, cases[i].want))
+            fail_msg("after %s: want '%s', got '%s'", cases[i].sql, cases[i].want, err.msg);
+        assert_non_null(strstr(err.msg, "is damaged: "));
+        assert_non_null(strstr(err.msg, f->path));
+        assert_non_null(strstr(err.msg, "`wirecopy check` lists every problem"));
+        wc_store_close(s);
+    }
+}
+
+/* Member iterators open side by side each read their own cluster (one shares a statement). */
+static void test_member_iterators_side_by_side(void **state)
+{
+    struct wc_test_tmpdir *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+    wc_member_iter *a = NULL, *b = NULL;
+    wc_member_row m;
+    int round;
+
+    build_agreeing(f->path);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_READONLY, 0, &s, &err), WC_OK);
+    for (round = 0; round < 2; round++) { /* the second time, the shared one is reused */
+        assert_int_equal(wc_store_members(s, 1, &a, &err), WC_OK);
+        assert_int_equal(wc_store_members(s, 3, &b, &err), WC_OK);
+        assert_int_equal(wc_member_iter_next(a, &m, &err), WC_OK);
+        assert_int_equal(m.doc_id, 1);
+        assert_int_equal(wc_member_iter_next(b, &m, &err), WC_OK);
+        assert_int_equal(m.doc_id, 3);
+        assert_int_equal(wc_member_iter_next(a, &m, &err), WC_OK);
+        assert_int_equal(m.doc_id, 2);
+        assert_int_equal(wc_member_iter_next(b, &m, &err), WC_DONE);
+        assert_int_equal(wc_member_iter_next(a, &m, &err), WC_DONE);
+        assert_int_equal(wc_member_iter_next(a, &m, &err), WC_DONE); /* and stays done */
+        wc_member_iter_free(round ? a : b);
+        wc_member_iter_free(round ? b : a);
+    }
+    wc_store_close(s);
+}
+
+/*
+ * Damage SQLite meets (a page of clusters overwritten) is said to be
+ * damage, not "damaged or not a wirecopy database", with what the read was
+ * doing, quick_check's first finding and the way to the whole list.
+ */
+static void test_damage_sqlite_meets_is_named(void **state)
+{
+    struct wc_test_tmpdir *f = *state;
+    wc_store *s = NULL;
+    wc_error err = WC_ERROR_INIT;
+    char junk[128];
+    int page = 0, size = 0;
+    FILE *fp;
+
+    build_agreeing(f->path);
+    page = sql_int(f->path, "SELECT rootpage FROM sqlite_schema WHERE name = 'clusters'");
+    size = sql_int(f->path, "PRAGMA page_size");
+    memset(junk, 0xff, sizeof(junk));
+    fp = fopen(f->path, "r+b");
+    assert_non_null(fp);
+    /* the table's cells sit at the end of its one page */
+    assert_int_equal(fseek(fp, (long)page * size - (long)sizeof(junk), SEEK_SET), 0);
+    assert_int_equal(fwrite(junk, 1, sizeof(junk), fp), sizeof(junk));
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(wc_store_open(f->path, WC_STORE_READONLY, 0, &s, &err), WC_OK);
+    assert_int_equal(read_all(s, LIST_CLUSTERS, 0, &err), WC_ERR_CORRUPT);
+    assert_non_null(strstr(err.msg, "is damaged: database disk image is malformed while listing "
+                                    "clusters (SQLite's quick_check: "));
+    assert_non_null(strstr(err.msg, "`wirecopy check` lists every problem"));
+    assert_null(strstr(err.msg, "not a wirecopy"));
+    wc_store_close(s);
+}
+
 static void test_merge_moves_members_and_drops_the_row(void **state)
 {
     struct wc_test_tmpdir *f = *state;
@@ -677,6 +888,9 @@ int main(void)
         WC_TEST_IN_TMPDIR(test_documents_and_dedup_key),
         WC_TEST_IN_TMPDIR(test_rollback_keeps_earlier_commits),
         WC_TEST_IN_TMPDIR(test_cluster_rows_and_member_order),
+        WC_TEST_IN_TMPDIR(test_readers_refuse_rows_that_disagree),
+        WC_TEST_IN_TMPDIR(test_member_iterators_side_by_side),
+        WC_TEST_IN_TMPDIR(test_damage_sqlite_meets_is_named),
         WC_TEST_IN_TMPDIR(test_merge_moves_members_and_drops_the_row),
         WC_TEST_IN_TMPDIR(test_meta_roundtrip),
         WC_TEST_IN_TMPDIR(test_wal_is_restarted_during_long_writes),
