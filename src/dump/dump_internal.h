@@ -41,6 +41,9 @@ typedef enum wc_in_state {
     WC_IN_FAILED,    /* read(2) failed or out of memory */
 } wc_in_state;
 
+/* "No file offset" in the fields of wc_in below. */
+#define WC_IN_NO_OFFSET UINT64_MAX
+
 /* Start of one gzip member: its first decoded byte and its offset in the file. */
 typedef struct wc_in_member {
     uint64_t dpos; /* decoded stream offset of the member's first byte */
@@ -75,6 +78,11 @@ typedef struct wc_in {
     bool zinit;           /* zs initialised */
     bool inmember;        /* zs is inside a member */
     uint64_t member_foff; /* file offset of the member being inflated */
+    uint64_t scan_from;   /* file offset from which to look for a gzip header inside that member */
+    uint64_t cand;        /* first gzip header inside it that zlib was fed past (kept in raw),
+                             WC_IN_NO_OFFSET for none: where a cut member's successor starts */
+    uint64_t resume_at;   /* after WC_IN_CORRUPT: the gzip header wc_in_resume goes on at,
+                             WC_IN_NO_OFFSET to search for the next one */
 
     /* member starts that may still matter to the reader, oldest first */
     wc_in_member *members;

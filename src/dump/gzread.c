@@ -10,7 +10,11 @@
  *   - recovery. A damaged member (bad block, bad CRC) or junk after one
  *     stops the stream with WC_IN_CORRUPT instead of ending it, and
  *     wc_in_resume() looks for the next gzip header in the file and goes
- *     on, so one flipped bit loses one record, not the rest of a crawl;
+ *     on, so one flipped bit loses one record, not the rest of a crawl.
+ *     A member cut short (a writer killed mid-record, then restarted) is
+ *     followed at once by the next member, which zlib would read as more
+ *     of the cut one: zlib is fed up to each gzip header inside a member,
+ *     and one it reads past is kept, to go on at when the member fails;
  *   - zero-copy reading. The readers look straight into the window and
  *     scan it with memchr/memmem; gzread() would copy every byte once more.
  *
@@ -50,6 +54,8 @@ static void init_common(wc_in *in, const char *name, size_t max)
     in->max = max ? max : WC_IN_CHUNK;
     in->chunk = WC_IN_CHUNK;
     in->state = WC_IN_RUN;
+    in->cand = WC_IN_NO_OFFSET;
+    in->resume_at = WC_IN_NO_OFFSET;
 }
 
 /* read(2) or memcpy from the memory source; -1 with errno on failure. */
@@ -252,16 +258,30 @@ static wc_status make_room(wc_in *in)
     return WC_OK;
 }
 
-/* Compressed bytes: keep the unread tail, read more after it. */
+/*
+ * Compressed bytes: keep the unread tail (and, from the candidate gzip
+ * header on, what zlib has read of it), read more after it. A candidate
+ * that would leave no room to read is forgotten: the member has gone on
+ * inflating a whole chunk past it, so it was a chance match.
+ */
 static void raw_more(wc_in *in)
 {
+    size_t drop = in->rpos;
     ssize_t n;
 
-    if (in->rpos) {
-        memmove(in->raw, in->raw + in->rpos, in->rlen - in->rpos);
-        in->rbase += in->rpos;
-        in->rlen -= in->rpos;
-        in->rpos = 0;
+    if (in->cand != WC_IN_NO_OFFSET) {
+        if (in->cand - in->rbase < drop)
+            drop = (size_t)(in->cand - in->rbase);
+        if (drop == 0 && in->rlen == in->chunk) {
+            in->cand = WC_IN_NO_OFFSET;
+            drop = in->rpos;
+        }
+    }
+    if (drop) {
+        memmove(in->raw, in->raw + drop, in->rlen - drop);
+        in->rbase += drop;
+        in->rlen -= drop;
+        in->rpos -= drop;
     }
     if (in->reof || in->rlen == in->chunk)
         return;
@@ -297,6 +317,8 @@ static wc_status next_member(wc_in *in)
                 return WC_OK;
             }
             in->member_foff = in->rbase + in->rpos;
+            in->scan_from = in->member_foff + 1;
+            in->cand = WC_IN_NO_OFFSET;
             in->inmember = true;
             return push_member(in, in->base + in->end, in->member_foff);
         }
@@ -313,13 +335,65 @@ static wc_status next_member(wc_in *in)
     }
 }
 
-/* Inflate until some bytes come out or the stream stops. */
+/*
+ * How far into raw zlib may read now: up to the next gzip header inside
+ * the member (searched from scan_from, which moves past what held none),
+ * or to a header the read may have cut in two at the end of raw; else all
+ * of raw.
+ */
+static size_t feed_limit(wc_in *in)
+{
+    size_t i = in->rpos;
+
+    if (in->scan_from > in->rbase + i)
+        i = in->scan_from - in->rbase < in->rlen ? (size_t)(in->scan_from - in->rbase) : in->rlen;
+    while (i < in->rlen) {
+        const unsigned char *hit = memchr(in->raw + i, gz_magic[0], in->rlen - i);
+        size_t k, left;
+
+        if (!hit)
+            break;
+        k = (size_t)(hit - in->raw);
+        left = in->rlen - k;
+        if (left >= 3 ? memcmp(hit, gz_magic, 3) == 0
+                      : !in->reof && memcmp(hit, gz_magic, left) == 0)
+            return k;
+        i = k + 1;
+    }
+    in->scan_from = in->rbase + in->rlen; /* searched: the next call starts after it */
+    return in->rlen;
+}
+
+/*
+ * The member stopped (damaged, or the file ended inside it). When zlib
+ * was fed past a gzip header inside it, that is where the writer started
+ * again after being killed: wc_in_resume goes on there.
+ */
+static void member_stopped(wc_in *in, const char *why)
+{
+    in->state = WC_IN_CORRUPT;
+    in->stop_off = in->member_foff;
+    in->resume_at = in->cand;
+    snprintf(in->stop_msg, sizeof(in->stop_msg), "%s", why);
+}
+
+/*
+ * Inflate until some bytes come out or the stream stops.
+ *
+ * A writer killed inside a member and started again leaves that member
+ * cut, and the next member's bytes follow it. zlib takes them for more of
+ * the cut one and may read far past the new header before it fails (a
+ * stored block copies up to 64 KiB as it stands). So zlib is fed only up
+ * to each gzip header found inside a member; a member that ends there is
+ * the usual case, and a header it reads past is remembered (its bytes
+ * kept in raw) so that a member that then fails goes on at it.
+ */
 static wc_status produce_gz(wc_in *in)
 {
     wc_status st;
 
     for (;;) {
-        size_t room, used_in, made;
+        size_t room, used_in, made, limit;
         int ret;
 
         if (!in->inmember) {
@@ -331,19 +405,34 @@ static wc_status produce_gz(wc_in *in)
             if (in->state != WC_IN_RUN)
                 return WC_OK;
         }
+        limit = feed_limit(in);
+        if (limit == in->rpos && in->rpos < in->rlen) {
+            if (in->rlen - in->rpos >= 3) {
+                /* zlib stands at a gzip header and its member goes on: pass it, remember it */
+                if (in->cand == WC_IN_NO_OFFSET)
+                    in->cand = in->rbase + in->rpos;
+                in->scan_from = in->rbase + in->rpos + 1;
+            } else {
+                raw_more(in); /* a header cut by the read: read on */
+                if (in->state != WC_IN_RUN)
+                    return WC_OK;
+            }
+            continue;
+        }
         room = in->cap - in->end - 1;
         in->zs.next_in = in->raw + in->rpos;
-        in->zs.avail_in = (uInt)(in->rlen - in->rpos);
+        in->zs.avail_in = (uInt)(limit - in->rpos);
         in->zs.next_out = (Bytef *)in->win + in->end;
         in->zs.avail_out = (uInt)(room > UINT32_MAX ? UINT32_MAX : room);
         ret = inflate(&in->zs, Z_NO_FLUSH);
-        used_in = (in->rlen - in->rpos) - in->zs.avail_in;
+        used_in = (limit - in->rpos) - in->zs.avail_in;
         made = (size_t)((char *)in->zs.next_out - (in->win + in->end));
         in->rpos += used_in;
         in->end += made;
         in->win[in->end] = '\0';
         if (ret == Z_STREAM_END) {
             in->inmember = false;
+            in->cand = WC_IN_NO_OFFSET;
             if (made)
                 return WC_OK;
             continue;
@@ -352,6 +441,10 @@ static wc_status produce_gz(wc_in *in)
             if (made)
                 return WC_OK;
             if (in->rpos == in->rlen && in->reof) {
+                if (in->cand != WC_IN_NO_OFFSET) {
+                    member_stopped(in, "truncated gzip member");
+                    return WC_OK;
+                }
                 in->state = WC_IN_TRUNCATED;
                 in->stop_off = in->member_foff;
                 snprintf(in->stop_msg, sizeof(in->stop_msg), "truncated gzip member");
@@ -363,10 +456,13 @@ static wc_status produce_gz(wc_in *in)
             fail(in, ENOMEM, in->member_foff, "out of memory in zlib");
             return WC_ERR_NOMEM;
         }
-        in->state = WC_IN_CORRUPT;
-        in->stop_off = in->member_foff;
-        snprintf(in->stop_msg, sizeof(in->stop_msg), "corrupt gzip member (%s)",
-                 in->zs.msg ? in->zs.msg : "data error");
+        {
+            char why[sizeof(in->stop_msg)];
+
+            snprintf(why, sizeof(why), "corrupt gzip member (%s)",
+                     in->zs.msg ? in->zs.msg : "data error");
+            member_stopped(in, why);
+        }
         return WC_OK;
     }
 }
@@ -467,6 +563,16 @@ void wc_in_resume(wc_in *in)
         in->win[in->end] = '\0';
     in->inmember = false;
     in->state = WC_IN_RUN;
+    /* a cut member: on at the header of the member written after it (kept in raw) */
+    if (in->resume_at != WC_IN_NO_OFFSET && in->resume_at >= in->rbase &&
+        in->resume_at - in->rbase < in->rlen) {
+        in->rpos = (size_t)(in->resume_at - in->rbase);
+        in->resume_at = WC_IN_NO_OFFSET;
+        in->cand = WC_IN_NO_OFFSET;
+        return;
+    }
+    in->resume_at = WC_IN_NO_OFFSET;
+    in->cand = WC_IN_NO_OFFSET;
     /* step past the byte that stopped us, then look for the next gzip header */
     if (in->rpos < in->rlen && in->rbase + in->rpos == in->stop_off)
         in->rpos++;

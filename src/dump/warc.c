@@ -31,11 +31,19 @@
  * by CRLF CRLF (or, leniently, by fewer line ends and the next "WARC/1."
  * or the end of file). When it is not, the record is reported, the reader
  * goes back to the start of the block when it still holds it, and looks
- * for the next line starting with "WARC/1.", the resynchronisation point.
- * The same scan skips garbage between records. A damaged gzip member is
- * reported and reading goes on at the next gzip header. A file that ends
- * inside a record or a gzip member ends the input with an error; the
- * records before it have been handed out.
+ * for the next record start, the resynchronisation point: a line starting
+ * with "WARC/1.", or a whole version line ("WARC/1.0" CRLF) glued to the
+ * bytes before it. The second kind is what a crawler that was killed
+ * mid-write and restarted leaves: the cut record's last bytes have no line
+ * end, and the new record follows them at once. The same scan skips
+ * garbage between records, and a header with a record start inside it is
+ * a header cut short. A block too big to hold is watched as it streams
+ * past: the first record start in it is held (up to KEEP_SMALL bytes) so
+ * that a cut block can be undone too. A damaged gzip member is reported
+ * and reading goes on at the next gzip header, or, when the member was cut
+ * and the next one's header came in the middle of it, at that header
+ * (gzread.c). A file that ends inside a record or a gzip member ends the
+ * input with an error; the records before it have been handed out.
  *
  * Not done: ARC (the pre-WARC format), segmented records (continuations
  * are skipped), revisit records (no payload: skipped), request-side
@@ -59,6 +67,8 @@
 #define KEEP_SMALL ((size_t)1 << 20)
 /* Bytes after a block that decide whether its length was right: CRLF CRLF + "WARC/1.". */
 #define TRAILER_PEEK 11
+/* "WARC/1.0" CRLF: the version line that marks a record start even in the middle of a line. */
+#define VERSION_LINE 10
 
 /*
  * Caps of the reader's buffers. A payload is decoded to at most max_record
@@ -110,6 +120,54 @@ enum step { STEP_AGAIN, STEP_RECORD, STEP_END };
 static bool is_warc_start(const char *p, size_t avail)
 {
     return avail >= 7 && memcmp(p, "WARC/1.", 7) == 0;
+}
+
+/*
+ * Does a record start at p (avail bytes held)? At a line start "WARC/1."
+ * is enough. Glued to bytes before it (a record cut by a writer that was
+ * killed, junk without a line end) it must be a whole version line,
+ * "WARC/1.N" and CRLF or LF: the restarted writer's first record. 1 yes,
+ * 0 no, -1 when the held bytes end too soon to tell and more may come.
+ */
+static int record_start(const char *p, size_t avail, bool line_start, bool more)
+{
+    if (avail < 7)
+        return more ? -1 : 0;
+    if (!is_warc_start(p, avail))
+        return 0;
+    if (line_start)
+        return 1;
+    if (avail < VERSION_LINE - 1 || (avail == VERSION_LINE - 1 && p[8] == '\r'))
+        return more ? -1 : 0;
+    return p[7] >= '0' && p[7] <= '9' && (p[8] == '\n' || (p[8] == '\r' && p[9] == '\n'));
+}
+
+/*
+ * The first place in p[from..avail) where a record starts, or may start
+ * once more bytes come (*sure false); -1 for none. p[0] starts a line
+ * when line_start; more: the stream has not stopped.
+ */
+static long find_record_start(const char *p, size_t avail, size_t from, bool line_start, bool more,
+                              bool *sure)
+{
+    size_t i = from;
+
+    while (i < avail) {
+        const char *hit = memmem(p + i, avail - i, "WARC/1.", 7);
+        size_t j;
+        int r;
+
+        if (!hit)
+            return -1;
+        j = (size_t)(hit - p);
+        r = record_start(hit, avail - j, j == 0 ? line_start : p[j - 1] == '\n', more);
+        if (r != 0) {
+            *sure = r > 0;
+            return (long)j;
+        }
+        i = j + 1;
+    }
+    return -1;
 }
 
 /* "offset N" for decoded position pos, and where it is in the stream when that helps. */
@@ -194,44 +252,47 @@ static wc_status skip_blank(wc_in *in)
     }
 }
 
+/* Where resync may find a record: at the current position too, or only after it. */
+enum here {
+    HERE_LINE,  /* a line starts here (after a header, at a block start) */
+    HERE_GLUED, /* bytes came before with no line end known (after a block) */
+    HERE_PAST,  /* not here: what is here was tried and is no record */
+};
+
 /*
- * Move to the next line that starts with "WARC/1." (at the current
- * position too when here_ok: the caller knows a line starts there), or
- * to where the stream stops.
+ * Move to the next record start (see record_start: a line starting with
+ * "WARC/1.", or a version line glued to the bytes before it), or to where
+ * the stream stops.
  */
-static wc_status resync(wc_in *in, bool here_ok)
+static wc_status resync(wc_in *in, enum here here)
 {
+    bool line_start = here == HERE_LINE;
+    size_t from = here == HERE_PAST ? 1 : 0;
     wc_status st;
 
     wc_in_unmark(in);
     for (;;) {
         const char *p = wc_in_ptr(in);
-        size_t avail = wc_in_avail(in), i = here_ok ? 0 : 1, keep;
+        size_t avail = wc_in_avail(in), drop;
+        bool more = in->state == WC_IN_RUN, sure = false;
+        long j = find_record_start(p, avail, from, line_start, more, &sure);
 
-        while (i + 7 <= avail) {
-            const char *hit = memmem(p + i, avail - i, "WARC/1.", 7);
-            size_t j;
-
-            if (!hit)
-                break;
-            j = (size_t)(hit - p);
-            if ((j == 0 && here_ok) || (j > 0 && p[j - 1] == '\n')) {
-                wc_in_consume(in, j);
-                return WC_OK;
-            }
-            i = j + 1;
+        if (j >= 0 && sure) {
+            wc_in_consume(in, (size_t)j);
+            return WC_OK;
         }
-        if (in->state != WC_IN_RUN) {
+        if (!more) {
             wc_in_consume(in, avail);
             return WC_OK;
         }
-        /* keep the last bytes: a match may straddle the refill */
-        keep = avail < 7 ? avail : 7;
-        if (avail > keep) {
-            here_ok = p[avail - keep - 1] == '\n';
-            wc_in_consume(in, avail - keep);
+        /* keep a start still undecided, or the last bytes: one may straddle the refill */
+        drop = j >= 0 ? (size_t)j : avail > VERSION_LINE ? avail - VERSION_LINE : 0;
+        if (drop > 0) {
+            line_start = p[drop - 1] == '\n';
+            from = 0;
+            wc_in_consume(in, drop);
         }
-        if ((st = wc_in_fill(in, keep + 1)) != WC_OK)
+        if ((st = wc_in_fill(in, avail - drop + 1)) != WC_OK)
             return st;
     }
 }
@@ -344,6 +405,33 @@ static void parse_fields(const char *p, size_t len, struct warc_fields *f)
         wc_date_parse(date, date_len, &f->date);
 }
 
+/* Does the header p[0..len) have a line starting with the field name (and its colon)? */
+static bool has_field(const char *p, size_t len, const char *name)
+{
+    size_t n = strlen(name), i = 0;
+
+    while (i < len) {
+        const char *nl = memchr(p + i, '\n', len - i);
+        size_t llen = nl ? (size_t)(nl - (p + i)) : len - i;
+
+        if (llen > n && p[i + n] == ':' && wc_mem_ieq(p + i, n, name))
+            return true;
+        i += llen + 1;
+    }
+    return false;
+}
+
+/*
+ * Are p[0..len) a whole header of their own, with the four fields every
+ * record has (ISO 28500 section 5)? A version line glued inside a header
+ * is a cut only then: a Target-URI ending in ".../WARC/1.1" is not.
+ */
+static bool whole_header(const char *p, size_t len)
+{
+    return has_field(p, len, "WARC-Record-ID") && has_field(p, len, "WARC-Type") &&
+           has_field(p, len, "WARC-Date") && has_field(p, len, "Content-Length");
+}
+
 /* Copy WARC-Target-URI into ws->url (without the <> some writers add). */
 static wc_status take_uri(struct warc_state *ws, const char *p, size_t len)
 {
@@ -415,7 +503,7 @@ static wc_status bad_length(wc_dump *d, const struct rec_ctx *rc, bool held)
                     (unsigned long long)rc->f.len, d->origin, rc->at);
     if (held)
         wc_in_rewind(&d->in);
-    return resync(&d->in, held);
+    return resync(&d->in, held ? HERE_LINE : HERE_GLUED);
 }
 
 /*
@@ -429,29 +517,93 @@ static enum step short_block(wc_dump *d, const struct rec_ctx *rc, bool held, wc
     if (d->in.state == WC_IN_CORRUPT || d->in.state == WC_IN_FAILED)
         return on_stop(d, rc, status, err);
     if (held) {
-        const char *p, *hit;
-        size_t avail, i = 0;
+        const char *p;
+        size_t avail;
+        bool sure = false;
+        long j;
 
         wc_in_rewind(&d->in);
         p = wc_in_ptr(&d->in);
         avail = wc_in_avail(&d->in);
-        while (i + 7 <= avail && (hit = memmem(p + i, avail - i, "WARC/1.", 7))) {
-            size_t j = (size_t)(hit - p);
-
-            if (j == 0 || p[j - 1] == '\n') {
-                wc_dump_problem(d, WC_ERR_PARSE,
-                                "bad Content-Length %llu in '%s' at %s: the block runs into "
-                                "the next record",
-                                (unsigned long long)rc->f.len, d->origin, rc->at);
-                wc_in_unmark(&d->in);
-                wc_in_consume(&d->in, j);
-                return STEP_AGAIN;
-            }
-            i = j + 1;
+        j = find_record_start(p, avail, 0, true, false, &sure);
+        if (j >= 0 && sure) {
+            wc_dump_problem(d, WC_ERR_PARSE,
+                            "bad Content-Length %llu in '%s' at %s: the block runs into "
+                            "the next record",
+                            (unsigned long long)rc->f.len, d->origin, rc->at);
+            wc_in_unmark(&d->in);
+            wc_in_consume(&d->in, (size_t)j);
+            return STEP_AGAIN;
         }
     }
     wc_in_unmark(&d->in);
     return on_stop(d, rc, status, err);
+}
+
+/*
+ * The first record start at or after the mark, held in the window (found
+ * no further than the reader's position), becomes the mark; none: unmark.
+ */
+static void hold_next_start(wc_in *in)
+{
+    bool sure = false;
+    long j = find_record_start(in->win + in->mark, in->end - in->mark, 1, true,
+                               in->state == WC_IN_RUN, &sure);
+
+    if (j < 0 || (size_t)j >= in->cur - in->mark)
+        wc_in_unmark(in);
+    else
+        in->mark += (size_t)j;
+}
+
+/*
+ * Stream past the len bytes of a block too big to hold, watching them for
+ * a record start: the first one seen is held from a mark, at most
+ * KEEP_SMALL bytes behind the reader (then the next one after it is held
+ * instead), so that a block cut short by a writer that was killed can be
+ * undone at the record the restarted writer wrote. *done = bytes passed;
+ * in->marked says whether a start is held.
+ */
+static wc_status skip_watching(wc_in *in, uint64_t len, uint64_t *done)
+{
+    uint64_t left = len;
+    bool line_start = true; /* a block follows the blank line of its header */
+    wc_status st = WC_OK;
+
+    wc_in_unmark(in);
+    while (left) {
+        const char *p;
+        size_t avail, take;
+        bool sure = false;
+        long j;
+
+        if ((st = wc_in_fill(in, VERSION_LINE)) != WC_OK)
+            break;
+        p = wc_in_ptr(in);
+        avail = wc_in_avail(in);
+        if (!avail)
+            break;
+        take = avail < left ? avail : (size_t)left;
+        if (!in->marked &&
+            (j = find_record_start(p, avail, 0, line_start, in->state == WC_IN_RUN, &sure)) >= 0 &&
+            (size_t)j < take) {
+            /* held from here on; a start still undecided is judged when it is gone back to */
+            wc_in_consume(in, (size_t)j);
+            left -= (size_t)j;
+            wc_in_set_mark(in);
+            take -= (size_t)j;
+            p += j;
+        }
+        if (take == 0)
+            continue;
+        wc_in_consume(in, take);
+        left -= take;
+        line_start = p[take - 1] == '\n';
+        while (in->marked && in->cur - in->mark > KEEP_SMALL)
+            hold_next_start(in);
+    }
+    *done = len - left;
+    return st;
 }
 
 /* Pass over the block of a record that is not handed out. */
@@ -482,19 +634,19 @@ static enum step skip_block(wc_dump *d, const struct rec_ctx *rc, wc_status *sta
     {
         uint64_t done;
 
-        wc_in_unmark(in);
-        if ((st = wc_in_skip(in, f->len, &done)) != WC_OK)
+        if ((st = skip_watching(in, f->len, &done)) != WC_OK)
             return end_with(d, status, err, st, "out of memory reading WARC");
         if (done < f->len)
-            return short_block(d, rc, false, status, err);
+            return short_block(d, rc, in->marked, status, err);
         if ((st = wc_in_fill(in, TRAILER_PEEK)) != WC_OK)
             return end_with(d, status, err, st, "out of memory reading WARC");
         t = trailer_len(in, 0);
         if (t < 0) {
-            if ((st = bad_length(d, rc, false)) != WC_OK)
+            if ((st = bad_length(d, rc, in->marked)) != WC_OK)
                 return end_with(d, status, err, st, "out of memory reading WARC");
             return STEP_AGAIN;
         }
+        wc_in_unmark(in);
         wc_in_consume(in, (size_t)t);
         return STEP_AGAIN;
     }
@@ -647,7 +799,7 @@ static enum step step(wc_dump *d, wc_record *rec, wc_status *status, wc_error *e
     if (!is_warc_start(wc_in_ptr(in), wc_in_avail(in))) {
         wc_dump_problem(d, WC_ERR_PARSE, "garbage in '%s' at %s: not a WARC record", d->origin,
                         rc.at);
-        if ((st = resync(in, false)) != WC_OK)
+        if ((st = resync(in, HERE_PAST)) != WC_OK)
             return end_with(d, status, err, st, "out of memory reading WARC");
         return STEP_AGAIN;
     }
@@ -657,12 +809,25 @@ static enum step step(wc_dump *d, wc_record *rec, wc_status *status, wc_error *e
     if (st == WC_ERR_LIMIT) {
         wc_dump_problem(d, WC_ERR_LIMIT, "WARC header over %zu bytes in '%s' at %s",
                         WARC_MAX_HEADER, d->origin, rc.at);
-        if ((st = resync(in, false)) != WC_OK)
+        if ((st = resync(in, HERE_PAST)) != WC_OK)
             return end_with(d, status, err, st, "out of memory reading WARC");
         return STEP_AGAIN;
     }
     if (st != WC_OK)
         return end_with(d, status, err, st, "out of memory reading WARC");
+    /* the writer was killed inside this header: the restarted writer's record starts in it */
+    {
+        const char *p = wc_in_ptr(in);
+        bool sure = false;
+        long j = find_record_start(p, hlen, 1, true, false, &sure);
+
+        if (j > 0 && sure && (p[j - 1] == '\n' || whole_header(p + j, hlen - (size_t)j))) {
+            wc_dump_problem(d, WC_ERR_PARSE, "truncated WARC header in '%s' at %s", d->origin,
+                            rc.at);
+            wc_in_consume(in, (size_t)j);
+            return STEP_AGAIN;
+        }
+    }
     parse_fields(wc_in_ptr(in), hlen, &rc.f);
     if (take_uri(ws, wc_in_ptr(in), hlen) != WC_OK)
         return end_with(d, status, err, WC_ERR_NOMEM, "out of memory reading WARC");
@@ -674,7 +839,7 @@ static enum step step(wc_dump *d, wc_record *rec, wc_status *status, wc_error *e
         else
             wc_dump_problem(d, WC_ERR_PARSE, "missing Content-Length in '%s' at %s", d->origin,
                             rc.at);
-        if ((st = resync(in, true)) != WC_OK)
+        if ((st = resync(in, HERE_LINE)) != WC_OK)
             return end_with(d, status, err, st, "out of memory reading WARC");
         return STEP_AGAIN;
     }

@@ -625,14 +625,16 @@ static void test_corrupt_members(void **state)
 static char *warc_record(const char *type, const char *uri, const char *block, size_t blen,
                          size_t *len)
 {
+    static unsigned serial;
     char *head, *out;
     int hl;
 
     hl = asprintf(&head,
-                  "WARC/1.0\r\nWARC-Type: %s\r\nWARC-Target-URI: %s\r\n"
-                  "WARC-Date: 2024-01-02T03:04:05Z\r\n"
+                  "WARC/1.0\r\nWARC-Type: %s\r\n"
+                  "WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-%012u>\r\n"
+                  "WARC-Target-URI: %s\r\nWARC-Date: 2024-01-02T03:04:05Z\r\n"
                   "Content-Type: application/http; msgtype=response\r\nContent-Length: %zu\r\n\r\n",
-                  type, uri, blen);
+                  type, ++serial, uri, blen);
     assert_true(hl > 0);
     out = malloc((size_t)hl + blen + 4);
     memcpy(out, head, (size_t)hl);
@@ -736,6 +738,510 @@ static void test_truncated_plain(void **state)
     wc_test_run_free(r);
     free(data);
     free(p);
+}
+
+/* --- cut records and junk: a crawler killed mid-write and restarted --------- */
+
+/* A growable byte string for building WARC files here. */
+struct bytes {
+    unsigned char *p;
+    size_t len;
+};
+
+static void bytes_add(struct bytes *b, const void *p, size_t len)
+{
+    b->p = realloc(b->p, b->len + len + 1);
+    assert_non_null(b->p);
+    memcpy(b->p + b->len, p, len);
+    b->len += len;
+    b->p[b->len] = 0;
+}
+
+/* One gzip member of p[0..len) at zlib level (0: stored blocks), malloc'd. */
+static unsigned char *gz_member_level(const void *p, size_t len, int level, size_t *out_len)
+{
+    size_t cap = len + len / 2 + 256;
+    unsigned char *out = malloc(cap);
+    z_stream zs;
+
+    assert_non_null(out);
+    memset(&zs, 0, sizeof(zs));
+    assert_int_equal(deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+                     Z_OK);
+    zs.next_in = (unsigned char *)p;
+    zs.avail_in = (uInt)len;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    *out_len = cap - zs.avail_out;
+    deflateEnd(&zs);
+    return out;
+}
+
+static unsigned char *gz_member(const void *p, size_t len, size_t *out_len)
+{
+    return gz_member_level(p, len, 6, out_len);
+}
+
+/*
+ * The bytes of one response record for http://cut.test/NAME with an HTML
+ * page of about body_len bytes of text (words, so it compresses as pages do).
+ */
+static char *page_record(const char *name, size_t body_len, size_t *len)
+{
+    char *page = malloc(body_len + 256), *http, *rec, uri[128];
+    size_t plen, i;
+    int hl;
+
+    assert_non_null(page);
+    plen = (size_t)snprintf(page, 256, "<html><head><title>%s</title></head><body><p>", name);
+    for (i = 0; plen + 40 < body_len; i++)
+        plen +=
+            (size_t)snprintf(page + plen, 40, "word%zu of the page %s, ", i * 7919 % 1000, name);
+    plen += (size_t)snprintf(page + plen, 40, "</p></body></html>\n");
+    hl = asprintf(&http,
+                  "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                  "Content-Length: %zu\r\n\r\n%s",
+                  plen, page);
+    assert_true(hl > 0);
+    snprintf(uri, sizeof(uri), "http://cut.test/%s", name);
+    rec = warc_record("response", uri, http, (size_t)hl, len);
+    free(http);
+    free(page);
+    return rec;
+}
+
+/* Read data[0..len) as a WARC named name into a run (free with wc_test_run_free). */
+static struct wc_test_run *collect_mem(const void *data, size_t len, const char *name)
+{
+    struct wc_test_run *r = calloc(1, sizeof(*r));
+    wc_dump_opts o = {0, wc_test_on_problem, r, NULL};
+    wc_dump *d;
+    wc_error err = WC_ERROR_INIT;
+
+    assert_non_null(r);
+    assert_int_equal(wc_dump_open_mem(&d, data, len, name, WC_SOURCE_WARC, &o, &err), WC_OK);
+    wc_test_run_dump(r, d, &warc_kind);
+    wc_dump_free(d);
+    return r;
+}
+
+/* Bytes of a record cut `keep` bytes into its block: what a killed writer leaves. */
+static size_t cut_at(const char *rec, size_t len, size_t keep)
+{
+    const char *blank = memmem(rec, len, "\r\n\r\n", 4);
+
+    assert_non_null(blank);
+    assert_true((size_t)(blank - rec) + 4 + keep < len);
+    return (size_t)(blank - rec) + 4 + keep;
+}
+
+/*
+ * Plain WARC: a record cut inside its block (mid-line, no line end), then
+ * valid records. The cut is reported at its offset; the next ones are read,
+ * whether the cut block's length reaches past them (small record after) or
+ * stops inside the next record (large record after).
+ */
+static void test_cut_record_plain(void **state)
+{
+    static const size_t after[] = {300, 6000};
+    size_t k;
+
+    (void)state;
+    for (k = 0; k < 2; k++) {
+        size_t la, lb, lc, ld, cut;
+        char *a = page_record("a", 500, &la), *b = page_record("b", 3000, &lb);
+        char *c = page_record("c", after[k], &lc), *dd = page_record("d", 400, &ld), want[300];
+        struct bytes f = {0};
+        struct wc_test_run *r;
+
+        bytes_add(&f, a, la);
+        cut = cut_at(b, lb, 777);
+        bytes_add(&f, b, cut);
+        bytes_add(&f, c, lc);
+        bytes_add(&f, dd, ld);
+        r = collect_mem(f.p, f.len, "cut.warc");
+        assert_int_equal(r->end, WC_DONE);
+        assert_int_equal(r->nrecs, 3);
+        assert_string_equal(r->recs[0].url, "http://cut.test/a");
+        assert_string_equal(r->recs[1].url, "http://cut.test/c");
+        assert_int_equal(r->recs[1].offset, la + cut);
+        assert_string_equal(r->recs[2].url, "http://cut.test/d");
+        assert_int_equal(r->recs[2].offset, la + cut + lc);
+        assert_int_equal(r->nproblems, 1);
+        snprintf(want, sizeof(want), "'cut.warc' at offset %zu", la);
+        assert_non_null(strstr(r->problems[0], want));
+        assert_non_null(strstr(r->problems[0], "Content-Length"));
+        wc_test_run_free(r);
+        free(f.p);
+        free(a);
+        free(b);
+        free(c);
+        free(dd);
+    }
+}
+
+/* Junk with no line end right before a record, at the start and between records. */
+static void test_junk_no_newline(void **state)
+{
+    size_t la, lb;
+    char *a = page_record("a", 500, &la), *b = page_record("b", 500, &lb), want[300];
+    struct bytes f = {0};
+    struct wc_test_run *r;
+
+    (void)state;
+    bytes_add(&f, "JUNK", 4);
+    bytes_add(&f, a, la);
+    bytes_add(&f, "\x01\x02 half a line of junk", 22);
+    bytes_add(&f, b, lb);
+    r = collect_mem(f.p, f.len, "junk.warc");
+    assert_int_equal(r->end, WC_DONE);
+    assert_int_equal(r->nrecs, 2);
+    assert_string_equal(r->recs[0].url, "http://cut.test/a");
+    assert_int_equal(r->recs[0].offset, 4);
+    assert_string_equal(r->recs[1].url, "http://cut.test/b");
+    assert_int_equal(r->recs[1].offset, 4 + la + 22);
+    assert_int_equal(r->nproblems, 2);
+    assert_string_equal(r->problems[0], "garbage in 'junk.warc' at offset 0: not a WARC record");
+    snprintf(want, sizeof(want), "garbage in 'junk.warc' at offset %zu: not a WARC record", 4 + la);
+    assert_string_equal(r->problems[1], want);
+    wc_test_run_free(r);
+    free(f.p);
+    free(a);
+    free(b);
+}
+
+/*
+ * .warc.gz, one member per record: a, then b cut, then c and d as the
+ * restarted writer writes them. keep < 0: b's record is cut 777 bytes into
+ * its block but its member is whole; else b's member (of zlib level) is cut
+ * after keep bytes, and *member_len (if not NULL) gets its whole length.
+ * c and d are read at their member offsets, and b is reported at its own.
+ */
+static void check_cut_gz(int level, long keep, size_t pad, size_t *member_len, size_t *before)
+{
+    size_t la, lb, lc, ld, za, zb, zc, zd, cut, i, nskip = pad ? 1 : 0;
+    char *a = page_record("a", 500, &la), *b = page_record("b", 20000, &lb);
+    char *c = page_record("c", 700, &lc), *dd = page_record("d", 400, &ld), want[300];
+    unsigned char *ga = gz_member(a, la, &za), *gb, *gc = gz_member(c, lc, &zc),
+                  *gd = gz_member(dd, ld, &zd);
+    struct bytes f = {0};
+    struct wc_test_run *r;
+
+    if (pad) {
+        /* a first record of pad random bytes (a video: skipped), to move b along the file */
+        size_t lp, zp, k;
+        char *noise = malloc(pad), *pr;
+        unsigned char *gp;
+        uint32_t x = 12345;
+
+        assert_non_null(noise);
+        for (k = 0; k < pad; k++) {
+            x = x * 1103515245u + 12345u;
+            noise[k] = (char)(x >> 24);
+        }
+        pr = warc_record("resource", "http://cut.test/noise", noise, pad, &lp);
+        gp = gz_member_level(pr, lp, 0, &zp);
+        bytes_add(&f, gp, zp);
+        free(gp);
+        free(pr);
+        free(noise);
+    }
+
+    if (keep >= 0) {
+        gb = gz_member_level(b, lb, level, &zb);
+        assert_true((size_t)keep < zb);
+        cut = (size_t)keep;
+    } else {
+        gb = gz_member_level(b, cut_at(b, lb, 777), level, &zb);
+        cut = zb;
+    }
+    if (member_len)
+        *member_len = zb;
+    bytes_add(&f, ga, za);
+    za = f.len; /* from here on: the bytes before b */
+    if (before)
+        *before = za;
+    bytes_add(&f, gb, cut);
+    bytes_add(&f, gc, zc);
+    bytes_add(&f, gd, zd);
+    r = collect_mem(f.p, f.len, "cut.warc.gz");
+    assert_int_equal(r->stats.skipped, nskip);
+    assert_int_equal(r->end, WC_DONE);
+    /*
+     * A member cut in its last bytes (the end-of-block code or the CRC) may
+     * still give out all of b's record: then it is handed out whole.
+     */
+    if (r->nrecs == 4 && keep >= 0 && cut + 16 > zb) {
+        assert_string_equal(r->recs[1].url, "http://cut.test/b");
+        assert_non_null(strstr(r->recs[1].body, "</p></body></html>\n"));
+        free(r->recs[1].id);
+        free(r->recs[1].url);
+        free(r->recs[1].origin);
+        free(r->recs[1].title);
+        free(r->recs[1].ctype);
+        free(r->recs[1].charset);
+        free(r->recs[1].body);
+        memmove(r->recs + 1, r->recs + 2, 2 * sizeof(*r->recs));
+        r->nrecs = 3;
+    }
+    assert_int_equal(r->nrecs, 3);
+    assert_string_equal(r->recs[0].url, "http://cut.test/a");
+    assert_string_equal(r->recs[1].url, "http://cut.test/c");
+    assert_int_equal(r->recs[1].offset, za + cut);
+    assert_string_equal(r->recs[2].url, "http://cut.test/d");
+    assert_int_equal(r->recs[2].offset, za + cut + zc);
+    assert_memory_equal(r->recs[2].body, "<html><head><title>d</title>", 28);
+    /*
+     * One problem, at b's offset; two when zlib first gave out bytes it
+     * made of c's member (reported as not a WARC record, at b's offset too).
+     */
+    assert_true(r->nproblems >= 1 && r->nproblems <= 2);
+    snprintf(want, sizeof(want), "'cut.warc.gz' at offset %zu", za);
+    for (i = 0; i < r->nproblems; i++)
+        assert_non_null(strstr(r->problems[i], want));
+    if (keep >= 0)
+        assert_non_null(strstr(r->problems[r->nproblems - 1], "gzip member"));
+    else
+        assert_non_null(strstr(r->problems[0], "Content-Length"));
+    wc_test_run_free(r);
+    free(f.p);
+    free(a);
+    free(b);
+    free(c);
+    free(dd);
+    free(ga);
+    free(gb);
+    free(gc);
+    free(gd);
+}
+
+static void test_cut_record_gz(void **state)
+{
+    (void)state;
+    check_cut_gz(6, -1, 0, NULL, NULL);
+    check_cut_gz(0, -1, 0, NULL, NULL);
+}
+
+/*
+ * The cut member's bytes are taken by zlib for more of it until it fails,
+ * far past the next header when the cut falls in a stored block (level 0).
+ * Cuts every 23 bytes, from just after the gzip header to inside the CRC;
+ * then c's gzip header across the end of the first read (WC_IN_CHUNK
+ * bytes of the file): cut in two by it, or just before or after it.
+ */
+static void test_cut_member_gz(void **state)
+{
+    static const int levels[] = {6, 0};
+    size_t zb, k, keep, before;
+    long t;
+
+    (void)state;
+    for (k = 0; k < 2; k++) {
+        check_cut_gz(levels[k], 10, 0, &zb, NULL);
+        for (keep = 11; keep < zb; keep += 23)
+            check_cut_gz(levels[k], (long)keep, 0, NULL, NULL);
+        check_cut_gz(levels[k], (long)zb - 4, 0, NULL, NULL);
+    }
+    check_cut_gz(6, 10, WC_IN_CHUNK - 2000, NULL, &before);
+    assert_true(before + 1000 < WC_IN_CHUNK);
+    for (t = -4; t <= 2; t++)
+        check_cut_gz(6, (long)(WC_IN_CHUNK - before) + t, WC_IN_CHUNK - 2000, NULL, NULL);
+}
+
+/*
+ * A record cut inside its WARC header, mid-line or after a whole line:
+ * the restarted writer's record starts inside what reads as b's header.
+ */
+static void test_cut_header(void **state)
+{
+    /* "WARC/1.0\r\nWARC-Type: response\r\nWARC-Reco", and "WARC/1.0\r\n" */
+    static const size_t keeps[] = {40, 10};
+    size_t k;
+
+    (void)state;
+    for (k = 0; k < 2; k++) {
+        size_t la, lb, lc;
+        char *a = page_record("a", 500, &la), *b = page_record("b", 900, &lb);
+        char *c = page_record("c", 700, &lc), want[300];
+        struct bytes f = {0};
+        struct wc_test_run *r;
+
+        bytes_add(&f, a, la);
+        bytes_add(&f, b, keeps[k]);
+        bytes_add(&f, c, lc);
+        r = collect_mem(f.p, f.len, "cuthead.warc");
+        assert_int_equal(r->end, WC_DONE);
+        assert_int_equal(r->nrecs, 2);
+        assert_string_equal(r->recs[0].url, "http://cut.test/a");
+        assert_string_equal(r->recs[1].url, "http://cut.test/c");
+        assert_int_equal(r->recs[1].offset, la + keeps[k]);
+        assert_int_equal(r->nproblems, 1);
+        snprintf(want, sizeof(want), "truncated WARC header in 'cuthead.warc' at offset %zu", la);
+        assert_string_equal(r->problems[0], want);
+        wc_test_run_free(r);
+        free(f.p);
+        free(a);
+        free(b);
+        free(c);
+    }
+}
+
+/*
+ * Not a cut: a Target-URI that ends in "WARC/1.1" glues a version line
+ * inside a header, but what follows it is no header of its own (the
+ * fields every record has come before it). The record is read whole.
+ */
+static void test_uri_like_version(void **state)
+{
+    size_t la, lb, lc, hl;
+    char *a = page_record("a", 500, &la), *c = page_record("c", 700, &lc), *b, *rb, *page;
+    const char *uri = "http://cut.test/spec/WARC/1.1";
+    struct bytes f = {0};
+    struct wc_test_run *r;
+
+    (void)state;
+    b = page_record("b", 600, &lb);
+    page = memmem(b, lb, "\r\n\r\n", 4);
+    assert_non_null(page);
+    page += 4;
+    hl = (size_t)(page - b);
+    rb = warc_record("response", uri, page, lb - hl - 4, &lb);
+    bytes_add(&f, a, la);
+    bytes_add(&f, rb, lb);
+    bytes_add(&f, c, lc);
+    r = collect_mem(f.p, f.len, "uri.warc");
+    assert_int_equal(r->end, WC_DONE);
+    assert_int_equal(r->nproblems, 0);
+    assert_int_equal(r->nrecs, 3);
+    assert_string_equal(r->recs[1].url, uri);
+    assert_int_equal(r->recs[1].offset, la);
+    assert_memory_equal(r->recs[1].body, "<html><head><title>b</title>", 28);
+    wc_test_run_free(r);
+    free(f.p);
+    free(a);
+    free(b);
+    free(rb);
+    free(c);
+}
+
+/* A response record of a non-HTML payload of len bytes of fill (skipped, never held). */
+static char *blob_record(const char *name, size_t len, char fill, size_t *rec_len)
+{
+    const char *head = "HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\n\r\n";
+    size_t hl = strlen(head);
+    char *block = malloc(hl + len), *rec, uri[128];
+
+    assert_non_null(block);
+    memcpy(block, head, hl);
+    memset(block + hl, fill, len);
+    snprintf(uri, sizeof(uri), "http://cut.test/%s", name);
+    rec = warc_record("response", uri, block, hl + len, rec_len);
+    free(block);
+    return rec;
+}
+
+/*
+ * A block too big to hold (a video of several MiB) cut short by a killed
+ * writer: its declared length swallows the records after it. Streamed past,
+ * the first record start seen in it is held, and the reader goes back to
+ * it when the length turns out wrong: the file ends first (cut at 5000
+ * bytes of 3 MiB), or the block ends inside a later record (cut at 1 MiB
+ * of 1.5 MiB, then a 1 MiB video). gz: one member per record, the cut
+ * record's member whole. A big block that is right, holding a record's
+ * text, is not undone.
+ */
+static void test_cut_big_block(void **state)
+{
+    size_t k;
+
+    (void)state;
+    for (k = 0; k < 4; k++) {
+        bool gz = k & 1, far = k & 2;
+        size_t la, lb, lc, ld, le, cut, offs[5], n = 0, i;
+        char *a = page_record("a", 500, &la), *c = page_record("c", 700, &lc);
+        char *dd = page_record("d", 400, &ld);
+        char *b = blob_record("b", far ? (size_t)3 << 19 : (size_t)3 << 20, 'v', &lb);
+        char *e = blob_record("e", (size_t)1 << 20, 'z', &le), want[300];
+        const char *parts[5];
+        size_t lens[5];
+        struct bytes f = {0};
+        struct wc_test_run *r;
+
+        cut = cut_at(b, lb, far ? (size_t)1 << 20 : 5000);
+        parts[n] = a, lens[n++] = la;
+        parts[n] = b, lens[n++] = cut;
+        parts[n] = c, lens[n++] = lc;
+        if (far)
+            parts[n] = e, lens[n++] = le;
+        parts[n] = dd, lens[n++] = ld;
+        for (i = 0; i < n; i++) {
+            offs[i] = f.len;
+            if (gz) {
+                size_t zl;
+                unsigned char *z = gz_member(parts[i], lens[i], &zl);
+
+                bytes_add(&f, z, zl);
+                free(z);
+            } else {
+                bytes_add(&f, parts[i], lens[i]);
+            }
+        }
+        r = collect_mem(f.p, f.len, gz ? "big.warc.gz" : "big.warc");
+        assert_int_equal(r->end, WC_DONE);
+        assert_int_equal(r->nrecs, 3);
+        assert_string_equal(r->recs[0].url, "http://cut.test/a");
+        assert_string_equal(r->recs[1].url, "http://cut.test/c");
+        assert_int_equal(r->recs[1].offset, offs[2]);
+        assert_string_equal(r->recs[2].url, "http://cut.test/d");
+        assert_int_equal(r->recs[2].offset, offs[n - 1]);
+        assert_int_equal(r->nproblems, 1);
+        snprintf(want, sizeof(want), "bad Content-Length %zu in '%s' at offset %zu: ",
+                 lb - (size_t)((char *)memmem(b, lb, "\r\n\r\n", 4) - b) - 8,
+                 gz ? "big.warc.gz" : "big.warc", offs[1]);
+        assert_memory_equal(r->problems[0], want, strlen(want));
+        wc_test_run_free(r);
+        free(f.p);
+        free(a);
+        free(b);
+        free(c);
+        free(dd);
+        free(e);
+    }
+    /* the same big block whole, with a record's text inside it: read as the block it is */
+    {
+        size_t la, lb, lc, hl, pl;
+        char *a = page_record("a", 500, &la), *c = page_record("c", 700, &lc);
+        char *inner = page_record("inner", 300, &pl);
+        const char *head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n";
+        char *block, *b;
+        struct bytes f = {0};
+        struct wc_test_run *r;
+
+        hl = strlen(head);
+        block = malloc(hl + ((size_t)3 << 20));
+        memcpy(block, head, hl);
+        memset(block + hl, 't', (size_t)3 << 20);
+        memcpy(block + hl + 1000, inner, pl);
+        memcpy(block + hl + 5000, "half a lineWARC/1.0\r\n", 21);
+        b = warc_record("response", "http://cut.test/text", block, hl + ((size_t)3 << 20), &lb);
+        bytes_add(&f, a, la);
+        bytes_add(&f, b, lb);
+        bytes_add(&f, c, lc);
+        r = collect_mem(f.p, f.len, "whole.warc");
+        assert_int_equal(r->end, WC_DONE);
+        assert_int_equal(r->nproblems, 0);
+        assert_int_equal(r->nrecs, 2);
+        assert_string_equal(r->recs[1].url, "http://cut.test/c");
+        assert_int_equal(r->stats.skipped, 1);
+        wc_test_run_free(r);
+        free(f.p);
+        free(a);
+        free(b);
+        free(c);
+        free(inner);
+        free(block);
+    }
 }
 
 /* --- HTTP payloads -------------------------------------------------------- */
@@ -896,7 +1402,10 @@ int main(void)
         cmocka_unit_test(test_codings),           cmocka_unit_test(test_gzip_bomb),
         cmocka_unit_test(test_nonhtml_skipped),   cmocka_unit_test(test_corrupt_members),
         cmocka_unit_test(test_over_cap_streamed), cmocka_unit_test(test_http_head),
-        cmocka_unit_test(test_http_decode),
+        cmocka_unit_test(test_http_decode),       cmocka_unit_test(test_cut_record_plain),
+        cmocka_unit_test(test_junk_no_newline),   cmocka_unit_test(test_cut_record_gz),
+        cmocka_unit_test(test_cut_member_gz),     cmocka_unit_test(test_cut_big_block),
+        cmocka_unit_test(test_cut_header),        cmocka_unit_test(test_uri_like_version),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
