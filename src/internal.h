@@ -108,6 +108,27 @@ uint32_t wc_cp1252_decode(unsigned char c);
 /* windows-1252 byte of cp (C1 controls have none), or -1. */
 int wc_cp1252_encode(uint32_t cp);
 
+/* --- valid JSON that jansson refuses (json.c) ---------------------------- */
+
+/*
+ * A number wc_json_mend rewrote: key[0..key_len) is the member name it is
+ * the value of, as written between its quotes (NULL for an array
+ * element), depth the containers around it (1: a member of the top-level
+ * object), num[0..num_len) its text.
+ */
+typedef void (*wc_json_mend_fn)(void *ctx, const char *key, size_t key_len, unsigned depth,
+                                const char *num, size_t num_len);
+/* Is a jansson json_error_code() one wc_json_mend cures (a number out of range, NUL in a key)? */
+bool wc_json_mendable(int code);
+/*
+ * Append p[0..len) to out with what jansson refuses of valid JSON mended:
+ * a number beyond int64 (integer) or double (real) becomes a string of its
+ * text, told to fn (may be NULL); "\u0000" in a key becomes "\uFFFD". The
+ * text grows by 2 bytes per number at most. *n (may be NULL) += mended.
+ */
+wc_status wc_json_mend(wc_buf *out, const char *p, size_t len, wc_json_mend_fn fn, void *ctx,
+                       size_t *n);
+
 /* --- sorting ------------------------------------------------------------ */
 
 /*

@@ -236,8 +236,11 @@ typedef struct wc_jsonl_fields {
     size_t text_len;
     const char *id;    /* `id`: a string (NULL when empty) or a number's decimal text */
     const char *url;   /* `url` when a non-empty string */
-    const char *title; /* `title` when a non-empty string */
-    int64_t published; /* `published` date string or epoch number; WC_TIME_NONE otherwise */
+    const char *title; /* `title` when a non-empty string (it may hold U+0000) */
+    size_t title_len;
+    int64_t published;   /* `published` date string or epoch number; WC_TIME_NONE otherwise */
+    bool published_out;  /* `published` was a number no time can be (reported, not taken) */
+    double published_re; /* that number, when it was a real */
 } wc_jsonl_fields;
 
 /*
@@ -245,7 +248,8 @@ typedef struct wc_jsonl_fields {
  * decoded into arena (reset first). false means "not sure": anything
  * else (nesting, any syntax error, invalid UTF-8, a lone surrogate, an
  * integer or real out of range, NUL in a key) is left to jansson, which
- * is the authority on what a line holds and on error messages.
+ * is the authority on what a line holds and on error messages (the
+ * reader mends what jansson refuses of valid JSON: json.c).
  */
 bool wc_jsonl_fast(const char *p, size_t len, wc_buf *arena, wc_jsonl_fields *f);
 

@@ -50,6 +50,18 @@
  * surrogate jansson refuses: such escapes are mended before parsing
  * again (see mend_surrogates), so that line is not lost either.
  *
+ * Valid JSON that jansson refuses as it stands: a number beyond int64 or
+ * double anywhere ("too big integer", "real number overflow") and U+0000
+ * in a key. Such a line is mended by json.c's wc_json_mend (the number
+ * becomes the string of its text, the NUL in a key U+FFFD) and parsed
+ * again, so a field the reader does not use never costs the line. Of the
+ * fields it uses, a numeric `id` keeps its digits as its text, and a
+ * `published` number no time can be (beyond range, or past +-9e15 s) is
+ * reported as a problem of that field, the record kept without a date.
+ * U+0000 in a string (JSON_ALLOW_NUL) stays in `html` (the extractor's to
+ * repair) and is dropped from `text` and `title` by the repair above, the
+ * rest of the string kept.
+ *
  * Not done: JSON arrays of objects (a different format), objects spread
  * over several lines (JSONL is one per line, and the line cap relies on
  * it), nested field paths.
@@ -86,6 +98,8 @@ struct jsonl_state {
     wc_buf title_fix;    /* the same for `title` */
     wc_buf arena;        /* the fast path's decoded strings (borrowed by the record) */
     char id[48];         /* a numeric `id` as text (jansson path) */
+    char pub_text[48];   /* a `published` number beyond jansson's range, as written (its start) */
+    size_t pub_len;      /* its whole length; 0: the line had none */
     uint64_t fast, slow; /* lines taken by each path, for tuning */
 };
 
@@ -144,14 +158,21 @@ static void fields_from_obj(json_t *obj, char idbuf[48], wc_jsonl_fields *f)
         f->id = idbuf;
     }
     f->url = str_field(obj, "url");
-    f->title = str_field(obj, "title");
+    v = json_object_get(obj, "title");
+    if (json_is_string(v) && json_string_length(v)) {
+        f->title = json_string_value(v);
+        f->title_len = json_string_length(v);
+    }
     v = json_object_get(obj, "published");
-    if (json_is_string(v))
+    if (json_is_string(v)) {
         f->published = time_from_string(json_string_value(v), json_string_length(v));
-    else if (json_is_integer(v))
+    } else if (json_is_integer(v)) {
         f->published = (int64_t)json_integer_value(v);
-    else if (json_is_real(v))
+    } else if (json_is_real(v)) {
         f->published = time_from_real(json_real_value(v));
+        f->published_out = f->published == WC_TIME_NONE;
+        f->published_re = json_real_value(v);
+    }
 }
 
 bool wc_jsonl_slow(const char *p, size_t len, void **root, char idbuf[48], wc_jsonl_fields *f)
@@ -534,7 +555,8 @@ bool wc_jsonl_fast(const char *p, size_t len, wc_buf *arena, wc_jsonl_fields *f)
             f->url = str[0] ? str : NULL;
             break;
         case K_TITLE:
-            f->title = str[0] ? str : NULL;
+            f->title = v[k].len ? str : NULL;
+            f->title_len = v[k].len;
             break;
         default:
             f->published = time_from_string(str, v[k].len);
@@ -550,10 +572,13 @@ bool wc_jsonl_fast(const char *p, size_t len, wc_buf *arena, wc_jsonl_fields *f)
             snprintf(idp, 48, "%.17g", v[K_ID].dv);
         f->id = idp;
     }
-    if (v[K_PUBLISHED].kind == V_INT)
+    if (v[K_PUBLISHED].kind == V_INT) {
         f->published = (int64_t)v[K_PUBLISHED].iv;
-    else if (v[K_PUBLISHED].kind == V_REAL)
+    } else if (v[K_PUBLISHED].kind == V_REAL) {
         f->published = time_from_real(v[K_PUBLISHED].dv);
+        f->published_out = f->published == WC_TIME_NONE;
+        f->published_re = v[K_PUBLISHED].dv;
+    }
     return true;
 }
 
@@ -688,20 +713,36 @@ static bool lone_surrogate(const json_error_t *e)
            strncmp(e->text, "invalid Unicode '\\u", 18) == 0;
 }
 
+/* wc_json_mend's report: a top-level `published` number beyond range is a problem of that field. */
+static void on_mended(void *ctx, const char *key, size_t key_len, unsigned depth, const char *num,
+                      size_t num_len)
+{
+    struct jsonl_state *js = ctx;
+
+    if (depth == 1 && key && key_len == 9 && memcmp(key, "published", 9) == 0) {
+        snprintf(js->pub_text, sizeof(js->pub_text), "%.*s",
+                 (int)WC_MIN(num_len, sizeof(js->pub_text) - 1), num);
+        js->pub_len = num_len;
+    }
+}
+
 /*
- * json_loadb on a line, with the two repairs when jansson refuses it for
- * them: ill-formed UTF-8 (wc_utf8_repair), lone surrogate escapes
- * (mend_surrogates), in whichever order they are met. *bytes and *surr
- * count what each mended.
+ * json_loadb on a line, with the three repairs when jansson refuses it
+ * for them: ill-formed UTF-8 (wc_utf8_repair), lone surrogate escapes
+ * (mend_surrogates), numbers beyond range and NUL in a key (json.c's
+ * wc_json_mend: valid JSON, so no repair to count), in whichever order
+ * they are met. *bytes and *surr count what the first two mended.
  */
 static json_t *load_line(struct jsonl_state *js, const char *lp, size_t llen, json_error_t *jerr,
                          size_t *bytes, size_t *surr, wc_status *st)
 {
     json_t *obj = json_loadb(lp, llen, JSON_ALLOW_NUL | JSON_DECODE_ANY, jerr);
+    size_t mended = 0;
     int round;
 
     *st = WC_OK;
-    for (round = 0; !obj && round < 2; round++) {
+    js->pub_len = 0;
+    for (round = 0; !obj && round < 3; round++) {
         wc_buf *into;
         if (json_error_code(jerr) == json_error_invalid_utf8 && !*bytes) {
             into = lp == js->fix.buf ? &js->fix2 : &js->fix;
@@ -710,6 +751,10 @@ static json_t *load_line(struct jsonl_state *js, const char *lp, size_t llen, js
         } else if (lone_surrogate(jerr) && !*surr) {
             into = lp == js->fix.buf ? &js->fix2 : &js->fix;
             *st = mend_surrogates(lp, llen, into, surr);
+        } else if (wc_json_mendable(json_error_code(jerr)) && !mended) {
+            into = lp == js->fix.buf ? &js->fix2 : &js->fix;
+            wc_buf_reset(into);
+            *st = wc_json_mend(into, lp, llen, on_mended, js, &mended);
         } else {
             break;
         }
@@ -737,7 +782,7 @@ static wc_status jsonl_next(wc_dump *d, wc_record *rec, wc_error *err)
         wc_jsonl_fields f;
         const char *body;
         size_t blen;
-        bool repaired = false, again, is_html;
+        bool repaired = false, again, is_html, pub_as_written = false;
 
         json_decref(js->root);
         js->root = NULL;
@@ -824,6 +869,29 @@ static wc_status jsonl_next(wc_dump *d, wc_record *rec, wc_error *err)
                 continue;
             }
             fields_from_obj(obj, js->id, &f);
+            if (js->pub_len) {
+                /* published was a number beyond range, now the string of its text */
+                json_t *pv = json_object_get(obj, "published");
+
+                if (json_is_string(pv) && json_string_length(pv) == js->pub_len &&
+                    strncmp(json_string_value(pv), js->pub_text, strlen(js->pub_text)) == 0) {
+                    f.published = WC_TIME_NONE;
+                    f.published_out = true;
+                    pub_as_written = true;
+                }
+            }
+        }
+        if (f.published_out) {
+            char num[sizeof(js->pub_text) + 4];
+
+            if (pub_as_written)
+                snprintf(num, sizeof(num), "%s%s", js->pub_text,
+                         js->pub_len >= sizeof(js->pub_text) ? "..." : "");
+            else
+                snprintf(num, sizeof(num), "%g", f.published_re);
+            wc_dump_problem(d, WC_ERR_LIMIT,
+                            "\"published\" out of range in '%s' at line %llu: %s (no date taken)",
+                            d->origin, (unsigned long long)js->line, num);
         }
         /* html wins when both are there, unless it is empty */
         if (f.html && (f.html_len || !f.text)) {
@@ -843,7 +911,7 @@ static wc_status jsonl_next(wc_dump *d, wc_record *rec, wc_error *err)
             return wc_error_set(err, st, "cannot repair the text of line %llu of '%s': %s",
                                 (unsigned long long)js->line, d->origin, wc_strerror(st));
         if (f.title) {
-            size_t tlen = strlen(f.title);
+            size_t tlen = f.title_len; /* U+0000 inside is dropped, the rest kept */
             if ((st = clean_string(&js->title_fix, &f.title, &tlen)) != WC_OK)
                 return wc_error_set(err, st, "cannot repair the title of line %llu of '%s': %s",
                                     (unsigned long long)js->line, d->origin, wc_strerror(st));

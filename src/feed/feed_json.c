@@ -9,6 +9,15 @@
  * (sanitised) or content_text (escaped), date_published, date_modified,
  * tags, attachments. Wrong types are skipped, not fatal: a JSON Feed with
  * one odd field still gives its entries (and bozo says so).
+ *
+ * Valid JSON jansson refuses as it stands (a number beyond int64 or
+ * double, U+0000 in a key) is mended by json.c and parsed again, so a
+ * field nobody reads never costs the feed: a numeric id beyond range
+ * keeps its digits as its text, a size_in_bytes beyond range is not
+ * taken and bozo names it. U+0000 in a string is admitted
+ * (JSON_ALLOW_NUL) and dropped by the one text repair (utf8.c), the rest
+ * of the string kept; other controls are left as the XML readers leave
+ * them (WC_UTF8_KEEP_CONTROLS), for the terminal to show escaped.
  */
 #include "feed_internal.h"
 
@@ -19,6 +28,85 @@
 #include <jansson.h>
 
 #include "internal.h"
+
+/*
+ * Caps of the reader's scratch buffers: a mended document grows by two
+ * quotes per number (each at least 5 bytes: "1e309"), so under twice its
+ * size; a repaired string at most 3 times (a byte read as windows-1252 is
+ * up to 3 bytes of UTF-8).
+ */
+#define JSON_MEND_CAP(len) ((len)*2 + 64)
+#define JSON_FIX_CAP(len) ((len)*3 + 64)
+
+/* The first used field whose number wc_json_mend turned into text. */
+struct mend_note {
+    char msg[160]; /* for bozo_msg, "" when none */
+};
+
+static void on_mended(void *ctx, const char *key, size_t key_len, unsigned depth, const char *num,
+                      size_t num_len)
+{
+    struct mend_note *m = ctx;
+
+    (void)depth;
+    if (m->msg[0] || !key || key_len != 13 || memcmp(key, "size_in_bytes", 13) != 0)
+        return; /* an id keeps its digits as text; other fields are not read */
+    snprintf(m->msg, sizeof(m->msg), "JSON number out of range in \"size_in_bytes\": %.*s%s",
+             (int)WC_MIN(num_len, (size_t)40), num, num_len > 40 ? "..." : "");
+}
+
+/* Parse with jansson, mending what it refuses of valid JSON (json.c). NULL: err says why. */
+static json_t *load(const char *p, size_t len, struct mend_note *note, json_error_t *jerr,
+                    wc_status *st)
+{
+    json_t *root = json_loadb(p, len, JSON_ALLOW_NUL, jerr);
+    wc_buf fix;
+
+    *st = WC_OK;
+    if (root || !wc_json_mendable(json_error_code(jerr)))
+        return root;
+    wc_buf_init(&fix, JSON_MEND_CAP(len));
+    *st = wc_json_mend(&fix, p, len, on_mended, note, NULL);
+    if (*st == WC_OK)
+        root = json_loadb(fix.buf, fix.len, JSON_ALLOW_NUL, jerr);
+    wc_buf_release(&fix);
+    return root;
+}
+
+/* Every string value under v that holds U+0000 repaired in place (utf8.c); tmp is scratch. */
+static wc_status drop_nuls(json_t *v, wc_buf *tmp)
+{
+    const char *key;
+    json_t *val;
+    size_t i;
+    wc_status st;
+
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        size_t n = json_string_length(v);
+
+        if (!memchr(s, '\0', n))
+            return WC_OK;
+        wc_buf_reset(tmp);
+        if ((st = wc_utf8_repair(tmp, s, n, WC_UTF8_KEEP_CONTROLS, NULL)) != WC_OK)
+            return st;
+        return json_string_setn(v, tmp->buf, tmp->len) ? WC_ERR_NOMEM : WC_OK;
+    }
+    if (json_is_array(v)) {
+        for (i = 0; i < json_array_size(v); i++)
+            if ((st = drop_nuls(json_array_get(v, i), tmp)) != WC_OK)
+                return st;
+        return WC_OK;
+    }
+    if (json_is_object(v)) {
+        json_object_foreach(v, key, val)
+        {
+            if ((st = drop_nuls(val, tmp)) != WC_OK)
+                return st;
+        }
+    }
+    return WC_OK;
+}
 
 static const char *str(const json_t *o, const char *key)
 {
@@ -138,14 +226,29 @@ wc_status wc_feed_read_json(struct fbuild *b, const char *p, size_t len, wc_erro
     const char *ver;
     size_t i;
     wc_status st = WC_OK;
+    struct mend_note note = {""};
+    wc_buf fix;
 
-    root = json_loadb(p, len, 0, &jerr);
+    root = load(p, len, &note, &jerr, &st);
+    if (st)
+        return wc_error_set(err, st, "cannot read JSON Feed: %s", wc_strerror(st));
     if (!root)
         return wc_error_set(err, WC_ERR_PARSE, "no feed: invalid JSON at line %d column %d: %s",
                             jerr.line, jerr.column, jerr.text);
     if (!json_is_object(root)) {
         json_decref(root);
         return wc_error_set(err, WC_ERR_PARSE, "no feed: the JSON is not an object");
+    }
+    wc_buf_init(&fix, JSON_FIX_CAP(len));
+    st = drop_nuls(root, &fix);
+    wc_buf_release(&fix);
+    if (st) {
+        json_decref(root);
+        return wc_error_set(err, st, "cannot read JSON Feed: %s", wc_strerror(st));
+    }
+    if (note.msg[0]) {
+        f->bozo = true;
+        f->bozo_msg = wc_strdup(note.msg);
     }
     ver = str(root, "version");
     items = json_object_get(root, "items");
@@ -155,8 +258,10 @@ wc_status wc_feed_read_json(struct fbuild *b, const char *p, size_t len, wc_erro
             return wc_error_set(err, WC_ERR_PARSE,
                                 "no feed: JSON without a JSON Feed version or items");
         }
-        f->bozo = true;
-        f->bozo_msg = wc_strdup("JSON Feed without its version");
+        if (!f->bozo) {
+            f->bozo = true;
+            f->bozo_msg = wc_strdup("JSON Feed without its version");
+        }
     }
     if (ver)
         st = wc_fb_set_str(&f->version, ver, strlen(ver));

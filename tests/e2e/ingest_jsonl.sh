@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # ingest_jsonl.sh - JSONL in (plain, gzip, stdin), the export contract out:
 # member ids are the input's ids, times ISO 8601, --min-size, re-ingest adds
-# nothing, and the format is known from the content, not the file name.
+# nothing, and the format is known from the content, not the file name;
+# valid JSON jansson alone refuses (numbers beyond range, U+0000) is read.
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 25
 
 para1="The city council approved a new budget on Tuesday that raises spending on schools and public transport while cutting the cost of running its own offices by a tenth."
 para2="Council leader Ana Ruiz said the plan would be paid for by savings and a small rise in parking charges, and that no library would close as a result of it."
@@ -77,4 +78,12 @@ like "$(cat "$T/c.html")" "<title>wirecopy: copy clusters</title>" "HTML report 
 printf '{"id":"t1","text":"%s\\n\\n%s"}\n{"id":"t2","text":"%s\\n\\n%s"}\n' "$para1" "$para2" "$para1" "$para2" > "$T/notitle.jsonl"
 WIRECOPY_DB="$T/nt.db" "$WIRECOPY" ingest -q "$T/notitle.jsonl"
 like "$(WIRECOPY_DB="$T/nt.db" "$WIRECOPY" clusters)" "\[${para1:0:30}" "an untitled cluster is listed by the start of its text"
+# numbers beyond int64 and double in fields nobody reads, U+0000 in a title and in a key
+printf '{"id":"h1","title":"Harbour\\u0000 flooded","text":"%s\\n\\n%s","stats":{"views":1e400,"n":123456789012345678901234567890},"x\\u0000":-1e999}\n' \
+    "$other" "$other2" > "$T/hostile.jsonl"
+WIRECOPY_DB="$T/h.db" "$WIRECOPY" ingest -q "$T/hostile.jsonl" 2>"$T/h.err"; rc=$?
+is "$rc:$(cat "$T/h.err")" "0:" "a line with 1e400, a 30-digit integer and U+0000 ingests without a problem"
+is "$(sqlite3 "$T/h.db" "SELECT count(*) FROM documents")" 1 "its article is stored"
+is "$(sqlite3 "$T/h.db" "SELECT title FROM documents")" "Harbour flooded" \
+   "U+0000 in the title is dropped, the rest of the title kept"
 done_testing

@@ -364,6 +364,65 @@ static void test_odd_inputs(void **state)
 }
 
 /*
+ * Valid JSON that jansson refuses as it stands, and NULs: numbers beyond
+ * int64 or double in fields the reader does not use change nothing; a
+ * numeric id beyond range keeps its digits as its text; a `published`
+ * number no time can be is a problem of that field, the record kept
+ * without a date; U+0000 in a key is no reason to lose the line, and in a
+ * title it is dropped, the rest kept, on both paths (flat and nested).
+ */
+static void test_hostile_values(void **state)
+{
+    static const char lines[] =
+        "{\"text\": \"big unused\", \"n\": 123456789012345678901234567890, \"r\": 1e400}\n"
+        "{\"text\": \"nested\", \"o\": {\"a\": [-1e999, -99999999999999999999, 2.5e-400]}}\n"
+        "{\"id\": 123456789012345678901234567890, \"text\": \"big id\"}\n"
+        "{\"id\": -1e400, \"text\": \"real id\"}\n"
+        "{\"text\": \"big date\", \"published\": 1e400}\n"
+        "{\"text\": \"far date\", \"published\": 1e300}\n"
+        "{\"te\\u0000xt\": \"nul in a key\", \"text\": \"kept\"}\n"
+        "{\"text\": \"flat\", \"title\": \"Bre\\u0000aking news\"}\n"
+        "{\"text\": \"nested\", \"title\": \"Bre\\u0000aking \\u0000news\", \"o\": {}}\n"
+        "{\"text\": \"only nul\", \"title\": \"\\u0000\"}\n"
+        "{\"text\": \"in a string: 1e400 \\\"99999999999999999999\\\" \\\\u0000\", \"n\": 1e400}\n"
+        "{\"a\\\\u0000b\": 1e400, \"text\": \"escaped backslash in a key\"}\n";
+    struct wc_test_run *r = calloc(1, sizeof(*r));
+    wc_dump_opts o = {0, wc_test_on_problem, r, NULL};
+    wc_dump *d;
+    wc_error err = WC_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(
+        wc_dump_open_mem(&d, lines, strlen(lines), "h.jsonl", WC_SOURCE_JSONL, &o, &err), WC_OK);
+    wc_test_run_dump(r, d, &jsonl_kind);
+    wc_dump_free(d);
+    assert_int_equal(r->end, WC_DONE);
+    assert_int_equal(r->nrecs, 12);
+    assert_string_equal(r->recs[0].body, "big unused");
+    assert_string_equal(r->recs[1].body, "nested");
+    assert_string_equal(r->recs[2].id, "123456789012345678901234567890");
+    assert_string_equal(r->recs[3].id, "-1e400");
+    assert_string_equal(r->recs[4].body, "big date");
+    assert_true(r->recs[4].published_at == INT64_MIN);
+    assert_true(r->recs[5].published_at == INT64_MIN);
+    assert_string_equal(r->recs[6].body, "kept");
+    assert_string_equal(r->recs[7].title, "Breaking news");
+    assert_string_equal(r->recs[8].title, "Breaking news");
+    assert_null(r->recs[9].title);
+    /* numbers and escapes inside strings are text, not tokens */
+    assert_string_equal(r->recs[10].body, "in a string: 1e400 \"99999999999999999999\" \\u0000");
+    assert_string_equal(r->recs[11].body, "escaped backslash in a key");
+    assert_int_equal(r->nproblems, 2);
+    assert_string_equal(r->problems[0],
+                        "\"published\" out of range in 'h.jsonl' at line 5: 1e400 (no date taken)");
+    assert_string_equal(
+        r->problems[1],
+        "\"published\" out of range in 'h.jsonl' at line 6: 1e+300 (no date taken)");
+    assert_int_equal(r->pcodes[0], WC_ERR_LIMIT);
+    wc_test_run_free(r);
+}
+
+/*
  * The fast path takes flat objects and declines everything else; what it
  * takes, it reads exactly as jansson does.
  */
@@ -459,7 +518,7 @@ int main(void)
         cmocka_unit_test(test_bad_lines),    cmocka_unit_test(test_line_cap),
         cmocka_unit_test(test_truncated_gz), cmocka_unit_test(test_escaped_bytes),
         cmocka_unit_test(test_many_lines),   cmocka_unit_test(test_odd_inputs),
-        cmocka_unit_test(test_fast_path),
+        cmocka_unit_test(test_fast_path),    cmocka_unit_test(test_hostile_values),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
